@@ -1,0 +1,25 @@
+import { deployments } from "./generated/deployments.js";
+import type { Address } from "./types.js";
+
+export type ContractName = keyof (typeof deployments)[keyof typeof deployments]["contracts"];
+
+export interface ContractDeployment {
+  address: Address;
+  /** Block of the deployment transaction: where indexers start. */
+  blockNumber: number;
+}
+
+export interface ChainDeployment {
+  chainId: number;
+  contracts: Record<ContractName, ContractDeployment>;
+}
+
+/** The TRVL deployment on `chainId`, or a clear error naming the chains that have one. */
+export function getDeployment(chainId: number): ChainDeployment {
+  const deployment = (deployments as Record<number, ChainDeployment | undefined>)[chainId];
+  if (deployment === undefined) {
+    const known = Object.keys(deployments).join(", ");
+    throw new Error(`TRVL is not deployed on chain ${chainId} (deployed on: ${known})`);
+  }
+  return deployment;
+}

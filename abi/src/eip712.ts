@@ -1,0 +1,53 @@
+/**
+ * EIP-712 types the contracts verify. Kept beside the generated ABIs so that the backend (which signs quotes), the
+ * web (which signs registrations) and the tests share one definition; `test/abi.test.ts` checks them against the
+ * contracts' own type hashes.
+ */
+import type { Address, Hex } from "./types.js";
+
+export const quoteTypes = {
+  Quote: [
+    { name: "bookingId", type: "bytes32" },
+    { name: "traveller", type: "address" },
+    { name: "token", type: "address" },
+    { name: "amount", type: "uint256" },
+    { name: "commissionBps", type: "uint16" },
+    { name: "supplier", type: "address" },
+    { name: "expiresAt", type: "uint64" },
+  ],
+} as const;
+
+export const registrationTypes = {
+  Registration: [
+    { name: "user", type: "address" },
+    { name: "referrer", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+/** A booking's terms as the escrow's `pay` takes them. */
+export interface Quote {
+  bookingId: Hex;
+  traveller: Address;
+  token: Address;
+  amount: bigint;
+  commissionBps: number;
+  supplier: Address;
+  expiresAt: bigint;
+}
+
+export interface Registration {
+  user: Address;
+  referrer: Address;
+  nonce: bigint;
+  deadline: bigint;
+}
+
+export function quoteDomain(chainId: number | bigint, escrow: Address) {
+  return { name: "TRVL BookingEscrow", version: "1", chainId: BigInt(chainId), verifyingContract: escrow } as const;
+}
+
+export function registrationDomain(chainId: number | bigint, registry: Address) {
+  return { name: "TRVL Referrals", version: "1", chainId: BigInt(chainId), verifyingContract: registry } as const;
+}

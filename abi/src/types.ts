@@ -1,0 +1,2 @@
+export type Address = `0x${string}`;
+export type Hex = `0x${string}`;

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {IBookingEscrow} from "./IBookingEscrow.sol";
+
+/**
+ * @title BookingEscrow
+ * @notice Holds a traveller's payment for a booking until the booking is confirmed, then pays the supplier and sends
+ * the commission to the treasury; or gives the money back. Prices are never chosen by the traveller: each payment
+ * carries a Quote signed by a `QUOTE_SIGNER_ROLE` key of the TRVL backend.
+ * @dev Each booking is paid once, then settled or refunded once, then rewarded once. Pausing stops new payments only:
+ * settlement and refunds always work, and a traveller can take the money back alone once the booking's refund time
+ * has come and it is still unsettled.
+ */
+contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGuardTransient, EIP712 {
+    using SafeERC20 for IERC20;
+
+    /// @notice May pause and unpause new payments.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice May settle paid bookings and refund them at any time (the TRVL keeper).
+    bytes32 public constant SETTLER_ROLE = keccak256("SETTLER_ROLE");
+    /// @notice Keys whose Quote signatures the escrow accepts (the TRVL backend).
+    bytes32 public constant QUOTE_SIGNER_ROLE = keccak256("QUOTE_SIGNER_ROLE");
+    /// @notice May mark settled bookings as rewarded (the RewardDistributor).
+    bytes32 public constant REWARDER_ROLE = keccak256("REWARDER_ROLE");
+
+    /// @notice EIP-712 type of a Quote.
+    bytes32 public constant QUOTE_TYPEHASH = keccak256(
+        "Quote(bytes32 bookingId,address traveller,address token,uint256 amount,uint16 commissionBps,address supplier,uint64 expiresAt)"
+    );
+
+    /// @notice The payment token value that stands for the chain's native coin (ETH).
+    address public constant NATIVE_TOKEN = address(0);
+    /// @notice Highest commission a quote may carry: 50%.
+    uint16 public constant MAX_COMMISSION_BPS = 5_000;
+    /// @notice Bounds of the time a booking may wait for settlement before its traveller can refund it.
+    uint64 public constant MIN_SETTLEMENT_WINDOW = 1 hours;
+    uint64 public constant MAX_SETTLEMENT_WINDOW = 365 days;
+
+    uint256 private constant BPS = 10_000;
+
+    /// @notice A priced booking, signed by the backend: what the traveller pays, to whom, and until when.
+    struct Quote {
+        bytes32 bookingId;
+        address traveller;
+        address token;
+        uint256 amount;
+        uint16 commissionBps;
+        address supplier;
+        uint64 expiresAt;
+    }
+
+    /// @notice A booking's on-chain record, packed in three storage slots. `serial` numbers bookings in the order
+    /// they were paid, from 1; it keys the bitmap of rewarded bookings.
+    struct Booking {
+        address traveller;
+        uint40 refundableAt;
+        uint16 commissionBps;
+        Status status;
+        uint32 serial;
+        address token;
+        uint96 amount;
+        address supplier;
+    }
+
+    mapping(bytes32 bookingId => Booking) private _bookings;
+    mapping(address token => bool) private _isPaymentToken;
+    // Bit `serial % 256` of word `serial / 256` is set once the booking is rewarded: consecutive bookings share a
+    // word, so rewarding a batch costs one storage write per 256 bookings instead of one per booking.
+    mapping(uint256 word => uint256 bits) private _rewarded;
+
+    /// @notice Receives the commission of every settled booking.
+    address public treasury;
+    /// @notice How long after payment a traveller may refund an unsettled booking alone.
+    uint64 public settlementWindow;
+    /// @notice How many bookings were ever paid (the last serial given out).
+    uint32 public bookingCount;
+
+    /// @notice A traveller paid `amount` of `token` for booking `bookingId`; `commission` of it goes to the treasury
+    /// on settlement; the traveller may refund it alone from `refundableAt` if it is still unsettled then.
+    event BookingPaid(
+        bytes32 indexed bookingId,
+        address indexed traveller,
+        address indexed token,
+        uint256 amount,
+        uint256 commission,
+        address supplier,
+        uint40 refundableAt
+    );
+    /// @notice Booking `bookingId` was settled: `supplierAmount` to the supplier, `commission` to the treasury.
+    event BookingSettled(
+        bytes32 indexed bookingId,
+        address indexed traveller,
+        address indexed supplier,
+        address token,
+        uint256 supplierAmount,
+        uint256 commission
+    );
+    /// @notice Booking `bookingId` was refunded in full to its traveller; `by` is who asked for it.
+    event BookingRefunded(
+        bytes32 indexed bookingId,
+        address indexed traveller,
+        address indexed by,
+        address token,
+        uint256 amount
+    );
+    /// @notice `settle` passed over booking `bookingId` because it was not `Paid` (its status is `status`).
+    event SettlementSkipped(bytes32 indexed bookingId, Status status);
+    /// @notice `token` was allowed (`allowed == true`) or disallowed as a payment token.
+    event PaymentTokenSet(address indexed token, bool allowed);
+    event TreasurySet(address indexed previousTreasury, address indexed newTreasury);
+    event SettlementWindowSet(uint64 previousWindow, uint64 newWindow);
+
+    /// @dev An address argument that must be set is zero.
+    error EscrowZeroAddress();
+    /// @dev The quote's signer does not hold `QUOTE_SIGNER_ROLE`.
+    error EscrowInvalidQuoteSigner(address signer);
+    /// @dev The quote expired at `expiresAt`.
+    error EscrowQuoteExpired(bytes32 bookingId, uint64 expiresAt);
+    /// @dev The quote was issued to `traveller`, not to the caller.
+    error EscrowNotQuoteTraveller(bytes32 bookingId, address traveller, address caller);
+    /// @dev The quote's amount is zero, or larger than the escrow can record.
+    error EscrowInvalidAmount(bytes32 bookingId, uint256 amount);
+    /// @dev The quote's commission is above `MAX_COMMISSION_BPS`.
+    error EscrowInvalidCommission(bytes32 bookingId, uint16 commissionBps);
+    /// @dev `token` is not an allowed payment token.
+    error EscrowTokenNotAllowed(address token);
+    /// @dev The booking has already been paid (its status is `status`).
+    error EscrowAlreadyPaid(bytes32 bookingId, Status status);
+    /// @dev The ETH sent does not match the quote: `expected` for native payments, zero for token payments.
+    error EscrowWrongValue(bytes32 bookingId, uint256 expected, uint256 sent);
+    /// @dev Only `Paid` bookings can be refunded; this one is `status`.
+    error EscrowNotRefundable(bytes32 bookingId, Status status);
+    /// @dev Only the booking's traveller (after `refundableAt`) or a settler may refund it.
+    error EscrowRefundNotAllowed(bytes32 bookingId, address caller);
+    /// @dev The traveller may refund alone only from `refundableAt`.
+    error EscrowRefundTooEarly(bytes32 bookingId, uint40 refundableAt);
+    /// @dev The settlement window is outside [`MIN_SETTLEMENT_WINDOW`, `MAX_SETTLEMENT_WINDOW`].
+    error EscrowInvalidSettlementWindow(uint64 window);
+
+    /**
+     * @param admin Receives `DEFAULT_ADMIN_ROLE`: grants roles, allows tokens, sets the treasury and the window.
+     * @param treasury_ Receives commissions.
+     * @param settlementWindow_ Seconds after payment from which a traveller may refund an unsettled booking.
+     */
+    constructor(address admin, address treasury_, uint64 settlementWindow_) EIP712("TRVL BookingEscrow", "1") {
+        if (admin == address(0)) revert EscrowZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _setTreasury(treasury_);
+        _setSettlementWindow(settlementWindow_);
+    }
+
+    // --------------------------------------------------------------------------------------------------------------
+    // Payments
+    // --------------------------------------------------------------------------------------------------------------
+
+    /**
+     * @notice Pays for a booking with the native coin (send exactly `quote.amount`) or an allowed ERC-20 (approve
+     * the escrow for `quote.amount` first). The caller must be the quote's traveller.
+     * @param quote The booking's terms, as priced by the backend.
+     * @param signature A `QUOTE_SIGNER_ROLE` key's EIP-712 signature over `quote`.
+     */
+    function pay(Quote calldata quote, bytes calldata signature) external payable nonReentrant whenNotPaused {
+        _pay(quote, signature);
+    }
+
+    /**
+     * @notice Pays for a booking in an ERC-2612 token in one transaction: the permit approves the escrow, then the
+     * payment is taken. If the permit was already used (for instance front-run), an existing allowance still works.
+     * @param quote The booking's terms, as priced by the backend.
+     * @param signature A `QUOTE_SIGNER_ROLE` key's EIP-712 signature over `quote`.
+     * @param permitDeadline, v, r, s The traveller's permit for at least `quote.amount`.
+     */
+    function payWithPermit(
+        Quote calldata quote,
+        bytes calldata signature,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant whenNotPaused {
+        if (quote.token == NATIVE_TOKEN) revert EscrowTokenNotAllowed(NATIVE_TOKEN);
+        try IERC20Permit(quote.token).permit(msg.sender, address(this), quote.amount, permitDeadline, v, r, s) {
+            // Allowance set.
+        } catch {
+            // Fall through: the transfer below fails with the token's own error if no allowance exists.
+        }
+        _pay(quote, signature);
+    }
+
+    // --------------------------------------------------------------------------------------------------------------
+    // Settlement, refunds, rewards
+    // --------------------------------------------------------------------------------------------------------------
+
+    /**
+     * @notice Settles paid bookings: each supplier receives its amount minus the commission, the treasury the
+     * commission. Bookings that are not `Paid` are skipped with `SettlementSkipped`, so one stale id never blocks a
+     * batch.
+     * @param bookingIds The bookings to settle.
+     * @return settled How many bookings were settled.
+     */
+    function settle(
+        bytes32[] calldata bookingIds
+    ) external nonReentrant onlyRole(SETTLER_ROLE) returns (uint256 settled) {
+        address treasury_ = treasury;
+        for (uint256 i = 0; i < bookingIds.length; ++i) {
+            bytes32 bookingId = bookingIds[i];
+            Booking storage booking = _bookings[bookingId];
+            if (booking.status != Status.Paid) {
+                emit SettlementSkipped(bookingId, _statusOf(booking));
+                continue;
+            }
+            booking.status = Status.Settled;
+            (address token, uint256 amount, address supplier) = (booking.token, booking.amount, booking.supplier);
+            uint256 commission = _commission(amount, booking.commissionBps);
+            _transferOut(token, supplier, amount - commission);
+            _transferOut(token, treasury_, commission);
+            emit BookingSettled(bookingId, booking.traveller, supplier, token, amount - commission, commission);
+            ++settled;
+        }
+    }
+
+    /**
+     * @notice Returns a paid, unsettled booking's full amount to its traveller. A settler may do it at any time; the
+     * traveller may do it from the booking's `refundableAt`. Works while paused.
+     * @param bookingId The booking to refund.
+     */
+    function refund(bytes32 bookingId) external nonReentrant {
+        Booking storage booking = _bookings[bookingId];
+        if (booking.status != Status.Paid) revert EscrowNotRefundable(bookingId, _statusOf(booking));
+        address traveller = booking.traveller;
+        if (!hasRole(SETTLER_ROLE, msg.sender)) {
+            if (msg.sender != traveller) revert EscrowRefundNotAllowed(bookingId, msg.sender);
+            if (block.timestamp < booking.refundableAt) revert EscrowRefundTooEarly(bookingId, booking.refundableAt);
+        }
+        booking.status = Status.Refunded;
+        (address token, uint256 amount) = (booking.token, booking.amount);
+        _transferOut(token, traveller, amount);
+        emit BookingRefunded(bookingId, traveller, msg.sender, token, amount);
+    }
+
+    /// @inheritdoc IBookingEscrow
+    function markRewarded(
+        bytes32[] calldata bookingIds
+    ) external onlyRole(REWARDER_ROLE) returns (bool[] memory marked) {
+        marked = new bool[](bookingIds.length);
+        for (uint256 i = 0; i < bookingIds.length; ++i) {
+            Booking storage booking = _bookings[bookingIds[i]];
+            if (booking.status != Status.Settled) continue;
+            uint256 serial = booking.serial;
+            uint256 bits = _rewarded[serial >> 8];
+            uint256 bit = 1 << (serial & 0xff);
+            if (bits & bit != 0) continue;
+            _rewarded[serial >> 8] = bits | bit;
+            marked[i] = true;
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------------------------
+    // Views
+    // --------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBookingEscrow
+    function settlementsOf(bytes32[] calldata bookingIds) external view returns (Settlement[] memory settlements) {
+        settlements = new Settlement[](bookingIds.length);
+        for (uint256 i = 0; i < bookingIds.length; ++i) {
+            Booking storage booking = _bookings[bookingIds[i]];
+            Status status = _statusOf(booking);
+            if (status == Status.None) continue;
+            settlements[i] = Settlement({
+                status: status,
+                traveller: booking.traveller,
+                token: booking.token,
+                commission: _commission(booking.amount, booking.commissionBps)
+            });
+        }
+    }
+
+    /// @notice The full on-chain record of booking `bookingId` (all zero if it was never paid).
+    function bookingOf(bytes32 bookingId) external view returns (Booking memory booking) {
+        booking = _bookings[bookingId];
+        booking.status = _statusOf(_bookings[bookingId]);
+    }
+
+    /// @notice Whether `token` is accepted for payments (`address(0)` is the native coin).
+    function isPaymentToken(address token) external view returns (bool) {
+        return _isPaymentToken[token];
+    }
+
+    /// @notice The EIP-712 digest a quote signer signs for `quote`.
+    function hashQuote(Quote calldata quote) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(QUOTE_TYPEHASH, quote)));
+    }
+
+    /// @notice The EIP-712 domain separator that quote signatures are bound to.
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    // --------------------------------------------------------------------------------------------------------------
+    // Administration
+    // --------------------------------------------------------------------------------------------------------------
+
+    /// @notice Allows or disallows `token` for new payments. Bookings already paid in it are unaffected.
+    function setPaymentToken(address token, bool allowed) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _isPaymentToken[token] = allowed;
+        emit PaymentTokenSet(token, allowed);
+    }
+
+    /// @notice Sets where commissions go from now on.
+    function setTreasury(address newTreasury) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setTreasury(newTreasury);
+    }
+
+    /// @notice Sets the refund window of bookings paid from now on.
+    function setSettlementWindow(uint64 newWindow) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setSettlementWindow(newWindow);
+    }
+
+    /// @notice Stops new payments. Settlement and refunds keep working.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @notice Accepts new payments again.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // --------------------------------------------------------------------------------------------------------------
+    // Internals
+    // --------------------------------------------------------------------------------------------------------------
+
+    function _pay(Quote calldata quote, bytes calldata signature) private {
+        bytes32 bookingId = quote.bookingId;
+        address signer = ECDSA.recover(hashQuote(quote), signature);
+        if (!hasRole(QUOTE_SIGNER_ROLE, signer)) revert EscrowInvalidQuoteSigner(signer);
+        if (block.timestamp > quote.expiresAt) revert EscrowQuoteExpired(bookingId, quote.expiresAt);
+        if (msg.sender != quote.traveller) revert EscrowNotQuoteTraveller(bookingId, quote.traveller, msg.sender);
+        if (quote.amount == 0 || quote.amount > type(uint96).max) revert EscrowInvalidAmount(bookingId, quote.amount);
+        if (quote.commissionBps > MAX_COMMISSION_BPS) revert EscrowInvalidCommission(bookingId, quote.commissionBps);
+        if (quote.supplier == address(0)) revert EscrowZeroAddress();
+        if (!_isPaymentToken[quote.token]) revert EscrowTokenNotAllowed(quote.token);
+        Booking storage booking = _bookings[bookingId];
+        if (booking.status != Status.None) revert EscrowAlreadyPaid(bookingId, booking.status);
+
+        uint40 refundableAt = SafeCast.toUint40(block.timestamp + settlementWindow);
+        uint32 serial = ++bookingCount;
+        _bookings[bookingId] = Booking({
+            traveller: quote.traveller,
+            refundableAt: refundableAt,
+            commissionBps: quote.commissionBps,
+            status: Status.Paid,
+            serial: serial,
+            token: quote.token,
+            amount: uint96(quote.amount),
+            supplier: quote.supplier
+        });
+
+        if (quote.token == NATIVE_TOKEN) {
+            if (msg.value != quote.amount) revert EscrowWrongValue(bookingId, quote.amount, msg.value);
+        } else {
+            if (msg.value != 0) revert EscrowWrongValue(bookingId, 0, msg.value);
+            IERC20(quote.token).safeTransferFrom(msg.sender, address(this), quote.amount);
+        }
+        emit BookingPaid(
+            bookingId,
+            quote.traveller,
+            quote.token,
+            quote.amount,
+            _commission(quote.amount, quote.commissionBps),
+            quote.supplier,
+            refundableAt
+        );
+    }
+
+    /// @dev The stored status, except that a settled booking whose bit is set reads as `Rewarded`.
+    function _statusOf(Booking storage booking) private view returns (Status) {
+        Status status = booking.status;
+        if (status != Status.Settled) return status;
+        uint256 serial = booking.serial;
+        if (_rewarded[serial >> 8] & (1 << (serial & 0xff)) != 0) return Status.Rewarded;
+        return Status.Settled;
+    }
+
+    function _transferOut(address token, address to, uint256 amount) private {
+        if (amount == 0) return;
+        if (token == NATIVE_TOKEN) {
+            Address.sendValue(payable(to), amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+
+    function _commission(uint256 amount, uint16 commissionBps) private pure returns (uint256) {
+        return (amount * commissionBps) / BPS;
+    }
+
+    function _setTreasury(address newTreasury) private {
+        if (newTreasury == address(0)) revert EscrowZeroAddress();
+        emit TreasurySet(treasury, newTreasury);
+        treasury = newTreasury;
+    }
+
+    function _setSettlementWindow(uint64 newWindow) private {
+        if (newWindow < MIN_SETTLEMENT_WINDOW || newWindow > MAX_SETTLEMENT_WINDOW) {
+            revert EscrowInvalidSettlementWindow(newWindow);
+        }
+        emit SettlementWindowSet(settlementWindow, newWindow);
+        settlementWindow = newWindow;
+    }
+}

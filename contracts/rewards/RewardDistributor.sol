@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {RateLimiter} from "@openzeppelin/contracts/utils/RateLimiter.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {IBookingEscrow} from "../booking/IBookingEscrow.sol";
+import {IReferralRegistry} from "../referral/IReferralRegistry.sol";
+import {ITRVLMinter} from "../token/ITRVLMinter.sol";
+import {IRewardBoost} from "./IRewardBoost.sol";
+
+/**
+ * @title RewardDistributor
+ * @notice Turns the commission of settled bookings into TRVL: the commission is valued in USD with the payment
+ * token's Chainlink feed, converted to TRVL at the TRVL/USD feed, and minted to the traveller, their two levels of
+ * referrers and the treasury (70 / 7 / 3 / 20 by default).
+ * @dev Anyone may call `distribute`: it takes booking ids only, and reads traveller, token and commission from the
+ * escrow, so no caller can invent or inflate a reward. Minting is bounded by a refilling mint limit (at most
+ * `capacity` TRVL per `window`) on top of the token's cap. A traveller's staking boost is paid out of the treasury
+ * share, so a booking never mints more than its commission is worth.
+ */
+contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient {
+    using RateLimiter for RateLimiter.RefillingBucket;
+
+    /// @notice May pause and unpause distribution.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    /// @notice The payment token value that stands for the chain's native coin (ETH).
+    address public constant NATIVE_TOKEN = address(0);
+    /// @notice 100% in basis points.
+    uint16 public constant BPS = 10_000;
+
+    /// @notice How a booking's reward is shared, in basis points summing to `BPS`.
+    struct Split {
+        uint16 traveller;
+        uint16 level1;
+        uint16 level2;
+        uint16 treasury;
+    }
+
+    /// @notice A Chainlink USD feed and the bounds within which its answers are trusted.
+    struct FeedConfig {
+        AggregatorV3Interface feed;
+        uint32 maxAge;
+        uint8 feedDecimals;
+        uint8 tokenDecimals;
+        uint128 minAnswer;
+        uint128 maxAnswer;
+    }
+
+    /// @notice The TRVL amounts of one booking's reward.
+    struct Allocation {
+        uint256 traveller;
+        uint256 level1;
+        uint256 level2;
+        uint256 treasury;
+        uint256 boostBps;
+    }
+
+    /// @notice Why `distribute` passed over a booking.
+    enum SkipReason {
+        Unknown,
+        NotSettled,
+        Refunded,
+        AlreadyRewarded,
+        NoPriceFeed,
+        MintLimitReached,
+        SupplyCapReached
+    }
+
+    ITRVLMinter public immutable trvl;
+    IBookingEscrow public immutable escrow;
+    IReferralRegistry public immutable referrals;
+
+    /// @notice Receives the treasury share (and the shares of missing referrers).
+    address public treasury;
+    /// @notice Optional source of traveller boosts; zero for none.
+    IRewardBoost public boostSource;
+
+    Split private _split;
+    FeedConfig private _trvlFeed;
+    mapping(address token => FeedConfig) private _feeds;
+    RateLimiter.RefillingBucket private _mintLimit;
+
+    /// @notice Booking `bookingId` was rewarded: who received what, with the prices used (raw feed answers).
+    event RewardDistributed(
+        bytes32 indexed bookingId,
+        address indexed traveller,
+        address indexed level1,
+        address level2,
+        uint256 travellerAmount,
+        uint256 level1Amount,
+        uint256 level2Amount,
+        uint256 treasuryAmount,
+        uint256 boostBps,
+        uint256 tokenUsdPrice,
+        uint256 trvlUsdPrice
+    );
+    /// @notice `distribute` passed over booking `bookingId` for `reason`; it can be retried if the reason goes away.
+    event RewardSkipped(bytes32 indexed bookingId, SkipReason reason);
+    event SplitSet(uint16 traveller, uint16 level1, uint16 level2, uint16 treasury);
+    /// @notice The USD feed of payment `token` was set (`feed == address(0)` removes it).
+    event PriceFeedSet(
+        address indexed token,
+        address indexed feed,
+        uint32 maxAge,
+        uint128 minAnswer,
+        uint128 maxAnswer
+    );
+    event TrvlPriceFeedSet(address indexed feed, uint32 maxAge, uint128 minAnswer, uint128 maxAnswer);
+    event MintLimitSet(uint256 capacity, uint48 window);
+    event TreasurySet(address indexed previousTreasury, address indexed newTreasury);
+    event BoostSourceSet(address indexed previousSource, address indexed newSource);
+
+    /// @dev An address argument that must be set is zero.
+    error DistributorZeroAddress();
+    /// @dev The split's parts sum to `sum`, not `BPS`.
+    error DistributorInvalidSplit(uint256 sum);
+    /// @dev A feed configuration is unusable (zero age, zero or inverted bounds, or more than 18 decimals).
+    error DistributorInvalidFeedConfig(address feed);
+    /// @dev The mint limit's window is zero.
+    error DistributorInvalidMintLimit();
+    /// @dev `feed`'s latest answer is older than `maxAge` seconds.
+    error DistributorStalePrice(address feed, uint256 updatedAt, uint256 maxAge);
+    /// @dev `feed`'s latest answer is zero or negative.
+    error DistributorInvalidPrice(address feed, int256 answer);
+    /// @dev `feed`'s latest answer lies outside the configured bounds.
+    error DistributorPriceOutOfBounds(address feed, int256 answer, uint256 minAnswer, uint256 maxAnswer);
+    /// @dev No USD feed is configured for payment `token`.
+    error DistributorNoPriceFeed(address token);
+    /// @dev No TRVL/USD feed is configured.
+    error DistributorNoTrvlPriceFeed();
+
+    /**
+     * @param admin Receives `DEFAULT_ADMIN_ROLE`: sets split, feeds, mint limit, treasury and boost source.
+     * @param trvl_ The TRVL token; this contract needs its `MINTER_ROLE`.
+     * @param escrow_ The booking escrow; this contract needs its `REWARDER_ROLE`.
+     * @param referrals_ The referral registry.
+     * @param treasury_ Receives the treasury share.
+     * @param mintCapacity At most this much TRVL is minted per `mintWindow` seconds.
+     * @param mintWindow The mint limit's window.
+     */
+    constructor(
+        address admin,
+        ITRVLMinter trvl_,
+        IBookingEscrow escrow_,
+        IReferralRegistry referrals_,
+        address treasury_,
+        uint256 mintCapacity,
+        uint48 mintWindow
+    ) {
+        if (
+            admin == address(0) ||
+            address(trvl_) == address(0) ||
+            address(escrow_) == address(0) ||
+            address(referrals_) == address(0)
+        ) revert DistributorZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        trvl = trvl_;
+        escrow = escrow_;
+        referrals = referrals_;
+        _setTreasury(treasury_);
+        _setSplit(Split({traveller: 7_000, level1: 700, level2: 300, treasury: 2_000}));
+        _setMintLimit(mintCapacity, mintWindow);
+    }
+
+    // --------------------------------------------------------------------------------------------------------------
+    // Distribution
+    // --------------------------------------------------------------------------------------------------------------
+
+    /**
+     * @notice Mints the TRVL rewards of settled bookings. Ids that cannot be rewarded now (unknown, unsettled,
+     * refunded, already rewarded, no price feed for their token, over the mint limit) are skipped with
+     * `RewardSkipped`, so one bad id never blocks a batch.
+     * @dev Reverts if a price the batch needs is stale, non-positive or out of bounds: nothing would be priced right.
+     * @param bookingIds The bookings to reward.
+     * @return rewarded How many bookings were rewarded.
+     */
+    function distribute(bytes32[] calldata bookingIds) external nonReentrant whenNotPaused returns (uint256 rewarded) {
+        Batch memory batch = _openBatch(bookingIds.length);
+        Candidates memory candidates = _select(batch, bookingIds, escrow.settlementsOf(bookingIds));
+        if (candidates.count == 0) return 0;
+        bool[] memory marked = escrow.markRewarded(candidates.ids);
+        // Every candidate was settled and unrewarded before this call, so the escrow marks at least the first.
+        rewarded = _allocateAll(batch, candidates, marked);
+        _closeBatch(batch);
+    }
+
+    // --------------------------------------------------------------------------------------------------------------
+    // Views
+    // --------------------------------------------------------------------------------------------------------------
+
+    /**
+     * @notice What a booking paid by `traveller` in `token` with `commission` would mint now, and to whom.
+     * @dev Reverts like `distribute` on bad prices, and with `DistributorNoPriceFeed` for a token without a feed.
+     */
+    function previewReward(
+        address traveller,
+        address token,
+        uint256 commission
+    ) external view returns (Allocation memory allocation, address level1, address level2) {
+        PriceCache memory prices;
+        (bool priced, , uint256 reward) = _value(prices, token, commission, _price(_trvlFeed));
+        if (!priced) revert DistributorNoPriceFeed(token);
+        (level1, level2) = referrals.uplines(traveller);
+        IRewardBoost boost = boostSource;
+        uint256 boostBps = address(boost) == address(0) ? 0 : boost.boostBpsOf(traveller);
+        allocation = _allocate(_split, reward, level1, level2, boostBps);
+    }
+
+    /// @notice The current split, in basis points.
+    function split() external view returns (Split memory) {
+        return _split;
+    }
+
+    /// @notice The USD feed configured for payment `token` (zero feed if none).
+    function priceFeedOf(address token) external view returns (FeedConfig memory) {
+        return _feeds[token];
+    }
+
+    /// @notice The TRVL/USD feed configuration.
+    function trvlPriceFeed() external view returns (FeedConfig memory) {
+        return _trvlFeed;
+    }
+
+    /**
+     * @notice The mint limit: at most `capacity` TRVL per `window` seconds, refilling linearly; `available` can be
+     * minted right now.
+     */
+    function mintLimit() external view returns (uint256 capacity, uint48 window, uint256 available) {
+        return (_mintLimit._capacity, _mintLimit._window, _mintLimit.available(bytes32(0)));
+    }
+
+    // --------------------------------------------------------------------------------------------------------------
+    // Administration
+    // --------------------------------------------------------------------------------------------------------------
+
+    /// @notice Sets the split; the four parts must sum to 10,000 basis points.
+    function setSplit(Split calldata newSplit) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setSplit(newSplit);
+    }
+
+    /**
+     * @notice Sets the USD feed of payment `token` (`address(0)` is the native coin); `feed == address(0)` removes
+     * it, and bookings in that token are then skipped until a feed is set again.
+     * @param maxAge Answers older than this many seconds are rejected.
+     * @param minAnswer Lowest trusted answer, in the feed's decimals.
+     * @param maxAnswer Highest trusted answer, in the feed's decimals.
+     */
+    function setPriceFeed(
+        address token,
+        AggregatorV3Interface feed,
+        uint32 maxAge,
+        uint128 minAnswer,
+        uint128 maxAnswer
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(feed) == address(0)) {
+            delete _feeds[token];
+        } else {
+            uint8 tokenDecimals = token == NATIVE_TOKEN ? 18 : IERC20Metadata(token).decimals();
+            _feeds[token] = _feedConfig(feed, maxAge, tokenDecimals, minAnswer, maxAnswer);
+        }
+        emit PriceFeedSet(token, address(feed), maxAge, minAnswer, maxAnswer);
+    }
+
+    /// @notice Sets the TRVL/USD feed that converts USD values into TRVL. Parameters as in `setPriceFeed`.
+    function setTrvlPriceFeed(
+        AggregatorV3Interface feed,
+        uint32 maxAge,
+        uint128 minAnswer,
+        uint128 maxAnswer
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _trvlFeed = _feedConfig(feed, maxAge, 18, minAnswer, maxAnswer);
+        emit TrvlPriceFeedSet(address(feed), maxAge, minAnswer, maxAnswer);
+    }
+
+    /// @notice Sets the mint limit: at most `capacity` TRVL per `window` seconds.
+    function setMintLimit(uint256 capacity, uint48 window) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _mintLimit.sync(bytes32(0));
+        _setMintLimit(capacity, window);
+    }
+
+    /// @notice Sets where the treasury share goes.
+    function setTreasury(address newTreasury) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setTreasury(newTreasury);
+    }
+
+    /// @notice Sets the source of traveller boosts (the staking contract); zero disables boosts.
+    function setBoostSource(IRewardBoost newSource) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        emit BoostSourceSet(address(boostSource), address(newSource));
+        boostSource = newSource;
+    }
+
+    /// @notice Stops distribution; settled bookings wait, and are rewarded after `unpause`.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @notice Resumes distribution.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // --------------------------------------------------------------------------------------------------------------
+    // Internals
+    // --------------------------------------------------------------------------------------------------------------
+
+    /// @dev The state of one `distribute` call: prices read once, the room left under the limits, and the mints
+    /// collected so that the token is called once per batch and the treasury minted to once.
+    struct Batch {
+        uint256 trvlPrice;
+        uint256 mintable;
+        SkipReason overLimit;
+        PriceCache prices;
+        address[] recipients;
+        uint256[] amounts;
+        uint256 mints;
+        uint256 treasuryTotal;
+        uint256 mintedTotal;
+    }
+
+    /// @dev The settled, priced bookings of a batch that fit under the limits, in batch order.
+    struct Candidates {
+        uint256 count;
+        bytes32[] ids;
+        address[] travellers;
+        uint256[] rewards;
+        uint256[] tokenPrices;
+    }
+
+    function _openBatch(uint256 size) private view returns (Batch memory batch) {
+        batch.trvlPrice = _price(_trvlFeed);
+        (batch.mintable, batch.overLimit) = _mintable();
+        batch.recipients = new address[](size * 3 + 1);
+        batch.amounts = new uint256[](size * 3 + 1);
+    }
+
+    /// @dev Values every settled booking, and keeps those that can be rewarded now; emits why the others cannot.
+    function _select(
+        Batch memory batch,
+        bytes32[] calldata bookingIds,
+        IBookingEscrow.Settlement[] memory settlements
+    ) private returns (Candidates memory candidates) {
+        uint256 size = bookingIds.length;
+        candidates.ids = new bytes32[](size);
+        candidates.travellers = new address[](size);
+        candidates.rewards = new uint256[](size);
+        candidates.tokenPrices = new uint256[](size);
+        for (uint256 i = 0; i < size; ++i) {
+            IBookingEscrow.Settlement memory settlement = settlements[i];
+            if (settlement.status != IBookingEscrow.Status.Settled) {
+                emit RewardSkipped(bookingIds[i], _skipReason(settlement.status));
+                continue;
+            }
+            (bool priced, uint256 tokenPrice, uint256 reward) = _value(
+                batch.prices,
+                settlement.token,
+                settlement.commission,
+                batch.trvlPrice
+            );
+            if (!priced) {
+                emit RewardSkipped(bookingIds[i], SkipReason.NoPriceFeed);
+                continue;
+            }
+            if (reward > batch.mintable) {
+                emit RewardSkipped(bookingIds[i], batch.overLimit);
+                continue;
+            }
+            batch.mintable -= reward;
+            uint256 n = candidates.count++;
+            candidates.ids[n] = bookingIds[i];
+            candidates.travellers[n] = settlement.traveller;
+            candidates.rewards[n] = reward;
+            candidates.tokenPrices[n] = tokenPrice;
+        }
+        (bytes32[] memory ids, address[] memory travellers, uint256 count) = (
+            candidates.ids,
+            candidates.travellers,
+            candidates.count
+        );
+        assembly ("memory-safe") {
+            mstore(ids, count)
+            mstore(travellers, count)
+        }
+    }
+
+    /// @dev Splits the reward of every booking the escrow marked, collecting the mints; a booking it did not mark
+    /// (a duplicate within the batch) is skipped as already rewarded.
+    function _allocateAll(
+        Batch memory batch,
+        Candidates memory candidates,
+        bool[] memory marked
+    ) private returns (uint256 rewarded) {
+        (address[] memory level1, address[] memory level2) = referrals.uplinesOf(candidates.travellers);
+        uint256[] memory boosts = _boosts(candidates.travellers);
+        Split memory split_ = _split;
+        for (uint256 i = 0; i < candidates.count; ++i) {
+            if (!marked[i]) {
+                emit RewardSkipped(candidates.ids[i], SkipReason.AlreadyRewarded);
+                continue;
+            }
+            Allocation memory allocation = _allocate(split_, candidates.rewards[i], level1[i], level2[i], boosts[i]);
+            _push(batch, candidates.travellers[i], allocation.traveller);
+            _push(batch, level1[i], allocation.level1);
+            _push(batch, level2[i], allocation.level2);
+            batch.treasuryTotal += allocation.treasury;
+            batch.mintedTotal += candidates.rewards[i];
+            _emitRewarded(
+                RewardRecord(
+                    candidates.ids[i],
+                    candidates.travellers[i],
+                    level1[i],
+                    level2[i],
+                    allocation,
+                    candidates.tokenPrices[i],
+                    batch.trvlPrice
+                )
+            );
+            ++rewarded;
+        }
+    }
+
+    function _boosts(address[] memory travellers) private view returns (uint256[] memory) {
+        IRewardBoost boost = boostSource;
+        if (address(boost) == address(0)) return new uint256[](travellers.length);
+        return boost.boostBpsOfMany(travellers);
+    }
+
+    /// @dev Everything `RewardDistributed` reports, in one memory struct to keep the stack shallow.
+    struct RewardRecord {
+        bytes32 bookingId;
+        address traveller;
+        address level1;
+        address level2;
+        Allocation allocation;
+        uint256 tokenPrice;
+        uint256 trvlPrice;
+    }
+
+    function _emitRewarded(RewardRecord memory r) private {
+        emit RewardDistributed(
+            r.bookingId,
+            r.traveller,
+            r.level1,
+            r.level2,
+            r.allocation.traveller,
+            r.allocation.level1,
+            r.allocation.level2,
+            r.allocation.treasury,
+            r.allocation.boostBps,
+            r.tokenPrice,
+            r.trvlPrice
+        );
+    }
+
+    function _closeBatch(Batch memory batch) private {
+        _push(batch, treasury, batch.treasuryTotal);
+        (address[] memory recipients, uint256[] memory amounts, uint256 mints) = (
+            batch.recipients,
+            batch.amounts,
+            batch.mints
+        );
+        assembly ("memory-safe") {
+            mstore(recipients, mints)
+            mstore(amounts, mints)
+        }
+        _mintLimit.consume(bytes32(0), batch.mintedTotal);
+        trvl.mintBatch(recipients, amounts);
+    }
+
+    function _push(Batch memory batch, address recipient, uint256 amount) private pure {
+        if (amount == 0) return;
+        batch.recipients[batch.mints] = recipient;
+        batch.amounts[batch.mints] = amount;
+        ++batch.mints;
+    }
+
+    /// @dev The last payment token priced in this call, so a batch in one token reads its feed once.
+    struct PriceCache {
+        address token;
+        bool set;
+        uint256 price;
+        uint256 numerator;
+        uint256 denominator;
+    }
+
+    /// @dev Values `commission` of `token` in TRVL: commission × tokenPrice / trvlPrice, scaled by the decimals.
+    function _value(
+        PriceCache memory cache,
+        address token,
+        uint256 commission,
+        uint256 trvlPrice
+    ) private view returns (bool priced, uint256 tokenPrice, uint256 reward) {
+        if (!_loadPrice(cache, token, trvlPrice)) return (false, 0, 0);
+        return (true, cache.price, Math.mulDiv(commission, cache.numerator, cache.denominator));
+    }
+
+    /// @dev Makes `cache` hold `token`'s conversion factors, reading its feed unless it already does; false if the
+    /// token has no feed.
+    function _loadPrice(PriceCache memory cache, address token, uint256 trvlPrice) private view returns (bool) {
+        if (cache.set && cache.token == token) return true;
+        FeedConfig memory config = _feeds[token];
+        if (address(config.feed) == address(0)) return false;
+        cache.token = token;
+        cache.set = true;
+        cache.price = _price(config);
+        cache.numerator = cache.price * 10 ** (18 + uint256(_trvlFeed.feedDecimals));
+        cache.denominator = 10 ** (uint256(config.tokenDecimals) + config.feedDecimals) * trvlPrice;
+        return true;
+    }
+
+    /// @dev Splits `reward`; a missing referrer's share and all rounding go to the treasury, and the boost is taken
+    /// from the treasury share, never beyond it.
+    function _allocate(
+        Split memory split_,
+        uint256 reward,
+        address level1,
+        address level2,
+        uint256 boostBps
+    ) private pure returns (Allocation memory allocation) {
+        allocation.traveller = (reward * split_.traveller) / BPS;
+        if (level1 != address(0)) allocation.level1 = (reward * split_.level1) / BPS;
+        if (level2 != address(0)) allocation.level2 = (reward * split_.level2) / BPS;
+        allocation.treasury = reward - allocation.traveller - allocation.level1 - allocation.level2;
+        if (boostBps != 0) {
+            uint256 extra = Math.min((allocation.traveller * boostBps) / BPS, allocation.treasury);
+            allocation.traveller += extra;
+            allocation.treasury -= extra;
+            allocation.boostBps = boostBps;
+        }
+    }
+
+    /// @dev Reads and checks a feed's latest answer.
+    function _price(FeedConfig memory config) private view returns (uint256) {
+        AggregatorV3Interface feed = config.feed;
+        if (address(feed) == address(0)) revert DistributorNoTrvlPriceFeed();
+        (, int256 answer, , uint256 updatedAt, ) = feed.latestRoundData();
+        if (answer <= 0) revert DistributorInvalidPrice(address(feed), answer);
+        if (updatedAt > block.timestamp || block.timestamp - updatedAt > config.maxAge) {
+            revert DistributorStalePrice(address(feed), updatedAt, config.maxAge);
+        }
+        // `answer` is positive here, so the cast is exact.
+        if (uint256(answer) < config.minAnswer || uint256(answer) > config.maxAnswer) {
+            revert DistributorPriceOutOfBounds(address(feed), answer, config.minAnswer, config.maxAnswer);
+        }
+        return uint256(answer);
+    }
+
+    /// @dev How much TRVL may be minted now, and which bound is the tighter: the mint limit or the token's cap.
+    function _mintable() private view returns (uint256 mintable, SkipReason overLimit) {
+        uint256 capRoom = trvl.cap() - trvl.totalSupply();
+        uint256 limitRoom = _mintLimit.available(bytes32(0));
+        if (limitRoom < capRoom) return (limitRoom, SkipReason.MintLimitReached);
+        return (capRoom, SkipReason.SupplyCapReached);
+    }
+
+    function _skipReason(IBookingEscrow.Status status) private pure returns (SkipReason) {
+        if (status == IBookingEscrow.Status.Paid) return SkipReason.NotSettled;
+        if (status == IBookingEscrow.Status.Refunded) return SkipReason.Refunded;
+        if (status == IBookingEscrow.Status.Rewarded) return SkipReason.AlreadyRewarded;
+        return SkipReason.Unknown;
+    }
+
+    function _feedConfig(
+        AggregatorV3Interface feed,
+        uint32 maxAge,
+        uint8 tokenDecimals,
+        uint128 minAnswer,
+        uint128 maxAnswer
+    ) private view returns (FeedConfig memory) {
+        uint8 feedDecimals = feed.decimals();
+        if (maxAge == 0 || minAnswer == 0 || minAnswer > maxAnswer || feedDecimals > 18 || tokenDecimals > 18) {
+            revert DistributorInvalidFeedConfig(address(feed));
+        }
+        return FeedConfig(feed, maxAge, feedDecimals, tokenDecimals, minAnswer, maxAnswer);
+    }
+
+    function _setSplit(Split memory newSplit) private {
+        uint256 sum = uint256(newSplit.traveller) + newSplit.level1 + newSplit.level2 + newSplit.treasury;
+        if (sum != BPS) revert DistributorInvalidSplit(sum);
+        _split = newSplit;
+        emit SplitSet(newSplit.traveller, newSplit.level1, newSplit.level2, newSplit.treasury);
+    }
+
+    function _setMintLimit(uint256 capacity, uint48 window) private {
+        if (window == 0) revert DistributorInvalidMintLimit();
+        _mintLimit.updateSettings(window, uint208(Math.min(capacity, type(uint208).max)));
+        emit MintLimitSet(capacity, window);
+    }
+
+    function _setTreasury(address newTreasury) private {
+        if (newTreasury == address(0)) revert DistributorZeroAddress();
+        emit TreasurySet(treasury, newTreasury);
+        treasury = newTreasury;
+    }
+}

@@ -1,0 +1,182 @@
+/**
+ * Gas per operation of the core contracts, measured on the in-process Hardhat network with the local Ignition
+ * deployment. Printed as a table by `npm run bench`.
+ */
+import { quoteDomain, quoteTypes, registrationDomain, registrationTypes, type Quote } from "@trvl/abi";
+import {
+  Signature,
+  Wallet,
+  ZeroAddress,
+  hexlify,
+  parseEther,
+  randomBytes,
+  type HDNodeWallet,
+  type TypedDataField,
+} from "ethers";
+import hre from "hardhat";
+
+import TRVLLocal from "../../ignition/modules/TRVLLocal.js";
+import { LOCAL_ACCOUNT_INDEX } from "../lib/local-accounts.js";
+import {
+  BookingEscrow__factory,
+  MockStablecoin__factory,
+  ReferralRegistry__factory,
+  RewardDistributor__factory,
+  TRVLToken__factory,
+} from "../../types/ethers-contracts/index.js";
+
+const BATCH = 50;
+const mutable = (types: Record<string, readonly TypedDataField[]>) =>
+  Object.fromEntries(Object.entries(types).map(([k, v]) => [k, [...v]]));
+
+export async function measureGas(): Promise<{ operation: string; gas: bigint; note: string }[]> {
+  const connection = await hre.network.create({ chainType: "l1" });
+  const { ethers, ignition } = connection;
+  const deployed = await ignition.deploy(TRVLLocal, { displayUi: false });
+  const signers = await ethers.getSigners();
+  const deployer = signers[LOCAL_ACCOUNT_INDEX.deployer];
+  const quoteSigner = signers[LOCAL_ACCOUNT_INDEX.quoteSigner];
+  const keeper = signers[LOCAL_ACCOUNT_INDEX.keeper];
+  const supplier = signers[LOCAL_ACCOUNT_INDEX.supplier];
+  const at = async <T>(f: { connect(a: string, r: typeof deployer): T }, c: { getAddress(): Promise<string> }) =>
+    f.connect(await c.getAddress(), deployer);
+  const escrow = await at(BookingEscrow__factory, deployed.BookingEscrow);
+  const distributor = await at(RewardDistributor__factory, deployed.RewardDistributor);
+  const referrals = await at(ReferralRegistry__factory, deployed.ReferralRegistry);
+  const token = await at(TRVLToken__factory, deployed.TRVLToken);
+  const stablecoin = await at(MockStablecoin__factory, deployed.Stablecoin);
+  const { chainId } = await ethers.provider.getNetwork();
+  const escrowAddress = (await escrow.getAddress()) as `0x${string}`;
+  const stableAddress = (await stablecoin.getAddress()) as `0x${string}`;
+
+  const wallet = async () => {
+    const w = Wallet.createRandom().connect(ethers.provider);
+    await ethers.provider.send("hardhat_setBalance", [w.address, "0x56BC75E2D63100000"]); // 100 ETH
+    return w;
+  };
+  const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) =>
+    (await (await tx).wait())!.gasUsed;
+
+  const newQuote = async (traveller: string, token: `0x${string}`, amount: bigint): Promise<Quote> => ({
+    bookingId: hexlify(randomBytes(32)) as `0x${string}`,
+    traveller: traveller as `0x${string}`,
+    token,
+    amount,
+    commissionBps: 1_000,
+    supplier: supplier.address as `0x${string}`,
+    expiresAt: BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 3600n,
+  });
+  const sign = (q: Quote) => quoteSigner.signTypedData(quoteDomain(chainId, escrowAddress), mutable(quoteTypes), q);
+  const payStable = async (traveller: HDNodeWallet) => {
+    const q = await newQuote(traveller.address, stableAddress, 1_000_000_000n);
+    await stablecoin.mint(traveller.address, q.amount);
+    await stablecoin.connect(traveller).approve(escrowAddress, q.amount);
+    return { q, gas: await gasOf(escrow.connect(traveller).pay(q, await sign(q))) };
+  };
+
+  // A population of travellers, each with two levels of referrers, all distinct accounts.
+  const travellers: HDNodeWallet[] = [];
+  const everyone: HDNodeWallet[] = [];
+  let registerGas = 0n;
+  let registerWithSigGas = 0n;
+  for (let i = 0; i < BATCH; i++) {
+    const [traveller, level1, level2] = [await wallet(), await wallet(), await wallet()];
+    registerGas = await gasOf(referrals.connect(level1).register(level2.address));
+    const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 3600n;
+    const registration = await traveller.signTypedData(
+      registrationDomain(chainId, (await referrals.getAddress()) as `0x${string}`),
+      mutable(registrationTypes),
+      { user: traveller.address, referrer: level1.address, nonce: 0n, deadline },
+    );
+    registerWithSigGas = await gasOf(
+      referrals.registerWithSig(traveller.address, level1.address, deadline, registration),
+    );
+    travellers.push(traveller);
+    everyone.push(traveller, level1, level2);
+  }
+
+  const settledBatch = async () => {
+    const ids: string[] = [];
+    for (const traveller of travellers) ids.push((await payStable(traveller)).q.bookingId);
+    const gas = await gasOf(escrow.connect(keeper).settle(ids));
+    return { ids, settleGas: gas };
+  };
+
+  // Warm-up: every recipient receives TRVL once, so the measured batches update existing balances.
+  const warm = await settledBatch();
+  const firstDistribute = await gasOf(distributor.distribute(warm.ids));
+
+  const measured = await settledBatch();
+  const batchDistribute = await gasOf(distributor.distribute(measured.ids));
+
+  const single = await payStable(travellers[0]);
+  await escrow.connect(keeper).settle([single.q.bookingId]);
+  const singleDistribute = await gasOf(distributor.distribute([single.q.bookingId]));
+
+  // The same with every recipient self-delegated: each mint also writes a vote checkpoint.
+  for (const account of everyone) await token.connect(account).delegate(account.address);
+  await connection.networkHelpers.time.increase(60);
+  const delegated = await settledBatch();
+  const delegatedDistribute = await gasOf(distributor.distribute(delegated.ids));
+
+  const eth = await newQuote(travellers[1].address, ZeroAddress as `0x${string}`, parseEther("0.1"));
+  const payEth = await gasOf(escrow.connect(travellers[1]).pay(eth, await sign(eth), { value: eth.amount }));
+  const settleOne = await gasOf(escrow.connect(keeper).settle([eth.bookingId]));
+
+  const permitQuote = await newQuote(travellers[2].address, stableAddress, 1_000_000_000n);
+  await stablecoin.mint(travellers[2].address, permitQuote.amount);
+  const deadline = permitQuote.expiresAt;
+  const permit = Signature.from(
+    await travellers[2].signTypedData(
+      { name: "Test USD", version: "1", chainId, verifyingContract: stableAddress },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      { owner: travellers[2].address, spender: escrowAddress, value: permitQuote.amount, nonce: 0n, deadline },
+    ),
+  );
+  const payPermit = await gasOf(
+    escrow
+      .connect(travellers[2])
+      .payWithPermit(permitQuote, await sign(permitQuote), deadline, permit.v, permit.r, permit.s),
+  );
+  const payStableGas = (await payStable(travellers[3])).gas;
+  await connection.close();
+
+  const per = (gas: bigint) => gas / BigInt(BATCH);
+  return [
+    { operation: "ReferralRegistry.register", gas: registerGas, note: "" },
+    { operation: "ReferralRegistry.registerWithSig", gas: registerWithSigGas, note: "relayed, gasless for the user" },
+    { operation: "BookingEscrow.pay (ETH)", gas: payEth, note: "" },
+    { operation: "BookingEscrow.pay (stablecoin, after approve)", gas: payStableGas, note: "" },
+    { operation: "BookingEscrow.payWithPermit (stablecoin)", gas: payPermit, note: "one transaction" },
+    { operation: "BookingEscrow.settle (1 booking, ETH)", gas: settleOne, note: "" },
+    {
+      operation: `BookingEscrow.settle (batch of ${BATCH}), per booking`,
+      gas: per(measured.settleGas),
+      note: "stablecoin",
+    },
+    { operation: "RewardDistributor.distribute (1 booking)", gas: singleDistribute, note: "2 referrer levels" },
+    {
+      operation: `RewardDistributor.distribute (batch of ${BATCH}), per booking`,
+      gas: per(batchDistribute),
+      note: "recipients hold TRVL, not delegated; target ≤ 60,000",
+    },
+    {
+      operation: `RewardDistributor.distribute (batch of ${BATCH}), per booking`,
+      gas: per(delegatedDistribute),
+      note: "recipients self-delegated (vote checkpoints)",
+    },
+    {
+      operation: `RewardDistributor.distribute (batch of ${BATCH}), per booking`,
+      gas: per(firstDistribute),
+      note: "first TRVL of every recipient",
+    },
+  ];
+}

@@ -1,0 +1,40 @@
+/**
+ * `npm start`: the whole product on this machine, on embedded defaults. For now: a local chain with the whole
+ * system deployed and the test accounts funded. Stays up until Ctrl-C.
+ */
+import hre from "hardhat";
+import { z } from "zod";
+
+import { LOCAL_ACCOUNT_INDEX, localAccount } from "../lib/local-accounts.js";
+import { startLocalChain } from "./chain.js";
+
+const env = z
+  .object({
+    CHAIN_HOST: z.string().min(1).default("127.0.0.1"),
+    CHAIN_PORT: z.coerce.number().int().min(1).max(65_535).default(8545),
+  })
+  .parse(process.env);
+
+const chain = await startLocalChain(hre, env.CHAIN_HOST, env.CHAIN_PORT);
+
+console.log(`\nTRVL local stack is up.\n\n  Chain    ${chain.url}  (chain id 31337)\n`);
+console.log("Contracts");
+for (const [name, address] of Object.entries(chain.contracts)) console.log(`  ${name.padEnd(18)} ${address}`);
+console.log("\nTest accounts (Hardhat's public test keys: local chain only, never for real funds)");
+for (const [role, index] of Object.entries(LOCAL_ACCOUNT_INDEX)) {
+  const { address, privateKey } = localAccount(index);
+  console.log(`  #${String(index).padEnd(2)} ${role.padEnd(12)} ${address}  ${privateKey}`);
+}
+console.log("\nAccounts #6 to #19 hold 100,000 tUSD each and 10,000 ETH. Press Ctrl-C to stop.\n");
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log("\nStopping…");
+  await chain.close();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+await new Promise(() => {});

@@ -1,0 +1,451 @@
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { expect } from "chai";
+import { ZeroAddress, parseEther, parseUnits } from "ethers";
+
+import { ROLES } from "../ignition/modules/protocol.js";
+import {
+  MockRewardBoost__factory,
+  MockV3Aggregator__factory,
+  RewardDistributor__factory,
+} from "../types/ethers-contracts/index.js";
+import { useSystem } from "./helpers/fixture.js";
+import { NATIVE, type System } from "./helpers/system.js";
+
+const { fresh } = await useSystem();
+
+const TRVL = (n: string) => parseEther(n);
+const USD8 = (n: string) => parseUnits(n, 8);
+const Skip = {
+  Unknown: 0,
+  NotSettled: 1,
+  Refunded: 2,
+  AlreadyRewarded: 3,
+  NoPriceFeed: 4,
+  MintLimitReached: 5,
+  SupplyCapReached: 6,
+};
+
+/** carol was referred by bob, who was referred by alice. */
+async function referralChain(system: System): Promise<[HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner]> {
+  const [alice, bob, carol] = system.travellers;
+  await system.referrals.connect(bob).register(alice.address);
+  await system.referrals.connect(carol).register(bob.address);
+  return [alice, bob, carol];
+}
+
+describe("RewardDistributor", () => {
+  describe("the 70/10/20 split", () => {
+    it("mints 700/70/30/200 TRVL for a $100 commission at $0.10 with two referrer levels", async () => {
+      const system = await fresh();
+      const { distributor, token, treasury, settledBooking, travellers } = system;
+      const [alice, bob, carol] = await referralChain(system);
+      const q = await settledBooking(carol); // 1,000 tUSD at 10% = $100 = 1,000 TRVL
+      await expect(distributor.connect(travellers[5]).distribute([q.bookingId]))
+        .to.emit(distributor, "RewardDistributed")
+        .withArgs(
+          q.bookingId,
+          carol.address,
+          bob.address,
+          alice.address,
+          TRVL("700"),
+          TRVL("70"),
+          TRVL("30"),
+          TRVL("200"),
+          0,
+          USD8("1"),
+          USD8("0.1"),
+        );
+      expect(await token.balanceOf(carol.address)).to.equal(TRVL("700"));
+      expect(await token.balanceOf(bob.address)).to.equal(TRVL("70"));
+      expect(await token.balanceOf(alice.address)).to.equal(TRVL("30"));
+      expect(await token.balanceOf(treasury.address)).to.equal(TRVL("200"));
+      expect(await token.totalSupply()).to.equal(TRVL("1000"));
+    });
+
+    it("gives a missing level-2 referrer's share to the treasury", async () => {
+      const { distributor, token, treasury, referrals, settledBooking, travellers } = await fresh();
+      const [bob, carol] = travellers;
+      await referrals.connect(carol).register(bob.address);
+      const q = await settledBooking(carol);
+      await distributor.distribute([q.bookingId]);
+      expect(await token.balanceOf(carol.address)).to.equal(TRVL("700"));
+      expect(await token.balanceOf(bob.address)).to.equal(TRVL("70"));
+      expect(await token.balanceOf(treasury.address)).to.equal(TRVL("230"));
+    });
+
+    it("gives both referrer shares to the treasury when there is no referrer", async () => {
+      const { distributor, token, treasury, settledBooking, travellers } = await fresh();
+      const [carol] = travellers;
+      const q = await settledBooking(carol);
+      await expect(distributor.distribute([q.bookingId]))
+        .to.emit(distributor, "RewardDistributed")
+        .withArgs(
+          q.bookingId,
+          carol.address,
+          ZeroAddress,
+          ZeroAddress,
+          TRVL("700"),
+          0,
+          0,
+          TRVL("300"),
+          0,
+          USD8("1"),
+          USD8("0.1"),
+        );
+      expect(await token.balanceOf(treasury.address)).to.equal(TRVL("300"));
+    });
+
+    it("values ETH commissions at the ETH/USD feed", async () => {
+      const system = await fresh();
+      const [, , carol] = await referralChain(system);
+      // 0.5 ETH at 10% = 0.05 ETH = $150 at $3,000 = 1,500 TRVL at $0.10.
+      const q = await system.settledBooking(carol, { token: NATIVE, amount: parseEther("0.5") });
+      await expect(system.distributor.distribute([q.bookingId]))
+        .to.emit(system.distributor, "RewardDistributed")
+        .withArgs(
+          q.bookingId,
+          carol.address,
+          system.travellers[1].address,
+          system.travellers[0].address,
+          TRVL("1050"),
+          TRVL("105"),
+          TRVL("45"),
+          TRVL("300"),
+          0,
+          USD8("3000"),
+          USD8("0.1"),
+        );
+    });
+
+    it("loses no dust: the parts sum exactly to the commission's TRVL value, rounding going to the treasury", async () => {
+      const system = await fresh();
+      const { distributor, token, feeds, treasury } = system;
+      const [alice, bob, carol] = await referralChain(system);
+      await feeds.trvl.updateAnswer(USD8("0.07"));
+      const q = await system.settledBooking(carol, { amount: 1_234_567n, commissionBps: 1_000 });
+      await distributor.distribute([q.bookingId]);
+      // 0.123456 tUSD = $0.123456, at $0.07 per TRVL.
+      const value = (123_456n * 10n ** 18n * 100n) / (10n ** 6n * 7n);
+      expect(value).to.equal(1_763_657_142_857_142_857n);
+      const traveller = (value * 7_000n) / 10_000n;
+      const level1 = (value * 700n) / 10_000n;
+      const level2 = (value * 300n) / 10_000n;
+      expect(await token.balanceOf(carol.address)).to.equal(traveller);
+      expect(await token.balanceOf(bob.address)).to.equal(level1);
+      expect(await token.balanceOf(alice.address)).to.equal(level2);
+      expect(await token.balanceOf(treasury.address)).to.equal(value - traveller - level1 - level2);
+      expect(await token.totalSupply()).to.equal(value);
+    });
+
+    it("marks a zero-commission booking rewarded without minting anything", async () => {
+      const { distributor, escrow, token, settledBooking, travellers } = await fresh();
+      const q = await settledBooking(travellers[0], { commissionBps: 0 });
+      await expect(distributor.distribute([q.bookingId]))
+        .to.emit(distributor, "RewardDistributed")
+        .withArgs(q.bookingId, travellers[0].address, ZeroAddress, ZeroAddress, 0, 0, 0, 0, 0, USD8("1"), USD8("0.1"))
+        .and.not.to.emit(token, "Transfer");
+      expect((await escrow.bookingOf(q.bookingId)).status).to.equal(4n);
+      expect(await token.totalSupply()).to.equal(0n);
+    });
+  });
+
+  describe("exactly once", () => {
+    it("skips unknown, unsettled, refunded and already-rewarded ids without blocking the batch", async () => {
+      const { distributor, escrow, token, quote, pay, keeper, settledBooking, travellers } = await fresh();
+      const [alice] = travellers;
+      const good = await settledBooking(alice);
+      const good2 = await settledBooking(alice);
+      const unsettled = await quote(alice);
+      await pay(unsettled, alice);
+      const refunded = await quote(alice);
+      await pay(refunded, alice);
+      await escrow.connect(keeper).refund(refunded.bookingId);
+      const unknown = `0x${"12".repeat(32)}`;
+
+      const batch = [unknown, good.bookingId, unsettled.bookingId, refunded.bookingId, good.bookingId, good2.bookingId];
+      expect(await distributor.distribute.staticCall(batch)).to.equal(2n);
+      const tx = distributor.distribute(batch);
+      await expect(tx).to.emit(distributor, "RewardSkipped").withArgs(unknown, Skip.Unknown);
+      await expect(tx).to.emit(distributor, "RewardSkipped").withArgs(unsettled.bookingId, Skip.NotSettled);
+      await expect(tx).to.emit(distributor, "RewardSkipped").withArgs(refunded.bookingId, Skip.Refunded);
+      await expect(tx).to.emit(distributor, "RewardSkipped").withArgs(good.bookingId, Skip.AlreadyRewarded);
+      expect(await token.balanceOf(alice.address)).to.equal(TRVL("1400"));
+
+      await expect(distributor.distribute([good.bookingId, good2.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(good2.bookingId, Skip.AlreadyRewarded);
+      expect(await token.totalSupply()).to.equal(TRVL("2000"));
+    });
+  });
+
+  describe("prices", () => {
+    it("rejects a stale TRVL or token price, and a price from the future", async () => {
+      const { distributor, feeds, settledBooking, travellers, admin, connection } = await fresh();
+      const q = await settledBooking(travellers[0]);
+      const feed = await feeds.trvl.getAddress();
+      await distributor.connect(admin).setTrvlPriceFeed(feed, 3600, USD8("0.0001"), USD8("10000"));
+      await connection.networkHelpers.time.increase(3601);
+      const [, , , updatedAt] = await feeds.trvl.latestRoundData();
+      await expect(distributor.distribute([q.bookingId]))
+        .to.be.revertedWithCustomError(distributor, "DistributorStalePrice")
+        .withArgs(feed, updatedAt, 3600);
+      await feeds.trvl.updateAnswer(USD8("0.1"));
+      const stable = await feeds.stablecoin.getAddress();
+      await distributor.connect(admin).setPriceFeed(q.token, stable, 60, USD8("0.9"), USD8("1.1"));
+      await expect(distributor.distribute([q.bookingId])).to.be.revertedWithCustomError(
+        distributor,
+        "DistributorStalePrice",
+      );
+
+      const now = BigInt(await connection.networkHelpers.time.latest());
+      await feeds.stablecoin.updateRoundData(2, USD8("1"), now + 1000n, now + 1000n);
+      await expect(distributor.distribute([q.bookingId]))
+        .to.be.revertedWithCustomError(distributor, "DistributorStalePrice")
+        .withArgs(stable, now + 1000n, 60);
+    });
+
+    it("rejects zero and negative prices", async () => {
+      const { distributor, feeds, settledBooking, travellers } = await fresh();
+      const q = await settledBooking(travellers[0]);
+      await feeds.trvl.updateAnswer(0);
+      await expect(distributor.distribute([q.bookingId]))
+        .to.be.revertedWithCustomError(distributor, "DistributorInvalidPrice")
+        .withArgs(await feeds.trvl.getAddress(), 0);
+      await feeds.trvl.updateAnswer(USD8("0.1"));
+      await feeds.stablecoin.updateAnswer(-1);
+      await expect(distributor.distribute([q.bookingId]))
+        .to.be.revertedWithCustomError(distributor, "DistributorInvalidPrice")
+        .withArgs(await feeds.stablecoin.getAddress(), -1);
+    });
+
+    it("rejects prices outside the configured bounds", async () => {
+      const { distributor, feeds, settledBooking, travellers } = await fresh();
+      const q = await settledBooking(travellers[0]);
+      await feeds.stablecoin.updateAnswer(USD8("0.5")); // a depeg below $0.90
+      await expect(distributor.distribute([q.bookingId]))
+        .to.be.revertedWithCustomError(distributor, "DistributorPriceOutOfBounds")
+        .withArgs(await feeds.stablecoin.getAddress(), USD8("0.5"), USD8("0.9"), USD8("1.1"));
+      await feeds.stablecoin.updateAnswer(USD8("1"));
+      await feeds.trvl.updateAnswer(USD8("20000"));
+      await expect(distributor.distribute([q.bookingId])).to.be.revertedWithCustomError(
+        distributor,
+        "DistributorPriceOutOfBounds",
+      );
+    });
+
+    it("skips bookings whose token has no feed, and reverts without a TRVL feed", async () => {
+      const { distributor, settledBooking, travellers, admin, deployer, token, referrals, escrow } = await fresh();
+      const q = await settledBooking(travellers[0]);
+      await distributor.connect(admin).setPriceFeed(q.token, ZeroAddress, 0, 0, 0);
+      await expect(distributor.distribute([q.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(q.bookingId, Skip.NoPriceFeed);
+      await expect(distributor.previewReward(q.traveller, q.token, 1n))
+        .to.be.revertedWithCustomError(distributor, "DistributorNoPriceFeed")
+        .withArgs(q.token);
+
+      const bare = await new RewardDistributor__factory(deployer).deploy(
+        admin.address,
+        await token.getAddress(),
+        await escrow.getAddress(),
+        await referrals.getAddress(),
+        admin.address,
+        TRVL("1"),
+        3600,
+      );
+      await expect(bare.distribute([q.bookingId])).to.be.revertedWithCustomError(bare, "DistributorNoTrvlPriceFeed");
+    });
+
+    it("validates feed settings", async () => {
+      const { distributor, feeds, admin, travellers, deployer } = await fresh();
+      const feed = await feeds.trvl.getAddress();
+      const bad = (maxAge: number, min: bigint, max: bigint) =>
+        distributor.connect(admin).setTrvlPriceFeed(feed, maxAge, min, max);
+      await expect(bad(0, 1n, 2n))
+        .to.be.revertedWithCustomError(distributor, "DistributorInvalidFeedConfig")
+        .withArgs(feed);
+      await expect(bad(60, 0n, 2n)).to.be.revertedWithCustomError(distributor, "DistributorInvalidFeedConfig");
+      await expect(bad(60, 3n, 2n)).to.be.revertedWithCustomError(distributor, "DistributorInvalidFeedConfig");
+      const precise = await new MockV3Aggregator__factory(deployer).deploy(19, 1n);
+      await expect(
+        distributor.connect(admin).setPriceFeed(NATIVE, await precise.getAddress(), 60, 1n, 2n),
+      ).to.be.revertedWithCustomError(distributor, "DistributorInvalidFeedConfig");
+      await expect(distributor.connect(travellers[0]).setTrvlPriceFeed(feed, 60, 1n, 2n)).to.be.revertedWithCustomError(
+        distributor,
+        "AccessControlUnauthorizedAccount",
+      );
+      await expect(distributor.connect(admin).setTrvlPriceFeed(feed, 60, 1n, 2n))
+        .to.emit(distributor, "TrvlPriceFeedSet")
+        .withArgs(feed, 60, 1n, 2n);
+      const config = await distributor.trvlPriceFeed();
+      expect([config.feed, config.maxAge, config.feedDecimals, config.tokenDecimals]).to.deep.equal([
+        feed,
+        60n,
+        8n,
+        18n,
+      ]);
+      expect((await distributor.priceFeedOf(NATIVE)).feed).to.equal(await feeds.eth.getAddress());
+    });
+  });
+
+  describe("mint limit", () => {
+    it("mints at most the limit per window, skipping the rest until it refills", async () => {
+      const { distributor, admin, settledBooking, travellers, token, connection } = await fresh();
+      await distributor.connect(admin).setMintLimit(TRVL("1500"), 24 * 3600);
+      const first = await settledBooking(travellers[0]); // 1,000 TRVL
+      const second = await settledBooking(travellers[1]); // 1,000 TRVL: over the 500 left
+      const tx = distributor.distribute([first.bookingId, second.bookingId]);
+      await expect(tx).to.emit(distributor, "RewardSkipped").withArgs(second.bookingId, Skip.MintLimitReached);
+      expect(await token.totalSupply()).to.equal(TRVL("1000"));
+      const [capacity, window, available] = await distributor.mintLimit();
+      expect([capacity, window]).to.deep.equal([TRVL("1500"), 86_400n]);
+      expect(available).to.be.closeTo(TRVL("500"), TRVL("1"));
+
+      await connection.networkHelpers.time.increase(12 * 3600); // refills 750
+      await distributor.distribute([second.bookingId]);
+      expect(await token.totalSupply()).to.equal(TRVL("2000"));
+    });
+
+    it("never mints past the token's cap", async () => {
+      const { distributor, admin, settledBooking, travellers, token } = await fresh();
+      await distributor.connect(admin).setMintLimit(TRVL("10000000000"), 3600);
+      // $150M of commission at $0.10 would be 1.5 billion TRVL: above the cap.
+      const huge = await settledBooking(travellers[0], { amount: 300_000_000n * 10n ** 6n, commissionBps: 5_000 });
+      await expect(distributor.distribute([huge.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(huge.bookingId, Skip.SupplyCapReached);
+      expect(await token.totalSupply()).to.equal(0n);
+    });
+
+    it("rejects a zero window", async () => {
+      const { distributor, admin } = await fresh();
+      await expect(distributor.connect(admin).setMintLimit(1n, 0)).to.be.revertedWithCustomError(
+        distributor,
+        "DistributorInvalidMintLimit",
+      );
+    });
+  });
+
+  describe("traveller boost", () => {
+    it("pays the boost out of the treasury share, never beyond it", async () => {
+      const system = await fresh();
+      const { distributor, admin, deployer, token, treasury, settledBooking } = system;
+      const [, , carol] = await referralChain(system);
+      const dave = system.travellers[3];
+      const boost = await new MockRewardBoost__factory(deployer).deploy();
+      await distributor.connect(admin).setBoostSource(await boost.getAddress());
+
+      await boost.setBoost(carol.address, 2_500); // +25% of 700 = 175 out of the treasury's 200
+      const a = await settledBooking(carol);
+      await expect(distributor.distribute([a.bookingId]))
+        .to.emit(distributor, "RewardDistributed")
+        .withArgs(
+          a.bookingId,
+          carol.address,
+          system.travellers[1].address,
+          system.travellers[0].address,
+          TRVL("875"),
+          TRVL("70"),
+          TRVL("30"),
+          TRVL("25"),
+          2_500,
+          USD8("1"),
+          USD8("0.1"),
+        );
+
+      await boost.setBoost(carol.address, 5_000); // +50% of 700 = 350, capped at the treasury's 200
+      const b = await settledBooking(carol);
+      await distributor.distribute([b.bookingId]);
+      expect(await token.balanceOf(carol.address)).to.equal(TRVL("875") + TRVL("900"));
+      expect(await token.balanceOf(treasury.address)).to.equal(TRVL("25"));
+
+      await boost.setBoost(dave.address, 5_000); // no referrers: treasury 300 covers the 350 only up to 300
+      const c = await settledBooking(dave);
+      await distributor.distribute([c.bookingId]);
+      expect(await token.balanceOf(dave.address)).to.equal(TRVL("1000"));
+      expect(await token.totalSupply()).to.equal(TRVL("3000"));
+    });
+  });
+
+  describe("governance of the parameters", () => {
+    it("uses a new split once the admin sets one, and only one summing to 100%", async () => {
+      const system = await fresh();
+      const { distributor, admin, token } = system;
+      const [, , carol] = await referralChain(system);
+      await expect(
+        distributor.connect(admin).setSplit({ traveller: 6_000, level1: 1_000, level2: 500, treasury: 2_000 }),
+      )
+        .to.be.revertedWithCustomError(distributor, "DistributorInvalidSplit")
+        .withArgs(9_500);
+      await expect(
+        distributor.connect(carol).setSplit({ traveller: 6_000, level1: 1_500, level2: 500, treasury: 2_000 }),
+      ).to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount");
+      await expect(
+        distributor.connect(admin).setSplit({ traveller: 6_000, level1: 1_500, level2: 500, treasury: 2_000 }),
+      )
+        .to.emit(distributor, "SplitSet")
+        .withArgs(6_000, 1_500, 500, 2_000);
+      expect(await distributor.split()).to.deep.equal([6_000n, 1_500n, 500n, 2_000n]);
+      const q = await system.settledBooking(carol);
+      await distributor.distribute([q.bookingId]);
+      expect(await token.balanceOf(carol.address)).to.equal(TRVL("600"));
+    });
+
+    it("previews exactly what distribute mints", async () => {
+      const system = await fresh();
+      const [, , carol] = await referralChain(system);
+      const q = await system.settledBooking(carol, { amount: 777_777_777n, commissionBps: 333 });
+      const [{ commission }] = await system.escrow.settlementsOf([q.bookingId]);
+      const [allocation, level1, level2] = await system.distributor.previewReward(carol.address, q.token, commission);
+      await system.distributor.distribute([q.bookingId]);
+      expect(await system.token.balanceOf(carol.address)).to.equal(allocation.traveller);
+      expect(await system.token.balanceOf(level1)).to.equal(allocation.level1);
+      expect(await system.token.balanceOf(level2)).to.equal(allocation.level2);
+      expect(await system.token.balanceOf(system.treasury.address)).to.equal(allocation.treasury);
+    });
+
+    it("pauses distribution for pausers only; settled bookings wait", async () => {
+      const { distributor, admin, settledBooking, travellers, token } = await fresh();
+      const q = await settledBooking(travellers[0]);
+      await expect(distributor.connect(travellers[0]).pause())
+        .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
+        .withArgs(travellers[0].address, ROLES.PAUSER);
+      await distributor.connect(admin).pause();
+      await expect(distributor.distribute([q.bookingId])).to.be.revertedWithCustomError(distributor, "EnforcedPause");
+      await distributor.connect(admin).unpause();
+      await distributor.distribute([q.bookingId]);
+      expect(await token.balanceOf(travellers[0].address)).to.equal(TRVL("700"));
+    });
+
+    it("moves the treasury and the boost source, rejecting zero addresses", async () => {
+      const { distributor, admin, travellers, deployer, token, escrow, referrals } = await fresh();
+      const previous = await distributor.treasury();
+      await expect(distributor.connect(admin).setTreasury(travellers[0].address))
+        .to.emit(distributor, "TreasurySet")
+        .withArgs(previous, travellers[0].address);
+      await expect(distributor.connect(admin).setTreasury(ZeroAddress)).to.be.revertedWithCustomError(
+        distributor,
+        "DistributorZeroAddress",
+      );
+      await expect(distributor.connect(admin).setBoostSource(travellers[1].address))
+        .to.emit(distributor, "BoostSourceSet")
+        .withArgs(ZeroAddress, travellers[1].address);
+      const factory = new RewardDistributor__factory(deployer);
+      const args = [
+        await token.getAddress(),
+        await escrow.getAddress(),
+        await referrals.getAddress(),
+        admin.address,
+        1n,
+        1,
+      ] as const;
+      await expect(factory.deploy(ZeroAddress, ...args)).to.be.revertedWithCustomError(
+        factory,
+        "DistributorZeroAddress",
+      );
+      await expect(
+        factory.deploy(admin.address, ZeroAddress, args[1], args[2], args[3], 1n, 1),
+      ).to.be.revertedWithCustomError(factory, "DistributorZeroAddress");
+    });
+  });
+});

@@ -1,0 +1,407 @@
+import { quoteDomain, quoteTypes } from "@trvl/abi";
+import { expect } from "chai";
+import { TypedDataEncoder, ZeroAddress, id, parseEther } from "ethers";
+
+import { ROLES } from "../ignition/modules/protocol.js";
+import {
+  BookingEscrow__factory,
+  RejectingReceiver__factory,
+  ReentrantTraveller__factory,
+} from "../types/ethers-contracts/index.js";
+import { useSystem } from "./helpers/fixture.js";
+import { DAY, NATIVE } from "./helpers/system.js";
+import { ethersTypes } from "./helpers/eip712.js";
+
+const { fresh } = await useSystem();
+
+const Status = { None: 0n, Paid: 1n, Settled: 2n, Refunded: 3n, Rewarded: 4n } as const;
+
+describe("BookingEscrow", () => {
+  describe("pay", () => {
+    it("takes a stablecoin payment against a signed quote and records the booking", async () => {
+      const { escrow, stablecoin, quote, pay, travellers } = await fresh();
+      const [alice] = travellers;
+      const q = await quote(alice, { amount: 1_234_567_890n, commissionBps: 1_250 });
+      const tx = await pay(q, alice);
+      const block = await tx.getBlock();
+      const refundableAt = BigInt(block!.timestamp) + DAY;
+      await expect(tx)
+        .to.emit(escrow, "BookingPaid")
+        .withArgs(q.bookingId, alice.address, q.token, q.amount, 154_320_986n, q.supplier, refundableAt);
+      expect(await stablecoin.balanceOf(await escrow.getAddress())).to.equal(q.amount);
+      const booking = await escrow.bookingOf(q.bookingId);
+      expect(booking.status).to.equal(Status.Paid);
+      expect(booking.traveller).to.equal(alice.address);
+      expect(booking.amount).to.equal(q.amount);
+      expect(booking.refundableAt).to.equal(refundableAt);
+    });
+
+    it("takes a native ETH payment of exactly the quoted amount", async () => {
+      const { escrow, quote, signQuote, travellers, ethers } = await fresh();
+      const [alice] = travellers;
+      const q = await quote(alice, { token: NATIVE, amount: parseEther("0.5") });
+      const signature = await signQuote(q);
+      await expect(escrow.connect(alice).pay(q, signature, { value: parseEther("0.4") }))
+        .to.be.revertedWithCustomError(escrow, "EscrowWrongValue")
+        .withArgs(q.bookingId, q.amount, parseEther("0.4"));
+      await expect(escrow.connect(alice).pay(q, signature, { value: q.amount })).to.changeEtherBalances(
+        ethers,
+        [alice, escrow],
+        [-q.amount, q.amount],
+      );
+      expect((await escrow.bookingOf(q.bookingId)).status).to.equal(Status.Paid);
+    });
+
+    it("pays a stablecoin booking in one transaction with a permit", async () => {
+      const { escrow, stablecoin, quote, signQuote, permit, travellers, connection } = await fresh();
+      const [alice] = travellers;
+      const q = await quote(alice);
+      await stablecoin.mint(alice.address, q.amount);
+      const deadline = BigInt(await connection.networkHelpers.time.latest()) + 600n;
+      const sig = await permit(alice, q.amount, deadline);
+      await expect(
+        escrow.connect(alice).payWithPermit(q, await signQuote(q), deadline, sig.v, sig.r, sig.s),
+      ).to.changeTokenBalances(connection.ethers, stablecoin, [alice, escrow], [-q.amount, q.amount]);
+      expect(await stablecoin.allowance(alice.address, await escrow.getAddress())).to.equal(0n);
+    });
+
+    it("still pays when the permit was already used (front-run), and refuses a native permit payment", async () => {
+      const { escrow, stablecoin, quote, signQuote, permit, travellers, connection } = await fresh();
+      const [alice, frontRunner] = travellers;
+      const q = await quote(alice);
+      await stablecoin.mint(alice.address, q.amount);
+      const deadline = BigInt(await connection.networkHelpers.time.latest()) + 600n;
+      const sig = await permit(alice, q.amount, deadline);
+      await stablecoin
+        .connect(frontRunner)
+        .permit(alice.address, await escrow.getAddress(), q.amount, deadline, sig.v, sig.r, sig.s);
+      await escrow.connect(alice).payWithPermit(q, await signQuote(q), deadline, sig.v, sig.r, sig.s);
+      expect((await escrow.bookingOf(q.bookingId)).status).to.equal(Status.Paid);
+
+      const native = await quote(alice, { token: NATIVE });
+      await expect(escrow.connect(alice).payWithPermit(native, await signQuote(native), deadline, sig.v, sig.r, sig.s))
+        .to.be.revertedWithCustomError(escrow, "EscrowTokenNotAllowed")
+        .withArgs(ZeroAddress);
+    });
+
+    it("rejects paying the same booking twice", async () => {
+      const { escrow, quote, pay, travellers } = await fresh();
+      const [alice] = travellers;
+      const q = await quote(alice);
+      await pay(q, alice);
+      await expect(pay(q, alice))
+        .to.be.revertedWithCustomError(escrow, "EscrowAlreadyPaid")
+        .withArgs(q.bookingId, Status.Paid);
+    });
+
+    it("rejects quotes not signed by a quote signer, expired, or issued to someone else", async () => {
+      const { escrow, quote, signQuote, travellers, connection } = await fresh();
+      const [alice, mallory] = travellers;
+      const q = await quote(alice, { token: NATIVE, amount: 1000n });
+      await expect(escrow.connect(alice).pay(q, await signQuote(q, mallory), { value: 1000n }))
+        .to.be.revertedWithCustomError(escrow, "EscrowInvalidQuoteSigner")
+        .withArgs(mallory.address);
+      await expect(escrow.connect(mallory).pay(q, await signQuote(q), { value: 1000n }))
+        .to.be.revertedWithCustomError(escrow, "EscrowNotQuoteTraveller")
+        .withArgs(q.bookingId, alice.address, mallory.address);
+      const tampered = { ...q, amount: 1n };
+      await expect(
+        escrow.connect(alice).pay(tampered, await signQuote(q), { value: 1n }),
+      ).to.be.revertedWithCustomError(escrow, "EscrowInvalidQuoteSigner");
+      await connection.networkHelpers.time.increaseTo(q.expiresAt + 1n);
+      await expect(escrow.connect(alice).pay(q, await signQuote(q), { value: 1000n }))
+        .to.be.revertedWithCustomError(escrow, "EscrowQuoteExpired")
+        .withArgs(q.bookingId, q.expiresAt);
+    });
+
+    it("rejects zero or oversized amounts, excessive commission, no supplier, unlisted tokens, stray ETH", async () => {
+      const { escrow, quote, signQuote, travellers, token } = await fresh();
+      const [alice] = travellers;
+      const payWith = async (overrides: Parameters<typeof quote>[1], value = 0n) => {
+        const q = await quote(alice, overrides);
+        return { q, tx: escrow.connect(alice).pay(q, await signQuote(q), { value }) };
+      };
+      let r = await payWith({ amount: 0n });
+      await expect(r.tx).to.be.revertedWithCustomError(escrow, "EscrowInvalidAmount").withArgs(r.q.bookingId, 0n);
+      r = await payWith({ amount: 2n ** 96n });
+      await expect(r.tx)
+        .to.be.revertedWithCustomError(escrow, "EscrowInvalidAmount")
+        .withArgs(r.q.bookingId, 2n ** 96n);
+      r = await payWith({ commissionBps: 5_001 });
+      await expect(r.tx)
+        .to.be.revertedWithCustomError(escrow, "EscrowInvalidCommission")
+        .withArgs(r.q.bookingId, 5_001);
+      r = await payWith({ supplier: ZeroAddress as `0x${string}` });
+      await expect(r.tx).to.be.revertedWithCustomError(escrow, "EscrowZeroAddress");
+      const trvl = (await token.getAddress()) as `0x${string}`;
+      r = await payWith({ token: trvl });
+      await expect(r.tx).to.be.revertedWithCustomError(escrow, "EscrowTokenNotAllowed").withArgs(trvl);
+      r = await payWith({}, 1n);
+      await expect(r.tx).to.be.revertedWithCustomError(escrow, "EscrowWrongValue").withArgs(r.q.bookingId, 0n, 1n);
+    });
+
+    it("stops new payments while paused, and only a pauser can pause", async () => {
+      const { escrow, quote, pay, admin, travellers } = await fresh();
+      const [alice] = travellers;
+      await expect(escrow.connect(alice).pause())
+        .to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount")
+        .withArgs(alice.address, ROLES.PAUSER);
+      await escrow.connect(admin).pause();
+      await expect(pay(await quote(alice), alice)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await escrow.connect(admin).unpause();
+      await pay(await quote(alice), alice);
+    });
+
+    it("hashes quotes exactly as the shared EIP-712 definition does", async () => {
+      const { escrow, quote, travellers, chainId } = await fresh();
+      const q = await quote(travellers[0]);
+      const expected = TypedDataEncoder.hash(
+        quoteDomain(chainId, (await escrow.getAddress()) as `0x${string}`),
+        ethersTypes(quoteTypes),
+        q,
+      );
+      expect(await escrow.hashQuote(q)).to.equal(expected);
+      expect(await escrow.DOMAIN_SEPARATOR()).to.equal(
+        TypedDataEncoder.hashDomain(quoteDomain(chainId, (await escrow.getAddress()) as `0x${string}`)),
+      );
+      expect(await escrow.QUOTE_TYPEHASH()).to.equal(
+        id(TypedDataEncoder.from(ethersTypes(quoteTypes)).encodeType("Quote")),
+      );
+    });
+  });
+
+  describe("settle", () => {
+    it("pays the supplier the amount minus commission and the treasury the commission", async () => {
+      const { escrow, stablecoin, quote, pay, keeper, supplier, treasury, travellers, ethers } = await fresh();
+      const [alice] = travellers;
+      const q = await quote(alice, { amount: 999_999n, commissionBps: 1_234 });
+      await pay(q, alice);
+      const commission = (999_999n * 1_234n) / 10_000n;
+      const tx = escrow.connect(keeper).settle([q.bookingId]);
+      await expect(tx)
+        .to.emit(escrow, "BookingSettled")
+        .withArgs(q.bookingId, alice.address, supplier.address, q.token, 999_999n - commission, commission);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        stablecoin,
+        [escrow, supplier, treasury],
+        [-999_999n, 999_999n - commission, commission],
+      );
+      expect((await escrow.bookingOf(q.bookingId)).status).to.equal(Status.Settled);
+    });
+
+    it("settles native bookings in ETH, in batches, skipping what is not paid", async () => {
+      const { escrow, quote, pay, keeper, supplier, treasury, travellers, ethers } = await fresh();
+      const [alice, bob] = travellers;
+      const a = await quote(alice, { token: NATIVE, amount: parseEther("1"), commissionBps: 1_000 });
+      const b = await quote(bob, { token: NATIVE, amount: parseEther("2"), commissionBps: 500 });
+      await pay(a, alice);
+      await pay(b, bob);
+      const unknown = `0x${"ab".repeat(32)}`;
+      const tx = escrow.connect(keeper).settle([a.bookingId, unknown, b.bookingId, a.bookingId]);
+      await expect(tx).to.changeEtherBalances(
+        ethers,
+        [escrow, supplier, treasury],
+        [-parseEther("3"), parseEther("0.9") + parseEther("1.9"), parseEther("0.1") + parseEther("0.1")],
+      );
+      await expect(tx).to.emit(escrow, "SettlementSkipped").withArgs(unknown, Status.None);
+      await expect(tx).to.emit(escrow, "SettlementSkipped").withArgs(a.bookingId, Status.Settled);
+      expect(await escrow.connect(keeper).settle.staticCall([a.bookingId, b.bookingId])).to.equal(0n);
+    });
+
+    it("is for settlers only", async () => {
+      const { escrow, quote, pay, travellers } = await fresh();
+      const [alice] = travellers;
+      const q = await quote(alice);
+      await pay(q, alice);
+      await expect(escrow.connect(alice).settle([q.bookingId]))
+        .to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount")
+        .withArgs(alice.address, ROLES.SETTLER);
+    });
+
+    it("reverts the whole batch if a supplier refuses ETH, leaving every booking paid", async () => {
+      const { escrow, quote, pay, keeper, travellers, deployer } = await fresh();
+      const [alice] = travellers;
+      const refuser = await new RejectingReceiver__factory(deployer).deploy();
+      const q = await quote(alice, {
+        token: NATIVE,
+        amount: 1000n,
+        supplier: (await refuser.getAddress()) as `0x${string}`,
+      });
+      await pay(q, alice);
+      await expect(escrow.connect(keeper).settle([q.bookingId])).to.be.revertedWithCustomError(refuser, "NoEther");
+      expect((await escrow.bookingOf(q.bookingId)).status).to.equal(Status.Paid);
+    });
+  });
+
+  describe("refund", () => {
+    it("lets a settler refund a paid booking at any time, even while paused", async () => {
+      const { escrow, stablecoin, quote, pay, keeper, admin, travellers, ethers } = await fresh();
+      const [alice] = travellers;
+      const q = await quote(alice);
+      await pay(q, alice);
+      await escrow.connect(admin).pause();
+      const tx = escrow.connect(keeper).refund(q.bookingId);
+      await expect(tx)
+        .to.emit(escrow, "BookingRefunded")
+        .withArgs(q.bookingId, alice.address, keeper.address, q.token, q.amount);
+      await expect(tx).to.changeTokenBalances(ethers, stablecoin, [escrow, alice], [-q.amount, q.amount]);
+      expect((await escrow.bookingOf(q.bookingId)).status).to.equal(Status.Refunded);
+    });
+
+    it("lets the traveller refund alone once the deadline has passed unsettled", async () => {
+      const { escrow, quote, pay, travellers, connection, ethers } = await fresh();
+      const [alice, mallory] = travellers;
+      const q = await quote(alice, { token: NATIVE, amount: parseEther("1") });
+      await pay(q, alice);
+      const { refundableAt } = await escrow.bookingOf(q.bookingId);
+      await expect(escrow.connect(alice).refund(q.bookingId))
+        .to.be.revertedWithCustomError(escrow, "EscrowRefundTooEarly")
+        .withArgs(q.bookingId, refundableAt);
+      await connection.networkHelpers.time.increaseTo(refundableAt);
+      await expect(escrow.connect(mallory).refund(q.bookingId))
+        .to.be.revertedWithCustomError(escrow, "EscrowRefundNotAllowed")
+        .withArgs(q.bookingId, mallory.address);
+      await expect(escrow.connect(alice).refund(q.bookingId)).to.changeEtherBalances(
+        ethers,
+        [escrow, alice],
+        [-q.amount, q.amount],
+      );
+    });
+
+    it("refunds once, and never after settlement", async () => {
+      const { escrow, quote, pay, keeper, travellers } = await fresh();
+      const [alice] = travellers;
+      const settled = await quote(alice);
+      await pay(settled, alice);
+      await escrow.connect(keeper).settle([settled.bookingId]);
+      await expect(escrow.connect(keeper).refund(settled.bookingId))
+        .to.be.revertedWithCustomError(escrow, "EscrowNotRefundable")
+        .withArgs(settled.bookingId, Status.Settled);
+
+      const refunded = await quote(alice);
+      await pay(refunded, alice);
+      await escrow.connect(keeper).refund(refunded.bookingId);
+      await expect(escrow.connect(keeper).refund(refunded.bookingId))
+        .to.be.revertedWithCustomError(escrow, "EscrowNotRefundable")
+        .withArgs(refunded.bookingId, Status.Refunded);
+      await expect(escrow.connect(keeper).settle([refunded.bookingId]))
+        .to.emit(escrow, "SettlementSkipped")
+        .withArgs(refunded.bookingId, Status.Refunded);
+    });
+
+    it("cannot be re-entered by a traveller contract receiving ETH", async () => {
+      const { escrow, quote, signQuote, deployer, ethers } = await fresh();
+      const attacker = await new ReentrantTraveller__factory(deployer).deploy(await escrow.getAddress());
+      const attackerAddress = (await attacker.getAddress()) as `0x${string}`;
+      const q = { ...(await quote(deployer)), traveller: attackerAddress, token: NATIVE, amount: parseEther("1") };
+      await attacker.pay(q, await signQuote(q), { value: q.amount });
+      // The traveller's own refund runs after the deadline; its receive() tries to refund again.
+      await ethers.provider.send("evm_increaseTime", [Number(DAY)]);
+      await attacker.refund(q.bookingId);
+      expect(await attacker.reentered()).to.equal(true);
+      expect(escrow.interface.parseError(await attacker.reentryError())?.name).to.equal("ReentrancyGuardReentrantCall");
+      expect(await ethers.provider.getBalance(attackerAddress)).to.equal(q.amount);
+    });
+  });
+
+  describe("rewards hand-off", () => {
+    it("lets only the rewarder mark settled bookings rewarded, each once", async () => {
+      const { escrow, settledBooking, quote, pay, admin, travellers } = await fresh();
+      const [alice, rewarder] = travellers;
+      const a = await settledBooking(alice);
+      const b = await settledBooking(alice);
+      const paid = await quote(alice);
+      await pay(paid, alice);
+      await expect(escrow.connect(alice).markRewarded([a.bookingId]))
+        .to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount")
+        .withArgs(alice.address, ROLES.REWARDER);
+      await escrow.connect(admin).grantRole(ROLES.REWARDER, rewarder.address);
+
+      const unknown = `0x${"cd".repeat(32)}`;
+      const batch = [a.bookingId, a.bookingId, paid.bookingId, unknown, b.bookingId];
+      expect(await escrow.connect(rewarder).markRewarded.staticCall(batch)).to.deep.equal([
+        true,
+        false,
+        false,
+        false,
+        true,
+      ]);
+      await escrow.connect(rewarder).markRewarded(batch);
+      expect(await escrow.connect(rewarder).markRewarded.staticCall([a.bookingId, b.bookingId])).to.deep.equal([
+        false,
+        false,
+      ]);
+
+      const settlements = await escrow.settlementsOf([a.bookingId, paid.bookingId, unknown]);
+      expect(settlements.map((s) => s.status)).to.deep.equal([Status.Rewarded, Status.Paid, Status.None]);
+      expect(settlements[0].traveller).to.equal(alice.address);
+      expect(settlements[0].token).to.equal(a.token);
+      expect(settlements[0].commission).to.equal(100_000_000n);
+      expect(settlements[2].traveller).to.equal(ZeroAddress);
+      expect((await escrow.bookingOf(a.bookingId)).status).to.equal(Status.Rewarded);
+      await expect(escrow.connect(admin).refund(a.bookingId))
+        .to.be.revertedWithCustomError(escrow, "EscrowNotRefundable")
+        .withArgs(a.bookingId, Status.Rewarded);
+    });
+
+    it("numbers bookings in payment order", async () => {
+      const { escrow, quote, pay, travellers } = await fresh();
+      const [alice, bob] = travellers;
+      const first = await quote(alice);
+      const second = await quote(bob);
+      await pay(first, alice);
+      await pay(second, bob);
+      expect((await escrow.bookingOf(first.bookingId)).serial).to.equal(1n);
+      expect((await escrow.bookingOf(second.bookingId)).serial).to.equal(2n);
+      expect(await escrow.bookingCount()).to.equal(2n);
+    });
+  });
+
+  describe("administration", () => {
+    it("lets the admin list tokens, move the treasury and change the window, within bounds", async () => {
+      const { escrow, admin, travellers, stablecoin } = await fresh();
+      const [alice, newTreasury] = travellers;
+      const stable = await stablecoin.getAddress();
+      expect(await escrow.isPaymentToken(stable)).to.equal(true);
+      expect(await escrow.isPaymentToken(ZeroAddress)).to.equal(true);
+      await expect(escrow.connect(admin).setPaymentToken(stable, false))
+        .to.emit(escrow, "PaymentTokenSet")
+        .withArgs(stable, false);
+      expect(await escrow.isPaymentToken(stable)).to.equal(false);
+
+      const previous = await escrow.treasury();
+      await expect(escrow.connect(admin).setTreasury(newTreasury.address))
+        .to.emit(escrow, "TreasurySet")
+        .withArgs(previous, newTreasury.address);
+      await expect(escrow.connect(admin).setTreasury(ZeroAddress)).to.be.revertedWithCustomError(
+        escrow,
+        "EscrowZeroAddress",
+      );
+
+      await expect(escrow.connect(admin).setSettlementWindow(7n * DAY))
+        .to.emit(escrow, "SettlementWindowSet")
+        .withArgs(DAY, 7n * DAY);
+      await expect(escrow.connect(admin).setSettlementWindow(60n))
+        .to.be.revertedWithCustomError(escrow, "EscrowInvalidSettlementWindow")
+        .withArgs(60n);
+      await expect(escrow.connect(admin).setSettlementWindow(366n * DAY)).to.be.revertedWithCustomError(
+        escrow,
+        "EscrowInvalidSettlementWindow",
+      );
+      await expect(escrow.connect(alice).setTreasury(alice.address)).to.be.revertedWithCustomError(
+        escrow,
+        "AccessControlUnauthorizedAccount",
+      );
+    });
+
+    it("rejects a zero admin at deployment", async () => {
+      const { deployer, treasury } = await fresh();
+      const factory = new BookingEscrow__factory(deployer);
+      await expect(factory.deploy(ZeroAddress, treasury.address, DAY)).to.be.revertedWithCustomError(
+        factory,
+        "EscrowZeroAddress",
+      );
+    });
+  });
+});

@@ -1,0 +1,141 @@
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { quoteDomain, quoteTypes, type Quote } from "@trvl/abi";
+import { ZeroAddress, hexlify, parseEther, randomBytes, type Signature } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import TRVLLocal from "../../ignition/modules/TRVLLocal.js";
+import { LOCAL_ACCOUNT_INDEX, type LocalRole } from "../../scripts/lib/local-accounts.js";
+import {
+  BookingEscrow__factory,
+  MockStablecoin__factory,
+  MockV3Aggregator__factory,
+  ReferralRegistry__factory,
+  RewardDistributor__factory,
+  TRVLToken__factory,
+} from "../../types/ethers-contracts/index.js";
+import { ethersTypes } from "./eip712.js";
+
+export type Connection = NetworkConnection<"l1">;
+
+export const NATIVE = ZeroAddress as `0x${string}`;
+export const HOUR = 3600n;
+export const DAY = 24n * HOUR;
+
+/** Deploys the whole local system with the same Ignition module `npm start` uses, and names its actors. */
+export async function deploySystem(connection: Connection) {
+  const { ethers, ignition } = connection;
+  const deployed = await ignition.deploy(TRVLLocal, { displayUi: false });
+  const signers = await ethers.getSigners();
+  const actor = (role: LocalRole) => signers[LOCAL_ACCOUNT_INDEX[role]];
+  const [deployer, admin, quoteSigner, keeper, treasury, supplier] = [
+    actor("deployer"),
+    actor("admin"),
+    actor("quoteSigner"),
+    actor("keeper"),
+    actor("treasury"),
+    actor("supplier"),
+  ];
+  const travellers = signers.slice(9);
+  const at = async <T>(
+    factory: { connect(address: string, runner: HardhatEthersSigner): T },
+    contract: { getAddress(): Promise<string> },
+  ) => factory.connect(await contract.getAddress(), deployer);
+
+  const token = await at(TRVLToken__factory, deployed.TRVLToken);
+  const referrals = await at(ReferralRegistry__factory, deployed.ReferralRegistry);
+  const escrow = await at(BookingEscrow__factory, deployed.BookingEscrow);
+  const distributor = await at(RewardDistributor__factory, deployed.RewardDistributor);
+  const stablecoin = await at(MockStablecoin__factory, deployed.Stablecoin);
+  const feeds = {
+    eth: await at(MockV3Aggregator__factory, deployed.EthUsdFeed),
+    stablecoin: await at(MockV3Aggregator__factory, deployed.StablecoinUsdFeed),
+    trvl: await at(MockV3Aggregator__factory, deployed.TrvlUsdFeed),
+  };
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const escrowAddress = (await escrow.getAddress()) as `0x${string}`;
+  const stablecoinAddress = (await stablecoin.getAddress()) as `0x${string}`;
+
+  /** A quote for `traveller`, valid for an hour; override any field. */
+  async function quote(traveller: HardhatEthersSigner, overrides: Partial<Quote> = {}): Promise<Quote> {
+    const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+    return {
+      bookingId: hexlify(randomBytes(32)) as `0x${string}`,
+      traveller: traveller.address as `0x${string}`,
+      token: stablecoinAddress,
+      amount: 1_000_000_000n, // 1,000 tUSD
+      commissionBps: 1_000,
+      supplier: supplier.address as `0x${string}`,
+      expiresAt: now + HOUR,
+      ...overrides,
+    };
+  }
+
+  async function signQuote(q: Quote, signer: HardhatEthersSigner = quoteSigner): Promise<string> {
+    return signer.signTypedData(quoteDomain(chainId, escrowAddress), ethersTypes(quoteTypes), q);
+  }
+
+  /** Pays `q` as its traveller: approves and pays for tokens, sends value for the native coin. */
+  async function pay(q: Quote, payer: HardhatEthersSigner) {
+    const signature = await signQuote(q);
+    if (q.token === NATIVE) return escrow.connect(payer).pay(q, signature, { value: q.amount });
+    await stablecoin.mint(payer.address, q.amount);
+    await stablecoin.connect(payer).approve(escrowAddress, q.amount);
+    return escrow.connect(payer).pay(q, signature);
+  }
+
+  /** Signs an ERC-2612 permit of `value` stablecoin from `owner` to the escrow. */
+  async function permit(owner: HardhatEthersSigner, value: bigint, deadline: bigint): Promise<Signature> {
+    const { Signature } = await import("ethers");
+    const nonce = await stablecoin.nonces(owner.address);
+    const signature = await owner.signTypedData(
+      { name: "Test USD", version: "1", chainId, verifyingContract: stablecoinAddress },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      { owner: owner.address, spender: escrowAddress, value, nonce, deadline },
+    );
+    return Signature.from(signature);
+  }
+
+  /** Pays, settles and returns the booking id: a booking ready to be rewarded. */
+  async function settledBooking(traveller: HardhatEthersSigner, overrides: Partial<Quote> = {}) {
+    const q = await quote(traveller, overrides);
+    await pay(q, traveller);
+    await escrow.connect(keeper).settle([q.bookingId]);
+    return q;
+  }
+
+  return {
+    connection,
+    ethers,
+    chainId,
+    token,
+    referrals,
+    escrow,
+    distributor,
+    stablecoin,
+    feeds,
+    deployer,
+    admin,
+    quoteSigner,
+    keeper,
+    treasury,
+    supplier,
+    travellers,
+    signers,
+    quote,
+    signQuote,
+    pay,
+    permit,
+    settledBooking,
+    parseEther,
+  };
+}
+
+export type System = Awaited<ReturnType<typeof deploySystem>>;
