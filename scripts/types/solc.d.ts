@@ -1,0 +1,8 @@
+declare module "solc" {
+  const solc: {
+    /** Standard JSON in, standard JSON out. */
+    compile(input: string): string;
+    version(): string;
+  };
+  export default solc;
+}
