@@ -10,7 +10,7 @@ import {
 } from "../types/ethers-contracts/index.js";
 import { useSystem } from "./helpers/fixture.js";
 import { DAY, NATIVE } from "./helpers/system.js";
-import { ethersTypes } from "./helpers/eip712.js";
+import { ethersTypes } from "../scripts/lib/ethers-types.js";
 
 const { fresh } = await useSystem();
 

@@ -6,7 +6,7 @@ import { TypedDataEncoder, ZeroAddress, id } from "ethers";
 import { MockSmartWallet__factory } from "../types/ethers-contracts/index.js";
 import { useSystem } from "./helpers/fixture.js";
 import type { System } from "./helpers/system.js";
-import { ethersTypes } from "./helpers/eip712.js";
+import { ethersTypes } from "../scripts/lib/ethers-types.js";
 
 const { fresh } = await useSystem();
 

@@ -1,7 +1,9 @@
+import { permitDomain, permitTypes } from "@trvl/abi";
 import { expect } from "chai";
 import { MaxUint256, Signature, ZeroAddress, parseEther } from "ethers";
 
 import { ROLES } from "../ignition/modules/protocol.js";
+import { ethersTypes } from "../scripts/lib/ethers-types.js";
 import { TRVLToken__factory } from "../types/ethers-contracts/index.js";
 import { useSystem } from "./helpers/fixture.js";
 
@@ -97,16 +99,8 @@ describe("TRVLToken", () => {
     const deadline = MaxUint256;
     const signature = Signature.from(
       await owner.signTypedData(
-        { name: "Travel Token", version: "1", chainId, verifyingContract: await token.getAddress() },
-        {
-          Permit: [
-            { name: "owner", type: "address" },
-            { name: "spender", type: "address" },
-            { name: "value", type: "uint256" },
-            { name: "nonce", type: "uint256" },
-            { name: "deadline", type: "uint256" },
-          ],
-        },
+        permitDomain("Travel Token", chainId, (await token.getAddress()) as `0x${string}`),
+        ethersTypes(permitTypes),
         { owner: owner.address, spender: spender.address, value: 42n, nonce: 0n, deadline },
       ),
     );

@@ -51,3 +51,19 @@ export function quoteDomain(chainId: number | bigint, escrow: Address) {
 export function registrationDomain(chainId: number | bigint, registry: Address) {
   return { name: "TRVL Referrals", version: "1", chainId: BigInt(chainId), verifyingContract: registry } as const;
 }
+
+/** ERC-2612 permit, as TRVL and the stablecoins implement it. */
+export const permitTypes = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+/** The ERC-2612 domain of an OpenZeppelin `ERC20Permit` token named `name` (version "1"). */
+export function permitDomain(name: string, chainId: number | bigint, token: Address) {
+  return { name, version: "1", chainId: BigInt(chainId), verifyingContract: token } as const;
+}

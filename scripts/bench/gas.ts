@@ -2,7 +2,15 @@
  * Gas per operation of the core contracts, measured on the in-process Hardhat network with the local Ignition
  * deployment. Printed as a table by `npm run bench`.
  */
-import { quoteDomain, quoteTypes, registrationDomain, registrationTypes, type Quote } from "@trvl/abi";
+import {
+  permitDomain,
+  permitTypes,
+  quoteDomain,
+  quoteTypes,
+  registrationDomain,
+  registrationTypes,
+  type Quote,
+} from "@trvl/abi";
 import {
   Signature,
   Wallet,
@@ -11,11 +19,11 @@ import {
   parseEther,
   randomBytes,
   type HDNodeWallet,
-  type TypedDataField,
 } from "ethers";
 import hre from "hardhat";
 
 import TRVLLocal from "../../ignition/modules/TRVLLocal.js";
+import { ethersTypes } from "../lib/ethers-types.js";
 import { LOCAL_ACCOUNT_INDEX } from "../lib/local-accounts.js";
 import {
   BookingEscrow__factory,
@@ -26,8 +34,6 @@ import {
 } from "../../types/ethers-contracts/index.js";
 
 const BATCH = 50;
-const mutable = (types: Record<string, readonly TypedDataField[]>) =>
-  Object.fromEntries(Object.entries(types).map(([k, v]) => [k, [...v]]));
 
 export async function measureGas(): Promise<{ operation: string; gas: bigint; note: string }[]> {
   const connection = await hre.network.create({ chainType: "l1" });
@@ -66,7 +72,7 @@ export async function measureGas(): Promise<{ operation: string; gas: bigint; no
     supplier: supplier.address as `0x${string}`,
     expiresAt: BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 3600n,
   });
-  const sign = (q: Quote) => quoteSigner.signTypedData(quoteDomain(chainId, escrowAddress), mutable(quoteTypes), q);
+  const sign = (q: Quote) => quoteSigner.signTypedData(quoteDomain(chainId, escrowAddress), ethersTypes(quoteTypes), q);
   const payStable = async (traveller: HDNodeWallet) => {
     const q = await newQuote(traveller.address, stableAddress, 1_000_000_000n);
     await stablecoin.mint(traveller.address, q.amount);
@@ -85,7 +91,7 @@ export async function measureGas(): Promise<{ operation: string; gas: bigint; no
     const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 3600n;
     const registration = await traveller.signTypedData(
       registrationDomain(chainId, (await referrals.getAddress()) as `0x${string}`),
-      mutable(registrationTypes),
+      ethersTypes(registrationTypes),
       { user: traveller.address, referrer: level1.address, nonce: 0n, deadline },
     );
     registerWithSigGas = await gasOf(
@@ -127,19 +133,13 @@ export async function measureGas(): Promise<{ operation: string; gas: bigint; no
   await stablecoin.mint(travellers[2].address, permitQuote.amount);
   const deadline = permitQuote.expiresAt;
   const permit = Signature.from(
-    await travellers[2].signTypedData(
-      { name: "Test USD", version: "1", chainId, verifyingContract: stableAddress },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      { owner: travellers[2].address, spender: escrowAddress, value: permitQuote.amount, nonce: 0n, deadline },
-    ),
+    await travellers[2].signTypedData(permitDomain("Test USD", chainId, stableAddress), ethersTypes(permitTypes), {
+      owner: travellers[2].address,
+      spender: escrowAddress,
+      value: permitQuote.amount,
+      nonce: 0n,
+      deadline,
+    }),
   );
   const payPermit = await gasOf(
     escrow

@@ -1,6 +1,6 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { quoteDomain, quoteTypes, type Quote } from "@trvl/abi";
-import { ZeroAddress, hexlify, parseEther, randomBytes, type Signature } from "ethers";
+import { permitDomain, permitTypes, quoteDomain, quoteTypes, type Quote } from "@trvl/abi";
+import { Signature, ZeroAddress, hexlify, parseEther, randomBytes } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import TRVLLocal from "../../ignition/modules/TRVLLocal.js";
@@ -13,7 +13,7 @@ import {
   RewardDistributor__factory,
   TRVLToken__factory,
 } from "../../types/ethers-contracts/index.js";
-import { ethersTypes } from "./eip712.js";
+import { ethersTypes } from "../../scripts/lib/ethers-types.js";
 
 export type Connection = NetworkConnection<"l1">;
 
@@ -85,19 +85,10 @@ export async function deploySystem(connection: Connection) {
 
   /** Signs an ERC-2612 permit of `value` stablecoin from `owner` to the escrow. */
   async function permit(owner: HardhatEthersSigner, value: bigint, deadline: bigint): Promise<Signature> {
-    const { Signature } = await import("ethers");
     const nonce = await stablecoin.nonces(owner.address);
     const signature = await owner.signTypedData(
-      { name: "Test USD", version: "1", chainId, verifyingContract: stablecoinAddress },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
+      permitDomain("Test USD", chainId, stablecoinAddress),
+      ethersTypes(permitTypes),
       { owner: owner.address, spender: escrowAddress, value, nonce, deadline },
     );
     return Signature.from(signature);
