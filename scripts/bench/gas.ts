@@ -11,15 +11,7 @@ import {
   registrationTypes,
   type Quote,
 } from "@trvl/abi";
-import {
-  Signature,
-  Wallet,
-  ZeroAddress,
-  hexlify,
-  parseEther,
-  randomBytes,
-  type HDNodeWallet,
-} from "ethers";
+import { Signature, Wallet, ZeroAddress, hexlify, parseEther, randomBytes, type HDNodeWallet } from "ethers";
 import hre from "hardhat";
 
 import TRVLLocal from "../../ignition/modules/TRVLLocal.js";
