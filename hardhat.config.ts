@@ -7,6 +7,28 @@ const require = createRequire(import.meta.url);
 
 // solc comes from npm (pinned in package.json), never downloaded at run time.
 const solc0828 = require.resolve("solc/soljson.js");
+// Safe 1.4.1 is deployed on the local chain compiled as it was released: with solc 0.7.6.
+const solc076 = require.resolve("solc-0.7.6/soljson.js");
+const SAFE_CONTRACTS = [
+  "Safe.sol",
+  "proxies/SafeProxyFactory.sol",
+  "handler/CompatibilityFallbackHandler.sol",
+  "libraries/MultiSend.sol",
+  "libraries/MultiSendCallOnly.sol",
+  "libraries/SignMessageLib.sol",
+  "libraries/CreateCall.sol",
+  "accessors/SimulateTxAccessor.sol",
+].map((file) => `@safe-global/safe-contracts/contracts/${file}`);
+const safeOverrides = Object.fromEntries(
+  SAFE_CONTRACTS.map((file) => [
+    file,
+    { version: "0.7.6", path: solc076, settings: { optimizer: { enabled: false }, evmVersion: "istanbul" } },
+  ]),
+);
+
+function solc(version: "0.8.28", runs: number) {
+  return { version, path: solc0828, settings: { evmVersion: "cancun", optimizer: { enabled: true, runs } } };
+}
 
 /** Real networks: RPC URL and deployer key come from the environment, and are read only when the network is used. */
 function realNetworks(networks: Record<string, [chainId: number, rpcUrlVariable: string]>) {
@@ -27,16 +49,25 @@ function realNetworks(networks: Record<string, [chainId: number, rpcUrlVariable:
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
-    // Chainlink's mock aggregator is deployed on the local chain, so it needs an artifact of its own.
-    npmFilesToBuild: ["@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol"],
+    // Deployed from npm packages, so they need artifacts of their own: Chainlink's mock aggregator (local chain),
+    // OpenZeppelin's timelock, and the Safe contracts (local chain).
+    npmFilesToBuild: [
+      "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol",
+      "@openzeppelin/contracts/governance/TimelockController.sol",
+      ...SAFE_CONTRACTS,
+    ],
     profiles: {
+      // Tests, coverage and the local chain: one compilation job, optimised for 200 runs. (With 10,000 runs the
+      // WebAssembly solc runs out of memory on the whole project in one job.)
       default: {
-        version: "0.8.28",
-        path: solc0828,
-        settings: {
-          evmVersion: "cancun",
-          optimizer: { enabled: true, runs: 10_000 },
-        },
+        compilers: [solc("0.8.28", 200)],
+        overrides: safeOverrides,
+      },
+      // Real deployments and the gas benchmark: optimised for 10,000 runs, one job per file.
+      production: {
+        isolated: true,
+        compilers: [solc("0.8.28", 10_000)],
+        overrides: safeOverrides,
       },
     },
   },

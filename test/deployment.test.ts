@@ -3,6 +3,7 @@ import { ZeroAddress } from "ethers";
 import hre from "hardhat";
 
 import { ROLES } from "../ignition/modules/protocol.js";
+import { LOCAL_GOVERNANCE } from "../ignition/modules/TRVLLocal.js";
 import { generatedDir, renderGenerated } from "../scripts/abi/generated.js";
 import { useSystem } from "./helpers/fixture.js";
 
@@ -10,27 +11,78 @@ const { fresh } = await useSystem();
 
 describe("Deployment (Ignition, local module)", () => {
   it("wires every role to its holder and leaves the deployer with nothing", async () => {
-    const { token, escrow, distributor, deployer, admin, quoteSigner, keeper } = await fresh();
-    const distributorAddress = await distributor.getAddress();
-    expect(await token.hasRole(ROLES.MINTER, distributorAddress)).to.equal(true);
-    expect(await escrow.hasRole(ROLES.REWARDER, distributorAddress)).to.equal(true);
-    expect(await escrow.hasRole(ROLES.SETTLER, keeper.address)).to.equal(true);
-    expect(await escrow.hasRole(ROLES.QUOTE_SIGNER, quoteSigner.address)).to.equal(true);
-    expect(await escrow.hasRole(ROLES.PAUSER, admin.address)).to.equal(true);
-    expect(await distributor.hasRole(ROLES.PAUSER, admin.address)).to.equal(true);
-    for (const contract of [token, escrow, distributor]) {
-      expect(await contract.hasRole(ROLES.DEFAULT_ADMIN, admin.address)).to.equal(true);
-      for (const role of Object.values(ROLES)) {
-        expect(await contract.hasRole(role, deployer.address)).to.equal(false);
+    const system = await fresh();
+    const { token, escrow, distributor, staking, governor, timelock, deployer, quoteSigner, keeper, guardian } = system;
+    const [distributorAddress, timelockAddress, guardianAddress, governorAddress] = await Promise.all(
+      [distributor, timelock, guardian, governor].map((c) => c.getAddress()),
+    );
+    const holders = async (contract: { hasRole(role: string, account: string): Promise<boolean> }, role: string) => {
+      const candidates = {
+        deployer: deployer.address,
+        keeper: keeper.address,
+        quoteSigner: quoteSigner.address,
+        distributor: distributorAddress,
+        timelock: timelockAddress,
+        guardian: guardianAddress,
+        governor: governorAddress,
+        anyone: ZeroAddress,
+      };
+      const held: string[] = [];
+      for (const [name, address] of Object.entries(candidates)) {
+        if (await contract.hasRole(role, address)) held.push(name);
       }
-    }
-    // The keeper and the quote signer hold exactly their one role.
-    expect(await escrow.hasRole(ROLES.DEFAULT_ADMIN, keeper.address)).to.equal(false);
-    expect(await escrow.hasRole(ROLES.SETTLER, quoteSigner.address)).to.equal(false);
+      return held;
+    };
+
+    expect(await holders(token, ROLES.DEFAULT_ADMIN)).to.deep.equal(["timelock"]);
+    expect(await holders(token, ROLES.MINTER)).to.deep.equal(["distributor"]);
+    expect(await holders(escrow, ROLES.DEFAULT_ADMIN)).to.deep.equal(["timelock"]);
+    expect(await holders(escrow, ROLES.REWARDER)).to.deep.equal(["distributor"]);
+    expect(await holders(escrow, ROLES.SETTLER)).to.deep.equal(["keeper"]);
+    expect(await holders(escrow, ROLES.QUOTE_SIGNER)).to.deep.equal(["quoteSigner"]);
+    expect(await holders(escrow, ROLES.OPERATOR)).to.deep.equal(["guardian"]);
+    expect(await holders(escrow, ROLES.PAUSER)).to.deep.equal(["guardian"]);
+    expect(await escrow.getRoleAdmin(ROLES.SETTLER)).to.equal(ROLES.OPERATOR);
+    expect(await escrow.getRoleAdmin(ROLES.QUOTE_SIGNER)).to.equal(ROLES.OPERATOR);
+    expect(await escrow.getRoleAdmin(ROLES.OPERATOR)).to.equal(ROLES.DEFAULT_ADMIN);
+    expect(await holders(distributor, ROLES.DEFAULT_ADMIN)).to.deep.equal(["timelock"]);
+    expect(await holders(distributor, ROLES.PAUSER)).to.deep.equal(["guardian"]);
+    expect(await holders(staking, ROLES.DEFAULT_ADMIN)).to.deep.equal(["timelock"]);
+    expect(await holders(staking, ROLES.PAUSER)).to.deep.equal(["guardian"]);
+    expect(await holders(staking, ROLES.REWARDS_FUNDER)).to.deep.equal(["guardian"]);
+    expect(await holders(timelock, ROLES.DEFAULT_ADMIN)).to.deep.equal(["timelock"]);
+    expect(await holders(timelock, ROLES.TIMELOCK_PROPOSER)).to.deep.equal(["governor"]);
+    expect(await holders(timelock, ROLES.TIMELOCK_CANCELLER)).to.deep.equal(["guardian", "governor"]);
+    expect(await holders(timelock, ROLES.TIMELOCK_EXECUTOR)).to.deep.equal(["anyone"]);
+  });
+
+  it("makes the timelock the treasury and the governor its proposer, with local voting settings", async () => {
+    const { escrow, distributor, staking, governor, timelock, token } = await fresh();
+    const timelockAddress = await timelock.getAddress();
+    expect(await escrow.treasury()).to.equal(timelockAddress);
+    expect(await distributor.treasury()).to.equal(timelockAddress);
+    expect(await staking.treasury()).to.equal(timelockAddress);
+    expect(await distributor.boostSource()).to.equal(await staking.getAddress());
+    expect(await governor.timelock()).to.equal(timelockAddress);
+    expect(await governor.token()).to.equal(await token.getAddress());
+    expect(await governor.staking()).to.equal(await staking.getAddress());
+    expect(await governor.votingDelay()).to.equal(BigInt(LOCAL_GOVERNANCE.votingDelay));
+    expect(await governor.votingPeriod()).to.equal(BigInt(LOCAL_GOVERNANCE.votingPeriod));
+    expect(await governor.proposalThreshold()).to.equal(LOCAL_GOVERNANCE.proposalThreshold);
+    expect(await governor["quorumNumerator()"]()).to.equal(4n);
+    expect(await timelock.getMinDelay()).to.equal(BigInt(LOCAL_GOVERNANCE.timelockDelay));
+  });
+
+  it("deploys the guardian as a 2-of-3 Safe of the three test owners", async () => {
+    const { guardian, safeOwners, connection } = await fresh();
+    const safe = await connection.ethers.getContractAt("Safe", await guardian.getAddress());
+    expect(await safe.getThreshold()).to.equal(2n);
+    expect(await safe.getOwners()).to.deep.equal(safeOwners.map((o) => o.address));
+    expect(await safe.VERSION()).to.equal("1.4.1");
   });
 
   it("allows ETH and the stablecoin, with a USD feed for each and for TRVL", async () => {
-    const { escrow, distributor, stablecoin, feeds, treasury } = await fresh();
+    const { escrow, distributor, stablecoin, feeds } = await fresh();
     const stable = await stablecoin.getAddress();
     expect(await escrow.isPaymentToken(ZeroAddress)).to.equal(true);
     expect(await escrow.isPaymentToken(stable)).to.equal(true);
@@ -38,8 +90,6 @@ describe("Deployment (Ignition, local module)", () => {
     expect((await distributor.priceFeedOf(stable)).feed).to.equal(await feeds.stablecoin.getAddress());
     expect((await distributor.priceFeedOf(stable)).tokenDecimals).to.equal(6n);
     expect((await distributor.trvlPriceFeed()).feed).to.equal(await feeds.trvl.getAddress());
-    expect(await escrow.treasury()).to.equal(treasury.address);
-    expect(await distributor.treasury()).to.equal(treasury.address);
   });
 });
 

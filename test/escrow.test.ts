@@ -141,14 +141,14 @@ describe("BookingEscrow", () => {
     });
 
     it("stops new payments while paused, and only a pauser can pause", async () => {
-      const { escrow, quote, pay, admin, travellers } = await fresh();
+      const { escrow, quote, pay, guardian, travellers } = await fresh();
       const [alice] = travellers;
       await expect(escrow.connect(alice).pause())
         .to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount")
         .withArgs(alice.address, ROLES.PAUSER);
-      await escrow.connect(admin).pause();
+      await escrow.connect(guardian).pause();
       await expect(pay(await quote(alice), alice)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
-      await escrow.connect(admin).unpause();
+      await escrow.connect(guardian).unpause();
       await pay(await quote(alice), alice);
     });
 
@@ -236,11 +236,11 @@ describe("BookingEscrow", () => {
 
   describe("refund", () => {
     it("lets a settler refund a paid booking at any time, even while paused", async () => {
-      const { escrow, stablecoin, quote, pay, keeper, admin, travellers, ethers } = await fresh();
+      const { escrow, stablecoin, quote, pay, keeper, guardian, travellers, ethers } = await fresh();
       const [alice] = travellers;
       const q = await quote(alice);
       await pay(q, alice);
-      await escrow.connect(admin).pause();
+      await escrow.connect(guardian).pause();
       const tx = escrow.connect(keeper).refund(q.bookingId);
       await expect(tx)
         .to.emit(escrow, "BookingRefunded")

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { MaxUint256, Signature, ZeroAddress, parseEther } from "ethers";
 
 import { ROLES } from "../ignition/modules/protocol.js";
+import { LOCAL_GUARDIAN_GENESIS } from "../ignition/modules/TRVLLocal.js";
 import { ethersTypes } from "../scripts/lib/ethers-types.js";
 import { TRVLToken__factory } from "../types/ethers-contracts/index.js";
 import { useSystem } from "./helpers/fixture.js";
@@ -11,12 +12,15 @@ const { fresh } = await useSystem();
 
 describe("TRVLToken", () => {
   it("is the Travel Token: TRVL, 18 decimals, capped at one billion", async () => {
-    const { token } = await fresh();
+    const system = await fresh();
+    const { token } = system;
     expect(await token.name()).to.equal("Travel Token");
     expect(await token.symbol()).to.equal("TRVL");
     expect(await token.decimals()).to.equal(18n);
     expect(await token.cap()).to.equal(parseEther("1000000000"));
-    expect(await token.totalSupply()).to.equal(0n);
+    // The local deployment's only TRVL before any reward: the guardian's genesis budget for staking rewards.
+    expect(await token.totalSupply()).to.equal(LOCAL_GUARDIAN_GENESIS);
+    expect(await token.balanceOf(await system.guardian.getAddress())).to.equal(LOCAL_GUARDIAN_GENESIS);
   });
 
   it("mints only for MINTER_ROLE, which the distributor alone holds", async () => {
@@ -75,8 +79,8 @@ describe("TRVLToken", () => {
     expect(await token.getVotes(carol.address)).to.equal(20n); // bob's tokens; carol has not delegated her own
     expect(await token.getVotes(bob.address)).to.equal(0n);
     expect(await token.getVotes(await token.getAddress())).to.equal(0n);
-    expect(await token.getPastTotalSupply(mintedAt)).to.equal(4_321n);
-    expect(await token.totalSupply()).to.equal(4_321n);
+    expect(await token.getPastTotalSupply(mintedAt)).to.equal(LOCAL_GUARDIAN_GENESIS + 4_321n);
+    expect(await token.totalSupply()).to.equal(LOCAL_GUARDIAN_GENESIS + 4_321n);
 
     await expect(token.connect(minter).mintBatch([alice.address, ZeroAddress], [1n, 1n]))
       .to.be.revertedWithCustomError(token, "ERC20InvalidReceiver")
@@ -129,7 +133,7 @@ describe("TRVLToken", () => {
     await connection.networkHelpers.time.increase(10);
     expect(await token.getVotes(alice.address)).to.equal(parseEther("60"));
     expect(await token.getPastVotes(alice.address, delegatedAt)).to.equal(parseEther("100"));
-    expect(await token.getPastTotalSupply(delegatedAt)).to.equal(parseEther("100"));
+    expect(await token.getPastTotalSupply(delegatedAt)).to.equal(LOCAL_GUARDIAN_GENESIS + parseEther("100"));
   });
 
   it("burns, and transfers can never be paused", async () => {
@@ -138,7 +142,7 @@ describe("TRVLToken", () => {
     await token.connect(admin).grantRole(ROLES.MINTER, minter.address);
     await token.connect(minter).mint(alice.address, 100n);
     await token.connect(alice).burn(30n);
-    expect(await token.totalSupply()).to.equal(70n);
+    expect(await token.totalSupply()).to.equal(LOCAL_GUARDIAN_GENESIS + 70n);
     await token.connect(alice).approve(bob.address, 20n);
     await token.connect(bob).burnFrom(alice.address, 20n);
     expect(await token.balanceOf(alice.address)).to.equal(50n);

@@ -34,6 +34,9 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
     bytes32 public constant QUOTE_SIGNER_ROLE = keccak256("QUOTE_SIGNER_ROLE");
     /// @notice May mark settled bookings as rewarded (the RewardDistributor).
     bytes32 public constant REWARDER_ROLE = keccak256("REWARDER_ROLE");
+    /// @notice Administers `SETTLER_ROLE` and `QUOTE_SIGNER_ROLE`, so operators (the guardian multisig) can rotate
+    /// those hot keys at once, without a governance vote. Its own admin is `DEFAULT_ADMIN_ROLE`.
+    bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
 
     /// @notice EIP-712 type of a Quote.
     bytes32 public constant QUOTE_TYPEHASH = keccak256(
@@ -150,13 +153,16 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
     error EscrowInvalidSettlementWindow(uint64 window);
 
     /**
-     * @param admin Receives `DEFAULT_ADMIN_ROLE`: grants roles, allows tokens, sets the treasury and the window.
+     * @param admin Receives `DEFAULT_ADMIN_ROLE`: grants roles (`OPERATOR_ROLE` grants the settler and quote-signer
+     * roles), allows tokens, sets the treasury and the window.
      * @param treasury_ Receives commissions.
      * @param settlementWindow_ Seconds after payment from which a traveller may refund an unsettled booking.
      */
     constructor(address admin, address treasury_, uint64 settlementWindow_) EIP712("TRVL BookingEscrow", "1") {
         if (admin == address(0)) revert EscrowZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _setRoleAdmin(SETTLER_ROLE, OPERATOR_ROLE);
+        _setRoleAdmin(QUOTE_SIGNER_ROLE, OPERATOR_ROLE);
         _setTreasury(treasury_);
         _setSettlementWindow(settlementWindow_);
     }

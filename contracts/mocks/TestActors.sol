@@ -2,6 +2,10 @@
 pragma solidity 0.8.28;
 
 import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
+import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 
 import {BookingEscrow} from "../booking/BookingEscrow.sol";
@@ -88,5 +92,18 @@ contract MockRewardBoost is IRewardBoost {
     /// @notice Sets `traveller`'s boost.
     function setBoost(address traveller, uint256 bps) external {
         boostBpsOf[traveller] = bps;
+    }
+}
+
+/// @notice Test-only: votes on OpenZeppelin's default block-number clock, unlike TRVL's timestamp clock.
+contract MockBlockClockVotes is ERC20, ERC20Permit, ERC20Votes {
+    constructor() ERC20("Block Votes", "BV") ERC20Permit("Block Votes") {}
+
+    function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Votes) {
+        super._update(from, to, value);
+    }
+
+    function nonces(address owner) public view override(ERC20Permit, Nonces) returns (uint256) {
+        return super.nonces(owner);
     }
 }

@@ -34,6 +34,8 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     address public constant NATIVE_TOKEN = address(0);
     /// @notice 100% in basis points.
     uint16 public constant BPS = 10_000;
+    /// @notice Largest traveller boost applied, whatever the boost source says: +100% of the traveller share.
+    uint256 public constant MAX_BOOST_BPS = 10_000;
 
     /// @notice How a booking's reward is shared, in basis points summing to `BPS`.
     struct Split {
@@ -371,8 +373,11 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
                 emit RewardSkipped(bookingIds[i], batch.overLimit);
                 continue;
             }
-            batch.mintable -= reward;
-            uint256 n = candidates.count++;
+            uint256 n;
+            unchecked {
+                batch.mintable -= reward; // reward <= mintable, checked just above
+                n = candidates.count++;
+            }
             candidates.ids[n] = bookingIds[i];
             candidates.travellers[n] = settlement.traveller;
             candidates.rewards[n] = reward;
@@ -408,8 +413,11 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
             _push(batch, candidates.travellers[i], allocation.traveller);
             _push(batch, level1[i], allocation.level1);
             _push(batch, level2[i], allocation.level2);
-            batch.treasuryTotal += allocation.treasury;
-            batch.mintedTotal += candidates.rewards[i];
+            unchecked {
+                // Bounded by the mintable amount, itself at most the TRVL cap.
+                batch.treasuryTotal += allocation.treasury;
+                batch.mintedTotal += candidates.rewards[i];
+            }
             _emitRewarded(
                 RewardRecord(
                     candidates.ids[i],
@@ -475,9 +483,12 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
 
     function _push(Batch memory batch, address recipient, uint256 amount) private pure {
         if (amount == 0) return;
-        batch.recipients[batch.mints] = recipient;
-        batch.amounts[batch.mints] = amount;
-        ++batch.mints;
+        uint256 n = batch.mints;
+        batch.recipients[n] = recipient;
+        batch.amounts[n] = amount;
+        unchecked {
+            batch.mints = n + 1;
+        }
     }
 
     /// @dev The last payment token priced in this call, so a batch in one token reads its feed once.
@@ -523,11 +534,16 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         address level2,
         uint256 boostBps
     ) private pure returns (Allocation memory allocation) {
-        allocation.traveller = (reward * split_.traveller) / BPS;
-        if (level1 != address(0)) allocation.level1 = (reward * split_.level1) / BPS;
-        if (level2 != address(0)) allocation.level2 = (reward * split_.level2) / BPS;
-        allocation.treasury = reward - allocation.traveller - allocation.level1 - allocation.level2;
+        // Cannot overflow: `reward` is at most the TRVL cap (< 2^90) and the split's parts are at most BPS each and
+        // sum to BPS, so every share fits and the treasury's remainder is never negative.
+        unchecked {
+            allocation.traveller = (reward * split_.traveller) / BPS;
+            if (level1 != address(0)) allocation.level1 = (reward * split_.level1) / BPS;
+            if (level2 != address(0)) allocation.level2 = (reward * split_.level2) / BPS;
+            allocation.treasury = reward - allocation.traveller - allocation.level1 - allocation.level2;
+        }
         if (boostBps != 0) {
+            boostBps = Math.min(boostBps, MAX_BOOST_BPS);
             uint256 extra = Math.min((allocation.traveller * boostBps) / BPS, allocation.treasury);
             allocation.traveller += extra;
             allocation.treasury -= extra;

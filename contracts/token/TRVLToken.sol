@@ -57,7 +57,10 @@ contract TRVLToken is ERC20, ERC20Burnable, ERC20Capped, ERC20Permit, ERC20Votes
             if (to == address(0)) revert ERC20InvalidReceiver(address(0));
             ERC20._update(address(0), to, amount);
             _moveDelegateVotes(address(0), delegates(to), amount);
-            total += amount;
+            // Cannot overflow: `ERC20._update` already added `amount` to the (checked) total supply.
+            unchecked {
+                total += amount;
+            }
         }
         // Checkpoints the total supply: the token contract never has a delegate (it cannot call `delegate`, nor sign
         // for `delegateBySig`), so no account's votes move here.

@@ -2,9 +2,11 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 import { deployProtocol } from "./protocol.js";
 
+const DAY = 24 * 3600;
+
 /**
- * The TRVL protocol on a real network: tokens and Chainlink feeds are parameters, nothing is mocked.
- * Parameters are documented in ignition/parameters/example.json.
+ * The TRVL protocol on a real network: tokens, Chainlink feeds and the guardian Safe (a canonical Safe deployment)
+ * are parameters; nothing is mocked. Governance delays default to days. See README "Deployment".
  */
 export default buildModule("TRVL", (m) => {
   const feed = (name: string, maxAge: number) => ({
@@ -15,17 +17,22 @@ export default buildModule("TRVL", (m) => {
   });
 
   return deployProtocol(m, {
-    admin: m.getParameter<string>("admin"),
-    treasury: m.getParameter<string>("treasury"),
+    guardian: m.getParameter<string>("guardian"),
     quoteSigner: m.getParameter<string>("quoteSigner"),
     settler: m.getParameter<string>("settler"),
-    pauser: m.getParameter<string>("pauser"),
-    settlementWindow: m.getParameter("settlementWindow", 14 * 24 * 3600),
+    settlementWindow: m.getParameter("settlementWindow", 14 * DAY),
     mintCapacity: m.getParameter<bigint>("mintCapacity"),
-    mintWindow: m.getParameter("mintWindow", 24 * 3600),
+    mintWindow: m.getParameter("mintWindow", DAY),
     stablecoin: m.getParameter<string>("stablecoin"),
     stablecoinFeed: feed("stablecoin", 25 * 3600),
     nativeFeed: feed("native", 3600 + 300),
     trvlFeed: feed("trvl", 25 * 3600),
+    governance: {
+      votingDelay: m.getParameter("votingDelay", DAY),
+      votingPeriod: m.getParameter("votingPeriod", 5 * DAY),
+      proposalThreshold: m.getParameter<bigint>("proposalThreshold"),
+      timelockDelay: m.getParameter("timelockDelay", 2 * DAY),
+    },
+    genesis: [],
   });
 });

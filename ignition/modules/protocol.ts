@@ -4,7 +4,7 @@ import type {
   Future,
   IgnitionModuleBuilder,
 } from "@nomicfoundation/ignition-core";
-import { ZeroAddress, ZeroHash, id } from "ethers";
+import { ZeroAddress, ZeroHash, id, parseEther } from "ethers";
 
 /** Roles, as the contracts define them (`keccak256("<NAME>")`). */
 export const ROLES = {
@@ -14,7 +14,20 @@ export const ROLES = {
   SETTLER: id("SETTLER_ROLE"),
   QUOTE_SIGNER: id("QUOTE_SIGNER_ROLE"),
   REWARDER: id("REWARDER_ROLE"),
+  OPERATOR: id("OPERATOR_ROLE"),
+  REWARDS_FUNDER: id("REWARDS_FUNDER_ROLE"),
+  TIMELOCK_PROPOSER: id("PROPOSER_ROLE"),
+  TIMELOCK_EXECUTOR: id("EXECUTOR_ROLE"),
+  TIMELOCK_CANCELLER: id("CANCELLER_ROLE"),
 } as const;
+
+/** Explorer, Voyager, Globetrotter, Jetsetter: stake thresholds, reward boosts and booking discounts. */
+export const DEFAULT_TIERS = [
+  { minStake: 0n, boostBps: 0, discountBps: 0 },
+  { minStake: parseEther("1000"), boostBps: 1_000, discountBps: 200 },
+  { minStake: parseEther("10000"), boostBps: 2_500, discountBps: 300 },
+  { minStake: parseEther("50000"), boostBps: 5_000, discountBps: 500 },
+];
 
 /** A Chainlink USD feed and the answers (in the feed's decimals) the distributor trusts. */
 export interface FeedSettings {
@@ -24,13 +37,23 @@ export interface FeedSettings {
   maxAnswer: ArgumentType;
 }
 
+export interface GovernanceSettings {
+  /** Seconds between a proposal and the start of its vote. */
+  votingDelay: ArgumentType;
+  /** Seconds a vote lasts. */
+  votingPeriod: ArgumentType;
+  /** Votes (TRVL wei) needed to propose. */
+  proposalThreshold: ArgumentType;
+  /** Seconds between queueing a passed proposal and executing it. */
+  timelockDelay: ArgumentType;
+}
+
 export interface ProtocolSettings {
-  /** Receives every admin role once deployment is wired; the deployer keeps none. */
-  admin: ArgumentType;
-  treasury: ArgumentType;
+  /** The guardian multisig (a Safe): pauses, rotates the keeper and quote-signer keys, funds staking rewards and
+   * cancels timelock operations. Nothing else. */
+  guardian: ArgumentType;
   quoteSigner: ArgumentType;
   settler: ArgumentType;
-  pauser: ArgumentType;
   settlementWindow: ArgumentType;
   mintCapacity: ArgumentType;
   mintWindow: ArgumentType;
@@ -38,35 +61,65 @@ export interface ProtocolSettings {
   stablecoinFeed: FeedSettings;
   nativeFeed: FeedSettings;
   trvlFeed: FeedSettings;
+  governance: GovernanceSettings;
+  /** TRVL minted once at deployment, before minting is left to the reward distributor alone. */
+  genesis: { to: ArgumentType; amount: ArgumentType }[];
 }
 
 /**
- * Adds the whole TRVL protocol to a module: contracts, roles, payment tokens and price feeds, then hands every
- * admin role to `settings.admin` and renounces the deployer's. Shared by the local and the production modules.
+ * Adds the whole TRVL protocol to a module: token, referrals, escrow, distributor, staking, governor and timelock;
+ * wires roles, payment tokens, price feeds and the staking boost; then makes the timelock the admin of everything
+ * (and the treasury) and renounces every role of the deployer. Shared by the local and the production modules.
  */
 export function deployProtocol(m: IgnitionModuleBuilder, settings: ProtocolSettings) {
   const deployer = m.getAccount(0);
+  const { governance } = settings;
 
+  const timelock = m.contract("TimelockController", [governance.timelockDelay, [], [ZeroAddress], deployer], {
+    id: "Timelock",
+  });
+  const treasury = timelock;
   const trvlToken = m.contract("TRVLToken", [deployer]);
   const referralRegistry = m.contract("ReferralRegistry", []);
-  const bookingEscrow = m.contract("BookingEscrow", [deployer, settings.treasury, settings.settlementWindow]);
+  const bookingEscrow = m.contract("BookingEscrow", [deployer, treasury, settings.settlementWindow]);
   const rewardDistributor = m.contract("RewardDistributor", [
     deployer,
     trvlToken,
     bookingEscrow,
     referralRegistry,
-    settings.treasury,
+    treasury,
     settings.mintCapacity,
     settings.mintWindow,
   ]);
+  const staking = m.contract("TRVLStaking", [deployer, trvlToken, treasury, DEFAULT_TIERS]);
+  const governor = m.contract("TRVLGovernor", [
+    trvlToken,
+    staking,
+    timelock,
+    governance.votingDelay,
+    governance.votingPeriod,
+    governance.proposalThreshold,
+  ]);
 
-  const wiring = [
-    m.call(trvlToken, "grantRole", [ROLES.MINTER, rewardDistributor], { id: "grantMinterToDistributor" }),
-    m.call(bookingEscrow, "grantRole", [ROLES.REWARDER, rewardDistributor], { id: "grantRewarderToDistributor" }),
-    m.call(bookingEscrow, "grantRole", [ROLES.SETTLER, settings.settler], { id: "grantSettler" }),
-    m.call(bookingEscrow, "grantRole", [ROLES.QUOTE_SIGNER, settings.quoteSigner], { id: "grantQuoteSigner" }),
-    m.call(bookingEscrow, "grantRole", [ROLES.PAUSER, settings.pauser], { id: "grantEscrowPauser" }),
-    m.call(rewardDistributor, "grantRole", [ROLES.PAUSER, settings.pauser], { id: "grantDistributorPauser" }),
+  const grant = (contract: CallableContractFuture<string>, role: string, to: ArgumentType, callId: string) =>
+    m.call(contract, "grantRole", [role, to], { id: callId });
+
+  const genesis = settings.genesis.length === 0 ? [] : mintGenesis(m, trvlToken, settings.genesis);
+  const wiring: Future[] = [
+    ...genesis,
+    grant(trvlToken, ROLES.MINTER, rewardDistributor, "grantMinterToDistributor"),
+    grant(bookingEscrow, ROLES.REWARDER, rewardDistributor, "grantRewarderToDistributor"),
+    // The operator role administers the settler and quote-signer roles: grant it to the deployer only long enough
+    // to appoint the first keys, and for good to the guardian.
+    grant(bookingEscrow, ROLES.OPERATOR, settings.guardian, "grantOperatorToGuardian"),
+    ...appointHotKeys(m, bookingEscrow, settings.settler, settings.quoteSigner),
+    grant(bookingEscrow, ROLES.PAUSER, settings.guardian, "grantEscrowPauserToGuardian"),
+    grant(rewardDistributor, ROLES.PAUSER, settings.guardian, "grantDistributorPauserToGuardian"),
+    grant(staking, ROLES.PAUSER, settings.guardian, "grantStakingPauserToGuardian"),
+    grant(staking, ROLES.REWARDS_FUNDER, settings.guardian, "grantRewardsFunderToGuardian"),
+    grant(timelock, ROLES.TIMELOCK_PROPOSER, governor, "grantProposerToGovernor"),
+    grant(timelock, ROLES.TIMELOCK_CANCELLER, governor, "grantCancellerToGovernor"),
+    grant(timelock, ROLES.TIMELOCK_CANCELLER, settings.guardian, "grantCancellerToGuardian"),
     m.call(bookingEscrow, "setPaymentToken", [ZeroAddress, true], { id: "allowNative" }),
     m.call(bookingEscrow, "setPaymentToken", [settings.stablecoin, true], { id: "allowStablecoin" }),
     m.call(rewardDistributor, "setPriceFeed", [ZeroAddress, ...feedArgs(settings.nativeFeed)], {
@@ -76,22 +129,66 @@ export function deployProtocol(m: IgnitionModuleBuilder, settings: ProtocolSetti
       id: "setStablecoinFeed",
     }),
     m.call(rewardDistributor, "setTrvlPriceFeed", feedArgs(settings.trvlFeed), { id: "setTrvlFeed" }),
+    m.call(rewardDistributor, "setBoostSource", [staking], { id: "setStakingBoost" }),
   ];
 
-  handOverAdmin(m, "TRVLToken", trvlToken, settings.admin, wiring);
-  handOverAdmin(m, "BookingEscrow", bookingEscrow, settings.admin, wiring);
-  handOverAdmin(m, "RewardDistributor", rewardDistributor, settings.admin, wiring);
+  for (const [name, contract] of [
+    ["TRVLToken", trvlToken],
+    ["BookingEscrow", bookingEscrow],
+    ["RewardDistributor", rewardDistributor],
+    ["TRVLStaking", staking],
+  ] as const) {
+    handOverAdmin(m, name, contract, timelock, wiring);
+  }
+  // The timelock administers itself; the deployer's bootstrap admin role goes.
+  m.call(timelock, "renounceRole", [ROLES.DEFAULT_ADMIN, deployer], { id: "Timelock_renounceDeployerAdmin", after: wiring });
 
   return {
     TRVLToken: trvlToken,
     ReferralRegistry: referralRegistry,
     BookingEscrow: bookingEscrow,
     RewardDistributor: rewardDistributor,
+    TRVLStaking: staking,
+    TRVLGovernor: governor,
+    Timelock: timelock,
   };
 }
 
 function feedArgs(feed: FeedSettings): ArgumentType[] {
   return [feed.feed, feed.maxAge, feed.minAnswer, feed.maxAnswer];
+}
+
+/** The deployer mints the genesis allocation with a minter role it holds only for that. */
+function mintGenesis(
+  m: IgnitionModuleBuilder,
+  token: CallableContractFuture<string>,
+  allocations: ProtocolSettings["genesis"],
+): Future[] {
+  const deployer = m.getAccount(0);
+  const grant = m.call(token, "grantRole", [ROLES.MINTER, deployer], { id: "grantGenesisMinter" });
+  const mints = allocations.map(({ to, amount }, i) =>
+    m.call(token, "mint", [to, amount], { id: `mintGenesis${i}`, after: [grant] }),
+  );
+  return [grant, ...mints, m.call(token, "renounceRole", [ROLES.MINTER, deployer], { id: "renounceGenesisMinter", after: mints })];
+}
+
+function appointHotKeys(
+  m: IgnitionModuleBuilder,
+  escrow: CallableContractFuture<string>,
+  settler: ArgumentType,
+  quoteSigner: ArgumentType,
+): Future[] {
+  const deployer = m.getAccount(0);
+  const operator = m.call(escrow, "grantRole", [ROLES.OPERATOR, deployer], { id: "grantBootstrapOperator" });
+  const keys = [
+    m.call(escrow, "grantRole", [ROLES.SETTLER, settler], { id: "grantSettler", after: [operator] }),
+    m.call(escrow, "grantRole", [ROLES.QUOTE_SIGNER, quoteSigner], { id: "grantQuoteSigner", after: [operator] }),
+  ];
+  return [
+    operator,
+    ...keys,
+    m.call(escrow, "renounceRole", [ROLES.OPERATOR, deployer], { id: "renounceBootstrapOperator", after: keys }),
+  ];
 }
 
 function handOverAdmin(

@@ -10,21 +10,23 @@ import type { DeployedContract } from "./render.js";
 export async function localDeployment(connection: NetworkConnection<"l1">): Promise<Record<string, DeployedContract>> {
   const { ethers, ignition } = connection;
   const result = await ignition.deploy(TRVLLocal, { displayUi: false });
-  const blockOf = new Map<string, number>();
   const head = await ethers.provider.getBlockNumber();
-  for (let n = 0; n <= head; n++) {
-    const block = await ethers.provider.getBlock(n, true);
-    for (const tx of block?.prefetchedTransactions ?? []) {
-      const receipt = await ethers.provider.getTransactionReceipt(tx.hash);
-      if (receipt?.contractAddress) blockOf.set(receipt.contractAddress.toLowerCase(), n);
+  // The first block with code at `address`: contracts created by other contracts (the Safe proxy) have no
+  // deployment receipt of their own.
+  const deploymentBlock = async (address: string) => {
+    let [low, high] = [0, head];
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      if ((await ethers.provider.getCode(address, mid)) === "0x") low = mid + 1;
+      else high = mid;
     }
-  }
+    return low;
+  };
   const contracts: Record<string, DeployedContract> = {};
   for (const [name, contract] of Object.entries(result)) {
     const address = await contract.getAddress();
-    const blockNumber = blockOf.get(address.toLowerCase());
-    if (blockNumber === undefined) throw new Error(`no deployment transaction found for ${name} at ${address}`);
-    contracts[name] = { address, blockNumber };
+    if ((await ethers.provider.getCode(address)) === "0x") throw new Error(`${name} has no code at ${address}`);
+    contracts[name] = { address, blockNumber: await deploymentBlock(address) };
   }
   return contracts;
 }

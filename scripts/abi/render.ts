@@ -12,6 +12,9 @@ export const ABI_CONTRACTS = [
   "ReferralRegistry",
   "BookingEscrow",
   "RewardDistributor",
+  "TRVLStaking",
+  "TRVLGovernor",
+  "TimelockController",
   "MockStablecoin",
   "MockV3Aggregator",
 ] as const;

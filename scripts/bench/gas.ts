@@ -11,7 +11,7 @@ import {
   registrationTypes,
   type Quote,
 } from "@trvl/abi";
-import { Signature, Wallet, ZeroAddress, hexlify, parseEther, randomBytes, type HDNodeWallet } from "ethers";
+import { Signature, Wallet, ZeroAddress, hexlify, id, parseEther, randomBytes, type HDNodeWallet } from "ethers";
 import hre from "hardhat";
 
 import TRVLLocal from "../../ignition/modules/TRVLLocal.js";
@@ -22,6 +22,8 @@ import {
   MockStablecoin__factory,
   ReferralRegistry__factory,
   RewardDistributor__factory,
+  TRVLGovernor__factory,
+  TRVLStaking__factory,
   TRVLToken__factory,
 } from "../../types/ethers-contracts/index.js";
 
@@ -42,6 +44,8 @@ export async function measureGas(): Promise<{ operation: string; gas: bigint; no
   const distributor = await at(RewardDistributor__factory, deployed.RewardDistributor);
   const referrals = await at(ReferralRegistry__factory, deployed.ReferralRegistry);
   const token = await at(TRVLToken__factory, deployed.TRVLToken);
+  const staking = await at(TRVLStaking__factory, deployed.TRVLStaking);
+  const governor = await at(TRVLGovernor__factory, deployed.TRVLGovernor);
   const stablecoin = await at(MockStablecoin__factory, deployed.Stablecoin);
   const { chainId } = await ethers.provider.getNetwork();
   const escrowAddress = (await escrow.getAddress()) as `0x${string}`;
@@ -139,6 +143,54 @@ export async function measureGas(): Promise<{ operation: string; gas: bigint; no
       .payWithPermit(permitQuote, await sign(permitQuote), deadline, permit.v, permit.r, permit.s),
   );
   const payStableGas = (await payStable(travellers[3])).gas;
+
+  // Staking and governance, by a traveller holding reward TRVL (self-delegated above).
+  const { time } = connection.networkHelpers;
+  const staker = travellers[4];
+  const stakingAddress = await staking.getAddress();
+  const held = await token.balanceOf(staker.address);
+  await token.connect(staker).approve(stakingAddress, held);
+  const stakeGas = await gasOf(staking.connect(staker).stake(held / 4n));
+  const permitDeadline = BigInt(await time.latest()) + 3600n;
+  const stakePermit = Signature.from(
+    await staker.signTypedData(
+      permitDomain("Travel Token", chainId, (await token.getAddress()) as `0x${string}`),
+      ethersTypes(permitTypes),
+      {
+        owner: staker.address,
+        spender: stakingAddress,
+        value: held / 4n,
+        nonce: await token.nonces(staker.address),
+        deadline: permitDeadline,
+      },
+    ),
+  );
+  const stakeWithPermitGas = await gasOf(
+    staking.connect(staker).stakeWithPermit(held / 4n, permitDeadline, stakePermit.v, stakePermit.r, stakePermit.s),
+  );
+  const guardian = deployed.Guardian;
+  await connection.networkHelpers.impersonateAccount(await guardian.getAddress());
+  await connection.networkHelpers.setBalance(await guardian.getAddress(), 10n ** 20n);
+  const asGuardian = await ethers.getSigner(await guardian.getAddress());
+  await token.connect(asGuardian).approve(stakingAddress, parseEther("1000"));
+  await staking.connect(asGuardian).notifyRewardAmount(parseEther("1000"), 7n * 86_400n);
+  await time.increase(86_400);
+  const claimGas = await gasOf(staking.connect(staker).claim());
+  const requestUnstakeGas = await gasOf(staking.connect(staker).requestUnstake(held / 8n));
+  await time.increase(7 * 86_400);
+  const withdrawGas = await gasOf(staking.connect(staker).withdraw());
+  const instantUnstakeGas = await gasOf(staking.connect(staker).instantUnstake(held / 8n));
+
+  const target = await distributor.getAddress();
+  const calldata = distributor.interface.encodeFunctionData("setSplit", [
+    { traveller: 6_500, level1: 1_000, level2: 500, treasury: 2_000 },
+  ]);
+  const description = "Benchmark proposal";
+  const proposeGas = await gasOf(governor.connect(staker).propose([target], [0], [calldata], description));
+  const proposalId = await governor.hashProposal([target], [0], [calldata], id(description));
+  await time.increase(Number(await governor.votingDelay()) + 1);
+  const voteGas = await gasOf(governor.connect(staker).castVote(proposalId, 1));
+  const voteWithReasonGas = await gasOf(governor.connect(travellers[5]).castVoteWithReason(proposalId, 1, "yes"));
   await connection.close();
 
   const per = (gas: bigint) => gas / BigInt(BATCH);
@@ -170,5 +222,14 @@ export async function measureGas(): Promise<{ operation: string; gas: bigint; no
       gas: per(firstDistribute),
       note: "first TRVL of every recipient",
     },
+    { operation: "TRVLStaking.stake", gas: stakeGas, note: "after approve" },
+    { operation: "TRVLStaking.stakeWithPermit", gas: stakeWithPermitGas, note: "one transaction" },
+    { operation: "TRVLStaking.claim", gas: claimGas, note: "" },
+    { operation: "TRVLStaking.requestUnstake", gas: requestUnstakeGas, note: "starts the 7-day cooldown" },
+    { operation: "TRVLStaking.withdraw", gas: withdrawGas, note: "after the cooldown" },
+    { operation: "TRVLStaking.instantUnstake", gas: instantUnstakeGas, note: "2% fee" },
+    { operation: "TRVLGovernor.propose", gas: proposeGas, note: "one action" },
+    { operation: "TRVLGovernor.castVote", gas: voteGas, note: "token + staked votes" },
+    { operation: "TRVLGovernor.castVoteWithReason", gas: voteWithReasonGas, note: "" },
   ];
 }

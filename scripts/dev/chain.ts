@@ -5,11 +5,15 @@ import { getDeployment } from "@trvl/abi";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import TRVLLocal from "../../ignition/modules/TRVLLocal.js";
-import { LOCAL_ACCOUNT_INDEX, LOCAL_CHAIN_ID } from "../lib/local-accounts.js";
+import { execute, propose, sign } from "../admin/commands.js";
+import { connect } from "../admin/safe.js";
+import { LOCAL_ACCOUNT_INDEX, LOCAL_CHAIN_ID, localAccount } from "../lib/local-accounts.js";
 
 /** Test-dollar balance every local traveller account starts with. */
 const SEED_STABLECOIN = 100_000n * 10n ** 6n;
-const SEEDED_ACCOUNTS = 20;
+const SEEDED_ACCOUNTS = 17;
+/** The guardian Safe streams this much of its genesis TRVL to stakers over a month, as admins would. */
+const STAKING_REWARDS = ["100000", "30d"];
 
 export interface LocalChain {
   url: string;
@@ -17,9 +21,19 @@ export interface LocalChain {
   close(): Promise<void>;
 }
 
+/** Funds staking rewards through the guardian Safe: owner 1 proposes, owner 2 signs, owner 3 executes. */
+async function fundStakingRewards(rpcUrl: string, dir: string) {
+  const owner = (n: 1 | 2 | 3) =>
+    connect({ rpcUrl, privateKey: localAccount(LOCAL_ACCOUNT_INDEX[`safeOwner${n}`]).privateKey as `0x${string}` });
+  const file = path.join(dir, `${Date.now()}-fund-staking-rewards.json`);
+  await propose(await owner(1), "fund-staking-rewards", STAKING_REWARDS, file);
+  await sign(await owner(2), file);
+  await execute(await owner(3), file);
+}
+
 /**
  * Starts a local chain (Hardhat's EDR behind a JSON-RPC server), deploys the whole system with the local Ignition
- * module and seeds the test accounts with test dollars. The addresses are checked against `@trvl/abi`, which the
+ * module, seeds the test accounts with test dollars and has the guardian Safe fund a month of staking rewards. The addresses are checked against `@trvl/abi`, which the
  * backend and web import, so a stale generated module fails here instead of confusing everything downstream.
  */
 export async function startLocalChain(hre: HardhatRuntimeEnvironment, host: string, port: number): Promise<LocalChain> {
@@ -52,6 +66,7 @@ export async function startLocalChain(hre: HardhatRuntimeEnvironment, host: stri
     await (await stablecoin.mint(signers[i].address, SEED_STABLECOIN)).wait();
   }
   await connection.close();
+  await fundStakingRewards(url, path.join(hre.config.paths.root, ".data", "safe-proposals"));
 
   return {
     url,

@@ -19,13 +19,16 @@ const chain = await startLocalChain(hre, env.CHAIN_HOST, env.CHAIN_PORT);
 
 console.log(`\nTRVL local stack is up.\n\n  Chain    ${chain.url}  (chain id 31337)\n`);
 console.log("Contracts");
-for (const [name, address] of Object.entries(chain.contracts)) console.log(`  ${name.padEnd(18)} ${address}`);
+for (const [name, address] of Object.entries(chain.contracts)) console.log(`  ${name.padEnd(28)} ${address}`);
 console.log("\nTest accounts (Hardhat's public test keys: local chain only, never for real funds)");
 for (const [role, index] of Object.entries(LOCAL_ACCOUNT_INDEX)) {
   const { address, privateKey } = localAccount(index);
   console.log(`  #${String(index).padEnd(2)} ${role.padEnd(12)} ${address}  ${privateKey}`);
 }
-console.log("\nAccounts #6 to #19 hold 100,000 tUSD each and 10,000 ETH. Press Ctrl-C to stop.\n");
+console.log("\nAccounts #6 to #16 hold 100,000 tUSD each and 10,000 ETH.");
+console.log("The guardian Safe (owners #17, #18, #19; 2 of 3) streams 100,000 TRVL of staking rewards over 30 days.");
+console.log("Admin actions go through it: `SAFE_OWNER_PRIVATE_KEY=<owner key> npm run admin -- status` (see README).");
+console.log("Press Ctrl-C to stop.\n");
 
 let stopping = false;
 const stop = async () => {

@@ -6,14 +6,16 @@ import { HDNodeWallet, Mnemonic } from "ethers";
  */
 export const LOCAL_ACCOUNT_INDEX = {
   deployer: 0,
-  admin: 1,
+  relayer: 1,
   quoteSigner: 2,
   keeper: 3,
-  treasury: 4,
   supplier: 5,
   traveller: 6,
   referrer: 7,
   referrer2: 8,
+  safeOwner1: 17,
+  safeOwner2: 18,
+  safeOwner3: 19,
 } as const;
 
 export type LocalRole = keyof typeof LOCAL_ACCOUNT_INDEX;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Test} from "forge-std/Test.sol";
+import {Test} from "./utils/Test.sol";
 import {Vm} from "forge-std/Vm.sol";
 
 import {BookingEscrow} from "../../contracts/booking/BookingEscrow.sol";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Test} from "forge-std/Test.sol";
+import {Test} from "./utils/Test.sol";
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 
 import {BookingEscrow} from "../../contracts/booking/BookingEscrow.sol";
@@ -43,6 +43,7 @@ abstract contract TRVLTestBase is Test {
 
         trvl.grantRole(trvl.MINTER_ROLE(), address(distributor));
         escrow.grantRole(escrow.REWARDER_ROLE(), address(distributor));
+        escrow.grantRole(escrow.OPERATOR_ROLE(), address(this));
         escrow.grantRole(escrow.SETTLER_ROLE(), keeper);
         escrow.grantRole(escrow.QUOTE_SIGNER_ROLE(), quoteSigner);
         escrow.setPaymentToken(address(0), true);

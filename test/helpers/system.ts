@@ -1,9 +1,9 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { permitDomain, permitTypes, quoteDomain, quoteTypes, type Quote } from "@trvl/abi";
-import { Signature, ZeroAddress, hexlify, parseEther, randomBytes } from "ethers";
+import { Signature, Wallet, ZeroAddress, hexlify, parseEther, randomBytes } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import TRVLLocal from "../../ignition/modules/TRVLLocal.js";
+import TRVLLocal, { LOCAL_GUARDIAN_GENESIS } from "../../ignition/modules/TRVLLocal.js";
 import { LOCAL_ACCOUNT_INDEX, type LocalRole } from "../../scripts/lib/local-accounts.js";
 import {
   BookingEscrow__factory,
@@ -11,7 +11,10 @@ import {
   MockV3Aggregator__factory,
   ReferralRegistry__factory,
   RewardDistributor__factory,
+  TRVLGovernor__factory,
+  TRVLStaking__factory,
   TRVLToken__factory,
+  TimelockController__factory,
 } from "../../types/ethers-contracts/index.js";
 import { ethersTypes } from "../../scripts/lib/ethers-types.js";
 
@@ -21,21 +24,37 @@ export const NATIVE = ZeroAddress as `0x${string}`;
 export const HOUR = 3600n;
 export const DAY = 24n * HOUR;
 
-/** Deploys the whole local system with the same Ignition module `npm start` uses, and names its actors. */
-export async function deploySystem(connection: Connection) {
+/**
+ * Deploys the whole local system with the same Ignition module `npm start` uses, and names its actors. Over an
+ * HTTP connection, give a `deploymentId` so the Ignition journal does not collide with another deployment's.
+ */
+export async function deploySystem(connection: Connection, options: { deploymentId?: string } = {}) {
   const { ethers, ignition } = connection;
-  const deployed = await ignition.deploy(TRVLLocal, { displayUi: false });
+  const deployed = await ignition.deploy(TRVLLocal, {
+    displayUi: false,
+    deploymentId: options.deploymentId,
+  });
   const signers = await ethers.getSigners();
   const actor = (role: LocalRole) => signers[LOCAL_ACCOUNT_INDEX[role]];
-  const [deployer, admin, quoteSigner, keeper, treasury, supplier] = [
+  const [deployer, quoteSigner, keeper, supplier] = [
     actor("deployer"),
-    actor("admin"),
     actor("quoteSigner"),
     actor("keeper"),
-    actor("treasury"),
     actor("supplier"),
   ];
-  const travellers = signers.slice(9);
+  const travellers = signers.slice(9, 17);
+  const safeOwners = [actor("safeOwner1"), actor("safeOwner2"), actor("safeOwner3")];
+  // The timelock (governance) is admin and treasury; the guardian Safe pauses. Tests act as them directly where the
+  // governance or multisig path itself is not under test.
+  const impersonate = async (contract: { getAddress(): Promise<string> }) => {
+    const address = await contract.getAddress();
+    await connection.networkHelpers.impersonateAccount(address);
+    await connection.networkHelpers.setBalance(address, 10n ** 20n);
+    return ethers.getSigner(address);
+  };
+  const admin = await impersonate(deployed.Timelock);
+  const treasury = admin;
+  const guardian = await impersonate(deployed.Guardian);
   const at = async <T>(
     factory: { connect(address: string, runner: HardhatEthersSigner): T },
     contract: { getAddress(): Promise<string> },
@@ -45,6 +64,9 @@ export async function deploySystem(connection: Connection) {
   const referrals = await at(ReferralRegistry__factory, deployed.ReferralRegistry);
   const escrow = await at(BookingEscrow__factory, deployed.BookingEscrow);
   const distributor = await at(RewardDistributor__factory, deployed.RewardDistributor);
+  const staking = await at(TRVLStaking__factory, deployed.TRVLStaking);
+  const governor = await at(TRVLGovernor__factory, deployed.TRVLGovernor);
+  const timelock = await at(TimelockController__factory, deployed.Timelock);
   const stablecoin = await at(MockStablecoin__factory, deployed.Stablecoin);
   const feeds = {
     eth: await at(MockV3Aggregator__factory, deployed.EthUsdFeed),
@@ -52,6 +74,8 @@ export async function deploySystem(connection: Connection) {
     trvl: await at(MockV3Aggregator__factory, deployed.TrvlUsdFeed),
   };
   const chainId = (await ethers.provider.getNetwork()).chainId;
+  /** TRVL minted by rewards (the local deployment's genesis allocation aside). */
+  const rewardsMinted = async () => (await token.totalSupply()) - LOCAL_GUARDIAN_GENESIS;
   const escrowAddress = (await escrow.getAddress()) as `0x${string}`;
   const stablecoinAddress = (await stablecoin.getAddress()) as `0x${string}`;
 
@@ -94,6 +118,26 @@ export async function deploySystem(connection: Connection) {
     return Signature.from(signature);
   }
 
+  /** A fresh funded account beyond the 20 test accounts. */
+  async function newAccount(): Promise<HardhatEthersSigner> {
+    const address = Wallet.createRandom().address;
+    await connection.networkHelpers.impersonateAccount(address);
+    await connection.networkHelpers.setBalance(address, 10n ** 20n);
+    return ethers.getSigner(address);
+  }
+
+  /** Gives `to` some TRVL out of the guardian's genesis budget. */
+  async function giveTrvl(to: HardhatEthersSigner, amount: bigint) {
+    await token.connect(guardian).transfer(to.address, amount);
+  }
+
+  /** Gives `account` `amount` TRVL and stakes it. */
+  async function stakeFor(account: HardhatEthersSigner, amount: bigint) {
+    await giveTrvl(account, amount);
+    await token.connect(account).approve(await staking.getAddress(), amount);
+    return staking.connect(account).stake(amount);
+  }
+
   /** Pays, settles and returns the booking id: a booking ready to be rewarded. */
   async function settledBooking(traveller: HardhatEthersSigner, overrides: Partial<Quote> = {}) {
     const q = await quote(traveller, overrides);
@@ -110,10 +154,15 @@ export async function deploySystem(connection: Connection) {
     referrals,
     escrow,
     distributor,
+    staking,
+    governor,
+    timelock,
     stablecoin,
     feeds,
     deployer,
     admin,
+    guardian,
+    safeOwners,
     quoteSigner,
     keeper,
     treasury,
@@ -125,6 +174,10 @@ export async function deploySystem(connection: Connection) {
     pay,
     permit,
     settledBooking,
+    rewardsMinted,
+    giveTrvl,
+    stakeFor,
+    newAccount,
     parseEther,
   };
 }

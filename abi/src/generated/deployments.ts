@@ -5,20 +5,56 @@ export const deployments = {
     "chainId": 31337,
     "contracts": {
       "BookingEscrow": {
+        "address": "0x0B306BF915C4d645ff596e518fAf3F9669b97016",
+        "blockNumber": 16
+      },
+      "CompatibilityFallbackHandler": {
         "address": "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
         "blockNumber": 5
+      },
+      "CreateCall": {
+        "address": "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707",
+        "blockNumber": 6
       },
       "EthUsdFeed": {
         "address": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
         "blockNumber": 1
       },
-      "ReferralRegistry": {
-        "address": "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707",
-        "blockNumber": 6
+      "Guardian": {
+        "address": "0x41eE74Ff7668c5c0e08802250Ae44799c9216E3C",
+        "blockNumber": 19
       },
-      "RewardDistributor": {
+      "MultiSend": {
+        "address": "0x0165878A594ca255338adfa4d48449f69242Eb8F",
+        "blockNumber": 7
+      },
+      "MultiSendCallOnly": {
         "address": "0xa513E6E4b8f2a923D98304ec87F64353C4D5C853",
         "blockNumber": 8
+      },
+      "ReferralRegistry": {
+        "address": "0xA51c1fc2f0D1a1b8494Ed1FE312d7C3a78Ed91C0",
+        "blockNumber": 13
+      },
+      "RewardDistributor": {
+        "address": "0x3Aa5ebB10DC797CAC828524e59A333d0A371443c",
+        "blockNumber": 20
+      },
+      "SafeProxyFactory": {
+        "address": "0x2279B7A0a67DB372996a5FaB50D91eAA73d2eBe6",
+        "blockNumber": 9
+      },
+      "SafeSingleton": {
+        "address": "0x8A791620dd6260079BF849Dc5567aDC3F2FdC318",
+        "blockNumber": 10
+      },
+      "SignMessageLib": {
+        "address": "0x610178dA211FEF7D417bC0e6FeD39F05609AD788",
+        "blockNumber": 11
+      },
+      "SimulateTxAccessor": {
+        "address": "0xB7f8BC63BbcaD18155201308C8f3540b07f84F5e",
+        "blockNumber": 12
       },
       "Stablecoin": {
         "address": "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
@@ -28,9 +64,21 @@ export const deployments = {
         "address": "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
         "blockNumber": 3
       },
+      "TRVLGovernor": {
+        "address": "0xc6e7DF5E7b4f2A278906862b61205850344D4e7d",
+        "blockNumber": 21
+      },
+      "TRVLStaking": {
+        "address": "0x959922bE3CAee4b8Cd9a407cc3ac1C251C2007B1",
+        "blockNumber": 17
+      },
       "TRVLToken": {
-        "address": "0x0165878A594ca255338adfa4d48449f69242Eb8F",
-        "blockNumber": 7
+        "address": "0x0DCd1Bf9A1b36cE34237eEaFef220932846BCD82",
+        "blockNumber": 14
+      },
+      "Timelock": {
+        "address": "0x9A676e781A523b5d0C0e43731313A708CB607508",
+        "blockNumber": 15
       },
       "TrvlUsdFeed": {
         "address": "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",

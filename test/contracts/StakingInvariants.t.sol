@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Test} from "./utils/Test.sol";
+
+import {TRVLStaking} from "../../contracts/staking/TRVLStaking.sol";
+import {TRVLToken} from "../../contracts/token/TRVLToken.sol";
+import {StakingTestBase} from "./StakingTestBase.sol";
+
+/// @dev Random sequences of staking actions by a few accounts, with the reward pool funded now and then.
+contract StakingHandler is Test {
+    TRVLStaking private immutable staking;
+    TRVLToken private immutable trvl;
+    address[] public actors;
+    uint256 public ghostEarlyWithdrawals;
+    uint256 public ghostFunded;
+
+    constructor(TRVLStaking staking_, TRVLToken trvl_) {
+        staking = staking_;
+        trvl = trvl_;
+        for (uint256 i = 0; i < 4; ++i) actors.push(makeAddr(string(abi.encode("staker", i))));
+    }
+
+    function actorCount() external view returns (uint256) {
+        return actors.length;
+    }
+
+    function stake(uint256 seed, uint256 amount) external {
+        address actor = actors[seed % actors.length];
+        amount = bound(amount, 1, 100_000 ether);
+        trvl.mint(actor, amount);
+        vm.startPrank(actor);
+        trvl.approve(address(staking), amount);
+        staking.stake(amount);
+        vm.stopPrank();
+    }
+
+    function requestUnstake(uint256 seed, uint256 amount) external {
+        address actor = actors[seed % actors.length];
+        uint256 staked = staking.stakedOf(actor);
+        if (staked == 0) return;
+        vm.prank(actor);
+        staking.requestUnstake(bound(amount, 1, staked));
+    }
+
+    function instantUnstake(uint256 seed, uint256 amount) external {
+        address actor = actors[seed % actors.length];
+        uint256 staked = staking.stakedOf(actor);
+        if (staked == 0) return;
+        vm.prank(actor);
+        staking.instantUnstake(bound(amount, 1, staked));
+    }
+
+    function cancelUnstake(uint256 seed) external {
+        address actor = actors[seed % actors.length];
+        if (staking.pendingUnstakeOf(actor).amount == 0) return;
+        vm.prank(actor);
+        staking.cancelUnstake();
+    }
+
+    function withdraw(uint256 seed) external {
+        address actor = actors[seed % actors.length];
+        TRVLStaking.PendingUnstake memory pending = staking.pendingUnstakeOf(actor);
+        if (pending.amount == 0) return;
+        vm.prank(actor);
+        try staking.withdraw() {
+            if (block.timestamp < pending.unlockAt) ++ghostEarlyWithdrawals;
+        } catch {}
+    }
+
+    function claim(uint256 seed) external {
+        vm.prank(actors[seed % actors.length]);
+        staking.claim();
+    }
+
+    function fund(uint256 amount, uint256 duration) external {
+        amount = bound(amount, 1 ether, 1_000_000 ether);
+        trvl.mint(address(this), amount);
+        trvl.approve(address(staking), amount);
+        staking.notifyRewardAmount(amount, bound(duration, 1 hours, 30 days));
+        ghostFunded += amount;
+    }
+
+    function wait(uint32 seconds_) external {
+        vm.warp(block.timestamp + bound(seconds_, 1, 10 days));
+    }
+}
+
+contract StakingInvariantTest is StakingTestBase {
+    StakingHandler internal handler;
+
+    function setUp() public override {
+        super.setUp();
+        handler = new StakingHandler(staking, trvl);
+        trvl.grantRole(trvl.MINTER_ROLE(), address(handler));
+        staking.grantRole(staking.REWARDS_FUNDER_ROLE(), address(handler));
+        targetContract(address(handler));
+    }
+
+    /// Total staked equals the sum of the positions; likewise what is in cooldown.
+    function invariant_TotalsEqualPositions() public view {
+        uint256 staked;
+        uint256 pending;
+        for (uint256 i = 0; i < handler.actorCount(); ++i) {
+            staked += staking.stakedOf(handler.actors(i));
+            pending += staking.pendingUnstakeOf(handler.actors(i)).amount;
+        }
+        assertEq(staking.totalStaked(), staked);
+        assertEq(staking.totalPendingUnstake(), pending);
+    }
+
+    /// Rewards paid never exceed rewards funded, and the pool always holds what it owes.
+    function invariant_RewardsNeverExceedFunding() public view {
+        assertEq(staking.rewardsFunded(), handler.ghostFunded());
+        assertLe(staking.rewardsPaid(), staking.rewardsFunded());
+        uint256 owed;
+        for (uint256 i = 0; i < handler.actorCount(); ++i) owed += staking.earned(handler.actors(i));
+        assertLe(staking.rewardsPaid() + owed, staking.rewardsFunded());
+        assertEq(
+            trvl.balanceOf(address(staking)),
+            staking.totalStaked() + staking.totalPendingUnstake() + staking.rewardsFunded() - staking.rewardsPaid()
+        );
+    }
+
+    /// Nothing in cooldown was ever withdrawn before its unlock time.
+    function invariant_CooldownCannotBeBypassed() public view {
+        assertEq(handler.ghostEarlyWithdrawals(), 0);
+    }
+}
