@@ -53,7 +53,9 @@ export const LocalSafeModule = buildModule("LocalSafe", (m) => {
     0,
     ZeroAddress,
   ]);
-  const creation = m.call(SafeProxyFactory, "createProxyWithNonce", [SafeSingleton, setup, 0], { id: "createGuardian" });
+  const creation = m.call(SafeProxyFactory, "createProxyWithNonce", [SafeSingleton, setup, 0], {
+    id: "createGuardian",
+  });
   const Guardian = m.contractAt("Safe", m.readEventArgument(creation, "ProxyCreation", "proxy"), { id: "Guardian" });
 
   return {

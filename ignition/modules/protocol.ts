@@ -141,7 +141,10 @@ export function deployProtocol(m: IgnitionModuleBuilder, settings: ProtocolSetti
     handOverAdmin(m, name, contract, timelock, wiring);
   }
   // The timelock administers itself; the deployer's bootstrap admin role goes.
-  m.call(timelock, "renounceRole", [ROLES.DEFAULT_ADMIN, deployer], { id: "Timelock_renounceDeployerAdmin", after: wiring });
+  m.call(timelock, "renounceRole", [ROLES.DEFAULT_ADMIN, deployer], {
+    id: "Timelock_renounceDeployerAdmin",
+    after: wiring,
+  });
 
   return {
     TRVLToken: trvlToken,
@@ -169,7 +172,11 @@ function mintGenesis(
   const mints = allocations.map(({ to, amount }, i) =>
     m.call(token, "mint", [to, amount], { id: `mintGenesis${i}`, after: [grant] }),
   );
-  return [grant, ...mints, m.call(token, "renounceRole", [ROLES.MINTER, deployer], { id: "renounceGenesisMinter", after: mints })];
+  return [
+    grant,
+    ...mints,
+    m.call(token, "renounceRole", [ROLES.MINTER, deployer], { id: "renounceGenesisMinter", after: mints }),
+  ];
 }
 
 function appointHotKeys(
