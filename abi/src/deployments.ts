@@ -1,5 +1,5 @@
-import { deployments } from "./generated/deployments.js";
-import type { Address } from "./types.js";
+import { deployments } from "./generated/deployments.ts";
+import type { Address } from "./types.ts";
 
 export type ContractName = keyof (typeof deployments)[keyof typeof deployments]["contracts"];
 

@@ -3,7 +3,7 @@
  * web (which signs registrations) and the tests share one definition; `test/abi.test.ts` checks them against the
  * contracts' own type hashes.
  */
-import type { Address, Hex } from "./types.js";
+import type { Address, Hex } from "./types.ts";
 
 export const quoteTypes = {
   Quote: [

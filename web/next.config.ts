@@ -1,0 +1,12 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  reactStrictMode: true,
+  // The shared ABI/address module is TypeScript source in the monorepo.
+  transpilePackages: ["@trvl/abi"],
+  poweredByHeader: false,
+  // No telemetry, no remote images: everything the app shows is served by the app.
+  images: { unoptimized: true },
+};
+
+export default config;

@@ -1,0 +1,50 @@
+"use client";
+
+import { ConnectKitButton } from "connectkit";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+const LINKS = [
+  { href: "/plan", label: "Plan" },
+  { href: "/bookings", label: "Bookings" },
+  { href: "/rewards", label: "Rewards" },
+  { href: "/stake", label: "Stake" },
+  { href: "/referrals", label: "Referrals" },
+  { href: "/dao", label: "DAO" },
+] as const;
+
+export function Header() {
+  const pathname = usePathname();
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+        <Link href="/plan" className="text-xl font-bold tracking-tight text-brand-700">
+          TRVL
+        </Link>
+        <nav aria-label="Main" className="order-3 w-full overflow-x-auto sm:order-none sm:w-auto">
+          <ul className="flex gap-1">
+            {LINKS.map(({ href, label }) => {
+              const active = pathname === href || pathname.startsWith(`${href}/`);
+              return (
+                <li key={href}>
+                  <Link
+                    href={href}
+                    aria-current={active ? "page" : undefined}
+                    className={`block rounded-md px-3 py-2 text-sm font-medium ${
+                      active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100"
+                    }`}
+                  >
+                    {label}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <div className="ml-auto">
+          <ConnectKitButton showBalance={false} />
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,44 @@
+"use client";
+
+import { ConnectKitButton } from "connectkit";
+import type { ReactNode } from "react";
+import { useAccount, useSwitchChain } from "wagmi";
+
+import { appChains } from "@/lib/chains";
+import { describeTxError } from "@/lib/tx-errors";
+import { useDeployment } from "@/lib/use-deployment";
+
+import { Button, Card, Notice } from "./ui";
+
+/** Shows its children once a wallet is connected to a chain TRVL runs on; otherwise says what to do. */
+export function WalletGate({ children, purpose }: { children: ReactNode; purpose: string }) {
+  const { isConnected, isConnecting, isReconnecting } = useAccount();
+  const { deployment } = useDeployment();
+  const { switchChain, isPending, error } = useSwitchChain();
+
+  if (!isConnected) {
+    return (
+      <Card>
+        <p className="mb-3 text-slate-700">
+          {isConnecting || isReconnecting ? "Connecting your wallet…" : `Connect a wallet to ${purpose}.`}
+        </p>
+        <ConnectKitButton />
+      </Card>
+    );
+  }
+  if (!deployment) {
+    const target = appChains[0];
+    return (
+      <Card>
+        <Notice tone="warning">
+          <p className="mb-2">Your wallet is on a network where TRVL does not run. TRVL runs on {target.name}.</p>
+          <Button disabled={isPending} onClick={() => switchChain({ chainId: target.id })}>
+            {isPending ? "Switching…" : `Switch to ${target.name}`}
+          </Button>
+          {error && <p className="mt-2">{describeTxError(error)}</p>}
+        </Notice>
+      </Card>
+    );
+  }
+  return <>{children}</>;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+
+import {
+  formatBps,
+  formatDuration,
+  formatToken,
+  formatUnits,
+  parseUnits,
+  shortAddress,
+  toDecimalString,
+} from "./format";
+
+describe("formatUnits", () => {
+  it("formats whole and fractional amounts exactly, with thousands separators", () => {
+    expect(formatUnits(1_234_567_890_000_000_000_000n, 18)).toBe("1,234.5679");
+    expect(formatUnits(1_000_000n, 6)).toBe("1");
+    expect(formatUnits(1_500_000n, 6, 2)).toBe("1.5");
+    expect(formatUnits(0n, 18)).toBe("0");
+    expect(formatUnits(1n, 18, 18)).toBe("0.000000000000000001");
+    expect(formatUnits(-2_500_000n, 6)).toBe("-2.5");
+  });
+
+  it("rounds half up at the last digit shown, carrying into the whole part", () => {
+    expect(formatUnits(1_994_999n, 6, 2)).toBe("1.99");
+    expect(formatUnits(1_995_000n, 6, 2)).toBe("2");
+    expect(formatUnits(999_999_999_999_999_999n, 18, 4)).toBe("1");
+  });
+
+  it("stays exact beyond what floating point can hold", () => {
+    expect(formatUnits(123_456_789_012_345_678_901_234_567n, 18, 18)).toBe("123,456,789.012345678901234567");
+  });
+
+  it("adds the unit", () => {
+    expect(formatToken(700n * 10n ** 18n, 18, "TRVL")).toBe("700 TRVL");
+  });
+});
+
+describe("parseUnits", () => {
+  it("parses what people type into base units", () => {
+    expect(parseUnits("1,000.5", 6)).toEqual({ ok: true, value: 1_000_500_000n });
+    expect(parseUnits(" 0.000001 ", 6)).toEqual({ ok: true, value: 1n });
+    expect(parseUnits(".5", 18)).toEqual({ ok: true, value: 5n * 10n ** 17n });
+    expect(parseUnits("12", 0)).toEqual({ ok: true, value: 12n });
+  });
+
+  it("says what is wrong instead of guessing", () => {
+    expect(parseUnits("", 6)).toEqual({ ok: false, error: "Enter an amount" });
+    expect(parseUnits("abc", 6)).toEqual({ ok: false, error: "Enter a number, like 12.5" });
+    expect(parseUnits("1.2.3", 6)).toEqual({ ok: false, error: "Enter a number, like 12.5" });
+    expect(parseUnits("-1", 6)).toEqual({ ok: false, error: "Enter a number, like 12.5" });
+    expect(parseUnits("0.0000001", 6)).toEqual({ ok: false, error: "At most 6 digits after the point" });
+  });
+
+  it("writes exact plain decimals for input fields", () => {
+    expect(toDecimalString(1_234_500_000_000_000_000_001n, 18)).toBe("1234.500000000000000001");
+    expect(toDecimalString(0n, 6)).toBe("0");
+  });
+
+  it("round-trips with formatUnits", () => {
+    for (const text of ["0.1", "42", "1234567.891"]) {
+      const parsed = parseUnits(text, 18);
+      expect(parsed.ok && formatUnits(parsed.value, 18, 18).replace(/,/g, "")).toBe(text);
+    }
+  });
+});
+
+describe("small formats", () => {
+  it("shows basis points, durations and addresses", () => {
+    expect(formatBps(250)).toBe("2.5%");
+    expect(formatBps(5_000n)).toBe("50%");
+    expect(formatDuration(7 * 86_400 - 1)).toBe("6d 23h 59m");
+    expect(formatDuration(3_725)).toBe("1h 2m");
+    expect(formatDuration(65)).toBe("1m 5s");
+    expect(formatDuration(0)).toBe("now");
+    expect(shortAddress("0x976EA74026E726554dB657fA54763abd0C3a0aa9")).toBe("0x976E…0aa9");
+  });
+});

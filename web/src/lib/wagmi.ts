@@ -1,0 +1,55 @@
+import { createConfig, custom, http, type Transport } from "wagmi";
+import { coinbaseWallet, injected, mock, walletConnect } from "wagmi/connectors";
+import type { Chain } from "viem";
+import { mainnet } from "viem/chains";
+
+import { appChains } from "./chains";
+import { config } from "./config";
+
+/**
+ * ConnectKit resolves ENS names on Ethereum mainnet and would use a public RPC if mainnet were missing here: it is
+ * present, with a configured RPC or one that answers locally that ENS is off. Nothing leaves the machine unless an
+ * RPC URL says so.
+ */
+const ensOff: Transport = custom({
+  async request() {
+    throw new Error("ENS lookups are off: set an Ethereum mainnet RPC URL (chain 1) in NEXT_PUBLIC_RPC_URLS");
+  },
+});
+
+function transportFor(chain: Chain): Transport {
+  const url = config.rpcUrls[String(chain.id)];
+  if (url) return http(url);
+  if (chain.id === mainnet.id) return ensOff;
+  throw new Error(`Chain ${chain.id} (${chain.name}) needs an RPC URL in NEXT_PUBLIC_RPC_URLS`);
+}
+
+const chains = (appChains.some((c) => c.id === mainnet.id) ? appChains : [...appChains, mainnet]) as [
+  Chain,
+  ...Chain[],
+];
+
+const connectors = [
+  injected(),
+  coinbaseWallet({ appName: "TRVL", preference: { options: "all" } }),
+  ...(config.walletConnectProjectId
+    ? [walletConnect({ projectId: config.walletConnectProjectId, showQrModal: false })]
+    : []),
+  // A test-only wallet on a local test account, compiled in only when NEXT_PUBLIC_TEST_WALLET=1 at build time: the
+  // local node holds the key and signs.
+  ...(config.testWallet && config.testWalletAccount ? [mock({ accounts: [config.testWalletAccount] })] : []),
+];
+
+export const wagmiConfig = createConfig({
+  chains,
+  connectors,
+  transports: Object.fromEntries(chains.map((c) => [c.id, transportFor(c)])),
+  ssr: true,
+  multiInjectedProviderDiscovery: true,
+});
+
+declare module "wagmi" {
+  interface Register {
+    config: typeof wagmiConfig;
+  }
+}
