@@ -31,7 +31,8 @@ const chains = (appChains.some((c) => c.id === mainnet.id) ? appChains : [...app
 
 const connectors = [
   injected(),
-  coinbaseWallet({ appName: "TRVL", preference: { options: "all" } }),
+  // Its SDK reports analytics to Coinbase unless told not to.
+  coinbaseWallet({ appName: "TRVL", preference: { options: "all", telemetry: false } }),
   ...(config.walletConnectProjectId
     ? [walletConnect({ projectId: config.walletConnectProjectId, showQrModal: false })]
     : []),
