@@ -22,18 +22,32 @@ export interface LocalChain {
  * module and seeds the test accounts with test dollars. The addresses are checked against `@trvl/abi`, which the
  * backend and web import, so a stale generated module fails here instead of confusing everything downstream.
  */
-export async function startLocalChain(hre: HardhatRuntimeEnvironment, host: string, port: number): Promise<LocalChain> {
+export async function startLocalChain(
+  hre: HardhatRuntimeEnvironment,
+  host: string,
+  port: number,
+  options: {
+    /** Ignition journal name; chains that run beside `npm start` (tests, benchmarks) need their own. */
+    deploymentId?: string;
+  } = {},
+): Promise<LocalChain> {
   const server = await hre.network.createServer({ network: "default", chainType: "l1" }, host, port);
   const listening = await server.listen();
   const url = `http://${listening.address}:${listening.port}`;
 
   // Each start is a fresh chain: forget the previous run's Ignition journal for it.
-  await rm(path.join(hre.config.paths.root, "ignition", "deployments", `chain-${LOCAL_CHAIN_ID}`), {
-    recursive: true,
-    force: true,
-  });
+  const journal = path.join(
+    hre.config.paths.root,
+    "ignition",
+    "deployments",
+    options.deploymentId ?? `chain-${LOCAL_CHAIN_ID}`,
+  );
+  await rm(journal, { recursive: true, force: true });
   const connection = await hre.network.create({ network: "localhost", chainType: "l1", override: { url } });
-  const deployed = await connection.ignition.deploy(TRVLLocal, { displayUi: false });
+  const deployed = await connection.ignition.deploy(TRVLLocal, {
+    displayUi: false,
+    deploymentId: options.deploymentId,
+  });
 
   const contracts: Record<string, string> = {};
   const published = getDeployment(LOCAL_CHAIN_ID).contracts as Record<string, { address: string }>;
@@ -56,6 +70,9 @@ export async function startLocalChain(hre: HardhatRuntimeEnvironment, host: stri
   return {
     url,
     contracts,
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      if (options.deploymentId) await rm(journal, { recursive: true, force: true });
+    },
   };
 }

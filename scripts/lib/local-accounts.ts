@@ -14,6 +14,7 @@ export const LOCAL_ACCOUNT_INDEX = {
   traveller: 6,
   referrer: 7,
   referrer2: 8,
+  relayer: 9,
 } as const;
 
 export type LocalRole = keyof typeof LOCAL_ACCOUNT_INDEX;
