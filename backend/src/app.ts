@@ -32,6 +32,8 @@ const HTTP_EXCEPTION_CODES: Record<number, string> = {
   415: "unsupported_media_type",
 };
 
+const BODYLESS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 export function createApp(services: Services) {
   const { config, logger, metrics } = services;
   const auth = requireUser(services, userRateLimit(config, services.rateLimitStores));
@@ -54,32 +56,32 @@ export function createApp(services: Services) {
       crossOriginResourcePolicy: "same-site",
     }),
   );
-  app.use(
-    cors({
-      origin: config.CORS_ORIGINS,
-      credentials: true,
-      allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
-      allowHeaders: ["Content-Type", "Authorization", "Idempotency-Key", "X-Request-Id"],
-      exposeHeaders: [
-        "X-Request-Id",
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
-        "Idempotent-Replayed",
-      ],
-      maxAge: 600,
-    }),
-  );
-  app.use(
-    bodyLimit({
-      maxSize: config.BODY_LIMIT_BYTES,
-      onError: (c) =>
-        errorResponse(
-          c,
-          new ApiError(413, "payload_too_large", `Request bodies are limited to ${config.BODY_LIMIT_BYTES} bytes`),
-        ),
-    }),
-  );
+  const corsHeaders = cors({
+    origin: config.CORS_ORIGINS,
+    credentials: true,
+    allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
+    allowHeaders: ["Content-Type", "Authorization", "Idempotency-Key", "X-Request-Id"],
+    exposeHeaders: ["X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Idempotent-Replayed"],
+    maxAge: 600,
+  });
+  // CORS only concerns browser requests, which carry an Origin. Leaving the others alone matters for speed: the
+  // middleware touches the response before the handler runs, which makes @hono/node-server rebuild every response.
+  app.use((c, next) => {
+    if (c.req.header("origin")) return corsHeaders(c, next);
+    c.header("Vary", "Origin");
+    return next();
+  });
+  const limitBody = bodyLimit({
+    maxSize: config.BODY_LIMIT_BYTES,
+    onError: (c) =>
+      errorResponse(
+        c,
+        new ApiError(413, "payload_too_large", `Request bodies are limited to ${config.BODY_LIMIT_BYTES} bytes`),
+      ),
+  });
+  // Only requests that carry a body: looking for one makes @hono/node-server build a full Request object, which
+  // costs more than the rest of a catalog search.
+  app.use((c, next) => (BODYLESS.has(c.req.method) ? next() : limitBody(c, next)));
   app.use(ipRateLimit(config, services.rateLimitStores));
   app.use(
     methodNotAllowed({

@@ -25,6 +25,8 @@ const app = createApp(services);
 
 const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) => {
   const url = config.PUBLIC_API_URL ?? `http://${info.address}:${info.port}`;
+  // A parent process (npm start, the benchmark) learns where the API listens whatever the log level.
+  process.send?.({ type: "listening", url, docs: `${url}/docs`, database: services.database.driver });
   logger.info(
     {
       url,

@@ -1,9 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { LRUCache } from "lru-cache";
 
 import { errorResponses, notFound } from "../http/errors.js";
 import { createRouter } from "../http/router.js";
 import { decodeCursor, encodeCursor, IsoDate, Money, PageQuery, UsdInput, usd } from "../http/schemas.js";
 import { addDays, nightsBetween, parseDay } from "./dates.js";
+import { DEMO_PROVIDER } from "./demo.js";
 import type { Destination } from "./geodata.js";
 import type { Catalog } from "./service.js";
 import { ITEM_TYPES, SORTS, type CatalogItem } from "./types.js";
@@ -193,6 +195,11 @@ const DestinationsResponse = z
   .openapi("Destinations");
 
 export function catalogRoutes(catalog: Catalog, now: () => Date) {
+  const searchCache = new LRUCache<string, string>({
+    max: 5_000,
+    maxSize: 64 * 1024 * 1024,
+    sizeCalculation: (json) => json.length,
+  });
   return createRouter()
     .openapi(
       createRoute({
@@ -210,6 +217,11 @@ export function catalogRoutes(catalog: Catalog, now: () => Date) {
       }),
       async (c) => {
         const query = c.req.valid("query");
+        // Demo inventory never changes while the process runs: the same query always has the same answer, so its
+        // JSON is kept. Answers that include a live supplier's offers are never cached.
+        const key = JSON.stringify(query, (_, value) => (typeof value === "bigint" ? value.toString() : value));
+        const cached = searchCache.get(key);
+        if (cached) return c.body(cached, 200, { "Content-Type": "application/json" }) as never;
         const offset = decodeCursor(query.cursor, OffsetCursor)?.o ?? 0;
         const result = await catalog.search({
           text: query.q,
@@ -226,15 +238,15 @@ export function catalogRoutes(catalog: Catalog, now: () => Date) {
           limit: query.limit,
         });
         const next = offset + result.items.length;
-        return c.json(
-          {
-            items: result.items.map((item) => itemOut(catalog, item)),
-            total: result.total,
-            nextCursor: next < result.total ? encodeCursor({ o: next }) : null,
-            sources: result.sources,
-          },
-          200,
-        );
+        const body = {
+          items: result.items.map((item) => itemOut(catalog, item)),
+          total: result.total,
+          nextCursor: next < result.total ? encodeCursor({ o: next }) : null,
+          sources: result.sources,
+        };
+        if (result.sources.every((source) => source.provider === DEMO_PROVIDER))
+          searchCache.set(key, JSON.stringify(body));
+        return c.json(body, 200);
       },
     )
     .openapi(
