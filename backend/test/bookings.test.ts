@@ -1,30 +1,15 @@
 import { bookingEscrowAbi, mockStablecoinAbi } from "@trvl/abi";
 import { eq } from "drizzle-orm";
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  parseEventLogs,
-  parseSignature,
-  type Address,
-  type Hex,
-  type PrivateKeyAccount,
-} from "viem";
-import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { parseEventLogs, parseSignature, type Address, type Hex } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { schema } from "../src/db/index.js";
 import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
+import { payInEth, publicClient, quoteArgs, wallet } from "./helpers/chain.js";
 import { DRIVERS } from "./helpers/databases.js";
 import { ETH, STABLECOIN, futureDay, tripRequest } from "./helpers/trips.js";
 
 type Json = Record<string, any>;
-
-function wallet(account: PrivateKeyAccount) {
-  return createWalletClient({ account, chain: hardhat, transport: http(inject("chainUrl")) });
-}
-
-const publicClient = () => createPublicClient({ chain: hardhat, transport: http(inject("chainUrl")) });
 
 describe.each(DRIVERS)("bookings (%s)", (driver) => {
   let t: TestApp;
@@ -64,7 +49,7 @@ describe.each(DRIVERS)("bookings (%s)", (driver) => {
       domain: { ...pay.typedData.domain, chainId: BigInt(pay.typedData.domain.chainId) },
       types: pay.typedData.types,
       primaryType: "Quote",
-      message: { ...pay.quote, amount: BigInt(pay.quote.amount), expiresAt: BigInt(pay.quote.expiresAt) },
+      message: quoteArgs(pay.quote),
       signature: pay.signature,
     });
     expect(valid).toBe(true);
@@ -96,14 +81,7 @@ describe.each(DRIVERS)("bookings (%s)", (driver) => {
       address: pay.escrow as Address,
       abi: bookingEscrowAbi,
       functionName: "payWithPermit",
-      args: [
-        { ...pay.quote, amount: BigInt(pay.quote.amount), expiresAt: BigInt(pay.quote.expiresAt) },
-        pay.signature,
-        BigInt(pay.permit.message.deadline),
-        Number(v),
-        r,
-        s,
-      ],
+      args: [quoteArgs(pay.quote), pay.signature, BigInt(pay.permit.message.deadline), Number(v), r, s],
     });
     const receipt = await publicClient().waitForTransactionReceipt({ hash });
     expect(receipt.status).toBe("success");
@@ -159,14 +137,8 @@ describe.each(DRIVERS)("bookings (%s)", (driver) => {
     const expected = (totalCents * 10n ** 26n + 100n * 3_000n * 10n ** 8n - 1n) / (100n * 3_000n * 10n ** 8n);
     expect(BigInt(booking.payment.amount)).toBe(expected);
     expect(pay).toMatchObject({ method: "pay", value: booking.payment.amount, permit: null, approve: null });
-    const hash = await wallet(traveller).writeContract({
-      address: pay.escrow as Address,
-      abi: bookingEscrowAbi,
-      functionName: "pay",
-      args: [{ ...pay.quote, amount: BigInt(pay.quote.amount), expiresAt: BigInt(pay.quote.expiresAt) }, pay.signature],
-      value: BigInt(pay.value),
-    });
-    const receipt = await publicClient().waitForTransactionReceipt({ hash });
+    const receipt = await payInEth(traveller, pay);
+    const hash = receipt.transactionHash;
     const [paid] = parseEventLogs({ abi: bookingEscrowAbi, eventName: "BookingPaid", logs: receipt.logs });
     expect(paid.args.bookingId).toBe(booking.id);
     const reported = await call(t.app, "POST", `/bookings/${booking.id}/payment`, { token, body: { txHash: hash } });
@@ -177,14 +149,7 @@ describe.each(DRIVERS)("bookings (%s)", (driver) => {
     const first = await call(t.app, "POST", "/bookings", { token, body: await tripRequest(t.app, ETH, 70) });
     const second = await call(t.app, "POST", "/bookings", { token, body: await tripRequest(t.app, ETH, 71) });
     const pay = (first.body as Json).pay;
-    const hash = await wallet(traveller).writeContract({
-      address: pay.escrow as Address,
-      abi: bookingEscrowAbi,
-      functionName: "pay",
-      args: [{ ...pay.quote, amount: BigInt(pay.quote.amount), expiresAt: BigInt(pay.quote.expiresAt) }, pay.signature],
-      value: BigInt(pay.value),
-    });
-    await publicClient().waitForTransactionReceipt({ hash });
+    const hash = (await payInEth(traveller, pay)).transactionHash;
     const secondId = (second.body as Json).booking.id;
     const mismatch = await call(t.app, "POST", `/bookings/${secondId}/payment`, { token, body: { txHash: hash } });
     expect(expectError(mismatch)).toMatchObject({ status: 422, code: "payment_mismatch" });

@@ -1,26 +1,16 @@
 import { bookingEscrowAbi, getDeployment, referralRegistryAbi, rewardDistributorAbi, trvlTokenAbi } from "@trvl/abi";
-import { createPublicClient, createWalletClient, http, parseEventLogs, type PrivateKeyAccount } from "viem";
-import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { parseEventLogs } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { schema } from "../src/db/index.js";
 import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
+import { payInEth, publicClient, send } from "./helpers/chain.js";
 import { DRIVERS } from "./helpers/databases.js";
 import { ETH, tripRequest } from "./helpers/trips.js";
 
 type Json = Record<string, any>;
 
 const contracts = getDeployment(31337).contracts;
-const publicClient = () => createPublicClient({ chain: hardhat, transport: http(inject("chainUrl")) });
-const wallet = (account: PrivateKeyAccount) =>
-  createWalletClient({ account, chain: hardhat, transport: http(inject("chainUrl")) });
-
-async function send(account: PrivateKeyAccount, request: Record<string, unknown>) {
-  const hash = await wallet(account).writeContract(request as never);
-  const receipt = await publicClient().waitForTransactionReceipt({ hash });
-  expect(receipt.status).toBe("success");
-  return receipt;
-}
 
 describe.each(DRIVERS)("read models (%s)", (driver) => {
   let t: TestApp;
@@ -37,13 +27,7 @@ describe.each(DRIVERS)("read models (%s)", (driver) => {
     const token = await signIn(t.app, traveller);
     const created = await call(t.app, "POST", "/bookings", { token, body: await tripRequest(t.app, ETH, 120) });
     const { booking, pay } = created.body as Json;
-    await send(traveller, {
-      address: pay.escrow,
-      abi: bookingEscrowAbi,
-      functionName: "pay",
-      args: [{ ...pay.quote, amount: BigInt(pay.quote.amount), expiresAt: BigInt(pay.quote.expiresAt) }, pay.signature],
-      value: BigInt(pay.value),
-    });
+    await payInEth(traveller, pay);
     // What the keeper (issue 5) will do: settle, then anyone distributes.
     await send(testAccount("keeper"), {
       address: contracts.BookingEscrow.address,
