@@ -1,4 +1,6 @@
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -8,7 +10,7 @@ import { sha256 } from "multiformats/hashes/sha2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ConfigError, loadConfig } from "../src/config/index.js";
-import { EmbeddedStore, putJson, verifies } from "../src/ipfs/store.js";
+import { EmbeddedStore, cidOf, putJson, verifies } from "../src/ipfs/store.js";
 import { call, createTestApp, expectError, testEnv, type TestApp } from "./helpers/app.js";
 
 describe("content-addressed receipts", () => {
@@ -56,6 +58,71 @@ describe("GET /ipfs/:cid", () => {
     const unknown = CID.createV1(json.code, await sha256.digest(json.encode({ never: "stored" })));
     expect(expectError(await call(t.app, "GET", `/ipfs/${unknown}`))).toMatchObject({ status: 404 });
     expect(expectError(await call(t.app, "GET", "/ipfs/not-a-cid"))).toMatchObject({ status: 400 });
+  });
+});
+
+describe("Kubo store (against a local stub of Kubo's RPC API)", () => {
+  let server: Server;
+  let t: TestApp;
+  const blocks = new Map<string, Buffer>();
+  const puts: URLSearchParams[] = [];
+
+  beforeAll(async () => {
+    server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const url = new URL(req.url ?? "/", "http://stub");
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      if (url.pathname === "/api/v0/block/put") {
+        puts.push(url.searchParams);
+        // One multipart part: the block's bytes sit between the part's headers and the closing boundary.
+        const body = Buffer.concat(chunks);
+        const boundary = `--${/boundary=(.+)$/.exec(req.headers["content-type"] ?? "")![1]}`;
+        const start = body.indexOf("\r\n\r\n") + 4;
+        const bytes = body.subarray(start, body.indexOf(`\r\n${boundary}--`, start));
+        const cid = await cidOf(bytes);
+        blocks.set(cid.toString(), Buffer.from(bytes));
+        return reply(200, { Key: cid.toString(), Size: bytes.length });
+      }
+      if (url.pathname === "/api/v0/block/get") {
+        const bytes = blocks.get(url.searchParams.get("arg") ?? "");
+        if (!bytes) return reply(500, { Message: "block was not found locally (offline)", Code: 0, Type: "error" });
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        return res.end(bytes);
+      }
+      reply(404, { Message: "no such stub route", Code: 0, Type: "error" });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    t = await createTestApp("pglite", { env: { IPFS_API_URL: `http://127.0.0.1:${port}` } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("puts and pins receipts on the node with the same CID, and serves them back verified", async () => {
+    expect(t.services.ipfs.kind).toBe("kubo");
+    const document = { type: "trvl.booking-receipt", bookingId: "0x01" };
+    const cid = await putJson(t.services.ipfs, document);
+    expect(cid.equals(await cidOf(json.encode(document)))).toBe(true);
+    expect(puts.at(-1)?.get("format")).toBe("json");
+    expect(puts.at(-1)?.get("mhtype")).toBe("sha2-256");
+    expect(puts.at(-1)?.get("pin")).toBe("true");
+    const served = await t.app.request(`/ipfs/${cid}`);
+    expect(served.status).toBe(200);
+    expect(await served.json()).toEqual(document);
+
+    blocks.set(cid.toString(), Buffer.from(json.encode({ ...document, bookingId: "0x02" })));
+    expect(expectError(await call(t.app, "GET", `/ipfs/${cid}`))).toMatchObject({
+      status: 502,
+      code: "content_corrupted",
+    });
+    const unknown = await cidOf(json.encode({ never: "put" }));
+    expect(expectError(await call(t.app, "GET", `/ipfs/${unknown}`))).toMatchObject({ status: 404 });
   });
 });
 

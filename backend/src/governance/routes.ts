@@ -3,7 +3,7 @@
  * lands with issue 3, so until `TRVLGovernor` is in the deployment the list is empty and the response says why.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, or } from "drizzle-orm";
 
 import type { ChainContext } from "../chain/index.js";
 import { schema, type Db } from "../db/index.js";
@@ -37,7 +37,7 @@ const ProposalsResponse = z
   })
   .openapi("Proposals");
 
-const ProposalCursor = z.object({ b: z.string().regex(/^\d+$/) });
+const ProposalCursor = z.object({ b: z.string().regex(/^\d{1,30}$/), p: z.string().regex(/^\d{1,80}$/) });
 
 export function governanceRoutes(deps: { db: Db; chain: ChainContext }) {
   const { db, chain } = deps;
@@ -63,10 +63,18 @@ export function governanceRoutes(deps: { db: Db; chain: ChainContext }) {
         .where(
           and(
             eq(schema.proposals.chainId, chain.chain.id),
-            cursor ? lt(schema.proposals.blockNumber, BigInt(cursor.b)) : undefined,
+            cursor
+              ? or(
+                  lt(schema.proposals.blockNumber, BigInt(cursor.b)),
+                  and(
+                    eq(schema.proposals.blockNumber, BigInt(cursor.b)),
+                    lt(schema.proposals.proposalId, BigInt(cursor.p)),
+                  ),
+                )
+              : undefined,
           ),
         )
-        .orderBy(desc(schema.proposals.blockNumber))
+        .orderBy(desc(schema.proposals.blockNumber), desc(schema.proposals.proposalId))
         .limit(query.limit + 1);
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
@@ -94,7 +102,10 @@ export function governanceRoutes(deps: { db: Db; chain: ChainContext }) {
             txHash: row.txHash,
             blockNumber: row.blockNumber.toString(),
           })),
-          nextCursor: rows.length > query.limit && last ? encodeCursor({ b: last.blockNumber.toString() }) : null,
+          nextCursor:
+            rows.length > query.limit && last
+              ? encodeCursor({ b: last.blockNumber.toString(), p: last.proposalId.toString() })
+              : null,
         },
         200,
       );
