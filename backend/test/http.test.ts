@@ -1,4 +1,7 @@
+import { hc } from "hono/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { AppType } from "../src/app.js";
 
 import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
 import { DRIVERS } from "./helpers/databases.js";
@@ -78,6 +81,20 @@ describe.each(DRIVERS)("HTTP behaviour users rely on (%s)", (driver) => {
       expect((await t.app.request(asset)).status).toBe(200);
     }
     expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+  });
+
+  it("the web's typed client (hc<AppType>) calls the API with checked request and response types", async () => {
+    const client = hc<AppType>("http://api.test", {
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => t.app.request(input, init),
+    });
+    const response = await client.catalog.destinations.$get({ query: { q: "lisbon", limit: "1" } });
+    expect(response.status).toBe(200);
+    if (response.status !== 200) return;
+    const body = await response.json();
+    const first: string = body.destinations[0].id;
+    expect(first).toBe("lisbon-pt-2267057");
+    const nonce = await (await client.auth.nonce.$get()).json();
+    expect(nonce.chainId).toBe(31337);
   });
 
   it("every error has the same shape with the request id that the response header carries", async () => {
