@@ -1,3 +1,5 @@
+import path from "node:path";
+
 import { EthSafeSignature, EthSafeTransaction } from "@safe-global/protocol-kit";
 import type { SafeTransaction } from "@safe-global/types-kit";
 import { getAddress, type Hex } from "viem";
@@ -10,7 +12,7 @@ import { AdminError, type AdminContext } from "./safe.js";
 export async function propose(ctx: AdminContext, action: string, args: string[], file: string): Promise<Proposal> {
   await requireOwner(ctx);
   const planned = await planAction(ctx, action, args);
-  const nonce = Math.max(await ctx.protocolKit.getNonce(), await nextQueuedNonce(file));
+  const nonce = await nextFreeNonce(ctx, path.dirname(file));
   const unsigned = await ctx.protocolKit.createTransaction({
     transactions: planned.calls.map((c) => ({ ...c, operation: 0 })),
     options: { nonce },
@@ -135,9 +137,19 @@ function signaturesOf(tx: SafeTransaction): Proposal["signatures"] {
   return [...tx.signatures.values()].map((s) => ({ signer: getAddress(s.signer), data: s.data }));
 }
 
-/** Proposals made before the previous one is executed queue up at the following nonces. */
-async function nextQueuedNonce(file: string): Promise<number> {
-  const path = await import("node:path");
-  const queued = await readProposals(path.dirname(file));
-  return Math.max(0, ...queued.flatMap(({ proposal }) => (proposal ? [proposal.transaction.nonce + 1] : [])));
+/**
+ * The Safe's next nonce, after the proposals in `dir` still waiting for this Safe: proposals made before the previous
+ * one is executed queue up at the following nonces.
+ */
+async function nextFreeNonce(ctx: AdminContext, dir: string): Promise<number> {
+  const current = await ctx.protocolKit.getNonce();
+  const waiting = (await readProposals(dir)).flatMap(({ proposal }) =>
+    proposal &&
+    proposal.chainId === ctx.chainId &&
+    getAddress(proposal.safe) === getAddress(ctx.safeAddress) &&
+    proposal.transaction.nonce >= current
+      ? [proposal.transaction.nonce + 1]
+      : [],
+  );
+  return Math.max(current, ...waiting);
 }

@@ -1,4 +1,5 @@
-import { rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { getDeployment } from "@trvl/abi";
@@ -11,7 +12,7 @@ import { LOCAL_ACCOUNT_INDEX, LOCAL_CHAIN_ID, localAccount } from "../lib/local-
 
 /** Test-dollar balance every local traveller account starts with. */
 const SEED_STABLECOIN = 100_000n * 10n ** 6n;
-const SEEDED_ACCOUNTS = 17;
+const SEEDED_ACCOUNTS = 20;
 /** The guardian Safe streams this much of its genesis TRVL to stakers over a month, as admins would. */
 const STAKING_REWARDS = ["100000", "30d"];
 
@@ -22,13 +23,18 @@ export interface LocalChain {
 }
 
 /** Funds staking rewards through the guardian Safe: owner 1 proposes, owner 2 signs, owner 3 executes. */
-async function fundStakingRewards(rpcUrl: string, dir: string) {
+async function fundStakingRewards(rpcUrl: string) {
   const owner = (n: 1 | 2 | 3) =>
     connect({ rpcUrl, privateKey: localAccount(LOCAL_ACCOUNT_INDEX[`safeOwner${n}`]).privateKey as `0x${string}` });
-  const file = path.join(dir, `${Date.now()}-fund-staking-rewards.json`);
-  await propose(await owner(1), "fund-staking-rewards", STAKING_REWARDS, file);
-  await sign(await owner(2), file);
-  await execute(await owner(3), file);
+  const dir = await mkdtemp(path.join(tmpdir(), "trvl-safe-"));
+  try {
+    const file = path.join(dir, "fund-staking-rewards.json");
+    await propose(await owner(1), "fund-staking-rewards", STAKING_REWARDS, file);
+    await sign(await owner(2), file);
+    await execute(await owner(3), file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -36,18 +42,32 @@ async function fundStakingRewards(rpcUrl: string, dir: string) {
  * module, seeds the test accounts with test dollars and has the guardian Safe fund a month of staking rewards. The addresses are checked against `@trvl/abi`, which the
  * backend and web import, so a stale generated module fails here instead of confusing everything downstream.
  */
-export async function startLocalChain(hre: HardhatRuntimeEnvironment, host: string, port: number): Promise<LocalChain> {
+export async function startLocalChain(
+  hre: HardhatRuntimeEnvironment,
+  host: string,
+  port: number,
+  options: {
+    /** Ignition journal name; chains that run beside `npm start` (tests, benchmarks) need their own. */
+    deploymentId?: string;
+  } = {},
+): Promise<LocalChain> {
   const server = await hre.network.createServer({ network: "default", chainType: "l1" }, host, port);
   const listening = await server.listen();
   const url = `http://${listening.address}:${listening.port}`;
 
   // Each start is a fresh chain: forget the previous run's Ignition journal for it.
-  await rm(path.join(hre.config.paths.root, "ignition", "deployments", `chain-${LOCAL_CHAIN_ID}`), {
-    recursive: true,
-    force: true,
-  });
+  const journal = path.join(
+    hre.config.paths.root,
+    "ignition",
+    "deployments",
+    options.deploymentId ?? `chain-${LOCAL_CHAIN_ID}`,
+  );
+  await rm(journal, { recursive: true, force: true });
   const connection = await hre.network.create({ network: "localhost", chainType: "l1", override: { url } });
-  const deployed = await connection.ignition.deploy(TRVLLocal, { displayUi: false });
+  const deployed = await connection.ignition.deploy(TRVLLocal, {
+    displayUi: false,
+    deploymentId: options.deploymentId,
+  });
 
   const contracts: Record<string, string> = {};
   const published = getDeployment(LOCAL_CHAIN_ID).contracts as Record<string, { address: string }>;
@@ -66,11 +86,14 @@ export async function startLocalChain(hre: HardhatRuntimeEnvironment, host: stri
     await (await stablecoin.mint(signers[i].address, SEED_STABLECOIN)).wait();
   }
   await connection.close();
-  await fundStakingRewards(url, path.join(hre.config.paths.root, ".data", "safe-proposals"));
+  await fundStakingRewards(url);
 
   return {
     url,
     contracts,
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      if (options.deploymentId) await rm(journal, { recursive: true, force: true });
+    },
   };
 }

@@ -1,10 +1,12 @@
 /**
- * `npm start`: the whole product on this machine, on embedded defaults. For now: a local chain with the whole
- * system deployed and the test accounts funded. Stays up until Ctrl-C.
+ * `npm start`: the whole product on this machine, on embedded defaults: a local chain with the whole system deployed
+ * and the test accounts funded, and the backend API on an embedded PGlite database under .data/ (or the Postgres
+ * named by DATABASE_URL). Stays up until Ctrl-C.
  */
 import hre from "hardhat";
 import { z } from "zod";
 
+import { startBackend, type BackendProcess } from "../lib/backend-process.js";
 import { LOCAL_ACCOUNT_INDEX, localAccount } from "../lib/local-accounts.js";
 import { startLocalChain } from "./chain.js";
 
@@ -16,8 +18,18 @@ const env = z
   .parse(process.env);
 
 const chain = await startLocalChain(hre, env.CHAIN_HOST, env.CHAIN_PORT);
+let api: BackendProcess;
+try {
+  api = await startBackend({ chainUrl: chain.url, onLog: (line) => console.log(line) });
+} catch (error) {
+  console.error(`The backend did not start: ${error instanceof Error ? error.message : String(error)}`);
+  await chain.close();
+  process.exit(1);
+}
 
-console.log(`\nTRVL local stack is up.\n\n  Chain    ${chain.url}  (chain id 31337)\n`);
+console.log(`\nTRVL local stack is up.\n\n  Chain    ${chain.url}  (chain id 31337)`);
+console.log(`  API      ${api.url}  (database: ${api.database})`);
+console.log(`  Docs     ${api.docsUrl}  (OpenAPI: ${api.url}/openapi.json)\n`);
 console.log("Contracts");
 for (const [name, address] of Object.entries(chain.contracts)) console.log(`  ${name.padEnd(28)} ${address}`);
 console.log("\nTest accounts (Hardhat's public test keys: local chain only, never for real funds)");
@@ -25,7 +37,7 @@ for (const [role, index] of Object.entries(LOCAL_ACCOUNT_INDEX)) {
   const { address, privateKey } = localAccount(index);
   console.log(`  #${String(index).padEnd(2)} ${role.padEnd(12)} ${address}  ${privateKey}`);
 }
-console.log("\nAccounts #6 to #16 hold 100,000 tUSD each and 10,000 ETH.");
+console.log("\nAccounts #6 to #19 hold 100,000 tUSD each and 10,000 ETH.");
 console.log("The guardian Safe (owners #17, #18, #19; 2 of 3) streams 100,000 TRVL of staking rewards over 30 days.");
 console.log("Admin actions go through it: `SAFE_OWNER_PRIVATE_KEY=<owner key> npm run admin -- status` (see README).");
 console.log("Press Ctrl-C to stop.\n");
@@ -35,6 +47,7 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   console.log("\nStopping…");
+  await api.stop();
   await chain.close();
   process.exit(0);
 };

@@ -1,0 +1,35 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+
+import { ApiError } from "../http/errors.js";
+import type { AuthedEnv } from "../http/router.js";
+import { authenticate, type AuthDeps } from "./service.js";
+
+export const SESSION_COOKIE = "trvl_session";
+
+export function sessionToken(c: Context): string | undefined {
+  const header = c.req.header("authorization");
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new ApiError(401, "invalid_session", "The Authorization header must be `Bearer <token>`");
+    return match[1];
+  }
+  return getCookie(c, SESSION_COOKIE);
+}
+
+/**
+ * Lets the request through only with a live session (cookie or bearer token) and puts its user in `c.var.user`;
+ * then runs `then` (the per-user rate limit) before the handler.
+ */
+export function requireUser(deps: AuthDeps, then?: MiddlewareHandler<AuthedEnv>): MiddlewareHandler<AuthedEnv> {
+  return async (c, next) => {
+    const token = sessionToken(c);
+    if (!token) throw new ApiError(401, "unauthenticated", "Sign in first");
+    c.set("user", await authenticate(deps, token));
+    if (then) return then(c, next);
+    await next();
+  };
+}
+
+/** OpenAPI security requirement of authenticated routes. */
+export const SESSION_SECURITY: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];

@@ -1,0 +1,130 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { deleteCookie, setCookie } from "hono/cookie";
+
+import type { MiddlewareHandler } from "hono";
+
+import { errorResponses } from "../http/errors.js";
+import { createRouter, type AuthedEnv } from "../http/router.js";
+import { AddressOut, HexSchema } from "../http/schemas.js";
+import { SESSION_COOKIE, SESSION_SECURITY } from "./middleware.js";
+import { issueNonce, signIn, signOut, type AuthDeps } from "./service.js";
+
+const NonceResponse = z
+  .object({
+    nonce: z.string().openapi({ example: "k3dJ8Qx2LmP0aZ7w" }),
+    issuedAt: z.string(),
+    expiresAt: z.string(),
+    domains: z.array(z.string()).openapi({ description: "Domains a sign-in message may name" }),
+    chainId: z.number().int(),
+  })
+  .openapi("SiweNonce");
+
+const VerifyBody = z
+  .object({
+    message: z.string().min(1).max(4096).openapi({ description: "The EIP-4361 message the wallet signed" }),
+    signature: HexSchema.refine((value) => value.length >= 4 && value.length <= 20_000, "must be a signature"),
+  })
+  .openapi("SiweVerify");
+
+const SessionResponse = z
+  .object({
+    address: AddressOut,
+    token: z.string().openapi({ description: "JWT, also set as the httpOnly `trvl_session` cookie" }),
+    expiresAt: z.string(),
+  })
+  .openapi("Session");
+
+const MeResponse = z.object({ address: AddressOut }).openapi("Me");
+
+const siweErrors =
+  "401 codes: siwe_malformed_message, siwe_domain_mismatch, siwe_uri_mismatch, siwe_chain_mismatch, siwe_expired, " +
+  "siwe_not_yet_valid, siwe_nonce_unknown, siwe_nonce_used, siwe_nonce_expired, siwe_bad_signature";
+
+export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>) {
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/auth/nonce",
+        tags: ["auth"],
+        summary: "A single-use nonce for a Sign-In with Ethereum message",
+        responses: {
+          200: { description: "Nonce", content: { "application/json": { schema: NonceResponse } } },
+          ...errorResponses(429),
+        },
+      }),
+      async (c) => {
+        const { nonce, issuedAt, expiresAt } = await issueNonce(deps);
+        c.header("Cache-Control", "no-store");
+        return c.json(
+          {
+            nonce,
+            issuedAt: issuedAt.toISOString(),
+            expiresAt: expiresAt.toISOString(),
+            domains: deps.config.SIWE_DOMAINS,
+            chainId: deps.config.CHAIN_ID,
+          },
+          200,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/auth/verify",
+        tags: ["auth"],
+        summary: "Sign in: verify a signed SIWE message and open a session",
+        description: `Checks the signature (EOA or ERC-1271/6492 smart wallet), domain, URI, chain id, expiry and that the nonce is unused. ${siweErrors}.`,
+        request: { body: { required: true, content: { "application/json": { schema: VerifyBody } } } },
+        responses: {
+          200: { description: "Signed in", content: { "application/json": { schema: SessionResponse } } },
+          ...errorResponses(400, 401, 413, 429, 503),
+        },
+      }),
+      async (c) => {
+        const session = await signIn(deps, c.req.valid("json"));
+        setCookie(c, SESSION_COOKIE, session.token, {
+          httpOnly: true,
+          secure: deps.config.COOKIE_SECURE,
+          sameSite: "Lax",
+          path: "/",
+          expires: session.expiresAt,
+        });
+        return c.json(
+          { address: session.address, token: session.token, expiresAt: session.expiresAt.toISOString() },
+          200,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/auth/me",
+        tags: ["auth"],
+        summary: "Who is signed in",
+        security: SESSION_SECURITY,
+        middleware: [auth] as const,
+        responses: {
+          200: { description: "The signed-in address", content: { "application/json": { schema: MeResponse } } },
+          ...errorResponses(401, 429),
+        },
+      }),
+      (c) => c.json({ address: c.var.user.address }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/auth/logout",
+        tags: ["auth"],
+        summary: "End the session (the token stops working everywhere)",
+        security: SESSION_SECURITY,
+        middleware: [auth] as const,
+        responses: { 204: { description: "Signed out" }, ...errorResponses(401, 429) },
+      }),
+      async (c) => {
+        await signOut(deps, c.var.user);
+        deleteCookie(c, SESSION_COOKIE, { path: "/" });
+        return c.body(null, 204);
+      },
+    );
+}

@@ -1,0 +1,106 @@
+export const ITEM_TYPES = ["hotel", "flight", "activity", "restaurant"] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+
+/** What one unit of the price buys; an `offer` is priced whole, for the party it was searched for. */
+export type PriceUnit = "night" | "person" | "seat" | "offer";
+
+export interface HotelDetails {
+  kind: "hotel";
+  stars: number;
+  neighbourhood: string;
+  amenities: string[];
+}
+
+export interface FlightDetails {
+  kind: "flight";
+  airline: string;
+  flightNumber: string;
+  origin: string;
+  destination: string;
+  /** Local departure time, HH:MM. */
+  departureTime: string;
+  durationMinutes: number;
+  distanceKm: number;
+  cabin: "economy" | "premium_economy" | "business" | "first";
+  /** Set for offers of a real supplier: the exact departure and the party the offer is priced for. */
+  departingAt?: string;
+  passengers?: number;
+}
+
+export interface ActivityDetails {
+  kind: "activity";
+  category: string;
+  durationHours: number;
+}
+
+export interface RestaurantDetails {
+  kind: "restaurant";
+  cuisine: string;
+  priceLevel: number;
+  dietaryOptions: string[];
+}
+
+export type ItemDetails = HotelDetails | FlightDetails | ActivityDetails | RestaurantDetails;
+
+export interface CatalogItem {
+  id: string;
+  type: ItemType;
+  /** Who supplies it: `demo` inventory is generated and cannot be travelled on. */
+  provider: string;
+  demo: boolean;
+  destinationId: string;
+  name: string;
+  description: string;
+  /** Price of one unit in US cents. */
+  priceCents: bigint;
+  priceUnit: PriceUnit;
+  /** Average rating in tenths of a star (0–50). */
+  ratingTenths: number;
+  reviewCount: number;
+  tags: string[];
+  /** The platform's commission on this item, in basis points. */
+  commissionBps: number;
+  details: ItemDetails;
+  /** Lowercased text the search matches against. */
+  searchText: string;
+}
+
+export const SORTS = ["relevance", "price_asc", "price_desc", "rating_desc", "name_asc"] as const;
+export type Sort = (typeof SORTS)[number];
+
+export interface SearchQuery {
+  text?: string;
+  destinationId?: string;
+  type?: ItemType;
+  /** First day (hotels: first night). */
+  checkIn?: string;
+  /** Day after the last night; for other types the last day of the window. */
+  checkOut?: string;
+  minPriceCents?: bigint;
+  maxPriceCents?: bigint;
+  /** IATA code of the departure airport (flights). */
+  origin?: string;
+  guests?: number;
+  sort: Sort;
+  offset: number;
+  limit: number;
+}
+
+export interface SearchResult {
+  items: CatalogItem[];
+  total: number;
+}
+
+/**
+ * A source of bookable inventory. The demo provider covers every destination offline; a real supplier (Duffel for
+ * flights) adds its offers when configured. Ids are globally unique and carry the provider as their prefix.
+ */
+export interface CatalogProvider {
+  readonly name: string;
+  /** Whether this provider answers queries of this type. */
+  handles(type: ItemType | undefined): boolean;
+  search(query: SearchQuery): Promise<CatalogItem[]>;
+  getItem(id: string): Promise<CatalogItem | undefined>;
+  /** Whether the item can be booked on each of `dates`. */
+  isAvailable(item: CatalogItem, date: string): boolean;
+}

@@ -1,0 +1,101 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { isAddress, isHex, type Address, type Hex } from "viem";
+import { z } from "zod";
+
+/** The repository root: `.data/` and other defaults are relative to it, wherever the process was started from. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+const list = z
+  .string()
+  .transform((value) =>
+    value
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string()).min(1));
+
+const privateKey = z
+  .string()
+  .refine((value) => isHex(value) && value.length === 66, "must be a 0x-prefixed 32-byte hex private key")
+  .transform((value) => value as Hex);
+
+const address = z
+  .string()
+  .refine((value) => isAddress(value), "must be a 0x-prefixed 20-byte address")
+  .transform((value) => value as Address);
+
+const url = (protocols: string[]) =>
+  z.url().refine((value) => protocols.includes(new URL(value).protocol), `must be a ${protocols.join(" or ")} URL`);
+
+const bool = z.enum(["true", "false"]).transform((value) => value === "true");
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  API_HOST: z.string().min(1).default("127.0.0.1"),
+  API_PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
+  /** Where the API is reached from outside (printed, and the base of the OpenAPI document's server). */
+  PUBLIC_API_URL: url(["http:", "https:"]).optional(),
+  DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, ".data")),
+  DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  REDIS_URL: url(["redis:", "rediss:"]).optional(),
+
+  CHAIN_ID: positiveInt.default(31337),
+  CHAIN_RPC_URL: url(["http:", "https:"]).default("http://127.0.0.1:8545"),
+  /** Blocks a payment transaction needs on top of it before the API accepts it as paid. */
+  CHAIN_CONFIRMATIONS: z.coerce.number().int().min(1).default(1),
+  QUOTE_SIGNER_PRIVATE_KEY: privateKey,
+  RELAYER_PRIVATE_KEY: privateKey.optional(),
+  SUPPLIER_ADDRESS: address,
+  QUOTE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
+  SESSION_TTL_SECONDS: positiveInt.default(86_400),
+  SIWE_NONCE_TTL_SECONDS: positiveInt.default(600),
+  /** Hosts (RFC 3986 authority) a SIWE message may name: the web app's. */
+  SIWE_DOMAINS: list.default(["localhost:3000", "127.0.0.1:3000"]),
+  COOKIE_SECURE: bool.default(false),
+
+  CORS_ORIGINS: list.default(["http://localhost:3000", "http://127.0.0.1:3000"]),
+  TRUST_PROXY: bool.default(false),
+  BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
+  RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
+  RATE_LIMIT_PER_IP: positiveInt.default(600),
+  RATE_LIMIT_PER_USER: positiveInt.default(300),
+  ACCOUNT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(2_000),
+
+  IPFS_API_URL: url(["http:", "https:"]).optional(),
+  DUFFEL_ACCESS_TOKEN: z.string().min(1).optional(),
+  DUFFEL_API_URL: url(["http:", "https:"]).optional(),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the configuration from `env` once; an empty string counts as unset. Throws a ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join(".");
+        return present[name] === undefined && issue.code === "invalid_type"
+          ? `${name} is required`
+          : `${name} ${issue.message}`;
+      }),
+    );
+  }
+  return result.data;
+}

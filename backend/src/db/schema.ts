@@ -1,0 +1,250 @@
+/**
+ * The database schema, one definition for Postgres and PGlite. Token amounts are numeric(78,0) (any uint256) and
+ * prices are integer cents, both read as bigint: no floating point anywhere on the money path.
+ *
+ * Tables the chain listener fills (issue 5): `rewards`, `referrals`, `proposals`, and the payment columns of
+ * `bookings`; `keeper_jobs` is the keeper's queue.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/** A uint256 as numeric(78,0), read and written as bigint. */
+export const uint256 = customType<{ data: bigint; driverData: string }>({
+  dataType: () => "numeric(78, 0)",
+  toDriver: (value) => value.toString(),
+  fromDriver: (value) => BigInt(value),
+});
+
+const cents = (name: string) => bigint(name, { mode: "bigint" });
+const createdAt = () =>
+  timestamp("created_at", { withTimezone: true, mode: "date" })
+    .notNull()
+    .default(sql`now()`);
+const updatedAt = () =>
+  timestamp("updated_at", { withTimezone: true, mode: "date" })
+    .notNull()
+    .default(sql`now()`);
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const users = pgTable("users", {
+  address: text("address").primaryKey(),
+  createdAt: createdAt(),
+  lastSignInAt: at("last_sign_in_at"),
+});
+
+export const authNonces = pgTable("auth_nonces", {
+  nonce: text("nonce").primaryKey(),
+  createdAt: createdAt(),
+  expiresAt: at("expires_at").notNull(),
+  usedAt: at("used_at"),
+});
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    address: text("address")
+      .notNull()
+      .references(() => users.address),
+    createdAt: createdAt(),
+    expiresAt: at("expires_at").notNull(),
+    revokedAt: at("revoked_at"),
+  },
+  (t) => [index("sessions_address_idx").on(t.address)],
+);
+
+export const profiles = pgTable("profiles", {
+  address: text("address")
+    .primaryKey()
+    .references(() => users.address),
+  interests: jsonb("interests").$type<string[]>().notNull().default([]),
+  travelStyle: text("travel_style"),
+  budgetPerDayCents: cents("budget_per_day_cents"),
+  budgetPerTripCents: cents("budget_per_trip_cents"),
+  dietary: jsonb("dietary").$type<string[]>().notNull().default([]),
+  accessibility: jsonb("accessibility").$type<string[]>().notNull().default([]),
+  pastDestinations: jsonb("past_destinations").$type<string[]>().notNull().default([]),
+  updatedAt: updatedAt(),
+});
+
+export const BOOKING_STATUSES = [
+  "quoted",
+  "paid",
+  "confirmed",
+  "settled",
+  "rewarded",
+  "cancelled",
+  "refund_requested",
+  "refunded",
+  "expired",
+] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+export const bookingStatus = pgEnum("booking_status", BOOKING_STATUSES);
+
+export const bookings = pgTable(
+  "bookings",
+  {
+    /** The bytes32 booking id the escrow knows, as 0x-prefixed hex. */
+    id: text("id").primaryKey(),
+    traveller: text("traveller")
+      .notNull()
+      .references(() => users.address),
+    status: bookingStatus("status").notNull().default("quoted"),
+    chainId: integer("chain_id").notNull(),
+    escrow: text("escrow").notNull(),
+    tokenAddress: text("token_address").notNull(),
+    tokenSymbol: text("token_symbol").notNull(),
+    tokenDecimals: integer("token_decimals").notNull(),
+    amount: uint256("amount").notNull(),
+    subtotalCents: cents("subtotal_cents").notNull(),
+    discountBps: integer("discount_bps").notNull().default(0),
+    discountCents: cents("discount_cents").notNull(),
+    totalCents: cents("total_cents").notNull(),
+    commissionBps: integer("commission_bps").notNull(),
+    supplier: text("supplier").notNull(),
+    checkIn: date("check_in", { mode: "string" }).notNull(),
+    checkOut: date("check_out", { mode: "string" }).notNull(),
+    guests: integer("guests").notNull(),
+    quoteExpiresAt: at("quote_expires_at").notNull(),
+    signature: text("signature").notNull(),
+    idempotencyKey: text("idempotency_key"),
+    requestHash: text("request_hash").notNull(),
+    paidTxHash: text("paid_tx_hash"),
+    paidBlockNumber: bigint("paid_block_number", { mode: "bigint" }),
+    paidAt: at("paid_at"),
+    receiptCid: text("receipt_cid"),
+    cancelledAt: at("cancelled_at"),
+    refundRequestedAt: at("refund_requested_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("bookings_traveller_idempotency_key_idx").on(t.traveller, t.idempotencyKey),
+    index("bookings_traveller_created_idx").on(t.traveller, t.createdAt),
+    index("bookings_status_idx").on(t.status),
+  ],
+);
+
+export const bookingItems = pgTable(
+  "booking_items",
+  {
+    bookingId: text("booking_id")
+      .notNull()
+      .references(() => bookings.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    itemId: text("item_id").notNull(),
+    type: text("type").notNull(),
+    name: text("name").notNull(),
+    provider: text("provider").notNull(),
+    destinationId: text("destination_id").notNull(),
+    unitPriceCents: cents("unit_price_cents").notNull(),
+    quantity: integer("quantity").notNull(),
+    totalCents: cents("total_cents").notNull(),
+    commissionBps: integer("commission_bps").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bookingId, t.position] })],
+);
+
+export const REWARD_ROLES = ["traveller", "referrer_l1", "referrer_l2", "treasury"] as const;
+export const rewardRole = pgEnum("reward_role", REWARD_ROLES);
+
+/** One row per recipient of a `RewardDistributed` event (written by the listener). */
+export const rewards = pgTable(
+  "rewards",
+  {
+    chainId: integer("chain_id").notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    role: rewardRole("role").notNull(),
+    bookingId: text("booking_id").notNull(),
+    recipient: text("recipient").notNull(),
+    amount: uint256("amount").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    blockTime: at("block_time").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chainId, t.txHash, t.logIndex, t.role] }),
+    index("rewards_recipient_idx").on(t.recipient, t.blockNumber),
+  ],
+);
+
+/** `ReferralRegistered` events (written by the listener). */
+export const referrals = pgTable(
+  "referrals",
+  {
+    chainId: integer("chain_id").notNull(),
+    user: text("user").notNull(),
+    referrer: text("referrer").notNull(),
+    level2: text("level2"),
+    txHash: text("tx_hash").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    blockTime: at("block_time").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chainId, t.user] }),
+    index("referrals_referrer_idx").on(t.chainId, t.referrer),
+    index("referrals_level2_idx").on(t.chainId, t.level2),
+  ],
+);
+
+/** Governor proposals (written by the listener once the governor is deployed). */
+export const proposals = pgTable(
+  "proposals",
+  {
+    chainId: integer("chain_id").notNull(),
+    proposalId: uint256("proposal_id").notNull(),
+    proposer: text("proposer").notNull(),
+    description: text("description").notNull(),
+    state: text("state").notNull(),
+    voteStart: bigint("vote_start", { mode: "bigint" }).notNull(),
+    voteEnd: bigint("vote_end", { mode: "bigint" }).notNull(),
+    forVotes: uint256("for_votes").notNull(),
+    againstVotes: uint256("against_votes").notNull(),
+    abstainVotes: uint256("abstain_votes").notNull(),
+    txHash: text("tx_hash").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.proposalId] }), index("proposals_block_idx").on(t.blockNumber)],
+);
+
+export const KEEPER_JOB_KINDS = ["settle", "refund", "distribute"] as const;
+export const keeperJobKind = pgEnum("keeper_job_kind", KEEPER_JOB_KINDS);
+export const keeperJobStatus = pgEnum("keeper_job_status", ["pending", "running", "done", "failed"]);
+
+/** Work for the keeper (issue 5): each kind runs at most once per booking. */
+export const keeperJobs = pgTable(
+  "keeper_jobs",
+  {
+    id: bigint("id", { mode: "bigint" }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: keeperJobKind("kind").notNull(),
+    bookingId: text("booking_id")
+      .notNull()
+      .references(() => bookings.id),
+    status: keeperJobStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    runAfter: at("run_after")
+      .notNull()
+      .default(sql`now()`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("keeper_jobs_kind_booking_idx").on(t.kind, t.bookingId),
+    index("keeper_jobs_pending_idx").on(t.status, t.runAfter),
+  ],
+);

@@ -1,0 +1,100 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Context, MiddlewareHandler } from "hono";
+import { rateLimiter, MemoryStore, RedisStore, type RedisClient, type Store } from "hono-rate-limiter";
+import type { Logger } from "pino";
+
+import type { Config } from "../config/index.js";
+import { ApiError, errorResponse } from "./errors.js";
+import type { AppEnv, AuthedEnv } from "./router.js";
+
+/** The client's IP: the socket's peer, or with TRUST_PROXY the first X-Forwarded-For hop. */
+export function clientIp(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+/** One JSON log line per request, with its request id; handlers log through `c.var.log` with the same id. */
+export function requestLogger(logger: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const start = performance.now();
+    const log = logger.child({ reqId: c.var.requestId });
+    c.set("log", log);
+    await next();
+    const status = c.res.status;
+    const line = {
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Math.round((performance.now() - start) * 10) / 10,
+      user: (c.var as Partial<AuthedEnv["Variables"]>).user?.address,
+    };
+    if (status >= 500) log.error(line, "request failed");
+    else log.info(line, "request");
+  };
+}
+
+/**
+ * Rate-limit stores: in memory by default; in Redis (shared by every API instance) when REDIS_URL is set. Each
+ * limiter gets its own store, as the library expects.
+ */
+export type StoreFactory = (prefix: string) => Store<AppEnv>;
+
+export function memoryStores(): StoreFactory {
+  return () => new MemoryStore<AppEnv>();
+}
+
+export async function redisStores(url: string): Promise<{ stores: StoreFactory; close: () => Promise<void> }> {
+  const { createClient } = await import("redis");
+  const redis = createClient({ url });
+  redis.on("error", () => {});
+  await redis.connect();
+  const client: RedisClient = {
+    scriptLoad: (script) => redis.scriptLoad(script),
+    evalsha: async <TArgs extends unknown[], TData = unknown>(sha1: string, keys: string[], args: TArgs) =>
+      (await redis.evalSha(sha1, { keys, arguments: args.map(String) })) as TData,
+    decr: (key) => redis.decr(key),
+    del: (key) => redis.del(key),
+  };
+  return {
+    stores: (prefix) => new RedisStore<AppEnv>({ client, prefix: `trvl:rl:${prefix}:` }),
+    close: async () => void (await redis.quit()),
+  };
+}
+
+function limited(c: Context) {
+  return errorResponse(
+    c,
+    new ApiError(429, "rate_limited", "Too many requests; slow down and retry after the reset time"),
+  );
+}
+
+export function ipRateLimit(config: Config, stores: StoreFactory): MiddlewareHandler<AppEnv> {
+  return rateLimiter<AppEnv>({
+    windowMs: config.RATE_LIMIT_WINDOW_MS,
+    limit: config.RATE_LIMIT_PER_IP,
+    standardHeaders: "draft-6",
+    keyGenerator: (c) => clientIp(c, config.TRUST_PROXY),
+    store: stores("ip"),
+    handler: limited,
+    // Probes must keep working while a client is being throttled.
+    skip: (c) => c.req.path === "/health" || c.req.path === "/ready",
+  });
+}
+
+export function userRateLimit(config: Config, stores: StoreFactory): MiddlewareHandler<AuthedEnv> {
+  return rateLimiter<AuthedEnv>({
+    windowMs: config.RATE_LIMIT_WINDOW_MS,
+    limit: config.RATE_LIMIT_PER_USER,
+    standardHeaders: "draft-6",
+    keyGenerator: (c) => c.var.user.address,
+    store: stores("user") as unknown as Store<AuthedEnv>,
+    handler: limited,
+  });
+}

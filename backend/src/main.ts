@@ -1,0 +1,54 @@
+/**
+ * Starts the API: configuration from the environment (stops with a message naming each bad variable), database
+ * with migrations applied, then HTTP. SIGINT/SIGTERM close the server and the database cleanly.
+ */
+import { serve } from "@hono/node-server";
+
+import { createApp } from "./app.js";
+import { ConfigError, loadConfig, type Config } from "./config/index.js";
+import { createLogger, createServices } from "./services.js";
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`[trvl-api] ${error.message}\nSee .env.example for every variable.`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const logger = createLogger(config);
+const services = await createServices(config, { logger });
+const app = createApp(services);
+
+const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) => {
+  const url = config.PUBLIC_API_URL ?? `http://${info.address}:${info.port}`;
+  // A parent process (npm start, the benchmark) learns where the API listens whatever the log level.
+  process.send?.({ type: "listening", url, docs: `${url}/docs`, database: services.database.driver });
+  logger.info(
+    {
+      url,
+      docs: `${url}/docs`,
+      database: services.database.driver,
+      chainId: config.CHAIN_ID,
+      rpc: config.CHAIN_RPC_URL,
+      ipfs: services.ipfs.kind,
+      rateLimitStore: config.REDIS_URL ? "redis" : "memory",
+    },
+    "TRVL API listening",
+  );
+});
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "stopping");
+  server.close();
+  await services.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));

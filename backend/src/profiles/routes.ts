@@ -1,0 +1,157 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import type { MiddlewareHandler } from "hono";
+
+import { SESSION_SECURITY } from "../auth/middleware.js";
+import type { Catalog } from "../catalog/service.js";
+import { schema, type Db } from "../db/index.js";
+import { ApiError, errorResponses } from "../http/errors.js";
+import { createRouter, type AuthedEnv } from "../http/router.js";
+import { UsdInput, UsdString, usd } from "../http/schemas.js";
+
+export const DIETARY = [
+  "vegetarian",
+  "vegan",
+  "pescatarian",
+  "gluten-free",
+  "dairy-free",
+  "nut-free",
+  "halal",
+  "kosher",
+] as const;
+export const ACCESSIBILITY = [
+  "wheelchair",
+  "step-free",
+  "reduced-mobility",
+  "hearing",
+  "visual",
+  "service-animal",
+] as const;
+export const TRAVEL_STYLES = ["budget", "comfort", "luxury", "adventure", "family", "business"] as const;
+
+const tag = z.string().trim().min(1).max(40);
+
+const ProfileIn = z
+  .object({
+    interests: z.array(tag).max(20).default([]),
+    travelStyle: z.enum(TRAVEL_STYLES).nullable().default(null),
+    budget: z
+      .object({ perDay: UsdInput.nullable().default(null), perTrip: UsdInput.nullable().default(null) })
+      .default({ perDay: null, perTrip: null }),
+    dietary: z.array(z.enum(DIETARY)).max(DIETARY.length).default([]),
+    accessibility: z.array(z.enum(ACCESSIBILITY)).max(ACCESSIBILITY.length).default([]),
+    pastDestinations: z
+      .array(z.string().min(1).max(120))
+      .max(200)
+      .default([])
+      .openapi({ description: "Destination ids from /catalog/destinations" }),
+  })
+  .openapi("ProfileUpdate");
+
+const ProfileOut = z
+  .object({
+    address: z.string(),
+    interests: z.array(z.string()),
+    travelStyle: z.enum(TRAVEL_STYLES).nullable(),
+    budget: z.object({
+      currency: z.literal("USD"),
+      perDay: UsdString.nullable(),
+      perTrip: UsdString.nullable(),
+    }),
+    dietary: z.array(z.string()),
+    accessibility: z.array(z.string()),
+    pastDestinations: z.array(z.string()),
+    updatedAt: z.string().nullable(),
+  })
+  .openapi("Profile");
+
+type ProfileRow = typeof schema.profiles.$inferSelect;
+
+function profileOut(address: string, row: ProfileRow | undefined): z.infer<typeof ProfileOut> {
+  return {
+    address,
+    interests: row?.interests ?? [],
+    travelStyle: (row?.travelStyle as z.infer<typeof ProfileOut>["travelStyle"]) ?? null,
+    budget: {
+      currency: "USD",
+      perDay: row?.budgetPerDayCents != null ? usd(row.budgetPerDayCents).amount : null,
+      perTrip: row?.budgetPerTripCents != null ? usd(row.budgetPerTripCents).amount : null,
+    },
+    dietary: row?.dietary ?? [],
+    accessibility: row?.accessibility ?? [],
+    pastDestinations: row?.pastDestinations ?? [],
+    updatedAt: row?.updatedAt.toISOString() ?? null,
+  };
+}
+
+export function profileRoutes(deps: { db: Db; catalog: Catalog; now: () => Date }, auth: MiddlewareHandler<AuthedEnv>) {
+  const { db, catalog, now } = deps;
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/me/profile",
+        tags: ["profiles"],
+        summary: "The signed-in traveller's preferences, constraints and past destinations",
+        security: SESSION_SECURITY,
+        middleware: [auth] as const,
+        responses: {
+          200: {
+            description: "Profile (empty defaults until saved)",
+            content: { "application/json": { schema: ProfileOut } },
+          },
+          ...errorResponses(401, 429),
+        },
+      }),
+      async (c) => {
+        const { address } = c.var.user;
+        const [row] = await db.select().from(schema.profiles).where(eq(schema.profiles.address, address));
+        return c.json(profileOut(address, row), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "put",
+        path: "/me/profile",
+        tags: ["profiles"],
+        summary: "Replace the signed-in traveller's profile",
+        security: SESSION_SECURITY,
+        middleware: [auth] as const,
+        request: { body: { required: true, content: { "application/json": { schema: ProfileIn } } } },
+        responses: {
+          200: { description: "Saved profile", content: { "application/json": { schema: ProfileOut } } },
+          ...errorResponses(400, 401, 413, 429),
+        },
+      }),
+      async (c) => {
+        const { address } = c.var.user;
+        const body = c.req.valid("json");
+        const unknown = body.pastDestinations.findIndex((id) => !catalog.destinationsById.has(id));
+        if (unknown >= 0) {
+          const field = `body.pastDestinations.${unknown}`;
+          throw new ApiError(400, "validation_failed", `${field}: unknown destination`, {
+            fields: [{ field, message: "unknown destination" }],
+          });
+        }
+        const values = {
+          interests: [...new Set(body.interests)],
+          travelStyle: body.travelStyle,
+          budgetPerDayCents: body.budget.perDay,
+          budgetPerTripCents: body.budget.perTrip,
+          dietary: [...new Set(body.dietary)],
+          accessibility: [...new Set(body.accessibility)],
+          pastDestinations: [...new Set(body.pastDestinations)],
+          updatedAt: now(),
+        };
+        const [row] = await db.transaction(async (tx) => {
+          await tx.insert(schema.users).values({ address }).onConflictDoNothing();
+          return tx
+            .insert(schema.profiles)
+            .values({ address, ...values })
+            .onConflictDoUpdate({ target: schema.profiles.address, set: values })
+            .returning();
+        });
+        return c.json(profileOut(address, row), 200);
+      },
+    );
+}

@@ -1,0 +1,130 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+
+import { SESSION_SECURITY } from "../auth/middleware.js";
+import { errorResponses } from "../http/errors.js";
+import { createRouter, type AuthedEnv } from "../http/router.js";
+import { AddressOut, AddressSchema, HexSchema, TypedDataDomain, TypedFields, UintString } from "../http/schemas.js";
+import { referralOverview, registrationRequest, relayRegistration, type ReferralDeps } from "./service.js";
+
+const Referee = z.object({
+  address: AddressOut,
+  referredBy: AddressOut,
+  registeredAt: z.string(),
+  txHash: z.string(),
+  earned: UintString.openapi({ description: "TRVL (wei) this account earned from the referee's bookings" }),
+});
+
+const ReferralsResponse = z
+  .object({
+    referrer: AddressOut.nullable(),
+    referrerOfReferrer: AddressOut.nullable(),
+    counts: z.object({ level1: UintString, level2: UintString }),
+    level1: z.array(Referee),
+    level2: z.array(Referee),
+    earnings: z.object({ level1: UintString, level2: UintString, total: UintString }),
+  })
+  .openapi("Referrals");
+
+const RegistrationRequest = z
+  .object({
+    domain: TypedDataDomain,
+    types: z.object({ Registration: TypedFields }),
+    primaryType: z.literal("Registration"),
+    message: z.object({ user: AddressOut, referrer: AddressOut, nonce: UintString, deadline: UintString }),
+  })
+  .openapi("RegistrationTypedData");
+
+const RelayBody = z
+  .object({
+    referrer: AddressSchema,
+    deadline: z
+      .string()
+      .regex(/^\d{1,20}$/, "must be unix seconds")
+      .transform((value) => BigInt(value)),
+    signature: HexSchema.refine((value) => value.length >= 4 && value.length <= 20_000, "must be a signature"),
+  })
+  .openapi("RelayRegistration");
+
+export function referralRoutes(deps: ReferralDeps, auth: MiddlewareHandler<AuthedEnv>) {
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/referrals",
+        tags: ["referrals"],
+        summary: "The signed-in account's referrer, its referees on two levels, and what they earned it",
+        security: SESSION_SECURITY,
+        middleware: [auth] as const,
+        responses: {
+          200: { description: "Referrals", content: { "application/json": { schema: ReferralsResponse } } },
+          ...errorResponses(401, 429, 503),
+        },
+      }),
+      async (c) => {
+        const overview = await referralOverview(deps, c.var.user.address);
+        const referee = (row: (typeof overview.level1)[number]) => ({
+          ...row,
+          registeredAt: row.registeredAt.toISOString(),
+          earned: row.earned.toString(),
+        });
+        return c.json(
+          {
+            referrer: overview.referrer,
+            referrerOfReferrer: overview.referrerOfReferrer,
+            counts: { level1: overview.counts.level1.toString(), level2: overview.counts.level2.toString() },
+            level1: overview.level1.map(referee),
+            level2: overview.level2.map(referee),
+            earnings: {
+              level1: overview.earnings.level1.toString(),
+              level2: overview.earnings.level2.toString(),
+              total: (overview.earnings.level1 + overview.earnings.level2).toString(),
+            },
+          },
+          200,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/referrals/signature",
+        tags: ["referrals"],
+        summary: "The EIP-712 Registration to sign for a gasless referral (nonce read on-chain, deadline in 1 hour)",
+        security: SESSION_SECURITY,
+        middleware: [auth] as const,
+        request: { query: z.object({ referrer: AddressSchema }) },
+        responses: {
+          200: { description: "Typed data to sign", content: { "application/json": { schema: RegistrationRequest } } },
+          ...errorResponses(400, 401, 429, 503),
+        },
+      }),
+      async (c) => c.json(await registrationRequest(deps, c.var.user.address, c.req.valid("query").referrer), 200),
+    )
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/referrals/signature",
+        tags: ["referrals"],
+        summary: "Relay the signed registration: the API's relayer sends registerWithSig and pays the gas",
+        description:
+          "Simulated first. Errors: 409 already_registered / referral_cycle, 422 self_referral / signature_expired / invalid_signature, 503 relayer_not_configured.",
+        security: SESSION_SECURITY,
+        middleware: [auth] as const,
+        request: { body: { required: true, content: { "application/json": { schema: RelayBody } } } },
+        responses: {
+          202: {
+            description: "Sent; the listener records the registration once mined",
+            content: {
+              "application/json": { schema: z.object({ txHash: z.string() }).openapi("RelayedRegistration") },
+            },
+          },
+          ...errorResponses(400, 401, 409, 413, 422, 429, 503),
+        },
+      }),
+      async (c) => {
+        const body = c.req.valid("json");
+        return c.json(await relayRegistration(deps, { ...body, user: c.var.user.address }), 202);
+      },
+    );
+}

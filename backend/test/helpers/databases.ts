@@ -1,0 +1,47 @@
+import { randomBytes } from "node:crypto";
+
+import pg from "pg";
+
+import { openDatabase, type Database } from "../../src/db/index.js";
+
+/** Every database test runs on both drivers. */
+export const DRIVERS = ["pglite", "postgres"] as const;
+export type Driver = (typeof DRIVERS)[number];
+
+/** The server the Postgres runs use (a database of their own is created on it and dropped after). */
+export function testPostgresUrl(): string {
+  return process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+}
+
+export interface TestDatabase {
+  database: Database;
+  url?: string;
+  drop(): Promise<void>;
+}
+
+export async function openTestDatabase(driver: Driver): Promise<TestDatabase> {
+  if (driver === "pglite") {
+    const database = await openDatabase({ kind: "pglite" });
+    return { database, drop: () => database.close() };
+  }
+  const name = `trvl_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const server = testPostgresUrl();
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 5 });
+  return {
+    database,
+    url: url.toString(),
+    drop: async () => {
+      await database.close();
+      const client = new pg.Client({ connectionString: server });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
