@@ -4,6 +4,7 @@
  * Graph's network names) and subgraph.yaml for one network (default: the local chain).
  *
  *   tsx scripts/generate.ts [--network <name>]     e.g. --network base-sepolia
+ *   SUBGRAPH_NETWORK=<name> npm run build -w subgraph   (the same, through the npm scripts)
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -103,7 +104,9 @@ export async function generate(root: string, network: string): Promise<string[]>
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { network: { type: "string", default: LOCAL_NETWORK } } });
+  const { values } = parseArgs({
+    options: { network: { type: "string", default: process.env.SUBGRAPH_NETWORK || LOCAL_NETWORK } },
+  });
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
   for (const file of await generate(root, values.network!)) console.log(`wrote subgraph/${file}`);
 }

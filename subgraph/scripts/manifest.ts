@@ -100,7 +100,16 @@ export const DATA_SOURCES: DataSource[] = [
       SplitSet: "handleSplitSet",
       TreasurySet: "handleRewardTreasurySet",
     },
-    entities: ["Account", "Booking", "BookingStatusChange", "Reward", "RewardPayment", "RewardSkip", "Protocol", "DailyStat"],
+    entities: [
+      "Account",
+      "Booking",
+      "BookingStatusChange",
+      "Reward",
+      "RewardPayment",
+      "RewardSkip",
+      "Protocol",
+      "DailyStat",
+    ],
   },
   {
     name: "TRVLStaking",

@@ -130,6 +130,10 @@ export class SyntheticChain {
       nonce: numberToHex(this.txCount),
     };
     this.lastTx = tx;
-    return { handled: this.indexer.process(log, this.block, tx), transactionHash: hash, logIndex: Number(log.logIndex) };
+    return {
+      handled: this.indexer.process(log, this.block, tx),
+      transactionHash: hash,
+      logIndex: Number(log.logIndex),
+    };
   }
 }

@@ -82,14 +82,19 @@ function hostFunctions(ctx: HostContext, mem: () => AscMemory): Record<string, H
     },
 
     "typeConversion.bytesToString": (bytes: number) =>
-      m().newString(Buffer.from(m().bytes(bytes)).toString("utf8").replace(/\u0000+$/, "")),
+      m().newString(
+        Buffer.from(m().bytes(bytes))
+          .toString("utf8")
+          .replace(/\u0000+$/, ""),
+      ),
     "typeConversion.bytesToHex": (bytes: number) => m().newString(hex(m().bytes(bytes))),
     "typeConversion.bigIntToString": (n: number) => m().newString(m().bigInt(n).toString()),
     "typeConversion.bigIntToHex": (n: number) => m().newString(bigIntOps.toHex(m().bigInt(n))),
     "typeConversion.stringToH160": (s: number) => {
       const text = m().string(s);
       const digits = text.startsWith("0x") ? text.slice(2) : text;
-      if (!/^[0-9a-fA-F]{40}$/.test(digits)) throw new MappingError(`Failed to convert string to Address/H160: '${text}'`);
+      if (!/^[0-9a-fA-F]{40}$/.test(digits))
+        throw new MappingError(`Failed to convert string to Address/H160: '${text}'`);
       return m().newBytes(Buffer.from(digits, "hex"));
     },
 

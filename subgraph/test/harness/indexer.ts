@@ -7,7 +7,15 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import { decodeEventLog, hexToBytes, toEventSelector, type Abi, type AbiEvent, type AbiParameter, type Hex } from "viem";
+import {
+  decodeEventLog,
+  hexToBytes,
+  toEventSelector,
+  type Abi,
+  type AbiEvent,
+  type AbiParameter,
+  type Hex,
+} from "viem";
 import { parse } from "yaml";
 
 import { instantiate, type HostContext, type LogEntry, type MappingModule } from "./host.js";

@@ -200,7 +200,9 @@ export const bigDecimalOps = {
       throw new Error(`invalid BigDecimal string: ${JSON.stringify(s)}`);
     }
     const [, sign, whole, fraction = "", exponent = "0"] = match;
-    const digits = BigInt(`${sign}${whole}${fraction}` === sign ? "0" : `${sign === "-" ? "-" : ""}${whole}${fraction}`);
+    const digits = BigInt(
+      `${sign}${whole}${fraction}` === sign ? "0" : `${sign === "-" ? "-" : ""}${whole}${fraction}`,
+    );
     return normalize({ digits, exp: Number(exponent) - fraction.length });
   },
   fromBigInt: (x: bigint): Decimal => normalize({ digits: x, exp: 0 }),

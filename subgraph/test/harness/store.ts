@@ -3,15 +3,10 @@
  * checks writes: only declared, non-derived fields; every non-null field present; each value of its field's type
  * (enums by their values, references by the referenced entity's id type); immutable entities written once.
  */
-import {
-  Kind,
-  parse,
-  type FieldDefinitionNode,
-  type ObjectTypeDefinitionNode,
-  type TypeNode,
-} from "graphql";
+import { Kind, parse, type FieldDefinitionNode, type ObjectTypeDefinitionNode, type TypeNode } from "graphql";
 
 import { StoreKind, type StoreValue } from "./memory.js";
+import { bigDecimalOps } from "./numbers.js";
 
 interface FieldType {
   name: string;
@@ -189,7 +184,38 @@ export class Store {
     return [...this.table(type).values()];
   }
 
+  /** Every entity of `type` as plain data, keyed by id. */
+  plainAll(type: string): Record<string, Record<string, Plain>> {
+    return Object.fromEntries([...this.table(type)].map(([id, entity]) => [id, plainEntity(entity)]));
+  }
+
+  /** One entity as plain data (ids of bytes in lowercase 0x-hex), or undefined. */
+  plain(type: string, id: string): Record<string, Plain> | undefined {
+    const entity = this.table(type).get(id);
+    return entity === undefined ? undefined : plainEntity(entity);
+  }
+
   count(type: string): number {
     return this.table(type).size;
   }
+}
+
+/** A store value as plain data: bytes as 0x-hex, BigDecimals as strings, lists as arrays. */
+export type Plain = string | number | bigint | boolean | null | Plain[];
+
+export function plainValue(value: StoreValue): Plain {
+  switch (value.kind) {
+    case StoreKind.BYTES:
+      return `0x${Buffer.from(value.value).toString("hex")}`;
+    case StoreKind.BIGDECIMAL:
+      return bigDecimalOps.toString(value.value);
+    case StoreKind.ARRAY:
+      return value.value.map(plainValue);
+    default:
+      return value.value;
+  }
+}
+
+export function plainEntity(entity: Entity): Record<string, Plain> {
+  return Object.fromEntries([...entity].map(([key, value]) => [key, plainValue(value)]));
 }
