@@ -8,7 +8,7 @@ import { before, describe, it } from "node:test";
 
 import { compileAssemblyScript } from "./harness/compile.js";
 import { LogLevel, MappingError, instantiate, type HostContext, type MappingModule } from "./harness/host.js";
-import { StoreKind } from "./harness/memory.js";
+import { StoreKind, type StoreValue } from "./harness/memory.js";
 import {
   bigDecimalOps,
   bigIntOps,
@@ -226,7 +226,7 @@ describe("store", () => {
   `);
   const id = { kind: StoreKind.BYTES, value: Uint8Array.from([1, 2]) } as const;
   const base = () =>
-    new Map<string, import("./harness/memory.js").StoreValue>([
+    new Map<string, StoreValue>([
       ["id", id],
       ["name", { kind: StoreKind.STRING, value: "a" }],
       ["tags", { kind: StoreKind.ARRAY, value: [] }],
@@ -258,10 +258,10 @@ describe("store", () => {
       /null element/,
     );
     bad((f) => f.set("id", { kind: StoreKind.BYTES, value: Uint8Array.from([9]) }), /differs from the key/);
-    const part = new Map([
+    const part = new Map<string, StoreValue>([
       ["id", { kind: StoreKind.STRING, value: "p" }],
       ["thing", id],
-    ] as const);
+    ]);
     store.set("Part", "p", new Map(part));
     assert.throws(() => store.set("Part", "p", new Map(part)), /immutable and was already written/);
     assert.throws(() => store.remove("Part", "p"), /immutable/);

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
 import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 
 import { LOCAL_GUARDIAN_GENESIS } from "../../ignition/modules/TRVLLocal.js";
 import { deploySystem, type System } from "../../test/helpers/system.js";
@@ -20,7 +21,7 @@ const GOVERNOR_STATE = ["PENDING", "ACTIVE", "CANCELED", "DEFEATED", "SUCCEEDED"
 const key = (address: string) => address.toLowerCase();
 
 describe("subgraph over a scripted run of the protocol", () => {
-  let connection: Awaited<ReturnType<typeof network.create>>;
+  let connection: NetworkConnection<"l1">;
   let system: System;
   let run: ScenarioRun;
   let indexer: Indexer;

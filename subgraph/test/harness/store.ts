@@ -216,6 +216,9 @@ export function plainValue(value: StoreValue): Plain {
   }
 }
 
+/** An entity as plain data; null fields are left out, as graph-node does not tell them from unset ones. */
 export function plainEntity(entity: Entity): Record<string, Plain> {
-  return Object.fromEntries([...entity].map(([key, value]) => [key, plainValue(value)]));
+  return Object.fromEntries(
+    [...entity].filter(([, value]) => value.kind !== StoreKind.NULL).map(([key, value]) => [key, plainValue(value)]),
+  );
 }
