@@ -5,16 +5,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { LOCAL_GUARDIAN_GENESIS } from "../../ignition/modules/TRVLLocal.js";
-import { deploySystem, type System } from "../../test/helpers/system.js";
-import { indexChain } from "./harness/chain.js";
-import { Indexer } from "./harness/indexer.js";
-import { subgraphTotals, type SubgraphTotals } from "./harness/totals.js";
-import { BUILD_DIR } from "./paths.js";
-import { runScenario, type ScenarioRun } from "./scenario/scenario.js";
+import type { System } from "../../test/helpers/system.js";
+import type { Indexer } from "./harness/indexer.js";
+import type { SubgraphTotals } from "./harness/totals.js";
+import { indexScenario } from "./scenario/index-scenario.js";
+import type { ScenarioRun } from "./scenario/scenario.js";
 
 const STATUS = ["NONE", "PAID", "SETTLED", "REFUNDED", "REWARDED"];
 const GOVERNOR_STATE = ["PENDING", "ACTIVE", "CANCELED", "DEFEATED", "SUCCEEDED", "QUEUED", "EXPIRED", "EXECUTED"];
@@ -28,14 +26,9 @@ describe("subgraph over a scripted run of the protocol", () => {
   let totals: SubgraphTotals;
 
   before(async () => {
-    connection = await network.create({ chainType: "l1" });
-    system = await deploySystem(connection);
-    run = await runScenario(system);
-    indexer = await Indexer.load(BUILD_DIR);
-    const handled = await indexChain(indexer, connection.provider);
+    let handled: number;
+    ({ connection, system, run, indexer, handled, totals } = await indexScenario());
     assert.ok(handled > 50, `only ${handled} events handled`);
-    totals = subgraphTotals(indexer.store);
-    if (process.env.SUBGRAPH_TOTALS) console.log(JSON.stringify(totals, null, 2));
   });
 
   after(async () => {
