@@ -111,8 +111,9 @@ export function handleSplitSet(event: SplitSet): void {
 }
 
 export function handleRewardTreasurySet(event: TreasurySet): void {
+  const treasury = getAccount(event.params.newTreasury);
+  treasury.save();
   const protocol = getProtocol();
-  protocol.rewardTreasury = getAccount(event.params.newTreasury).id;
+  protocol.rewardTreasury = treasury.id;
   protocol.save();
-  getAccount(event.params.newTreasury).save();
 }
