@@ -64,10 +64,6 @@ function hostFunctions(ctx: HostContext, mem: () => AscMemory): Record<string, H
       const found = ctx.store.get(m().string(entity), m().string(id));
       return found === null ? 0 : m().newEntity(found);
     },
-    "store.get_in_block": (entity: number, id: number) => {
-      const found = ctx.store.get(m().string(entity), m().string(id));
-      return found === null ? 0 : m().newEntity(found);
-    },
     "store.set": (entity: number, id: number, data: number) => {
       ctx.store.set(m().string(entity), m().string(id), m().entity(data));
     },
@@ -126,15 +122,13 @@ function hostFunctions(ctx: HostContext, mem: () => AscMemory): Record<string, H
       if (ctx.address === undefined) throw new MappingError("dataSource.address(): no data source address");
       return m().newBytes(ctx.address);
     },
-    "dataSource.network": () => m().newString(ctx.network ?? "localhost"),
+    "dataSource.network": () => {
+      if (ctx.network === undefined) throw new MappingError("dataSource.network(): no data source network");
+      return m().newString(ctx.network);
+    },
     "dataSource.context": () => m().newEntity(new Map()),
   };
 }
-
-/** The names of the host functions the harness provides (`env.abort` as `abort`). */
-export const PROVIDED_HOST_FUNCTIONS = Object.keys(
-  hostFunctions({ store: undefined as never, logs: [] }, () => undefined as never),
-).sort();
 
 /** Instantiates a compiled mapping and runs its start function. */
 export async function instantiate(wasm: Uint8Array, ctx: HostContext): Promise<MappingModule> {

@@ -147,8 +147,11 @@ export class Indexer {
         handlers.set(toEventSelector(abiEvent), { event: abiEvent, handler });
       }
       // Each data source gets its own instance, like in graph-node, with its own address for `dataSource.address()`.
-      const sourceContext: HostContext = { ...context, address: hexToBytes(source.source.address as Hex) };
-      Object.defineProperty(sourceContext, "logs", { get: () => context.logs });
+      const sourceContext: HostContext = {
+        ...context,
+        address: hexToBytes(source.source.address as Hex),
+        network: source.network,
+      };
       const module = await instantiate(await readFile(path.join(buildDir, source.mapping.file)), sourceContext);
       dataSources.push({
         name: source.name,

@@ -1,7 +1,9 @@
 /**
  * The in-memory entity store behind `store.get/set/remove`, checked against schema.graphql the way graph-node
  * checks writes: only declared, non-derived fields; every non-null field present; each value of its field's type
- * (enums by their values, references by the referenced entity's id type); immutable entities written once.
+ * (enums by their values, references by the referenced entity's id type). Immutable entities may be written once:
+ * graph-node refuses to change one written in an earlier block, the harness refuses any second write (a correct
+ * mapping never makes one).
  */
 import { Kind, parse, type FieldDefinitionNode, type ObjectTypeDefinitionNode, type TypeNode } from "graphql";
 
