@@ -1,0 +1,205 @@
+/**
+ * The subgraph's data sources: which contract, which events, which handlers. The manifest (subgraph.yaml), the
+ * network config and the test harness's dispatcher are all rendered from this one list.
+ */
+import {
+  bookingEscrowAbi,
+  referralRegistryAbi,
+  rewardDistributorAbi,
+  timelockControllerAbi,
+  trvlGovernorAbi,
+  trvlStakingAbi,
+  trvlTokenAbi,
+  type ContractName,
+} from "@trvl/abi";
+
+export interface AbiParameter {
+  name?: string;
+  type: string;
+  indexed?: boolean;
+  components?: readonly AbiParameter[];
+}
+export interface AbiItem {
+  type: string;
+  name?: string;
+  inputs?: readonly AbiParameter[];
+}
+
+export interface DataSource {
+  /** Data source name, also the generated code's folder. */
+  name: string;
+  /** Where `@trvl/abi` publishes the address. */
+  deployment: ContractName;
+  /** ABI file name (subgraph/abis/<abiName>.json) and the name the mapping imports it by. */
+  abiName: string;
+  abi: readonly AbiItem[];
+  /** Mapping file under subgraph/src/mappings/. */
+  file: string;
+  /** Event name → handler. */
+  handlers: Record<string, string>;
+  entities: string[];
+}
+
+export const DATA_SOURCES: DataSource[] = [
+  {
+    name: "TRVLToken",
+    deployment: "TRVLToken",
+    abiName: "TRVLToken",
+    abi: trvlTokenAbi,
+    file: "token.ts",
+    handlers: {
+      Transfer: "handleTransfer",
+      DelegateChanged: "handleDelegateChanged",
+      DelegateVotesChanged: "handleTokenDelegateVotesChanged",
+    },
+    entities: ["Account", "TokenTransfer", "DelegateChange", "DelegateVotesChange", "Protocol", "DailyStat"],
+  },
+  {
+    name: "ReferralRegistry",
+    deployment: "ReferralRegistry",
+    abiName: "ReferralRegistry",
+    abi: referralRegistryAbi,
+    file: "referral.ts",
+    handlers: { ReferralRegistered: "handleReferralRegistered" },
+    entities: ["Account", "Referral", "Protocol", "DailyStat"],
+  },
+  {
+    name: "BookingEscrow",
+    deployment: "BookingEscrow",
+    abiName: "BookingEscrow",
+    abi: bookingEscrowAbi,
+    file: "escrow.ts",
+    handlers: {
+      BookingPaid: "handleBookingPaid",
+      BookingSettled: "handleBookingSettled",
+      BookingRefunded: "handleBookingRefunded",
+      SettlementSkipped: "handleSettlementSkipped",
+      PaymentTokenSet: "handlePaymentTokenSet",
+    },
+    entities: [
+      "Account",
+      "Booking",
+      "BookingStatusChange",
+      "SettlementSkip",
+      "PaymentToken",
+      "Protocol",
+      "DailyStat",
+      "DailyTokenVolume",
+      "DailyTraveller",
+    ],
+  },
+  {
+    name: "RewardDistributor",
+    deployment: "RewardDistributor",
+    abiName: "RewardDistributor",
+    abi: rewardDistributorAbi,
+    file: "rewards.ts",
+    handlers: {
+      RewardDistributed: "handleRewardDistributed",
+      RewardSkipped: "handleRewardSkipped",
+      SplitSet: "handleSplitSet",
+      TreasurySet: "handleRewardTreasurySet",
+    },
+    entities: [
+      "Account",
+      "Booking",
+      "BookingStatusChange",
+      "Reward",
+      "RewardPayment",
+      "RewardSkip",
+      "Protocol",
+      "DailyStat",
+    ],
+  },
+  {
+    name: "TRVLStaking",
+    deployment: "TRVLStaking",
+    abiName: "TRVLStaking",
+    abi: trvlStakingAbi,
+    file: "staking.ts",
+    handlers: {
+      Staked: "handleStaked",
+      UnstakeRequested: "handleUnstakeRequested",
+      UnstakeCancelled: "handleUnstakeCancelled",
+      Withdrawn: "handleWithdrawn",
+      InstantUnstaked: "handleInstantUnstaked",
+      RewardClaimed: "handleRewardClaimed",
+      RewardFunded: "handleRewardFunded",
+      TierChanged: "handleTierChanged",
+      TiersSet: "handleTiersSet",
+      DelegateVotesChanged: "handleStakingDelegateVotesChanged",
+    },
+    entities: [
+      "Account",
+      "StakePosition",
+      "StakeAction",
+      "TierChange",
+      "Tier",
+      "StakingRewardFunding",
+      "DelegateVotesChange",
+      "Protocol",
+      "DailyStat",
+    ],
+  },
+  {
+    name: "TRVLGovernor",
+    deployment: "TRVLGovernor",
+    abiName: "TRVLGovernor",
+    abi: trvlGovernorAbi,
+    file: "governance.ts",
+    handlers: {
+      ProposalCreated: "handleProposalCreated",
+      ProposalQueued: "handleProposalQueued",
+      ProposalExecuted: "handleProposalExecuted",
+      ProposalCanceled: "handleProposalCanceled",
+      VoteCast: "handleVoteCast",
+      VoteCastWithParams: "handleVoteCastWithParams",
+      VotingDelaySet: "handleVotingDelaySet",
+      VotingPeriodSet: "handleVotingPeriodSet",
+      ProposalThresholdSet: "handleProposalThresholdSet",
+      QuorumNumeratorUpdated: "handleQuorumNumeratorUpdated",
+    },
+    entities: [
+      "Account",
+      "Proposal",
+      "ProposalStateChange",
+      "Vote",
+      "TimelockOperation",
+      "ScheduledInTransaction",
+      "Protocol",
+      "DailyStat",
+    ],
+  },
+  {
+    name: "Timelock",
+    deployment: "Timelock",
+    abiName: "TimelockController",
+    abi: timelockControllerAbi,
+    file: "timelock.ts",
+    handlers: {
+      CallScheduled: "handleCallScheduled",
+      CallExecuted: "handleCallExecuted",
+      Cancelled: "handleCancelled",
+      MinDelayChange: "handleMinDelayChange",
+    },
+    entities: ["TimelockOperation", "ScheduledInTransaction", "Proposal", "ProposalStateChange", "Protocol"],
+  },
+];
+
+/** The canonical type of an ABI parameter, tuples spelled out: `(uint128,uint16,uint16)[]`. */
+export function canonicalType(param: AbiParameter): string {
+  if (!param.type.startsWith("tuple")) return param.type;
+  return `(${(param.components ?? []).map(canonicalType).join(",")})${param.type.slice("tuple".length)}`;
+}
+
+export function findEvent(abi: readonly AbiItem[], name: string): AbiItem {
+  const events = abi.filter((item) => item.type === "event" && item.name === name);
+  if (events.length !== 1) throw new Error(`expected one event ${name} in the ABI, found ${events.length}`);
+  return events[0];
+}
+
+/** The event signature as graph-cli's manifests spell it: `Transfer(indexed address,indexed address,uint256)`. */
+export function manifestEventSignature(event: AbiItem): string {
+  const params = (event.inputs ?? []).map((input) => `${input.indexed ? "indexed " : ""}${canonicalType(input)}`);
+  return `${event.name}(${params.join(",")})`;
+}

@@ -1,0 +1,70 @@
+/**
+ * The totals the subgraph's mappings computed, as one plain JSON object: what the cross-check compares with the
+ * contracts' state today, and with the backend listener's read models once it exists (same shape, see README
+ * "Subgraph"). Amounts are decimal strings of raw units; addresses lowercase 0x-hex.
+ */
+import type { Store } from "./store.js";
+
+export interface SubgraphTotals {
+  bookings: {
+    total: number;
+    byStatus: { PAID: number; SETTLED: number; REFUNDED: number; REWARDED: number };
+  };
+  /** TRVL each address received from booking rewards, in total and per role. */
+  rewards: Record<string, { total: string; traveller: string; level1: string; level2: string; treasury: string }>;
+  /** How many accounts each referrer referred directly and at level 2. */
+  referrals: Record<string, { direct: number; indirect: number }>;
+  stakes: Record<string, { staked: string; pendingUnstake: string; tier: number }>;
+  protocol: { rewardsMinted: string; totalStaked: string; referralCount: number; proposalCount: number };
+}
+
+const str = (value: unknown) => String(value);
+
+export function subgraphTotals(store: Store): SubgraphTotals {
+  const byStatus = { PAID: 0, SETTLED: 0, REFUNDED: 0, REWARDED: 0 };
+  const bookings = Object.values(store.plainAll("Booking"));
+  for (const booking of bookings) byStatus[booking.status as keyof typeof byStatus] += 1;
+
+  const rewards: SubgraphTotals["rewards"] = {};
+  const referrals: SubgraphTotals["referrals"] = {};
+  for (const [id, account] of Object.entries(store.plainAll("Account")).sort(([a], [b]) => a.localeCompare(b))) {
+    if (account.rewardsTotal !== 0n) {
+      rewards[id] = {
+        total: str(account.rewardsTotal),
+        traveller: str(account.rewardsAsTraveller),
+        level1: str(account.rewardsAsLevel1),
+        level2: str(account.rewardsAsLevel2),
+        treasury: str(account.rewardsAsTreasury),
+      };
+    }
+    if (account.directRefereeCount !== 0 || account.indirectRefereeCount !== 0) {
+      referrals[id] = {
+        direct: account.directRefereeCount as number,
+        indirect: account.indirectRefereeCount as number,
+      };
+    }
+  }
+
+  const stakes: SubgraphTotals["stakes"] = {};
+  for (const [id, position] of Object.entries(store.plainAll("StakePosition")).sort(([a], [b]) => a.localeCompare(b))) {
+    stakes[id] = {
+      staked: str(position.staked),
+      pendingUnstake: str(position.pendingUnstake),
+      tier: position.tier as number,
+    };
+  }
+
+  const protocol = store.plain("Protocol", "trvl");
+  return {
+    bookings: { total: bookings.length, byStatus },
+    rewards,
+    referrals,
+    stakes,
+    protocol: {
+      rewardsMinted: str(protocol?.rewardsMinted ?? 0n),
+      totalStaked: str(protocol?.totalStaked ?? 0n),
+      referralCount: Number(protocol?.referralCount ?? 0n),
+      proposalCount: Number(protocol?.proposalCount ?? 0n),
+    },
+  };
+}
