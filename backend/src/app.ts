@@ -21,6 +21,7 @@ import { createRouter } from "./http/router.js";
 import { ipfsRoutes } from "./ipfs/routes.js";
 import { docsRoutes, opsRoutes } from "./ops/routes.js";
 import { profileRoutes } from "./profiles/routes.js";
+import { pushRoutes } from "./push/routes.js";
 import { referralRoutes } from "./referrals/routes.js";
 import { rewardRoutes } from "./rewards/routes.js";
 import type { Services } from "./services.js";
@@ -107,6 +108,7 @@ export function createApp(services: Services) {
     .route("/", rewardRoutes(services, auth))
     .route("/", referralRoutes(services, auth))
     .route("/", governanceRoutes(services))
+    .route("/", pushRoutes(services.push, auth))
     .route("/", ipfsRoutes(services.ipfs))
     .route("/", docsRoutes());
 

@@ -7,6 +7,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/index.js";
 import { createLogger, createServices } from "./services.js";
+import { startWorker, type Worker } from "./worker/worker.js";
 
 let config: Config;
 try {
@@ -22,6 +23,8 @@ try {
 const logger = createLogger(config);
 const services = await createServices(config, { logger });
 const app = createApp(services);
+// Every instance may run the worker: the leader lock makes sure only one listens to the chain and keeps at a time.
+const worker: Worker | undefined = config.WORKER_ENABLED ? startWorker(services) : undefined;
 
 const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) => {
   const url = config.PUBLIC_API_URL ?? `http://${info.address}:${info.port}`;
@@ -47,6 +50,7 @@ async function stop(signal: string) {
   stopping = true;
   logger.info({ signal }, "stopping");
   server.close();
+  await worker?.stop();
   await services.close();
   process.exit(0);
 }

@@ -15,6 +15,7 @@ import { openDatabase, type Database, type Db } from "./db/index.js";
 import { memoryStores, redisStores, type StoreFactory } from "./http/middleware.js";
 import { EmbeddedStore, KuboStore, type ContentStore } from "./ipfs/store.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
+import { PushBroker } from "./push/broker.js";
 import { createStakingReader, type StakingReader } from "./staking/index.js";
 
 export interface Services {
@@ -30,6 +31,8 @@ export interface Services {
   ipfs: ContentStore;
   metrics: Metrics;
   rateLimitStores: StoreFactory;
+  /** Booking and account changes, pushed to their users' open streams. */
+  push: PushBroker;
   now: () => Date;
   close(): Promise<void>;
 }
@@ -58,6 +61,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const redis = config.REDIS_URL ? await redisStores(config.REDIS_URL) : undefined;
   const chain = createChainContext(config);
   const staking = createStakingReader(chain);
+  const push = new PushBroker(database, logger.child({ component: "push" }));
+  await push.start();
   const catalog =
     overrides.catalog ??
     (config.DUFFEL_ACCESS_TOKEN
@@ -78,8 +83,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       : new EmbeddedStore(path.join(config.DATA_DIR, "ipfs")),
     metrics: createMetrics(),
     rateLimitStores: redis?.stores ?? memoryStores(),
+    push,
     now: overrides.now ?? (() => new Date()),
     close: async () => {
+      await push.close();
       await redis?.close();
       if (!overrides.database) await database.close();
     },

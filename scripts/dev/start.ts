@@ -3,6 +3,9 @@
  * and the test accounts funded, and the backend API on an embedded PGlite database under .data/ (or the Postgres
  * named by DATABASE_URL). Stays up until Ctrl-C.
  */
+import { rm } from "node:fs/promises";
+import path from "node:path";
+
 import hre from "hardhat";
 import { z } from "zod";
 
@@ -18,6 +21,10 @@ const env = z
   .parse(process.env);
 
 const chain = await startLocalChain(hre, env.CHAIN_HOST, env.CHAIN_PORT);
+// Every start is a fresh chain, so the embedded database (which indexes it) starts fresh too. A Postgres named by
+// DATABASE_URL is kept: the listener notices the new chain by its genesis block and indexes it again.
+if (!process.env.DATABASE_URL)
+  await rm(path.join(hre.config.paths.root, ".data", "pglite"), { recursive: true, force: true });
 let api: BackendProcess;
 try {
   api = await startBackend({ chainUrl: chain.url, onLog: (line) => console.log(line) });

@@ -17,7 +17,7 @@ export interface BackendProcess {
 
 /**
  * Runs the backend API (backend/src/main.ts, through tsx) as a child process against a local chain, with the local
- * test accounts' roles: quote signer #2, relayer #1, supplier #5 (public test keys, local chain only) and a fresh
+ * test accounts' roles: quote signer #2, relayer #1, keeper #3, supplier #5 (public test keys, local chain only) and a fresh
  * JWT secret. `env` adds or overrides variables (e.g. DATABASE_URL, API_PORT). Resolves once the API listens (it
  * says so over IPC, whatever the log level); its log lines go to `onLog`.
  */
@@ -34,6 +34,7 @@ export async function startBackend(options: {
       CHAIN_RPC_URL: options.chainUrl,
       QUOTE_SIGNER_PRIVATE_KEY: localAccount(LOCAL_ACCOUNT_INDEX.quoteSigner).privateKey,
       RELAYER_PRIVATE_KEY: localAccount(LOCAL_ACCOUNT_INDEX.relayer).privateKey,
+      KEEPER_PRIVATE_KEY: localAccount(LOCAL_ACCOUNT_INDEX.keeper).privateKey,
       SUPPLIER_ADDRESS: localAccount(LOCAL_ACCOUNT_INDEX.supplier).address,
       JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString("hex"),
       ...options.env,

@@ -9,11 +9,12 @@ import { nightsBetween } from "../catalog/dates.js";
 import type { CatalogItem } from "../catalog/types.js";
 import { chainRead, requireContract, type ChainContext } from "../chain/index.js";
 import type { Config } from "../config/index.js";
-import { isUniqueViolation, schema, type Db } from "../db/index.js";
+import { isUniqueViolation, schema, type Db, type Executor, type Tx } from "../db/index.js";
 import type { BookingStatus } from "../db/schema.js";
 import { ApiError, notFound } from "../http/errors.js";
 import { usd } from "../http/schemas.js";
 import { putJson, type ContentStore } from "../ipfs/store.js";
+import { deriveStatus } from "./lifecycle.js";
 import type { StakingReader } from "../staking/index.js";
 import { tokenAmountForCents, type PaymentTokens } from "./payment-token.js";
 
@@ -288,7 +289,7 @@ async function findByIdempotencyKey(db: Db, traveller: Address, key: string, has
   return withItems(db, existing);
 }
 
-async function withItems(db: Db, booking: BookingRow): Promise<BookingRecord> {
+async function withItems(db: Executor, booking: BookingRow): Promise<BookingRecord> {
   const items = await db
     .select()
     .from(schema.bookingItems)
@@ -488,40 +489,43 @@ export async function confirmPayment(deps: BookingDeps, traveller: Address, id: 
 }
 
 /**
- * Marks a booking paid and publishes its receipt (a JSON document with a CIDv1) to the content store. Idempotent;
- * the chain listener (issue 5) calls it for every BookingPaid event. A booking cancelled before its payment was
- * seen goes straight to refund_requested with a keeper job.
+ * Marks a booking paid and publishes its receipt (a JSON document with a CIDv1) to the content store. Idempotent:
+ * the API calls it when a traveller reports a payment, the chain listener for every BookingPaid event. A booking
+ * cancelled before its payment was seen goes to refund_requested with a keeper job.
  */
 export async function recordPayment(deps: BookingDeps, id: string, paid: PaidEvent): Promise<void> {
-  const { db, ipfs, now } = deps;
-  const [booking] = await db.select().from(schema.bookings).where(eq(schema.bookings.id, id));
-  if (!booking || booking.paidTxHash) return;
-  const { items } = await withItems(db, booking);
-  const cid = await putJson(ipfs, receiptDocument(booking, items, paid));
-  const time = now();
-  await db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(schema.bookings)
-      .set({
-        status: sql`case when ${schema.bookings.status} in ('cancelled', 'refund_requested') then 'refund_requested'::booking_status else 'paid'::booking_status end`,
-        paidTxHash: paid.txHash,
-        paidBlockNumber: paid.blockNumber,
-        paidAt: paid.paidAt,
-        receiptCid: cid.toString(),
-        updatedAt: time,
-      })
-      .where(
-        and(
-          eq(schema.bookings.id, id),
-          isNull(schema.bookings.paidTxHash),
-          inArray(schema.bookings.status, ["quoted", "expired", "cancelled", "refund_requested"]),
-        ),
-      )
-      .returning({ status: schema.bookings.status });
-    if (updated?.status === "refund_requested") {
-      await tx.insert(schema.keeperJobs).values({ kind: "refund", bookingId: id }).onConflictDoNothing();
-    }
-  });
+  await deps.db.transaction((tx) => markPaid(tx, deps, id, paid));
+}
+
+/** `recordPayment` within the caller's transaction. Returns whether the booking was newly marked paid. */
+export async function markPaid(
+  tx: Tx,
+  deps: Pick<BookingDeps, "ipfs" | "now">,
+  id: string,
+  paid: PaidEvent,
+): Promise<boolean> {
+  const [booking] = await tx.select().from(schema.bookings).where(eq(schema.bookings.id, id)).for("update");
+  if (!booking || booking.paidTxHash) return false;
+  const { items } = await withItems(tx, booking);
+  const cid = await putJson(deps.ipfs, receiptDocument(booking, items, paid));
+  const facts = { ...booking, paidTxHash: paid.txHash };
+  const status = deriveStatus(facts);
+  await tx
+    .update(schema.bookings)
+    .set({
+      status,
+      paidTxHash: paid.txHash,
+      paidBlockNumber: paid.blockNumber,
+      paidAt: paid.paidAt,
+      receiptCid: cid.toString(),
+      updatedAt: deps.now(),
+    })
+    .where(eq(schema.bookings.id, id));
+  await tx
+    .insert(schema.keeperJobs)
+    .values({ kind: status === "refund_requested" ? "refund" : "confirm", bookingId: id })
+    .onConflictDoNothing();
+  return true;
 }
 
 export function receiptDocument(booking: BookingRow, items: BookingItemRow[], paid: PaidEvent) {

@@ -9,7 +9,7 @@ import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 
 import { distanceKm, type Destination, type SizeTier } from "./geodata.js";
-import type { CatalogItem, CatalogProvider, ItemType, SearchQuery } from "./types.js";
+import type { BookingToConfirm, CatalogItem, CatalogProvider, Confirmation, ItemType, SearchQuery } from "./types.js";
 
 export const DEMO_PROVIDER = "demo";
 
@@ -395,6 +395,11 @@ export class DemoProvider implements CatalogProvider {
 
   handles(): boolean {
     return true;
+  }
+
+  /** Demo inventory is nobody's to refuse: confirmed at once, with a reference derived from the booking. */
+  async confirm(booking: BookingToConfirm): Promise<Confirmation> {
+    return { status: "confirmed", reference: `DEMO-${booking.id.slice(2, 10).toUpperCase()}` };
   }
 
   candidates(query: Pick<SearchQuery, "destinationId">): CatalogItem[] {

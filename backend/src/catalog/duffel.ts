@@ -8,7 +8,7 @@ import type { Offer } from "@duffel/api/booking/Offers/OfferTypes";
 
 import { ApiError } from "../http/errors.js";
 import type { Destination } from "./geodata.js";
-import type { CatalogItem, CatalogProvider, ItemType, SearchQuery } from "./types.js";
+import type { BookingToConfirm, CatalogItem, CatalogProvider, Confirmation, ItemType, SearchQuery } from "./types.js";
 
 export const DUFFEL_PROVIDER = "duffel";
 const PREFIX = `${DUFFEL_PROVIDER}-`;
@@ -89,6 +89,34 @@ export class DuffelProvider implements CatalogProvider {
 
   isAvailable(item: CatalogItem, date: string): boolean {
     return item.details.kind === "flight" && (item.details.departingAt ?? "").startsWith(date);
+  }
+
+  /**
+   * A Duffel order needs every passenger's name, birth date and contact, which TRVL does not collect yet: an offer
+   * that is still valid waits (an operator completes the order in Duffel); an offer that expired is refused, so the
+   * traveller is refunded.
+   */
+  async confirm(booking: BookingToConfirm): Promise<Confirmation> {
+    const duffel = await this.duffel();
+    for (const { itemId } of booking.items) {
+      const offerId = itemId.slice(PREFIX.length);
+      try {
+        const offer = (await duffel.offers.get(offerId)).data as Offer & { expires_at?: string };
+        if (offer.expires_at && Date.parse(offer.expires_at) < Date.now()) {
+          return { status: "rejected", reason: `The flight offer ${offerId} expired before the order was placed` };
+        }
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) {
+          return { status: "rejected", reason: `The flight offer ${offerId} no longer exists` };
+        }
+        throw this.upstream(error);
+      }
+    }
+    return {
+      status: "pending",
+      reason: "Duffel orders need each passenger's details, which TRVL does not collect yet: an operator places it",
+      retryAfterMs: 3_600_000,
+    };
   }
 
   private async call<T>(request: () => Promise<T>): Promise<T> {

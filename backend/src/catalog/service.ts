@@ -5,7 +5,7 @@ import { addDays, daysBetween } from "./dates.js";
 import { DemoProvider } from "./demo.js";
 import { DuffelProvider } from "./duffel.js";
 import { loadDestinations, type Destination } from "./geodata.js";
-import type { CatalogItem, CatalogProvider, SearchQuery } from "./types.js";
+import type { BookingToConfirm, CatalogItem, CatalogProvider, Confirmation, SearchQuery } from "./types.js";
 
 export interface SourceStatus {
   provider: string;
@@ -56,6 +56,35 @@ export class Catalog {
 
   private providerOf(item: CatalogItem): CatalogProvider {
     return this.external.find((provider) => provider.name === item.provider) ?? this.demo;
+  }
+
+  /**
+   * Asks each supplier of a paid booking to confirm its items. Confirmed only if every supplier confirmed; a refusal
+   * anywhere refuses the booking; otherwise it waits for the slowest supplier.
+   */
+  async confirm(booking: BookingToConfirm): Promise<Confirmation> {
+    const byProvider = new Map<CatalogProvider, BookingToConfirm["items"]>();
+    for (const line of booking.items) {
+      const provider = this.external.find((candidate) => line.itemId.startsWith(`${candidate.name}-`)) ?? this.demo;
+      byProvider.set(provider, [...(byProvider.get(provider) ?? []), line]);
+    }
+    const answers = await Promise.all(
+      [...byProvider].map(([provider, items]) => provider.confirm({ ...booking, items })),
+    );
+    const rejected = answers.find((a) => a.status === "rejected");
+    if (rejected) return rejected;
+    const pending = answers.filter((a) => a.status === "pending");
+    if (pending.length > 0) {
+      return {
+        status: "pending",
+        reason: pending.map((p) => p.reason).join("; "),
+        retryAfterMs: Math.min(...pending.map((p) => p.retryAfterMs)),
+      };
+    }
+    return {
+      status: "confirmed",
+      reference: answers.map((a) => (a.status === "confirmed" ? a.reference : "")).join(" "),
+    };
   }
 
   async getItem(id: string): Promise<CatalogItem | undefined> {

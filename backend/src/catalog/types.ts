@@ -103,4 +103,20 @@ export interface CatalogProvider {
   getItem(id: string): Promise<CatalogItem | undefined>;
   /** Whether the item can be booked on each of `dates`. */
   isAvailable(item: CatalogItem, date: string): boolean;
+  /** Asks the supplier to confirm a paid booking of its items; the keeper settles once every supplier confirmed. */
+  confirm(booking: BookingToConfirm): Promise<Confirmation>;
 }
+
+export interface BookingToConfirm {
+  id: string;
+  checkIn: string;
+  checkOut: string;
+  guests: number;
+  items: { itemId: string; quantity: number }[];
+}
+
+/** A supplier's answer: confirmed (with its reference), not yet (ask again later), or refused (refund). */
+export type Confirmation =
+  | { status: "confirmed"; reference: string }
+  | { status: "pending"; reason: string; retryAfterMs: number }
+  | { status: "rejected"; reason: string };

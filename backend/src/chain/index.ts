@@ -26,6 +26,8 @@ const KNOWN_CHAINS: Chain[] = [hardhat, base, baseSepolia, arbitrum, arbitrumSep
 
 export interface ChainContext {
   chain: Chain;
+  /** The RPC transport, shared by the public client and any wallet (the keeper's). */
+  transport: Transport;
   client: PublicClient<Transport, Chain>;
   deployment: ChainDeployment;
   /** Address of a deployed TRVL contract, or undefined when this deployment has none of that name (yet). */
@@ -56,6 +58,7 @@ export function createChainContext(config: Config): ChainContext {
   const multicall3 = chain.contracts?.multicall3?.address;
   return {
     chain,
+    transport,
     client,
     deployment,
     contract: (name) => contracts[name]?.address,

@@ -69,6 +69,29 @@ const schema = z.object({
   RATE_LIMIT_PER_USER: positiveInt.default(300),
   ACCOUNT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(2_000),
 
+  /** Run the chain listener and keeper in this process when it wins the leader lock (one instance leads). */
+  WORKER_ENABLED: bool.default(true),
+  /** Secret: the keeper's key (SETTLER_ROLE on the escrow; pays the gas of settle, distribute and refund). Unset:
+   * the listener still indexes, but nothing is settled, distributed or refunded by this instance. */
+  KEEPER_PRIVATE_KEY: privateKey.optional(),
+  /** Blocks the listener stays behind the head; default 0 on the local chain (31337), 12 elsewhere. */
+  LISTENER_CONFIRMATIONS: z.coerce.number().int().min(0).optional(),
+  LISTENER_POLL_MS: positiveInt.default(250),
+  LISTENER_MAX_RANGE: positiveInt.default(2_000),
+  LISTENER_REORG_WINDOW: positiveInt.default(128),
+  KEEPER_POLL_MS: positiveInt.default(250),
+  KEEPER_BATCH_SIZE: positiveInt.max(500).default(100),
+  KEEPER_MAX_WAIT_MS: z.coerce.number().int().min(0).default(500),
+  KEEPER_MAX_ATTEMPTS: positiveInt.default(8),
+  KEEPER_RETRY_BASE_MS: positiveInt.default(2_000),
+  KEEPER_RETRY_MAX_MS: positiveInt.default(300_000),
+  KEEPER_RECEIPT_TIMEOUT_MS: positiveInt.default(60_000),
+  KEEPER_MAX_REPLACEMENTS: z.coerce.number().int().min(0).default(5),
+  KEEPER_FEE_BUMP_PERCENT: z.coerce.number().int().min(10).max(500).default(15),
+  KEEPER_STALE_AFTER_MS: positiveInt.default(120_000),
+  /** How long an instance waits before trying again to lead, when another one leads. */
+  LEADER_RETRY_MS: positiveInt.default(2_000),
+
   IPFS_API_URL: url(["http:", "https:"]).optional(),
   DUFFEL_ACCESS_TOKEN: z.string().min(1).optional(),
   DUFFEL_API_URL: url(["http:", "https:"]).optional(),

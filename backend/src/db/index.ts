@@ -16,13 +16,29 @@ import * as schema from "./schema.js";
 export { schema };
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction of `Db`; code that works in or out of one takes an `Executor`. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type Executor = Db | Tx;
 
 export interface Database {
   db: Db;
   driver: "postgres" | "pglite";
   /** Cheap round trip, for readiness checks. */
   ping(): Promise<void>;
+  /**
+   * Tries to become the one instance that runs the chain listener and keeper (a session-level Postgres advisory
+   * lock, held by its own connection). Null if another instance holds it.
+   */
+  tryLead(key: number): Promise<Leadership | null>;
+  /** Calls `handler` with each NOTIFY payload on `channel` (delivered when the notifying transaction commits). */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+export interface Leadership {
+  /** False once the lock's connection is lost: another instance may lead by then. */
+  readonly held: boolean;
+  release(): Promise<void>;
 }
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
@@ -45,6 +61,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         db: db as unknown as Db,
         driver: "postgres",
         ping: async () => void (await pool.query("select 1")),
+        tryLead: (key) => leadWithPostgres(options.url, key),
+        listen: (channel, handler) => listenWithPostgres(options.url, channel, handler),
         close: () => pool.end(),
       };
     } catch (error) {
@@ -60,7 +78,84 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     db: db as unknown as Db,
     driver: "pglite",
     ping: async () => void (await db.execute(sql`select 1`)),
+    // One process owns an embedded database: it always leads (the lock still guards against a second leader loop).
+    tryLead: async (key) => {
+      const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock($1) as locked", [key]);
+      if (!rows[0]?.locked) return null;
+      let held = true;
+      return {
+        get held() {
+          return held;
+        },
+        release: async () => {
+          held = false;
+          await client.query("select pg_advisory_unlock($1)", [key]);
+        },
+      };
+    },
+    listen: async (channel, handler) => {
+      const unsubscribe = await client.listen(channel, handler);
+      return async () => unsubscribe();
+    },
     close: () => client.close(),
+  };
+}
+
+/** The lock lives as long as its dedicated connection, which is checked every few seconds. */
+async function leadWithPostgres(url: string, key: number): Promise<Leadership | null> {
+  const client = new pg.Client({ connectionString: url });
+  let held = false;
+  client.on("error", () => {
+    held = false;
+  });
+  client.on("end", () => {
+    held = false;
+  });
+  await client.connect();
+  const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock($1) as locked", [key]);
+  if (!rows[0]?.locked) {
+    await client.end().catch(() => {});
+    return null;
+  }
+  held = true;
+  const heartbeat = setInterval(() => {
+    client.query("select 1").catch(() => {
+      held = false;
+    });
+  }, 2_000);
+  heartbeat.unref();
+  return {
+    get held() {
+      return held;
+    },
+    release: async () => {
+      clearInterval(heartbeat);
+      held = false;
+      await client.end().catch(() => {});
+    },
+  };
+}
+
+async function listenWithPostgres(url: string, channel: string, handler: (payload: string) => void) {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    next.on("notification", (message) => {
+      if (message.channel === channel && message.payload !== undefined) handler(message.payload);
+    });
+    next.on("error", () => {
+      // Reconnect: notifications sent while disconnected are lost, so subscribers refetch on reconnect.
+      if (!stopped) setTimeout(() => void connect().catch(() => {}), 1_000).unref();
+    });
+    await next.connect();
+    await next.query(`listen ${pg.Client.prototype.escapeIdentifier(channel)}`);
+    client = next;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => {});
   };
 }
 

@@ -2,13 +2,12 @@
  * The database schema, one definition for Postgres and PGlite. Token amounts are numeric(78,0) (any uint256) and
  * prices are integer cents, both read as bigint: no floating point anywhere on the money path.
  *
- * Tables the chain listener fills (issue 5): `rewards`, `referrals`, `proposals`, and the payment columns of
- * `bookings`; `keeper_jobs` is the keeper's queue.
+ * Tables the chain listener fills: `rewards`, `referrals`, `proposals`, `votes` and the on-chain lifecycle columns
+ * of `bookings` (from the events it stores in `chain_events`); `keeper_jobs` is the keeper's queue.
  */
 import { sql } from "drizzle-orm";
 import {
   bigint,
-  customType,
   date,
   index,
   integer,
@@ -21,12 +20,10 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 
-/** A uint256 as numeric(78,0), read and written as bigint. */
-export const uint256 = customType<{ data: bigint; driverData: string }>({
-  dataType: () => "numeric(78, 0)",
-  toDriver: (value) => value.toString(),
-  fromDriver: (value) => BigInt(value),
-});
+import { uint256 } from "./types.js";
+
+export * from "./chain-schema.js";
+export { uint256 };
 
 const cents = (name: string) => bigint(name, { mode: "bigint" });
 const createdAt = () =>
@@ -125,6 +122,19 @@ export const bookings = pgTable(
     paidTxHash: text("paid_tx_hash"),
     paidBlockNumber: bigint("paid_block_number", { mode: "bigint" }),
     paidAt: at("paid_at"),
+    /** The provider confirmed the booking (off-chain; the keeper settles confirmed bookings). */
+    confirmedAt: at("confirmed_at"),
+    settledTxHash: text("settled_tx_hash"),
+    settledBlockNumber: bigint("settled_block_number", { mode: "bigint" }),
+    settledAt: at("settled_at"),
+    refundedTxHash: text("refunded_tx_hash"),
+    refundedBlockNumber: bigint("refunded_block_number", { mode: "bigint" }),
+    refundedAt: at("refunded_at"),
+    rewardedTxHash: text("rewarded_tx_hash"),
+    rewardedBlockNumber: bigint("rewarded_block_number", { mode: "bigint" }),
+    rewardedAt: at("rewarded_at"),
+    /** Why the distributor last passed over this booking (`RewardSkipped`), until it is rewarded. */
+    rewardSkipReason: text("reward_skip_reason"),
     receiptCid: text("receipt_cid"),
     cancelledAt: at("cancelled_at"),
     refundRequestedAt: at("refund_requested_at"),
@@ -221,11 +231,14 @@ export const proposals = pgTable(
   (t) => [primaryKey({ columns: [t.chainId, t.proposalId] }), index("proposals_block_idx").on(t.blockNumber)],
 );
 
-export const KEEPER_JOB_KINDS = ["settle", "refund", "distribute"] as const;
+export const KEEPER_JOB_KINDS = ["confirm", "settle", "refund", "distribute"] as const;
 export const keeperJobKind = pgEnum("keeper_job_kind", KEEPER_JOB_KINDS);
 export const keeperJobStatus = pgEnum("keeper_job_status", ["pending", "running", "done", "failed"]);
 
-/** Work for the keeper (issue 5): each kind runs at most once per booking. */
+/**
+ * Work for the keeper: confirm a paid booking with its provider, settle it, distribute its reward, or refund it.
+ * Each kind runs at most once per booking; a job is done when the chain shows its effect.
+ */
 export const keeperJobs = pgTable(
   "keeper_jobs",
   {
@@ -237,6 +250,9 @@ export const keeperJobs = pgTable(
     status: keeperJobStatus("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
+    /** The transaction last sent for this job, and when: a restart checks it before sending again. */
+    txHash: text("tx_hash"),
+    sentAt: at("sent_at"),
     runAfter: at("run_after")
       .notNull()
       .default(sql`now()`),

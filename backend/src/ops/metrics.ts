@@ -5,6 +5,20 @@ import client from "prom-client";
 export interface Metrics {
   registry: client.Registry;
   middleware: MiddlewareHandler;
+  worker: WorkerMetrics;
+}
+
+/** The chain listener's and keeper's figures. */
+export interface WorkerMetrics {
+  leader: client.Gauge;
+  listenerLag: client.Gauge;
+  listenerCursor: client.Gauge;
+  events: client.Counter;
+  reorgs: client.Counter<"deep">;
+  rewards: client.Counter;
+  jobs: client.Gauge<"kind" | "status">;
+  transactions: client.Counter<"outcome">;
+  errors: client.Counter<"loop">;
 }
 
 /** Prometheus metrics of one app: request count and latency by method, route pattern and status. */
@@ -37,5 +51,52 @@ export function createMetrics(): Metrics {
       duration.observe(labels, (performance.now() - start) / 1000);
     }
   };
-  return { registry, middleware };
+  return { registry, middleware, worker: workerMetrics(registry) };
+}
+
+function workerMetrics(registry: client.Registry): WorkerMetrics {
+  const registers = [registry];
+  return {
+    leader: new client.Gauge({
+      name: "trvl_worker_leader",
+      help: "1 while this instance leads the chain listener and keeper",
+      registers,
+    }),
+    listenerLag: new client.Gauge({
+      name: "trvl_listener_lag_blocks",
+      help: "Chain head minus the listener's cursor",
+      registers,
+    }),
+    listenerCursor: new client.Gauge({ name: "trvl_listener_cursor_block", help: "Last block indexed", registers }),
+    events: new client.Counter({ name: "trvl_listener_events_total", help: "Chain events stored", registers }),
+    reorgs: new client.Counter({
+      name: "trvl_listener_reorgs_total",
+      help: "Reorgs handled; deep=true when deeper than the reorg window",
+      labelNames: ["deep"],
+      registers,
+    }),
+    rewards: new client.Counter({
+      name: "trvl_rewards_distributed_total",
+      help: "Reward rows recorded (one per recipient of a distribution)",
+      registers,
+    }),
+    jobs: new client.Gauge({
+      name: "trvl_keeper_jobs",
+      help: "Keeper jobs by kind and status",
+      labelNames: ["kind", "status"],
+      registers,
+    }),
+    transactions: new client.Counter({
+      name: "trvl_keeper_transactions_total",
+      help: "Keeper transactions: sent, replaced (stuck, fee bumped)",
+      labelNames: ["outcome"],
+      registers,
+    }),
+    errors: new client.Counter({
+      name: "trvl_worker_errors_total",
+      help: "Errors of the worker loops (the loop pauses and resumes by itself)",
+      labelNames: ["loop"],
+      registers,
+    }),
+  };
 }

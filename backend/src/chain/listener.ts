@@ -1,0 +1,304 @@
+/**
+ * The chain listener: reads the logs of every TRVL contract in block ranges up to head − confirmations, stores each
+ * event once and projects it, advancing its cursor in the same database transaction, so a crash at any instant
+ * neither loses nor repeats an event. It keeps the hashes of the blocks it read within the reorg window; when the
+ * chain no longer has one of them it rewinds to the last common block and reads again.
+ */
+import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
+import type { Logger } from "pino";
+import type { Address, Block, Hex, Log } from "viem";
+
+import { schema, type Db, type Tx } from "../db/index.js";
+import { decodeChainEvent, WATCHED_ABIS, type ChainEvent, type WatchedContract } from "./events.js";
+import type { ChainContext } from "./index.js";
+import { project, rewind, type Changes, type ProjectionDeps } from "./projections.js";
+
+export interface ListenerOptions {
+  /** Blocks behind the head the listener stays (0 on the local chain). */
+  confirmations: number;
+  /** Largest block range per read; halved when the node refuses a range, and grown back after. */
+  maxRange: number;
+  /** Recent blocks whose hashes are kept to notice reorgs. */
+  reorgWindow: number;
+  /** Where to start on a fresh database: the earliest deployment block of the watched contracts. */
+  startBlock: bigint;
+}
+
+export interface ListenerMetrics {
+  onEvents(count: number): void;
+  onCursor(cursor: bigint, head: bigint): void;
+  onReorg(depth: bigint, deep: boolean): void;
+  onRewards(count: number): void;
+}
+
+export interface TickResult {
+  /** Events newly stored. */
+  stored: number;
+  /** The cursor reached the safe head. */
+  caughtUp: boolean;
+  changes: Changes;
+}
+
+const TOO_MANY = /(range|limit|too many|exceed|response size|10000|query returned more than)/i;
+
+export class ChainListener {
+  private range: number;
+  private readonly chainId: number;
+  private readonly addresses: Address[];
+  private readonly contractAt: Map<string, WatchedContract>;
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      chain: ChainContext;
+      projection: Omit<ProjectionDeps, "chainId">;
+      logger: Logger;
+      metrics?: ListenerMetrics;
+    },
+    private readonly options: ListenerOptions,
+  ) {
+    this.chainId = deps.chain.chain.id;
+    this.range = options.maxRange;
+    this.contractAt = new Map();
+    for (const name of Object.keys(WATCHED_ABIS) as WatchedContract[]) {
+      const address = deps.chain.contract(name);
+      if (address) this.contractAt.set(address.toLowerCase(), name);
+    }
+    this.addresses = [...this.contractAt.keys()] as Address[];
+  }
+
+  /** Reads and stores the next range of blocks (or handles a reorg). */
+  async tick(): Promise<TickResult> {
+    const { client } = this.deps.chain;
+    const head = await client.getBlockNumber({ cacheTime: 0 });
+    const safeHead = head - BigInt(this.options.confirmations);
+    const cursor = await this.cursor();
+    this.deps.metrics?.onCursor(cursor.blockNumber, head);
+
+    if (cursor.blockHash !== null) {
+      const current = await this.blockOrNull(cursor.blockNumber);
+      if (current?.hash !== cursor.blockHash) {
+        const changes = await this.handleReorg(cursor.blockNumber);
+        return { stored: 0, caughtUp: false, changes };
+      }
+    }
+    if (cursor.blockNumber >= safeHead) return { stored: 0, caughtUp: true, changes: emptyChanges() };
+
+    const from = cursor.blockNumber + 1n;
+    const { logs, to } = await this.readLogs(from, min(safeHead, from + BigInt(this.range) - 1n));
+    const wanted = new Set<bigint>([to, ...logs.map((log) => log.blockNumber)]);
+    const blocks = new Map<bigint, Block>();
+    await Promise.all(
+      [...wanted].map(async (n) => {
+        const block = await client.getBlock({ blockNumber: n });
+        blocks.set(n, block);
+      }),
+    );
+    // A log from a block that is no longer canonical: the chain moved under us; read again next tick.
+    if (logs.some((log) => blocks.get(log.blockNumber)?.hash !== log.blockHash)) {
+      return { stored: 0, caughtUp: false, changes: emptyChanges() };
+    }
+    const events = logs
+      .map((log) =>
+        decodeChainEvent(
+          this.chainId,
+          this.contractAt.get(log.address.toLowerCase())!,
+          log,
+          new Date(Number(blocks.get(log.blockNumber)!.timestamp) * 1000),
+        ),
+      )
+      .filter((event): event is ChainEvent => event !== null);
+
+    const toBlock = blocks.get(to)!;
+    const { stored, changes } = await this.deps.db.transaction(async (tx) => {
+      const inserted = await this.store(tx, events);
+      const changes = await project(tx, this.projectionDeps(), inserted);
+      await this.rememberBlocks(tx, [...blocks.values()], safeHead);
+      await tx
+        .update(schema.chainCursors)
+        .set({ blockNumber: to, blockHash: toBlock.hash, updatedAt: new Date() })
+        .where(eq(schema.chainCursors.chainId, this.chainId));
+      await notify(tx, changes);
+      return { stored: inserted.length, changes };
+    });
+    this.deps.metrics?.onEvents(stored);
+    this.deps.metrics?.onRewards(changes.rewards);
+    this.deps.metrics?.onCursor(to, head);
+    return { stored, caughtUp: to >= safeHead, changes };
+  }
+
+  private projectionDeps(): ProjectionDeps {
+    return { ...this.deps.projection, chainId: this.chainId };
+  }
+
+  /** The cursor, created at the start block on a fresh database; a different chain (genesis) starts over. */
+  private async cursor() {
+    const genesis = await this.genesisHash();
+    const [row] = await this.deps.db
+      .select()
+      .from(schema.chainCursors)
+      .where(eq(schema.chainCursors.chainId, this.chainId));
+    const fresh = { blockNumber: this.options.startBlock - 1n, blockHash: null as string | null };
+    if (!row) {
+      await this.deps.db
+        .insert(schema.chainCursors)
+        .values({ chainId: this.chainId, genesisHash: genesis, ...fresh })
+        .onConflictDoNothing();
+      return fresh;
+    }
+    if (row.genesisHash !== genesis) {
+      this.deps.logger.error(
+        { stored: row.genesisHash, chain: genesis },
+        "the chain behind the RPC is another chain than the one indexed: starting over from the deployment block",
+      );
+      this.deps.metrics?.onReorg(row.blockNumber - fresh.blockNumber, true);
+      await this.deps.db.transaction(async (tx) => {
+        await this.rewindTo(tx, fresh.blockNumber, null);
+        await tx
+          .update(schema.chainCursors)
+          .set({ genesisHash: genesis })
+          .where(eq(schema.chainCursors.chainId, this.chainId));
+      });
+      return fresh;
+    }
+    return { blockNumber: row.blockNumber, blockHash: row.blockHash };
+  }
+
+  private genesis: string | undefined;
+  private async genesisHash(): Promise<string> {
+    this.genesis ??= (await this.deps.chain.client.getBlock({ blockNumber: 0n })).hash;
+    return this.genesis;
+  }
+
+  private async blockOrNull(n: bigint): Promise<Block | null> {
+    try {
+      return await this.deps.chain.client.getBlock({ blockNumber: n });
+    } catch (error) {
+      if ((error as { name?: string }).name === "BlockNotFoundError") return null;
+      throw error;
+    }
+  }
+
+  /** Logs of the watched contracts in [from, to], shrinking the range while the node refuses it. */
+  private async readLogs(from: bigint, to: bigint): Promise<{ logs: Log<bigint, number, false>[]; to: bigint }> {
+    for (;;) {
+      try {
+        const logs = await this.deps.chain.client.getLogs({ address: this.addresses, fromBlock: from, toBlock: to });
+        // Grow back towards the configured range after successes.
+        if (this.range < this.options.maxRange) this.range = Math.min(this.options.maxRange, this.range * 2);
+        return { logs: logs as Log<bigint, number, false>[], to };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (to === from || !TOO_MANY.test(message)) throw error;
+        this.range = Math.max(1, Math.floor(Number(to - from + 1n) / 2));
+        to = from + BigInt(this.range) - 1n;
+        this.deps.logger.warn(
+          { from, to, range: this.range },
+          "the node refused the block range: reading a smaller one",
+        );
+      }
+    }
+  }
+
+  private async store(tx: Tx, events: ChainEvent[]): Promise<ChainEvent[]> {
+    if (events.length === 0) return [];
+    const inserted = await tx
+      .insert(schema.chainEvents)
+      .values(events)
+      .onConflictDoNothing()
+      .returning({ txHash: schema.chainEvents.txHash, logIndex: schema.chainEvents.logIndex });
+    const fresh = new Set(inserted.map((row) => `${row.txHash}:${row.logIndex}`));
+    return events.filter((event) => fresh.has(`${event.txHash}:${event.logIndex}`));
+  }
+
+  /** Keeps the hashes of the blocks read within the reorg window, and forgets older ones. */
+  private async rememberBlocks(tx: Tx, blocks: Block[], safeHead: bigint) {
+    const floor = safeHead - BigInt(this.options.reorgWindow);
+    const recent = blocks.filter((block) => block.number! > floor);
+    if (recent.length > 0) {
+      await tx
+        .insert(schema.chainBlocks)
+        .values(recent.map((block) => ({ chainId: this.chainId, number: block.number!, hash: block.hash! })))
+        .onConflictDoUpdate({
+          target: [schema.chainBlocks.chainId, schema.chainBlocks.number],
+          set: { hash: sql`excluded.hash` },
+        });
+    }
+    await tx
+      .delete(schema.chainBlocks)
+      .where(and(eq(schema.chainBlocks.chainId, this.chainId), lt(schema.chainBlocks.number, floor)));
+  }
+
+  /**
+   * The block at the cursor is no longer on the chain: find the newest remembered block the chain still has, and
+   * rewind everything after it. A reorg deeper than the window rewinds to the oldest remembered block, loudly.
+   */
+  private async handleReorg(cursorBlock: bigint): Promise<Changes> {
+    const remembered = await this.deps.db
+      .select()
+      .from(schema.chainBlocks)
+      .where(eq(schema.chainBlocks.chainId, this.chainId))
+      .orderBy(desc(schema.chainBlocks.number));
+    let ancestor: { number: bigint; hash: string } | null = null;
+    for (const block of remembered) {
+      const current = await this.blockOrNull(block.number);
+      if (current?.hash === block.hash) {
+        ancestor = block;
+        break;
+      }
+    }
+    const deep = ancestor === null;
+    const target = ancestor ?? {
+      number: (remembered.at(-1)?.number ?? this.options.startBlock) - 1n,
+      hash: null as string | null,
+    };
+    if (target.number < this.options.startBlock - 1n) target.number = this.options.startBlock - 1n;
+    const depth = cursorBlock - target.number;
+    if (deep) {
+      this.deps.logger.error(
+        { cursor: cursorBlock, rewindTo: target.number, window: this.options.reorgWindow },
+        "reorg deeper than the window: rewinding past every remembered block and reading again",
+      );
+    } else {
+      this.deps.logger.warn(
+        { cursor: cursorBlock, ancestor: target.number, depth },
+        "reorg: rewinding to the common block",
+      );
+    }
+    this.deps.metrics?.onReorg(depth, deep);
+    return this.deps.db.transaction((tx) => this.rewindTo(tx, target.number, target.hash));
+  }
+
+  private async rewindTo(tx: Tx, block: bigint, hash: string | null): Promise<Changes> {
+    await tx
+      .delete(schema.chainEvents)
+      .where(and(eq(schema.chainEvents.chainId, this.chainId), gt(schema.chainEvents.blockNumber, block)));
+    const changes = await rewind(tx, this.projectionDeps(), block);
+    await tx
+      .delete(schema.chainBlocks)
+      .where(and(eq(schema.chainBlocks.chainId, this.chainId), gt(schema.chainBlocks.number, block)));
+    await tx
+      .update(schema.chainCursors)
+      .set({ blockNumber: block, blockHash: hash, updatedAt: new Date() })
+      .where(eq(schema.chainCursors.chainId, this.chainId));
+    await notify(tx, changes);
+    return changes;
+  }
+}
+
+/** Channel on which committed changes are announced (Postgres NOTIFY: delivered only if the transaction commits). */
+export const CHANGES_CHANNEL = "trvl_changes";
+
+async function notify(tx: Tx, changes: Changes) {
+  if (changes.bookings.size === 0 && changes.accounts.size === 0) return;
+  const payload = JSON.stringify({ bookings: [...changes.bookings], accounts: [...changes.accounts] });
+  // NOTIFY payloads are limited to 8000 bytes: a large batch announces that everything may have changed.
+  await tx.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${payload.length < 7_900 ? payload : '{"all":true}'})`);
+}
+
+function emptyChanges(): Changes {
+  return { bookings: new Set(), accounts: new Set(), rewards: 0 };
+}
+
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
+export type { Hex };

@@ -1,0 +1,327 @@
+/**
+ * The commission pipeline: confirms paid bookings with their suppliers, settles confirmed ones, distributes the
+ * rewards of settled ones, and refunds what was cancelled, in batches. Jobs live in the database (`keeper_jobs`):
+ * a crash at any point loses nothing, and a job counts as done only when the chain shows its effect (the listener's
+ * projections mark it), so sending twice is harmless: the contracts skip what is already done.
+ */
+import { bookingEscrowAbi, rewardDistributorAbi } from "@trvl/abi";
+import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import type { Logger } from "pino";
+import { BaseError, encodeFunctionData, type Address, type Hex } from "viem";
+
+import { deriveStatus } from "../bookings/lifecycle.js";
+import type { Catalog } from "../catalog/service.js";
+import type { ChainContext } from "../chain/index.js";
+import { schema, type Db } from "../db/index.js";
+import type { KEEPER_JOB_KINDS } from "../db/schema.js";
+import type { TxSender } from "./sender.js";
+
+type JobKind = (typeof KEEPER_JOB_KINDS)[number];
+type Job = typeof schema.keeperJobs.$inferSelect;
+
+export interface KeeperOptions {
+  /** Most bookings per settle or distribute transaction. */
+  batchSize: number;
+  /** How long a ready job may wait for others to fill its batch: low latency when idle, big batches under load. */
+  maxWaitMs: number;
+  /** Attempts before a job is given up (status failed, with its last error). */
+  maxAttempts: number;
+  /** First retry delay; doubles with each attempt, up to `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A job sent this long ago whose effect the chain still does not show is looked at again. */
+  staleAfterMs: number;
+}
+
+export interface KeeperMetrics {
+  onJobs(counts: { kind: JobKind; status: string; count: number }[]): void;
+}
+
+export class Keeper {
+  constructor(
+    private readonly deps: {
+      db: Db;
+      chain: ChainContext;
+      catalog: Catalog;
+      sender: TxSender;
+      logger: Logger;
+      now: () => Date;
+      metrics?: KeeperMetrics;
+    },
+    private readonly options: KeeperOptions,
+  ) {}
+
+  /** One round: recover, confirm, settle, distribute, refund. Returns how many transactions it sent. */
+  async tick(): Promise<number> {
+    await this.recoverStale();
+    await this.confirmPaid();
+    let sent = 0;
+    sent += await this.runBatch("settle");
+    sent += await this.runBatch("distribute");
+    sent += await this.runRefunds();
+    await this.reportCounts();
+    return sent;
+  }
+
+  // ----------------------------------------------------------------------------------------------------------------
+  // Confirmation with the suppliers (off the chain)
+  // ----------------------------------------------------------------------------------------------------------------
+
+  private async confirmPaid() {
+    const { db, catalog, now } = this.deps;
+    const jobs = await this.claim("confirm", this.options.batchSize);
+    for (const job of jobs) {
+      const [booking] = await db.select().from(schema.bookings).where(eq(schema.bookings.id, job.bookingId));
+      if (!booking?.paidTxHash || booking.refundRequestedAt || booking.refundedTxHash) {
+        await this.finish(job, "done");
+        continue;
+      }
+      const items = await db
+        .select({ itemId: schema.bookingItems.itemId, quantity: schema.bookingItems.quantity })
+        .from(schema.bookingItems)
+        .where(eq(schema.bookingItems.bookingId, booking.id));
+      let answer;
+      try {
+        answer = await catalog.confirm({ ...booking, items });
+      } catch (error) {
+        await this.retry([job], describe(error));
+        continue;
+      }
+      const time = now();
+      if (answer.status === "pending") {
+        await this.retry([job], answer.reason, answer.retryAfterMs);
+      } else if (answer.status === "confirmed") {
+        await db.transaction(async (tx) => {
+          const next = { ...booking, confirmedAt: time };
+          await tx
+            .update(schema.bookings)
+            .set({ confirmedAt: time, status: deriveStatus(next), updatedAt: time })
+            .where(and(eq(schema.bookings.id, booking.id), isNull(schema.bookings.confirmedAt)));
+          await tx
+            .update(schema.keeperJobs)
+            .set({ status: "done", updatedAt: time })
+            .where(eq(schema.keeperJobs.id, job.id));
+          await tx.insert(schema.keeperJobs).values({ kind: "settle", bookingId: booking.id }).onConflictDoNothing();
+        });
+        this.deps.logger.info({ bookingId: booking.id, reference: answer.reference }, "supplier confirmed");
+      } else {
+        // Refused by the supplier: the traveller gets their money back.
+        await db.transaction(async (tx) => {
+          const next = { ...booking, refundRequestedAt: time };
+          await tx
+            .update(schema.bookings)
+            .set({ refundRequestedAt: time, status: deriveStatus(next), updatedAt: time })
+            .where(eq(schema.bookings.id, booking.id));
+          await tx
+            .update(schema.keeperJobs)
+            .set({ status: "done", lastError: answer.reason, updatedAt: time })
+            .where(eq(schema.keeperJobs.id, job.id));
+          await tx
+            .insert(schema.keeperJobs)
+            .values({ kind: "refund", bookingId: booking.id, lastError: answer.reason })
+            .onConflictDoNothing();
+        });
+        this.deps.logger.warn({ bookingId: booking.id, reason: answer.reason }, "supplier refused: refunding");
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------------------------
+  // Settlement and distribution (batched transactions)
+  // ----------------------------------------------------------------------------------------------------------------
+
+  private async runBatch(kind: "settle" | "distribute"): Promise<number> {
+    const { batchSize, maxWaitMs } = this.options;
+    const ready = await this.readyCount(kind);
+    if (ready.count === 0) return 0;
+    // Wait for a fuller batch unless the oldest job has waited long enough.
+    if (ready.count < batchSize && ready.oldest.getTime() > this.deps.now().getTime() - maxWaitMs) return 0;
+    const jobs = await this.claim(kind, batchSize);
+    if (jobs.length === 0) return 0;
+    const ok = await this.sendFor(kind, jobs);
+    if (ok || jobs.length === 1) return 1;
+    // One bad booking must not block the others: try them one by one.
+    let sent = 1;
+    for (const job of jobs) {
+      await this.deps.db.update(schema.keeperJobs).set({ status: "running" }).where(eq(schema.keeperJobs.id, job.id));
+      await this.sendFor(kind, [job]);
+      sent++;
+    }
+    return sent;
+  }
+
+  private async sendFor(kind: "settle" | "distribute" | "refund", jobs: Job[]): Promise<boolean> {
+    const { chain, sender, db } = this.deps;
+    const ids = jobs.map((job) => job.bookingId as Hex);
+    const [to, data] =
+      kind === "distribute"
+        ? [
+            chain.contract("RewardDistributor")!,
+            encodeFunctionData({ abi: rewardDistributorAbi, functionName: "distribute", args: [ids] }),
+          ]
+        : kind === "settle"
+          ? [
+              chain.contract("BookingEscrow")!,
+              encodeFunctionData({ abi: bookingEscrowAbi, functionName: "settle", args: [ids] }),
+            ]
+          : [
+              chain.contract("BookingEscrow")!,
+              encodeFunctionData({ abi: bookingEscrowAbi, functionName: "refund", args: [ids[0]] }),
+            ];
+    try {
+      const receipt = await sender.send(to as Address, data, async (hash) => {
+        await db
+          .update(schema.keeperJobs)
+          .set({ txHash: hash, sentAt: this.deps.now(), updatedAt: this.deps.now() })
+          .where(
+            inArray(
+              schema.keeperJobs.id,
+              jobs.map((job) => job.id),
+            ),
+          );
+      });
+      if (receipt.status !== "success") throw new Error(`transaction ${receipt.transactionHash} reverted`);
+      this.deps.logger.info({ kind, bookings: ids.length, tx: receipt.transactionHash }, "keeper transaction mined");
+      return true;
+    } catch (error) {
+      const reason = describe(error);
+      this.deps.logger.warn({ kind, bookings: ids.length, reason }, "keeper transaction failed");
+      await this.retry(jobs, reason);
+      return false;
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------------------------
+  // Refunds (one transaction each: the escrow refunds one booking at a time)
+  // ----------------------------------------------------------------------------------------------------------------
+
+  private async runRefunds(): Promise<number> {
+    const jobs = await this.claim("refund", this.options.batchSize);
+    await Promise.all(jobs.map((job) => this.sendFor("refund", [job])));
+    return jobs.length;
+  }
+
+  // ----------------------------------------------------------------------------------------------------------------
+  // The job table
+  // ----------------------------------------------------------------------------------------------------------------
+
+  private async readyCount(kind: JobKind): Promise<{ count: number; oldest: Date }> {
+    const [row] = await this.deps.db
+      .select({ count: sql<number>`count(*)::int`, oldest: sql<Date | null>`min(${schema.keeperJobs.runAfter})` })
+      .from(schema.keeperJobs)
+      .where(this.readyWhere(kind));
+    return { count: row?.count ?? 0, oldest: row?.oldest ? new Date(row.oldest) : this.deps.now() };
+  }
+
+  private readyWhere(kind: JobKind) {
+    return and(
+      eq(schema.keeperJobs.kind, kind),
+      eq(schema.keeperJobs.status, "pending"),
+      lte(schema.keeperJobs.runAfter, this.deps.now()),
+      // A booking whose traveller asked for a refund is refunded, never settled.
+      kind === "settle"
+        ? sql`not exists (select 1 from ${schema.bookings} where ${schema.bookings.id} = ${schema.keeperJobs.bookingId} and ${schema.bookings.refundRequestedAt} is not null)`
+        : undefined,
+    );
+  }
+
+  /** Takes up to `limit` ready jobs of `kind`, oldest first, and marks them running. */
+  private async claim(kind: JobKind, limit: number): Promise<Job[]> {
+    const { db, now } = this.deps;
+    return db.transaction(async (tx) => {
+      const ready = await tx
+        .select({ id: schema.keeperJobs.id })
+        .from(schema.keeperJobs)
+        .where(this.readyWhere(kind))
+        .orderBy(asc(schema.keeperJobs.runAfter), asc(schema.keeperJobs.id))
+        .limit(limit)
+        .for("update", { skipLocked: true });
+      if (ready.length === 0) return [];
+      return tx
+        .update(schema.keeperJobs)
+        .set({ status: "running", attempts: sql`${schema.keeperJobs.attempts} + 1`, updatedAt: now() })
+        .where(
+          inArray(
+            schema.keeperJobs.id,
+            ready.map((row) => row.id),
+          ),
+        )
+        .returning();
+    });
+  }
+
+  /** Puts jobs back with an exponential backoff, or gives them up after the last attempt. */
+  private async retry(jobs: Job[], reason: string, delayMs?: number) {
+    const { db, now } = this.deps;
+    for (const job of jobs) {
+      const exhausted = job.attempts >= this.options.maxAttempts;
+      const backoff =
+        delayMs ?? Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** Math.max(0, job.attempts - 1));
+      await db
+        .update(schema.keeperJobs)
+        .set({
+          status: exhausted ? "failed" : "pending",
+          lastError: reason.slice(0, 1_000),
+          txHash: null,
+          runAfter: new Date(now().getTime() + backoff),
+          updatedAt: now(),
+        })
+        .where(and(eq(schema.keeperJobs.id, job.id), eq(schema.keeperJobs.status, "running")));
+      if (exhausted)
+        this.deps.logger.error({ job: job.id, kind: job.kind, bookingId: job.bookingId, reason }, "job failed");
+    }
+  }
+
+  private async finish(job: Job, status: "done" | "failed") {
+    await this.deps.db
+      .update(schema.keeperJobs)
+      .set({ status, updatedAt: this.deps.now() })
+      .where(eq(schema.keeperJobs.id, job.id));
+  }
+
+  /**
+   * Jobs left running by a crash, or sent long ago without the chain showing their effect: a transaction that was
+   * never mined (or never sent) is sent again; one that was mined waits for the listener.
+   */
+  private async recoverStale() {
+    const { db, chain, now } = this.deps;
+    const stale = await db
+      .select()
+      .from(schema.keeperJobs)
+      .where(
+        and(
+          eq(schema.keeperJobs.status, "running"),
+          lte(schema.keeperJobs.updatedAt, new Date(now().getTime() - this.options.staleAfterMs)),
+        ),
+      );
+    for (const job of stale) {
+      const receipt = job.txHash
+        ? await chain.client.getTransactionReceipt({ hash: job.txHash as Hex }).catch(() => undefined)
+        : undefined;
+      if (receipt?.status === "success") {
+        // Mined, yet its effect is not recorded: the contract skipped it (already done elsewhere) or the listener is
+        // behind. Either way the listener decides; look again later.
+        await db.update(schema.keeperJobs).set({ updatedAt: now() }).where(eq(schema.keeperJobs.id, job.id));
+        continue;
+      }
+      await db
+        .update(schema.keeperJobs)
+        .set({ status: "pending", txHash: null, runAfter: now(), updatedAt: now() })
+        .where(eq(schema.keeperJobs.id, job.id));
+    }
+  }
+
+  private async reportCounts() {
+    if (!this.deps.metrics) return;
+    const rows = await this.deps.db
+      .select({ kind: schema.keeperJobs.kind, status: schema.keeperJobs.status, count: sql<number>`count(*)::int` })
+      .from(schema.keeperJobs)
+      .groupBy(schema.keeperJobs.kind, schema.keeperJobs.status);
+    this.deps.metrics.onJobs(rows);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof BaseError) return error.shortMessage;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,186 @@
+/**
+ * The worker: the chain listener and the keeper, run by exactly one instance at a time. Every instance tries to take
+ * the leader lock; the one that holds it runs both loops until it stops or loses the lock, and another instance takes
+ * over. Errors (RPC or database down) pause a loop with a growing delay; it resumes by itself.
+ */
+import { createWalletClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+import { ChainListener } from "../chain/listener.js";
+import { Keeper } from "../keeper/keeper.js";
+import { TxSender } from "../keeper/sender.js";
+import type { Services } from "../services.js";
+
+/** Advisory lock key of the worker (any constant shared by every instance). */
+export const LEADER_LOCK_KEY = 0x7472766c; // "trvl"
+
+export interface Worker {
+  readonly leading: boolean;
+  stop(): Promise<void>;
+}
+
+export function startWorker(services: Services): Worker {
+  const { config, logger, metrics, database } = services;
+  const log = logger.child({ component: "worker" });
+  let stopped = false;
+  let leading = false;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  const done = (async () => {
+    while (!stopped) {
+      let leadership;
+      try {
+        leadership = await database.tryLead(LEADER_LOCK_KEY);
+      } catch (error) {
+        metrics.worker.errors.inc({ loop: "leader" });
+        log.warn({ err: (error as Error).message }, "cannot reach the database to take the leader lock");
+      }
+      if (!leadership) {
+        await sleep(config.LEADER_RETRY_MS);
+        continue;
+      }
+      leading = true;
+      metrics.worker.leader.set(1);
+      log.info("leading: running the chain listener and keeper");
+      const stillLeading = () => !stopped && leadership.held;
+      await Promise.all([listenerLoop(services, stillLeading), keeperLoop(services, stillLeading)]);
+      leading = false;
+      metrics.worker.leader.set(0);
+      await leadership.release().catch(() => {});
+      if (!stopped) log.warn("lost the leader lock: another instance may lead now");
+    }
+  })();
+
+  return {
+    get leading() {
+      return leading;
+    },
+    async stop() {
+      stopped = true;
+      await done;
+    },
+  };
+}
+
+/** Runs `step` until `running()` is false, pausing after errors with a delay that doubles up to 10 s. */
+async function loop(
+  name: string,
+  services: Services,
+  running: () => boolean,
+  step: () => Promise<number>,
+): Promise<void> {
+  const { logger, metrics } = services;
+  let failures = 0;
+  while (running()) {
+    try {
+      const wait = await step();
+      failures = 0;
+      if (wait > 0) await sleepWhile(wait, running);
+    } catch (error) {
+      failures++;
+      metrics.worker.errors.inc({ loop: name });
+      const delay = Math.min(10_000, 250 * 2 ** Math.min(failures, 6));
+      logger.warn(
+        { loop: name, err: (error as Error).message?.split("\n")[0], retryInMs: delay },
+        "worker loop failed",
+      );
+      await sleepWhile(delay, running);
+    }
+  }
+}
+
+async function sleepWhile(ms: number, running: () => boolean) {
+  const until = Date.now() + ms;
+  while (running() && Date.now() < until) await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
+}
+
+function listenerLoop(services: Services, running: () => boolean) {
+  const { config, db, chain, ipfs, now, logger, metrics, accounts } = services;
+  const startBlock = Object.values(chain.deployment.contracts).reduce(
+    (min, c) => (BigInt(c.blockNumber) < min ? BigInt(c.blockNumber) : min),
+    BigInt(Number.MAX_SAFE_INTEGER),
+  );
+  const listener = new ChainListener(
+    {
+      db,
+      chain,
+      projection: { ipfs, now, retryDelayMs: config.KEEPER_RETRY_BASE_MS * 8 },
+      logger: logger.child({ component: "listener" }),
+      metrics: {
+        onEvents: (n) => metrics.worker.events.inc(n),
+        onRewards: (n) => metrics.worker.rewards.inc(n),
+        onCursor: (cursor, head) => {
+          metrics.worker.listenerCursor.set(Number(cursor));
+          metrics.worker.listenerLag.set(Number(head - cursor));
+        },
+        onReorg: (_depth, deep) => metrics.worker.reorgs.inc({ deep: String(deep) }),
+      },
+    },
+    {
+      confirmations: config.LISTENER_CONFIRMATIONS ?? (chain.chain.id === 31337 ? 0 : 12),
+      maxRange: config.LISTENER_MAX_RANGE,
+      reorgWindow: config.LISTENER_REORG_WINDOW,
+      startBlock,
+    },
+  );
+  return loop("listener", services, running, async () => {
+    const result = await listener.tick();
+    for (const account of result.changes.accounts) accounts.invalidate(account);
+    return result.caughtUp ? config.LISTENER_POLL_MS : 0;
+  });
+}
+
+function keeperLoop(services: Services, running: () => boolean) {
+  const { config, db, chain, catalog, logger, metrics, now } = services;
+  if (!config.KEEPER_PRIVATE_KEY) {
+    logger.warn("KEEPER_PRIVATE_KEY is not set: bookings are indexed but not settled, distributed or refunded here");
+    return Promise.resolve();
+  }
+  const wallet = createWalletClient({
+    chain: chain.chain,
+    transport: chain.transport,
+    account: privateKeyToAccount(config.KEEPER_PRIVATE_KEY),
+  });
+  const sender = new TxSender(
+    wallet,
+    chain.client,
+    {
+      receiptTimeoutMs: config.KEEPER_RECEIPT_TIMEOUT_MS,
+      maxReplacements: config.KEEPER_MAX_REPLACEMENTS,
+      feeBumpPercent: config.KEEPER_FEE_BUMP_PERCENT,
+    },
+    logger.child({ component: "sender" }),
+    {
+      onSent: () => metrics.worker.transactions.inc({ outcome: "sent" }),
+      onReplaced: () => metrics.worker.transactions.inc({ outcome: "replaced" }),
+    },
+  );
+  const keeper = new Keeper(
+    {
+      db,
+      chain,
+      catalog,
+      sender,
+      now,
+      logger: logger.child({ component: "keeper" }),
+      metrics: {
+        onJobs: (rows) => {
+          metrics.worker.jobs.reset();
+          for (const row of rows) metrics.worker.jobs.set({ kind: row.kind, status: row.status }, row.count);
+        },
+      },
+    },
+    {
+      batchSize: config.KEEPER_BATCH_SIZE,
+      maxWaitMs: config.KEEPER_MAX_WAIT_MS,
+      maxAttempts: config.KEEPER_MAX_ATTEMPTS,
+      retryBaseMs: config.KEEPER_RETRY_BASE_MS,
+      retryMaxMs: config.KEEPER_RETRY_MAX_MS,
+      staleAfterMs: config.KEEPER_STALE_AFTER_MS,
+    },
+  );
+  return loop("keeper", services, running, async () => {
+    const sent = await keeper.tick();
+    return sent > 0 ? 0 : config.KEEPER_POLL_MS;
+  });
+}
