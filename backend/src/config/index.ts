@@ -95,6 +95,35 @@ const schema = z.object({
   IPFS_API_URL: url(["http:", "https:"]).optional(),
   DUFFEL_ACCESS_TOKEN: z.string().min(1).optional(),
   DUFFEL_API_URL: url(["http:", "https:"]).optional(),
+
+  /** Trip planner, speech and embeddings: each `auto` picks the keyed provider when its key is set, else the offline one. */
+  PLANNER_PROVIDER: z.enum(["auto", "openai", "offline"]).default("auto"),
+  EMBEDDINGS_PROVIDER: z.enum(["auto", "openai", "hashing"]).default("auto"),
+  STT_PROVIDER: z.enum(["auto", "deepgram", "pocketsphinx", "none"]).default("auto"),
+  TTS_PROVIDER: z.enum(["auto", "elevenlabs", "espeak", "none"]).default("auto"),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: url(["http:", "https:"]).optional(),
+  OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  OPENAI_EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
+  OPENAI_TIMEOUT_MS: positiveInt.default(30_000),
+  OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+  /** Tokens of earlier conversation the LLM planner is given (oldest turns are summarised, then dropped). */
+  PLANNER_CONTEXT_TOKENS: z.coerce.number().int().min(500).default(6_000),
+  DEEPGRAM_API_KEY: z.string().min(1).optional(),
+  DEEPGRAM_BASE_URL: url(["http:", "https:", "ws:", "wss:"]).optional(),
+  DEEPGRAM_MODEL: z.string().min(1).default("nova-3"),
+  DEEPGRAM_TIMEOUT_MS: positiveInt.default(20_000),
+  ELEVENLABS_API_KEY: z.string().min(1).optional(),
+  ELEVENLABS_BASE_URL: url(["http:", "https:"]).optional(),
+  ELEVENLABS_VOICE_ID: z.string().min(1).default("JBFqnCBsd6RMkjVDRZzb"),
+  ELEVENLABS_MODEL: z.string().min(1).default("eleven_multilingual_v2"),
+  ELEVENLABS_TIMEOUT_MS: positiveInt.default(20_000),
+  POCKETSPHINX_BIN: z.string().min(1).default("pocketsphinx_continuous"),
+  POCKETSPHINX_MODEL_DIR: z.string().min(1).default("/usr/share/pocketsphinx/model/en-us"),
+  ESPEAK_BIN: z.string().min(1).default("espeak-ng"),
+  /** Largest voice upload (bytes) and longest recording (seconds) POST /voice/plan accepts. */
+  VOICE_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
+  VOICE_MAX_SECONDS: positiveInt.default(30),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -264,3 +264,52 @@ export const keeperJobs = pgTable(
     index("keeper_jobs_pending_idx").on(t.status, t.runAfter),
   ],
 );
+
+/** A traveller's conversations with the trip planner; each turn is kept so later requests have their context. */
+export const plannerConversations = pgTable(
+  "planner_conversations",
+  {
+    id: text("id").primaryKey(),
+    address: text("address")
+      .notNull()
+      .references(() => users.address),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("planner_conversations_address_idx").on(t.address, t.updatedAt)],
+);
+
+export const plannerTurns = pgTable(
+  "planner_turns",
+  {
+    id: bigint("id", { mode: "bigint" }).primaryKey().generatedAlwaysAsIdentity(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => plannerConversations.id, { onDelete: "cascade" }),
+    /** What the traveller asked. */
+    request: text("request").notNull(),
+    /** The planner's answer (plan, clarification or refusal) as the API returned it. */
+    result: jsonb("result").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("planner_turns_conversation_idx").on(t.conversationId, t.id)],
+);
+
+export const INTERACTION_KINDS = ["view", "like", "book"] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+
+/** What a traveller did with catalog items: the recommendations learn from it. */
+export const interactions = pgTable(
+  "interactions",
+  {
+    id: bigint("id", { mode: "bigint" }).primaryKey().generatedAlwaysAsIdentity(),
+    address: text("address")
+      .notNull()
+      .references(() => users.address),
+    itemId: text("item_id").notNull(),
+    destinationId: text("destination_id").notNull(),
+    kind: text("kind").$type<InteractionKind>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("interactions_address_idx").on(t.address, t.id)],
+);
