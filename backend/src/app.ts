@@ -10,7 +10,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 
 import { accountRoutes } from "./accounts/routes.js";
-import { requireUser } from "./auth/middleware.js";
+import { optionalUser, requireUser } from "./auth/middleware.js";
 import { authRoutes } from "./auth/routes.js";
 import { bookingRoutes } from "./bookings/routes.js";
 import { catalogRoutes } from "./catalog/routes.js";
@@ -20,6 +20,7 @@ import { ipRateLimit, requestLogger, userRateLimit } from "./http/middleware.js"
 import { createRouter } from "./http/router.js";
 import { ipfsRoutes } from "./ipfs/routes.js";
 import { docsRoutes, opsRoutes } from "./ops/routes.js";
+import { plannerRoutes } from "./planner/routes.js";
 import { profileRoutes } from "./profiles/routes.js";
 import { pushRoutes } from "./push/routes.js";
 import { referralRoutes } from "./referrals/routes.js";
@@ -38,6 +39,7 @@ const BODYLESS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function createApp(services: Services) {
   const { config, logger, metrics } = services;
   const auth = requireUser(services, userRateLimit(config, services.rateLimitStores));
+  const maybeAuth = optionalUser(services, userRateLimit(config, services.rateLimitStores));
 
   const app = createRouter();
   app.use(requestId({ headerName: "X-Request-Id" }));
@@ -60,7 +62,7 @@ export function createApp(services: Services) {
   const corsHeaders = cors({
     origin: config.CORS_ORIGINS,
     credentials: true,
-    allowMethods: ["GET", "POST", "PUT", "OPTIONS"],
+    allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
     allowHeaders: ["Content-Type", "Authorization", "Idempotency-Key", "X-Request-Id"],
     exposeHeaders: ["X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Idempotent-Replayed"],
     maxAge: 600,
@@ -110,6 +112,7 @@ export function createApp(services: Services) {
     .route("/", governanceRoutes(services))
     .route("/", pushRoutes(services.push, auth))
     .route("/", ipfsRoutes(services.ipfs))
+    .route("/", plannerRoutes(services.planner, auth, maybeAuth))
     .route("/", docsRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -15,6 +15,8 @@ import { openDatabase, type Database, type Db } from "./db/index.js";
 import { memoryStores, redisStores, type StoreFactory } from "./http/middleware.js";
 import { EmbeddedStore, KuboStore, type ContentStore } from "./ipfs/store.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
+import { createPlanner } from "./planner/index.js";
+import type { PlannerService } from "./planner/service.js";
 import { PushBroker } from "./push/broker.js";
 import { createStakingReader, type StakingReader } from "./staking/index.js";
 
@@ -33,6 +35,7 @@ export interface Services {
   rateLimitStores: StoreFactory;
   /** Booking and account changes, pushed to their users' open streams. */
   push: PushBroker;
+  planner: PlannerService;
   now: () => Date;
   close(): Promise<void>;
 }
@@ -68,6 +71,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     (config.DUFFEL_ACCESS_TOKEN
       ? new Catalog({ duffel: { accessToken: config.DUFFEL_ACCESS_TOKEN, apiUrl: config.DUFFEL_API_URL }, logger })
       : (sharedCatalog ??= new Catalog({ logger })));
+  const now = overrides.now ?? (() => new Date());
+  const planner = createPlanner({ config, catalog, db: database.db, logger, now });
   return {
     config,
     logger,
@@ -84,7 +89,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     metrics: createMetrics(),
     rateLimitStores: redis?.stores ?? memoryStores(),
     push,
-    now: overrides.now ?? (() => new Date()),
+    planner,
+    now,
     close: async () => {
       await push.close();
       await redis?.close();

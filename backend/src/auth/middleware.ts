@@ -31,5 +31,14 @@ export function requireUser(deps: AuthDeps, then?: MiddlewareHandler<AuthedEnv>)
   };
 }
 
+/** Like `requireUser` when the request carries a session (a bad one is still a 401); anonymous requests pass. */
+export function optionalUser(
+  deps: AuthDeps,
+  then?: MiddlewareHandler<AuthedEnv>,
+): MiddlewareHandler<{ Variables: AuthedEnv["Variables"] }> {
+  const required = requireUser(deps, then);
+  return async (c, next) => (sessionToken(c) ? required(c, next) : next());
+}
+
 /** OpenAPI security requirement of authenticated routes. */
 export const SESSION_SECURITY: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];

@@ -1,0 +1,416 @@
+/**
+ * Fills a day-by-day plan from the catalog: a hotel for the stay, a flight when the traveller says where from, an
+ * activity and a dinner each day, chosen by interests, dietary needs, travel style and personal affinity, within
+ * the budget. Priced by the bookings' own pricing, so the plan is bookable exactly as shown.
+ */
+import { MAX_NIGHTS } from "../catalog/routes.js";
+import { addDays, daysBetween } from "../catalog/dates.js";
+import type { Catalog } from "../catalog/service.js";
+import type { CatalogItem } from "../catalog/types.js";
+import { priceLines } from "../bookings/service.js";
+import { usd } from "../http/schemas.js";
+import { describeDay, toUsdCents, type TripRequest } from "./parse.js";
+import type { Answer, Plan, PlanEvent, PlanItem, TravellerContext } from "./types.js";
+import { UNCATALOGUED_INTERESTS } from "./words.js";
+
+/** POST /bookings takes at most this many items. */
+export const MAX_PLAN_ITEMS = 20;
+
+export interface BuildOptions {
+  today: string;
+  /** Personal affinity of an item in [-1, 1] (cosine with the traveller's profile vector), when known. */
+  affinity?: (item: CatalogItem) => number;
+  emit?: (event: PlanEvent) => void;
+}
+
+const NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+const say = (n: number) => NUMBER_WORDS[n] ?? String(n);
+const dollars = (cents: bigint) => `$${(Number(cents) / 100).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
+const plural = (n: number, word: string) => `${say(n)} ${word}${n === 1 ? "" : "s"}`;
+
+function clarify(missing: string[], reply: string): Answer {
+  return { status: "clarification", missing, reply };
+}
+function cannot(reason: string, reply: string = reason): Answer {
+  return { status: "cannot", reason, reply: reply[0].toUpperCase() + reply.slice(1) };
+}
+
+/** Merges the profile into the request: the request wins where both speak. */
+export function withProfile(request: TripRequest, traveller: TravellerContext): TripRequest {
+  const merged = { ...request };
+  merged.interests = [...new Set([...request.interests, ...traveller.interests.map((i) => i.toLowerCase())])];
+  merged.dietary = [...new Set([...request.dietary, ...traveller.dietary])];
+  if (!merged.style && ["budget", "comfort", "luxury"].includes(traveller.travelStyle ?? "")) {
+    merged.style = traveller.travelStyle as TripRequest["style"];
+    if (merged.style === "luxury") merged.minStars ??= 4;
+  }
+  if (!merged.budget && merged.nights) {
+    const perTrip = traveller.budgetPerTripCents;
+    const perDay = traveller.budgetPerDayCents;
+    const cents = perTrip ?? (perDay !== null ? perDay * BigInt(merged.nights) : null);
+    if (cents !== null) merged.budget = { amountMinor: cents, currency: "USD", perPerson: false, perDay: false };
+  }
+  return merged;
+}
+
+/** What is missing or impossible about a request, as the answer to give instead of a plan. */
+export function checkRequest(request: TripRequest): Answer | undefined {
+  if (request.impossiblePlace)
+    return cannot(
+      `${request.impossiblePlace} is not somewhere we can book`,
+      `I can't plan a trip to ${request.impossiblePlace}: I only book real hotels, flights, activities and restaurants on Earth.`,
+    );
+  if (request.guestProblem) return cannot(request.guestProblem, `I can't plan that: ${request.guestProblem}.`);
+  if (request.dateProblem) return cannot(request.dateProblem, `I can't plan that: ${request.dateProblem}.`);
+  if (request.budgetProblem) return cannot(request.budgetProblem, `I can't plan that: ${request.budgetProblem}.`);
+  if (request.nights !== undefined && request.nights > MAX_NIGHTS)
+    return cannot(
+      `trips are limited to ${MAX_NIGHTS} nights`,
+      `I can plan up to ${MAX_NIGHTS} nights at a time, and you asked for ${request.nights}.`,
+    );
+  if (!request.destination) {
+    if (request.unknownPlace)
+      return clarify(
+        ["destination"],
+        `I couldn't find "${request.unknownPlace[0].toUpperCase()}${request.unknownPlace.slice(1)}" among our destinations. Which city would you like to visit?`,
+      );
+    return clarify(["destination"], "Where would you like to go? Tell me a city, and for how long.");
+  }
+  if (request.otherDestinations.length > 0) {
+    const names = [request.destination, ...request.otherDestinations].map((d) => d.name);
+    return clarify(
+      ["destination"],
+      `I plan one city at a time. Which first: ${names.slice(0, -1).join(", ")} or ${names.at(-1)}?`,
+    );
+  }
+  if (!request.checkIn && !request.nights)
+    return clarify(
+      ["dates"],
+      `When would you like to go to ${request.destination.name}, and for how long? For example "3 days from June 4th".`,
+    );
+  return undefined;
+}
+
+interface Scored {
+  item: CatalogItem;
+  score: number;
+  why: string;
+}
+
+function scoreItem(item: CatalogItem, request: TripRequest, affinity?: (item: CatalogItem) => number): Scored {
+  let score = item.ratingTenths / 50;
+  const reasons: string[] = [];
+  const details = item.details;
+  if (details.kind === "activity") {
+    if (request.interests.includes(details.category)) {
+      score += 2;
+      reasons.push(`you like ${details.category}`);
+    }
+  } else if (details.kind === "restaurant") {
+    if (request.cuisines.some((c) => details.cuisine.toLowerCase() === c)) {
+      score += 1.5;
+      reasons.push(`${details.cuisine} cuisine, as you asked`);
+    }
+    const diet = request.dietary.filter((d) => details.dietaryOptions.includes(d));
+    if (diet.length > 0) reasons.push(`${diet.join(" and ")} options`);
+    if (request.interests.includes("food")) score += (details.priceLevel - 2) * 0.1;
+  } else if (details.kind === "hotel") {
+    const amenities = request.amenities.filter((a) => details.amenities.includes(a));
+    score += amenities.length;
+    if (amenities.length > 0) reasons.push(`has ${amenities.join(" and ")}`);
+    if (request.style === "luxury") score += details.stars * 0.3;
+    if (request.style === "budget") score -= details.stars * 0.3;
+  }
+  if (affinity) {
+    const a = affinity(item);
+    score += a;
+    if (a > 0.3 && reasons.length === 0) reasons.push("close to what you liked before");
+  }
+  if (reasons.length === 0) reasons.push(`rated ${(item.ratingTenths / 10).toFixed(1)} by ${item.reviewCount} guests`);
+  return { item, score, why: reasons.join("; ") };
+}
+
+const byScore = (a: Scored, b: Scored) => b.score - a.score || (a.item.id < b.item.id ? -1 : 1);
+
+function timeOf(item: CatalogItem, index: number): string {
+  switch (item.details.kind) {
+    case "hotel":
+      return "15:00";
+    case "flight":
+      return item.details.departureTime;
+    case "restaurant":
+      return "19:30";
+    case "activity":
+      return item.details.category === "day trip" ? "09:00" : index === 0 ? "10:00" : "14:30";
+  }
+}
+
+interface Line {
+  item: CatalogItem;
+  date?: string;
+  why: string;
+}
+
+/** Builds the plan for a checked request (destination and dates known). */
+export async function buildPlan(catalog: Catalog, input: TripRequest, options: BuildOptions): Promise<Answer> {
+  const problem = checkRequest(input);
+  if (problem) return problem;
+  const request = { ...input };
+  const destination = request.destination!;
+  const assumptions: string[] = [];
+  if (request.destinationFromCountry)
+    assumptions.push(
+      `${request.destinationFromCountry} is a country: I planned ${destination.name}, its largest city.`,
+    );
+  const nights = request.nights ?? 3;
+  if (!request.nights) assumptions.push(`${plural(nights, "night")}, as you didn't say how long.`);
+  let checkIn = request.checkIn;
+  if (!checkIn) {
+    checkIn = addDays(options.today, 14);
+    assumptions.push(`Starting ${describeDay(checkIn)}, two weeks from today; tell me your dates to change it.`);
+  } else if (request.dateAssumption) assumptions.push(`Dates: ${request.dateAssumption}.`);
+  const checkOut = request.checkOut ?? addDays(checkIn, nights);
+  const guests = request.guests ?? 1;
+  if (request.guests === undefined) assumptions.push("For one traveller; tell me if more are coming.");
+  const days = daysBetween(checkIn, checkOut);
+
+  const budgetCents = request.budget
+    ? toUsdCents(request.budget.amountMinor, request.budget.currency) *
+      (request.budget.perPerson ? BigInt(guests) : 1n) *
+      (request.budget.perDay ? BigInt(days.length) : 1n)
+    : undefined;
+
+  options.emit?.({ type: "status", message: `Looking at ${destination.name} for ${plural(nights, "night")}` });
+  const { items: inventory } = await catalog.search({
+    destinationId: destination.id,
+    sort: "relevance",
+    offset: 0,
+    limit: 10_000,
+  });
+  const scored = inventory.map((item) => scoreItem(item, request, options.affinity));
+  const of = (type: CatalogItem["type"]) => scored.filter((s) => s.item.type === type).sort(byScore);
+  const quantity = (item: CatalogItem) =>
+    item.type === "hotel" ? nights * Math.ceil(guests / 2) : item.priceUnit === "offer" ? 1 : guests;
+  const cost = (item: CatalogItem) => item.priceCents * BigInt(quantity(item));
+
+  // Hotel: available every night, meeting the star and style wishes, the best that leaves room for the days.
+  const hotels = of("hotel").filter((s) => catalog.isAvailable(s.item, checkIn, checkOut));
+  if (hotels.length === 0)
+    return cannot(
+      `no hotel in ${destination.name} has rooms for every night from ${checkIn} to ${checkOut}`,
+      `I couldn't find a hotel in ${destination.name} free for all of those nights. Could you try other dates?`,
+    );
+  const starred = hotels.filter(
+    (s) => s.item.details.kind === "hotel" && s.item.details.stars >= (request.minStars ?? 0),
+  );
+  if (request.minStars && starred.length === 0)
+    assumptions.push(`No ${request.minStars}-star hotel is free on those dates; I picked the best available.`);
+  const cheapestHotel = [...hotels].sort((a, b) => (cost(a.item) < cost(b.item) ? -1 : 1))[0];
+  if (budgetCents !== undefined && cost(cheapestHotel.item) > budgetCents) {
+    return cannot(
+      `the cheapest hotel for ${plural(nights, "night")} costs ${dollars(cost(cheapestHotel.item))}, over the budget of ${dollars(budgetCents)}`,
+      `That budget is too tight: the cheapest hotel in ${destination.name} for ${plural(nights, "night")} is ${dollars(cost(cheapestHotel.item))}, and your budget is about ${dollars(budgetCents)}. Could you raise it or shorten the trip?`,
+    );
+  }
+  const hotelCap = budgetCents === undefined ? undefined : (budgetCents * 6n) / 10n;
+  const hotelPool = starred.length > 0 ? starred : hotels;
+  let hotel =
+    request.style === "budget"
+      ? cheapestHotel
+      : (hotelPool.find((s) => hotelCap === undefined || cost(s.item) <= hotelCap) ?? cheapestHotel);
+  if (budgetCents !== undefined && cost(hotel.item) > budgetCents) hotel = cheapestHotel;
+  const lines: Line[] = [{ item: hotel.item, why: hotel.why }];
+  let spent = cost(hotel.item);
+  const fits = (item: CatalogItem) => budgetCents === undefined || spent + cost(item) <= budgetCents;
+  options.emit?.({ type: "status", message: `Staying at ${hotel.item.name}` });
+
+  // Flight on the first day when the traveller said where from and the catalog flies that route.
+  if (request.origin) {
+    const airports = new Set(request.origin.airports.map((a) => a.iata));
+    const flight = of("flight").find(
+      (s) =>
+        s.item.details.kind === "flight" && airports.has(s.item.details.origin) && catalog.availableOn(s.item, checkIn),
+    );
+    if (flight && fits(flight.item)) {
+      lines.push({ item: flight.item, date: checkIn, why: `flies from ${request.origin.name}` });
+      spent += cost(flight.item);
+    } else if (flight) {
+      assumptions.push(`The flight from ${request.origin.name} doesn't fit the budget; it is left out.`);
+    } else {
+      assumptions.push(
+        `No flight from ${request.origin.name} to ${destination.name} on ${describeDay(checkIn)} in the catalog.`,
+      );
+    }
+  }
+
+  // Each day: an activity (interests first), then dinner (dietary needs are a must). Cheaper alternatives when the
+  // budget is short; nothing rather than going over it.
+  const activities = of("activity");
+  const restaurants = of("restaurant").filter((s) => {
+    const details = s.item.details;
+    return details.kind === "restaurant" && request.dietary.every((d) => details.dietaryOptions.includes(d));
+  });
+  if (request.dietary.length > 0 && restaurants.length === 0)
+    assumptions.push(
+      `No restaurant in ${destination.name} lists ${request.dietary.join(" and ")} options; dinners are left out.`,
+    );
+  const used = new Set<string>();
+  let skipped = 0;
+  const dayRoom = () => MAX_PLAN_ITEMS - lines.length;
+  for (const [index, day] of days.entries()) {
+    const remainingDays = days.length - index;
+    for (const pool of [activities, restaurants]) {
+      if (dayRoom() <= 0) {
+        skipped++;
+        continue;
+      }
+      // Keep enough of the budget for the days still to come: this day's share, or any cheaper option.
+      const share =
+        budgetCents === undefined
+          ? undefined
+          : (budgetCents - spent) / BigInt(remainingDays * 2 - (pool === restaurants ? 1 : 0));
+      const candidates = pool.filter((s) => !used.has(s.item.id) && catalog.availableOn(s.item, day) && fits(s.item));
+      const pick =
+        candidates.find((s) => share === undefined || cost(s.item) <= share) ??
+        (budgetCents === undefined
+          ? undefined
+          : [...candidates].sort((a, b) => (cost(a.item) < cost(b.item) ? -1 : 1))[0]);
+      if (!pick) continue;
+      used.add(pick.item.id);
+      lines.push({ item: pick.item, date: day, why: pick.why });
+      spent += cost(pick.item);
+    }
+    options.emit?.({ type: "status", message: `Day ${index + 1} of ${days.length} planned` });
+  }
+  if (skipped > 0)
+    assumptions.push(`A booking holds ${MAX_PLAN_ITEMS} items, so the last days have fewer activities and dinners.`);
+  for (const interest of request.interests) {
+    if (UNCATALOGUED_INTERESTS.has(interest))
+      assumptions.push(`The catalog has no ${interest} activities for ${destination.name}; I chose others.`);
+    else if (
+      !["wellness"].includes(interest) &&
+      activities.some((s) => s.item.details.kind === "activity") &&
+      Object.hasOwn(INTEREST_CATEGORIES, interest) &&
+      !lines.some((l) => l.item.details.kind === "activity" && l.item.details.category === interest)
+    )
+      assumptions.push(`No ${interest} activity is available on those days in ${destination.name}.`);
+  }
+
+  // Price exactly as POST /bookings will.
+  const booking = {
+    items: lines.map((line) => (line.date ? { itemId: line.item.id, date: line.date } : { itemId: line.item.id })),
+    checkIn,
+    checkOut,
+    guests,
+  };
+  const priced = await priceLines(
+    catalog,
+    { ...booking, paymentToken: "0x0000000000000000000000000000000000000000" },
+    options.today,
+  );
+  const planItems: PlanItem[] = priced.map((line, i) => ({
+    itemId: line.item.id,
+    type: line.item.type,
+    name: line.item.name,
+    date: lines[i].date ?? checkIn,
+    time: timeOf(
+      line.item,
+      lines.slice(0, i).filter((l) => l.date === lines[i].date && l.item.type === "activity").length,
+    ),
+    unitPrice: usd(line.item.priceCents),
+    priceUnit: line.item.priceUnit,
+    quantity: line.quantity,
+    total: usd(line.totalCents),
+    why: lines[i].why,
+  }));
+  const total = priced.reduce((sum, line) => sum + line.totalCents, 0n);
+  const byType: Record<string, bigint> = {};
+  for (const line of priced) byType[line.item.type] = (byType[line.item.type] ?? 0n) + line.totalCents;
+  const planDays = days.map((date) => ({
+    date,
+    items: planItems.filter((item) => item.date === date).sort((a, b) => a.time.localeCompare(b.time)),
+  }));
+  for (const day of planDays) options.emit?.({ type: "day", day });
+
+  const budget = request.budget
+    ? {
+        amount: formatMinor(request.budget.amountMinor),
+        currency: request.budget.currency,
+        usd: usd(budgetCents!).amount,
+      }
+    : null;
+  const inBudgetCurrency =
+    request.budget && request.budget.currency !== "USD"
+      ? { amount: formatMinor(fromUsdCents(total, request.budget.currency)), currency: request.budget.currency }
+      : null;
+  if (inBudgetCurrency)
+    assumptions.push(`${request.budget!.currency} amounts use an approximate reference rate; you pay in USD.`);
+  const plan: Plan = {
+    destination: {
+      id: destination.id,
+      name: destination.name,
+      country: destination.country,
+      countryName: destination.countryName,
+    },
+    checkIn,
+    checkOut,
+    nights: days.length,
+    guests,
+    interests: request.interests,
+    budget,
+    days: planDays,
+    totals: {
+      total: usd(total),
+      byType: Object.fromEntries(Object.entries(byType).map(([type, cents]) => [type, usd(cents)])),
+      inBudgetCurrency,
+    },
+    booking,
+    assumptions,
+    summary: "",
+  };
+  plan.summary = summarise(plan, hotel.item, lines, total, budgetCents);
+  return { status: "plan", plan, reply: plan.summary };
+}
+
+const INTEREST_CATEGORIES: Record<string, true> = {
+  food: true,
+  culture: true,
+  outdoors: true,
+  nightlife: true,
+  sightseeing: true,
+  tour: true,
+  "day trip": true,
+};
+
+function formatMinor(minor: bigint): string {
+  return `${minor / 100n}.${(minor % 100n).toString().padStart(2, "0")}`;
+}
+
+function fromUsdCents(cents: bigint, currency: Plan["totals"]["total"]["currency"] | string): bigint {
+  const micros = { EUR: 1_080_000n, GBP: 1_270_000n, JPY: 6_700n, CHF: 1_120_000n, CAD: 730_000n, AUD: 650_000n }[
+    currency as "EUR"
+  ];
+  return micros ? (cents * 1_000_000n) / micros : cents;
+}
+
+function summarise(plan: Plan, hotel: CatalogItem, lines: Line[], total: bigint, budgetCents?: bigint): string {
+  const activities = lines.filter((l) => l.item.type === "activity").map((l) => l.item.name);
+  const dinners = lines.filter((l) => l.item.type === "restaurant").length;
+  const who = plan.guests === 1 ? "" : ` for ${say(plan.guests)}`;
+  const parts = [
+    `${plural(plan.nights, "night")} in ${plan.destination.name}${who}, from ${describeDay(plan.checkIn)}, at ${hotel.name}.`,
+  ];
+  if (lines.some((l) => l.item.type === "flight")) parts.push("Your flight is on the first day.");
+  if (activities.length > 0)
+    parts.push(
+      `Highlights: ${activities.slice(0, 3).join(", ")}${activities.length > 3 ? ` and ${plural(activities.length - 3, "more activity").replace("activitys", "activities")}` : ""}.`,
+    );
+  if (dinners > 0) parts.push(`${plural(dinners, "dinner")} booked.`);
+  parts.push(
+    budgetCents === undefined
+      ? `About ${dollars(total)} in total.`
+      : `About ${dollars(total)} in total, within your ${dollars(budgetCents)} budget.`,
+  );
+  const text = parts.join(" ");
+  return text[0].toUpperCase() + text.slice(1);
+}

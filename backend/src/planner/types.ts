@@ -1,0 +1,145 @@
+/**
+ * The planner's port: a request in words (plus the traveller's profile and earlier turns) in, a plan or an honest
+ * "I need more" / "I cannot" out. Every adapter returns the same zod-validated shape.
+ */
+import { z } from "@hono/zod-openapi";
+
+import { ITEM_TYPES, type CatalogItem } from "../catalog/types.js";
+import { IsoDate, Money, UsdString } from "../http/schemas.js";
+
+export const CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD"] as const;
+export type Currency = (typeof CURRENCIES)[number];
+
+export const PlanItem = z
+  .object({
+    itemId: z.string().openapi({ description: "A catalog item id, bookable as is" }),
+    type: z.enum(ITEM_TYPES),
+    name: z.string(),
+    date: IsoDate,
+    time: z.string().regex(/^\d{2}:\d{2}$/),
+    unitPrice: Money,
+    priceUnit: z.string(),
+    quantity: z.number().int(),
+    total: Money,
+    why: z.string().openapi({ description: "Why the planner chose it" }),
+  })
+  .openapi("PlanItem");
+
+export const PlanDay = z.object({ date: IsoDate, items: z.array(PlanItem) }).openapi("PlanDay");
+
+export const Plan = z
+  .object({
+    destination: z.object({ id: z.string(), name: z.string(), country: z.string(), countryName: z.string() }),
+    checkIn: IsoDate,
+    checkOut: IsoDate,
+    nights: z.number().int(),
+    guests: z.number().int(),
+    interests: z.array(z.string()),
+    budget: z
+      .object({
+        amount: z.string(),
+        currency: z.enum(CURRENCIES),
+        usd: UsdString.openapi({ description: "The budget in US dollars (bookings are priced in USD)" }),
+      })
+      .nullable(),
+    days: z.array(PlanDay),
+    totals: z.object({
+      total: Money,
+      byType: z.record(z.string(), Money),
+      inBudgetCurrency: z.object({ amount: z.string(), currency: z.enum(CURRENCIES) }).nullable(),
+    }),
+    booking: z
+      .object({
+        items: z.array(z.object({ itemId: z.string(), date: IsoDate.optional() })),
+        checkIn: IsoDate,
+        checkOut: IsoDate,
+        guests: z.number().int(),
+      })
+      .openapi({ description: "The body of POST /bookings, less `paymentToken`" }),
+    assumptions: z.array(z.string()).openapi({ description: "What the planner assumed or could not honour" }),
+    summary: z.string().openapi({ description: "A short spoken-style summary" }),
+  })
+  .openapi("Plan");
+export type Plan = z.infer<typeof Plan>;
+export type PlanItem = z.infer<typeof PlanItem>;
+
+export const PLAN_SOURCES = ["offline", "openai"] as const;
+
+const Common = {
+  reply: z.string().openapi({ description: "What to say to the traveller" }),
+  source: z.enum(PLAN_SOURCES),
+  fallback: z
+    .object({ provider: z.string(), reason: z.string() })
+    .nullable()
+    .openapi({ description: "Set when the configured provider failed and the offline planner answered instead" }),
+  conversationId: z
+    .string()
+    .nullable()
+    .default(null)
+    .openapi({ description: "The conversation this turn was recorded in; null when not signed in" }),
+};
+
+export const PlanResult = z
+  .discriminatedUnion("status", [
+    z.object({ status: z.literal("plan"), plan: Plan, ...Common }),
+    z.object({
+      status: z.literal("clarification"),
+      missing: z.array(z.string()).openapi({ description: "What the planner needs: destination, dates, …" }),
+      ...Common,
+    }),
+    z.object({ status: z.literal("cannot"), reason: z.string(), ...Common }),
+  ])
+  .openapi("PlanResult");
+export type PlanResult = z.infer<typeof PlanResult>;
+/** What an adapter produces; the service adds `source` and `fallback`. */
+export type Answer =
+  | { status: "plan"; plan: Plan; reply: string }
+  | { status: "clarification"; missing: string[]; reply: string }
+  | { status: "cannot"; reason: string; reply: string };
+
+/** The traveller as the planner sees them: the saved profile, overridden per request. */
+export interface TravellerContext {
+  interests: string[];
+  travelStyle: string | null;
+  budgetPerDayCents: bigint | null;
+  budgetPerTripCents: bigint | null;
+  dietary: string[];
+  accessibility: string[];
+  pastDestinations: string[];
+}
+
+export const EMPTY_TRAVELLER: TravellerContext = {
+  interests: [],
+  travelStyle: null,
+  budgetPerDayCents: null,
+  budgetPerTripCents: null,
+  dietary: [],
+  accessibility: [],
+  pastDestinations: [],
+};
+
+/** One earlier exchange of the conversation. */
+export interface Turn {
+  request: string;
+  result: PlanResult;
+}
+
+export interface PlanInput {
+  text: string;
+  traveller: TravellerContext;
+  /** Earlier turns, oldest first. */
+  history: Turn[];
+  /** "Today" for relative dates. */
+  today: string;
+  /** The traveller's affinity for an item in [-1, 1], from the recommendations, when signed in. */
+  affinity?: (item: CatalogItem) => number;
+}
+
+/** Progress while planning, for the SSE stream. */
+export type PlanEvent =
+  { type: "status"; message: string } | { type: "delta"; text: string } | { type: "day"; day: z.infer<typeof PlanDay> };
+
+export interface Planner {
+  readonly name: (typeof PLAN_SOURCES)[number];
+  plan(input: PlanInput, emit?: (event: PlanEvent) => void, signal?: AbortSignal): Promise<Answer>;
+}
