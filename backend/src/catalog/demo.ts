@@ -95,7 +95,8 @@ const COST_LEVEL: Record<string, number> = {
   MM: 45,
 };
 
-const HUBS = [
+/** The hub airports demo flights leave from: IATA code, latitude, longitude. */
+export const HUBS = [
   ["JFK", 40.6398, -73.7789],
   ["LHR", 51.4706, -0.4619],
   ["CDG", 49.0128, 2.55],

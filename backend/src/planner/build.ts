@@ -4,7 +4,9 @@
  * the budget. Priced by the bookings' own pricing, so the plan is bookable exactly as shown.
  */
 import { MAX_NIGHTS } from "../catalog/routes.js";
-import { addDays, daysBetween } from "../catalog/dates.js";
+import { addDays, daysBetween, parseDay } from "../catalog/dates.js";
+import { HUBS } from "../catalog/demo.js";
+import { distanceKm } from "../catalog/geodata.js";
 import type { Catalog } from "../catalog/service.js";
 import type { CatalogItem } from "../catalog/types.js";
 import { priceLines } from "../bookings/service.js";
@@ -167,7 +169,10 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
   let checkIn = request.checkIn;
   if (!checkIn) {
     checkIn = addDays(options.today, 14);
-    assumptions.push(`Starting ${describeDay(checkIn)}, two weeks from today; tell me your dates to change it.`);
+    if (request.startsFriday) while (new Date(parseDay(checkIn)).getUTCDay() !== 5) checkIn = addDays(checkIn, 1);
+    assumptions.push(
+      `Starting ${describeDay(checkIn)}, ${request.startsFriday ? "the first Friday " : ""}two weeks from today; tell me your dates to change it.`,
+    );
   } else if (request.dateAssumption) assumptions.push(`Dates: ${request.dateAssumption}.`);
   const checkOut = request.checkOut ?? addDays(checkIn, nights);
   const guests = request.guests ?? 1;
@@ -226,7 +231,12 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
 
   // Flight on the first day when the traveller said where from and the catalog flies that route.
   if (request.origin) {
-    const airports = new Set(request.origin.airports.map((a) => a.iata));
+    const origin = request.origin;
+    // The origin's own airports, and any hub within 80 km of it (London's flights leave from LHR).
+    const airports = new Set([
+      ...origin.airports.map((a) => a.iata),
+      ...HUBS.filter(([, lat, lon]) => distanceKm(lat, lon, origin.lat, origin.lon) <= 80).map(([iata]) => iata),
+    ]);
     const flight = of("flight").find(
       (s) =>
         s.item.details.kind === "flight" && airports.has(s.item.details.origin) && catalog.availableOn(s.item, checkIn),

@@ -47,6 +47,8 @@ export interface TripRequest {
   dateProblem?: string;
   /** Where the dates came from, said back to the traveller when they were assumed. */
   dateAssumption?: string;
+  /** A weekend: the stay starts on a Friday. */
+  startsFriday?: boolean;
   guests?: number;
   guestProblem?: string;
   budget?: Budget;
@@ -304,7 +306,7 @@ function parseDates(text: string, today: string): DateFacts {
     return facts;
   }
 
-  const iso = [...text.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)].map((m) =>
+  const iso = [...text.matchAll(/\b(\d{4}) ?- ?(\d{2}) ?- ?(\d{2})\b/g)].map((m) =>
     ymd(Number(m[1]), Number(m[2]) - 1, Number(m[3])),
   );
   if (iso.length > 0) {
@@ -464,7 +466,7 @@ function parseGuests(text: string): { guests?: number; problem?: string } {
     text.match(/\b(\d+)\s+(?:people|persons|person|travell?ers|adults|guests|friends|of us|pax)\b/) ??
     text.match(/\b(?:family|group|party) of (\d+)\b/) ??
     text.match(
-      /\bfor (\d+)(?!\s*(?:days?|nights?|weeks?|months?|\d|[.,]\d|k\b|%|usd|eur|gbp|dollars|euros|pounds|yen|st|nd|rd|th))\b(?!\s*(?:\$|€|£))/,
+      /\bfor (\d+)(?!\s*(?:days?|nights?|weeks?|months?|\d|[.,]\d|k\b|%|usd|eur|gbp|dollars|euros|pounds|yen|st|nd|rd|th))\b/,
     );
   let guests = explicit ? Number(explicit[1]) : undefined;
   const withFriends = text.match(/\bwith (?:my )?(\d+) (?:friends|colleagues|kids|children|mates)\b/);
@@ -592,6 +594,7 @@ export function parseRequest(catalog: Catalog, original: string, today: string):
   const dates = parseDates(text, today);
   request.dateProblem = dates.problem;
   request.dateAssumption = dates.assumption;
+  request.startsFriday = dates.startsFriday;
   if (!dates.problem) {
     if (dates.checkIn && dates.checkOut) {
       request.checkIn = dates.checkIn;

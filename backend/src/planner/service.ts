@@ -178,14 +178,12 @@ export class PlannerService {
         .insert(schema.plannerConversations)
         .values({ id: conversationId, address, createdAt: now, updatedAt: now })
         .onConflictDoUpdate({ target: schema.plannerConversations.id, set: { updatedAt: now } });
-      await tx
-        .insert(schema.plannerTurns)
-        .values({
-          conversationId,
-          request: text,
-          result: result as unknown as Record<string, unknown>,
-          createdAt: now,
-        });
+      await tx.insert(schema.plannerTurns).values({
+        conversationId,
+        request: text,
+        result: result as unknown as Record<string, unknown>,
+        createdAt: now,
+      });
     });
   }
 
