@@ -23,6 +23,7 @@ import { docsRoutes, opsRoutes } from "./ops/routes.js";
 import { plannerRoutes } from "./planner/routes.js";
 import { profileRoutes } from "./profiles/routes.js";
 import { pushRoutes } from "./push/routes.js";
+import { recommendationRoutes } from "./recommendations/routes.js";
 import { referralRoutes } from "./referrals/routes.js";
 import { rewardRoutes } from "./rewards/routes.js";
 import type { Services } from "./services.js";
@@ -113,6 +114,7 @@ export function createApp(services: Services) {
     .route("/", pushRoutes(services.push, auth))
     .route("/", ipfsRoutes(services.ipfs))
     .route("/", plannerRoutes(services.planner, auth, maybeAuth))
+    .route("/", recommendationRoutes(services, auth))
     .route("/", docsRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

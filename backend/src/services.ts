@@ -17,6 +17,8 @@ import { EmbeddedStore, KuboStore, type ContentStore } from "./ipfs/store.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
 import { createPlanner } from "./planner/index.js";
 import type { PlannerService } from "./planner/service.js";
+import { createRecommender } from "./recommendations/index.js";
+import type { Recommender } from "./recommendations/service.js";
 import { PushBroker } from "./push/broker.js";
 import { createStakingReader, type StakingReader } from "./staking/index.js";
 
@@ -36,6 +38,7 @@ export interface Services {
   /** Booking and account changes, pushed to their users' open streams. */
   push: PushBroker;
   planner: PlannerService;
+  recommender: Recommender;
   now: () => Date;
   close(): Promise<void>;
 }
@@ -72,7 +75,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       ? new Catalog({ duffel: { accessToken: config.DUFFEL_ACCESS_TOKEN, apiUrl: config.DUFFEL_API_URL }, logger })
       : (sharedCatalog ??= new Catalog({ logger })));
   const now = overrides.now ?? (() => new Date());
-  const planner = createPlanner({ config, catalog, db: database.db, logger, now });
+  const recommender = createRecommender({ config, catalog, db: database.db, logger });
+  const planner = createPlanner({ config, catalog, db: database.db, logger, now, affinity: recommender });
   return {
     config,
     logger,
@@ -90,6 +94,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     rateLimitStores: redis?.stores ?? memoryStores(),
     push,
     planner,
+    recommender,
     now,
     close: async () => {
       await push.close();

@@ -105,6 +105,8 @@ const schema = z.object({
   OPENAI_BASE_URL: url(["http:", "https:"]).optional(),
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
   OPENAI_EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
+  /** Dimensions of item and profile vectors asked of the embedding model (every catalog item is kept in memory). */
+  OPENAI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(3_072).default(64),
   OPENAI_TIMEOUT_MS: positiveInt.default(30_000),
   OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
   /** Tokens of earlier conversation the LLM planner is given (oldest turns are summarised, then dropped). */

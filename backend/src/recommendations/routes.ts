@@ -1,0 +1,159 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+
+import { SESSION_SECURITY } from "../auth/middleware.js";
+import { nightsBetween } from "../catalog/dates.js";
+import { CatalogItemOut, itemOut, MAX_NIGHTS } from "../catalog/routes.js";
+import type { Catalog } from "../catalog/service.js";
+import { ITEM_TYPES } from "../catalog/types.js";
+import { schema, type Db } from "../db/index.js";
+import { INTERACTION_KINDS } from "../db/schema.js";
+import { ApiError, errorResponses } from "../http/errors.js";
+import { createRouter, type AuthedEnv } from "../http/router.js";
+import { IsoDate } from "../http/schemas.js";
+import type { PlannerService } from "../planner/service.js";
+import type { Recommender } from "./service.js";
+
+const InteractionIn = z
+  .object({
+    itemId: z.string().min(1).max(200).openapi({ example: "demo-activity-2267057-3" }),
+    kind: z.enum(INTERACTION_KINDS),
+  })
+  .openapi("InteractionRequest");
+
+const InteractionOut = z
+  .object({
+    id: z.string(),
+    itemId: z.string(),
+    destinationId: z.string(),
+    kind: z.enum(INTERACTION_KINDS),
+    createdAt: z.string(),
+  })
+  .openapi("Interaction");
+
+const RecommendationQuery = z
+  .object({
+    destination: z.string().min(1).max(120).optional().openapi({ description: "A destination id" }),
+    checkIn: IsoDate.optional(),
+    checkOut: IsoDate.optional(),
+    type: z.enum(ITEM_TYPES).optional(),
+    limit: z.coerce.number().int().min(1).max(50).default(10),
+  })
+  .superRefine((query, ctx) => {
+    if (query.checkOut && !query.checkIn)
+      ctx.addIssue({ code: "custom", path: ["checkIn"], message: "is required with checkOut" });
+    if (query.checkIn && query.checkOut) {
+      const nights = nightsBetween(query.checkIn, query.checkOut);
+      if (nights < 1) ctx.addIssue({ code: "custom", path: ["checkOut"], message: "must be after checkIn" });
+      if (nights > MAX_NIGHTS)
+        ctx.addIssue({ code: "custom", path: ["checkOut"], message: `at most ${MAX_NIGHTS} nights` });
+    }
+  });
+
+const Recommendations = z
+  .object({
+    personalised: z.boolean().openapi({ description: "False for travellers without preferences or interactions yet" }),
+    embedder: z.enum(["openai", "hashing"]),
+    items: z.array(
+      z.object({
+        item: CatalogItemOut,
+        score: z
+          .number()
+          .openapi({ description: "Cosine similarity with the traveller's profile (0 when not personalised)" }),
+        reason: z.string().openapi({ example: "Because you booked Lisbon by bike" }),
+      }),
+    ),
+  })
+  .openapi("Recommendations");
+
+export function recommendationRoutes(
+  deps: { db: Db; catalog: Catalog; recommender: Recommender; planner: PlannerService; now: () => Date },
+  auth: MiddlewareHandler<AuthedEnv>,
+) {
+  const { db, catalog, recommender, planner, now } = deps;
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/interactions",
+        tags: ["recommendations"],
+        summary: "Record that the signed-in traveller viewed, liked or booked a catalog item",
+        security: SESSION_SECURITY,
+        middleware: [auth] as const,
+        request: { body: { required: true, content: { "application/json": { schema: InteractionIn } } } },
+        responses: {
+          201: { description: "Recorded", content: { "application/json": { schema: InteractionOut } } },
+          ...errorResponses(400, 401, 413, 422, 429),
+        },
+      }),
+      async (c) => {
+        const { itemId, kind } = c.req.valid("json");
+        const item = await catalog.getItem(itemId);
+        if (!item)
+          throw new ApiError(422, "item_not_found", "body.itemId: no such catalog item", {
+            fields: [{ field: "body.itemId", message: "no such catalog item" }],
+          });
+        const address = c.var.user.address;
+        const [row] = await db.transaction(async (tx) => {
+          await tx.insert(schema.users).values({ address }).onConflictDoNothing();
+          return tx
+            .insert(schema.interactions)
+            .values({ address, itemId, kind, destinationId: item.destinationId, createdAt: now() })
+            .returning();
+        });
+        return c.json(
+          {
+            id: row.id.toString(),
+            itemId: row.itemId,
+            destinationId: row.destinationId,
+            kind: row.kind,
+            createdAt: row.createdAt.toISOString(),
+          },
+          201,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/recommendations",
+        tags: ["recommendations"],
+        summary: "Catalog items for the signed-in traveller, most similar to their profile first, each with a reason",
+        description:
+          "Ranks by cosine similarity between the traveller's profile vector (saved interests, diet and style, plus " +
+          "viewed, liked and booked items) and item vectors; filtered by destination, type and dates (items bookable " +
+          "in the window). Without any signal yet: the destination's (or the largest destinations') popular items.",
+        security: SESSION_SECURITY,
+        middleware: [auth] as const,
+        request: { query: RecommendationQuery },
+        responses: {
+          200: { description: "Recommendations", content: { "application/json": { schema: Recommendations } } },
+          ...errorResponses(400, 401, 429),
+        },
+      }),
+      async (c) => {
+        const query = c.req.valid("query");
+        if (query.destination && !catalog.destinationsById.has(query.destination))
+          throw new ApiError(400, "validation_failed", "query.destination: unknown destination", {
+            fields: [{ field: "query.destination", message: "unknown destination" }],
+          });
+        const address = c.var.user.address;
+        const traveller = await planner.traveller(address);
+        const { items, personalised } = await recommender.recommend(address, traveller, {
+          destinationId: query.destination,
+          checkIn: query.checkIn,
+          checkOut: query.checkOut,
+          type: query.type,
+          limit: query.limit,
+        });
+        return c.json(
+          {
+            personalised,
+            embedder: recommender.embedderName as "openai" | "hashing",
+            items: items.map(({ item, score, reason }) => ({ item: itemOut(catalog, item), score, reason })),
+          },
+          200,
+        );
+      },
+    );
+}

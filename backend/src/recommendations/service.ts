@@ -1,0 +1,291 @@
+/**
+ * Personalised recommendations: catalog items ranked by cosine similarity between the traveller's profile vector
+ * (saved preferences plus what they viewed, liked and booked) and item vectors, each with the reason it ranks.
+ * Travellers without any signal get the popular items of the destination (or of the largest destinations).
+ */
+import { desc, eq } from "drizzle-orm";
+import type { Logger } from "pino";
+
+import type { Catalog } from "../catalog/service.js";
+import type { CatalogItem, ItemType } from "../catalog/types.js";
+import { schema, type Db } from "../db/index.js";
+import type { InteractionKind } from "../db/schema.js";
+import type { AffinitySource } from "../planner/service.js";
+import type { TravellerContext } from "../planner/types.js";
+import { HashingEmbedder, normalize, type Embedder } from "./embeddings.js";
+import { itemFeatures, travellerFeatures } from "./features.js";
+
+/** How much each kind of interaction says about the traveller. */
+export const INTERACTION_WEIGHTS: Record<InteractionKind, number> = { view: 0.5, like: 2, book: 3 };
+/** Interactions the profile vector is built from, most recent first. */
+const MAX_INTERACTIONS = 200;
+const VERBS: Record<InteractionKind, string> = { view: "viewed", like: "liked", book: "booked" };
+
+interface ItemIndex {
+  embedder: Embedder;
+  dimensions: number;
+  items: CatalogItem[];
+  /** Row i is items[i]'s unit vector. */
+  vectors: Float32Array;
+  position: Map<string, number>;
+  byDestination: Map<string, number[]>;
+  /** Item positions by popularity: destination population, then rating × reviews. */
+  popular: number[];
+  popularity: Float32Array;
+  featureVectors: Map<string, Float32Array>;
+}
+
+export interface RecommendationQuery {
+  destinationId?: string;
+  checkIn?: string;
+  checkOut?: string;
+  type?: ItemType;
+  limit: number;
+}
+
+export interface Recommendation {
+  item: CatalogItem;
+  score: number;
+  reason: string;
+}
+
+interface Signal {
+  vector: Float32Array;
+  weight: number;
+  label: string;
+}
+
+export class Recommender implements AffinitySource {
+  private index?: Promise<ItemIndex>;
+  /** Set when the configured embedder failed and feature hashing took over. */
+  fallbackReason: string | null = null;
+
+  constructor(private readonly deps: { catalog: Catalog; db: Db; logger: Logger; embedder: Embedder }) {}
+
+  /** Builds the item vectors of the whole demo catalog once (about a second); later calls reuse them. */
+  warm(): Promise<ItemIndex> {
+    this.index ??= this.build().catch((error) => {
+      this.index = undefined;
+      throw error;
+    });
+    return this.index;
+  }
+
+  get embedderName(): string {
+    return this.fallbackReason ? "hashing" : this.deps.embedder.name;
+  }
+
+  private async build(): Promise<ItemIndex> {
+    const { catalog } = this.deps;
+    const items = catalog.demo.all;
+    const featuresOf = items.map(itemFeatures);
+    const distinct = [...new Set(featuresOf.flat())];
+    let embedder = this.deps.embedder;
+    let vectors: Float32Array[];
+    try {
+      vectors = await embedder.embed(distinct);
+    } catch (error) {
+      this.fallbackReason = error instanceof Error ? error.message : String(error);
+      this.deps.logger.warn({ reason: this.fallbackReason }, "embeddings provider failed; using feature hashing");
+      embedder = new HashingEmbedder();
+      vectors = await embedder.embed(distinct);
+    }
+    const featureVectors = new Map(distinct.map((feature, i) => [feature, vectors[i]]));
+    const dimensions = embedder.dimensions;
+    const matrix = new Float32Array(items.length * dimensions);
+    const position = new Map<string, number>();
+    const byDestination = new Map<string, number[]>();
+    for (const [i, item] of items.entries()) {
+      const row = matrix.subarray(i * dimensions, (i + 1) * dimensions);
+      for (const feature of featuresOf[i]) {
+        const v = featureVectors.get(feature)!;
+        for (let d = 0; d < dimensions; d++) row[d] += v[d];
+      }
+      normalize(row);
+      position.set(item.id, i);
+      const list = byDestination.get(item.destinationId) ?? [];
+      list.push(i);
+      byDestination.set(item.destinationId, list);
+    }
+    const population = new Map(catalog.destinations.map((d) => [d.id, d.population]));
+    const popularity = new Float32Array(items.length);
+    for (const [i, item] of items.entries()) {
+      popularity[i] =
+        Math.log10(population.get(item.destinationId) ?? 1) +
+        (item.ratingTenths / 50) * Math.log10(10 + item.reviewCount);
+    }
+    const popular = items.map((_, i) => i).sort((a, b) => popularity[b] - popularity[a] || a - b);
+    return {
+      embedder,
+      dimensions,
+      items,
+      vectors: matrix,
+      position,
+      byDestination,
+      popular,
+      popularity,
+      featureVectors,
+    };
+  }
+
+  private async signals(address: string, traveller: TravellerContext, index: ItemIndex): Promise<Signal[]> {
+    const signals: Signal[] = [];
+    const missing = travellerFeatures(traveller).filter(({ feature }) => !index.featureVectors.has(feature));
+    if (missing.length > 0) {
+      const vectors = await index.embedder.embed(missing.map((m) => m.feature));
+      missing.forEach(({ feature }, i) => index.featureVectors.set(feature, vectors[i]));
+    }
+    for (const { feature, label } of travellerFeatures(traveller))
+      signals.push({ vector: index.featureVectors.get(feature)!, weight: 1.5, label });
+    const rows = await this.deps.db
+      .select()
+      .from(schema.interactions)
+      .where(eq(schema.interactions.address, address))
+      .orderBy(desc(schema.interactions.id))
+      .limit(MAX_INTERACTIONS);
+    for (const row of rows) {
+      const at = index.position.get(row.itemId);
+      if (at === undefined) continue;
+      const item = index.items[at];
+      signals.push({
+        vector: index.vectors.subarray(at * index.dimensions, (at + 1) * index.dimensions),
+        weight: INTERACTION_WEIGHTS[row.kind],
+        label: `you ${VERBS[row.kind]} ${item.name}`,
+      });
+    }
+    return signals;
+  }
+
+  private profileVector(signals: Signal[], dimensions: number): Float32Array | undefined {
+    if (signals.length === 0) return undefined;
+    const vector = new Float32Array(dimensions);
+    for (const { vector: v, weight } of signals) for (let d = 0; d < dimensions; d++) vector[d] += weight * v[d];
+    return normalize(vector);
+  }
+
+  async affinityFor(address: string, traveller: TravellerContext) {
+    const index = await this.warm();
+    const profile = this.profileVector(await this.signals(address, traveller, index), index.dimensions);
+    if (!profile) return undefined;
+    return (item: CatalogItem) => {
+      const at = index.position.get(item.id);
+      return at === undefined ? 0 : dot(profile, index.vectors, at * index.dimensions, index.dimensions);
+    };
+  }
+
+  async recommend(
+    address: string,
+    traveller: TravellerContext,
+    query: RecommendationQuery,
+  ): Promise<{ items: Recommendation[]; personalised: boolean }> {
+    const index = await this.warm();
+    const signals = await this.signals(address, traveller, index);
+    const profile = this.profileVector(signals, index.dimensions);
+    const { catalog } = this.deps;
+    const candidates = query.destinationId ? (index.byDestination.get(query.destinationId) ?? []) : undefined;
+    const accept = (i: number) => {
+      const item = index.items[i];
+      if (query.type && item.type !== query.type) return false;
+      return !query.checkIn || catalog.isAvailable(item, query.checkIn, query.checkOut);
+    };
+
+    if (!profile) {
+      const order = candidates
+        ? [...candidates].sort((a, b) => index.popularity[b] - index.popularity[a] || a - b)
+        : index.popular;
+      const picked: Recommendation[] = [];
+      for (const i of order) {
+        if (picked.length >= query.limit) break;
+        if (!accept(i)) continue;
+        const item = index.items[i];
+        const destination = catalog.destinationsById.get(item.destinationId);
+        picked.push({
+          item,
+          score: 0,
+          reason: `Popular in ${destination?.name ?? "this destination"}: rated ${(item.ratingTenths / 10).toFixed(1)} by ${item.reviewCount.toLocaleString("en-US")} travellers`,
+        });
+      }
+      return { items: picked, personalised: false };
+    }
+
+    // Cosine of unit vectors: a dot product per item, then the best `limit` that pass the filters.
+    const { dimensions, vectors } = index;
+    const top = new TopK(query.limit);
+    const consider = (i: number) => {
+      const score = dot(profile, vectors, i * dimensions, dimensions);
+      if (top.accepts(score) && accept(i)) top.push(i, score);
+    };
+    if (candidates) for (const i of candidates) consider(i);
+    else for (let i = 0; i < index.items.length; i++) consider(i);
+
+    return {
+      items: top.sorted().map(({ position, score }) => ({
+        item: index.items[position],
+        score: Math.round(score * 1000) / 1000,
+        reason: reasonFor(signals, vectors, position * dimensions, dimensions),
+      })),
+      personalised: true,
+    };
+  }
+}
+
+function dot(a: Float32Array, matrix: Float32Array, offset: number, dimensions: number): number {
+  let sum = 0;
+  for (let d = 0; d < dimensions; d++) sum += a[d] * matrix[offset + d];
+  return sum;
+}
+
+/** The signal that contributes most to this item's score, said as a reason. */
+function reasonFor(signals: Signal[], matrix: Float32Array, offset: number, dimensions: number): string {
+  let best: Signal | undefined;
+  let bestScore = -Infinity;
+  for (const signal of signals) {
+    const score = signal.weight * dot(signal.vector, matrix, offset, dimensions);
+    if (score > bestScore) {
+      bestScore = score;
+      best = signal;
+    }
+  }
+  return best ? `Because ${best.label}` : "Popular with travellers";
+}
+
+/** The k best (position, score) pairs seen, kept in a small min-heap. */
+class TopK {
+  private readonly heap: { position: number; score: number }[] = [];
+  constructor(private readonly k: number) {}
+
+  accepts(score: number): boolean {
+    return this.heap.length < this.k || score > this.heap[0].score;
+  }
+
+  push(position: number, score: number) {
+    const heap = this.heap;
+    if (heap.length < this.k) {
+      heap.push({ position, score });
+      let i = heap.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent].score <= heap[i].score) break;
+        [heap[parent], heap[i]] = [heap[i], heap[parent]];
+        i = parent;
+      }
+      return;
+    }
+    heap[0] = { position, score };
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let smallest = i;
+      if (l < heap.length && heap[l].score < heap[smallest].score) smallest = l;
+      if (r < heap.length && heap[r].score < heap[smallest].score) smallest = r;
+      if (smallest === i) break;
+      [heap[smallest], heap[i]] = [heap[i], heap[smallest]];
+      i = smallest;
+    }
+  }
+
+  sorted() {
+    return [...this.heap].sort((a, b) => b.score - a.score || a.position - b.position);
+  }
+}
