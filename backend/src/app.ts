@@ -24,6 +24,7 @@ import { plannerRoutes } from "./planner/routes.js";
 import { profileRoutes } from "./profiles/routes.js";
 import { pushRoutes } from "./push/routes.js";
 import { recommendationRoutes } from "./recommendations/routes.js";
+import { voiceRoutes } from "./voice/routes.js";
 import { referralRoutes } from "./referrals/routes.js";
 import { rewardRoutes } from "./rewards/routes.js";
 import type { Services } from "./services.js";
@@ -85,7 +86,8 @@ export function createApp(services: Services) {
   });
   // Only requests that carry a body: looking for one makes @hono/node-server build a full Request object, which
   // costs more than the rest of a catalog search.
-  app.use((c, next) => (BODYLESS.has(c.req.method) ? next() : limitBody(c, next)));
+  // Voice recordings have their own, larger limit (VOICE_MAX_BYTES), applied by their route.
+  app.use((c, next) => (BODYLESS.has(c.req.method) || c.req.path === "/voice/plan" ? next() : limitBody(c, next)));
   app.use(ipRateLimit(config, services.rateLimitStores));
   app.use(
     methodNotAllowed({
@@ -115,6 +117,7 @@ export function createApp(services: Services) {
     .route("/", ipfsRoutes(services.ipfs))
     .route("/", plannerRoutes(services.planner, auth, maybeAuth))
     .route("/", recommendationRoutes(services, auth))
+    .route("/", voiceRoutes(services.voice, maybeAuth, config.VOICE_MAX_BYTES))
     .route("/", docsRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

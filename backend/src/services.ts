@@ -19,6 +19,8 @@ import { createPlanner } from "./planner/index.js";
 import type { PlannerService } from "./planner/service.js";
 import { createRecommender } from "./recommendations/index.js";
 import type { Recommender } from "./recommendations/service.js";
+import { createVoice } from "./voice/index.js";
+import type { VoiceService } from "./voice/service.js";
 import { PushBroker } from "./push/broker.js";
 import { createStakingReader, type StakingReader } from "./staking/index.js";
 
@@ -39,6 +41,7 @@ export interface Services {
   push: PushBroker;
   planner: PlannerService;
   recommender: Recommender;
+  voice: VoiceService;
   now: () => Date;
   close(): Promise<void>;
 }
@@ -77,6 +80,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const now = overrides.now ?? (() => new Date());
   const recommender = createRecommender({ config, catalog, db: database.db, logger });
   const planner = createPlanner({ config, catalog, db: database.db, logger, now, affinity: recommender });
+  const voice = createVoice({ config, catalog, planner, logger });
   return {
     config,
     logger,
@@ -95,6 +99,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     push,
     planner,
     recommender,
+    voice,
     now,
     close: async () => {
       await push.close();

@@ -128,6 +128,16 @@ const schema = z.object({
   VOICE_MAX_SECONDS: positiveInt.default(30),
 });
 
+const checked = schema.superRefine((config, ctx) => {
+  const needs = (when: boolean, variable: string, key: string) => {
+    if (when) ctx.addIssue({ code: "custom", path: [variable], message: `needs ${key}` });
+  };
+  needs(config.PLANNER_PROVIDER === "openai" && !config.OPENAI_API_KEY, "PLANNER_PROVIDER", "OPENAI_API_KEY");
+  needs(config.EMBEDDINGS_PROVIDER === "openai" && !config.OPENAI_API_KEY, "EMBEDDINGS_PROVIDER", "OPENAI_API_KEY");
+  needs(config.STT_PROVIDER === "deepgram" && !config.DEEPGRAM_API_KEY, "STT_PROVIDER", "DEEPGRAM_API_KEY");
+  needs(config.TTS_PROVIDER === "elevenlabs" && !config.ELEVENLABS_API_KEY, "TTS_PROVIDER", "ELEVENLABS_API_KEY");
+});
+
 export type Config = z.infer<typeof schema>;
 
 export class ConfigError extends Error {
@@ -140,7 +150,7 @@ export class ConfigError extends Error {
 /** Parses the configuration from `env` once; an empty string counts as unset. Throws a ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
-  const result = schema.safeParse(present);
+  const result = checked.safeParse(present);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {

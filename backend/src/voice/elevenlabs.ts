@@ -1,0 +1,50 @@
+/** Text to speech with ElevenLabs: MP3 from the configured voice and model. */
+import { ElevenLabsClient } from "@elevenlabs/elevenlabs-js";
+
+import { providerError } from "../planner/service.js";
+import type { Speech, TextToSpeech } from "./types.js";
+
+export interface ElevenLabsOptions {
+  apiKey: string;
+  baseUrl?: string;
+  voiceId: string;
+  model: string;
+  timeoutMs: number;
+  maxRetries?: number;
+}
+
+export class ElevenLabsTts implements TextToSpeech {
+  readonly name = "elevenlabs" as const;
+  private readonly client: ElevenLabsClient;
+
+  constructor(private readonly options: ElevenLabsOptions) {
+    this.client = new ElevenLabsClient({
+      apiKey: options.apiKey,
+      baseUrl: options.baseUrl,
+      timeoutInSeconds: options.timeoutMs / 1000,
+      maxRetries: options.maxRetries ?? 0,
+    });
+  }
+
+  async synthesize(text: string, signal?: AbortSignal): Promise<Speech> {
+    try {
+      const stream = await this.client.textToSpeech.convert(
+        this.options.voiceId,
+        { text, modelId: this.options.model, outputFormat: "mp3_44100_128" },
+        { abortSignal: signal },
+      );
+      const chunks: Uint8Array[] = [];
+      const reader = stream.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+      }
+      const audio = Buffer.concat(chunks);
+      if (audio.length === 0) throw new Error("ElevenLabs returned no audio");
+      return { audio, mimeType: "audio/mpeg" };
+    } catch (error) {
+      throw providerError("ElevenLabs", error);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/** Offline text to speech: espeak-ng writing a WAV. */
+import { run } from "./exec.js";
+import type { Speech, TextToSpeech } from "./types.js";
+
+export class EspeakTts implements TextToSpeech {
+  readonly name = "espeak" as const;
+
+  constructor(
+    private readonly options: { binary: string; voice?: string; wordsPerMinute?: number; timeoutMs?: number },
+  ) {}
+
+  async synthesize(text: string, signal?: AbortSignal): Promise<Speech> {
+    // `--` ends the options: the text is never read as one.
+    const { stdout } = await run(
+      this.options.binary,
+      ["-v", this.options.voice ?? "en-us", "-s", String(this.options.wordsPerMinute ?? 150), "--stdout", "--", text],
+      { timeoutMs: this.options.timeoutMs ?? 20_000, signal },
+    );
+    if (stdout.length < 44) throw new Error("espeak-ng produced no audio");
+    return { audio: fixStreamedWavSizes(stdout), mimeType: "audio/wav" };
+  }
+}
+
+/** espeak-ng writing to a pipe cannot seek back to fill in the RIFF and data sizes: set them from the length. */
+function fixStreamedWavSizes(wav: Buffer): Buffer {
+  const out = Buffer.from(wav);
+  if (out.toString("ascii", 0, 4) !== "RIFF") return out;
+  out.writeUInt32LE(out.length - 8, 4);
+  for (let at = 12; at + 8 <= out.length;) {
+    const id = out.toString("ascii", at, at + 4);
+    const size = out.readUInt32LE(at + 4);
+    if (id === "data") {
+      out.writeUInt32LE(out.length - at - 8, at + 4);
+      break;
+    }
+    at += 8 + size + (size % 2);
+  }
+  return out;
+}

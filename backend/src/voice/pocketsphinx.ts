@@ -1,0 +1,92 @@
+/** Offline speech to text: Debian's pocketsphinx (CMU Sphinx) decoding 16 kHz mono WAV against the trip grammar. */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import type { Catalog } from "../catalog/service.js";
+import { decodeWav, encodeWav, resample, type AudioFormat, type Pcm } from "./audio.js";
+import { run } from "./exec.js";
+import { buildGrammar, loadDictionary } from "./grammar.js";
+import type { SpeechToText, Transcript } from "./types.js";
+
+export interface PocketsphinxOptions {
+  binary: string;
+  /** Directory of the en-us model: `en-us/` (acoustic model) and `cmudict-en-us.dict`. */
+  modelDir: string;
+  timeoutMs?: number;
+}
+
+export class PocketsphinxStt implements SpeechToText {
+  readonly name = "pocketsphinx" as const;
+  private grammarFile?: Promise<string>;
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly options: PocketsphinxOptions,
+  ) {}
+
+  accepts(format: AudioFormat): boolean {
+    return format === "wav";
+  }
+
+  private get dictionary() {
+    return path.join(this.options.modelDir, "cmudict-en-us.dict");
+  }
+
+  /** Writes the grammar once per process (built from the catalog and the dictionary). */
+  grammar(): Promise<string> {
+    this.grammarFile ??= (async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), "trvl-jsgf-"));
+      const file = path.join(dir, "trip.gram");
+      await writeFile(file, buildGrammar(this.catalog, loadDictionary(this.dictionary)).grammar);
+      return file;
+    })();
+    return this.grammarFile;
+  }
+
+  async transcribe(audio: Uint8Array, format: AudioFormat, signal?: AbortSignal): Promise<Transcript> {
+    if (format !== "wav") throw new Error("pocketsphinx reads WAV only");
+    const pcm = padWithSilence(resample(decodeWav(audio), 16_000), 0.5);
+    const dir = await mkdtemp(path.join(tmpdir(), "trvl-stt-"));
+    try {
+      const file = path.join(dir, "speech.wav");
+      await writeFile(file, encodeWav(pcm));
+      const { stdout } = await run(
+        this.options.binary,
+        [
+          "-infile",
+          file,
+          "-hmm",
+          path.join(this.options.modelDir, "en-us"),
+          "-dict",
+          this.dictionary,
+          "-jsgf",
+          await this.grammar(),
+          "-samprate",
+          "16000",
+          "-logfn",
+          "/dev/null",
+        ],
+        { timeoutMs: this.options.timeoutMs ?? 30_000, signal },
+      );
+      // One line per utterance the recogniser heard.
+      const text = stdout
+        .toString("utf8")
+        .split("\n")
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .join(" ");
+      return { text, durationSeconds: pcm.durationSeconds };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Half a second of silence either side: the recogniser's voice detector needs some before the first word. */
+function padWithSilence(pcm: Pcm, seconds: number): Pcm {
+  const pad = Math.round(pcm.sampleRate * seconds);
+  const samples = new Float32Array(pcm.samples.length + 2 * pad);
+  samples.set(pcm.samples, pad);
+  return { samples, sampleRate: pcm.sampleRate, durationSeconds: pcm.durationSeconds };
+}

@@ -1,0 +1,110 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+
+import { SESSION_SECURITY } from "../auth/middleware.js";
+import { ApiError, errorResponse, errorResponses } from "../http/errors.js";
+import { createRouter, type AuthedEnv } from "../http/router.js";
+import { overridesOf, ProfileOverrides, userOf } from "../planner/routes.js";
+import { PlanResult } from "../planner/types.js";
+import type { VoiceService } from "./service.js";
+
+/** Multipart overhead allowed on top of the recording itself. */
+const FORM_OVERHEAD_BYTES = 16 * 1024;
+
+const flag = z.enum(["true", "false"]).transform((value) => value === "true");
+
+const VoiceForm = z
+  .object({
+    audio: z
+      .instanceof(File)
+      .openapi({ type: "string", format: "binary", description: "WAV (16 kHz mono PCM), WebM or Ogg" }),
+    conversationId: z.uuid().optional(),
+    newConversation: flag.optional(),
+    speak: flag.default(true).openapi({ description: "Synthesise the reply (default true)" }),
+    profile: z
+      .string()
+      .max(4_000)
+      .optional()
+      .openapi({ description: "JSON of ProfileOverrides, as in POST /planner/plan" }),
+  })
+  .openapi("VoicePlanRequest");
+
+export const VoicePlanResponse = z
+  .object({
+    transcript: z.string(),
+    stt: z.object({
+      provider: z.string(),
+      durationSeconds: z.number().nullable(),
+      fallback: z.object({ provider: z.string(), reason: z.string() }).nullable(),
+    }),
+    result: PlanResult,
+    reply: z.object({
+      text: z.string(),
+      audio: z
+        .object({ mimeType: z.string(), base64: z.string() })
+        .nullable()
+        .openapi({ description: "The spoken reply; null when no text-to-speech is available (speak `text`)" }),
+      provider: z.string().nullable(),
+      error: z.string().nullable(),
+    }),
+    timings: z.object({ sttMs: z.number(), planMs: z.number(), ttsMs: z.number(), totalMs: z.number() }),
+  })
+  .openapi("VoicePlan");
+
+export function voiceRoutes(voice: VoiceService, maybeAuth: MiddlewareHandler<AuthedEnv>, maxBytes: number) {
+  const limit = bodyLimit({
+    maxSize: maxBytes + FORM_OVERHEAD_BYTES,
+    onError: (c) =>
+      errorResponse(c, new ApiError(413, "payload_too_large", `Recordings are limited to ${maxBytes} bytes`)),
+  });
+  return createRouter().openapi(
+    createRoute({
+      method: "post",
+      path: "/voice/plan",
+      tags: ["planner"],
+      summary: "Plan a trip from a spoken request: transcript, plan, and the reply as text and audio",
+      description:
+        "Multipart form with the recording in `audio`. Speech to text: Deepgram with DEEPGRAM_API_KEY (WAV, WebM, " +
+        "Ogg), else pocketsphinx when installed (WAV). Errors: 413 too large, 400 audio_too_long / invalid_audio, 415 " +
+        "a format the provider cannot read, 422 no_speech, 502 stt_failed, 503 stt_unavailable (says how to enable).",
+      security: [...SESSION_SECURITY, {}],
+      middleware: [limit, maybeAuth] as const,
+      request: { body: { required: true, content: { "multipart/form-data": { schema: VoiceForm } } } },
+      responses: {
+        200: {
+          description: "What was heard, the plan and the reply",
+          content: { "application/json": { schema: VoicePlanResponse } },
+        },
+        ...errorResponses(400, 401, 404, 413, 415, 422, 429, 502, 503),
+      },
+    }),
+    async (c) => {
+      const form = c.req.valid("form");
+      let overrides = {};
+      if (form.profile) {
+        let json: unknown;
+        try {
+          json = JSON.parse(form.profile);
+        } catch {
+          json = undefined;
+        }
+        const parsed = ProfileOverrides.safeParse(json);
+        if (!parsed.success)
+          throw new ApiError(400, "validation_failed", "body.profile: must be JSON of ProfileOverrides", {
+            fields: [{ field: "body.profile", message: "must be JSON of ProfileOverrides" }],
+          });
+        overrides = overridesOf(parsed.data);
+      }
+      const result = await voice.plan({
+        audio: new Uint8Array(await form.audio.arrayBuffer()),
+        address: userOf(c)?.address,
+        conversationId: form.conversationId,
+        newConversation: form.newConversation,
+        overrides,
+        speak: form.speak,
+      });
+      return c.json(result, 200);
+    },
+  );
+}
