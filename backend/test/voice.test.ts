@@ -30,7 +30,7 @@ async function speak(text: string): Promise<Buffer> {
 
 async function postVoice(t: TestApp, audio: Uint8Array, fields: Record<string, string> = {}) {
   const form = new FormData();
-  form.set("audio", new Blob([audio], { type: "audio/wav" }), "request.wav");
+  form.set("audio", new Blob([Uint8Array.from(audio)], { type: "audio/wav" }), "request.wav");
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
   const response = await t.app.request("/voice/plan", { method: "POST", body: form });
   const text = await response.text();
