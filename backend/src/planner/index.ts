@@ -5,6 +5,7 @@ import type { Catalog } from "../catalog/service.js";
 import type { Config } from "../config/index.js";
 import type { Db } from "../db/index.js";
 import { OfflinePlanner } from "./offline.js";
+import { OpenAIPlanner } from "./openai.js";
 import { PlannerService, type AffinitySource } from "./service.js";
 import type { Planner } from "./types.js";
 
@@ -17,6 +18,19 @@ export function createPlanner(deps: {
   affinity?: AffinitySource;
 }): PlannerService {
   const offline = new OfflinePlanner(deps.catalog);
-  const primary: Planner = offline;
+  const { config } = deps;
+  const useOpenAI =
+    config.PLANNER_PROVIDER === "openai" || (config.PLANNER_PROVIDER === "auto" && config.OPENAI_API_KEY !== undefined);
+  const primary: Planner =
+    useOpenAI && config.OPENAI_API_KEY
+      ? new OpenAIPlanner(deps.catalog, {
+          apiKey: config.OPENAI_API_KEY,
+          baseURL: config.OPENAI_BASE_URL,
+          model: config.OPENAI_MODEL,
+          timeoutMs: config.OPENAI_TIMEOUT_MS,
+          maxRetries: config.OPENAI_MAX_RETRIES,
+          contextTokens: config.PLANNER_CONTEXT_TOKENS,
+        })
+      : offline;
   return new PlannerService({ ...deps, primary, offline, logger: deps.logger.child({ component: "planner" }) });
 }
