@@ -7,25 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../src/catalog/dates.js";
 import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
 import { DRIVERS } from "./helpers/databases.js";
+import { parseSse } from "./helpers/sse.js";
 import { LISBON, STABLECOIN, futureDay } from "./helpers/trips.js";
 
 type Json = Record<string, any>;
-
-/** Parses a server-sent event stream into its events. */
-export function parseSse(text: string): { event: string; data: Json }[] {
-  return text
-    .split("\n\n")
-    .filter((block) => block.includes("data:"))
-    .map((block) => {
-      const event = /^event: ?(.*)$/m.exec(block)?.[1] ?? "message";
-      const data = block
-        .split("\n")
-        .filter((line) => line.startsWith("data:"))
-        .map((line) => line.replace(/^data: ?/, ""))
-        .join("\n");
-      return { event, data: JSON.parse(data) as Json };
-    });
-}
 
 describe.each(DRIVERS)("planner API (%s)", (driver) => {
   let t: TestApp;

@@ -163,7 +163,7 @@ export class PlannerService {
       result = PlanResult.parse({
         ...answer,
         source: "offline",
-        fallback: { provider: failure.provider, reason: failure.reason },
+        fallback: { provider: deps.primary.name, reason: failure.reason },
       });
     }
     if (conversation && request.address) await this.record(request.address, conversation.id, request.text, result);
