@@ -4,6 +4,7 @@
 import hre from "hardhat";
 
 import { measureApi } from "../../backend/bench/api.js";
+import { measurePlanner, printPlannerFigures } from "../../backend/bench/planner.js";
 import { startLocalChain } from "../dev/chain.js";
 import { measureGas } from "./gas.js";
 
@@ -34,3 +35,6 @@ try {
 } finally {
   await chain.close();
 }
+
+// The planner, voice pipeline and recommendations run offline, in this process.
+printPlannerFigures(await measurePlanner());
