@@ -405,6 +405,17 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
           .update(schema.bookings)
           .set({ status: "refund_requested", refundRequestedAt: time, updatedAt: time })
           .where(and(eq(schema.bookings.id, id), eq(schema.bookings.status, booking.status)));
+        // Not confirmed with the supplier nor settled any more: refunded instead.
+        await tx
+          .update(schema.keeperJobs)
+          .set({ status: "done", lastError: "cancelled by the traveller", updatedAt: time })
+          .where(
+            and(
+              eq(schema.keeperJobs.bookingId, id),
+              inArray(schema.keeperJobs.kind, ["confirm", "settle"]),
+              eq(schema.keeperJobs.status, "pending"),
+            ),
+          );
         await tx.insert(schema.keeperJobs).values({ kind: "refund", bookingId: id }).onConflictDoNothing();
       });
       break;
