@@ -14,6 +14,7 @@ import type { BookingStatus } from "../db/schema.js";
 import { ApiError, notFound } from "../http/errors.js";
 import { usd } from "../http/schemas.js";
 import { putJson, type ContentStore } from "../ipfs/store.js";
+import { announceChanges } from "../push/changes.js";
 import { deriveStatus } from "./lifecycle.js";
 import type { StakingReader } from "../staking/index.js";
 import { tokenAmountForCents, type PaymentTokens } from "./payment-token.js";
@@ -417,6 +418,7 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
             ),
           );
         await tx.insert(schema.keeperJobs).values({ kind: "refund", bookingId: id }).onConflictDoNothing();
+        await announceChanges(tx, { bookings: [id] });
       });
       break;
     case "cancelled":

@@ -14,6 +14,7 @@ import type { Catalog } from "../catalog/service.js";
 import type { ChainContext } from "../chain/index.js";
 import { schema, type Db } from "../db/index.js";
 import type { KEEPER_JOB_KINDS } from "../db/schema.js";
+import { announceChanges } from "../push/changes.js";
 import type { TxSender } from "./sender.js";
 
 type JobKind = (typeof KEEPER_JOB_KINDS)[number];
@@ -102,6 +103,7 @@ export class Keeper {
             .set({ status: "done", updatedAt: time })
             .where(eq(schema.keeperJobs.id, job.id));
           await tx.insert(schema.keeperJobs).values({ kind: "settle", bookingId: booking.id }).onConflictDoNothing();
+          await announceChanges(tx, { bookings: [booking.id] });
         });
         this.deps.logger.info({ bookingId: booking.id, reference: answer.reference }, "supplier confirmed");
       } else {
@@ -120,6 +122,7 @@ export class Keeper {
             .insert(schema.keeperJobs)
             .values({ kind: "refund", bookingId: booking.id, lastError: answer.reason })
             .onConflictDoNothing();
+          await announceChanges(tx, { bookings: [booking.id] });
         });
         this.deps.logger.warn({ bookingId: booking.id, reason: answer.reason }, "supplier refused: refunding");
       }
