@@ -232,7 +232,10 @@ describe("the pipeline through an RPC outage (postgres)", () => {
 
       proxy.up();
       await allRewarded(t.services.db, ids);
-      const paidEvents = await t.services.db.select().from(schema.chainEvents).where(eq(schema.chainEvents.name, "BookingPaid"));
+      const paidEvents = await t.services.db
+        .select()
+        .from(schema.chainEvents)
+        .where(eq(schema.chainEvents.name, "BookingPaid"));
       const indexed = paidEvents.map((event) => event.args.bookingId);
       for (const id of [first.id, ...ids]) expect(indexed.filter((x) => x === id)).toHaveLength(1);
     } finally {
