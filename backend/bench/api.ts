@@ -3,16 +3,15 @@
  * the chain passed in) and, in the same run, against a bare Hono "hello" route for scale.
  */
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 import autocannon from "autocannon";
-import pg from "pg";
 
 import { startBackend } from "../../scripts/lib/backend-process.js";
 import { LOCAL_ACCOUNT_INDEX, localAccount } from "../../scripts/lib/local-accounts.js";
+import { BENCH_SERVER, createBenchDatabase } from "./database.js";
 
 export interface ApiFigure {
   target: string;
@@ -61,24 +60,15 @@ async function startHello(): Promise<{ url: string; stop: () => Promise<void> }>
 
 /** Runs the API section. Needs a PostgreSQL server (BENCH_DATABASE_URL, default the local one): it fails without. */
 export async function measureApi(chainUrl: string): Promise<{ figures: ApiFigure[]; notes: string[] }> {
-  const server =
-    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const name = `trvl_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect().catch((error) => {
-    throw new Error(`The API benchmark runs against PostgreSQL, and ${server} is not reachable: ${error}`);
-  });
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const databaseUrl = new URL(server);
-  databaseUrl.pathname = `/${name}`;
-
+  const database = await createBenchDatabase("API");
   const hello = await startHello();
   const api = await startBackend({
     chainUrl,
     env: {
-      DATABASE_URL: databaseUrl.toString(),
+      DATABASE_URL: database.url,
       API_PORT: "0",
+      // The API alone: the pipeline benchmark measures the worker.
+      WORKER_ENABLED: "false",
       // One client on loopback: per-IP limits would only measure 429s. Per-request info logs go to a pipe here.
       RATE_LIMIT_PER_IP: "1000000000",
       LOG_LEVEL: "warn",
@@ -99,15 +89,12 @@ export async function measureApi(chainUrl: string): Promise<{ figures: ApiFigure
       figures,
       notes: [
         `autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per target after a 2 s warm-up, on loopback; the load generator shares the machine`,
-        `API on PostgreSQL (${server.replace(/\/\/[^@]*@/, "//")}), LOG_LEVEL=warn, per-IP limit lifted; the account figures are cached ${process.env.ACCOUNT_CACHE_TTL_MS ?? 2000} ms`,
+        `API on PostgreSQL (${BENCH_SERVER.replace(/\/\/[^@]*@/, "//")}), LOG_LEVEL=warn, per-IP limit lifted; the account figures are cached ${process.env.ACCOUNT_CACHE_TTL_MS ?? 2000} ms`,
       ],
     };
   } finally {
     await api.stop();
     await hello.stop();
-    const cleanup = new pg.Client({ connectionString: server });
-    await cleanup.connect();
-    await cleanup.query(`drop database if exists ${name} with (force)`);
-    await cleanup.end();
+    await database.drop();
   }
 }

@@ -1,40 +1,76 @@
 /**
- * `npm run bench`: prints TRVL's performance figures. Each section measures one part of the system.
+ * `npm run bench`: prints TRVL's performance figures. Each section measures one part of the system;
+ * BENCH_SECTIONS=gas,api,pipeline,planner (default: all) picks some.
  */
 import hre from "hardhat";
 
 import { measureApi } from "../../backend/bench/api.js";
+import { measurePipeline } from "../../backend/bench/pipeline.js";
 import { measurePlanner, printPlannerFigures } from "../../backend/bench/planner.js";
 import { startLocalChain } from "../dev/chain.js";
 import { measureGas } from "./gas.js";
 
-const gas = await measureGas();
-console.log("\nGas per operation (in-process Hardhat network, local deployment)\n");
-const width = Math.max(...gas.map((g) => g.operation.length));
-for (const { operation, gas: used, note } of gas) {
-  console.log(`  ${operation.padEnd(width)}  ${used.toLocaleString("en-US").padStart(9)}  ${note}`);
+const sections = new Set((process.env.BENCH_SECTIONS ?? "gas,api,pipeline,planner").split(",").map((s) => s.trim()));
+
+if (sections.has("gas")) {
+  const gas = await measureGas();
+  console.log("\nGas per operation (in-process Hardhat network, local deployment)\n");
+  const width = Math.max(...gas.map((g) => g.operation.length));
+  for (const { operation, gas: used, note } of gas) {
+    console.log(`  ${operation.padEnd(width)}  ${used.toLocaleString("en-US").padStart(9)}  ${note}`);
+  }
 }
 
-// The API reads the chain (accounts, prices): a local chain with the whole system deployed, as `npm start` has.
-const chain = await startLocalChain(hre, "127.0.0.1", 0, { deploymentId: `bench-${process.pid}` });
+// The API and the pipeline read the chain: a local chain with the whole system deployed, as `npm start` has.
+const chain =
+  sections.has("api") || sections.has("pipeline")
+    ? await startLocalChain(hre, "127.0.0.1", 0, { deploymentId: `bench-${process.pid}` })
+    : undefined;
 try {
-  const { figures, notes } = await measureApi(chain.url);
-  console.log("\nAPI throughput and latency\n");
-  const hello = figures[0].requestsPerSecond;
-  const nameWidth = Math.max(...figures.map((f) => f.target.length));
-  console.log(
-    `  ${"target".padEnd(nameWidth)}  ${"req/s".padStart(8)}  ${"p50 ms".padStart(7)}  ${"p99 ms".padStart(7)}  ${"vs hello".padStart(8)}  non-2xx  errors`,
-  );
-  for (const f of figures) {
-    const ratio = `${((f.requestsPerSecond / hello) * 100).toFixed(0)}%`;
+  if (chain && sections.has("api")) {
+    const { figures, notes } = await measureApi(chain.url);
+    console.log("\nAPI throughput and latency\n");
+    const hello = figures[0].requestsPerSecond;
+    const nameWidth = Math.max(...figures.map((f) => f.target.length));
     console.log(
-      `  ${f.target.padEnd(nameWidth)}  ${f.requestsPerSecond.toLocaleString("en-US").padStart(8)}  ${String(f.p50Ms).padStart(7)}  ${String(f.p99Ms).padStart(7)}  ${ratio.padStart(8)}  ${String(f.non2xx).padStart(7)}  ${String(f.errors).padStart(6)}`,
+      `  ${"target".padEnd(nameWidth)}  ${"req/s".padStart(8)}  ${"p50 ms".padStart(7)}  ${"p99 ms".padStart(7)}  ${"vs hello".padStart(8)}  non-2xx  errors`,
     );
+    for (const f of figures) {
+      const ratio = `${((f.requestsPerSecond / hello) * 100).toFixed(0)}%`;
+      console.log(
+        `  ${f.target.padEnd(nameWidth)}  ${f.requestsPerSecond.toLocaleString("en-US").padStart(8)}  ${String(f.p50Ms).padStart(7)}  ${String(f.p99Ms).padStart(7)}  ${ratio.padStart(8)}  ${String(f.non2xx).padStart(7)}  ${String(f.errors).padStart(6)}`,
+      );
+    }
+    for (const note of notes) console.log(`  (${note})`);
   }
-  for (const note of notes) console.log(`  (${note})`);
+  if (chain && sections.has("pipeline")) {
+    const p = await measurePipeline(chain.url);
+    const fixed = (x: number, d = 1) => x.toFixed(d);
+    console.log("\nCommission pipeline (local chain: pay → confirmed → settled → rewarded, by itself)\n");
+    console.log(
+      `  bookings paid                 ${p.bookings} in ${fixed(p.payingSeconds)} s (${fixed(p.payRate, 0)} payments/s)`,
+    );
+    console.log(`  end to end                    ${fixed(p.endToEndSeconds)} s, first payment → last booking rewarded`);
+    console.log(`  throughput                    ${fixed(p.throughput, 0)} bookings/s   (target ≥ 100)`);
+    console.log(
+      `  latency paid → rewarded       p50 ${fixed(p.latencyP50Ms, 0)} ms, p95 ${fixed(p.latencyP95Ms, 0)} ms, max ${fixed(p.latencyMaxMs, 0)} ms   (target p95 ≤ 2000)`,
+    );
+    for (const [name, g] of [
+      ["settle", p.settle],
+      ["distribute", p.distribute],
+    ] as const) {
+      console.log(
+        `  ${`gas per booking, ${name}`.padEnd(29)} ${g.gasPerBooking.toLocaleString("en-US")} (${g.transactions} transactions, ${g.bookingsPerTx} bookings each on average)`,
+      );
+    }
+    console.log(
+      `  listener backfill             ${p.backfill.events.toLocaleString("en-US")} events over ${p.backfill.blocks.toLocaleString("en-US")} blocks in ${fixed(p.backfill.seconds, 2)} s = ${fixed(p.backfill.eventsPerSecond, 0)} events/s   (target ≥ 5,000)`,
+    );
+    for (const note of p.notes) console.log(`  (${note})`);
+  }
 } finally {
-  await chain.close();
+  await chain?.close();
 }
 
 // The planner, voice pipeline and recommendations run offline, in this process.
-printPlannerFigures(await measurePlanner());
+if (sections.has("planner")) printPlannerFigures(await measurePlanner());

@@ -12,7 +12,10 @@ export interface BackendProcess {
   url: string;
   docsUrl: string;
   database: string;
+  pid: number;
   stop(): Promise<void>;
+  /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -57,8 +60,13 @@ export async function startBackend(options: {
     url: ready.url,
     docsUrl: ready.docs,
     database: ready.database,
+    pid: child.pid!,
     stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
     },
   };

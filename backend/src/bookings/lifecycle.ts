@@ -29,3 +29,28 @@ export function deriveStatus(b: LifecycleFacts): BookingStatus {
   if (b.cancelledAt) return "cancelled";
   return b.status === "expired" ? "expired" : "quoted";
 }
+
+export interface TimelineStep {
+  status: BookingStatus;
+  at: Date;
+  txHash: string | null;
+}
+
+/** The steps a booking went through, oldest first, each with its time and, for on-chain steps, its transaction. */
+export function timelineOf(
+  b: LifecycleFacts &
+    Pick<BookingRow, "createdAt" | "paidAt" | "settledAt" | "refundedAt" | "rewardedAt" | "status" | "updatedAt">,
+): TimelineStep[] {
+  const steps: (TimelineStep | null)[] = [
+    { status: "quoted", at: b.createdAt, txHash: null },
+    b.paidTxHash && b.paidAt ? { status: "paid", at: b.paidAt, txHash: b.paidTxHash } : null,
+    b.confirmedAt ? { status: "confirmed", at: b.confirmedAt, txHash: null } : null,
+    b.cancelledAt && !b.paidTxHash ? { status: "cancelled", at: b.cancelledAt, txHash: null } : null,
+    b.refundRequestedAt ? { status: "refund_requested", at: b.refundRequestedAt, txHash: null } : null,
+    b.settledTxHash && b.settledAt ? { status: "settled", at: b.settledAt, txHash: b.settledTxHash } : null,
+    b.refundedTxHash && b.refundedAt ? { status: "refunded", at: b.refundedAt, txHash: b.refundedTxHash } : null,
+    b.rewardedTxHash && b.rewardedAt ? { status: "rewarded", at: b.rewardedAt, txHash: b.rewardedTxHash } : null,
+    b.status === "expired" ? { status: "expired", at: b.updatedAt, txHash: null } : null,
+  ];
+  return steps.filter((step): step is TimelineStep => step !== null);
+}

@@ -33,6 +33,7 @@ import {
   type BookingDeps,
   type BookingRecord,
 } from "./service.js";
+import { timelineOf } from "./lifecycle.js";
 
 const BookingIdParam = z.object({ id: Bytes32Schema.openapi({ description: "The booking's bytes32 id" }) });
 
@@ -89,6 +90,13 @@ const BookingOut = z
     updatedAt: z.string(),
     cancelledAt: z.string().nullable(),
     refundRequestedAt: z.string().nullable(),
+    timeline: z
+      .array(z.object({ status: z.enum(BOOKING_STATUSES), at: z.string(), txHash: z.string().nullable() }))
+      .openapi({ description: "The steps the booking went through, oldest first; on-chain steps carry their tx" }),
+    rewardSkipReason: z
+      .string()
+      .nullable()
+      .openapi({ description: "Why the distributor passed the booking over last time (it is retried), if it did" }),
   })
   .openapi("Booking");
 
@@ -216,6 +224,8 @@ export function bookingOut({ booking, items }: BookingRecord): z.infer<typeof Bo
     updatedAt: booking.updatedAt.toISOString(),
     cancelledAt: iso(booking.cancelledAt),
     refundRequestedAt: iso(booking.refundRequestedAt),
+    timeline: timelineOf(booking).map((step) => ({ ...step, at: step.at.toISOString() })),
+    rewardSkipReason: booking.rewardSkipReason,
   };
 }
 

@@ -14,6 +14,7 @@ import type { BookingStatus } from "../db/schema.js";
 import { ApiError, notFound } from "../http/errors.js";
 import { usd } from "../http/schemas.js";
 import { putJson, type ContentStore } from "../ipfs/store.js";
+import { announceChanges } from "../push/changes.js";
 import { deriveStatus } from "./lifecycle.js";
 import type { StakingReader } from "../staking/index.js";
 import { tokenAmountForCents, type PaymentTokens } from "./payment-token.js";
@@ -405,7 +406,19 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
           .update(schema.bookings)
           .set({ status: "refund_requested", refundRequestedAt: time, updatedAt: time })
           .where(and(eq(schema.bookings.id, id), eq(schema.bookings.status, booking.status)));
+        // Not confirmed with the supplier nor settled any more: refunded instead.
+        await tx
+          .update(schema.keeperJobs)
+          .set({ status: "done", lastError: "cancelled by the traveller", updatedAt: time })
+          .where(
+            and(
+              eq(schema.keeperJobs.bookingId, id),
+              inArray(schema.keeperJobs.kind, ["confirm", "settle"]),
+              eq(schema.keeperJobs.status, "pending"),
+            ),
+          );
         await tx.insert(schema.keeperJobs).values({ kind: "refund", bookingId: id }).onConflictDoNothing();
+        await announceChanges(tx, { bookings: [id] });
       });
       break;
     case "cancelled":

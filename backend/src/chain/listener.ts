@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type { Address, Block, Hex, Log } from "viem";
 
 import { schema, type Db, type Tx } from "../db/index.js";
+import { announceChanges } from "../push/changes.js";
 import { decodeChainEvent, WATCHED_ABIS, type ChainEvent, type WatchedContract } from "./events.js";
 import type { ChainContext } from "./index.js";
 import { project, rewind, type Changes, type ProjectionDeps } from "./projections.js";
@@ -118,7 +119,7 @@ export class ChainListener {
         .update(schema.chainCursors)
         .set({ blockNumber: to, blockHash: toBlock.hash, updatedAt: new Date() })
         .where(eq(schema.chainCursors.chainId, this.chainId));
-      await notify(tx, changes);
+      await announceChanges(tx, changes);
       return { stored: inserted.length, changes };
     });
     this.deps.metrics?.onEvents(stored);
@@ -281,19 +282,9 @@ export class ChainListener {
       .update(schema.chainCursors)
       .set({ blockNumber: block, blockHash: hash, updatedAt: new Date() })
       .where(eq(schema.chainCursors.chainId, this.chainId));
-    await notify(tx, changes);
+    await announceChanges(tx, changes);
     return changes;
   }
-}
-
-/** Channel on which committed changes are announced (Postgres NOTIFY: delivered only if the transaction commits). */
-export const CHANGES_CHANNEL = "trvl_changes";
-
-async function notify(tx: Tx, changes: Changes) {
-  if (changes.bookings.size === 0 && changes.accounts.size === 0) return;
-  const payload = JSON.stringify({ bookings: [...changes.bookings], accounts: [...changes.accounts] });
-  // NOTIFY payloads are limited to 8000 bytes: a large batch announces that everything may have changed.
-  await tx.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${payload.length < 7_900 ? payload : '{"all":true}'})`);
 }
 
 function emptyChanges(): Changes {

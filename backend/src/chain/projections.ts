@@ -45,16 +45,50 @@ const big = (value: unknown) => BigInt(value as string);
 /** Applies newly stored events, in chain order, inside the listener's transaction. */
 export async function project(tx: Tx, deps: ProjectionDeps, events: ChainEvent[]): Promise<Changes> {
   const changes = emptyChanges();
-  for (const event of events) {
-    await apply(tx, deps, event, changes);
+  // Bookings this API quoted, looked up once per batch: events of other bookings (another deployment's API, or a
+  // backfill into a fresh database) only feed the chain-wide read models.
+  const ids = [...new Set(events.map((e) => e.bookingId).filter((id): id is string => id !== null))];
+  const known = new Set<string>();
+  for (let i = 0; i < ids.length; i += 1_000) {
+    const rows = await tx
+      .select({ id: schema.bookings.id })
+      .from(schema.bookings)
+      .where(inArray(schema.bookings.id, ids.slice(i, i + 1_000)));
+    for (const row of rows) known.add(row.id);
   }
+  const batch: Batch = { known, treasury: new Map(), rewards: [] };
+  for (const event of events) {
+    await apply(tx, deps, event, changes, batch);
+  }
+  // Reward rows depend on nothing later in the batch: one insert for all of them.
+  for (let i = 0; i < batch.rewards.length; i += 1_000) {
+    await tx
+      .insert(schema.rewards)
+      .values(batch.rewards.slice(i, i + 1_000))
+      .onConflictDoNothing();
+  }
+  changes.rewards += batch.rewards.length;
   return changes;
 }
 
-async function apply(tx: Tx, deps: ProjectionDeps, e: ChainEvent, changes: Changes) {
+/** What a batch of events shares: the bookings the API knows, and each distributor's treasury as of the event. */
+interface Batch {
+  known: Set<string>;
+  treasury: Map<string, string | undefined>;
+  rewards: (typeof schema.rewards.$inferInsert)[];
+}
+
+async function apply(tx: Tx, deps: ProjectionDeps, e: ChainEvent, changes: Changes, batch: Batch) {
   const a = e.args;
   const at = { txHash: e.txHash, blockNumber: e.blockNumber, time: e.blockTime };
+  if (e.bookingId !== null && !batch.known.has(e.bookingId)) {
+    if (e.name === "RewardDistributed") await collectRewards(tx, deps.chainId, e, batch);
+    return;
+  }
   switch (`${e.contract}.${e.name}`) {
+    case "RewardDistributor.TreasurySet":
+      batch.treasury.set(e.address.toLowerCase(), str(a.newTreasury));
+      return;
     case "BookingEscrow.BookingPaid": {
       const id = str(a.bookingId);
       if (await markPaid(tx, deps, id, { txHash: e.txHash, blockNumber: e.blockNumber, paidAt: e.blockTime })) {
@@ -82,7 +116,7 @@ async function apply(tx: Tx, deps: ProjectionDeps, e: ChainEvent, changes: Chang
       return;
     case "RewardDistributor.RewardDistributed": {
       const id = str(a.bookingId);
-      changes.rewards += await insertRewards(tx, deps.chainId, e);
+      await collectRewards(tx, deps.chainId, e, batch);
       await onChainStep(tx, deps, id, "rewarded", at, changes);
       await tx.update(schema.bookings).set({ rewardSkipReason: null }).where(eq(schema.bookings.id, id));
       await finishJob(tx, "distribute", id);
@@ -228,8 +262,34 @@ async function onChainStep(
 }
 
 /** One row per recipient of a RewardDistributed event; the treasury is whoever the distributor named last. */
-async function insertRewards(tx: Tx, chainId: number, e: ChainEvent): Promise<number> {
+async function collectRewards(tx: Tx, chainId: number, e: ChainEvent, batch: Batch): Promise<void> {
   const a = e.args;
+  const distributor = e.address.toLowerCase();
+  if (!batch.treasury.has(distributor)) batch.treasury.set(distributor, await treasuryAt(tx, chainId, e));
+  const shares = [
+    { role: "traveller" as const, recipient: a.traveller, amount: a.travellerAmount },
+    { role: "referrer_l1" as const, recipient: a.level1, amount: a.level1Amount },
+    { role: "referrer_l2" as const, recipient: a.level2, amount: a.level2Amount },
+    { role: "treasury" as const, recipient: batch.treasury.get(distributor), amount: a.treasuryAmount },
+  ];
+  for (const share of shares) {
+    if (!share.recipient || big(share.amount) === 0n) continue;
+    batch.rewards.push({
+      chainId,
+      txHash: e.txHash,
+      logIndex: e.logIndex,
+      role: share.role,
+      bookingId: str(a.bookingId),
+      recipient: str(share.recipient),
+      amount: big(share.amount),
+      blockNumber: e.blockNumber,
+      blockTime: e.blockTime,
+    });
+  }
+}
+
+/** The distributor's treasury when `e` was emitted: the last TreasurySet stored at or before its block. */
+async function treasuryAt(tx: Tx, chainId: number, e: ChainEvent): Promise<string | undefined> {
   const [treasurySet] = await tx
     .select({ args: schema.chainEvents.args })
     .from(schema.chainEvents)
@@ -243,30 +303,7 @@ async function insertRewards(tx: Tx, chainId: number, e: ChainEvent): Promise<nu
     )
     .orderBy(desc(schema.chainEvents.blockNumber), desc(schema.chainEvents.logIndex))
     .limit(1);
-  const shares = [
-    { role: "traveller" as const, recipient: a.traveller, amount: a.travellerAmount },
-    { role: "referrer_l1" as const, recipient: a.level1, amount: a.level1Amount },
-    { role: "referrer_l2" as const, recipient: a.level2, amount: a.level2Amount },
-    { role: "treasury" as const, recipient: treasurySet?.args.newTreasury, amount: a.treasuryAmount },
-  ].filter((share) => share.recipient && big(share.amount) > 0n);
-  if (shares.length === 0) return 0;
-  await tx
-    .insert(schema.rewards)
-    .values(
-      shares.map((share) => ({
-        chainId,
-        txHash: e.txHash,
-        logIndex: e.logIndex,
-        role: share.role,
-        bookingId: str(a.bookingId),
-        recipient: str(share.recipient),
-        amount: big(share.amount),
-        blockNumber: e.blockNumber,
-        blockTime: e.blockTime,
-      })),
-    )
-    .onConflictDoNothing();
-  return shares.length;
+  return treasurySet ? str(treasurySet.args.newTreasury) : undefined;
 }
 
 async function recountVotes(tx: Tx, chainId: number, proposalIds: bigint[]) {

@@ -81,7 +81,7 @@ const schema = z.object({
   LISTENER_REORG_WINDOW: positiveInt.default(128),
   KEEPER_POLL_MS: positiveInt.default(250),
   KEEPER_BATCH_SIZE: positiveInt.max(500).default(100),
-  KEEPER_MAX_WAIT_MS: z.coerce.number().int().min(0).default(500),
+  KEEPER_MAX_WAIT_MS: z.coerce.number().int().min(0).default(250),
   KEEPER_MAX_ATTEMPTS: positiveInt.default(8),
   KEEPER_RETRY_BASE_MS: positiveInt.default(2_000),
   KEEPER_RETRY_MAX_MS: positiveInt.default(300_000),

@@ -14,6 +14,7 @@ import type { Catalog } from "../catalog/service.js";
 import type { ChainContext } from "../chain/index.js";
 import { schema, type Db } from "../db/index.js";
 import type { KEEPER_JOB_KINDS } from "../db/schema.js";
+import { announceChanges } from "../push/changes.js";
 import type { TxSender } from "./sender.js";
 
 type JobKind = (typeof KEEPER_JOB_KINDS)[number];
@@ -70,58 +71,100 @@ export class Keeper {
   private async confirmPaid() {
     const { db, catalog, now } = this.deps;
     const jobs = await this.claim("confirm", this.options.batchSize);
-    for (const job of jobs) {
-      const [booking] = await db.select().from(schema.bookings).where(eq(schema.bookings.id, job.bookingId));
-      if (!booking?.paidTxHash || booking.refundRequestedAt || booking.refundedTxHash) {
-        await this.finish(job, "done");
-        continue;
+    if (jobs.length === 0) return;
+    const ids = jobs.map((job) => job.bookingId);
+    const bookings = new Map(
+      (await db.select().from(schema.bookings).where(inArray(schema.bookings.id, ids))).map((b) => [b.id, b]),
+    );
+    const items = await db
+      .select({
+        bookingId: schema.bookingItems.bookingId,
+        itemId: schema.bookingItems.itemId,
+        quantity: schema.bookingItems.quantity,
+      })
+      .from(schema.bookingItems)
+      .where(inArray(schema.bookingItems.bookingId, ids));
+
+    // The suppliers are asked all at once; most answer at once (the demo provider always does).
+    const answers = await Promise.all(
+      jobs.map(async (job) => {
+        const booking = bookings.get(job.bookingId);
+        if (!booking?.paidTxHash || booking.refundRequestedAt || booking.refundedTxHash) {
+          return { job, booking, outcome: "moot" as const };
+        }
+        try {
+          const answer = await catalog.confirm({
+            ...booking,
+            items: items.filter((item) => item.bookingId === booking.id),
+          });
+          return { job, booking, outcome: answer };
+        } catch (error) {
+          return { job, booking, outcome: { status: "error" as const, reason: describe(error) } };
+        }
+      }),
+    );
+
+    const time = now();
+    const confirmed = answers.filter((a) => a.outcome !== "moot" && a.outcome.status === "confirmed");
+    const finished = answers.filter((a) => a.outcome === "moot").map((a) => a.job.id);
+    await db.transaction(async (tx) => {
+      if (confirmed.length > 0) {
+        const confirmedIds = confirmed.map((a) => a.booking!.id);
+        await tx
+          .update(schema.bookings)
+          .set({
+            confirmedAt: time,
+            status: deriveStatus({ ...confirmed[0].booking!, confirmedAt: time }),
+            updatedAt: time,
+          })
+          .where(
+            and(
+              inArray(schema.bookings.id, confirmedIds),
+              isNull(schema.bookings.confirmedAt),
+              isNull(schema.bookings.refundRequestedAt),
+            ),
+          );
+        await tx
+          .insert(schema.keeperJobs)
+          .values(confirmedIds.map((bookingId) => ({ kind: "settle" as const, bookingId })))
+          .onConflictDoNothing();
+        await announceChanges(tx, { bookings: confirmedIds });
       }
-      const items = await db
-        .select({ itemId: schema.bookingItems.itemId, quantity: schema.bookingItems.quantity })
-        .from(schema.bookingItems)
-        .where(eq(schema.bookingItems.bookingId, booking.id));
-      let answer;
-      try {
-        answer = await catalog.confirm({ ...booking, items });
-      } catch (error) {
-        await this.retry([job], describe(error));
-        continue;
+      const done = [...finished, ...confirmed.map((a) => a.job.id)];
+      if (done.length > 0) {
+        await tx
+          .update(schema.keeperJobs)
+          .set({ status: "done", updatedAt: time })
+          .where(inArray(schema.keeperJobs.id, done));
       }
-      const time = now();
-      if (answer.status === "pending") {
-        await this.retry([job], answer.reason, answer.retryAfterMs);
-      } else if (answer.status === "confirmed") {
-        await db.transaction(async (tx) => {
-          const next = { ...booking, confirmedAt: time };
-          await tx
-            .update(schema.bookings)
-            .set({ confirmedAt: time, status: deriveStatus(next), updatedAt: time })
-            .where(and(eq(schema.bookings.id, booking.id), isNull(schema.bookings.confirmedAt)));
-          await tx
-            .update(schema.keeperJobs)
-            .set({ status: "done", updatedAt: time })
-            .where(eq(schema.keeperJobs.id, job.id));
-          await tx.insert(schema.keeperJobs).values({ kind: "settle", bookingId: booking.id }).onConflictDoNothing();
-        });
-        this.deps.logger.info({ bookingId: booking.id, reference: answer.reference }, "supplier confirmed");
+    });
+    if (confirmed.length > 0) this.deps.logger.info({ bookings: confirmed.length }, "suppliers confirmed");
+
+    for (const { job, booking, outcome } of answers) {
+      if (outcome === "moot" || outcome.status === "confirmed") continue;
+      if (outcome.status === "error") {
+        await this.retry([job], outcome.reason);
+      } else if (outcome.status === "pending") {
+        await this.retry([job], outcome.reason, outcome.retryAfterMs);
       } else {
         // Refused by the supplier: the traveller gets their money back.
         await db.transaction(async (tx) => {
-          const next = { ...booking, refundRequestedAt: time };
+          const next = { ...booking!, refundRequestedAt: time };
           await tx
             .update(schema.bookings)
             .set({ refundRequestedAt: time, status: deriveStatus(next), updatedAt: time })
-            .where(eq(schema.bookings.id, booking.id));
+            .where(eq(schema.bookings.id, booking!.id));
           await tx
             .update(schema.keeperJobs)
-            .set({ status: "done", lastError: answer.reason, updatedAt: time })
+            .set({ status: "done", lastError: outcome.reason, updatedAt: time })
             .where(eq(schema.keeperJobs.id, job.id));
           await tx
             .insert(schema.keeperJobs)
-            .values({ kind: "refund", bookingId: booking.id, lastError: answer.reason })
+            .values({ kind: "refund", bookingId: booking!.id, lastError: outcome.reason })
             .onConflictDoNothing();
+          await announceChanges(tx, { bookings: [booking!.id] });
         });
-        this.deps.logger.warn({ bookingId: booking.id, reason: answer.reason }, "supplier refused: refunding");
+        this.deps.logger.warn({ bookingId: booking!.id, reason: outcome.reason }, "supplier refused: refunding");
       }
     }
   }

@@ -34,6 +34,8 @@ export class TransactionStuckError extends Error {}
 
 export class TxSender {
   private nextNonce: number | undefined;
+  /** Transactions sent and not yet settled (mined, or given up). */
+  private inFlight = 0;
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -60,6 +62,7 @@ export class TxSender {
       const nonce = await this.takeNonce();
       try {
         const hash = await this.wallet.sendTransaction({ to, data, gas, nonce, ...fees });
+        this.inFlight++;
         return { nonce, hash };
       } catch (error) {
         // It never reached the node: the nonce is free again.
@@ -67,45 +70,57 @@ export class TxSender {
         throw error;
       }
     });
-    this.metrics?.onSent();
-    await onBroadcast?.(hash);
-    const sent: Hex[] = [hash];
-
-    for (let replacement = 0; ; replacement++) {
-      try {
-        return await this.client.waitForTransactionReceipt({
-          hash: sent.at(-1)!,
-          timeout: this.options.receiptTimeoutMs,
-        });
-      } catch (error) {
-        if (!(error instanceof WaitForTransactionReceiptTimeoutError)) throw error;
+    try {
+      this.metrics?.onSent();
+      await onBroadcast?.(hash);
+      const sent: Hex[] = [hash];
+      for (let replacement = 0; ; replacement++) {
+        try {
+          return await this.client.waitForTransactionReceipt({
+            hash: sent.at(-1)!,
+            timeout: this.options.receiptTimeoutMs,
+          });
+        } catch (error) {
+          if (!(error instanceof WaitForTransactionReceiptTimeoutError)) throw error;
+        }
+        // An earlier version may have been mined meanwhile.
+        for (const earlier of sent) {
+          const receipt = await this.client.getTransactionReceipt({ hash: earlier }).catch(() => undefined);
+          if (receipt) return receipt;
+        }
+        if (replacement >= this.options.maxReplacements) {
+          throw new TransactionStuckError(
+            `transaction ${sent.at(-1)} (nonce ${nonce}) not mined after ${replacement} replacements`,
+          );
+        }
+        fees = bump(fees, this.options.feeBumpPercent);
+        try {
+          const replaced = await this.wallet.sendTransaction({ to, data, gas, nonce, ...fees });
+          sent.push(replaced);
+          this.metrics?.onReplaced();
+          this.logger.warn(
+            { nonce, previous: sent.at(-2), replacement: replaced, fees },
+            "replaced a stuck transaction",
+          );
+          await onBroadcast?.(replaced);
+        } catch (error) {
+          // "nonce too low": one of the versions was mined between our checks; the next round finds its receipt.
+          if (!/nonce/i.test(error instanceof BaseError ? error.shortMessage : String(error))) throw error;
+        }
       }
-      // An earlier version may have been mined meanwhile.
-      for (const earlier of sent) {
-        const receipt = await this.client.getTransactionReceipt({ hash: earlier }).catch(() => undefined);
-        if (receipt) return receipt;
-      }
-      if (replacement >= this.options.maxReplacements) {
-        throw new TransactionStuckError(
-          `transaction ${sent.at(-1)} (nonce ${nonce}) not mined after ${replacement} replacements`,
-        );
-      }
-      fees = bump(fees, this.options.feeBumpPercent);
-      try {
-        const replaced = await this.wallet.sendTransaction({ to, data, gas, nonce, ...fees });
-        sent.push(replaced);
-        this.metrics?.onReplaced();
-        this.logger.warn({ nonce, previous: sent.at(-2), replacement: replaced, fees }, "replaced a stuck transaction");
-        await onBroadcast?.(replaced);
-      } catch (error) {
-        // "nonce too low": one of the versions was mined between our checks; the next round finds its receipt.
-        if (!/nonce/i.test(error instanceof BaseError ? error.shortMessage : String(error))) throw error;
-      }
+    } finally {
+      this.inFlight--;
     }
   }
 
+  /**
+   * The next nonce. With nothing in flight it is read from the node again, so the sender follows the chain when
+   * another process used the account or a reorg dropped its transactions.
+   */
   private async takeNonce(): Promise<number> {
-    this.nextNonce ??= await this.client.getTransactionCount({ address: this.address, blockTag: "pending" });
+    if (this.inFlight === 0 || this.nextNonce === undefined) {
+      this.nextNonce = await this.client.getTransactionCount({ address: this.address, blockTag: "pending" });
+    }
     return this.nextNonce++;
   }
 

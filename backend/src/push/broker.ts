@@ -7,8 +7,8 @@ import { inArray } from "drizzle-orm";
 import type { Logger } from "pino";
 import { getAddress, isAddress, type Address } from "viem";
 
-import { CHANGES_CHANNEL } from "../chain/listener.js";
 import { schema, type Database } from "../db/index.js";
+import { CHANGES_CHANNEL } from "./changes.js";
 
 export type PushEvent =
   | { type: "booking"; booking: { id: string; status: string; updatedAt: string } }

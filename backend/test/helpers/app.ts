@@ -10,7 +10,7 @@ import { LOCAL_ACCOUNT_INDEX, localAccount, type LocalRole } from "../../../scri
 import { createApp } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config/index.js";
 import { createServices, type Services } from "../../src/services.js";
-import { openTestDatabase, type Driver, type TestDatabase } from "./databases.js";
+import { openTestDatabase, reopenTestDatabase, type Driver, type TestDatabase } from "./databases.js";
 
 /** A local test account (Hardhat's public test keys; local chain only) as a viem account. */
 export function testAccount(role: LocalRole | number): PrivateKeyAccount {
@@ -50,10 +50,17 @@ export interface TestApp {
 /** The real app on a fresh database of `driver`, against the shared local chain. */
 export async function createTestApp(
   driver: Driver,
-  options: { env?: Record<string, string | undefined>; now?: () => Date } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    now?: () => Date;
+    /** Another instance on the Postgres database of `sharing` (as API replicas are): it is not dropped on close. */
+    sharing?: TestApp;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "trvl-test-"));
-  const database = await openTestDatabase(driver);
+  const database = options.sharing
+    ? await reopenTestDatabase(options.sharing.database)
+    : await openTestDatabase(driver);
   const config = loadConfig(testEnv({ DATA_DIR: dataDir, ...options.env }));
   const services = await createServices(config, { database: database.database, now: options.now });
   return {

@@ -1,12 +1,14 @@
 import { bookingEscrowAbi, getDeployment, trvlStakingAbi, trvlTokenAbi } from "@trvl/abi";
 import { createPublicClient, createWalletClient, http, type Address, type Hex, type PrivateKeyAccount } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { expect, inject } from "vitest";
 
 /** Clients of the local chain the test run started. */
-export const publicClient = () => createPublicClient({ chain: hardhat, transport: http(inject("chainUrl")) });
-export const wallet = (account: PrivateKeyAccount) =>
-  createWalletClient({ account, chain: hardhat, transport: http(inject("chainUrl")) });
+export const publicClient = (url: string = inject("chainUrl")) =>
+  createPublicClient({ chain: hardhat, transport: http(url) });
+export const wallet = (account: PrivateKeyAccount, url: string = inject("chainUrl")) =>
+  createWalletClient({ account, chain: hardhat, transport: http(url) });
 
 /** A quote as the API returns it (decimal strings) in the form the escrow's ABI takes. */
 export function quoteArgs(quote: Record<string, string | number>) {
@@ -22,9 +24,9 @@ export function quoteArgs(quote: Record<string, string | number>) {
 }
 
 /** Sends a contract call as `account` and waits for its successful receipt. */
-export async function send(account: PrivateKeyAccount, request: Record<string, unknown>) {
-  const hash = await wallet(account).writeContract(request as never);
-  const receipt = await publicClient().waitForTransactionReceipt({ hash });
+export async function send(account: PrivateKeyAccount, request: Record<string, unknown>, url?: string) {
+  const hash = await wallet(account, url).writeContract(request as never);
+  const receipt = await publicClient(url).waitForTransactionReceipt({ hash });
   expect(receipt.status).toBe("success");
   return receipt;
 }
@@ -33,14 +35,67 @@ export async function send(account: PrivateKeyAccount, request: Record<string, u
 export function payInEth(
   account: PrivateKeyAccount,
   pay: { escrow: string; quote: Record<string, string | number>; signature: string; value: string },
+  url?: string,
 ) {
-  return send(account, {
-    address: pay.escrow as Address,
-    abi: bookingEscrowAbi,
-    functionName: "pay",
-    args: [quoteArgs(pay.quote), pay.signature],
-    value: BigInt(pay.value),
+  return send(
+    account,
+    {
+      address: pay.escrow as Address,
+      abi: bookingEscrowAbi,
+      functionName: "pay",
+      args: [quoteArgs(pay.quote), pay.signature],
+      value: BigInt(pay.value),
+    },
+    url,
+  );
+}
+
+/** A wallet client that acts as `address` on the local chain (impersonated, given gas money). */
+export async function impersonate(address: Address, url: string = inject("chainUrl")) {
+  const client = createPublicClient({ chain: hardhat, transport: http(url) });
+  await client.request({ method: "hardhat_impersonateAccount" as never, params: [address] as never });
+  await client.request({ method: "hardhat_setBalance" as never, params: [address, "0xDE0B6B3A7640000"] as never });
+  return createWalletClient({ account: address, chain: hardhat, transport: http(url) });
+}
+
+/** A new account of its own (a random key) holding 1,000 ETH on the local chain. */
+export async function fundedAccount(url: string = inject("chainUrl")): Promise<PrivateKeyAccount> {
+  const account = privateKeyToAccount(generatePrivateKey());
+  const client = createPublicClient({ chain: hardhat, transport: http(url) });
+  await client.request({
+    method: "hardhat_setBalance" as never,
+    params: [account.address, "0x3635C9ADC5DEA00000"] as never,
   });
+  return account;
+}
+
+/**
+ * A keeper key of its own: a funded account given SETTLER_ROLE on the escrow by the guardian Safe (which holds the
+ * operator role), so tests that run keepers side by side never share a nonce.
+ */
+export async function keeperKey(url: string = inject("chainUrl")): Promise<Hex> {
+  const key = generatePrivateKey();
+  const keeper = privateKeyToAccount(key);
+  const { contracts } = getDeployment(31337);
+  const client = createPublicClient({ chain: hardhat, transport: http(url) });
+  await client.request({
+    method: "hardhat_setBalance" as never,
+    params: [keeper.address, "0x3635C9ADC5DEA00000"] as never,
+  });
+  const guardian = await impersonate(contracts.Guardian.address, url);
+  const settler = await client.readContract({
+    address: contracts.BookingEscrow.address,
+    abi: bookingEscrowAbi,
+    functionName: "SETTLER_ROLE",
+  });
+  const hash = await guardian.writeContract({
+    address: contracts.BookingEscrow.address,
+    abi: bookingEscrowAbi,
+    functionName: "grantRole",
+    args: [settler, keeper.address],
+  });
+  expect((await client.waitForTransactionReceipt({ hash })).status).toBe("success");
+  return key;
 }
 
 /**
@@ -50,10 +105,7 @@ export function payInEth(
 export async function stakeTrvl(account: PrivateKeyAccount, amount: bigint) {
   const { contracts } = getDeployment(31337);
   const client = publicClient();
-  const guardian = contracts.Guardian.address;
-  await client.request({ method: "hardhat_impersonateAccount" as never, params: [guardian] as never });
-  await client.request({ method: "hardhat_setBalance" as never, params: [guardian, "0xDE0B6B3A7640000"] as never });
-  const asGuardian = createWalletClient({ account: guardian, chain: hardhat, transport: http(inject("chainUrl")) });
+  const asGuardian = await impersonate(contracts.Guardian.address);
   const transfer = await asGuardian.writeContract({
     address: contracts.TRVLToken.address,
     abi: trvlTokenAbi,

@@ -45,3 +45,10 @@ export async function openTestDatabase(driver: Driver): Promise<TestDatabase> {
     },
   };
 }
+
+/** A second connection pool to the Postgres database of `database`; closing it leaves the database in place. */
+export async function reopenTestDatabase(database: TestDatabase): Promise<TestDatabase> {
+  if (!database.url) throw new Error("only a Postgres test database can be shared between instances");
+  const again = await openDatabase({ kind: "postgres", url: database.url, poolSize: 5 });
+  return { database: again, url: database.url, drop: () => again.close() };
+}

@@ -3,15 +3,11 @@
  * module, test accounts funded) for the test run, and checks that the Postgres the tests use is reachable: a test
  * run never silently skips Postgres.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { createInterface } from "node:readline";
-
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 
-import { REPO_ROOT } from "../../src/config/index.js";
 import { testPostgresUrl } from "../helpers/databases.js";
+import { startEphemeralChain, type EphemeralChain } from "../helpers/ephemeral-chain.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,7 +15,7 @@ declare module "vitest" {
   }
 }
 
-let chain: ChildProcess | undefined;
+let chain: EphemeralChain | undefined;
 
 export async function setup(project: TestProject) {
   const client = new pg.Client({ connectionString: testPostgresUrl(), connectionTimeoutMillis: 5_000 });
@@ -35,26 +31,10 @@ export async function setup(project: TestProject) {
     await client.end().catch(() => {});
   }
 
-  chain = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "hardhat"), ["run", "scripts/dev/ephemeral-chain.ts"], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, CHAIN_PORT: "0", HARDHAT_DISABLE_TELEMETRY: "true" },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the local chain did not start within 150 s")), 150_000);
-    chain!.once("exit", (code) => reject(new Error(`the local chain exited early (code ${code})`)));
-    createInterface({ input: chain!.stdout! }).on("line", (line) => {
-      if (!line.startsWith("{")) return;
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { url: string }).url);
-    });
-  });
-  project.provide("chainUrl", url);
+  chain = await startEphemeralChain();
+  project.provide("chainUrl", chain.url);
 }
 
 export async function teardown() {
-  if (!chain || chain.exitCode !== null) return;
-  const exited = new Promise((resolve) => chain!.once("exit", resolve));
-  chain.kill("SIGTERM");
-  await exited;
+  await chain?.close();
 }

@@ -1,0 +1,339 @@
+/**
+ * Pipeline benchmark: N bookings paid as fast as the local chain takes them, with the real backend process (API +
+ * listener + keeper on PostgreSQL) doing the rest by itself; then the listener's backfill of the resulting chain
+ * into a fresh database.
+ */
+import path from "node:path";
+
+import { bookingEscrowAbi, rewardDistributorAbi } from "@trvl/abi";
+import { eq, sql } from "drizzle-orm";
+import pg from "pg";
+import {
+  createPublicClient,
+  encodeFunctionData,
+  http,
+  type Address,
+  type Hex,
+  type PrivateKeyAccount,
+  type TransactionReceipt,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { createSiweMessage } from "viem/siwe";
+
+import { startBackend } from "../../scripts/lib/backend-process.js";
+import { LOCAL_ACCOUNT_INDEX, localAccount } from "../../scripts/lib/local-accounts.js";
+import { loadConfig } from "../src/config/index.js";
+import { openDatabase, schema } from "../src/db/index.js";
+import { createLogger, createServices } from "../src/services.js";
+import { startWorker } from "../src/worker/worker.js";
+import { createBenchDatabase } from "./database.js";
+
+const WEB = new URL("http://localhost:3000");
+/** The worker's settings in this run (the defaults but for shorter polls). */
+const WORKER_ENV = {
+  LISTENER_POLL_MS: "100",
+  KEEPER_POLL_MS: "100",
+  KEEPER_BATCH_SIZE: "100",
+  KEEPER_MAX_WAIT_MS: "250",
+};
+
+export interface PipelineFigures {
+  bookings: number;
+  payingSeconds: number;
+  payRate: number;
+  endToEndSeconds: number;
+  throughput: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  latencyMaxMs: number;
+  settle: { transactions: number; bookingsPerTx: number; gasPerBooking: number };
+  distribute: { transactions: number; bookingsPerTx: number; gasPerBooking: number };
+  backfill: { events: number; blocks: number; seconds: number; eventsPerSecond: number };
+  notes: string[];
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+async function json<T>(response: Response): Promise<T> {
+  if (!response.ok) throw new Error(`${response.url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function signIn(api: string, account: PrivateKeyAccount): Promise<string> {
+  const { nonce } = await json<{ nonce: string }>(await fetch(`${api}/auth/nonce`));
+  const message = createSiweMessage({
+    address: account.address,
+    chainId: hardhat.id,
+    domain: WEB.host,
+    uri: WEB.origin,
+    version: "1",
+    nonce,
+    issuedAt: new Date(),
+  });
+  const signature = await account.signMessage({ message });
+  const { token } = await json<{ token: string }>(
+    await fetch(`${api}/auth/verify`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message, signature }),
+    }),
+  );
+  return token;
+}
+
+/** Runs `task` over `items` with at most `limit` at a time. */
+async function pool<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await task(items[index], index);
+      }
+    }),
+  );
+  return results;
+}
+
+type Quote = {
+  bookingId: Hex;
+  traveller: Address;
+  token: Address;
+  amount: string;
+  commissionBps: number;
+  supplier: Address;
+  expiresAt: string;
+};
+
+/** Gas per booking of the keeper's transactions that emitted `events`, and how many bookings each carried. */
+async function gasOf(client: ReturnType<typeof createPublicClient>, txHashes: Hex[]) {
+  const perTx = new Map<Hex, number>();
+  for (const hash of txHashes) perTx.set(hash, (perTx.get(hash) ?? 0) + 1);
+  const receipts: TransactionReceipt[] = await pool([...perTx.keys()], 16, (hash) =>
+    client.getTransactionReceipt({ hash }),
+  );
+  const gas = receipts.reduce((sum, receipt) => sum + receipt.gasUsed, 0n);
+  return {
+    transactions: perTx.size,
+    bookingsPerTx: Math.round((txHashes.length / perTx.size) * 10) / 10,
+    gasPerBooking: Number(gas / BigInt(txHashes.length)),
+  };
+}
+
+export async function measurePipeline(chainUrl: string): Promise<PipelineFigures> {
+  const n = Number(process.env.BENCH_BOOKINGS ?? 1_000);
+  const travellers = Array.from({ length: 10 }, (_, i) =>
+    privateKeyToAccount(localAccount(LOCAL_ACCOUNT_INDEX.traveller + i).privateKey as Hex),
+  );
+  const client = createPublicClient({ chain: hardhat, transport: http(chainUrl) });
+  const database = await createBenchDatabase("pipeline");
+  const backend = await startBackend({
+    chainUrl,
+    env: {
+      DATABASE_URL: database.url,
+      API_PORT: "0",
+      LOG_LEVEL: "warn",
+      RATE_LIMIT_PER_IP: "1000000000",
+      RATE_LIMIT_PER_USER: "1000000000",
+      DATA_DIR: path.join(process.cwd(), ".data", "bench-pipeline"),
+      // An automining chain's clock runs ahead by a second per block when it mines faster than that: a thousand
+      // payments in a few seconds would outlive 15-minute quotes.
+      QUOTE_TTL_SECONDS: "86400",
+      ...WORKER_ENV,
+    },
+  });
+  const db = new pg.Pool({ connectionString: database.url, max: 2 });
+  let watching = false;
+  let watcher: Promise<void> = Promise.resolve();
+  try {
+    // Quotes first (not measured): n bookings spread over the travellers and over dates.
+    const tokens = await Promise.all(travellers.map((account) => signIn(backend.url, account)));
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const search = async (checkIn: string, checkOut: string) => {
+      const query = new URLSearchParams({
+        destination: "lisbon-pt-2267057",
+        type: "hotel",
+        checkIn,
+        checkOut,
+        sort: "price_asc",
+      });
+      const { items } = await json<{ items: { id: string }[] }>(await fetch(`${backend.url}/catalog/search?${query}`));
+      return items[0].id;
+    };
+    const quoting = performance.now();
+    const quotes = await pool(Array.from({ length: n }), 8, async (_, i) => {
+      const checkIn = day(20 + (i % 300));
+      const checkOut = day(22 + (i % 300));
+      const traveller = i % travellers.length;
+      const { pay } = await json<{ pay: { escrow: Address; quote: Quote; signature: Hex; value: string } }>(
+        await fetch(`${backend.url}/bookings`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${tokens[traveller]}` },
+          body: JSON.stringify({
+            items: [{ itemId: await search(checkIn, checkOut) }],
+            checkIn,
+            checkOut,
+            guests: 2,
+            paymentToken: "0x0000000000000000000000000000000000000000",
+          }),
+        }),
+      );
+      return { traveller, pay };
+    });
+
+    const quotingSeconds = (performance.now() - quoting) / 1000;
+    // Every payment signed ahead, so sending them is all the chain has to do.
+    const fees = await client.estimateFeesPerGas();
+    const first = quotes[0].pay;
+    const args = (p: typeof first) =>
+      [{ ...p.quote, amount: BigInt(p.quote.amount), expiresAt: BigInt(p.quote.expiresAt) }, p.signature] as const;
+    const gas =
+      ((await client.estimateGas({
+        account: travellers[0].address,
+        to: first.escrow,
+        data: encodeFunctionData({ abi: bookingEscrowAbi, functionName: "pay", args: args(first) }),
+        value: BigInt(first.value),
+      })) *
+        13n) /
+      10n;
+    const nonces = await Promise.all(travellers.map((t) => client.getTransactionCount({ address: t.address })));
+    const signed = await Promise.all(
+      quotes.map(({ traveller, pay }) =>
+        travellers[traveller].signTransaction({
+          chainId: hardhat.id,
+          type: "eip1559",
+          to: pay.escrow,
+          data: encodeFunctionData({ abi: bookingEscrowAbi, functionName: "pay", args: args(pay) }),
+          value: BigInt(pay.value),
+          gas,
+          nonce: nonces[traveller]++,
+          maxFeePerGas: fees.maxFeePerGas * 2n,
+          maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+        }),
+      ),
+    );
+
+    const ids = quotes.map((q) => q.pay.quote.bookingId.toLowerCase());
+    const paidAt = new Map<string, number>();
+    const rewardedAt = new Map<string, number>();
+    const start = performance.now();
+    watching = true;
+    watcher = (async () => {
+      while (watching) {
+        const { rows } = await db.query<{ id: string }>("select id from bookings where status = 'rewarded'");
+        const now = performance.now();
+        for (const { id } of rows) if (!rewardedAt.has(id.toLowerCase())) rewardedAt.set(id.toLowerCase(), now);
+        if (rewardedAt.size >= n) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    // One sender per traveller keeps each account's nonces in order; the chain mines each payment as it arrives.
+    await Promise.all(
+      travellers.map(async (_, t) => {
+        for (let i = t; i < n; i += travellers.length) {
+          await client.sendRawTransaction({ serializedTransaction: signed[i] });
+          paidAt.set(ids[i], performance.now());
+        }
+      }),
+    );
+    const payingMs = performance.now() - start;
+    const deadline = Date.now() + 600_000;
+    while (rewardedAt.size < n && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    watching = false;
+    await watcher.catch(() => {});
+    if (rewardedAt.size < n) throw new Error(`only ${rewardedAt.size} of ${n} bookings were rewarded in 10 minutes`);
+    const endMs = Math.max(...rewardedAt.values()) - start;
+    const latencies = ids.map((id) => rewardedAt.get(id)! - paidAt.get(id)!).sort((a, b) => a - b);
+
+    // Gas of the keeper's batches, from the events they emitted.
+    const fromBlock = BigInt(
+      (await db.query<{ n: string }>("select min(paid_block_number)::text as n from bookings")).rows[0].n,
+    );
+    const settledTxs = (
+      await client.getContractEvents({ abi: bookingEscrowAbi, eventName: "BookingSettled", fromBlock })
+    ).map((e) => e.transactionHash);
+    const distributedTxs = (
+      await client.getContractEvents({ abi: rewardDistributorAbi, eventName: "RewardDistributed", fromBlock })
+    ).map((e) => e.transactionHash);
+
+    await backend.stop();
+    const backfill = await measureBackfill(chainUrl);
+
+    return {
+      bookings: n,
+      payingSeconds: payingMs / 1000,
+      payRate: n / (payingMs / 1000),
+      endToEndSeconds: endMs / 1000,
+      throughput: n / (endMs / 1000),
+      latencyP50Ms: quantile(latencies, 0.5),
+      latencyP95Ms: quantile(latencies, 0.95),
+      latencyMaxMs: latencies.at(-1)!,
+      settle: await gasOf(client, settledTxs),
+      distribute: await gasOf(client, distributedTxs),
+      backfill,
+      notes: [
+        `${n} quotes created through the API first (not measured: ${quotingSeconds.toFixed(1)} s)`,
+        `${n} ETH payments from ${travellers.length} accounts, pre-signed, sent as fast as the automining local chain mines them (one block each)`,
+        `the backend is one process (API + listener + keeper) on PostgreSQL; worker settings ${Object.entries(
+          WORKER_ENV,
+        )
+          .map(([k, v]) => `${k}=${v}`)
+          .join(" ")}`,
+        "latency: payment mined → booking seen rewarded in the database (polled every 50 ms); the chain, the backend and this driver share 2 cores",
+      ],
+    };
+  } finally {
+    watching = false;
+    await watcher.catch(() => {});
+    await backend.stop();
+    await db.end();
+    await database.drop();
+  }
+}
+
+/** The listener alone (no keeper) indexing the whole chain into a fresh database, timed until it reaches the head. */
+async function measureBackfill(chainUrl: string) {
+  const database = await createBenchDatabase("backfill");
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    CHAIN_ID: "31337",
+    CHAIN_RPC_URL: chainUrl,
+    DATABASE_URL: database.url,
+    DATA_DIR: path.join(process.cwd(), ".data", "bench-backfill"),
+    QUOTE_SIGNER_PRIVATE_KEY: localAccount(LOCAL_ACCOUNT_INDEX.quoteSigner).privateKey,
+    SUPPLIER_ADDRESS: localAccount(LOCAL_ACCOUNT_INDEX.supplier).address,
+    JWT_SECRET: "benchmark-only-secret-that-is-long-enough-0123456789",
+    KEEPER_PRIVATE_KEY: undefined,
+    LISTENER_MAX_RANGE: "2000",
+  });
+  const services = await createServices(config, {
+    database: await openDatabase({ kind: "postgres", url: database.url, poolSize: 5 }),
+    logger: createLogger(config),
+  });
+  try {
+    const head = await services.chain.client.getBlockNumber();
+    const start = performance.now();
+    const worker = startWorker(services);
+    for (;;) {
+      const [cursor] = await services.db.select().from(schema.chainCursors);
+      if (cursor && cursor.blockNumber >= head) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const seconds = (performance.now() - start) / 1000;
+    await worker.stop();
+    const [{ events }] = await services.db
+      .select({ events: sql<number>`count(*)::int` })
+      .from(schema.chainEvents)
+      .where(eq(schema.chainEvents.chainId, 31337));
+    const [cursor] = await services.db.select().from(schema.chainCursors);
+    return { events, blocks: Number(cursor.blockNumber), seconds, eventsPerSecond: events / seconds };
+  } finally {
+    await services.close();
+    await services.database.close();
+    await database.drop();
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * What only a chain of our own can show, since it rewinds or stops mining: reorgs and stuck transactions. This
+ * file starts a second local chain (the whole system deployed) so the shared one is never disturbed.
+ */
+import { getDeployment, referralRegistryAbi } from "@trvl/abi";
+import { and, eq, gte, lte } from "drizzle-orm";
+import { pino } from "pino";
+import { createPublicClient, createWalletClient, http, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { LOCAL_ACCOUNT_INDEX, localAccount } from "../../scripts/lib/local-accounts.js";
+import { WATCHED_ABIS } from "../src/chain/events.js";
+import { schema } from "../src/db/index.js";
+import { TxSender } from "../src/keeper/sender.js";
+import { startWorker } from "../src/worker/worker.js";
+import { createTestApp, signIn, testAccount, type TestApp } from "./helpers/app.js";
+import { send } from "./helpers/chain.js";
+import { startEphemeralChain, type EphemeralChain } from "./helpers/ephemeral-chain.js";
+import { allRewarded, bookAndPay, FAST_WORKER_ENV, statusesOf, waitUntil } from "./helpers/pipeline.js";
+
+const { contracts } = getDeployment(31337);
+
+describe("on a chain of its own", () => {
+  let chain: EphemeralChain;
+  let client: ReturnType<typeof createPublicClient>;
+  const rpc = <T>(method: string, params: unknown[] = []) =>
+    client.request({ method: method as never, params: params as never }) as Promise<T>;
+
+  beforeAll(async () => {
+    chain = await startEphemeralChain();
+    client = createPublicClient({ chain: hardhat, transport: http(chain.url) });
+  });
+  afterAll(async () => {
+    await chain?.close();
+  });
+
+  describe("reorg (postgres)", () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp("postgres", {
+        env: {
+          ...FAST_WORKER_ENV,
+          CHAIN_RPC_URL: chain.url,
+          KEEPER_PRIVATE_KEY: localAccount(LOCAL_ACCOUNT_INDEX.keeper).privateKey,
+        },
+      });
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it("snapshot, index, revert and mine other blocks: the database ends equal to the new chain", async () => {
+      const worker = startWorker(t.services);
+      const orphaned: string[] = [];
+      try {
+        const traveller = testAccount(LOCAL_ACCOUNT_INDEX.traveller);
+        const token = await signIn(t.app, traveller);
+        const before = await bookAndPay(t, token, traveller, 40, chain.url);
+        await allRewarded(t.services.db, [before.id]);
+
+        // A branch the listener indexes and the keeper acts on...
+        const snapshot = await rpc<Hex>("evm_snapshot");
+        const orphanedA = await bookAndPay(t, token, traveller, 41, chain.url);
+        const orphanedB = await bookAndPay(t, token, traveller, 42, chain.url);
+        orphaned.push(orphanedA.id, orphanedB.id);
+        await allRewarded(t.services.db, orphaned);
+        const orphanedHead = await client.getBlockNumber();
+
+        // ...is replaced by another one: other payments and a referral in the same heights, then a few more blocks.
+        expect(await rpc<boolean>("evm_revert", [snapshot])).toBe(true);
+        const replacing = await bookAndPay(t, token, traveller, 43, chain.url);
+        await send(
+          testAccount(10),
+          {
+            address: contracts.ReferralRegistry.address,
+            abi: referralRegistryAbi,
+            functionName: "register",
+            args: [testAccount(11).address],
+          },
+          chain.url,
+        );
+        await rpc("hardhat_mine", ["0x3"]);
+        expect(replacing.blockNumber).toBeLessThanOrEqual(orphanedHead);
+
+        await allRewarded(t.services.db, [before.id, replacing.id]);
+        await waitUntil("the orphaned payments to be forgotten", async () => {
+          const statuses = await statusesOf(t.services.db, orphaned);
+          return [...statuses.values()].every((status) => status === "quoted");
+        });
+        await waitUntil("the listener to reach the head", async () => {
+          const [cursor] = await t.services.db.select().from(schema.chainCursors);
+          return cursor.blockNumber >= (await client.getBlockNumber());
+        });
+      } finally {
+        await worker.stop();
+      }
+
+      // The stored events are exactly the new chain's logs.
+      const [cursor] = await t.services.db.select().from(schema.chainCursors);
+      const addresses = Object.keys(WATCHED_ABIS).map((name) => contracts[name as keyof typeof WATCHED_ABIS].address);
+      const start = BigInt(Math.min(...Object.values(contracts).map((c) => Number(c.blockNumber))));
+      const logs = await client.getLogs({ address: addresses, fromBlock: start, toBlock: cursor.blockNumber });
+      const stored = await t.services.db
+        .select()
+        .from(schema.chainEvents)
+        .where(
+          and(gte(schema.chainEvents.blockNumber, start), lte(schema.chainEvents.blockNumber, cursor.blockNumber)),
+        );
+      expect(new Set(stored.map((e) => `${e.txHash}:${e.logIndex}:${e.blockHash}`))).toEqual(
+        new Set(logs.map((l) => `${l.transactionHash}:${l.logIndex}:${l.blockHash}`)),
+      );
+
+      // Bookings, rewards and referrals follow: the orphaned bookings are unpaid again and earned nothing.
+      const bookings = await t.services.db.select().from(schema.bookings);
+      for (const booking of bookings) {
+        const paid = logs.find(
+          (l) =>
+            l.address.toLowerCase() === contracts.BookingEscrow.address.toLowerCase() && l.topics[1] === booking.id,
+        );
+        expect(booking.paidTxHash, booking.id).toBe(paid?.transactionHash ?? null);
+      }
+      const rewarded = new Set((await t.services.db.select().from(schema.rewards)).map((r) => r.bookingId));
+      for (const id of orphaned) expect(rewarded.has(id)).toBe(false);
+      const referral = await t.services.db
+        .select()
+        .from(schema.referrals)
+        .where(eq(schema.referrals.user, testAccount(10).address));
+      expect(referral).toHaveLength(1);
+      const jobs = await t.services.db.select().from(schema.keeperJobs).where(eq(schema.keeperJobs.status, "failed"));
+      expect(jobs).toEqual([]);
+      expect(await (await t.app.request("/metrics")).text()).toMatch(
+        /^trvl_listener_reorgs_total\{deep="false"\} [1-9]/m,
+      );
+    });
+  });
+
+  it("a keeper transaction stuck in the mempool is replaced with higher fees, and the replacement is mined", async () => {
+    const account = privateKeyToAccount(localAccount(4).privateKey as Hex);
+    const wallet = createWalletClient({ account, chain: hardhat, transport: http(chain.url) });
+    const broadcast: { hash: Hex; maxFeePerGas: bigint }[] = [];
+    let replaced = 0;
+    const sender = new TxSender(
+      wallet,
+      createPublicClient({ chain: hardhat, transport: http(chain.url) }),
+      { receiptTimeoutMs: 400, maxReplacements: 5, feeBumpPercent: 20 },
+      pino({ level: "silent" }),
+      { onSent: () => {}, onReplaced: () => replaced++ },
+    );
+    await rpc("evm_setAutomine", [false]);
+    try {
+      const receipt = sender.send(localAccount(15).address as Hex, "0x", async (hash) => {
+        const pending = await client.getTransaction({ hash });
+        broadcast.push({ hash, maxFeePerGas: pending.maxFeePerGas! });
+      });
+      await waitUntil("a replacement", async () => replaced >= 1, 10_000);
+      await rpc("evm_mine");
+      const mined = await receipt;
+      expect(mined.status).toBe("success");
+      expect(broadcast.length).toBeGreaterThanOrEqual(2);
+      // The last version was mined, at fees raised by 20% per replacement.
+      expect(mined.transactionHash).toBe(broadcast.at(-1)!.hash);
+      for (let i = 1; i < broadcast.length; i++) {
+        expect(broadcast[i].maxFeePerGas).toBeGreaterThanOrEqual((broadcast[i - 1].maxFeePerGas * 120n) / 100n);
+      }
+      // One nonce, one transaction: the stuck versions are gone.
+      const last = await client.getTransaction({ hash: mined.transactionHash });
+      expect(await client.getTransactionCount({ address: account.address })).toBe(last.nonce + 1);
+      expect(await client.getTransaction({ hash: broadcast[0].hash }).catch(() => null)).toBeNull();
+    } finally {
+      await rpc("evm_setAutomine", [true]);
+    }
+  });
+});

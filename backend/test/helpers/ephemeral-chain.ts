@@ -1,0 +1,45 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+import { REPO_ROOT } from "../../src/config/index.js";
+
+export interface EphemeralChain {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A local chain of its own (Hardhat's EDR on a free port), with the whole system deployed and the test accounts
+ * funded, as `npm start` has it. The test run shares one; a test that rewinds the chain (snapshots, reverts, manual
+ * mining) starts another so it cannot disturb the others.
+ */
+export async function startEphemeralChain(): Promise<EphemeralChain> {
+  const chain: ChildProcess = spawn(
+    path.join(REPO_ROOT, "node_modules", ".bin", "hardhat"),
+    ["run", "scripts/dev/ephemeral-chain.ts"],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CHAIN_PORT: "0", HARDHAT_DISABLE_TELEMETRY: "true" },
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  const exited = new Promise((resolve) => chain.once("exit", resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the local chain did not start within 150 s")), 150_000);
+    chain.once("exit", (code) => reject(new Error(`the local chain exited early (code ${code})`)));
+    createInterface({ input: chain.stdout! }).on("line", (line) => {
+      if (!line.startsWith("{")) return;
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { url: string }).url);
+    });
+  });
+  return {
+    url,
+    close: async () => {
+      if (chain.exitCode !== null) return;
+      chain.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
