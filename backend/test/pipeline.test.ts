@@ -21,6 +21,7 @@ import { fundedAccount, keeperKey, payInEth, publicClient, send } from "./helper
 import { DRIVERS } from "./helpers/databases.js";
 import { allRewarded, bookAndPay, createBooking, FAST_WORKER_ENV, statusesOf, waitUntil } from "./helpers/pipeline.js";
 import { startRpcProxy } from "./helpers/rpc-proxy.js";
+import { parseSse } from "./helpers/sse.js";
 
 const { contracts } = getDeployment(31337);
 const BPS = 10_000n;
@@ -70,14 +71,10 @@ function collectEvents(response: Response) {
       const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
       if (done) return;
       buffer += value;
-      let end;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: ?(.*)$/m.exec(block)?.[1];
-        const data = /^data: ?(.*)$/m.exec(block)?.[1];
-        if (event && data) events.push({ event, data: JSON.parse(data) });
-      }
+      const end = buffer.lastIndexOf("\n\n");
+      if (end < 0) continue;
+      events.push(...parseSse(buffer.slice(0, end + 2)));
+      buffer = buffer.slice(end + 2);
     }
   })();
   return {
