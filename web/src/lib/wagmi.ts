@@ -34,6 +34,10 @@ const chains = (appChains.some((c) => c.id === mainnet.id) ? appChains : [...app
  * reconnects after a reload only if it was connected, like a real wallet; each account is its own wallet, so a test
  * can switch accounts.
  */
+const TEST_WALLET_ICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#0b6fdb"/><text x="16" y="21" font-family="sans-serif" font-size="14" font-weight="700" fill="#fff" text-anchor="middle">T</text></svg>',
+)}`;
+
 function testWallet(account: `0x${string}`) {
   const id = `test-wallet-${account.toLowerCase()}`;
   const key = `trvl.${id}.connected`;
@@ -44,6 +48,7 @@ function testWallet(account: `0x${string}`) {
       ...base,
       id,
       name: `Test wallet ${account.slice(0, 6)}…${account.slice(-4)}`,
+      icon: TEST_WALLET_ICON,
       async connect(parameters) {
         const result = await base.connect.call(this, parameters);
         window.localStorage.setItem(key, "1");
