@@ -1,10 +1,10 @@
 "use client";
 
-import { trvlTokenAbi } from "@trvl/abi";
+import { trvlStakingAbi, trvlTokenAbi } from "@trvl/abi";
 import { useState } from "react";
 import { getAddress, isAddress, type Address } from "viem";
-import { useAccount, useConfig } from "wagmi";
-import { simulateContract, writeContract } from "wagmi/actions";
+import { useAccount, useConfig, useReadContract } from "wagmi";
+import { simulateContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
 
 import { TxStatus } from "@/components/tx-status";
 import { Button, Card, Notice, Stat } from "@/components/ui";
@@ -25,12 +25,39 @@ export function VotingPower() {
   const { deployment } = useDeployment();
   const wagmiConfig = useConfig();
   const figures = useAccountFigures(address);
-  useBlockRefresh(figures.refetch);
+  const staking = addressOf(deployment!, "TRVLStaking");
+  const stakedDelegate = useReadContract({
+    address: staking,
+    abi: trvlStakingAbi,
+    functionName: "delegates",
+    args: [address!],
+  });
+  const { refetch: refetchFigures } = figures;
+  const { refetch: refetchStakedDelegate } = stakedDelegate;
+  useBlockRefresh(refetchFigures);
+  useBlockRefresh(refetchStakedDelegate);
   const [other, setOther] = useState("");
-  const tx = useTx({ onConfirmed: () => void figures.refetch() });
+  const tx = useTx({
+    onConfirmed: () => {
+      void refetchFigures();
+      void refetchStakedDelegate();
+    },
+  });
+
+  /** Staked votes follow the token's delegation only once the staking contract syncs it. */
+  const syncStaked = async () => {
+    const { request } = await simulateContract(wagmiConfig, {
+      address: staking,
+      abi: trvlStakingAbi,
+      functionName: "syncDelegate",
+      args: [address!],
+      account: address,
+    });
+    return writeContract(wagmiConfig, request);
+  };
 
   const delegate = (to: Address) =>
-    tx.run(async () => {
+    tx.run(async (steps) => {
       const { request } = await simulateContract(wagmiConfig, {
         address: addressOf(deployment!, "TRVLToken"),
         abi: trvlTokenAbi,
@@ -38,7 +65,11 @@ export function VotingPower() {
         args: [to],
         account: address,
       });
-      return writeContract(wagmiConfig, request);
+      const hash = await writeContract(wagmiConfig, request);
+      if (!figures.data?.staking.staked || BigInt(figures.data.staking.staked) === 0n) return hash;
+      steps.step("Delegation sent; now confirm moving your staked TRVL's votes too");
+      await waitForTransactionReceipt(wagmiConfig, { hash });
+      return syncStaked();
     });
 
   if (figures.isPending) return <Card>Reading your voting power…</Card>;
@@ -50,6 +81,13 @@ export function VotingPower() {
       ? "Yourself"
       : shortAddress(f.trvl.delegate);
   const otherValid = isAddress(other.trim(), { strict: false });
+  const tokenDelegate = f.trvl.delegate ? getAddress(f.trvl.delegate) : undefined;
+  const stakedOutOfSync =
+    f.staking.staked !== null &&
+    BigInt(f.staking.staked) > 0n &&
+    tokenDelegate !== undefined &&
+    stakedDelegate.data !== undefined &&
+    getAddress(stakedDelegate.data) !== tokenDelegate;
 
   return (
     <Card title="Your voting power">
@@ -104,6 +142,16 @@ export function VotingPower() {
           </p>
         </form>
       </div>
+      {stakedOutOfSync && (
+        <div className="mt-3">
+          <Notice tone="warning">
+            <p className="mb-2">Your staked TRVL&apos;s votes do not follow your delegation yet.</p>
+            <Button disabled={isBusy(tx.state)} onClick={() => void tx.run(syncStaked)}>
+              Move staked votes to {delegateText === "Yourself" ? "yourself" : delegateText}
+            </Button>
+          </Notice>
+        </div>
+      )}
       <TxStatus state={tx.state} confirmedText="Delegated." />
     </Card>
   );

@@ -113,7 +113,7 @@ function Bubble({ role, children }: { role: "user" | "assistant" | "error"; chil
     error: "bg-red-50 text-red-800 border border-red-200",
   }[role];
   return (
-    <div className={`max-w-[90%] rounded-2xl px-4 py-2 text-sm ${style}`}>
+    <div className={`w-fit max-w-[90%] rounded-2xl px-4 py-2 text-sm ${style}`}>
       <span className="sr-only">{role === "user" ? "You: " : "TRVL: "}</span>
       {children}
     </div>
@@ -155,13 +155,11 @@ function MessageView({
                   <span className="font-semibold tabular-nums">
                     ${item.price.amount} <span className="font-normal text-slate-500">/ {item.priceUnit}</span>
                   </span>
-                  <Button
-                    variant={added ? "secondary" : "primary"}
-                    aria-pressed={added}
-                    onClick={() => onToggle(item)}
-                    aria-label={`${added ? "Remove" : "Add"} ${item.name} ${added ? "from" : "to"} your trip`}
-                  >
-                    {added ? "Added ✓" : "Add to trip"}
+                  <Button variant={added ? "secondary" : "primary"} onClick={() => onToggle(item)}>
+                    {added ? "✓ In your trip" : "Add to trip"}
+                    <span className="sr-only">
+                      {added ? " (select to remove)" : ""}: {item.name}
+                    </span>
                   </Button>
                 </div>
               </li>

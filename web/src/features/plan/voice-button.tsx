@@ -37,7 +37,13 @@ export function VoiceButton({ onRecording, disabled }: { onRecording: (r: Record
         onClick={() => void recorder.start()}
         aria-label="Speak your trip request"
       >
-        {state.status === "starting" ? "Starting…" : "🎙 Speak"}
+        <span className="flex items-center gap-1.5">
+          <svg aria-hidden viewBox="0 0 24 24" className="h-4 w-4" fill="none" stroke="currentColor" strokeWidth="2">
+            <rect x="9" y="3" width="6" height="11" rx="3" />
+            <path d="M5 11a7 7 0 0 0 14 0M12 18v3" strokeLinecap="round" />
+          </svg>
+          {state.status === "starting" ? "Starting…" : "Speak"}
+        </span>
       </Button>
       {state.status === "error" && (
         <p role="alert" className="text-sm text-red-700">

@@ -36,6 +36,7 @@ export function ReferralConsent() {
   const { address } = useSession();
   const referrals = useReferrals(address);
   const [referrer, setReferrer] = useState<Address | undefined>();
+  const [dismissed, setDismissed] = useState(false);
   const wagmiConfig = useConfig();
   const queryClient = useQueryClient();
   const tx = useTx({
@@ -47,7 +48,7 @@ export function ReferralConsent() {
 
   useEffect(() => setReferrer(pendingReferrer(window.localStorage)), [address]);
 
-  if (!address || !referrer || !referrals.data) return null;
+  if (!address || !referrer || !referrals.data || dismissed) return null;
   if (referrer === address || (referrals.data.referrer && tx.state.status === "idle")) {
     // Nothing to ask: one cannot refer oneself, and a referrer is set once.
     forgetReferrer(window.localStorage);
@@ -109,6 +110,11 @@ export function ReferralConsent() {
         </>
       )}
       <TxStatus state={tx.state} confirmedText="Registered." />
+      {done && (
+        <Button variant="secondary" onClick={() => setDismissed(true)}>
+          Close
+        </Button>
+      )}
     </section>
   );
 }

@@ -11,6 +11,7 @@ import { formatToken, shortAddress } from "@/lib/format";
 import { referralLink } from "./pending-referrer";
 import { useReferrals } from "./use-referrals";
 
+const referees = (count: string) => `${count} referee${count === "1" ? "" : "s"}`;
 const trvl = (value: string | bigint) => formatToken(BigInt(value), 18, "TRVL");
 
 export function ReferralsPanel() {
@@ -78,12 +79,12 @@ export function ReferralsPanel() {
               <Stat
                 label="Level 1"
                 value={trvl(referrals.data.earnings.level1)}
-                hint={`${referrals.data.counts.level1} referees`}
+                hint={referees(referrals.data.counts.level1)}
               />
               <Stat
                 label="Level 2"
                 value={trvl(referrals.data.earnings.level2)}
-                hint={`${referrals.data.counts.level2} referees`}
+                hint={referees(referrals.data.counts.level2)}
               />
               <Stat
                 label="Your referrer"
