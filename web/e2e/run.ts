@@ -6,8 +6,9 @@
  *
  * A traveller arrives through a referral link, signs in with Ethereum, accepts the referral, books a hotel from the
  * plan page, pays with a stablecoin permit, watches the booking become rewarded and their TRVL balance rise by the
- * reward, stakes to the next tier, delegates and votes on a proposal; then the referrer signs in and sees what the
- * booking earned them. Every page is scanned with axe-core (no serious or critical violations) and photographed
+ * reward, stakes to the next tier, delegates, votes on a proposal and carries it through the timelock, books again in
+ * ETH with the tier's discount and boost, cancels an unpaid booking; then the referrer signs in and sees what the
+ * bookings earned them. Every page is scanned with axe-core (no serious or critical violations) and photographed
  * into web/e2e/screenshots/. E2E_WEB_URL, E2E_API_URL and E2E_CHAIN_URL attach to a stack already running instead
  * (built with WEB_TEST_WALLET=1).
  */
@@ -19,7 +20,15 @@ import path from "node:path";
 import { getDeployment, rewardDistributorAbi, referralRegistryAbi, trvlGovernorAbi, trvlTokenAbi } from "@trvl/abi";
 import hre from "hardhat";
 import type { Page } from "playwright-core";
-import { createPublicClient, createTestClient, createWalletClient, encodeFunctionData, http, type Hex } from "viem";
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  encodeFunctionData,
+  http,
+  parseEventLogs,
+  type Hex,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 
@@ -186,6 +195,21 @@ try {
   // Held and staked TRVL both vote once delegated (the staked part is moved along in the same flow).
   const votingPower = trvl(balanceBefore + earned);
   await page.getByTestId("voting-power").filter({ hasText: votingPower }).waitFor({ timeout: 20_000 });
+  // The guardian Safe holds most TRVL; on this test chain it delegates to the traveller (impersonated, outside the
+  // browser) so that the vote can reach quorum and the proposal can go through the timelock.
+  const guardian = contracts.Guardian.address;
+  await testClient.impersonateAccount({ address: guardian });
+  await testClient.setBalance({ address: guardian, value: 10n ** 18n });
+  const asGuardian = createWalletClient({ chain, transport: http(urls.chain), account: guardian });
+  await client.waitForTransactionReceipt({
+    hash: await asGuardian.writeContract({
+      address: contracts.TRVLToken.address,
+      abi: trvlTokenAbi,
+      functionName: "delegate",
+      args: [traveller.address as Hex],
+    }),
+  });
+  await testClient.stopImpersonatingAccount({ address: guardian });
   const wallet = createWalletClient({
     chain,
     transport: http(urls.chain),
@@ -203,21 +227,66 @@ try {
       description,
     ],
   });
-  await client.waitForTransactionReceipt({ hash: proposeHash });
-  await testClient.increaseTime({ seconds: 5 });
-  await testClient.mine({ blocks: 1 });
+  const proposeReceipt = await client.waitForTransactionReceipt({ hash: proposeHash });
+  const [created] = parseEventLogs({ abi: trvlGovernorAbi, eventName: "ProposalCreated", logs: proposeReceipt.logs });
+  const proposalId = created.args.proposalId;
+  const advance = async (seconds: number) => {
+    await testClient.increaseTime({ seconds });
+    await testClient.mine({ blocks: 1 });
+  };
+  await advance(5);
   const proposal = page.getByTestId("proposal").filter({ hasText: "Keep the voting period at ten minutes" });
+  const proposalState = (state: string, timeout = 20_000) =>
+    proposal.getByTestId("proposal-state").filter({ hasText: state }).waitFor({ timeout });
   await proposal.waitFor({ timeout: 30_000 });
-  await proposal.getByTestId("proposal-state").filter({ hasText: "Active" }).waitFor({ timeout: 20_000 });
+  await proposalState("Active");
   await proposal.getByRole("button", { name: "Vote for" }).click();
-  await proposal.getByText(/^Confirmed\./).waitFor({ timeout: 30_000 });
-  await proposal.getByText("You voted on this proposal.").waitFor({ timeout: 20_000 });
-  const votesFor = formatToken(balanceBefore + earned, 18, "TRVL", 2);
+  await proposal.getByText("You voted on this proposal.").waitFor({ timeout: 30_000 });
+  const [, forVotes] = await client.readContract({
+    address: contracts.TRVLGovernor.address,
+    abi: trvlGovernorAbi,
+    functionName: "proposalVotes",
+    args: [proposalId],
+  });
+  const votesFor = formatToken(forVotes, 18, "TRVL", 2);
   await proposal.getByTestId("votes-for").filter({ hasText: votesFor }).waitFor({ timeout: 20_000 });
+  await proposal.getByText(/Quorum: .* \(reached\)/).waitFor();
   await visit(page, "dao");
-  log(`voted for the proposal (${votesFor})`);
+  log(`voted for the proposal (${votesFor}, quorum reached)`);
+  await advance(601);
+  await proposalState("Succeeded");
+  await proposal.getByRole("button", { name: "Queue in the timelock" }).click();
+  await proposalState("Queued", 30_000);
+  await advance(61);
+  await proposal.getByRole("button", { name: "Execute" }).click();
+  await proposalState("Executed", 30_000);
+  log("queued in the timelock, then executed");
 
-  // 7. Bookings list, and the app's own transaction page (the local chain has no explorer).
+  // 7. Book again as a Voyager, paying in ETH: the tier discount applies; cancel a third booking before paying.
+  await page.getByRole("link", { name: "Plan", exact: true }).click();
+  await page.getByRole("textbox", { name: "Your trip request" }).fill("Grand Lisbon Hotel");
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await page.getByRole("button", { name: /^Add to trip.*Grand Lisbon Hotel/ }).click();
+  await page.getByLabel("Pay with").selectOption("eth");
+  await page.getByRole("button", { name: "Book this trip" }).click();
+  await page.waitForURL(/\/bookings\/0x[0-9a-f]{64}$/, { timeout: 30_000 });
+  await page.getByText("Tier discount (2%)").waitFor();
+  await page.getByRole("button", { name: /^Pay [\d.]+ ETH$/ }).click();
+  await page.getByText(/^Paid\./).waitFor({ timeout: 30_000 });
+  await page.getByTestId("booking-status").filter({ hasText: "Rewarded" }).waitFor({ timeout: 90_000 });
+  await page.getByTestId("trvl-earned").filter({ hasText: "+10% tier boost" }).waitFor({ timeout: 20_000 });
+  log("paid a second booking in ETH with the Voyager discount; rewarded with the +10% boost");
+  await page.getByRole("link", { name: "Plan", exact: true }).click();
+  await page.getByRole("textbox", { name: "Your trip request" }).fill("Grand Lisbon Hotel");
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await page.getByRole("button", { name: /^Add to trip.*Grand Lisbon Hotel/ }).click();
+  await page.getByRole("button", { name: "Book this trip" }).click();
+  await page.waitForURL(/\/bookings\/0x[0-9a-f]{64}$/, { timeout: 30_000 });
+  await page.getByRole("button", { name: "Cancel booking" }).click();
+  await page.getByTestId("booking-status").filter({ hasText: "Cancelled" }).waitFor({ timeout: 20_000 });
+  log("cancelled an unpaid booking");
+
+  // 8. Bookings list, and the app's own transaction page (the local chain has no explorer).
   await page.getByRole("link", { name: "Bookings", exact: true }).click();
   await page.getByRole("list", { name: "Your bookings" }).waitFor();
   await visit(page, "bookings");
@@ -225,7 +294,7 @@ try {
   await page.getByText("RewardDistributed").first().waitFor({ timeout: 20_000 });
   await visit(page, "tx");
 
-  // 8. On a phone, same session (cookie and remembered wallet): the session survives a new page load.
+  // 9. On a phone, same session (cookie and remembered wallet): the session survives a new page load.
   const phone = await browser.newContext({
     viewport: { width: 390, height: 844 },
     isMobile: true,
@@ -244,7 +313,7 @@ try {
   await visit(phonePage, "phone-rewards");
   await phone.close();
 
-  // 9. Switch to the referrer's wallet: the traveller's session ends; the referrer signs in and sees the earnings.
+  // 10. Switch to the referrer's wallet: the traveller's session ends; the referrer signs in and sees the earnings.
   await page.goto(`${urls.web}/referrals`);
   await page
     .getByRole("banner")
@@ -264,16 +333,31 @@ try {
   );
   assert.equal(me, 401, "disconnecting the wallet signs the traveller out of the API");
   await connectAndSignIn(page, referrer.address);
+  const rewardEvents = await client.getContractEvents({
+    address: contracts.RewardDistributor.address,
+    abi: rewardDistributorAbi,
+    eventName: "RewardDistributed",
+    fromBlock: 0n,
+    toBlock: "latest",
+  });
+  const referrerTotal = rewardEvents
+    .filter((e) => e.args.level1?.toLowerCase() === referrer.address.toLowerCase())
+    .reduce((sum, e) => sum + e.args.level1Amount!, 0n);
+  log(`${rewardEvents.length} rewards on chain; the referrer's level-1 total is ${trvl(referrerTotal)}`);
   await page
     .getByTestId(`referee-earned-${traveller.address}`)
-    .filter({ hasText: trvl(referrerEarned) })
+    .filter({ hasText: trvl(referrerTotal) })
     .waitFor({ timeout: 20_000 });
   await page
     .getByTestId("referral-earnings")
-    .filter({ hasText: trvl(referrerEarned) })
+    .filter({ hasText: trvl(referrerTotal) })
+    .waitFor();
+  await page
+    .getByRole("cell", { name: trvl(referrerEarned), exact: true })
+    .first()
     .waitFor();
   await visit(page, "referrals");
-  log(`the referrer sees ${trvl(referrerEarned)} earned from the traveller's booking`);
+  log(`the referrer sees ${trvl(referrerTotal)} earned from the traveller's two bookings`);
 
   if (findings.length > 0) {
     for (const f of findings)

@@ -3,7 +3,7 @@
 import { trvlGovernorAbi } from "@trvl/abi";
 import { useCallback } from "react";
 import { keccak256, stringToHex, type Address, type Hex } from "viem";
-import { useAccount, useBlock, useConfig, usePublicClient, useReadContracts } from "wagmi";
+import { useAccount, useBlock, useBlockNumber, useConfig, usePublicClient, useReadContracts } from "wagmi";
 import { simulateContract, writeContract } from "wagmi/actions";
 
 import { TxStatus } from "@/components/tx-status";
@@ -24,7 +24,8 @@ const trvl = (value: bigint) => formatToken(value, 18, "TRVL", 2);
 /** Seconds now on the chain: the latest block's time, or the wall clock when that is later (blocks come on demand locally). */
 function useChainNow(): number {
   const wall = useNow();
-  const { data: block } = useBlock({ watch: true });
+  const { data: blockNumber } = useBlockNumber({ watch: true });
+  const { data: block } = useBlock({ blockNumber, query: { enabled: blockNumber !== undefined } });
   return Math.max(wall, Number(block?.timestamp ?? 0n));
 }
 
