@@ -11,7 +11,9 @@ const response = (status: number, body: unknown) => ({
 describe("API errors as people read them", () => {
   it("keeps the API's own sentence and code for 4xx", async () => {
     const error = await apiErrorOf(
-      response(409, { error: { code: "item_unavailable", message: "Grand Lisbon Hotel is not available on 2026-12-06" } }),
+      response(409, {
+        error: { code: "item_unavailable", message: "Grand Lisbon Hotel is not available on 2026-12-06" },
+      }),
     );
     expect(error).toBeInstanceOf(ApiError);
     expect(error.code).toBe("item_unavailable");
@@ -19,10 +21,12 @@ describe("API errors as people read them", () => {
   });
 
   it("replaces session, rate-limit and server errors with a friendly sentence", async () => {
-    expect((await apiErrorOf(response(401, { error: { code: "unauthenticated", message: "Sign in first" } }))).message).toBe(
-      "Sign in with your wallet first.",
+    expect(
+      (await apiErrorOf(response(401, { error: { code: "unauthenticated", message: "Sign in first" } }))).message,
+    ).toBe("Sign in with your wallet first.");
+    expect((await apiErrorOf(response(429, { error: { code: "too_many", message: "x" } }))).message).toMatch(
+      /Too many/,
     );
-    expect((await apiErrorOf(response(429, { error: { code: "too_many", message: "x" } }))).message).toMatch(/Too many/);
     const server = await apiErrorOf(response(500, { error: { code: "internal_error", message: "stack…" } }));
     expect(server.message).not.toMatch(/stack/);
   });
