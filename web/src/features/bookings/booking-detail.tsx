@@ -11,13 +11,13 @@ import { Button, Card, Notice } from "@/components/ui";
 import { useLiveStatus } from "@/features/auth/live-updates";
 import { useSession } from "@/features/auth/session-gate";
 import { describeError, type Booking } from "@/lib/api";
-import { formatToken, shortAddress } from "@/lib/format";
+import { shortAddress } from "@/lib/format";
 import { isBusy } from "@/lib/tx-state";
 import { addressOf, useDeployment } from "@/lib/use-deployment";
 import { useTx } from "@/lib/use-tx";
 
 import { PayBooking } from "./pay-booking";
-import { STATUS_LABEL, StatusBadgeClass } from "./status";
+import { paymentAmount, STATUS_LABEL, StatusBadgeClass } from "./status";
 import { StatusTimeline } from "./status-timeline";
 import { useBooking, useBookingChainHistory, useCancelBooking } from "./use-bookings";
 
@@ -76,12 +76,7 @@ export function BookingDetail({ id }: { id: string }) {
             )}
             <dt className="font-semibold">Total</dt>
             <dd className="text-right font-semibold tabular-nums">
-              ${booking.pricing.total.amount} ={" "}
-              {formatToken(
-                BigInt(booking.payment.amount),
-                booking.payment.token.decimals,
-                booking.payment.token.symbol,
-              )}
+              ${booking.pricing.total.amount} = {paymentAmount(booking)}
             </dd>
           </dl>
         </Card>

@@ -1,4 +1,5 @@
-import type { BookingStatus } from "@/lib/api";
+import type { Booking, BookingStatus } from "@/lib/api";
+import { formatToken } from "@/lib/format";
 
 export const STATUS_LABEL: Record<BookingStatus, string> = {
   quoted: "Awaiting payment",
@@ -34,4 +35,10 @@ export function progressOf(status: BookingStatus): number {
 
 export function StatusBadgeClass(status: BookingStatus) {
   return `inline-block rounded-full border px-2.5 py-0.5 text-xs font-semibold ${STATUS_TONE[status]}`;
+}
+
+/** What the booking costs in its payment token: "1,854 tUSD", "0.618 ETH". */
+export function paymentAmount(booking: Booking): string {
+  const { amount, token } = booking.payment;
+  return formatToken(BigInt(amount), token.decimals, token.symbol);
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { bookingEscrowAbi, rewardDistributorAbi } from "@trvl/abi";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Hex } from "viem";
 import { usePublicClient } from "wagmi";
 
@@ -9,11 +9,15 @@ import { api, call, type Booking } from "@/lib/api";
 import { addressOf, useDeployment } from "@/lib/use-deployment";
 import { liveKeys } from "@/lib/use-live-events";
 
+/** The signed-in traveller's bookings, newest first, a page at a time. */
 export function useBookings(address: string | undefined) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: [...liveKeys.bookings, "list", address],
-    queryFn: () => call(api.bookings.$get({ query: { limit: "50" } })),
     enabled: address !== undefined,
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      call(api.bookings.$get({ query: pageParam ? { limit: "20", cursor: pageParam } : { limit: "20" } })),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
 

@@ -1,11 +1,11 @@
 "use client";
 
 import { mockStablecoinAbi } from "@trvl/abi";
-import { SIWEButton } from "connectkit";
+import { ConnectKitButton, SIWEButton } from "connectkit";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { zeroAddress } from "viem";
-import { useReadContract } from "wagmi";
+import { useAccount, useReadContract } from "wagmi";
 import { useMutation } from "@tanstack/react-query";
 
 import { Button, Card } from "@/components/ui";
@@ -28,6 +28,7 @@ export function TripPanel({
   onRemove: (item: CatalogItem) => void;
 }) {
   const { address } = useSession();
+  const { isConnected } = useAccount();
   const { deployment } = useDeployment();
   const router = useRouter();
   const stablecoin = deployment ? addressOf(deployment, "Stablecoin") : undefined;
@@ -158,8 +159,8 @@ export function TripPanel({
           </Button>
         ) : (
           <div className="grid gap-2 text-sm text-slate-600">
-            <p>Sign in with your wallet to book.</p>
-            <SIWEButton showSignOutButton={false} />
+            <p>{isConnected ? "Sign in with your wallet to book." : "Connect a wallet to book."}</p>
+            {isConnected ? <SIWEButton showSignOutButton={false} /> : <ConnectKitButton />}
           </div>
         )}
         {book.isError && (

@@ -48,12 +48,19 @@ export function ReferralConsent() {
 
   useEffect(() => setReferrer(pendingReferrer(window.localStorage)), [address]);
 
-  if (!address || !referrer || !referrals.data || dismissed) return null;
-  if (referrer === address || (referrals.data.referrer && tx.state.status === "idle")) {
-    // Nothing to ask: one cannot refer oneself, and a referrer is set once.
-    forgetReferrer(window.localStorage);
-    return null;
-  }
+  // Nothing to ask when the link is one's own or a referrer is already set (it is set once): forget the link.
+  const moot =
+    address !== undefined &&
+    referrer !== undefined &&
+    (referrer === address || (!!referrals.data?.referrer && tx.state.status === "idle"));
+  useEffect(() => {
+    if (moot) {
+      forgetReferrer(window.localStorage);
+      setReferrer(undefined);
+    }
+  }, [moot]);
+
+  if (!address || !referrer || !referrals.data || dismissed || moot) return null;
   const done = tx.state.status === "confirmed";
 
   const accept = () =>
