@@ -122,7 +122,38 @@ try {
   log("referral registered through the relayer");
   await page.getByRole("button", { name: "Close" }).click();
 
-  // 2. Plan: find a hotel, add it, book it for two rooms.
+  // 2. Plan: record a voice request (Chromium's fake microphone): the recorder makes a 16 kHz mono 16-bit WAV.
+  await page.getByRole("button", { name: "Speak your trip request" }).click();
+  await page.getByRole("meter", { name: "Microphone level" }).waitFor();
+  await page.waitForTimeout(1500);
+  await page.getByRole("button", { name: "Stop" }).click();
+  const clip = page.getByLabel("Your recording");
+  await clip.waitFor();
+  const wav = (await page.evaluate(`(async () => {
+    const audio = document.querySelector('audio[aria-label="Your recording"]');
+    const view = new DataView(await (await fetch(audio.src)).arrayBuffer());
+    const text = (o) => String.fromCharCode(...[0, 1, 2, 3].map((i) => view.getUint8(o + i)));
+    return { riff: text(0), wave: text(8), channels: view.getUint16(22, true), rate: view.getUint32(24, true),
+      bits: view.getUint16(34, true), dataBytes: view.getUint32(40, true), size: view.byteLength };
+  })()`)) as {
+    riff: string;
+    wave: string;
+    channels: number;
+    rate: number;
+    bits: number;
+    dataBytes: number;
+    size: number;
+  };
+  assert.deepEqual(
+    { riff: wav.riff, wave: wav.wave, channels: wav.channels, rate: wav.rate, bits: wav.bits },
+    { riff: "RIFF", wave: "WAVE", channels: 1, rate: 16_000, bits: 16 },
+  );
+  assert.equal(wav.size, 44 + wav.dataBytes);
+  const seconds = wav.dataBytes / 2 / 16_000;
+  assert.ok(seconds > 1 && seconds < 5, `the recording lasts about as long as it ran (${seconds.toFixed(2)} s)`);
+  log(`recorded ${seconds.toFixed(2)} s of voice as a 16 kHz mono 16-bit WAV`);
+
+  // Find a hotel, add it, book it for two rooms.
   await page.getByRole("textbox", { name: "Your trip request" }).fill("Grand Lisbon Hotel");
   await page.getByRole("button", { name: "Send", exact: true }).click();
   await page.getByRole("button", { name: /^Add to trip.*Grand Lisbon Hotel/ }).click();
