@@ -89,7 +89,11 @@ export function BookingDetail({ id }: { id: string }) {
       </div>
       <Card title="Status">
         <p className="mb-3 text-xs text-slate-500" aria-live="polite">
-          {live === "live" ? "Updates live as your booking moves." : "Live updates are reconnecting…"}
+          {live === "live"
+            ? "Updates live as your booking moves."
+            : live === "reconnecting"
+              ? "Live updates are reconnecting…"
+              : "Connecting to live updates…"}
         </p>
         {["cancelled", "refund_requested", "refunded", "expired"].includes(booking.status) ? (
           <LeftTimeline booking={booking} refundTx={chain.data?.refunded?.txHash} />

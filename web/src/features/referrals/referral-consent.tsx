@@ -60,6 +60,14 @@ export function ReferralConsent() {
     }
   }, [moot]);
 
+  if (!address && referrer && !dismissed) {
+    return (
+      <p className="mb-6 rounded-xl border border-brand-100 bg-brand-50 p-4 text-sm text-slate-800">
+        You were invited by <span className="font-mono">{shortAddress(referrer)}</span>. Connect your wallet and sign in
+        to accept the invitation.
+      </p>
+    );
+  }
   if (!address || !referrer || !referrals.data || dismissed || moot) return null;
   const done = tx.state.status === "confirmed";
 
