@@ -169,6 +169,8 @@ try {
   await page.waitForURL(/\/bookings\/0x[0-9a-f]{64}$/, { timeout: 30_000 });
   const bookingId = page.url().split("/").pop() as Hex;
   await page.getByRole("button", { name: /^Pay \d/ }).waitFor();
+  // The page listens to the API's server-sent events: nothing else refreshes it while the booking moves on.
+  await page.getByText("Updates live as your booking moves.").waitFor({ timeout: 20_000 });
   await visit(page, "booking-quoted");
   log(`booking ${bookingId.slice(0, 10)}… quoted`);
 
