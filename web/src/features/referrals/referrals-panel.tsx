@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 
+import { DataTable } from "@/components/data-table";
 import { Button, Card, Notice, Stat } from "@/components/ui";
 import { useSession } from "@/features/auth/session-gate";
 import { useRewards } from "@/features/rewards/use-rewards";
@@ -11,6 +12,7 @@ import { formatToken, shortAddress } from "@/lib/format";
 import { referralLink } from "./pending-referrer";
 import { useReferrals } from "./use-referrals";
 
+type Referee = NonNullable<ReturnType<typeof useReferrals>["data"]>["level1"][number];
 const referees = (count: string) => `${count} referee${count === "1" ? "" : "s"}`;
 const trvl = (value: string | bigint) => formatToken(BigInt(value), 18, "TRVL");
 
@@ -105,37 +107,30 @@ export function ReferralsPanel() {
                     : "Nobody yet. When your referees refer others, they appear here."}
                 </p>
               ) : (
-                <div className="overflow-x-auto">
-                  <table className="w-full min-w-[28rem] text-left text-sm">
-                    <caption className="sr-only">
-                      {level === "level1" ? "Level 1 referees" : "Level 2 referees"}
-                    </caption>
-                    <thead>
-                      <tr className="text-slate-500">
-                        <th scope="col" className="py-1">
-                          Account
-                        </th>
-                        {level === "level2" && <th scope="col">Referred by</th>}
-                        <th scope="col">Since</th>
-                        <th scope="col" className="text-right">
-                          Earned you
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {referrals.data[level].map((r) => (
-                        <tr key={r.address} className="border-t border-slate-100">
-                          <td className="py-1.5 font-mono text-xs">{shortAddress(r.address)}</td>
-                          {level === "level2" && <td className="font-mono text-xs">{shortAddress(r.referredBy)}</td>}
-                          <td>{new Date(r.registeredAt).toLocaleDateString()}</td>
-                          <td className="text-right tabular-nums" data-testid={`referee-earned-${r.address}`}>
-                            {trvl(r.earned)}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  caption={level === "level1" ? "Level 1 referees" : "Level 2 referees"}
+                  rows={referrals.data[level]}
+                  rowKey={(r) => r.address}
+                  columns={[
+                    { header: "Account", cell: (r) => shortAddress(r.address), className: "font-mono text-xs" },
+                    ...(level === "level2"
+                      ? [
+                          {
+                            header: "Referred by",
+                            cell: (r: Referee) => shortAddress(r.referredBy),
+                            className: "font-mono text-xs",
+                          },
+                        ]
+                      : []),
+                    { header: "Since", cell: (r) => new Date(r.registeredAt).toLocaleDateString() },
+                    {
+                      header: "Earned you",
+                      cell: (r) => trvl(r.earned),
+                      align: "right",
+                      testId: (r) => `referee-earned-${r.address}`,
+                    },
+                  ]}
+                />
               )}
             </Card>
           ))}
@@ -147,33 +142,17 @@ export function ReferralsPanel() {
                 No referral earnings yet: they arrive when your referees' bookings are settled.
               </p>
             ) : (
-              <div className="overflow-x-auto">
-                <table className="w-full min-w-[28rem] text-left text-sm">
-                  <caption className="sr-only">What each referee booking earned you</caption>
-                  <thead>
-                    <tr className="text-slate-500">
-                      <th scope="col" className="py-1">
-                        When
-                      </th>
-                      <th scope="col">Booking</th>
-                      <th scope="col">Level</th>
-                      <th scope="col" className="text-right">
-                        TRVL
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {perBooking.map((r) => (
-                      <tr key={`${r.txHash}-${r.bookingId}-${r.role}`} className="border-t border-slate-100">
-                        <td className="py-1.5">{new Date(r.blockTime).toLocaleString()}</td>
-                        <td className="font-mono text-xs">{shortAddress(r.bookingId)}</td>
-                        <td>{r.role === "referrer_l1" ? "1" : "2"}</td>
-                        <td className="text-right tabular-nums">{trvl(r.amount)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption="What each referee booking earned you"
+                rows={perBooking}
+                rowKey={(r) => `${r.txHash}-${r.bookingId}-${r.role}`}
+                columns={[
+                  { header: "When", cell: (r) => new Date(r.blockTime).toLocaleString() },
+                  { header: "Booking", cell: (r) => shortAddress(r.bookingId), className: "font-mono text-xs" },
+                  { header: "Level", cell: (r) => (r.role === "referrer_l1" ? "1" : "2") },
+                  { header: "TRVL", cell: (r) => trvl(r.amount), align: "right" },
+                ]}
+              />
             )}
           </Card>
         </>

@@ -4,6 +4,7 @@ import { tierName, trvlStakingAbi, trvlTokenAbi } from "@trvl/abi";
 import Link from "next/link";
 import { useChainId, useReadContracts } from "wagmi";
 
+import { DataTable } from "@/components/data-table";
 import { Button, Card, Notice, Stat } from "@/components/ui";
 import { useSession } from "@/features/auth/session-gate";
 import { describeError } from "@/lib/api";
@@ -116,45 +117,32 @@ export function RewardsPanel() {
                 <RewardsChart
                   rewards={rows.map((r) => ({ time: Date.parse(r.blockTime), amount: BigInt(r.amount) }))}
                 />
-                <div className="mt-4 overflow-x-auto">
-                  <table className="w-full min-w-[32rem] text-left text-sm">
-                    <caption className="sr-only">Your rewards, newest first</caption>
-                    <thead>
-                      <tr className="text-slate-500">
-                        <th scope="col" className="py-1">
-                          When
-                        </th>
-                        <th scope="col">Role</th>
-                        <th scope="col">Booking</th>
-                        <th scope="col" className="text-right">
-                          TRVL
-                        </th>
-                        <th scope="col" className="text-right">
-                          Transaction
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {rows.map((r) => (
-                        <tr key={`${r.txHash}-${r.bookingId}-${r.role}`} className="border-t border-slate-100">
-                          <td className="py-1.5">{new Date(r.blockTime).toLocaleString()}</td>
-                          <td>{ROLE_LABEL[r.role]}</td>
-                          <td className="font-mono text-xs">{shortAddress(r.bookingId)}</td>
-                          <td className="text-right tabular-nums">{trvl(BigInt(r.amount))}</td>
-                          <td className="text-right">
-                            <a
-                              className="text-brand-700 underline"
-                              href={txUrl(chainId, r.txHash)}
-                              target="_blank"
-                              rel="noreferrer"
-                            >
-                              view<span className="sr-only"> transaction {shortAddress(r.txHash)}</span>
-                            </a>
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                <div className="mt-4">
+                  <DataTable
+                    caption="Your rewards, newest first"
+                    rows={rows}
+                    rowKey={(r) => `${r.txHash}-${r.bookingId}-${r.role}`}
+                    columns={[
+                      { header: "When", cell: (r) => new Date(r.blockTime).toLocaleString() },
+                      { header: "Role", cell: (r) => ROLE_LABEL[r.role] },
+                      { header: "Booking", cell: (r) => shortAddress(r.bookingId), className: "font-mono text-xs" },
+                      { header: "TRVL", cell: (r) => trvl(BigInt(r.amount)), align: "right" },
+                      {
+                        header: "Transaction",
+                        align: "right",
+                        cell: (r) => (
+                          <a
+                            className="text-brand-700 underline"
+                            href={txUrl(chainId, r.txHash)}
+                            target="_blank"
+                            rel="noreferrer"
+                          >
+                            view<span className="sr-only"> transaction {shortAddress(r.txHash)}</span>
+                          </a>
+                        ),
+                      },
+                    ]}
+                  />
                 </div>
                 {rewards.hasNextPage && (
                   <div className="mt-3">
