@@ -2,6 +2,8 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   reactStrictMode: true,
+  // Builds configured differently (npm start, the end-to-end test) each get their own directory.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // The shared ABI/address module is TypeScript source in the monorepo.
   transpilePackages: ["@trvl/abi"],
   poweredByHeader: false,

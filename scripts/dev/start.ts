@@ -1,40 +1,57 @@
 /**
  * `npm start`: the whole product on this machine, on embedded defaults: a local chain with the whole system deployed
- * and the test accounts funded, and the backend API on an embedded PGlite database under .data/ (or the Postgres
- * named by DATABASE_URL). Stays up until Ctrl-C.
+ * and the test accounts funded, the backend API on an embedded PGlite database under .data/ (or the Postgres named by
+ * DATABASE_URL), and the web app (a production build). Stays up until Ctrl-C.
+ *
+ * WEB_TEST_WALLET=1 builds the web app with test wallets on the local traveller and referrer accounts (wagmi's mock
+ * connector, signing through the local node): handy for trying the app without a browser wallet. Local chain only.
  */
-import { rm } from "node:fs/promises";
-import path from "node:path";
-
 import hre from "hardhat";
 import { z } from "zod";
 
-import { startBackend, type BackendProcess } from "../lib/backend-process.js";
 import { LOCAL_ACCOUNT_INDEX, localAccount } from "../lib/local-accounts.js";
-import { startLocalChain } from "./chain.js";
+import { startStack, type Stack } from "./stack.js";
 
 const env = z
   .object({
     CHAIN_HOST: z.string().min(1).default("127.0.0.1"),
     CHAIN_PORT: z.coerce.number().int().min(1).max(65_535).default(8545),
+    WEB_HOST: z.string().min(1).default("127.0.0.1"),
+    WEB_PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+    WEB: z.enum(["0", "1"]).default("1"),
+    WEB_TEST_WALLET: z.enum(["0", "1"]).default("0"),
   })
   .parse(process.env);
 
-const chain = await startLocalChain(hre, env.CHAIN_HOST, env.CHAIN_PORT);
-// Every start is a fresh chain, so the embedded database (which indexes it) starts fresh too. A Postgres named by
-// DATABASE_URL is kept: the listener notices the new chain by its genesis block and indexes it again.
-if (!process.env.DATABASE_URL)
-  await rm(path.join(hre.config.paths.root, ".data", "pglite"), { recursive: true, force: true });
-let api: BackendProcess;
+const testWallets =
+  env.WEB_TEST_WALLET === "1"
+    ? [LOCAL_ACCOUNT_INDEX.traveller, LOCAL_ACCOUNT_INDEX.referrer].map((i) => localAccount(i).address)
+    : [];
+
+let stack: Stack;
 try {
-  api = await startBackend({ chainUrl: chain.url, onLog: (line) => console.log(line) });
+  if (env.WEB === "1") console.log("Building the web app (about half a minute)…");
+  stack = await startStack(hre, {
+    chainHost: env.CHAIN_HOST,
+    chainPort: env.CHAIN_PORT,
+    webHost: env.WEB_HOST,
+    webPort: env.WEB_PORT,
+    noWeb: env.WEB === "0",
+    testWalletAccounts: testWallets,
+    onLog: (source, line) => {
+      // The web's build and server logs are noise once it is up; its errors still show.
+      if (source === "api" || /error|warn/i.test(line)) console.log(line);
+    },
+  });
 } catch (error) {
-  console.error(`The backend did not start: ${error instanceof Error ? error.message : String(error)}`);
-  await chain.close();
+  console.error(`The stack did not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
+const { chain, api, web } = stack;
 
-console.log(`\nTRVL local stack is up.\n\n  Chain    ${chain.url}  (chain id 31337)`);
+console.log(`\nTRVL local stack is up.\n`);
+if (web) console.log(`  Web      ${web.url}`);
+console.log(`  Chain    ${chain.url}  (chain id 31337)`);
 console.log(`  API      ${api.url}  (database: ${api.database})`);
 console.log(`  Docs     ${api.docsUrl}  (OpenAPI: ${api.url}/openapi.json)\n`);
 console.log("Contracts");
@@ -47,6 +64,13 @@ for (const [role, index] of Object.entries(LOCAL_ACCOUNT_INDEX)) {
 console.log("\nAccounts #6 to #19 hold 100,000 tUSD each and 10,000 ETH.");
 console.log("The guardian Safe (owners #17, #18, #19; 2 of 3) streams 100,000 TRVL of staking rewards over 30 days.");
 console.log("Admin actions go through it: `SAFE_OWNER_PRIVATE_KEY=<owner key> npm run admin -- status` (see README).");
+if (web && testWallets.length > 0) {
+  console.log(`\nTest wallets in the web app (WEB_TEST_WALLET=1): ${testWallets.join(", ")}`);
+  console.log("Pick one under Connect Wallet; the local node signs for it.");
+} else if (web) {
+  console.log("\nIn the web app, connect a browser wallet to the local chain (RPC above, chain id 31337) and import a");
+  console.log("test key from above; or restart with WEB_TEST_WALLET=1 for built-in test wallets.");
+}
 console.log("Press Ctrl-C to stop.\n");
 
 let stopping = false;
@@ -54,8 +78,7 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   console.log("\nStopping…");
-  await api.stop();
-  await chain.close();
+  await stack.stop();
   process.exit(0);
 };
 process.on("SIGINT", stop);

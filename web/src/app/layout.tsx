@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 
 import { Header } from "@/components/header";
 import { Providers } from "@/components/providers";
+import { ReferralCapture, ReferralConsent } from "@/features/referrals/referral-consent";
 
 export const metadata: Metadata = {
   title: { default: "TRVL", template: "%s · TRVL" },
@@ -26,7 +27,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             Skip to content
           </a>
           <Header />
+          <ReferralCapture />
           <main id="main" className="mx-auto max-w-5xl px-4 pb-16 pt-6">
+            <ReferralConsent />
             {children}
           </main>
           <footer className="mx-auto max-w-5xl px-4 pb-8 text-sm text-slate-500">

@@ -4,6 +4,8 @@ import { ConnectKitButton } from "connectkit";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
+import { SessionBadge } from "@/features/auth/session-badge";
+
 const LINKS = [
   { href: "/plan", label: "Plan" },
   { href: "/bookings", label: "Bookings" },
@@ -41,7 +43,8 @@ export function Header() {
             })}
           </ul>
         </nav>
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-2">
+          <SessionBadge />
           <ConnectKitButton showBalance={false} />
         </div>
       </div>

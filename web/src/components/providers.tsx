@@ -1,10 +1,12 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { ConnectKitProvider } from "connectkit";
+import { ConnectKitProvider, SIWEProvider } from "connectkit";
 import { useState, type ReactNode } from "react";
 import { WagmiProvider } from "wagmi";
 
+import { LiveUpdates } from "@/features/auth/live-updates";
+import { siweConfig } from "@/features/auth/siwe";
 import { config } from "@/lib/config";
 import { wagmiConfig } from "@/lib/wagmi";
 
@@ -15,17 +17,19 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <WagmiProvider config={wagmiConfig}>
       <QueryClientProvider client={queryClient}>
-        <ConnectKitProvider
-          mode="light"
-          options={{
-            initialChainId: config.defaultChainId,
-            enforceSupportedChains: false,
-            hideNoWalletCTA: false,
-            disclaimer: "TRVL runs on your wallet: it never holds your keys.",
-          }}
-        >
-          {children}
-        </ConnectKitProvider>
+        <SIWEProvider {...siweConfig}>
+          <ConnectKitProvider
+            mode="light"
+            options={{
+              initialChainId: config.defaultChainId,
+              enforceSupportedChains: false,
+              hideNoWalletCTA: false,
+              disclaimer: "TRVL runs on your wallet: it never holds your keys.",
+            }}
+          >
+            <LiveUpdates>{children}</LiveUpdates>
+          </ConnectKitProvider>
+        </SIWEProvider>
       </QueryClientProvider>
     </WagmiProvider>
   );

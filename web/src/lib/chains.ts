@@ -14,11 +14,16 @@ export function chainById(id: number): Chain {
   return chain;
 }
 
+/** A chain with the configured RPC URL as its default, so every consumer (wallets adding it, test wallets) uses it. */
+function withConfiguredRpc(chain: Chain): Chain {
+  const url = config.rpcUrls[String(chain.id)];
+  return url ? { ...chain, rpcUrls: { ...chain.rpcUrls, default: { http: [url] } } } : chain;
+}
+
 /** The chains this build serves, default first. */
-export const appChains = [...new Set([config.defaultChainId, ...config.chainIds])].map(chainById) as [
-  Chain,
-  ...Chain[],
-];
+export const appChains = [...new Set([config.defaultChainId, ...config.chainIds])].map((id) =>
+  withConfiguredRpc(chainById(id)),
+) as [Chain, ...Chain[]];
 
 /** Where to look at a transaction: the chain's explorer, or the app's own transaction page on the local chain. */
 export function txUrl(chainId: number, hash: string): string {

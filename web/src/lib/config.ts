@@ -15,9 +15,11 @@ const schema = z.object({
   NEXT_PUBLIC_CHAINS: chainIdList.optional(),
   NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID: z.string().optional(),
   NEXT_PUBLIC_TEST_WALLET: z.enum(["0", "1"]).default("0"),
+  // One local test account, or several separated by commas (each becomes its own test wallet).
   NEXT_PUBLIC_TEST_WALLET_ACCOUNT: z
     .string()
-    .regex(/^0x[0-9a-fA-F]{40}$/)
+    .regex(/^0x[0-9a-fA-F]{40}(,0x[0-9a-fA-F]{40})*$/, "an address or a comma-separated list of addresses")
+    .transform((s) => s.split(",") as `0x${string}`[])
     .optional(),
 });
 
@@ -47,7 +49,7 @@ function parse() {
     rpcUrls: { "31337": "http://127.0.0.1:8545", ...rpc.data } as Record<string, string>,
     walletConnectProjectId: env.NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID,
     testWallet: env.NEXT_PUBLIC_TEST_WALLET === "1",
-    testWalletAccount: env.NEXT_PUBLIC_TEST_WALLET_ACCOUNT as `0x${string}` | undefined,
+    testWalletAccounts: env.NEXT_PUBLIC_TEST_WALLET === "1" ? (env.NEXT_PUBLIC_TEST_WALLET_ACCOUNT ?? []) : [],
   };
 }
 

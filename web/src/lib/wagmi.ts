@@ -1,4 +1,4 @@
-import { createConfig, custom, http, type Transport } from "wagmi";
+import { createConfig, createConnector, custom, http, type Transport } from "wagmi";
 import { coinbaseWallet, injected, mock, walletConnect } from "wagmi/connectors";
 import type { Chain } from "viem";
 import { mainnet } from "viem/chains";
@@ -29,6 +29,42 @@ const chains = (appChains.some((c) => c.id === mainnet.id) ? appChains : [...app
   ...Chain[],
 ];
 
+/**
+ * A test-only wallet on one local test account (wagmi's mock connector: the local node holds the key and signs). It
+ * reconnects after a reload only if it was connected, like a real wallet; each account is its own wallet, so a test
+ * can switch accounts.
+ */
+const TEST_WALLET_ICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#0b6fdb"/><text x="16" y="21" font-family="sans-serif" font-size="14" font-weight="700" fill="#fff" text-anchor="middle">T</text></svg>',
+)}`;
+
+function testWallet(account: `0x${string}`) {
+  const id = `test-wallet-${account.toLowerCase()}`;
+  const key = `trvl.${id}.connected`;
+  const remembered = () => typeof window !== "undefined" && window.localStorage.getItem(key) === "1";
+  return createConnector((wagmi) => {
+    const base = mock({ accounts: [account], features: { reconnect: true, defaultConnected: remembered() } })(wagmi);
+    return {
+      ...base,
+      id,
+      name: `Test wallet ${account.slice(0, 6)}…${account.slice(-4)}`,
+      icon: TEST_WALLET_ICON,
+      async connect(parameters) {
+        const result = await base.connect.call(this, parameters);
+        window.localStorage.setItem(key, "1");
+        return result;
+      },
+      async disconnect() {
+        window.localStorage.removeItem(key);
+        await base.disconnect.call(this);
+      },
+      async isAuthorized() {
+        return remembered() && base.isAuthorized.call(this);
+      },
+    } as typeof base;
+  });
+}
+
 const connectors = [
   injected(),
   // Its SDK reports analytics to Coinbase unless told not to.
@@ -38,7 +74,7 @@ const connectors = [
     : []),
   // A test-only wallet on a local test account, compiled in only when NEXT_PUBLIC_TEST_WALLET=1 at build time: the
   // local node holds the key and signs.
-  ...(config.testWallet && config.testWalletAccount ? [mock({ accounts: [config.testWalletAccount] })] : []),
+  ...config.testWalletAccounts.map(testWallet),
 ];
 
 export const wagmiConfig = createConfig({

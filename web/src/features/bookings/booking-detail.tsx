@@ -1,0 +1,182 @@
+"use client";
+
+import { bookingEscrowAbi } from "@trvl/abi";
+import Link from "next/link";
+import type { Hex } from "viem";
+import { useAccount, useConfig } from "wagmi";
+import { simulateContract, writeContract } from "wagmi/actions";
+
+import { TxStatus } from "@/components/tx-status";
+import { Button, Card, Notice } from "@/components/ui";
+import { useLiveStatus } from "@/features/auth/live-updates";
+import { useSession } from "@/features/auth/session-gate";
+import { describeError, type Booking } from "@/lib/api";
+import { shortAddress } from "@/lib/format";
+import { isBusy } from "@/lib/tx-state";
+import { addressOf, useDeployment } from "@/lib/use-deployment";
+import { useTx } from "@/lib/use-tx";
+
+import { PayBooking } from "./pay-booking";
+import { paymentAmount, STATUS_LABEL, StatusBadgeClass } from "./status";
+import { StatusTimeline } from "./status-timeline";
+import { useBooking, useBookingChainHistory, useCancelBooking } from "./use-bookings";
+
+export function BookingDetail({ id }: { id: string }) {
+  const { address } = useSession();
+  const query = useBooking(id, address);
+  const chain = useBookingChainHistory(query.data?.booking);
+  const live = useLiveStatus();
+
+  if (query.isPending) return <Card>Loading the booking…</Card>;
+  if (query.isError)
+    return (
+      <Notice tone="error">
+        {describeError(query.error)}{" "}
+        <Link href="/bookings" className="underline">
+          Back to your bookings
+        </Link>
+      </Notice>
+    );
+  const { booking, pay } = query.data;
+
+  return (
+    <div className="grid gap-4 lg:grid-cols-[1fr_20rem]">
+      <div className="grid content-start gap-4">
+        <Card>
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <h2 className="text-lg font-semibold">
+              {booking.stay.checkIn} → {booking.stay.checkOut} · {booking.stay.nights} night
+              {booking.stay.nights === 1 ? "" : "s"} · {booking.stay.guests} guest{booking.stay.guests === 1 ? "" : "s"}
+            </h2>
+            <span className={StatusBadgeClass(booking.status)} data-testid="booking-status">
+              {STATUS_LABEL[booking.status]}
+            </span>
+          </div>
+          <ul className="mt-3 divide-y divide-slate-100">
+            {booking.items.map((item) => (
+              <li key={item.itemId} className="flex justify-between gap-4 py-2 text-sm">
+                <span>
+                  <span className="font-medium">{item.name}</span>{" "}
+                  <span className="text-slate-500">
+                    ({item.type}, {item.quantity} × ${item.unitPrice.amount})
+                  </span>
+                </span>
+                <span className="tabular-nums">${item.total.amount}</span>
+              </li>
+            ))}
+          </ul>
+          <dl className="mt-3 grid grid-cols-2 gap-1 border-t border-slate-200 pt-3 text-sm">
+            <dt className="text-slate-600">Subtotal</dt>
+            <dd className="text-right tabular-nums">${booking.pricing.subtotal.amount}</dd>
+            {booking.pricing.discount.bps > 0 && (
+              <>
+                <dt className="text-slate-600">Tier discount ({booking.pricing.discount.bps / 100}%)</dt>
+                <dd className="text-right tabular-nums">−${booking.pricing.discount.amount.amount}</dd>
+              </>
+            )}
+            <dt className="font-semibold">Total</dt>
+            <dd className="text-right font-semibold tabular-nums">
+              ${booking.pricing.total.amount} = {paymentAmount(booking)}
+            </dd>
+          </dl>
+        </Card>
+        {pay && booking.status === "quoted" && (
+          <Card title="Pay">
+            <PayBooking booking={booking} pay={pay} />
+          </Card>
+        )}
+        <CancelBooking booking={booking} />
+      </div>
+      <Card title="Status">
+        <p className="mb-3 text-xs text-slate-500" aria-live="polite">
+          {live === "live"
+            ? "Updates live as your booking moves."
+            : live === "reconnecting"
+              ? "Live updates are reconnecting…"
+              : "Connecting to live updates…"}
+        </p>
+        {["cancelled", "refund_requested", "refunded", "expired"].includes(booking.status) ? (
+          <LeftTimeline booking={booking} refundTx={chain.data?.refunded?.txHash} />
+        ) : (
+          <StatusTimeline booking={booking} chain={chain.data} />
+        )}
+        {chain.isError && (
+          <p className="text-sm text-slate-500">Could not read the booking's transactions from the chain.</p>
+        )}
+        <p className="mt-2 break-all text-xs text-slate-500">Booking id {booking.id}</p>
+        {booking.payment.receiptCid && (
+          <p className="mt-1 break-all text-xs text-slate-500">Receipt (IPFS) {booking.payment.receiptCid}</p>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function LeftTimeline({ booking, refundTx }: { booking: Booking; refundTx?: Hex }) {
+  const text: Partial<Record<Booking["status"], string>> = {
+    cancelled: "You cancelled this booking before paying. Nothing was charged.",
+    expired: "The quote expired before it was paid. Nothing was charged.",
+    refund_requested: "You asked for a refund: TRVL's keeper returns your payment from the escrow shortly.",
+    refunded: "Your payment was returned from the escrow to your wallet.",
+  };
+  return (
+    <div className="text-sm">
+      <p className="font-semibold">{STATUS_LABEL[booking.status]}</p>
+      <p className="text-slate-600">{text[booking.status]}</p>
+      {refundTx && <p className="text-slate-600">Refund transaction: {shortAddress(refundTx)}</p>}
+    </div>
+  );
+}
+
+function CancelBooking({ booking }: { booking: Booking }) {
+  const cancel = useCancelBooking(booking.id);
+  const { deployment } = useDeployment();
+  const { address: account } = useAccount();
+  const wagmiConfig = useConfig();
+  const tx = useTx({ onConfirmed: () => void cancel.reset() });
+  const cancellable = booking.status === "quoted" || booking.status === "paid" || booking.status === "confirmed";
+  const selfRefund = booking.status === "refund_requested" && deployment !== null;
+  if (!cancellable && !selfRefund) return null;
+  return (
+    <Card title={booking.status === "quoted" ? "Cancel" : "Cancel and refund"}>
+      <p className="mb-3 text-sm text-slate-600">
+        {booking.status === "quoted"
+          ? "Nothing has been paid yet: cancelling just drops the quote."
+          : booking.status === "refund_requested"
+            ? "A refund is on its way. If it has not arrived by the booking's refund date, you can take your payment back from the escrow yourself."
+            : "Your payment is still in the escrow: cancelling returns all of it to your wallet."}
+      </p>
+      {cancellable && (
+        <Button variant="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
+          {cancel.isPending ? "Cancelling…" : booking.status === "quoted" ? "Cancel booking" : "Cancel and refund"}
+        </Button>
+      )}
+      {selfRefund && (
+        <Button
+          variant="secondary"
+          disabled={isBusy(tx.state)}
+          onClick={() =>
+            void tx.run(async () => {
+              const { request } = await simulateContract(wagmiConfig, {
+                address: addressOf(deployment!, "BookingEscrow"),
+                abi: bookingEscrowAbi,
+                functionName: "refund",
+                args: [booking.id as Hex],
+                account,
+              });
+              return writeContract(wagmiConfig, request);
+            })
+          }
+        >
+          Refund it myself
+        </Button>
+      )}
+      {cancel.isError && (
+        <p role="alert" className="mt-2 text-sm text-red-700">
+          {describeError(cancel.error)}
+        </p>
+      )}
+      <TxStatus state={tx.state} confirmedText="Refunded." />
+    </Card>
+  );
+}

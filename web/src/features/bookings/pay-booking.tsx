@@ -1,0 +1,120 @@
+"use client";
+
+import { bookingEscrowAbi, mockStablecoinAbi } from "@trvl/abi";
+import { useQueryClient } from "@tanstack/react-query";
+import type { Address, Hex } from "viem";
+import { useAccount, useConfig } from "wagmi";
+import { readContract, simulateContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
+
+import { TxStatus } from "@/components/tx-status";
+import { Button } from "@/components/ui";
+import { api, call, type Booking, type PaymentInstructions } from "@/lib/api";
+import { formatToken } from "@/lib/format";
+import { signPermit } from "@/lib/permit";
+import { isBusy } from "@/lib/tx-state";
+import { liveKeys } from "@/lib/use-live-events";
+import { useTx } from "@/lib/use-tx";
+
+/** Pays a quoted booking from the wallet: a stablecoin with a permit in one transaction, or ETH. */
+export function PayBooking({ booking, pay }: { booking: Booking; pay: PaymentInstructions }) {
+  const { address: account } = useAccount();
+  const wagmiConfig = useConfig();
+  const queryClient = useQueryClient();
+  const tx = useTx({
+    onConfirmed: async (receipt) => {
+      // The listener records the payment by itself; reporting it makes the booking show as paid at once.
+      await call(
+        api.bookings[":id"].payment.$post({ param: { id: booking.id }, json: { txHash: receipt.transactionHash } }),
+      ).catch(() => undefined);
+      void queryClient.invalidateQueries({ queryKey: liveKeys.bookings });
+    },
+  });
+  const { token } = booking.payment;
+  const amount = BigInt(pay.quote.amount);
+  const quote = {
+    bookingId: pay.quote.bookingId as Hex,
+    traveller: pay.quote.traveller as Address,
+    token: pay.quote.token as Address,
+    amount,
+    commissionBps: pay.quote.commissionBps,
+    supplier: pay.quote.supplier as Address,
+    expiresAt: BigInt(pay.quote.expiresAt),
+  };
+  const escrow = pay.escrow as Address;
+  const signature = pay.signature as Hex;
+  const expired = new Date(booking.payment.quoteExpiresAt).getTime() <= Date.now();
+  const wrongWallet = account?.toLowerCase() !== booking.traveller.toLowerCase();
+
+  const payNow = () =>
+    tx.run(
+      async (steps) => {
+        if (pay.method === "payWithPermit" && pay.permit) {
+          const permit = await signPermit(wagmiConfig, {
+            token: quote.token,
+            tokenName: pay.permit.domain.name,
+            chainId: pay.chainId,
+            owner: account!,
+            spender: escrow,
+            value: amount,
+          });
+          steps.step("Confirm the payment in your wallet");
+          const { request } = await simulateContract(wagmiConfig, {
+            address: escrow,
+            abi: bookingEscrowAbi,
+            functionName: "payWithPermit",
+            args: [quote, signature, permit.deadline, permit.v, permit.r, permit.s],
+            account,
+          });
+          return writeContract(wagmiConfig, request);
+        }
+        if (pay.approve) {
+          const allowance = await readContract(wagmiConfig, {
+            address: pay.approve.token as Address,
+            abi: mockStablecoinAbi,
+            functionName: "allowance",
+            args: [account!, escrow],
+          });
+          if (allowance < amount) {
+            const approval = await writeContract(wagmiConfig, {
+              address: pay.approve.token as Address,
+              abi: mockStablecoinAbi,
+              functionName: "approve",
+              args: [escrow, amount],
+            });
+            steps.step("Waiting for the approval");
+            await waitForTransactionReceipt(wagmiConfig, { hash: approval });
+            steps.step("Confirm the payment in your wallet");
+          }
+        }
+        const { request } = await simulateContract(wagmiConfig, {
+          address: escrow,
+          abi: bookingEscrowAbi,
+          functionName: "pay",
+          args: [quote, signature],
+          value: BigInt(pay.value),
+          account,
+        });
+        return writeContract(wagmiConfig, request);
+      },
+      pay.method === "payWithPermit" ? "Sign the permit in your wallet" : "Confirm the payment in your wallet",
+    );
+
+  return (
+    <div className="grid gap-2">
+      <p className="text-sm text-slate-600">
+        {pay.method === "payWithPermit"
+          ? "One signature lets the escrow take exactly this amount, then one transaction pays: no separate approval."
+          : "One transaction sends the amount to the escrow."}{" "}
+        The escrow holds it until your booking is settled, and you can get it back until then.
+      </p>
+      <div>
+        <Button disabled={isBusy(tx.state) || expired || wrongWallet} onClick={() => void payNow()}>
+          Pay {formatToken(amount, token.decimals, token.symbol)}
+        </Button>
+      </div>
+      {expired && <p className="text-sm text-amber-800">This quote has expired: book again for a new one.</p>}
+      {wrongWallet && <p className="text-sm text-amber-800">Connect the wallet this booking was made with to pay.</p>}
+      <TxStatus state={tx.state} confirmedText="Paid." />
+    </div>
+  );
+}

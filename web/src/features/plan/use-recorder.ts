@@ -1,0 +1,70 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import { MicrophoneError, startRecording, type Recorder, type Recording } from "./recorder";
+
+export type RecorderState =
+  | { status: "idle" }
+  | { status: "starting" }
+  | { status: "recording"; level: number; seconds: number }
+  | { status: "error"; message: string };
+
+/** The recorder as React state: start, stop (→ the WAV), a level for a meter and a running timer. */
+export function useRecorder(options: { maxSeconds?: number; onRecording: (recording: Recording) => void }) {
+  const [state, setState] = useState<RecorderState>({ status: "idle" });
+  const recorder = useRef<Recorder | null>(null);
+  const { maxSeconds = 60, onRecording } = options;
+  const onRecordingRef = useRef(onRecording);
+  onRecordingRef.current = onRecording;
+
+  useEffect(() => {
+    if (state.status !== "recording") return;
+    const started = Date.now() - state.seconds * 1000;
+    const id = setInterval(
+      () => setState((s) => (s.status === "recording" ? { ...s, seconds: (Date.now() - started) / 1000 } : s)),
+      200,
+    );
+    return () => clearInterval(id);
+    // Restart the timer only when recording starts.
+  }, [state.status]);
+
+  useEffect(() => () => recorder.current?.cancel(), []);
+
+  const start = useCallback(async () => {
+    setState({ status: "starting" });
+    try {
+      recorder.current = await startRecording({
+        maxSeconds,
+        onLevel: (level) => setState((s) => (s.status === "recording" ? { ...s, level } : s)),
+        onAutoStop: (recording) => {
+          recorder.current = null;
+          setState({ status: "idle" });
+          onRecordingRef.current(recording);
+        },
+      });
+      setState({ status: "recording", level: 0, seconds: 0 });
+    } catch (error) {
+      setState({
+        status: "error",
+        message: error instanceof MicrophoneError ? error.message : "The microphone could not be started.",
+      });
+    }
+  }, [maxSeconds]);
+
+  const stop = useCallback(async () => {
+    const current = recorder.current;
+    recorder.current = null;
+    if (!current) return;
+    setState({ status: "idle" });
+    onRecordingRef.current(await current.stop());
+  }, []);
+
+  const cancel = useCallback(() => {
+    recorder.current?.cancel();
+    recorder.current = null;
+    setState({ status: "idle" });
+  }, []);
+
+  return { state, start, stop, cancel, maxSeconds };
+}

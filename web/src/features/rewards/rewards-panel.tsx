@@ -1,0 +1,165 @@
+"use client";
+
+import { tierName, trvlStakingAbi, trvlTokenAbi } from "@trvl/abi";
+import Link from "next/link";
+import { useChainId, useReadContracts } from "wagmi";
+
+import { DataTable } from "@/components/data-table";
+import { Button, Card, Notice, Stat } from "@/components/ui";
+import { useSession } from "@/features/auth/session-gate";
+import { describeError } from "@/lib/api";
+import { txUrl } from "@/lib/chains";
+import { formatBps, formatToken, shortAddress } from "@/lib/format";
+import { useBlockRefresh } from "@/lib/use-block-refresh";
+import { addressOf, useDeployment } from "@/lib/use-deployment";
+
+import { RewardsChart } from "./rewards-chart";
+import { useRewards } from "./use-rewards";
+
+const trvl = (value: bigint) => formatToken(value, 18, "TRVL");
+const ROLE_LABEL = {
+  traveller: "Traveller",
+  referrer_l1: "Referrer (level 1)",
+  referrer_l2: "Referrer (level 2)",
+  treasury: "Treasury",
+} as const;
+
+export function RewardsPanel() {
+  const { address } = useSession();
+  const { deployment } = useDeployment();
+  const chainId = useChainId();
+  const token = addressOf(deployment!, "TRVLToken");
+  const staking = addressOf(deployment!, "TRVLStaking");
+  const reads = useReadContracts({
+    allowFailure: false,
+    contracts: [
+      { address: token, abi: trvlTokenAbi, functionName: "balanceOf", args: [address!] },
+      { address: staking, abi: trvlStakingAbi, functionName: "stakedOf", args: [address!] },
+      { address: staking, abi: trvlStakingAbi, functionName: "tierOf", args: [address!] },
+      { address: staking, abi: trvlStakingAbi, functionName: "tiers" },
+    ],
+  });
+  useBlockRefresh(reads.refetch);
+  const rewards = useRewards(address);
+
+  const rows = rewards.data?.pages.flatMap((p) => p.rewards) ?? [];
+  const totals = rewards.data?.pages[0]?.totals;
+
+  return (
+    <div className="grid gap-4">
+      <Card>
+        {reads.isPending ? (
+          <p>Reading your balance…</p>
+        ) : reads.isError ? (
+          <Notice tone="error">Could not read your TRVL balance from the chain. Is the network reachable?</Notice>
+        ) : (
+          <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3">
+            <Stat label="TRVL balance" value={<span data-testid="trvl-balance">{trvl(reads.data[0])}</span>} />
+            <Stat label="Staked" value={trvl(reads.data[1])} />
+            <Stat
+              label="Tier"
+              value={
+                <span
+                  className="inline-block rounded-full bg-brand-50 px-3 py-0.5 text-base text-brand-700"
+                  data-testid="tier-badge"
+                >
+                  {tierName(reads.data[2])}
+                </span>
+              }
+              hint={
+                <>
+                  +{formatBps(reads.data[3][Number(reads.data[2])].boostBps)} on booking rewards ·{" "}
+                  <Link href="/stake" className="underline">
+                    stake for more
+                  </Link>
+                </>
+              }
+            />
+          </dl>
+        )}
+      </Card>
+
+      {rewards.isPending ? (
+        <Card>Loading your rewards…</Card>
+      ) : rewards.isError ? (
+        <Notice tone="error">{describeError(rewards.error)}</Notice>
+      ) : (
+        <>
+          <Card title="Totals">
+            <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
+              <Stat label="All rewards" value={<span data-testid="total-all">{trvl(BigInt(totals!.all))}</span>} />
+              <Stat
+                label="As traveller"
+                value={<span data-testid="total-traveller">{trvl(BigInt(totals!.traveller))}</span>}
+              />
+              <Stat
+                label="As referrer"
+                value={trvl(BigInt(totals!.referrer_l1) + BigInt(totals!.referrer_l2))}
+                hint={`Level 1: ${trvl(BigInt(totals!.referrer_l1))} · level 2: ${trvl(BigInt(totals!.referrer_l2))}`}
+              />
+            </dl>
+          </Card>
+          <Card title="History">
+            {rows.length === 0 ? (
+              <p className="text-slate-700">
+                No rewards yet. Each booking pays you TRVL once it is settled,{" "}
+                <Link href="/plan" className="underline">
+                  so plan a trip
+                </Link>
+                , or share your{" "}
+                <Link href="/referrals" className="underline">
+                  referral link
+                </Link>
+                .
+              </p>
+            ) : (
+              <>
+                <RewardsChart
+                  rewards={rows.map((r) => ({ time: Date.parse(r.blockTime), amount: BigInt(r.amount) }))}
+                />
+                <div className="mt-4">
+                  <DataTable
+                    caption="Your rewards, newest first"
+                    rows={rows}
+                    rowKey={(r) => `${r.txHash}-${r.bookingId}-${r.role}`}
+                    columns={[
+                      { header: "When", cell: (r) => new Date(r.blockTime).toLocaleString() },
+                      { header: "Role", cell: (r) => ROLE_LABEL[r.role] },
+                      { header: "Booking", cell: (r) => shortAddress(r.bookingId), className: "font-mono text-xs" },
+                      { header: "TRVL", cell: (r) => trvl(BigInt(r.amount)), align: "right" },
+                      {
+                        header: "Transaction",
+                        align: "right",
+                        cell: (r) => (
+                          <a
+                            className="text-brand-700 underline"
+                            href={txUrl(chainId, r.txHash)}
+                            target="_blank"
+                            rel="noreferrer"
+                          >
+                            view<span className="sr-only"> transaction {shortAddress(r.txHash)}</span>
+                          </a>
+                        ),
+                      },
+                    ]}
+                  />
+                </div>
+                {rewards.hasNextPage && (
+                  <div className="mt-3">
+                    <Button
+                      variant="secondary"
+                      disabled={rewards.isFetchingNextPage}
+                      onClick={() => void rewards.fetchNextPage()}
+                    >
+                      {rewards.isFetchingNextPage ? "Loading…" : "Show older rewards"}
+                    </Button>
+                  </div>
+                )}
+              </>
+            )}
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}
