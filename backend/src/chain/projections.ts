@@ -321,12 +321,8 @@ async function recountVotes(tx: Tx, chainId: number, proposalIds: bigint[]) {
   }
 }
 
+/** Queues (or re-arms) the keeper's `kind` job of a booking the API knows (`project` checked that it does). */
 async function enqueue(tx: Tx, kind: JobKind, bookingId: string) {
-  const [booking] = await tx
-    .select({ id: schema.bookings.id })
-    .from(schema.bookings)
-    .where(eq(schema.bookings.id, bookingId));
-  if (!booking) return; // A booking the API never quoted: nothing for our keeper to do.
   await tx
     .insert(schema.keeperJobs)
     .values({ kind, bookingId })
