@@ -3,6 +3,7 @@
  * listener + keeper on PostgreSQL) doing the rest by itself; then the listener's backfill of the resulting chain
  * into a fresh database.
  */
+import { appendFileSync } from "node:fs";
 import path from "node:path";
 
 import { bookingEscrowAbi, rewardDistributorAbi } from "@trvl/abi";
@@ -134,7 +135,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
     env: {
       DATABASE_URL: database.url,
       API_PORT: "0",
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
       RATE_LIMIT_PER_IP: "1000000000",
       RATE_LIMIT_PER_USER: "1000000000",
       DATA_DIR: path.join(process.cwd(), ".data", "bench-pipeline"),
@@ -143,6 +144,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
       QUOTE_TTL_SECONDS: "86400",
       ...WORKER_ENV,
     },
+    onLog: process.env.BENCH_LOG_FILE ? (line) => appendFileSync(process.env.BENCH_LOG_FILE!, line + "\n") : undefined,
   });
   const db = new pg.Pool({ connectionString: database.url, max: 2 });
   let watching = false;

@@ -120,6 +120,19 @@ describe.each(DRIVERS)("commission pipeline (%s)", (driver) => {
     );
     expect(Object.keys(steps)).toEqual(["quoted", "paid", "confirmed", "settled", "rewarded"]);
 
+    // The payment the listener saw has its receipt published to IPFS, naming the paying transaction.
+    const receiptCid = await waitUntil("the receipt", async () => {
+      const { body } = await call(t.app, "GET", `/bookings/${paid.id}`, { token });
+      return body.booking.payment.receiptCid as string | null;
+    });
+    const receipt = await t.app.request(`/ipfs/${receiptCid}`);
+    expect(receipt.status).toBe(200);
+    expect(await receipt.json()).toMatchObject({
+      type: "trvl.booking-receipt",
+      bookingId: paid.id,
+      payment: { txHash: paid.txHash, blockNumber: paid.blockNumber.toString() },
+    });
+
     // Exactly one distribution for the booking, on chain.
     const client = publicClient();
     const distributed = await client.getContractEvents({

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { bookingEscrowAbi, getDeployment, referralRegistryAbi, rewardDistributorAbi } from "@trvl/abi";
-import { and, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
@@ -109,6 +109,14 @@ describe("the worker process (postgres)", () => {
     await killer;
     try {
       await allRewarded(t.services.db, ids, 120_000);
+      // Every payment's receipt is published too, whatever the kills interrupted.
+      await waitUntil("every receipt published", async () => {
+        const unpublished = await t.services.db
+          .select({ id: schema.bookings.id })
+          .from(schema.bookings)
+          .where(and(inArray(schema.bookings.id, ids), isNull(schema.bookings.receiptCid)));
+        return unpublished.length === 0;
+      });
     } finally {
       await current.stop();
     }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 
 import { bookingEscrowAbi, mockStablecoinAbi, permitDomain, permitTypes, quoteDomain, quoteTypes } from "@trvl/abi";
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { isAddressEqual, parseEventLogs, zeroAddress, type Address, type Hex } from "viem";
 
 import type { Catalog } from "../catalog/service.js";
@@ -521,24 +521,70 @@ export async function markPaid(
   if (!booking || booking.paidTxHash) return false;
   const { items } = await withItems(tx, booking);
   const cid = await putJson(deps.ipfs, receiptDocument(booking, items, paid));
-  const facts = { ...booking, paidTxHash: paid.txHash };
-  const status = deriveStatus(facts);
+  const { job, ...facts } = paidFacts(booking, paid);
   await tx
     .update(schema.bookings)
-    .set({
-      status,
-      paidTxHash: paid.txHash,
-      paidBlockNumber: paid.blockNumber,
-      paidAt: paid.paidAt,
-      receiptCid: cid.toString(),
-      updatedAt: deps.now(),
-    })
+    .set({ ...facts, receiptCid: cid.toString(), updatedAt: deps.now() })
     .where(eq(schema.bookings.id, id));
-  await tx
-    .insert(schema.keeperJobs)
-    .values({ kind: status === "refund_requested" ? "refund" : "confirm", bookingId: id })
-    .onConflictDoNothing();
+  await tx.insert(schema.keeperJobs).values({ kind: job, bookingId: id }).onConflictDoNothing();
   return true;
+}
+
+/**
+ * What a seen payment changes on a booking: the payment's facts, the status they lead to, and the keeper job that
+ * follows (confirm with the supplier, or refund when the traveller cancelled before the payment was seen).
+ */
+export function paidFacts(booking: BookingRow, paid: PaidEvent) {
+  const facts = { paidTxHash: paid.txHash, paidBlockNumber: paid.blockNumber, paidAt: paid.paidAt };
+  const status = deriveStatus({ ...booking, ...facts });
+  return { ...facts, status, job: status === "refund_requested" ? ("refund" as const) : ("confirm" as const) };
+}
+
+/**
+ * Publishes the receipts of paid bookings that have none yet, oldest payment first, and returns how many. The chain
+ * listener marks payments without waiting on the content store (a slow or absent IPFS node must not hold up the
+ * money path); this catches up behind it, and after a crash resumes from what the table shows.
+ */
+export async function publishPendingReceipts(deps: Pick<BookingDeps, "db" | "ipfs">, limit: number): Promise<number> {
+  const b = schema.bookings;
+  const pending = await deps.db
+    .select()
+    .from(b)
+    .where(and(isNotNull(b.paidTxHash), isNull(b.receiptCid)))
+    .orderBy(asc(b.paidBlockNumber))
+    .limit(limit);
+  if (pending.length === 0) return 0;
+  const items = await deps.db
+    .select()
+    .from(schema.bookingItems)
+    .where(
+      inArray(
+        schema.bookingItems.bookingId,
+        pending.map((booking) => booking.id),
+      ),
+    )
+    .orderBy(asc(schema.bookingItems.position));
+  const published = await Promise.all(
+    pending.map(async (booking) => {
+      const paid = {
+        txHash: booking.paidTxHash as Hex,
+        blockNumber: booking.paidBlockNumber!,
+        paidAt: booking.paidAt!,
+      };
+      const document = receiptDocument(
+        booking,
+        items.filter((item) => item.bookingId === booking.id),
+        paid,
+      );
+      return sql`(${booking.id}, ${booking.paidTxHash}, ${(await putJson(deps.ipfs, document)).toString()})`;
+    }),
+  );
+  // Only where the payment is still the one the receipt names: a reorg may have undone it meanwhile.
+  await deps.db.execute(sql`
+    update ${b} set receipt_cid = v.cid
+    from (values ${sql.join(published, sql`, `)}) as v(id, paid_tx_hash, cid)
+    where ${b.id} = v.id and ${b.paidTxHash} = v.paid_tx_hash and ${b.receiptCid} is null`);
+  return pending.length;
 }
 
 export function receiptDocument(booking: BookingRow, items: BookingItemRow[], paid: PaidEvent) {

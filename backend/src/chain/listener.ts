@@ -40,6 +40,22 @@ export interface TickResult {
   changes: Changes;
 }
 
+/** Events per insert: 11 columns each, well under Postgres's 65,535 bind parameters. */
+const EVENTS_PER_INSERT = 2_000;
+
+/** What the listener keeps of a block: where it is in the chain, and its time for the events in it. */
+interface BlockStamp {
+  number: bigint;
+  hash: Hex;
+  timestamp: bigint;
+}
+
+interface ReadRange {
+  logs: Log<bigint, number, false>[];
+  to: bigint;
+  blocks: Map<bigint, BlockStamp>;
+}
+
 const TOO_MANY = /(range|limit|too many|exceed|response size|10000|query returned more than)/i;
 
 export class ChainListener {
@@ -71,6 +87,7 @@ export class ChainListener {
   /** Reads and stores the next range of blocks (or handles a reorg). */
   async tick(): Promise<TickResult> {
     const { client } = this.deps.chain;
+    const tickStarted = performance.now();
     const head = await client.getBlockNumber({ cacheTime: 0 });
     const safeHead = head - BigInt(this.options.confirmations);
     const cursor = await this.cursor();
@@ -86,19 +103,10 @@ export class ChainListener {
     if (cursor.blockNumber >= safeHead) return { stored: 0, caughtUp: true, changes: emptyChanges() };
 
     const from = cursor.blockNumber + 1n;
-    const { logs, to } = await this.readLogs(from, min(safeHead, from + BigInt(this.range) - 1n));
-    const wanted = new Set<bigint>([to, ...logs.map((log) => log.blockNumber)]);
-    const blocks = new Map<bigint, Block>();
-    await Promise.all(
-      [...wanted].map(async (n) => {
-        const block = await client.getBlock({ blockNumber: n });
-        blocks.set(n, block);
-      }),
-    );
-    // A log from a block that is no longer canonical: the chain moved under us; read again next tick.
-    if (logs.some((log) => blocks.get(log.blockNumber)?.hash !== log.blockHash)) {
-      return { stored: 0, caughtUp: false, changes: emptyChanges() };
-    }
+    const read = await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n));
+    // The chain moved under the read: read again next tick (a reorg shows at the cursor then).
+    if (read === null) return { stored: 0, caughtUp: false, changes: emptyChanges() };
+    const { logs, to, blocks } = read;
     const events = logs
       .map((log) =>
         decodeChainEvent(
@@ -111,6 +119,7 @@ export class ChainListener {
       .filter((event): event is ChainEvent => event !== null);
 
     const toBlock = blocks.get(to)!;
+    const started = performance.now();
     const { stored, changes } = await this.deps.db.transaction(async (tx) => {
       const inserted = await this.store(tx, events);
       const changes = await project(tx, this.projectionDeps(), inserted);
@@ -122,6 +131,17 @@ export class ChainListener {
       await announceChanges(tx, changes);
       return { stored: inserted.length, changes };
     });
+    this.deps.logger.debug(
+      {
+        from,
+        to,
+        logs: logs.length,
+        stored,
+        rpcMs: Math.round(started - tickStarted),
+        dbMs: Math.round(performance.now() - started),
+      },
+      "indexed a block range",
+    );
     this.deps.metrics?.onEvents(stored);
     this.deps.metrics?.onRewards(changes.rewards);
     this.deps.metrics?.onCursor(to, head);
@@ -180,14 +200,48 @@ export class ChainListener {
     }
   }
 
+  /**
+   * The logs of [from, to] (`to` may shrink, see readLogs) with the hash and time of every block they are in and of
+   * `to`, or null when the chain changed during the read. The block at `to` is read before and after the logs: its
+   * hash commits to every block below it, so an unchanged hash means the logs came from the chain that is still
+   * canonical, and their own block hashes and times (`blockTimestamp`, which geth, Hardhat and most providers return)
+   * need no further reads. Logs without a time cost one block read each.
+   */
+  private async readRange(from: bigint, to: bigint): Promise<ReadRange | null> {
+    const { client } = this.deps.chain;
+    const { logs, to: end, before } = await this.readLogs(from, to);
+    const after = await client.getBlock({ blockNumber: end });
+    if (after.hash !== before.hash) return null;
+    const blocks = new Map<bigint, BlockStamp>([[end, { number: end, hash: after.hash, timestamp: after.timestamp }]]);
+    const untimed = new Set<bigint>();
+    for (const log of logs) {
+      if (blocks.has(log.blockNumber)) continue;
+      if (log.blockTimestamp === undefined || log.blockTimestamp === null) untimed.add(log.blockNumber);
+      else blocks.set(log.blockNumber, { number: log.blockNumber, hash: log.blockHash, timestamp: log.blockTimestamp });
+    }
+    await Promise.all(
+      [...untimed].map(async (n) => {
+        const block = await client.getBlock({ blockNumber: n });
+        blocks.set(n, { number: n, hash: block.hash, timestamp: block.timestamp });
+      }),
+    );
+    if (logs.some((log) => blocks.get(log.blockNumber)!.hash !== log.blockHash)) return null;
+    return { logs, to: end, blocks };
+  }
+
   /** Logs of the watched contracts in [from, to], shrinking the range while the node refuses it. */
-  private async readLogs(from: bigint, to: bigint): Promise<{ logs: Log<bigint, number, false>[]; to: bigint }> {
+  private async readLogs(
+    from: bigint,
+    to: bigint,
+  ): Promise<{ logs: Log<bigint, number, false>[]; to: bigint; before: Block }> {
+    const { client } = this.deps.chain;
     for (;;) {
       try {
-        const logs = await this.deps.chain.client.getLogs({ address: this.addresses, fromBlock: from, toBlock: to });
+        const before = await client.getBlock({ blockNumber: to });
+        const logs = await client.getLogs({ address: this.addresses, fromBlock: from, toBlock: to });
         // Grow back towards the configured range after successes.
         if (this.range < this.options.maxRange) this.range = Math.min(this.options.maxRange, this.range * 2);
-        return { logs: logs as Log<bigint, number, false>[], to };
+        return { logs: logs as Log<bigint, number, false>[], to, before };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (to === from || !TOO_MANY.test(message)) throw error;
@@ -202,24 +256,27 @@ export class ChainListener {
   }
 
   private async store(tx: Tx, events: ChainEvent[]): Promise<ChainEvent[]> {
-    if (events.length === 0) return [];
-    const inserted = await tx
-      .insert(schema.chainEvents)
-      .values(events)
-      .onConflictDoNothing()
-      .returning({ txHash: schema.chainEvents.txHash, logIndex: schema.chainEvents.logIndex });
-    const fresh = new Set(inserted.map((row) => `${row.txHash}:${row.logIndex}`));
+    const fresh = new Set<string>();
+    // In slices: a wide block range can hold more events than one statement has bind parameters for.
+    for (let i = 0; i < events.length; i += EVENTS_PER_INSERT) {
+      const inserted = await tx
+        .insert(schema.chainEvents)
+        .values(events.slice(i, i + EVENTS_PER_INSERT))
+        .onConflictDoNothing()
+        .returning({ txHash: schema.chainEvents.txHash, logIndex: schema.chainEvents.logIndex });
+      for (const row of inserted) fresh.add(`${row.txHash}:${row.logIndex}`);
+    }
     return events.filter((event) => fresh.has(`${event.txHash}:${event.logIndex}`));
   }
 
   /** Keeps the hashes of the blocks read within the reorg window, and forgets older ones. */
-  private async rememberBlocks(tx: Tx, blocks: Block[], safeHead: bigint) {
+  private async rememberBlocks(tx: Tx, blocks: BlockStamp[], safeHead: bigint) {
     const floor = safeHead - BigInt(this.options.reorgWindow);
-    const recent = blocks.filter((block) => block.number! > floor);
+    const recent = blocks.filter((block) => block.number > floor);
     if (recent.length > 0) {
       await tx
         .insert(schema.chainBlocks)
-        .values(recent.map((block) => ({ chainId: this.chainId, number: block.number!, hash: block.hash! })))
+        .values(recent.map((block) => ({ chainId: this.chainId, number: block.number, hash: block.hash })))
         .onConflictDoUpdate({
           target: [schema.chainBlocks.chainId, schema.chainBlocks.number],
           set: { hash: sql`excluded.hash` },

@@ -3,11 +3,11 @@
  * recipient, referrals, proposals and votes; and drives the keeper's jobs from what the chain shows happened. Every
  * projection can be rewound to a block (after a reorg) from what is stored, so the database always equals the chain.
  */
-import { and, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
-import type { Address, Hex } from "viem";
+import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { zeroAddress, type Address, type Hex } from "viem";
 
 import { deriveStatus } from "../bookings/lifecycle.js";
-import { markPaid, type BookingDeps } from "../bookings/service.js";
+import { paidFacts, type BookingDeps } from "../bookings/service.js";
 import { schema, type Tx } from "../db/index.js";
 import type { KEEPER_JOB_KINDS } from "../db/schema.js";
 import type { ChainEvent } from "./events.js";
@@ -21,7 +21,7 @@ export interface Changes {
   rewards: number;
 }
 
-export interface ProjectionDeps extends Pick<BookingDeps, "ipfs" | "now"> {
+export interface ProjectionDeps extends Pick<BookingDeps, "now"> {
   chainId: number;
   /** Backoff of a distribution the distributor passed over for a reason that may go away (price feed, limit). */
   retryDelayMs: number;
@@ -42,46 +42,87 @@ const emptyChanges = (): Changes => ({ bookings: new Set(), accounts: new Set(),
 const str = (value: unknown) => String(value);
 const big = (value: unknown) => BigInt(value as string);
 
-/** Applies newly stored events, in chain order, inside the listener's transaction. */
+/**
+ * Applies newly stored events, in chain order, inside the listener's transaction. The events are folded in memory
+ * first (the API's bookings they concern are locked and loaded once), then written with a handful of statements per
+ * batch, so the cost of a batch grows with its kinds of change, not its number of events.
+ */
 export async function project(tx: Tx, deps: ProjectionDeps, events: ChainEvent[]): Promise<Changes> {
-  const changes = emptyChanges();
-  // Bookings this API quoted, looked up once per batch: events of other bookings (another deployment's API, or a
-  // backfill into a fresh database) only feed the chain-wide read models.
-  const ids = [...new Set(events.map((e) => e.bookingId).filter((id): id is string => id !== null))];
-  const known = new Set<string>();
-  for (let i = 0; i < ids.length; i += 1_000) {
-    const rows = await tx
-      .select({ id: schema.bookings.id })
-      .from(schema.bookings)
-      .where(inArray(schema.bookings.id, ids.slice(i, i + 1_000)));
-    for (const row of rows) known.add(row.id);
-  }
-  const batch: Batch = { known, treasury: new Map(), rewards: [] };
-  for (const event of events) {
-    await apply(tx, deps, event, changes, batch);
-  }
-  // Reward rows depend on nothing later in the batch: one insert for all of them.
-  for (let i = 0; i < batch.rewards.length; i += 1_000) {
-    await tx
-      .insert(schema.rewards)
-      .values(batch.rewards.slice(i, i + 1_000))
-      .onConflictDoNothing();
-  }
-  changes.rewards += batch.rewards.length;
-  return changes;
+  const batch = await openBatch(tx, events);
+  for (const event of events) await apply(tx, deps, event, batch);
+  await flush(tx, deps, batch);
+  return batch.changes;
 }
 
-/** What a batch of events shares: the bookings the API knows, and each distributor's treasury as of the event. */
+type BookingRow = typeof schema.bookings.$inferSelect;
+type JobOp =
+  /** Creates the job unless it exists. */
+  | { op: "create" }
+  /** Creates the job, or runs it again unless it is done. */
+  | { op: "enqueue" }
+  | { op: "finish" }
+  /** Runs it again after a while, saying why. */
+  | { op: "retry"; runAfter: Date; lastError: string };
+
+/** A batch of events folded in memory, written by `flush`. */
 interface Batch {
-  known: Set<string>;
+  changes: Changes;
+  /** The API's bookings the batch's events concern (others only feed the chain-wide read models), locked. */
+  bookings: Map<string, BookingRow>;
+  changedBookings: Set<string>;
+  /** Keeper jobs' changes, in order, by `kind:bookingId`: changes to different jobs commute, to one job do not. */
+  jobs: Map<string, { kind: JobKind; bookingId: string; ops: JobOp[] }>;
+  /** Each distributor's treasury as of the event being applied. */
   treasury: Map<string, string | undefined>;
   rewards: (typeof schema.rewards.$inferInsert)[];
+  referrals: (typeof schema.referrals.$inferInsert)[];
+  proposals: (typeof schema.proposals.$inferInsert)[];
+  proposalStates: { proposalId: bigint; state: string }[];
+  votes: (typeof schema.votes.$inferInsert)[];
 }
 
-async function apply(tx: Tx, deps: ProjectionDeps, e: ChainEvent, changes: Changes, batch: Batch) {
+/** Rows per multi-row statement: well under Postgres's 65,535 bind parameters for the widest table (bookings). */
+const CHUNK = 500;
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  return out;
+}
+
+async function openBatch(tx: Tx, events: ChainEvent[]): Promise<Batch> {
+  const ids = [...new Set(events.map((e) => e.bookingId).filter((id): id is string => id !== null))].sort();
+  const bookings = new Map<string, BookingRow>();
+  for (const slice of chunks(ids)) {
+    // Locked in id order, so two writers locking overlapping sets of bookings cannot deadlock on each other.
+    const rows = await tx
+      .select()
+      .from(schema.bookings)
+      .where(inArray(schema.bookings.id, slice))
+      .orderBy(asc(schema.bookings.id))
+      .for("update");
+    for (const row of rows) bookings.set(row.id, row);
+  }
+  return {
+    changes: emptyChanges(),
+    bookings,
+    changedBookings: new Set(),
+    jobs: new Map(),
+    treasury: new Map(),
+    rewards: [],
+    referrals: [],
+    proposals: [],
+    proposalStates: [],
+    votes: [],
+  };
+}
+
+async function apply(tx: Tx, deps: ProjectionDeps, e: ChainEvent, batch: Batch) {
   const a = e.args;
+  const { changes } = batch;
   const at = { txHash: e.txHash, blockNumber: e.blockNumber, time: e.blockTime };
-  if (e.bookingId !== null && !batch.known.has(e.bookingId)) {
+  const booking = e.bookingId === null ? undefined : batch.bookings.get(e.bookingId);
+  if (e.bookingId !== null && !booking) {
     if (e.name === "RewardDistributed") await collectRewards(tx, deps.chainId, e, batch);
     return;
   }
@@ -90,125 +131,105 @@ async function apply(tx: Tx, deps: ProjectionDeps, e: ChainEvent, changes: Chang
       batch.treasury.set(e.address.toLowerCase(), str(a.newTreasury));
       return;
     case "BookingEscrow.BookingPaid": {
-      const id = str(a.bookingId);
-      if (await markPaid(tx, deps, id, { txHash: e.txHash, blockNumber: e.blockNumber, paidAt: e.blockTime })) {
-        changes.bookings.add(id);
-      }
+      if (booking!.paidTxHash) return;
+      const { job, ...facts } = paidFacts(booking!, {
+        txHash: e.txHash,
+        blockNumber: e.blockNumber,
+        paidAt: e.blockTime,
+      });
+      change(batch, deps, booking!, facts);
+      schedule(batch, job, booking!.id, { op: "create" });
       return;
     }
     case "BookingEscrow.BookingSettled":
-      await onChainStep(tx, deps, str(a.bookingId), "settled", at, changes);
-      await finishJob(tx, "settle", str(a.bookingId));
-      await enqueue(tx, "distribute", str(a.bookingId));
+      onChainStep(batch, deps, booking!, "settled", at);
+      schedule(batch, "settle", booking!.id, { op: "finish" });
+      schedule(batch, "distribute", booking!.id, { op: "enqueue" });
       return;
-    case "BookingEscrow.SettlementSkipped": {
+    case "BookingEscrow.SettlementSkipped":
       // Settled, refunded or rewarded already: nothing left to settle. Otherwise the keeper tries again.
-      const status = Number(a.status);
-      if (status >= 2) await finishJob(tx, "settle", str(a.bookingId));
+      if (Number(a.status) >= 2) schedule(batch, "settle", booking!.id, { op: "finish" });
       return;
-    }
     case "BookingEscrow.BookingRefunded":
-      await onChainStep(tx, deps, str(a.bookingId), "refunded", at, changes);
+      onChainStep(batch, deps, booking!, "refunded", at);
       // Nothing else can happen to a refunded booking.
       for (const kind of ["refund", "confirm", "settle", "distribute"] as const) {
-        await finishJob(tx, kind, str(a.bookingId));
+        schedule(batch, kind, booking!.id, { op: "finish" });
       }
       return;
     case "RewardDistributor.RewardDistributed": {
-      const id = str(a.bookingId);
       await collectRewards(tx, deps.chainId, e, batch);
-      await onChainStep(tx, deps, id, "rewarded", at, changes);
-      await tx.update(schema.bookings).set({ rewardSkipReason: null }).where(eq(schema.bookings.id, id));
-      await finishJob(tx, "distribute", id);
+      onChainStep(batch, deps, booking!, "rewarded", at);
+      if (booking!.rewardSkipReason !== null) change(batch, deps, booking!, { rewardSkipReason: null });
+      schedule(batch, "distribute", booking!.id, { op: "finish" });
       for (const role of ["traveller", "level1", "level2"]) {
-        if (a[role] && a[role] !== "0x0000000000000000000000000000000000000000")
-          changes.accounts.add(a[role] as Address);
+        if (a[role] && a[role] !== zeroAddress) changes.accounts.add(a[role] as Address);
       }
       return;
     }
     case "RewardDistributor.RewardSkipped": {
-      const id = str(a.bookingId);
       const reason = SKIP_REASONS[Number(a.reason)] ?? "Unknown";
-      await tx.update(schema.bookings).set({ rewardSkipReason: reason }).where(eq(schema.bookings.id, id));
-      changes.bookings.add(id);
+      change(batch, deps, booking!, { rewardSkipReason: reason });
       // Final reasons end the job; the others (no price feed, limits, not settled yet) retry after a while.
       if (reason === "AlreadyRewarded" || reason === "Refunded" || reason === "Unknown") {
-        await finishJob(tx, "distribute", id);
+        schedule(batch, "distribute", booking!.id, { op: "finish" });
       } else {
-        await tx
-          .update(schema.keeperJobs)
-          .set({
-            status: "pending",
-            lastError: `distributor skipped it: ${reason}`,
-            runAfter: new Date(e.blockTime.getTime() + deps.retryDelayMs),
-            updatedAt: deps.now(),
-          })
-          .where(and(eq(schema.keeperJobs.kind, "distribute"), eq(schema.keeperJobs.bookingId, id)));
+        schedule(batch, "distribute", booking!.id, {
+          op: "retry",
+          lastError: `distributor skipped it: ${reason}`,
+          runAfter: new Date(e.blockTime.getTime() + deps.retryDelayMs),
+        });
       }
       return;
     }
     case "ReferralRegistry.ReferralRegistered":
-      await tx
-        .insert(schema.referrals)
-        .values({
-          chainId: deps.chainId,
-          user: str(a.user),
-          referrer: str(a.referrer),
-          level2: a.level2 === "0x0000000000000000000000000000000000000000" ? null : str(a.level2),
-          txHash: e.txHash,
-          blockNumber: e.blockNumber,
-          blockTime: e.blockTime,
-        })
-        .onConflictDoNothing();
+      batch.referrals.push({
+        chainId: deps.chainId,
+        user: str(a.user),
+        referrer: str(a.referrer),
+        level2: a.level2 === zeroAddress ? null : str(a.level2),
+        txHash: e.txHash,
+        blockNumber: e.blockNumber,
+        blockTime: e.blockTime,
+      });
       changes.accounts.add(a.user as Address);
       changes.accounts.add(a.referrer as Address);
       return;
     case "TRVLGovernor.ProposalCreated":
-      await tx
-        .insert(schema.proposals)
-        .values({
-          chainId: deps.chainId,
-          proposalId: big(a.proposalId),
-          proposer: str(a.proposer),
-          description: str(a.description),
-          state: "Pending",
-          voteStart: big(a.voteStart),
-          voteEnd: big(a.voteEnd),
-          forVotes: 0n,
-          againstVotes: 0n,
-          abstainVotes: 0n,
-          txHash: e.txHash,
-          blockNumber: e.blockNumber,
-        })
-        .onConflictDoNothing();
+      batch.proposals.push({
+        chainId: deps.chainId,
+        proposalId: big(a.proposalId),
+        proposer: str(a.proposer),
+        description: str(a.description),
+        state: "Pending",
+        voteStart: big(a.voteStart),
+        voteEnd: big(a.voteEnd),
+        forVotes: 0n,
+        againstVotes: 0n,
+        abstainVotes: 0n,
+        txHash: e.txHash,
+        blockNumber: e.blockNumber,
+      });
       return;
     case "TRVLGovernor.VoteCast":
-    case "TRVLGovernor.VoteCastWithParams": {
-      await tx
-        .insert(schema.votes)
-        .values({
-          chainId: deps.chainId,
-          txHash: e.txHash,
-          logIndex: e.logIndex,
-          proposalId: big(a.proposalId),
-          voter: str(a.voter),
-          support: Number(a.support),
-          weight: big(a.weight),
-          reason: str(a.reason ?? ""),
-          blockNumber: e.blockNumber,
-          blockTime: e.blockTime,
-        })
-        .onConflictDoNothing();
-      await recountVotes(tx, deps.chainId, [big(a.proposalId)]);
+    case "TRVLGovernor.VoteCastWithParams":
+      batch.votes.push({
+        chainId: deps.chainId,
+        txHash: e.txHash,
+        logIndex: e.logIndex,
+        proposalId: big(a.proposalId),
+        voter: str(a.voter),
+        support: Number(a.support),
+        weight: big(a.weight),
+        reason: str(a.reason ?? ""),
+        blockNumber: e.blockNumber,
+        blockTime: e.blockTime,
+      });
       return;
-    }
     case "TRVLGovernor.ProposalQueued":
     case "TRVLGovernor.ProposalExecuted":
     case "TRVLGovernor.ProposalCanceled":
-      await tx
-        .update(schema.proposals)
-        .set({ state: e.name.replace("Proposal", "") })
-        .where(and(eq(schema.proposals.chainId, deps.chainId), eq(schema.proposals.proposalId, big(a.proposalId))));
+      batch.proposalStates.push({ proposalId: big(a.proposalId), state: e.name.replace("Proposal", "") });
       return;
     case "TRVLToken.Transfer":
       changes.accounts.add(a.from as Address);
@@ -227,6 +248,20 @@ async function apply(tx: Tx, deps: ProjectionDeps, e: ChainEvent, changes: Chang
   }
 }
 
+/** Changes a locked booking in memory; `flush` writes it. */
+function change(batch: Batch, deps: ProjectionDeps, booking: BookingRow, patch: Partial<BookingRow>) {
+  Object.assign(booking, patch, { updatedAt: deps.now() });
+  batch.changedBookings.add(booking.id);
+  batch.changes.bookings.add(booking.id);
+}
+
+function schedule(batch: Batch, kind: JobKind, bookingId: string, op: JobOp) {
+  const key = `${kind}:${bookingId}`;
+  const entry = batch.jobs.get(key) ?? { kind, bookingId, ops: [] };
+  entry.ops.push(op);
+  batch.jobs.set(key, entry);
+}
+
 type Step = "settled" | "refunded" | "rewarded";
 const STEP_COLUMNS = {
   settled: ["settledTxHash", "settledBlockNumber", "settledAt"],
@@ -234,31 +269,105 @@ const STEP_COLUMNS = {
   rewarded: ["rewardedTxHash", "rewardedBlockNumber", "rewardedAt"],
 } as const;
 
-/** Records an on-chain step of a booking the API knows, and its resulting status. */
-async function onChainStep(
-  tx: Tx,
+/** Records an on-chain step of a booking the API knows (once), and its resulting status. */
+function onChainStep(
+  batch: Batch,
   deps: ProjectionDeps,
-  id: string,
+  booking: BookingRow,
   step: Step,
   at: { txHash: Hex; blockNumber: bigint; time: Date },
-  changes: Changes,
 ) {
-  const [booking] = await tx.select().from(schema.bookings).where(eq(schema.bookings.id, id)).for("update");
-  if (!booking) return;
   const [hashColumn, blockColumn, timeColumn] = STEP_COLUMNS[step];
   if (booking[hashColumn]) return;
-  const next = { ...booking, [hashColumn]: at.txHash };
-  await tx
-    .update(schema.bookings)
-    .set({
-      [hashColumn]: at.txHash,
-      [blockColumn]: at.blockNumber,
-      [timeColumn]: at.time,
-      status: deriveStatus(next),
-      updatedAt: deps.now(),
-    })
-    .where(eq(schema.bookings.id, id));
-  changes.bookings.add(id);
+  const facts = { [hashColumn]: at.txHash, [blockColumn]: at.blockNumber, [timeColumn]: at.time };
+  change(batch, deps, booking, { ...facts, status: deriveStatus({ ...booking, ...facts }) });
+}
+
+/** The booking columns projections change; everything else in a booking row belongs to the API. */
+const PROJECTED_COLUMNS = [
+  "status",
+  "paidTxHash",
+  "paidBlockNumber",
+  "paidAt",
+  ...Object.values(STEP_COLUMNS).flat(),
+  "rewardSkipReason",
+  "updatedAt",
+] as const satisfies readonly (keyof BookingRow)[];
+
+/** Writes what `apply` folded: a few multi-row statements per kind of change. */
+async function flush(tx: Tx, deps: ProjectionDeps, batch: Batch) {
+  const b = schema.bookings;
+  const changed = [...batch.changedBookings].sort().map((id) => batch.bookings.get(id)!);
+  // An upsert of rows that all exist is a multi-row update of the projected columns (the rows are locked).
+  for (const rows of chunks(changed)) {
+    await tx
+      .insert(b)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: b.id,
+        set: Object.fromEntries(PROJECTED_COLUMNS.map((column) => [column, sql.raw(`excluded.${b[column].name}`)])),
+      });
+  }
+  await flushJobs(tx, batch);
+
+  for (const rows of chunks(batch.rewards)) await tx.insert(schema.rewards).values(rows).onConflictDoNothing();
+  batch.changes.rewards += batch.rewards.length;
+  for (const rows of chunks(batch.referrals)) await tx.insert(schema.referrals).values(rows).onConflictDoNothing();
+  for (const rows of chunks(batch.proposals)) await tx.insert(schema.proposals).values(rows).onConflictDoNothing();
+  for (const { proposalId, state } of batch.proposalStates) {
+    await tx
+      .update(schema.proposals)
+      .set({ state })
+      .where(and(eq(schema.proposals.chainId, deps.chainId), eq(schema.proposals.proposalId, proposalId)));
+  }
+  for (const rows of chunks(batch.votes)) await tx.insert(schema.votes).values(rows).onConflictDoNothing();
+  await recountVotes(tx, deps.chainId, [...new Set(batch.votes.map((vote) => vote.proposalId!))]);
+}
+
+/**
+ * Applies the keeper jobs' changes in rounds: the first change of every job, then the second, ...; within a round
+ * the jobs are distinct, so each kind of change is one statement.
+ */
+async function flushJobs(tx: Tx, batch: Batch) {
+  const jobs = schema.keeperJobs;
+  const entries = [...batch.jobs.values()];
+  for (let round = 0; ; round++) {
+    const due = entries
+      .filter((entry) => entry.ops.length > round)
+      .map((entry) => ({ ...entry, op: entry.ops[round] }));
+    if (due.length === 0) return;
+    const values = (op: JobOp["op"]) =>
+      due.filter((d) => d.op.op === op).map(({ kind, bookingId }) => ({ kind, bookingId }));
+    for (const rows of chunks(values("create"))) await tx.insert(jobs).values(rows).onConflictDoNothing();
+    for (const rows of chunks(values("enqueue"))) {
+      await tx
+        .insert(jobs)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: [jobs.kind, jobs.bookingId],
+          set: { status: "pending", runAfter: sql`now()`, updatedAt: sql`now()` },
+          setWhere: sql`${jobs.status} <> 'done'`,
+        });
+    }
+    const finished = values("finish");
+    for (const kind of new Set(finished.map((f) => f.kind))) {
+      const ids = finished.filter((f) => f.kind === kind).map((f) => f.bookingId);
+      for (const slice of chunks(ids)) {
+        await tx
+          .update(jobs)
+          .set({ status: "done", updatedAt: sql`now()` })
+          .where(and(eq(jobs.kind, kind), inArray(jobs.bookingId, slice)));
+      }
+    }
+    // Retries are rare (the distributor passed a booking over): one statement each.
+    for (const { kind, bookingId, op } of due) {
+      if (op.op !== "retry") continue;
+      await tx
+        .update(jobs)
+        .set({ status: "pending", lastError: op.lastError, runAfter: op.runAfter, updatedAt: sql`now()` })
+        .where(and(eq(jobs.kind, kind), eq(jobs.bookingId, bookingId)));
+    }
+  }
 }
 
 /** One row per recipient of a RewardDistributed event; the treasury is whoever the distributor named last. */
@@ -319,25 +428,6 @@ async function recountVotes(tx: Tx, chainId: number, proposalIds: bigint[]) {
       .set({ againstVotes: total(0), forVotes: total(1), abstainVotes: total(2) })
       .where(and(eq(schema.proposals.chainId, chainId), eq(schema.proposals.proposalId, proposalId)));
   }
-}
-
-/** Queues (or re-arms) the keeper's `kind` job of a booking the API knows (`project` checked that it does). */
-async function enqueue(tx: Tx, kind: JobKind, bookingId: string) {
-  await tx
-    .insert(schema.keeperJobs)
-    .values({ kind, bookingId })
-    .onConflictDoUpdate({
-      target: [schema.keeperJobs.kind, schema.keeperJobs.bookingId],
-      set: { status: "pending", runAfter: sql`now()`, updatedAt: sql`now()` },
-      setWhere: sql`${schema.keeperJobs.status} <> 'done'`,
-    });
-}
-
-async function finishJob(tx: Tx, kind: JobKind, bookingId: string) {
-  await tx
-    .update(schema.keeperJobs)
-    .set({ status: "done", updatedAt: sql`now()` })
-    .where(and(eq(schema.keeperJobs.kind, kind), eq(schema.keeperJobs.bookingId, bookingId)));
 }
 
 /**
@@ -401,7 +491,9 @@ export async function rewind(tx: Tx, deps: ProjectionDeps, ancestor: bigint): Pr
   for (const booking of affected) {
     const after = (block: bigint | null) => block !== null && block > ancestor;
     const next = { ...booking };
-    if (after(booking.paidBlockNumber)) Object.assign(next, { paidTxHash: null, paidBlockNumber: null, paidAt: null });
+    if (after(booking.paidBlockNumber)) {
+      Object.assign(next, { paidTxHash: null, paidBlockNumber: null, paidAt: null, receiptCid: null });
+    }
     for (const [hashColumn, blockColumn, timeColumn] of Object.values(STEP_COLUMNS)) {
       if (after(next[blockColumn]))
         Object.assign(next, { [hashColumn]: null, [blockColumn]: null, [timeColumn]: null });
@@ -413,6 +505,7 @@ export async function rewind(tx: Tx, deps: ProjectionDeps, ancestor: bigint): Pr
         paidTxHash: next.paidTxHash,
         paidBlockNumber: next.paidBlockNumber,
         paidAt: next.paidAt,
+        receiptCid: next.receiptCid,
         confirmedAt: next.paidTxHash ? next.confirmedAt : null,
         settledTxHash: next.settledTxHash,
         settledBlockNumber: next.settledBlockNumber,

@@ -145,6 +145,10 @@ export const bookings = pgTable(
     uniqueIndex("bookings_traveller_idempotency_key_idx").on(t.traveller, t.idempotencyKey),
     index("bookings_traveller_created_idx").on(t.traveller, t.createdAt),
     index("bookings_status_idx").on(t.status),
+    // Paid bookings whose receipt is still to be published (see publishPendingReceipts): few rows, found at once.
+    index("bookings_receipt_pending_idx")
+      .on(t.paidBlockNumber)
+      .where(sql`${t.paidTxHash} is not null and ${t.receiptCid} is null`),
   ],
 );
 

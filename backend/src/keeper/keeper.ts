@@ -52,26 +52,31 @@ export class Keeper {
     private readonly options: KeeperOptions,
   ) {}
 
-  /** One round: recover, confirm, settle, distribute, refund. Returns how many transactions it sent. */
-  async tick(): Promise<number> {
-    await this.recoverStale();
-    await this.confirmPaid();
-    let sent = 0;
-    sent += await this.runBatch("settle");
-    sent += await this.runBatch("distribute");
-    sent += await this.runRefunds();
-    await this.reportCounts();
-    return sent;
-  }
+  /**
+   * The keeper's rounds, each run by its own loop: a settlement being mined never holds up a distribution, and
+   * neither waits on the suppliers. Each returns how much it did (0: nothing was ready).
+   */
+  readonly rounds = {
+    /** Recovers stale jobs, asks suppliers to confirm paid bookings, sends refunds, and reports the job counts. */
+    upkeep: async (): Promise<number> => {
+      await this.recoverStale();
+      const confirmed = await this.confirmPaid();
+      const refunded = await this.runRefunds();
+      await this.reportCounts();
+      return confirmed + refunded;
+    },
+    settle: () => this.runBatch("settle"),
+    distribute: () => this.runBatch("distribute"),
+  };
 
   // ----------------------------------------------------------------------------------------------------------------
   // Confirmation with the suppliers (off the chain)
   // ----------------------------------------------------------------------------------------------------------------
 
-  private async confirmPaid() {
+  private async confirmPaid(): Promise<number> {
     const { db, catalog, now } = this.deps;
     const jobs = await this.claim("confirm", this.options.batchSize);
-    if (jobs.length === 0) return;
+    if (jobs.length === 0) return 0;
     const ids = jobs.map((job) => job.bookingId);
     const bookings = new Map(
       (await db.select().from(schema.bookings).where(inArray(schema.bookings.id, ids))).map((b) => [b.id, b]),
@@ -167,6 +172,7 @@ export class Keeper {
         this.deps.logger.warn({ bookingId: booking!.id, reason: outcome.reason }, "supplier refused: refunding");
       }
     }
+    return jobs.length;
   }
 
   // ----------------------------------------------------------------------------------------------------------------

@@ -6,10 +6,14 @@
 import { createWalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { publishPendingReceipts } from "../bookings/service.js";
 import { ChainListener } from "../chain/listener.js";
 import { Keeper } from "../keeper/keeper.js";
 import { TxSender } from "../keeper/sender.js";
 import type { Services } from "../services.js";
+
+/** Receipts published per round of the receipts loop (in parallel, each one content-store write). */
+const RECEIPTS_PER_ROUND = 100;
 
 /** Advisory lock key of the worker (any constant shared by every instance). */
 export const LEADER_LOCK_KEY = 0x7472766c; // "trvl"
@@ -43,7 +47,11 @@ export function startWorker(services: Services): Worker {
       metrics.worker.leader.set(1);
       log.info("leading: running the chain listener and keeper");
       const stillLeading = () => !stopped && leadership.held;
-      await Promise.all([listenerLoop(services, stillLeading), keeperLoop(services, stillLeading)]);
+      await Promise.all([
+        listenerLoop(services, stillLeading),
+        keeperLoop(services, stillLeading),
+        receiptsLoop(services, stillLeading),
+      ]);
       leading = false;
       metrics.worker.leader.set(0);
       await leadership.release().catch(() => {});
@@ -95,7 +103,7 @@ async function sleepWhile(ms: number, running: () => boolean) {
 }
 
 function listenerLoop(services: Services, running: () => boolean) {
-  const { config, db, chain, ipfs, now, logger, metrics, accounts } = services;
+  const { config, db, chain, now, logger, metrics, accounts } = services;
   const startBlock = Object.values(chain.deployment.contracts).reduce(
     (min, c) => (BigInt(c.blockNumber) < min ? BigInt(c.blockNumber) : min),
     BigInt(Number.MAX_SAFE_INTEGER),
@@ -104,7 +112,7 @@ function listenerLoop(services: Services, running: () => boolean) {
     {
       db,
       chain,
-      projection: { ipfs, now, retryDelayMs: config.KEEPER_RETRY_BASE_MS * 8 },
+      projection: { now, retryDelayMs: config.KEEPER_RETRY_BASE_MS * 8 },
       logger: logger.child({ component: "listener" }),
       metrics: {
         onEvents: (n) => metrics.worker.events.inc(n),
@@ -179,8 +187,19 @@ function keeperLoop(services: Services, running: () => boolean) {
       staleAfterMs: config.KEEPER_STALE_AFTER_MS,
     },
   );
-  return loop("keeper", services, running, async () => {
-    const sent = await keeper.tick();
-    return sent > 0 ? 0 : config.KEEPER_POLL_MS;
+  const poll = (work: number) => (work > 0 ? 0 : config.KEEPER_POLL_MS);
+  return Promise.all(
+    Object.entries(keeper.rounds).map(([name, round]) =>
+      loop(`keeper.${name}`, services, running, async () => poll(await round())),
+    ),
+  ).then(() => undefined);
+}
+
+/** Publishes the receipts of payments the listener saw, behind it: the content store never holds up the chain. */
+function receiptsLoop(services: Services, running: () => boolean) {
+  const { config, db, ipfs } = services;
+  return loop("receipts", services, running, async () => {
+    const published = await publishPendingReceipts({ db, ipfs }, RECEIPTS_PER_ROUND);
+    return published === RECEIPTS_PER_ROUND ? 0 : config.LISTENER_POLL_MS;
   });
 }

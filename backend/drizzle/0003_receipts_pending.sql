@@ -1,0 +1,1 @@
+CREATE INDEX "bookings_receipt_pending_idx" ON "bookings" USING btree ("paid_block_number") WHERE "bookings"."paid_tx_hash" is not null and "bookings"."receipt_cid" is null;
