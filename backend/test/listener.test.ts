@@ -1,0 +1,108 @@
+/**
+ * The listener takes each event's time from its log (`blockTimestamp`) and, on a node whose logs carry none (it is
+ * recent in geth and not every provider returns it), from the blocks: either way it stores every event with the time
+ * of its block.
+ */
+import { createServer, type Server } from "node:http";
+
+import { getDeployment } from "@trvl/abi";
+import { and, eq, lte } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+import { WATCHED_ABIS } from "../src/chain/events.js";
+import { schema } from "../src/db/index.js";
+import { startWorker } from "../src/worker/worker.js";
+import { createTestApp, type TestApp } from "./helpers/app.js";
+import { publicClient } from "./helpers/chain.js";
+import { waitUntil } from "./helpers/pipeline.js";
+
+const { contracts } = getDeployment(31337);
+const WATCHED = Object.keys(WATCHED_ABIS).map((name) => contracts[name as keyof typeof WATCHED_ABIS]);
+
+type RpcMessage = { method?: string; result?: unknown };
+
+/** A JSON-RPC proxy that counts the logs with a `blockTimestamp` it passes on, and drops it if told to. */
+async function startLogsProxy(target: string, dropTimes: boolean) {
+  let timed = 0;
+  const server: Server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString();
+    const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const requests = [JSON.parse(body)].flat() as RpcMessage[];
+    const answer = JSON.parse(await upstream.text()) as RpcMessage | RpcMessage[];
+    const answers = [answer].flat();
+    answers.forEach((message, i) => {
+      if (requests[i]?.method !== "eth_getLogs" || !Array.isArray(message.result)) return;
+      for (const log of message.result as Record<string, unknown>[]) {
+        if ("blockTimestamp" in log) timed++;
+        if (dropTimes) delete log.blockTimestamp;
+      }
+    });
+    response.writeHead(upstream.status, { "content-type": "application/json" });
+    response.end(JSON.stringify(answer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    timed: () => timed,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe.each([
+  { logs: "with block times", dropTimes: false },
+  { logs: "without block times", dropTimes: true },
+])("the listener on a node whose logs come $logs (pglite)", ({ dropTimes }) => {
+  let proxy: Awaited<ReturnType<typeof startLogsProxy>>;
+  let t: TestApp;
+  beforeAll(async () => {
+    proxy = await startLogsProxy(inject("chainUrl"), dropTimes);
+    // Listener only (no keeper key): this test watches what is on the chain already.
+    t = await createTestApp("pglite", {
+      env: { CHAIN_RPC_URL: proxy.url, KEEPER_PRIVATE_KEY: undefined, LISTENER_POLL_MS: "50" },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await proxy?.close();
+  });
+
+  it("stores every event of the chain once, each with its block's time", async () => {
+    const client = publicClient();
+    const head = await client.getBlockNumber();
+    const worker = startWorker(t.services);
+    try {
+      await waitUntil("the listener to reach the head", async () => {
+        const [cursor] = await t.services.db.select().from(schema.chainCursors);
+        return cursor !== undefined && cursor.blockNumber >= head;
+      });
+    } finally {
+      await worker.stop();
+    }
+
+    const start = BigInt(Math.min(...WATCHED.map((c) => Number(c.blockNumber))));
+    const logs = await client.getLogs({ address: WATCHED.map((c) => c.address), fromBlock: start, toBlock: head });
+    const stored = await t.services.db
+      .select({
+        txHash: schema.chainEvents.txHash,
+        logIndex: schema.chainEvents.logIndex,
+        blockNumber: schema.chainEvents.blockNumber,
+        blockTime: schema.chainEvents.blockTime,
+      })
+      .from(schema.chainEvents)
+      .where(and(eq(schema.chainEvents.chainId, 31337), lte(schema.chainEvents.blockNumber, head)));
+    expect(stored.length).toBe(logs.length);
+    // The node does return times: both ways were exercised.
+    expect(proxy.timed()).toBeGreaterThanOrEqual(logs.length);
+
+    // Times straight from the blocks, read here independently.
+    const numbers = [...new Set(stored.map((event) => event.blockNumber))];
+    const blocks = await Promise.all(numbers.map((blockNumber) => client.getBlock({ blockNumber })));
+    const timeOf = new Map(blocks.map((block) => [block.number, Number(block.timestamp) * 1000]));
+    for (const event of stored) {
+      expect(event.blockTime.getTime(), `${event.txHash}:${event.logIndex}`).toBe(timeOf.get(event.blockNumber));
+    }
+  });
+});
