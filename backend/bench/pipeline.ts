@@ -15,13 +15,12 @@ import {
   http,
   type Address,
   type Hex,
-  type PrivateKeyAccount,
   type TransactionReceipt,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { createSiweMessage } from "viem/siwe";
 
+import { signIn } from "../../scripts/lib/api-client.js";
 import { startBackend } from "../../scripts/lib/backend-process.js";
 import { LOCAL_ACCOUNT_INDEX, localAccount } from "../../scripts/lib/local-accounts.js";
 import { loadConfig } from "../src/config/index.js";
@@ -59,28 +58,6 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 async function json<T>(response: Response): Promise<T> {
   if (!response.ok) throw new Error(`${response.url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
-}
-
-async function signIn(api: string, account: PrivateKeyAccount): Promise<string> {
-  const { nonce } = await json<{ nonce: string }>(await fetch(`${api}/auth/nonce`));
-  const message = createSiweMessage({
-    address: account.address,
-    chainId: hardhat.id,
-    domain: WEB.host,
-    uri: WEB.origin,
-    version: "1",
-    nonce,
-    issuedAt: new Date(),
-  });
-  const signature = await account.signMessage({ message });
-  const { token } = await json<{ token: string }>(
-    await fetch(`${api}/auth/verify`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ message, signature }),
-    }),
-  );
-  return token;
 }
 
 /** Runs `task` over `items` with at most `limit` at a time. */
@@ -151,7 +128,9 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
   let watcher: Promise<void> = Promise.resolve();
   try {
     // Quotes first (not measured): n bookings spread over the travellers and over dates.
-    const tokens = await Promise.all(travellers.map((account) => signIn(backend.url, account)));
+    const tokens = await Promise.all(
+      travellers.map(async (account) => (await signIn(backend.url, account, WEB.origin)).token),
+    );
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     const search = async (checkIn: string, checkOut: string) => {
       const query = new URLSearchParams({

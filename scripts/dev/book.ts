@@ -9,9 +9,7 @@
  * the dates, creates the booking (the API signs the quote) and pays the escrow. Local chain only: it uses Hardhat's
  * public test keys.
  */
-import type { AppType } from "@trvl/backend/app";
 import { bookingEscrowAbi, getDeployment } from "@trvl/abi";
-import { hc } from "hono/client";
 import {
   createPublicClient,
   createWalletClient,
@@ -24,9 +22,9 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { createSiweMessage } from "viem/siwe";
 import { z } from "zod";
 
+import { ok, signIn } from "../lib/api-client.js";
 import { LOCAL_ACCOUNT_INDEX, localAccount } from "../lib/local-accounts.js";
 
 const env = z
@@ -49,30 +47,8 @@ const wallet = createWalletClient({ account, chain, transport: http(env.CHAIN_RP
 const started = Date.now();
 const log = (step: string) => console.log(`${((Date.now() - started) / 1000).toFixed(2).padStart(6)} s  ${step}`);
 
-async function ok<T>(response: Promise<{ ok: boolean; status: number; json(): Promise<T>; text(): Promise<string> }>) {
-  const res = await response;
-  if (!res.ok) throw new Error(`the API answered ${res.status}: ${await res.text()}`);
-  return res.json();
-}
-
 // Sign in.
-let api = hc<AppType>(env.API_URL);
-const { nonce } = await ok(api.auth.nonce.$get());
-const web = new URL(env.WEB_URL);
-const message = createSiweMessage({
-  address: account.address,
-  chainId: hardhat.id,
-  domain: web.host,
-  uri: web.origin,
-  version: "1",
-  nonce,
-  issuedAt: new Date(),
-  statement: "Sign in to TRVL",
-});
-const { token } = await ok(
-  api.auth.verify.$post({ json: { message, signature: await account.signMessage({ message }) } }),
-);
-api = hc<AppType>(env.API_URL, { headers: { authorization: `Bearer ${token}` } });
+const { api } = await signIn(env.API_URL, account, env.WEB_URL);
 log(`signed in as #${env.BOOK_ACCOUNT} ${account.address}`);
 
 // Pick a trip: two nights a month from now, the cheapest hotel and activity free on those dates.
