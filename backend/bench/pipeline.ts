@@ -9,14 +9,7 @@ import path from "node:path";
 import { bookingEscrowAbi, rewardDistributorAbi } from "@trvl/abi";
 import { eq, sql } from "drizzle-orm";
 import pg from "pg";
-import {
-  createPublicClient,
-  encodeFunctionData,
-  http,
-  type Address,
-  type Hex,
-  type TransactionReceipt,
-} from "viem";
+import { createPublicClient, encodeFunctionData, http, type Address, type Hex, type TransactionReceipt } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 
