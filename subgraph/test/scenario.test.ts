@@ -83,11 +83,13 @@ describe("subgraph over a scripted run of the protocol", () => {
 
   it("counts bookings by status as the escrow records them", async () => {
     const expected = { PAID: 0, SETTLED: 0, REFUNDED: 0, REWARDED: 0 };
+    const statusOf: SubgraphTotals["bookings"]["statusOf"] = {};
     for (const bookingId of run.bookingIds) {
       const status = STATUS[Number((await system.escrow.bookingOf(bookingId)).status)] as keyof typeof expected;
       expected[status] += 1;
+      statusOf[bookingId.toLowerCase()] = status;
     }
-    assert.deepEqual(totals.bookings, { total: run.bookingIds.length, byStatus: expected });
+    assert.deepEqual(totals.bookings, { total: run.bookingIds.length, byStatus: expected, statusOf });
     assert.deepEqual(expected, { PAID: 1, SETTLED: 1, REFUNDED: 1, REWARDED: 3 });
   });
 
@@ -164,16 +166,25 @@ describe("subgraph over a scripted run of the protocol", () => {
     const { governor } = system;
     for (const proposalId of Object.values(run.proposalIds)) {
       const proposal = indexer.store.plain("Proposal", proposalId.toString())!;
-      assert.equal(proposal.state, GOVERNOR_STATE[Number(await governor.state(proposalId))]);
+      const state = GOVERNOR_STATE[Number(await governor.state(proposalId))];
+      assert.equal(proposal.state, state);
       const [against, forVotes, abstain] = await governor.proposalVotes(proposalId);
       assert.deepEqual(
         [proposal.againstVotes, proposal.forVotes, proposal.abstainVotes, proposal.voteCount],
         [against, forVotes, abstain, 2],
       );
+      assert.deepEqual(totals.proposals[proposalId.toString()], {
+        state,
+        forVotes: String(forVotes),
+        againstVotes: String(against),
+        abstainVotes: String(abstain),
+        voteCount: 2,
+      });
     }
     const vetoed = indexer.store.plain("Proposal", run.proposalIds.vetoed.toString())!;
     assert.equal(vetoed.timelockOperation, run.vetoedOperation);
     assert.equal(indexer.store.plain("Protocol", "trvl")!.splitLevel1, 1_500);
     assert.equal(totals.protocol.proposalCount, 2);
+    assert.deepEqual(Object.keys(totals.proposals).sort(), Object.values(run.proposalIds).map(String).sort());
   });
 });

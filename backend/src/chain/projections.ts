@@ -231,6 +231,18 @@ async function apply(tx: Tx, deps: ProjectionDeps, e: ChainEvent, batch: Batch) 
     case "TRVLGovernor.ProposalCanceled":
       batch.proposalStates.push({ proposalId: big(a.proposalId), state: e.name.replace("Proposal", "") });
       return;
+    case "Timelock.Cancelled": {
+      // A canceller (the guardian Safe) vetoed a timelock operation. If the governor had queued it for a proposal,
+      // that proposal is cancelled — the governor's state() says so — though the governor itself emits nothing.
+      const proposalIds = await proposalsQueuedAs(tx, deps.chainId, str(a.id));
+      if (proposalIds.length > 0) {
+        await tx
+          .update(schema.proposals)
+          .set({ state: "Canceled" })
+          .where(and(eq(schema.proposals.chainId, deps.chainId), inArray(schema.proposals.proposalId, proposalIds)));
+      }
+      return;
+    }
     case "TRVLToken.Transfer":
       changes.accounts.add(a.from as Address);
       changes.accounts.add(a.to as Address);
@@ -415,6 +427,62 @@ async function treasuryAt(tx: Tx, chainId: number, e: ChainEvent): Promise<strin
   return treasurySet ? str(treasurySet.args.newTreasury) : undefined;
 }
 
+/**
+ * The proposals the governor queued as timelock operation `operationId`: the governor schedules a proposal's calls
+ * in the timelock (`CallScheduled`, carrying the operation id) in the same transaction as its `ProposalQueued`.
+ */
+async function proposalsQueuedAs(tx: Tx, chainId: number, operationId: string): Promise<bigint[]> {
+  const e = schema.chainEvents;
+  const scheduledIn = tx
+    .select({ txHash: e.txHash })
+    .from(e)
+    .where(
+      and(
+        eq(e.chainId, chainId),
+        eq(e.contract, "Timelock"),
+        eq(e.name, "CallScheduled"),
+        sql`${e.args}->>'id' = ${operationId}`,
+      ),
+    );
+  const queued = await tx
+    .select({ args: e.args })
+    .from(e)
+    .where(
+      and(
+        eq(e.chainId, chainId),
+        eq(e.contract, "TRVLGovernor"),
+        eq(e.name, "ProposalQueued"),
+        inArray(e.txHash, scheduledIn),
+      ),
+    );
+  return [...new Set(queued.map((row) => str(row.args.proposalId)))].map(BigInt);
+}
+
+/** Whether the timelock operation the governor scheduled in transaction `queuedTxHash` was cancelled by block `upTo`. */
+async function cancelledInTimelock(tx: Tx, chainId: number, queuedTxHash: string, upTo: bigint): Promise<boolean> {
+  const e = schema.chainEvents;
+  const operations = tx
+    .select({ id: sql`${e.args}->>'id'` })
+    .from(e)
+    .where(
+      and(eq(e.chainId, chainId), eq(e.txHash, queuedTxHash), eq(e.contract, "Timelock"), eq(e.name, "CallScheduled")),
+    );
+  const [cancelled] = await tx
+    .select({ txHash: e.txHash })
+    .from(e)
+    .where(
+      and(
+        eq(e.chainId, chainId),
+        eq(e.contract, "Timelock"),
+        eq(e.name, "Cancelled"),
+        inArray(sql`${e.args}->>'id'`, operations),
+        lte(e.blockNumber, upTo),
+      ),
+    )
+    .limit(1);
+  return cancelled !== undefined;
+}
+
 async function recountVotes(tx: Tx, chainId: number, proposalIds: bigint[]) {
   for (const proposalId of proposalIds) {
     const tallies = await tx
@@ -459,7 +527,7 @@ export async function rewind(tx: Tx, deps: ProjectionDeps, ancestor: bigint): Pr
   );
   for (const p of remaining) {
     const [last] = await tx
-      .select({ name: schema.chainEvents.name })
+      .select({ name: schema.chainEvents.name, txHash: schema.chainEvents.txHash })
       .from(schema.chainEvents)
       .where(
         and(
@@ -471,9 +539,11 @@ export async function rewind(tx: Tx, deps: ProjectionDeps, ancestor: bigint): Pr
       )
       .orderBy(desc(schema.chainEvents.blockNumber), desc(schema.chainEvents.logIndex))
       .limit(1);
+    // Queued, then vetoed in the timelock: cancelled, as `Timelock.Cancelled` projects it.
+    const vetoed = last?.name === "ProposalQueued" && (await cancelledInTimelock(tx, chainId, last.txHash, ancestor));
     await tx
       .update(schema.proposals)
-      .set({ state: last ? last.name.replace("Proposal", "") : "Pending" })
+      .set({ state: vetoed ? "Canceled" : last ? last.name.replace("Proposal", "") : "Pending" })
       .where(and(eq(schema.proposals.chainId, chainId), eq(schema.proposals.proposalId, p.proposalId)));
   }
 

@@ -1,5 +1,13 @@
 import { bookingEscrowAbi, getDeployment, trvlStakingAbi, trvlTokenAbi } from "@trvl/abi";
-import { createPublicClient, createWalletClient, http, type Address, type Hex, type PrivateKeyAccount } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  parseSignature,
+  type Address,
+  type Hex,
+  type PrivateKeyAccount,
+} from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { expect, inject } from "vitest";
@@ -45,6 +53,45 @@ export function payInEth(
       functionName: "pay",
       args: [quoteArgs(pay.quote), pay.signature],
       value: BigInt(pay.value),
+    },
+    url,
+  );
+}
+
+/**
+ * Pays a quoted booking in a stablecoin with `BookingEscrow.payWithPermit` (one transaction, no approval), signing
+ * the ERC-2612 permit the API's payment instructions describe.
+ */
+export async function payWithPermit(
+  account: PrivateKeyAccount,
+  pay: {
+    escrow: string;
+    quote: Record<string, string | number>;
+    signature: string;
+    permit: { domain: Record<string, any>; types: Record<string, any>; message: Record<string, string> };
+  },
+  url?: string,
+) {
+  const { domain, types, message } = pay.permit;
+  const permitSignature = await account.signTypedData({
+    domain: { ...domain, chainId: BigInt(domain.chainId) },
+    types,
+    primaryType: "Permit",
+    message: {
+      ...message,
+      value: BigInt(message.value),
+      nonce: BigInt(message.nonce),
+      deadline: BigInt(message.deadline),
+    },
+  });
+  const { v, r, s } = parseSignature(permitSignature);
+  return send(
+    account,
+    {
+      address: pay.escrow as Address,
+      abi: bookingEscrowAbi,
+      functionName: "payWithPermit",
+      args: [quoteArgs(pay.quote), pay.signature, BigInt(message.deadline), Number(v), r, s],
     },
     url,
   );
@@ -98,31 +145,44 @@ export async function keeperKey(url: string = inject("chainUrl")): Promise<Hex> 
   return key;
 }
 
-/**
- * Gives `account` `amount` TRVL out of the guardian Safe's local genesis budget (impersonating the Safe on the
- * local chain) and stakes it.
- */
-export async function stakeTrvl(account: PrivateKeyAccount, amount: bigint) {
+/** Gives `account` `amount` TRVL out of the guardian Safe's local genesis budget (impersonating the Safe). */
+export async function giveTrvl(account: Address, amount: bigint, url: string = inject("chainUrl")) {
   const { contracts } = getDeployment(31337);
-  const client = publicClient();
-  const asGuardian = await impersonate(contracts.Guardian.address);
+  const asGuardian = await impersonate(contracts.Guardian.address, url);
   const transfer = await asGuardian.writeContract({
     address: contracts.TRVLToken.address,
     abi: trvlTokenAbi,
     functionName: "transfer",
-    args: [account.address, amount],
+    args: [account, amount],
   });
-  await client.waitForTransactionReceipt({ hash: transfer });
-  await send(account, {
-    address: contracts.TRVLToken.address,
-    abi: trvlTokenAbi,
-    functionName: "approve",
-    args: [contracts.TRVLStaking.address, amount],
-  });
-  await send(account, {
-    address: contracts.TRVLStaking.address,
-    abi: trvlStakingAbi,
-    functionName: "stake",
-    args: [amount],
-  });
+  expect((await publicClient(url).waitForTransactionReceipt({ hash: transfer })).status).toBe("success");
+}
+
+/**
+ * Gives `account` `amount` TRVL out of the guardian Safe's local genesis budget (impersonating the Safe on the
+ * local chain) and stakes it.
+ */
+export async function stakeTrvl(account: PrivateKeyAccount, amount: bigint, url: string = inject("chainUrl")) {
+  const { contracts } = getDeployment(31337);
+  await giveTrvl(account.address, amount, url);
+  await send(
+    account,
+    {
+      address: contracts.TRVLToken.address,
+      abi: trvlTokenAbi,
+      functionName: "approve",
+      args: [contracts.TRVLStaking.address, amount],
+    },
+    url,
+  );
+  await send(
+    account,
+    {
+      address: contracts.TRVLStaking.address,
+      abi: trvlStakingAbi,
+      functionName: "stake",
+      args: [amount],
+    },
+    url,
+  );
 }

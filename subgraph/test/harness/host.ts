@@ -132,7 +132,9 @@ function hostFunctions(ctx: HostContext, mem: () => AscMemory): Record<string, H
 
 /** Instantiates a compiled mapping and runs its start function. */
 export async function instantiate(wasm: Uint8Array, ctx: HostContext): Promise<MappingModule> {
-  const module = await WebAssembly.compile(wasm);
+  // A copy on an ArrayBuffer of its own: TypeScript's DOM typings (which the backend's tests load) refuse a view that
+  // might be on a SharedArrayBuffer.
+  const module = await WebAssembly.compile(new Uint8Array(wasm));
   let memory: AscMemory | undefined;
   const functions = hostFunctions(ctx, () => memory!);
   const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};

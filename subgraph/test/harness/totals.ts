@@ -1,20 +1,30 @@
 /**
- * The totals the subgraph's mappings computed, as one plain JSON object: what the cross-check compares with the
- * contracts' state today, and with the backend listener's read models once it exists (same shape, see README
- * "Subgraph"). Amounts are decimal strings of raw units; addresses lowercase 0x-hex.
+ * The totals the subgraph's mappings computed, as one plain JSON object: what the cross-checks compare with the
+ * contracts' state (test/scenario.test.ts) and with the backend listener's read models
+ * (backend/test/subgraph-crosscheck.test.ts). Amounts are decimal strings of raw units; addresses and booking ids
+ * lowercase 0x-hex.
  */
 import type { Store } from "./store.js";
+
+export type OnChainBookingStatus = "PAID" | "SETTLED" | "REFUNDED" | "REWARDED";
 
 export interface SubgraphTotals {
   bookings: {
     total: number;
-    byStatus: { PAID: number; SETTLED: number; REFUNDED: number; REWARDED: number };
+    byStatus: Record<OnChainBookingStatus, number>;
+    /** Each booking's status, by booking id. */
+    statusOf: Record<string, OnChainBookingStatus>;
   };
   /** TRVL each address received from booking rewards, in total and per role. */
   rewards: Record<string, { total: string; traveller: string; level1: string; level2: string; treasury: string }>;
   /** How many accounts each referrer referred directly and at level 2. */
   referrals: Record<string, { direct: number; indirect: number }>;
   stakes: Record<string, { staked: string; pendingUnstake: string; tier: number }>;
+  /** Each proposal (by id, in decimal): its state as the events tell it, its tallies and how many votes it got. */
+  proposals: Record<
+    string,
+    { state: string; forVotes: string; againstVotes: string; abstainVotes: string; voteCount: number }
+  >;
   protocol: { rewardsMinted: string; totalStaked: string; referralCount: number; proposalCount: number };
 }
 
@@ -22,8 +32,13 @@ const str = (value: unknown) => String(value);
 
 export function subgraphTotals(store: Store): SubgraphTotals {
   const byStatus = { PAID: 0, SETTLED: 0, REFUNDED: 0, REWARDED: 0 };
-  const bookings = Object.values(store.plainAll("Booking"));
-  for (const booking of bookings) byStatus[booking.status as keyof typeof byStatus] += 1;
+  const statusOf: SubgraphTotals["bookings"]["statusOf"] = {};
+  const bookings = Object.entries(store.plainAll("Booking"));
+  for (const [id, booking] of bookings) {
+    const status = booking.status as OnChainBookingStatus;
+    byStatus[status] += 1;
+    statusOf[id] = status;
+  }
 
   const rewards: SubgraphTotals["rewards"] = {};
   const referrals: SubgraphTotals["referrals"] = {};
@@ -54,12 +69,24 @@ export function subgraphTotals(store: Store): SubgraphTotals {
     };
   }
 
+  const proposals: SubgraphTotals["proposals"] = {};
+  for (const [id, proposal] of Object.entries(store.plainAll("Proposal"))) {
+    proposals[id] = {
+      state: proposal.state as string,
+      forVotes: str(proposal.forVotes),
+      againstVotes: str(proposal.againstVotes),
+      abstainVotes: str(proposal.abstainVotes),
+      voteCount: proposal.voteCount as number,
+    };
+  }
+
   const protocol = store.plain("Protocol", "trvl");
   return {
-    bookings: { total: bookings.length, byStatus },
+    bookings: { total: bookings.length, byStatus, statusOf },
     rewards,
     referrals,
     stakes,
+    proposals,
     protocol: {
       rewardsMinted: str(protocol?.rewardsMinted ?? 0n),
       totalStaked: str(protocol?.totalStaked ?? 0n),
