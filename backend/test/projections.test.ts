@@ -24,7 +24,7 @@ describe.each(DRIVERS)("proposal projections (%s)", (driver) => {
 
   beforeAll(async () => {
     t = await createTestApp(driver);
-    deps = { chainId: CHAIN_ID, ipfs: t.services.ipfs, now: () => new Date(), retryDelayMs: 1_000 };
+    deps = { chainId: CHAIN_ID, now: () => new Date(), retryDelayMs: 1_000 };
   });
   afterAll(() => t.close());
 
@@ -116,5 +116,49 @@ describe.each(DRIVERS)("proposal projections (%s)", (driver) => {
     expect(await stateOf(vetoed)).toBe("Canceled");
     await t.services.db.transaction((tx) => rewind(tx, deps, 32n));
     expect([await stateOf(vetoed), await stateOf(kept)]).toEqual(["Canceled", "Queued"]);
+  });
+
+  it("one batch with a proposal's whole life, as a backfill reads it: created, voted, queued, vetoed", async () => {
+    const proposalId = 21n;
+    const vote = (voter: Hex, support: number, weight: bigint, block: bigint) =>
+      event(
+        "TRVLGovernor",
+        "VoteCast",
+        { voter, proposalId: String(proposalId), support: String(support), weight: String(weight), reason: "" },
+        hash(`vote ${voter}`),
+        block,
+      );
+    await apply([
+      event(
+        "TRVLGovernor",
+        "ProposalCreated",
+        {
+          proposalId: String(proposalId),
+          proposer,
+          description: "Whole life in one batch",
+          voteStart: "41",
+          voteEnd: "60",
+        },
+        hash("create 21"),
+        40n,
+      ),
+      vote(testAccount("traveller").address, 1, 300n, 45n),
+      vote(testAccount(10).address, 0, 100n, 46n),
+      vote(testAccount(11).address, 1, 50n, 47n),
+      event("Timelock", "CallScheduled", { id: hash("operation 21"), index: "0" }, hash("queue 21"), 61n),
+      event(
+        "TRVLGovernor",
+        "ProposalQueued",
+        { proposalId: String(proposalId), etaSeconds: "100" },
+        hash("queue 21"),
+        61n,
+      ),
+      event("Timelock", "Cancelled", { id: hash("operation 21") }, hash("cancel 21"), 62n),
+    ]);
+    const [row] = await t.services.db
+      .select()
+      .from(schema.proposals)
+      .where(and(eq(schema.proposals.chainId, CHAIN_ID), eq(schema.proposals.proposalId, proposalId)));
+    expect(row).toMatchObject({ state: "Canceled", forVotes: 350n, againstVotes: 100n, abstainVotes: 0n });
   });
 });

@@ -234,12 +234,9 @@ async function apply(tx: Tx, deps: ProjectionDeps, e: ChainEvent, batch: Batch) 
     case "Timelock.Cancelled": {
       // A canceller (the guardian Safe) vetoed a timelock operation. If the governor had queued it for a proposal,
       // that proposal is cancelled — the governor's state() says so — though the governor itself emits nothing.
-      const proposalIds = await proposalsQueuedAs(tx, deps.chainId, str(a.id));
-      if (proposalIds.length > 0) {
-        await tx
-          .update(schema.proposals)
-          .set({ state: "Canceled" })
-          .where(and(eq(schema.proposals.chainId, deps.chainId), inArray(schema.proposals.proposalId, proposalIds)));
+      // (The batch's own events are stored already, so a proposal queued earlier in the batch is found too.)
+      for (const proposalId of await proposalsQueuedAs(tx, deps.chainId, str(a.id))) {
+        batch.proposalStates.push({ proposalId, state: "Canceled" });
       }
       return;
     }
