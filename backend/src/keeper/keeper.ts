@@ -218,17 +218,22 @@ export class Keeper {
               encodeFunctionData({ abi: bookingEscrowAbi, functionName: "refund", args: [ids[0]] }),
             ];
     try {
-      const receipt = await sender.send(to as Address, data, async (hash) => {
-        await db
-          .update(schema.keeperJobs)
-          .set({ txHash: hash, sentAt: this.deps.now(), updatedAt: this.deps.now() })
-          .where(
-            inArray(
-              schema.keeperJobs.id,
-              jobs.map((job) => job.id),
-            ),
-          );
-      });
+      const receipt = await sender.send(
+        to as Address,
+        data,
+        async (hash) => {
+          await db
+            .update(schema.keeperJobs)
+            .set({ txHash: hash, sentAt: this.deps.now(), updatedAt: this.deps.now() })
+            .where(
+              inArray(
+                schema.keeperJobs.id,
+                jobs.map((job) => job.id),
+              ),
+            );
+        },
+        { kind, items: ids.length },
+      );
       if (receipt.status !== "success") throw new Error(`transaction ${receipt.transactionHash} reverted`);
       this.deps.logger.info({ kind, bookings: ids.length, tx: receipt.transactionHash }, "keeper transaction mined");
       return true;

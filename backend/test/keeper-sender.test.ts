@@ -1,0 +1,60 @@
+/**
+ * The keeper's sender sizes a batch's gas limit without `eth_estimateGas`'s binary search once it knows the batch's
+ * kind: one simulation at the limit the gas per item implies, and a fresh estimate only when that falls short.
+ */
+import { getDeployment, rewardDistributorAbi } from "@trvl/abi";
+import { pino } from "pino";
+import { encodeFunctionData, keccak256, toHex, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { describe, expect, it } from "vitest";
+
+import { TxSender } from "../src/keeper/sender.js";
+import { keeperKey, publicClient, wallet } from "./helpers/chain.js";
+
+const { contracts } = getDeployment(31337);
+const distributor = contracts.RewardDistributor.address;
+
+/** `distribute` of `n` bookings the escrow never saw: each is skipped with an event, so gas grows with `n`. */
+let seed = 0;
+const distributeUnknown = (n: number) =>
+  encodeFunctionData({
+    abi: rewardDistributorAbi,
+    functionName: "distribute",
+    args: [Array.from({ length: n }, () => keccak256(toHex(`unknown booking ${seed++} ${Math.random()}`)))],
+  });
+
+describe("the keeper's sender", () => {
+  it("estimates a kind of batch once, then checks the limit its gas per item implies; short, it estimates again", async () => {
+    const account = privateKeyToAccount(await keeperKey());
+    const client = publicClient();
+    const sender = new TxSender(
+      wallet(account),
+      client,
+      { receiptTimeoutMs: 30_000, maxReplacements: 0, feeBumpPercent: 20 },
+      pino({ level: "silent" }),
+    );
+    const limitOf = async (hash: Hex) => (await client.getTransaction({ hash })).gas;
+
+    // First of its kind: estimated, so the limit is close to what it used.
+    const first = await sender.send(distributor, distributeUnknown(10), undefined, { kind: "distribute", items: 10 });
+    expect(first.status).toBe("success");
+    const firstLimit = await limitOf(first.transactionHash);
+    expect(firstLimit).toBeGreaterThanOrEqual(first.gasUsed);
+    expect(firstLimit).toBeLessThan((first.gasUsed * 110n) / 100n);
+
+    // Four times as many: the gas per item of the first, for 40 items, with 30% and 50,000 gas of headroom.
+    const second = await sender.send(distributor, distributeUnknown(40), undefined, { kind: "distribute", items: 40 });
+    expect(second.status).toBe("success");
+    const perItem = (first.gasUsed + 9n) / 10n;
+    expect(await limitOf(second.transactionHash)).toBe((perItem * 40n * 130n) / 100n + 50_000n);
+
+    // A batch far costlier than its item count says: the simulation at the implied limit fails, the estimate holds.
+    const third = await sender.send(distributor, distributeUnknown(150), undefined, { kind: "distribute", items: 1 });
+    expect(third.status).toBe("success");
+    const implied = (((second.gasUsed + 39n) / 40n) * 130n) / 100n + 50_000n;
+    expect(third.gasUsed).toBeGreaterThan(implied);
+    const thirdLimit = await limitOf(third.transactionHash);
+    expect(thirdLimit).toBeGreaterThanOrEqual(third.gasUsed);
+    expect(thirdLimit).toBeLessThan((third.gasUsed * 110n) / 100n);
+  });
+});
