@@ -541,6 +541,27 @@ export function paidFacts(booking: BookingRow, paid: PaidEvent) {
 }
 
 /**
+ * Locks bookings until the transaction ends, in id order, and returns them. Every writer that locks several
+ * bookings at once (the listener's batches, the keeper's confirmations, the receipts) goes through here, so no two
+ * of them can deadlock on each other.
+ */
+export async function lockBookings(tx: Tx, ids: Iterable<string>): Promise<BookingRow[]> {
+  const sorted = [...new Set(ids)].sort();
+  const rows: BookingRow[] = [];
+  for (let i = 0; i < sorted.length; i += 500) {
+    rows.push(
+      ...(await tx
+        .select()
+        .from(schema.bookings)
+        .where(inArray(schema.bookings.id, sorted.slice(i, i + 500)))
+        .orderBy(asc(schema.bookings.id))
+        .for("update")),
+    );
+  }
+  return rows;
+}
+
+/**
  * Publishes the receipts of paid bookings that have none yet, oldest payment first, and returns how many. The chain
  * listener marks payments without waiting on the content store (a slow or absent IPFS node must not hold up the
  * money path); this catches up behind it, and after a crash resumes from what the table shows.
@@ -580,10 +601,16 @@ export async function publishPendingReceipts(deps: Pick<BookingDeps, "db" | "ipf
     }),
   );
   // Only where the payment is still the one the receipt names: a reorg may have undone it meanwhile.
-  await deps.db.execute(sql`
-    update ${b} set receipt_cid = v.cid
-    from (values ${sql.join(published, sql`, `)}) as v(id, paid_tx_hash, cid)
-    where ${b.id} = v.id and ${b.paidTxHash} = v.paid_tx_hash and ${b.receiptCid} is null`);
+  await deps.db.transaction(async (tx) => {
+    await lockBookings(
+      tx,
+      pending.map((booking) => booking.id),
+    );
+    await tx.execute(sql`
+      update ${b} set receipt_cid = v.cid
+      from (values ${sql.join(published, sql`, `)}) as v(id, paid_tx_hash, cid)
+      where ${b.id} = v.id and ${b.paidTxHash} = v.paid_tx_hash and ${b.receiptCid} is null`);
+  });
   return pending.length;
 }
 

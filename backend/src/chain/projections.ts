@@ -3,11 +3,11 @@
  * recipient, referrals, proposals and votes; and drives the keeper's jobs from what the chain shows happened. Every
  * projection can be rewound to a block (after a reorg) from what is stored, so the database always equals the chain.
  */
-import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { zeroAddress, type Address, type Hex } from "viem";
 
 import { deriveStatus } from "../bookings/lifecycle.js";
-import { paidFacts, type BookingDeps } from "../bookings/service.js";
+import { lockBookings, paidFacts, type BookingDeps } from "../bookings/service.js";
 import { schema, type Tx } from "../db/index.js";
 import type { KEEPER_JOB_KINDS } from "../db/schema.js";
 import type { ChainEvent } from "./events.js";
@@ -58,7 +58,7 @@ type BookingRow = typeof schema.bookings.$inferSelect;
 type JobOp =
   /** Creates the job unless it exists. */
   | { op: "create" }
-  /** Creates the job, or runs it again unless it is done. */
+  /** Creates the job, or runs it now if it waits (a backoff) or failed. */
   | { op: "enqueue" }
   | { op: "finish" }
   /** Runs it again after a while, saying why. */
@@ -91,18 +91,8 @@ function chunks<T>(rows: T[]): T[][] {
 }
 
 async function openBatch(tx: Tx, events: ChainEvent[]): Promise<Batch> {
-  const ids = [...new Set(events.map((e) => e.bookingId).filter((id): id is string => id !== null))].sort();
-  const bookings = new Map<string, BookingRow>();
-  for (const slice of chunks(ids)) {
-    // Locked in id order, so two writers locking overlapping sets of bookings cannot deadlock on each other.
-    const rows = await tx
-      .select()
-      .from(schema.bookings)
-      .where(inArray(schema.bookings.id, slice))
-      .orderBy(asc(schema.bookings.id))
-      .for("update");
-    for (const row of rows) bookings.set(row.id, row);
-  }
+  const ids = events.map((e) => e.bookingId).filter((id): id is string => id !== null);
+  const bookings = new Map((await lockBookings(tx, ids)).map((row) => [row.id, row]));
   return {
     changes: emptyChanges(),
     bookings,
@@ -355,7 +345,8 @@ async function flushJobs(tx: Tx, batch: Batch) {
         .onConflictDoUpdate({
           target: [jobs.kind, jobs.bookingId],
           set: { status: "pending", runAfter: sql`now()`, updatedAt: sql`now()` },
-          setWhere: sql`${jobs.status} <> 'done'`,
+          // A running job is in the keeper's hands (it may have queued it from its own receipt): left alone.
+          setWhere: sql`${jobs.status} in ('pending', 'failed')`,
         });
     }
     const finished = values("finish");

@@ -7,9 +7,10 @@
 import { bookingEscrowAbi, rewardDistributorAbi } from "@trvl/abi";
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Logger } from "pino";
-import { BaseError, encodeFunctionData, type Address, type Hex } from "viem";
+import { BaseError, encodeFunctionData, parseEventLogs, type Address, type Hex, type TransactionReceipt } from "viem";
 
 import { deriveStatus } from "../bookings/lifecycle.js";
+import { lockBookings } from "../bookings/service.js";
 import type { Catalog } from "../catalog/service.js";
 import type { ChainContext } from "../chain/index.js";
 import { schema, type Db } from "../db/index.js";
@@ -74,9 +75,20 @@ export class Keeper {
   // ----------------------------------------------------------------------------------------------------------------
 
   private async confirmPaid(): Promise<number> {
-    const { db, catalog, now } = this.deps;
     const jobs = await this.claim("confirm", this.options.batchSize);
     if (jobs.length === 0) return 0;
+    try {
+      await this.confirm(jobs);
+    } catch (error) {
+      // Not left running until they go stale: back in the queue, after the usual backoff.
+      await this.retry(jobs, describe(error));
+      throw error;
+    }
+    return jobs.length;
+  }
+
+  private async confirm(jobs: Job[]) {
+    const { db, catalog, now } = this.deps;
     const ids = jobs.map((job) => job.bookingId);
     const bookings = new Map(
       (await db.select().from(schema.bookings).where(inArray(schema.bookings.id, ids))).map((b) => [b.id, b]),
@@ -115,6 +127,7 @@ export class Keeper {
     await db.transaction(async (tx) => {
       if (confirmed.length > 0) {
         const confirmedIds = confirmed.map((a) => a.booking!.id);
+        await lockBookings(tx, confirmedIds);
         await tx
           .update(schema.bookings)
           .set({
@@ -172,7 +185,6 @@ export class Keeper {
         this.deps.logger.warn({ bookingId: booking!.id, reason: outcome.reason }, "supplier refused: refunding");
       }
     }
-    return jobs.length;
   }
 
   // ----------------------------------------------------------------------------------------------------------------
@@ -236,6 +248,7 @@ export class Keeper {
       );
       if (receipt.status !== "success") throw new Error(`transaction ${receipt.transactionHash} reverted`);
       this.deps.logger.info({ kind, bookings: ids.length, tx: receipt.transactionHash }, "keeper transaction mined");
+      if (kind === "settle") await this.queueDistributions(receipt);
       return true;
     } catch (error) {
       const reason = describe(error);
@@ -243,6 +256,25 @@ export class Keeper {
       await this.retry(jobs, reason);
       return false;
     }
+  }
+
+  /**
+   * Queues the distribution of what a settlement just settled, from its receipt, a pass of the listener earlier than
+   * its `BookingSettled` events would (the listener still records the settlement and ends the settle jobs). Should the
+   * settlement be reorged away, the distributor skips those bookings as not settled and the job waits for it again.
+   */
+  private async queueDistributions(receipt: TransactionReceipt) {
+    const escrow = this.deps.chain.contract("BookingEscrow")!.toLowerCase();
+    const settled = parseEventLogs({
+      abi: bookingEscrowAbi,
+      eventName: "BookingSettled",
+      logs: receipt.logs.filter((log) => log.address.toLowerCase() === escrow),
+    });
+    if (settled.length === 0) return;
+    await this.deps.db
+      .insert(schema.keeperJobs)
+      .values(settled.map((log) => ({ kind: "distribute" as const, bookingId: log.args.bookingId })))
+      .onConflictDoNothing();
   }
 
   // ----------------------------------------------------------------------------------------------------------------

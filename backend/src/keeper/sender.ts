@@ -45,6 +45,8 @@ export interface Batch {
  */
 const GAS_HEADROOM_PERCENT = 30n;
 const GAS_HEADROOM_BASE = 50_000n;
+/** Headroom over a fresh estimate. */
+const ESTIMATE_HEADROOM_PERCENT = 20n;
 
 export class TxSender {
   private nextNonce: number | undefined;
@@ -138,7 +140,8 @@ export class TxSender {
   }
 
   /**
-   * A gas limit the call is shown to succeed with. `eth_estimateGas` finds the least such limit by a binary search,
+   * A gas limit the call is shown to succeed with, and then some. `eth_estimateGas` finds the least such limit by a
+   * binary search,
    * a dozen executions of the call on some nodes (Hardhat's among them); for a batch of a kind already estimated, the
    * limit the last estimate implies for this many items, with headroom, is checked by one simulation instead, and
    * estimated afresh only when that fails. Gas is paid as used, so the headroom costs nothing.
@@ -155,9 +158,11 @@ export class TxSender {
         // Not enough, or the call fails: the estimate says which, with the contract's reason.
       }
     }
-    const gas = await this.client.estimateGas({ account, to, data });
-    if (batch) this.gasPerItem.set(batch.kind, (gas + BigInt(batch.items) - 1n) / BigInt(batch.items));
-    return gas;
+    const estimate = await this.client.estimateGas({ account, to, data });
+    if (batch) this.gasPerItem.set(batch.kind, (estimate + BigInt(batch.items) - 1n) / BigInt(batch.items));
+    // The least limit that works now may fall short once other transactions (the keeper's own, running alongside)
+    // have changed the state the call reads by the time it is mined.
+    return (estimate * (100n + ESTIMATE_HEADROOM_PERCENT)) / 100n;
   }
 
   /**
