@@ -146,6 +146,14 @@ describe.each(DRIVERS)("commission pipeline (%s)", (driver) => {
     expect(distributed[0].transactionHash).toBe(steps.rewarded.txHash);
     const rewardBlock = distributed[0].blockNumber;
 
+    // Each on-chain step is timed by its block.
+    for (const step of ["paid", "settled", "rewarded"]) {
+      const { txHash, at } = steps[step] as unknown as { txHash: Hex; at: string };
+      const { blockNumber } = await client.getTransactionReceipt({ hash: txHash });
+      const block = await client.getBlock({ blockNumber });
+      expect(new Date(at).getTime(), step).toBe(Number(block.timestamp) * 1000);
+    }
+
     // The reward, from the commission and the feeds, split 70 / 7 / 3 / 20.
     const [settled] = await client.getContractEvents({
       address: contracts.BookingEscrow.address,

@@ -295,18 +295,10 @@ const PROJECTED_COLUMNS = [
 
 /** Writes what `apply` folded: a few multi-row statements per kind of change. */
 async function flush(tx: Tx, deps: ProjectionDeps, batch: Batch) {
-  const b = schema.bookings;
-  const changed = [...batch.changedBookings].sort().map((id) => batch.bookings.get(id)!);
-  // An upsert of rows that all exist is a multi-row update of the projected columns (the rows are locked).
-  for (const rows of chunks(changed)) {
-    await tx
-      .insert(b)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: b.id,
-        set: Object.fromEntries(PROJECTED_COLUMNS.map((column) => [column, sql.raw(`excluded.${b[column].name}`)])),
-      });
-  }
+  await updateBookings(
+    tx,
+    [...batch.changedBookings].sort().map((id) => batch.bookings.get(id)!),
+  );
   await flushJobs(tx, batch);
 
   for (const rows of chunks(batch.rewards)) await tx.insert(schema.rewards).values(rows).onConflictDoNothing();
@@ -321,6 +313,34 @@ async function flush(tx: Tx, deps: ProjectionDeps, batch: Batch) {
   }
   for (const rows of chunks(batch.votes)) await tx.insert(schema.votes).values(rows).onConflictDoNothing();
   await recountVotes(tx, deps.chainId, [...new Set(batch.votes.map((vote) => vote.proposalId!))]);
+}
+
+/** Writes the projected columns of locked bookings: one `update … from (values …)` per slice of rows. */
+async function updateBookings(tx: Tx, rows: BookingRow[]) {
+  const b = schema.bookings;
+  const columns = PROJECTED_COLUMNS.map((name) => b[name]);
+  const param = (value: unknown) =>
+    value instanceof Date ? value.toISOString() : typeof value === "bigint" ? value.toString() : value;
+  for (const slice of chunks(rows)) {
+    const values = slice.map(
+      (row) =>
+        sql`(${sql.join(
+          [row.id, ...PROJECTED_COLUMNS.map((name) => param(row[name]))].map((v) => sql`${v}`),
+          sql`, `,
+        )})`,
+    );
+    // The values arrive as text; each column is cast to its own type.
+    await tx.execute(sql`
+      update ${b} set ${sql.join(
+        columns.map((c) => sql`${sql.identifier(c.name)} = v.${sql.identifier(c.name)}::${sql.raw(c.getSQLType())}`),
+        sql`, `,
+      )}
+      from (values ${sql.join(values, sql`, `)}) as v(id, ${sql.join(
+        columns.map((c) => sql.identifier(c.name)),
+        sql`, `,
+      )})
+      where ${b.id} = v.id`);
+  }
 }
 
 /**
