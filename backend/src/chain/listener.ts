@@ -60,6 +60,7 @@ const TOO_MANY = /(range|limit|too many|exceed|response size|10000|query returne
 
 export class ChainListener {
   private range: number;
+  private ahead: { from: bigint; read: Promise<ReadRange | null> } | undefined;
   private readonly chainId: number;
   private readonly addresses: Address[];
   private readonly contractAt: Map<string, WatchedContract>;
@@ -88,10 +89,11 @@ export class ChainListener {
   async tick(): Promise<TickResult> {
     const { client } = this.deps.chain;
     const tickStarted = performance.now();
-    const head = await client.getBlockNumber({ cacheTime: 0 });
+    const [head, cursor] = await Promise.all([client.getBlockNumber({ cacheTime: 0 }), this.cursor()]);
     const safeHead = head - BigInt(this.options.confirmations);
-    const cursor = await this.cursor();
     this.deps.metrics?.onCursor(cursor.blockNumber, head);
+    const ahead = this.ahead;
+    this.ahead = undefined;
 
     if (cursor.blockHash !== null) {
       const current = await this.blockOrNull(cursor.blockNumber);
@@ -103,7 +105,11 @@ export class ChainListener {
     if (cursor.blockNumber >= safeHead) return { stored: 0, caughtUp: true, changes: emptyChanges() };
 
     const from = cursor.blockNumber + 1n;
-    const read = await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n));
+    // The range read ahead during the last write, if it starts here and is still within the safe head; the cursor's
+    // block, checked just now, links it to what is stored.
+    const early = ahead?.from === from ? await ahead.read : null;
+    const read =
+      early && early.to <= safeHead ? early : await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n));
     // The chain moved under the read: read again next tick (a reorg shows at the cursor then).
     if (read === null) return { stored: 0, caughtUp: false, changes: emptyChanges() };
     const { logs, to, blocks } = read;
@@ -119,6 +125,8 @@ export class ChainListener {
       .filter((event): event is ChainEvent => event !== null);
 
     const toBlock = blocks.get(to)!;
+    // While this range is written, the next one is read: the node and the database work side by side.
+    this.ahead = { from: to + 1n, read: this.readAhead(to + 1n) };
     const started = performance.now();
     const { stored, changes } = await this.deps.db.transaction(async (tx) => {
       const inserted = await this.store(tx, events);
@@ -197,6 +205,18 @@ export class ChainListener {
     } catch (error) {
       if ((error as { name?: string }).name === "BlockNotFoundError") return null;
       throw error;
+    }
+  }
+
+  /** The range from `from` up to the safe head as it is now, or null (nothing new, or any failure: read it again). */
+  private async readAhead(from: bigint): Promise<ReadRange | null> {
+    try {
+      const head = await this.deps.chain.client.getBlockNumber({ cacheTime: 0 });
+      const safeHead = head - BigInt(this.options.confirmations);
+      if (safeHead < from) return null;
+      return await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n));
+    } catch {
+      return null;
     }
   }
 
