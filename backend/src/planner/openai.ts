@@ -3,7 +3,7 @@
  * destinations, search the catalog and submit the plan. The submitted plan is checked and priced by our own code
  * (assemblePlan); problems go back to the model to fix. Streams the model's words as it writes them.
  */
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { z } from "zod";
 
@@ -215,20 +215,35 @@ function itemView(item: CatalogItem) {
   };
 }
 
+/** An OpenAI SDK client, the SDK imported when first needed. */
+export async function openAIClient(options: {
+  apiKey: string;
+  baseURL?: string;
+  timeoutMs: number;
+  maxRetries: number;
+}): Promise<OpenAI> {
+  const { default: OpenAI } = await import("openai");
+  return new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    timeout: options.timeoutMs,
+    maxRetries: options.maxRetries,
+  });
+}
+
 export class OpenAIPlanner implements Planner {
   readonly name = "openai" as const;
-  private readonly client: OpenAI;
+  /** The SDK, loaded on first use: seconds of start-up a server planning offline never needs. */
+  private sdk?: Promise<OpenAI>;
 
   constructor(
     private readonly catalog: Catalog,
     private readonly options: OpenAIPlannerOptions,
-  ) {
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseURL,
-      timeout: options.timeoutMs,
-      maxRetries: options.maxRetries,
-    });
+  ) {}
+
+  private client() {
+    this.sdk ??= openAIClient(this.options);
+    return this.sdk;
   }
 
   private systemPrompt(input: PlanInput): string {
@@ -310,7 +325,9 @@ export class OpenAIPlanner implements Planner {
       let content = "";
       const calls: { id: string; name: string; arguments: string }[] = [];
       try {
-        const stream = await this.client.chat.completions.create(
+        const stream = await (
+          await this.client()
+        ).chat.completions.create(
           { model: this.options.model, messages, tools: TOOLS, tool_choice: "auto", stream: true, temperature: 0.2 },
           { signal },
         );

@@ -4,7 +4,9 @@
  */
 import { createHash } from "node:crypto";
 
-import OpenAI from "openai";
+import type OpenAI from "openai";
+
+import { openAIClient } from "../planner/openai.js";
 
 import { providerError } from "../planner/service.js";
 
@@ -57,16 +59,11 @@ export interface OpenAIEmbedderOptions {
 export class OpenAIEmbedder implements Embedder {
   readonly name = "openai" as const;
   readonly dimensions: number;
-  private readonly client: OpenAI;
+  /** The SDK, loaded on first use (see OpenAIPlanner). */
+  private sdk?: Promise<OpenAI>;
 
   constructor(private readonly options: OpenAIEmbedderOptions) {
     this.dimensions = options.dimensions;
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseURL,
-      timeout: options.timeoutMs,
-      maxRetries: options.maxRetries,
-    });
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
@@ -75,7 +72,9 @@ export class OpenAIEmbedder implements Embedder {
     for (let start = 0; start < texts.length; start += 2_048) {
       const batch = texts.slice(start, start + 2_048);
       try {
-        const response = await this.client.embeddings.create({
+        const response = await (
+          await (this.sdk ??= openAIClient(this.options))
+        ).embeddings.create({
           model: this.options.model,
           input: batch,
           dimensions: this.dimensions,

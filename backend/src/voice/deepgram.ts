@@ -1,5 +1,5 @@
 /** Speech to text with Deepgram's prerecorded API (SDK v5): WAV, WebM, Ogg, MP3. */
-import { DeepgramClient } from "@deepgram/sdk";
+import type { DeepgramClient } from "@deepgram/sdk";
 
 import { providerError } from "../planner/service.js";
 import { MIME_TYPES, type AudioFormat } from "./audio.js";
@@ -15,15 +15,22 @@ export interface DeepgramOptions {
 
 export class DeepgramStt implements SpeechToText {
   readonly name = "deepgram" as const;
-  private readonly client: DeepgramClient;
+  /** The SDK, loaded on first use (see ElevenLabsTts). */
+  private sdk?: Promise<DeepgramClient>;
 
-  constructor(private readonly options: DeepgramOptions) {
-    this.client = new DeepgramClient({
-      apiKey: options.apiKey,
-      baseUrl: options.baseUrl,
-      timeoutInSeconds: options.timeoutMs / 1000,
-      maxRetries: options.maxRetries ?? 0,
-    });
+  constructor(private readonly options: DeepgramOptions) {}
+
+  private client() {
+    this.sdk ??= import("@deepgram/sdk").then(
+      ({ DeepgramClient }) =>
+        new DeepgramClient({
+          apiKey: this.options.apiKey,
+          baseUrl: this.options.baseUrl,
+          timeoutInSeconds: this.options.timeoutMs / 1000,
+          maxRetries: this.options.maxRetries ?? 0,
+        }),
+    );
+    return this.sdk;
   }
 
   accepts(format: AudioFormat): boolean {
@@ -33,7 +40,9 @@ export class DeepgramStt implements SpeechToText {
   async transcribe(audio: Uint8Array, format: AudioFormat, signal?: AbortSignal): Promise<Transcript> {
     if (format === "unknown") throw new Error("unknown audio format");
     try {
-      const response = await this.client.listen.v1.media.transcribeFile(
+      const response = await (
+        await this.client()
+      ).listen.v1.media.transcribeFile(
         Buffer.from(audio),
         { model: this.options.model, smart_format: true, punctuate: true, language: "en" },
         { abortSignal: signal, headers: { "Content-Type": MIME_TYPES[format] } },

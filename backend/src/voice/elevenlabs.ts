@@ -1,5 +1,5 @@
 /** Text to speech with ElevenLabs: MP3 from the configured voice and model. */
-import { ElevenLabsClient } from "@elevenlabs/elevenlabs-js";
+import type { ElevenLabsClient } from "@elevenlabs/elevenlabs-js";
 
 import { providerError } from "../planner/service.js";
 import type { Speech, TextToSpeech } from "./types.js";
@@ -15,20 +15,29 @@ export interface ElevenLabsOptions {
 
 export class ElevenLabsTts implements TextToSpeech {
   readonly name = "elevenlabs" as const;
-  private readonly client: ElevenLabsClient;
+  /** The SDK, loaded on first use: it weighs seconds of start-up that a server without the provider never needs. */
+  private sdk?: Promise<ElevenLabsClient>;
 
-  constructor(private readonly options: ElevenLabsOptions) {
-    this.client = new ElevenLabsClient({
-      apiKey: options.apiKey,
-      baseUrl: options.baseUrl,
-      timeoutInSeconds: options.timeoutMs / 1000,
-      maxRetries: options.maxRetries ?? 0,
-    });
+  constructor(private readonly options: ElevenLabsOptions) {}
+
+  private client() {
+    this.sdk ??= import("@elevenlabs/elevenlabs-js").then(
+      ({ ElevenLabsClient }) =>
+        new ElevenLabsClient({
+          apiKey: this.options.apiKey,
+          baseUrl: this.options.baseUrl,
+          timeoutInSeconds: this.options.timeoutMs / 1000,
+          maxRetries: this.options.maxRetries ?? 0,
+        }),
+    );
+    return this.sdk;
   }
 
   async synthesize(text: string, signal?: AbortSignal): Promise<Speech> {
     try {
-      const stream = await this.client.textToSpeech.convert(
+      const stream = await (
+        await this.client()
+      ).textToSpeech.convert(
         this.options.voiceId,
         { text, modelId: this.options.model, outputFormat: "mp3_44100_128" },
         { abortSignal: signal },
