@@ -78,12 +78,13 @@ export class TxSender {
     onBroadcast?: (hash: Hex) => Promise<void>,
     batch?: Batch,
   ): Promise<TransactionReceipt> {
-    const gas = await this.gasLimit(to, data, batch);
-    let fees = await this.client.estimateFeesPerGas();
+    // Asked together, these go to the node as one JSON-RPC batch: one round trip.
+    const [gas, estimatedFees] = await Promise.all([this.gasLimit(to, data, batch), this.client.estimateFeesPerGas()]);
+    let fees: Fees = estimatedFees;
     const { nonce, hash } = await this.exclusive(async () => {
       const nonce = await this.takeNonce();
       try {
-        const hash = await this.wallet.sendTransaction({ to, data, gas, nonce, ...fees });
+        const hash = await this.broadcast({ to, data, gas, nonce, ...fees });
         this.inFlight++;
         return { nonce, hash };
       } catch (error) {
@@ -98,10 +99,15 @@ export class TxSender {
       const sent: Hex[] = [hash];
       for (let replacement = 0; ; replacement++) {
         try {
-          const receipt = await this.client.waitForTransactionReceipt({
-            hash: sent.at(-1)!,
-            timeout: this.options.receiptTimeoutMs,
-          });
+          // Mined already (a chain that mines on arrival): one request; otherwise wait for it.
+          const receipt =
+            (replacement === 0
+              ? await this.client.getTransactionReceipt({ hash }).catch(() => undefined)
+              : undefined) ??
+            (await this.client.waitForTransactionReceipt({
+              hash: sent.at(-1)!,
+              timeout: this.options.receiptTimeoutMs,
+            }));
           if (batch && receipt.status === "success") {
             this.gasPerItem.set(batch.kind, (receipt.gasUsed + BigInt(batch.items) - 1n) / BigInt(batch.items));
           }
@@ -121,7 +127,7 @@ export class TxSender {
         }
         fees = bump(fees, this.options.feeBumpPercent);
         try {
-          const replaced = await this.wallet.sendTransaction({ to, data, gas, nonce, ...fees });
+          const replaced = await this.broadcast({ to, data, gas, nonce, ...fees });
           sent.push(replaced);
           this.metrics?.onReplaced();
           this.logger.warn(
@@ -137,6 +143,16 @@ export class TxSender {
     } finally {
       this.inFlight--;
     }
+  }
+
+  /** Signs here and sends the raw transaction: one request to the node. */
+  private async broadcast(tx: { to: Hex; data: Hex; gas: bigint; nonce: number } & Fees): Promise<Hex> {
+    const serializedTransaction = await this.wallet.account.signTransaction({
+      ...tx,
+      type: "eip1559",
+      chainId: this.wallet.chain.id,
+    });
+    return this.client.sendRawTransaction({ serializedTransaction });
   }
 
   /**
