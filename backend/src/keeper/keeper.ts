@@ -408,6 +408,11 @@ export class Keeper {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof BaseError) return error.shortMessage;
+  // viem's short message can be as vague as "RPC Request failed."; the node's own words are in the details.
+  if (error instanceof BaseError) {
+    return error.details && !error.shortMessage.includes(error.details)
+      ? `${error.shortMessage} ${error.details}`
+      : error.shortMessage;
+  }
   return error instanceof Error ? error.message : String(error);
 }
