@@ -1,6 +1,7 @@
 import type { Plan } from "@/lib/api";
+import { formatMoney } from "@/lib/format";
 
-import { formatDay, formatMoney, itemTypeLabel, priceLine, totalsOf, tripHeadline } from "./plan-format";
+import { formatDay, itemTypeLabel, priceLine, totalsOf, tripHeadline } from "./plan-format";
 
 const TYPE_STYLE: Record<string, string> = {
   hotel: "bg-indigo-50 text-indigo-800",
@@ -36,13 +37,11 @@ export function PlanCard({ plan }: { plan: Plan }) {
                         >
                           {itemTypeLabel(item.type)}
                         </span>
-                        <span>{item.why}</span>
+                        <span className="tabular-nums">{priceLine(item, plan)}</span>
                       </p>
+                      <p className="mt-0.5 text-xs text-slate-500">{item.why}</p>
                     </div>
-                    <div className="shrink-0 text-right">
-                      <p className="font-semibold tabular-nums">{formatMoney(item.total.amount)}</p>
-                      <p className="text-xs tabular-nums text-slate-500">{priceLine(item, plan)}</p>
-                    </div>
+                    <p className="shrink-0 font-semibold tabular-nums">{formatMoney(item.total.amount)}</p>
                   </li>
                 ))}
               </ul>

@@ -23,8 +23,20 @@ export function PlanChat() {
   const [text, setText] = useState("");
   const log = useRef<HTMLDivElement>(null);
 
+  // New messages scroll into view from their start (a plan is long: its reply and first day come first).
+  const shown = useRef(0);
   useEffect(() => {
-    log.current?.scrollTo({ top: log.current.scrollHeight, behavior: "smooth" });
+    const container = log.current;
+    if (!container) return;
+    const added = trip.messages.slice(shown.current);
+    shown.current = trip.messages.length;
+    // A restored conversation opens on its last exchange.
+    const first = added.length > 2 ? added.findLast((m) => m.role === "user") : added[0];
+    const target = first ? container.querySelector<HTMLElement>(`[data-message="${first.id}"]`) : null;
+    if (container.scrollHeight > container.clientHeight)
+      container.scrollTop = target && !trip.pending ? target.offsetTop - 16 : container.scrollHeight;
+    // On small screens the page scrolls, not the conversation: bring a new answer into view (not a restored one).
+    else if (target && added.length <= 2 && !trip.pending) target.scrollIntoView({ block: "start" });
   }, [trip.messages, trip.pending]);
 
   const send = (value: string) => {
@@ -62,7 +74,9 @@ export function PlanChat() {
           role="log"
           aria-live="polite"
           aria-label="Conversation"
-          className="flex-1 space-y-4 overflow-y-auto p-4 lg:max-h-[70vh]"
+          // Focusable so that keyboard users can scroll it.
+          tabIndex={0}
+          className="relative flex-1 space-y-4 overflow-y-auto p-4 focus-visible:outline-2 focus-visible:outline-brand-600 lg:max-h-[calc(100vh-19rem)]"
         >
           <Bubble role="assistant">
             Where would you like to go? Tell me the city, when and for how long, who is coming, what you enjoy and your
@@ -71,7 +85,9 @@ export function PlanChat() {
           </Bubble>
           {trip.restoring && <Bubble role="assistant">Loading your last conversation…</Bubble>}
           {trip.messages.map((m) => (
-            <MessageView key={m.id} message={m} />
+            <div key={m.id} data-message={m.id}>
+              <MessageView message={m} />
+            </div>
           ))}
           {trip.pending && (
             <Bubble role="assistant">

@@ -1,28 +1,9 @@
 /**
- * How a plan reads: money, days, price lines and totals. Amounts arrive as exact decimal strings ("2568.00") and are
- * only regrouped here, never turned into floating point.
+ * How a plan reads: days, price lines and totals. Amounts arrive as exact decimal strings ("2568.00") and are only
+ * regrouped (`formatMoney`), never turned into floating point.
  */
 import type { Plan, PlanItem } from "@/lib/api";
-
-type Currency = NonNullable<Plan["budget"]>["currency"];
-
-const SYMBOL: Record<Currency, string> = {
-  USD: "$",
-  EUR: "€",
-  GBP: "£",
-  JPY: "¥",
-  CHF: "CHF ",
-  CAD: "CA$",
-  AUD: "A$",
-};
-
-/** "2568.00", "USD" → "$2,568.00"; "-5.10" → "-$5.10". */
-export function formatMoney(amount: string, currency: Currency = "USD"): string {
-  const negative = amount.startsWith("-");
-  const [whole, fraction] = (negative ? amount.slice(1) : amount).split(".");
-  const grouped = whole.replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${negative ? "-" : ""}${SYMBOL[currency] ?? `${currency} `}${grouped}${fraction ? `.${fraction}` : ""}`;
-}
+import { formatMoney } from "@/lib/format";
 
 /** "2026-12-06" → "Sun 6 Dec" (the date as written, whatever the viewer's time zone). */
 export function formatDay(date: string): string {

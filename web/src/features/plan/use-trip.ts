@@ -40,7 +40,8 @@ export function useTrip() {
   const history = useQuery({
     queryKey: ["planner", "conversations", address],
     enabled: address !== undefined,
-    staleTime: Infinity,
+    // Read afresh each time the page opens: the conversation grew since the last visit.
+    gcTime: 0,
     queryFn: () => call(api.planner.conversations.$get()),
   });
   const [restoredAt, setRestoredAt] = useState<string | null>(null);
