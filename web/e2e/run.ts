@@ -123,16 +123,15 @@ async function expectPlanShown(page: Page, plan: Plan) {
 
 async function connectAndSignIn(page: Page, address: string) {
   const short = `${address.slice(0, 6)}`;
-  await page
-    .getByRole("banner")
-    .getByRole("button", { name: /connect wallet/i })
-    .click();
+  const banner = page.getByRole("banner");
+  // The first click downloads the wallet modal (ConnectKit) and opens it.
+  await banner.getByRole("button", { name: /connect wallet/i }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByRole("button", { name: new RegExp(`Test wallet ${short}`) }).click();
-  await dialog.getByRole("button", { name: /^sign in$/i }).click();
-  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).waitFor({ timeout: 20_000 });
-  // ConnectKit closes its modal after signing in; make sure nothing covers the page.
+  // ConnectKit closes its modal once connected; make sure nothing covers the page.
   await dialog.waitFor({ state: "hidden", timeout: 10_000 }).catch(() => page.keyboard.press("Escape"));
+  await banner.getByRole("button", { name: "Sign in" }).click();
+  await banner.getByRole("button", { name: "Sign out" }).waitFor({ timeout: 20_000 });
 }
 
 // The spoken request: a phrase the offline recogniser (pocketsphinx with the catalog's grammar) hears reliably.

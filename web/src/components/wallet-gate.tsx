@@ -1,6 +1,5 @@
 "use client";
 
-import { ConnectKitButton } from "connectkit";
 import type { ReactNode } from "react";
 import { useAccount, useSwitchChain } from "wagmi";
 
@@ -8,6 +7,7 @@ import { appChains } from "@/lib/chains";
 import { describeTxError } from "@/lib/tx-errors";
 import { useDeployment } from "@/lib/use-deployment";
 
+import { ConnectButton } from "./connect-button";
 import { Button, Card, Notice } from "./ui";
 
 /** Shows its children once a wallet is connected to a chain TRVL runs on; otherwise says what to do. */
@@ -22,7 +22,7 @@ export function WalletGate({ children, purpose }: { children: ReactNode; purpose
         <p className="mb-3 text-slate-700">
           {isConnecting || isReconnecting ? "Connecting your wallet…" : `Connect a wallet to ${purpose}.`}
         </p>
-        <ConnectKitButton />
+        <ConnectButton />
       </Card>
     );
   }

@@ -9,7 +9,7 @@ import { simulateContract, writeContract } from "wagmi/actions";
 import { TxStatus } from "@/components/tx-status";
 import { Button, Card, Notice } from "@/components/ui";
 import { useLiveStatus } from "@/features/auth/live-updates";
-import { useSession } from "@/features/auth/session-gate";
+import { useSession } from "@/features/auth/session";
 import { describeError, type Booking } from "@/lib/api";
 import { shortAddress } from "@/lib/format";
 import { isBusy } from "@/lib/tx-state";

@@ -2,14 +2,15 @@
 
 import { mockStablecoinAbi } from "@trvl/abi";
 import { useMutation } from "@tanstack/react-query";
-import { ConnectKitButton, SIWEButton } from "connectkit";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { zeroAddress } from "viem";
 import { useAccount, useReadContract } from "wagmi";
 
+import { ConnectButton } from "@/components/connect-button";
 import { Button, Card } from "@/components/ui";
-import { useSession } from "@/features/auth/session-gate";
+import { useSession } from "@/features/auth/session";
+import { SignInButton } from "@/features/auth/sign-in-button";
 import { api, call, describeError, type Plan } from "@/lib/api";
 import { addressOf, useDeployment } from "@/lib/use-deployment";
 
@@ -97,7 +98,7 @@ export function TripPanel({ plan }: { plan: Plan | undefined }) {
         ) : (
           <div className="grid gap-2 text-sm text-slate-600">
             <p>{isConnected ? "Sign in with your wallet to book." : "Connect a wallet to book."}</p>
-            {isConnected ? <SIWEButton showSignOutButton={false} /> : <ConnectKitButton />}
+            {isConnected ? <SignInButton className="w-fit" /> : <ConnectButton className="w-fit" />}
           </div>
         )}
         {book.isError && (

@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 
-import { useSession } from "@/features/auth/session-gate";
+import { useSession } from "@/features/auth/session";
 import { api, call, describeError } from "@/lib/api";
 
 import { latestPlan, replyOf, turnsToMessages, voiceMessages, type Message, type NewMessage } from "./messages";
