@@ -1,16 +1,24 @@
 /**
  * `npm run bench`: prints TRVL's performance figures. Each section measures one part of the system;
- * BENCH_SECTIONS=gas,api,pipeline,planner (default: all) picks some.
+ * BENCH_SECTIONS=gas,api,pipeline,planner,web (default: all) picks some.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
 import hre from "hardhat";
 
 import { measureApi } from "../../backend/bench/api.js";
 import { measurePipeline } from "../../backend/bench/pipeline.js";
 import { measurePlanner, printPlannerFigures } from "../../backend/bench/planner.js";
+import { measurePages, printWebFigures } from "../../web/bench/lighthouse.js";
 import { startLocalChain } from "../dev/chain.js";
+import { startStack } from "../dev/stack.js";
 import { measureGas } from "./gas.js";
 
-const sections = new Set((process.env.BENCH_SECTIONS ?? "gas,api,pipeline,planner").split(",").map((s) => s.trim()));
+const sections = new Set(
+  (process.env.BENCH_SECTIONS ?? "gas,api,pipeline,planner,web").split(",").map((s) => s.trim()),
+);
 
 if (sections.has("gas")) {
   const gas = await measureGas();
@@ -74,3 +82,27 @@ try {
 
 // The planner, voice pipeline and recommendations run offline, in this process.
 if (sections.has("planner")) printPlannerFigures(await measurePlanner());
+
+// The web app: Lighthouse against a production build served as `npm start` serves it, with its chain and API behind it
+// (its own ports, Ignition journal and database, so it runs beside `npm start`).
+if (sections.has("web")) {
+  const data = await mkdtemp(path.join(tmpdir(), "trvl-bench-web-"));
+  const stack = await startStack(hre, {
+    chainPort: Number(process.env.BENCH_CHAIN_PORT ?? 8845),
+    apiPort: Number(process.env.BENCH_API_PORT ?? 8887),
+    webPort: Number(process.env.BENCH_WEB_PORT ?? 3400),
+    deploymentId: `bench-web-${process.pid}`,
+    dataDir: data,
+    webDistDir: ".next-bench",
+    env: { LOG_LEVEL: "warn" },
+  });
+  try {
+    const pages = ["/plan", "/rewards"];
+    const mobile = await measurePages({ baseUrl: stack.web!.url, paths: pages, runs: 3 });
+    const desktop = await measurePages({ baseUrl: stack.web!.url, paths: pages, runs: 3, preset: "desktop" });
+    printWebFigures([...mobile, ...desktop]);
+  } finally {
+    await stack.stop();
+    await rm(data, { recursive: true, force: true });
+  }
+}

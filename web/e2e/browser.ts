@@ -11,7 +11,8 @@ import { chromium, type Browser, type Page } from "playwright-core";
 
 export const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "screenshots");
 
-export async function launch(): Promise<Browser> {
+/** `fakeAudioFile`: a WAV the fake microphone plays (in a loop) instead of its beeping tone. */
+export async function launch(options: { fakeAudioFile?: string } = {}): Promise<Browser> {
   await mkdir(SCREENSHOTS, { recursive: true });
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -21,15 +22,18 @@ export async function launch(): Promise<Browser> {
       "--disable-gpu",
       "--disable-dev-shm-usage",
       "--no-first-run",
-      // A fake microphone (a beeping tone) that needs no permission prompt, for the voice recorder.
+      // A fake microphone that needs no permission prompt, for the voice recorder.
       "--use-fake-device-for-media-stream",
       "--use-fake-ui-for-media-stream",
+      ...(options.fakeAudioFile ? [`--use-file-for-fake-audio-capture=${options.fakeAudioFile}`] : []),
     ],
   });
 }
 
-export async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+/** The whole page, or with `fullPage: false` the viewport (a full-page capture resizes the viewport, which resets
+ * the scroll position of inner scrolling areas such as the plan page's conversation). */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage ?? true });
 }
 
 export interface AxeFinding {

@@ -4,8 +4,10 @@
  *
  *   npx hardhat run web/e2e/run.ts            (from the repository root; `npm run test:web` does it)
  *
- * A traveller arrives through a referral link, signs in with Ethereum, accepts the referral, books a hotel from the
- * plan page, pays with a stablecoin permit, watches the booking become rewarded and their TRVL balance rise by the
+ * A traveller arrives through a referral link, signs in with Ethereum, accepts the referral, plans a trip by typing
+ * (a question back, then a follow-up the planner builds on), plans another by voice (espeak-ng speaks the request into
+ * Chromium's fake microphone; the page's recorder, the API's speech to text and the planner do the rest), books it,
+ * pays with a stablecoin permit, watches the booking become rewarded and their TRVL balance rise by the
  * reward, stakes to the next tier, delegates, votes on a proposal and carries it through the timelock, books again in
  * ETH with the tier's discount and boost, cancels an unpaid booking; then the referrer signs in and sees what the
  * bookings earned them. Every page is scanned with axe-core (no serious or critical violations) and photographed
@@ -34,8 +36,10 @@ import { hardhat } from "viem/chains";
 
 import { LOCAL_ACCOUNT_INDEX, LOCAL_CHAIN_ID, localAccount } from "../../scripts/lib/local-accounts.js";
 import { startStack, type Stack } from "../../scripts/dev/stack.js";
-import { formatToken } from "../src/lib/format.ts";
+import type { Plan, PlanResult } from "../../backend/src/planner/types.js";
+import { formatMoney, formatToken } from "../src/lib/format.ts";
 import { axeScan, eventually, launch, screenshot, type AxeFinding } from "./browser.js";
+import { speechWav } from "./speech.js";
 
 const started = Date.now();
 const log = (message: string) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
@@ -46,19 +50,18 @@ const contracts = getDeployment(LOCAL_CHAIN_ID).contracts;
 const trvl = (value: bigint) => formatToken(value, 18, "TRVL");
 
 let stack: Stack | undefined;
-let tmp: string | undefined;
+const tmp = await mkdtemp(path.join(tmpdir(), "trvl-e2e-"));
 let urls: { web: string; api: string; chain: string };
 if (process.env.E2E_WEB_URL && process.env.E2E_API_URL && process.env.E2E_CHAIN_URL) {
   urls = { web: process.env.E2E_WEB_URL, api: process.env.E2E_API_URL, chain: process.env.E2E_CHAIN_URL };
 } else {
   log("starting chain, API and web app (production build)…");
-  tmp = await mkdtemp(path.join(tmpdir(), "trvl-e2e-"));
   stack = await startStack(hre, {
     chainPort: Number(process.env.E2E_CHAIN_PORT ?? 8745),
     apiPort: Number(process.env.E2E_API_PORT ?? 8987),
     webPort: Number(process.env.E2E_WEB_PORT ?? 3200),
     deploymentId: `e2e-${process.pid}`,
-    dataDir: tmp,
+    dataDir: path.join(tmp, "data"),
     webDistDir: ".next-e2e",
     testWalletAccounts: [traveller.address, referrer.address],
     env: { LOG_LEVEL: "warn" },
@@ -75,29 +78,66 @@ const client = createPublicClient({ chain, transport: http(urls.chain) });
 const testClient = createTestClient({ chain, mode: "hardhat", transport: http(urls.chain) });
 const findings: AxeFinding[] = [];
 
-async function visit(page: Page, name: string) {
+async function visit(page: Page, name: string, options: { fullPage?: boolean } = {}) {
   // Let data load before the scan and the photo.
   await page.waitForLoadState("networkidle").catch(() => undefined);
   await page.waitForTimeout(300);
   findings.push(...(await axeScan(page, name)));
-  await screenshot(page, name);
+  await screenshot(page, name, options);
+}
+
+/** Sends a typed request on the plan page; returns the planner's answer as the page received it. */
+async function ask(page: Page, text: string): Promise<PlanResult> {
+  const answer = page.waitForResponse((r) => r.url() === `${urls.api}/planner/plan` && r.request().method() === "POST");
+  await page.getByRole("textbox", { name: "Your trip request" }).fill(text);
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  return (await (await answer).json()) as PlanResult;
+}
+
+const planOf = (result: PlanResult): Plan => {
+  assert.equal(result.status, "plan", `a plan, not: ${result.reply}`);
+  return (result as Extract<PlanResult, { status: "plan" }>).plan;
+};
+
+/** The plan as day cards, each item with its price, and the totals, as the API sent it. */
+async function expectPlanShown(page: Page, plan: Plan) {
+  const card = page.getByTestId("plan").last();
+  await card.waitFor({ timeout: 20_000 });
+  assert.equal(await card.getByTestId("plan-day").count(), plan.days.length, "one card per day");
+  for (const [index, day] of plan.days.entries()) {
+    const dayCard = card.getByTestId("plan-day").nth(index);
+    for (const item of day.items) {
+      await dayCard.getByText(item.name).first().waitFor();
+      await dayCard.getByText(formatMoney(item.total.amount), { exact: true }).first().waitFor();
+    }
+  }
+  await card
+    .getByTestId("plan-total")
+    .filter({ hasText: formatMoney(plan.totals.total.amount) })
+    .waitFor();
+  await page
+    .getByTestId("trip-summary")
+    .filter({ hasText: formatMoney(plan.totals.total.amount) })
+    .waitFor();
 }
 
 async function connectAndSignIn(page: Page, address: string) {
   const short = `${address.slice(0, 6)}`;
-  await page
-    .getByRole("banner")
-    .getByRole("button", { name: /connect wallet/i })
-    .click();
+  const banner = page.getByRole("banner");
+  // The first click downloads the wallet modal (ConnectKit) and opens it.
+  await banner.getByRole("button", { name: /connect wallet/i }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByRole("button", { name: new RegExp(`Test wallet ${short}`) }).click();
-  await dialog.getByRole("button", { name: /^sign in$/i }).click();
-  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).waitFor({ timeout: 20_000 });
-  // ConnectKit closes its modal after signing in; make sure nothing covers the page.
+  // ConnectKit closes its modal once connected; make sure nothing covers the page.
   await dialog.waitFor({ state: "hidden", timeout: 10_000 }).catch(() => page.keyboard.press("Escape"));
+  await banner.getByRole("button", { name: "Sign in" }).click();
+  await banner.getByRole("button", { name: "Sign out" }).waitFor({ timeout: 20_000 });
 }
 
-const browser = await launch();
+// The spoken request: a phrase the offline recogniser (pocketsphinx with the catalog's grammar) hears reliably.
+const SPOKEN = "Three days in Madrid for two people";
+const speech = await speechWav(SPOKEN, tmp);
+const browser = await launch({ fakeAudioFile: speech.file });
 let page: Page | undefined;
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -122,16 +162,41 @@ try {
   log("referral registered through the relayer");
   await page.getByRole("button", { name: "Close" }).click();
 
-  // 2. Plan: record a voice request (Chromium's fake microphone): the recorder makes a 16 kHz mono 16-bit WAV.
+  // 2. Plan by typing: the planner asks when, and the follow-up builds on the conversation (the page sends its id).
+  const question = await ask(page, "A trip to Lisbon");
+  assert.equal(question.status, "clarification");
+  await page.getByText(question.reply).waitFor();
+  const checkIn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const checkOut = new Date(Date.parse(checkIn) + 3 * 86_400_000).toISOString().slice(0, 10);
+  const typedResult = await ask(page, `from ${checkIn} to ${checkOut} for four, we love food`);
+  const typed = planOf(typedResult);
+  assert.equal(typedResult.conversationId, question.conversationId, "the follow-up continues the conversation");
+  assert.equal(typed.destination.name, "Lisbon", "the destination comes from the first turn");
+  assert.equal(typed.guests, 4);
+  await expectPlanShown(page, typed);
+  await visit(page, "plan-typed", { fullPage: false });
+  log(`planned by typing: ${typed.days.length} days in Lisbon for 4, ${formatMoney(typed.totals.total.amount)}`);
+
+  // 3. Plan by voice: the recorder makes a 16 kHz mono 16-bit WAV of the fake microphone (espeak-ng saying SPOKEN);
+  // the API hears it, plans it and speaks the reply.
+  // Keep the recording the page uploads, to check the WAV it made.
+  await page.evaluate(`(() => {
+    const upload = window.fetch;
+    window.fetch = (input, init) => {
+      if (init && init.body instanceof FormData && init.body.get("audio")) window.lastRecording = init.body.get("audio");
+      return upload(input, init);
+    };
+  })()`);
+  const heard = page.waitForResponse((r) => r.url() === `${urls.api}/voice/plan`, { timeout: 60_000 });
   await page.getByRole("button", { name: "Speak your trip request" }).click();
   await page.getByRole("meter", { name: "Microphone level" }).waitFor();
-  await page.waitForTimeout(1500);
+  await page.waitForTimeout(speech.seconds * 1000 + 1200);
   await page.getByRole("button", { name: "Stop" }).click();
-  const clip = page.getByLabel("Your recording");
-  await clip.waitFor();
+  const voiceResponse = await heard;
+  assert.equal(voiceResponse.status(), 200, await voiceResponse.text());
+  const voice = (await voiceResponse.json()) as { transcript: string; result: PlanResult; reply: { audio: unknown } };
   const wav = (await page.evaluate(`(async () => {
-    const audio = document.querySelector('audio[aria-label="Your recording"]');
-    const view = new DataView(await (await fetch(audio.src)).arrayBuffer());
+    const view = new DataView(await window.lastRecording.arrayBuffer());
     const text = (o) => String.fromCharCode(...[0, 1, 2, 3].map((i) => view.getUint8(o + i)));
     return { riff: text(0), wave: text(8), channels: view.getUint16(22, true), rate: view.getUint32(24, true),
       bits: view.getUint16(34, true), dataBytes: view.getUint32(40, true), size: view.byteLength };
@@ -150,15 +215,23 @@ try {
   );
   assert.equal(wav.size, 44 + wav.dataBytes);
   const seconds = wav.dataBytes / 2 / 16_000;
-  assert.ok(seconds > 1 && seconds < 5, `the recording lasts about as long as it ran (${seconds.toFixed(2)} s)`);
-  log(`recorded ${seconds.toFixed(2)} s of voice as a 16 kHz mono 16-bit WAV`);
+  assert.ok(
+    seconds > speech.seconds && seconds < speech.seconds + 3,
+    `the recording lasts about as long as it ran (${seconds.toFixed(2)} s)`,
+  );
+  assert.equal(voice.transcript, SPOKEN.toLowerCase(), "the API heard the spoken request");
+  await page.getByTestId("transcript").filter({ hasText: voice.transcript }).waitFor();
+  const spoken = planOf(voice.result);
+  assert.deepEqual([spoken.destination.name, spoken.nights, spoken.guests], ["Madrid", 3, 2]);
+  await expectPlanShown(page, spoken);
+  assert.ok(voice.reply.audio, "the reply is spoken (espeak-ng on the API)");
+  await page.getByLabel("The reply, spoken").last().waitFor();
+  await page.getByTestId("trip-summary").filter({ hasText: "Madrid, Spain" }).waitFor();
+  await visit(page, "plan-voice", { fullPage: false });
+  log(
+    `planned by voice (${seconds.toFixed(1)} s WAV, heard "${voice.transcript}"): ${formatMoney(spoken.totals.total.amount)}`,
+  );
 
-  // Find a hotel, add it, book it for two rooms.
-  await page.getByRole("textbox", { name: "Your trip request" }).fill("Grand Lisbon Hotel");
-  await page.getByRole("button", { name: "Send", exact: true }).click();
-  await page.getByRole("button", { name: /^Add to trip.*Grand Lisbon Hotel/ }).click();
-  await page.getByLabel("Guests").fill("4");
-  await visit(page, "plan-results");
   const balanceBefore = await client.readContract({
     address: contracts.TRVLToken.address,
     abi: trvlTokenAbi,
@@ -168,6 +241,7 @@ try {
   await page.getByRole("button", { name: "Book this trip" }).click();
   await page.waitForURL(/\/bookings\/0x[0-9a-f]{64}$/, { timeout: 30_000 });
   const bookingId = page.url().split("/").pop() as Hex;
+  await page.getByText(spoken.days[0].items[0].name).first().waitFor();
   await page.getByRole("button", { name: /^Pay \d/ }).waitFor();
   // The page listens to the API's server-sent events: nothing else refreshes it while the booking moves on.
   await page.getByText("Updates live as your booking moves.").waitFor({ timeout: 20_000 });
@@ -296,10 +370,10 @@ try {
   log("queued in the timelock, then executed");
 
   // 7. Book again as a Voyager, paying in ETH: the tier discount applies; cancel a third booking before paying.
+  // The plan page shows the conversation the API remembers; its latest plan (Madrid, by voice) is booked again.
   await page.getByRole("link", { name: "Plan", exact: true }).click();
-  await page.getByRole("textbox", { name: "Your trip request" }).fill("Grand Lisbon Hotel");
-  await page.getByRole("button", { name: "Send", exact: true }).click();
-  await page.getByRole("button", { name: /^Add to trip.*Grand Lisbon Hotel/ }).click();
+  await page.getByRole("log").getByText(voice.transcript, { exact: true }).waitFor();
+  await page.getByTestId("trip-summary").filter({ hasText: "Madrid, Spain" }).waitFor();
   await page.getByLabel("Pay with").selectOption("eth");
   await page.getByRole("button", { name: "Book this trip" }).click();
   await page.waitForURL(/\/bookings\/0x[0-9a-f]{64}$/, { timeout: 30_000 });
@@ -310,9 +384,7 @@ try {
   await page.getByTestId("trvl-earned").filter({ hasText: "+10% tier boost" }).waitFor({ timeout: 20_000 });
   log("paid a second booking in ETH with the Voyager discount; rewarded with the +10% boost");
   await page.getByRole("link", { name: "Plan", exact: true }).click();
-  await page.getByRole("textbox", { name: "Your trip request" }).fill("Grand Lisbon Hotel");
-  await page.getByRole("button", { name: "Send", exact: true }).click();
-  await page.getByRole("button", { name: /^Add to trip.*Grand Lisbon Hotel/ }).click();
+  await page.getByTestId("trip-summary").filter({ hasText: "Madrid, Spain" }).waitFor();
   await page.getByRole("button", { name: "Book this trip" }).click();
   await page.waitForURL(/\/bookings\/0x[0-9a-f]{64}$/, { timeout: 30_000 });
   await page.getByRole("button", { name: "Cancel booking" }).click();
@@ -406,6 +478,6 @@ try {
 } finally {
   await browser.close();
   await stack?.stop();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+  await rm(tmp, { recursive: true, force: true });
 }
 process.exit(process.exitCode ?? 0);

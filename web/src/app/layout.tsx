@@ -1,12 +1,22 @@
-import "@fontsource-variable/inter";
 import "./globals.css";
 
 import type { Metadata, Viewport } from "next";
+import localFont from "next/font/local";
 import type { ReactNode } from "react";
 
 import { Header } from "@/components/header";
 import { Providers } from "@/components/providers";
 import { ReferralCapture, ReferralConsent } from "@/features/referrals/referral-consent";
+
+// Inter from npm (@fontsource-variable/inter) through next/font: preloaded, with a metrics-matched fallback. Importing
+// the package's CSS found the font late and repainted every text when it arrived; "optional" never repaints (a font
+// that misses the first paint waits for the next page), which keeps the largest paint at the first one.
+const inter = localFont({
+  src: "../../../node_modules/@fontsource-variable/inter/files/inter-latin-wght-normal.woff2",
+  weight: "100 900",
+  variable: "--font-inter",
+  display: "optional",
+});
 
 export const metadata: Metadata = {
   title: { default: "TRVL", template: "%s · TRVL" },
@@ -17,7 +27,7 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1, them
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" className={inter.variable}>
       <body className="min-h-screen font-sans antialiased">
         <Providers>
           <a

@@ -1,10 +1,11 @@
 "use client";
 
-import { ConnectKitButton } from "connectkit";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 import { SessionBadge } from "@/features/auth/session-badge";
+
+import { ConnectButton } from "./connect-button";
 
 const LINKS = [
   { href: "/plan", label: "Plan" },
@@ -31,6 +32,8 @@ export function Header() {
                 <li key={href}>
                   <Link
                     href={href}
+                    // Not every page's JavaScript on every visit: a page's code loads when it is opened.
+                    prefetch={false}
                     aria-current={active ? "page" : undefined}
                     className={`block rounded-md px-3 py-2 text-sm font-medium ${
                       active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100"
@@ -45,7 +48,7 @@ export function Header() {
         </nav>
         <div className="ml-auto flex items-center gap-2">
           <SessionBadge />
-          <ConnectKitButton showBalance={false} />
+          <ConnectButton />
         </div>
       </div>
     </header>

@@ -1,14 +1,14 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { ConnectKitProvider, SIWEProvider } from "connectkit";
 import { useState, type ReactNode } from "react";
 import { WagmiProvider } from "wagmi";
 
 import { LiveUpdates } from "@/features/auth/live-updates";
-import { siweConfig } from "@/features/auth/siwe";
-import { config } from "@/lib/config";
+import { SessionProvider } from "@/features/auth/session";
 import { wagmiConfig } from "@/lib/wagmi";
+
+import { WalletKitProvider } from "./wallet-kit";
 
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
@@ -17,19 +17,11 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <WagmiProvider config={wagmiConfig}>
       <QueryClientProvider client={queryClient}>
-        <SIWEProvider {...siweConfig}>
-          <ConnectKitProvider
-            mode="light"
-            options={{
-              initialChainId: config.defaultChainId,
-              enforceSupportedChains: false,
-              hideNoWalletCTA: false,
-              disclaimer: "TRVL runs on your wallet: it never holds your keys.",
-            }}
-          >
+        <SessionProvider>
+          <WalletKitProvider>
             <LiveUpdates>{children}</LiveUpdates>
-          </ConnectKitProvider>
-        </SIWEProvider>
+          </WalletKitProvider>
+        </SessionProvider>
       </QueryClientProvider>
     </WagmiProvider>
   );

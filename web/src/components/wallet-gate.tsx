@@ -1,6 +1,5 @@
 "use client";
 
-import { ConnectKitButton } from "connectkit";
 import type { ReactNode } from "react";
 import { useAccount, useSwitchChain } from "wagmi";
 
@@ -8,21 +7,22 @@ import { appChains } from "@/lib/chains";
 import { describeTxError } from "@/lib/tx-errors";
 import { useDeployment } from "@/lib/use-deployment";
 
+import { ConnectButton } from "./connect-button";
 import { Button, Card, Notice } from "./ui";
 
 /** Shows its children once a wallet is connected to a chain TRVL runs on; otherwise says what to do. */
 export function WalletGate({ children, purpose }: { children: ReactNode; purpose: string }) {
-  const { isConnected, isConnecting, isReconnecting } = useAccount();
+  const { isConnected } = useAccount();
   const { deployment } = useDeployment();
   const { switchChain, isPending, error } = useSwitchChain();
 
   if (!isConnected) {
     return (
       <Card>
-        <p className="mb-3 text-slate-700">
-          {isConnecting || isReconnecting ? "Connecting your wallet…" : `Connect a wallet to ${purpose}.`}
-        </p>
-        <ConnectKitButton />
+        {/* The same sentence while a wallet reconnects (the button says so): text that changes after loading
+            repaints the page's largest element late. */}
+        <p className="mb-3 text-slate-700">Connect a wallet to {purpose}.</p>
+        <ConnectButton />
       </Card>
     );
   }

@@ -73,3 +73,11 @@ export type Booking = InferResponseType<(typeof api.bookings)[":id"]["$get"], 20
 export type PaymentInstructions = NonNullable<InferResponseType<(typeof api.bookings)[":id"]["$get"], 200>["pay"]>;
 export type CatalogItem = InferResponseType<typeof api.catalog.search.$get, 200>["items"][number];
 export type BookingStatus = Booking["status"];
+export type PlanResult = InferResponseType<typeof api.planner.plan.$post, 200>;
+export type Plan = Extract<PlanResult, { status: "plan" }>["plan"];
+export type PlanItem = Plan["days"][number]["items"][number];
+export type VoicePlan = InferResponseType<typeof api.voice.plan.$post, 200>;
+export type PlannerTurn = InferResponseType<
+  typeof api.planner.conversations.$get,
+  200
+>["conversations"][number]["turns"][number];

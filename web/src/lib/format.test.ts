@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   formatBps,
   formatDuration,
+  formatMoney,
   formatToken,
   formatUnits,
   parseUnits,
@@ -73,5 +74,16 @@ describe("small formats", () => {
     expect(formatDuration(65)).toBe("1m 5s");
     expect(formatDuration(0)).toBe("now");
     expect(shortAddress("0x976EA74026E726554dB657fA54763abd0C3a0aa9")).toBe("0x976E…0aa9");
+  });
+
+  it("groups exact money strings without rounding them", () => {
+    expect(formatMoney("2568.00")).toBe("$2,568.00");
+    expect(formatMoney("1234567.05")).toBe("$1,234,567.05");
+    expect(formatMoney("0.10")).toBe("$0.10");
+    expect(formatMoney("999.99")).toBe("$999.99");
+    expect(formatMoney("-5.10")).toBe("-$5.10");
+    expect(formatMoney("754.62", "EUR")).toBe("€754.62");
+    expect(formatMoney("120000.00", "JPY")).toBe("¥120,000.00");
+    expect(formatMoney("50.00", "CHF")).toBe("CHF 50.00");
   });
 });

@@ -72,3 +72,21 @@ export function formatDuration(seconds: number): string {
 export function shortAddress(address: string): string {
   return `${address.slice(0, 6)}…${address.slice(-4)}`;
 }
+
+const CURRENCY_SYMBOL: Record<string, string> = {
+  USD: "$",
+  EUR: "€",
+  GBP: "£",
+  JPY: "¥",
+  CHF: "CHF ",
+  CAD: "CA$",
+  AUD: "A$",
+};
+
+/** An exact decimal money string regrouped, never through floating point: "2568.00", "USD" → "$2,568.00". */
+export function formatMoney(amount: string, currency = "USD"): string {
+  const negative = amount.startsWith("-");
+  const [whole, fraction] = (negative ? amount.slice(1) : amount).split(".");
+  const grouped = whole.replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "-" : ""}${CURRENCY_SYMBOL[currency] ?? `${currency} `}${grouped}${fraction ? `.${fraction}` : ""}`;
+}

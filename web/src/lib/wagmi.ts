@@ -1,4 +1,4 @@
-import { createConfig, createConnector, custom, http, type Transport } from "wagmi";
+import { createConfig, createConnector, custom, http, type CreateConnectorFn, type Transport } from "wagmi";
 import { coinbaseWallet, injected, mock, walletConnect } from "wagmi/connectors";
 import type { Chain } from "viem";
 import { mainnet } from "viem/chains";
@@ -65,12 +65,50 @@ function testWallet(account: `0x${string}`) {
   });
 }
 
+/**
+ * A connector whose SDK is downloaded when it is used, not on every visit: on load wagmi asks each connector for its
+ * provider and whether it is authorized (to reconnect), which imports the SDK (Coinbase's is ~90 kB gzip with its
+ * dependencies). Here a connector answers "no provider" without importing anything unless this browser connected
+ * with it before, or someone is connecting with it now.
+ */
+function loadedOnUse(create: CreateConnectorFn): CreateConnectorFn {
+  return createConnector((wagmi) => {
+    const base = create(wagmi);
+    const key = `trvl.${base.id}.connected`;
+    const remembered = () => typeof window !== "undefined" && window.localStorage.getItem(key) === "1";
+    let connecting = false;
+    return {
+      ...base,
+      async connect(parameters) {
+        connecting = true;
+        try {
+          const result = await base.connect.call(this, parameters);
+          window.localStorage.setItem(key, "1");
+          return result;
+        } finally {
+          connecting = false;
+        }
+      },
+      async disconnect() {
+        window.localStorage.removeItem(key);
+        await base.disconnect.call(this);
+      },
+      async getProvider(parameters) {
+        return connecting || remembered() ? base.getProvider.call(this, parameters) : undefined;
+      },
+      async isAuthorized() {
+        return remembered() && base.isAuthorized.call(this);
+      },
+    } as typeof base;
+  });
+}
+
 const connectors = [
   injected(),
   // Its SDK reports analytics to Coinbase unless told not to.
-  coinbaseWallet({ appName: "TRVL", preference: { options: "all", telemetry: false } }),
+  loadedOnUse(coinbaseWallet({ appName: "TRVL", preference: { options: "all", telemetry: false } })),
   ...(config.walletConnectProjectId
-    ? [walletConnect({ projectId: config.walletConnectProjectId, showQrModal: false })]
+    ? [loadedOnUse(walletConnect({ projectId: config.walletConnectProjectId, showQrModal: false }))]
     : []),
   // A test-only wallet on a local test account, compiled in only when NEXT_PUBLIC_TEST_WALLET=1 at build time: the
   // local node holds the key and signs.

@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: "Plan a trip" };
 export default function PlanPage() {
   return (
     <>
-      <PageTitle lead="Say or type where you want to go; pick from real catalog items; book and pay on-chain.">
+      <PageTitle lead="Say or type where you want to go, get a day-by-day plan of bookable places, book it and pay on-chain.">
         Plan a trip
       </PageTitle>
       <PlanChat />

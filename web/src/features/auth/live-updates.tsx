@@ -4,7 +4,7 @@ import { createContext, useContext, type ReactNode } from "react";
 
 import { useLiveEvents, type LiveStatus } from "@/lib/use-live-events";
 
-import { useSession } from "./session-gate";
+import { useSession } from "./session";
 
 const LiveContext = createContext<LiveStatus>("off");
 

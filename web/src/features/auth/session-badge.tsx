@@ -1,31 +1,25 @@
 "use client";
 
-import { useSIWE } from "connectkit";
-import { useState } from "react";
+import { useAccount } from "wagmi";
 
-import { useSession } from "./session-gate";
+import { useSessionState } from "./session";
+import { SignInButton } from "./sign-in-button";
 
-/** "Signed in" with a sign-out button, in the header, once the wallet has signed in. */
+/** In the header: "Sign in" once a wallet is connected, then "Sign out". */
 export function SessionBadge() {
-  const { address } = useSession();
-  const siwe = useSIWE() as { signOut: () => Promise<boolean> };
-  const [busy, setBusy] = useState(false);
-  if (!address) return null;
-  return (
-    <button
-      type="button"
-      className="rounded-lg border border-slate-300 px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:text-slate-400"
-      disabled={busy}
-      onClick={async () => {
-        setBusy(true);
-        try {
-          await siwe.signOut();
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
-      {busy ? "Signing out…" : "Sign out"}
-    </button>
-  );
+  const { isConnected } = useAccount();
+  const { address, isLoading, signOut, signingOut } = useSessionState();
+  if (address)
+    return (
+      <button
+        type="button"
+        className="rounded-lg border border-slate-300 px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:text-slate-400"
+        disabled={signingOut}
+        onClick={() => void signOut()}
+      >
+        {signingOut ? "Signing out…" : "Sign out"}
+      </button>
+    );
+  if (isConnected && !isLoading) return <SignInButton />;
+  return null;
 }

@@ -1,16 +1,15 @@
 /**
- * Sign-In with Ethereum against the backend's /auth endpoints, in the shape ConnectKit's SIWEProvider takes. The
- * session is the API's httpOnly cookie: it survives a reload, and `getSession` asks the API who it belongs to.
+ * Sign-In with Ethereum against the backend's /auth endpoints. The session is the API's httpOnly cookie: it survives
+ * a reload, and `getSession` asks the API who it belongs to.
  */
-import type { SIWEConfig } from "connectkit";
 import { createSiweMessage } from "viem/siwe";
 
 import { api, ApiError, call } from "@/lib/api";
 import { config } from "@/lib/config";
 
-export const siweConfig: SIWEConfig = {
+export const siwe = {
   getNonce: async () => (await call(api.auth.nonce.$get())).nonce,
-  createMessage: ({ nonce, address, chainId }) =>
+  createMessage: ({ nonce, address, chainId }: { nonce: string; address: `0x${string}`; chainId: number }) =>
     createSiweMessage({
       domain: window.location.host,
       uri: window.location.origin,
@@ -22,11 +21,10 @@ export const siweConfig: SIWEConfig = {
       issuedAt: new Date(),
       expirationTime: new Date(Date.now() + 10 * 60_000),
     }),
-  verifyMessage: async ({ message, signature }) => {
-    await call(api.auth.verify.$post({ json: { message, signature: signature as `0x${string}` } }));
-    return true;
+  verifyMessage: async ({ message, signature }: { message: string; signature: `0x${string}` }) => {
+    await call(api.auth.verify.$post({ json: { message, signature } }));
   },
-  getSession: async () => {
+  getSession: async (): Promise<{ address: `0x${string}`; chainId: number } | null> => {
     try {
       const me = await call(api.auth.me.$get());
       return { address: me.address as `0x${string}`, chainId: config.defaultChainId };
@@ -40,11 +38,7 @@ export const siweConfig: SIWEConfig = {
       await call(api.auth.logout.$post());
     } catch (error) {
       // Already signed out is signed out.
-      if (!(error instanceof ApiError && error.status === 401)) return false;
+      if (!(error instanceof ApiError && error.status === 401)) throw error;
     }
-    return true;
   },
-  signOutOnAccountChange: true,
-  signOutOnDisconnect: true,
-  signOutOnNetworkChange: true,
 };

@@ -9,9 +9,9 @@ import { simulateContract, writeContract } from "wagmi/actions";
 import { TxStatus } from "@/components/tx-status";
 import { Button, Card, Notice } from "@/components/ui";
 import { useLiveStatus } from "@/features/auth/live-updates";
-import { useSession } from "@/features/auth/session-gate";
+import { useSession } from "@/features/auth/session";
 import { describeError, type Booking } from "@/lib/api";
-import { shortAddress } from "@/lib/format";
+import { formatMoney, shortAddress } from "@/lib/format";
 import { isBusy } from "@/lib/tx-state";
 import { addressOf, useDeployment } from "@/lib/use-deployment";
 import { useTx } from "@/lib/use-tx";
@@ -58,25 +58,25 @@ export function BookingDetail({ id }: { id: string }) {
                 <span>
                   <span className="font-medium">{item.name}</span>{" "}
                   <span className="text-slate-500">
-                    ({item.type}, {item.quantity} × ${item.unitPrice.amount})
+                    ({item.type}, {item.quantity} × {formatMoney(item.unitPrice.amount)})
                   </span>
                 </span>
-                <span className="tabular-nums">${item.total.amount}</span>
+                <span className="tabular-nums">{formatMoney(item.total.amount)}</span>
               </li>
             ))}
           </ul>
           <dl className="mt-3 grid grid-cols-2 gap-1 border-t border-slate-200 pt-3 text-sm">
             <dt className="text-slate-600">Subtotal</dt>
-            <dd className="text-right tabular-nums">${booking.pricing.subtotal.amount}</dd>
+            <dd className="text-right tabular-nums">{formatMoney(booking.pricing.subtotal.amount)}</dd>
             {booking.pricing.discount.bps > 0 && (
               <>
                 <dt className="text-slate-600">Tier discount ({booking.pricing.discount.bps / 100}%)</dt>
-                <dd className="text-right tabular-nums">−${booking.pricing.discount.amount.amount}</dd>
+                <dd className="text-right tabular-nums">−{formatMoney(booking.pricing.discount.amount.amount)}</dd>
               </>
             )}
             <dt className="font-semibold">Total</dt>
             <dd className="text-right font-semibold tabular-nums">
-              ${booking.pricing.total.amount} = {paymentAmount(booking)}
+              {formatMoney(booking.pricing.total.amount)} = {paymentAmount(booking)}
             </dd>
           </dl>
         </Card>

@@ -3,7 +3,7 @@
 import Link from "next/link";
 
 import { Button, Card, Notice } from "@/components/ui";
-import { useSession } from "@/features/auth/session-gate";
+import { useSession } from "@/features/auth/session";
 import { describeError } from "@/lib/api";
 
 import { paymentAmount, STATUS_LABEL, StatusBadgeClass } from "./status";

@@ -56,7 +56,9 @@ export async function startRecording(options: {
   let stream: MediaStream;
   try {
     stream = await navigator.mediaDevices.getUserMedia({
-      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true },
+      // The raw signal: the browser's call processing (noise suppression, gain control) distorts speech enough to make
+      // the recogniser mishear city names (checked with the offline pipeline), and nothing plays while recording.
+      audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
     });
   } catch (error) {
     throw new MicrophoneError(describe(error));

@@ -1,80 +1,134 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
-import { useCallback, useRef, useState } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState } from "react";
 
-import { api, call, type CatalogItem } from "@/lib/api";
+import { useSession } from "@/features/auth/session";
+import { api, call, describeError } from "@/lib/api";
 
-export interface Stay {
-  checkIn: string;
-  checkOut: string;
-  guests: number;
-}
-
-export type Message =
-  | { id: number; role: "user"; text: string }
-  | { id: number; role: "assistant"; text: string; items?: CatalogItem[]; audioUrl?: string }
-  | { id: number; role: "assistant-error"; text: string };
-
-/** A message before it has an id (Omit distributed over the union). */
-export type NewMessage = Message extends infer M ? (M extends Message ? Omit<M, "id"> : never) : never;
-
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-
-export function defaultStay(): Stay {
-  return { checkIn: day(14), checkOut: day(17), guests: 2 };
-}
+import { latestPlan, replyOf, turnsToMessages, voiceMessages, type Message, type NewMessage } from "./messages";
+import type { Recording } from "./recorder";
+import { playReply, replyAudioUrl } from "./speak";
 
 /**
- * The trip being planned: the conversation, the stay, and the items picked for it. Until the planner endpoints are
- * wired, a text request is a catalog search for the stay's dates (only bookable items come back).
+ * The trip being planned: a conversation with the planner (typed through POST /planner/plan, spoken through POST
+ * /voice/plan) and the latest plan, which "Book this trip" books. Signed in, the API remembers the conversation: the
+ * page shows the last one again and sends its id back, so a follow-up like "make it 3 nights" builds on it.
  */
 export function useTrip() {
+  const { address } = useSession();
   const [messages, setMessages] = useState<Message[]>([]);
-  const [stay, setStay] = useState<Stay>(defaultStay);
-  const [picked, setPicked] = useState<CatalogItem[]>([]);
   const nextId = useRef(1);
+  // The API's conversation this page continues; none means the next request starts a new one.
+  const conversationId = useRef<string | null>(null);
+  const restoredFor = useRef<string | undefined>(undefined);
+  const audioUrls = useRef<string[]>([]);
 
-  const add = useCallback((message: NewMessage) => {
-    const id = nextId.current++;
-    setMessages((list) => [...list, { ...message, id } as Message]);
+  const add = useCallback((...list: NewMessage[]) => {
+    setMessages((current) => [...current, ...list.map((m) => ({ ...m, id: nextId.current++ }) as Message)]);
   }, []);
 
-  const search = useMutation({
-    mutationFn: (text: string) =>
+  // A different account (or none) must not continue the previous account's conversation.
+  const previousAddress = useRef(address);
+  useEffect(() => {
+    if (previousAddress.current === address) return;
+    if (previousAddress.current && address) setMessages([]);
+    previousAddress.current = address;
+    conversationId.current = null;
+  }, [address]);
+
+  const history = useQuery({
+    queryKey: ["planner", "conversations", address],
+    enabled: address !== undefined,
+    // Read afresh each time the page opens: the conversation grew since the last visit.
+    gcTime: 0,
+    queryFn: () => call(api.planner.conversations.$get()),
+  });
+  const [restoredAt, setRestoredAt] = useState<string | null>(null);
+  useEffect(() => {
+    if (!address || restoredFor.current === address || !history.isSuccess) return;
+    restoredFor.current = address;
+    const latest = history.data.conversations[0];
+    // Only into an empty page: never over what was asked before signing in.
+    if (!latest || latest.turns.length === 0 || messages.length > 0) return;
+    conversationId.current = latest.id;
+    setRestoredAt(latest.updatedAt);
+    setMessages(turnsToMessages(latest.turns).map((m) => ({ ...m, id: nextId.current++ }) as Message));
+  }, [address, history.data, history.isSuccess, messages.length]);
+
+  useEffect(() => () => audioUrls.current.forEach((url) => URL.revokeObjectURL(url)), []);
+
+  const conversation = () =>
+    conversationId.current ? { conversationId: conversationId.current } : { newConversation: true };
+
+  const typed = useMutation({
+    mutationFn: (text: string) => call(api.planner.plan.$post({ json: { text, ...conversation() } })),
+  });
+  const spoken = useMutation({
+    mutationFn: (recording: Recording) =>
       call(
-        api.catalog.search.$get({
-          query: { q: text, checkIn: stay.checkIn, checkOut: stay.checkOut, guests: String(stay.guests), limit: "12" },
+        api.voice.plan.$post({
+          form: {
+            audio: new File([recording.wav], "request.wav", { type: "audio/wav" }),
+            speak: "true",
+            ...(conversationId.current
+              ? { conversationId: conversationId.current }
+              : { newConversation: "true" as const }),
+          },
         }),
       ),
   });
 
   const ask = useCallback(
     async (text: string) => {
-      add({ role: "user", text });
+      add({ role: "user", text, via: "text" });
       try {
-        const result = await search.mutateAsync(text);
-        add({
-          role: "assistant",
-          text:
-            result.items.length === 0
-              ? `Nothing in the catalog matches “${text}” for ${stay.checkIn} → ${stay.checkOut}. Try a city name, or a city and a kind of place, like “Lisbon hotel”.`
-              : `Here ${result.total === 1 ? "is 1 option" : `are ${Math.min(result.total, result.items.length)} of ${result.total} options`} for ${stay.checkIn} → ${stay.checkOut}, ${stay.guests} guest${stay.guests === 1 ? "" : "s"}. Add what you like to your trip.`,
-          items: result.items,
-        });
+        const result = await typed.mutateAsync(text);
+        conversationId.current = result.conversationId;
+        add(replyOf(result));
       } catch (error) {
-        add({
-          role: "assistant-error",
-          text: error instanceof Error ? error.message : "The search did not work. Please try again.",
-        });
+        add({ role: "assistant-error", text: `I could not plan that: ${lower(describeError(error))}` });
       }
     },
-    [add, search, stay],
+    [add, typed],
   );
 
-  const toggle = useCallback((item: CatalogItem) => {
-    setPicked((list) => (list.some((i) => i.id === item.id) ? list.filter((i) => i.id !== item.id) : [...list, item]));
+  const askByVoice = useCallback(
+    async (recording: Recording) => {
+      try {
+        const voice = await spoken.mutateAsync(recording);
+        conversationId.current = voice.result.conversationId;
+        const audioUrl = replyAudioUrl(voice.reply);
+        if (audioUrl) audioUrls.current.push(audioUrl);
+        const [request, reply] = voiceMessages(voice);
+        add(request, { ...reply, spoken: true, ...(audioUrl ? { audioUrl } : {}) } as NewMessage);
+        playReply(voice.reply.text, audioUrl);
+      } catch (error) {
+        add({ role: "assistant-error", text: `I could not use that recording: ${lower(describeError(error))}` });
+      }
+    },
+    [add, spoken],
+  );
+
+  /** Forgets the conversation on this page: the next request starts a new one. */
+  const startOver = useCallback(() => {
+    conversationId.current = null;
+    setRestoredAt(null);
+    setMessages([]);
   }, []);
 
-  return { messages, add, ask, searching: search.isPending, stay, setStay, picked, toggle, setPicked };
+  return {
+    messages,
+    ask,
+    askByVoice,
+    startOver,
+    plan: latestPlan(messages),
+    restoredAt,
+    restoring: address !== undefined && history.isPending,
+    pending: typed.isPending ? ("text" as const) : spoken.isPending ? ("voice" as const) : null,
+  };
 }
+
+/** "Sign in first." → "sign in first." so it reads after a colon; acronyms stay. */
+const lower = (sentence: string) =>
+  /^[A-Z][a-z]/.test(sentence) ? sentence[0].toLowerCase() + sentence.slice(1) : sentence;

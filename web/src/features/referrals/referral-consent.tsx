@@ -9,7 +9,7 @@ import { signTypedData } from "wagmi/actions";
 
 import { TxStatus } from "@/components/tx-status";
 import { Button } from "@/components/ui";
-import { useSession } from "@/features/auth/session-gate";
+import { useSession } from "@/features/auth/session";
 import { api, call } from "@/lib/api";
 import { shortAddress } from "@/lib/format";
 import { isBusy } from "@/lib/tx-state";

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 
 import { DataTable } from "@/components/data-table";
 import { Button, Card, Notice, Stat } from "@/components/ui";
-import { useSession } from "@/features/auth/session-gate";
+import { useSession } from "@/features/auth/session";
 import { useRewards } from "@/features/rewards/use-rewards";
 import { describeError } from "@/lib/api";
 import { formatToken, shortAddress } from "@/lib/format";

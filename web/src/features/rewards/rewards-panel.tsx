@@ -6,7 +6,7 @@ import { useChainId, useReadContracts } from "wagmi";
 
 import { DataTable } from "@/components/data-table";
 import { Button, Card, Notice, Stat } from "@/components/ui";
-import { useSession } from "@/features/auth/session-gate";
+import { useSession } from "@/features/auth/session";
 import { describeError } from "@/lib/api";
 import { txUrl } from "@/lib/chains";
 import { formatBps, formatToken, shortAddress } from "@/lib/format";

@@ -1,0 +1,79 @@
+/**
+ * The plan page's conversation as messages: what the traveller asked (typed or said) and what the planner answered
+ * (a plan, a question back, or why it cannot), built from the API's own result types.
+ */
+import type { Plan, PlannerTurn, PlanResult, VoicePlan } from "@/lib/api";
+
+export type Message =
+  | { id: number; role: "user"; text: string; via: "text" | "voice" }
+  | {
+      id: number;
+      role: "assistant";
+      status: PlanResult["status"];
+      text: string;
+      plan?: Plan;
+      /** Said when a configured provider failed and the offline one answered. */
+      note?: string;
+      /** An answer to a spoken request is spoken too: from this audio (an object URL), else by the browser. */
+      spoken?: boolean;
+      audioUrl?: string;
+    }
+  | { id: number; role: "assistant-error"; text: string };
+
+/** A message before it has an id (Omit distributed over the union). */
+export type NewMessage = Message extends infer M ? (M extends Message ? Omit<M, "id"> : never) : never;
+
+const PROVIDER_NAME: Record<string, string> = {
+  openai: "The AI planner",
+  deepgram: "Speech recognition (Deepgram)",
+  elevenlabs: "The voice (ElevenLabs)",
+};
+
+function fallbackNote(fallback: { provider: string; reason: string } | null, what: string): string | undefined {
+  if (!fallback) return undefined;
+  const who = PROVIDER_NAME[fallback.provider] ?? fallback.provider;
+  return `${who} is unavailable right now (${fallback.reason}), so ${what}.`;
+}
+
+/** The planner's answer as an assistant message. */
+export function replyOf(result: PlanResult): Extract<NewMessage, { role: "assistant" }> {
+  return {
+    role: "assistant",
+    status: result.status,
+    text: result.reply,
+    ...(result.status === "plan" ? { plan: result.plan } : {}),
+    ...(result.fallback ? { note: fallbackNote(result.fallback, "the offline planner answered") } : {}),
+  };
+}
+
+/**
+ * A spoken request's messages: what was heard, as the traveller's message, then the answer. A recognition fallback
+ * is said on the answer.
+ */
+export function voiceMessages(voice: VoicePlan): NewMessage[] {
+  const reply = replyOf(voice.result);
+  const notes = [fallbackNote(voice.stt.fallback, "the offline recogniser listened instead"), reply.note].filter(
+    (note): note is string => note !== undefined,
+  );
+  return [
+    { role: "user", text: voice.transcript, via: "voice" },
+    { ...reply, ...(notes.length > 0 ? { note: notes.join(" ") } : {}) },
+  ];
+}
+
+/** A conversation the API remembers, as messages again (oldest first). */
+export function turnsToMessages(turns: PlannerTurn[]): NewMessage[] {
+  return turns.flatMap((turn): NewMessage[] => [
+    { role: "user", text: turn.request, via: "text" },
+    replyOf(turn.result),
+  ]);
+}
+
+/** The most recent plan in the conversation: the one "Book this trip" books. */
+export function latestPlan(messages: Message[]): Plan | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message.role === "assistant" && message.plan) return message.plan;
+  }
+  return undefined;
+}
