@@ -11,7 +11,16 @@ import {
   trvlStakingAbi,
   trvlTokenAbi,
 } from "@trvl/abi";
-import { decodeEventLog, getAddress, type Abi, type Address, type Hex, type Log } from "viem";
+import {
+  decodeEventLog,
+  getAddress,
+  toEventSelector,
+  type Abi,
+  type AbiEvent,
+  type Address,
+  type Hex,
+  type Log,
+} from "viem";
 
 /** The contracts the listener reads, by the name `@trvl/abi` publishes them under. */
 export const WATCHED_ABIS = {
@@ -50,6 +59,21 @@ export function jsonArgs(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Each watched contract's events by selector (topic 0): a log is decoded against its one event, instead of viem
+ * hashing every event of the ABI to find it (a quarter of the time over a backfill's thousands of logs).
+ */
+const EVENTS_BY_SELECTOR = new Map(
+  Object.entries(WATCHED_ABIS).map(([contract, abi]) => [
+    contract,
+    new Map(
+      (abi as Abi)
+        .filter((item): item is AbiEvent => item.type === "event")
+        .map((item) => [toEventSelector(item), [item]] as const),
+    ),
+  ]),
+);
+
 /** Decodes a log of a watched contract; null when the log is not one of its events (it is then not stored). */
 export function decodeChainEvent(
   chainId: number,
@@ -57,9 +81,11 @@ export function decodeChainEvent(
   log: Log<bigint, number, false>,
   blockTime: Date,
 ): ChainEvent | null {
+  const event = log.topics[0] && EVENTS_BY_SELECTOR.get(contract)?.get(log.topics[0]);
+  if (!event) return null;
   let decoded: { eventName: string; args: unknown };
   try {
-    decoded = decodeEventLog({ abi: WATCHED_ABIS[contract] as Abi, data: log.data, topics: log.topics });
+    decoded = decodeEventLog({ abi: event, data: log.data, topics: log.topics });
   } catch {
     return null;
   }
