@@ -15,6 +15,7 @@ import { hardhat } from "viem/chains";
 
 import { signIn } from "../../scripts/lib/api-client.js";
 import { startBackend } from "../../scripts/lib/backend-process.js";
+import { percentile } from "../../scripts/bench/stats.js";
 import { LOCAL_ACCOUNT_INDEX, localAccount } from "../../scripts/lib/local-accounts.js";
 import { loadConfig } from "../src/config/index.js";
 import { openDatabase, schema } from "../src/db/index.js";
@@ -45,8 +46,6 @@ export interface PipelineFigures {
   backfill: { events: number; blocks: number; seconds: number; eventsPerSecond: number };
   notes: string[];
 }
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 async function json<T>(response: Response): Promise<T> {
   if (!response.ok) throw new Error(`${response.url}: ${response.status} ${await response.text()}`);
@@ -241,8 +240,8 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
       payRate: n / (payingMs / 1000),
       endToEndSeconds: endMs / 1000,
       throughput: n / (endMs / 1000),
-      latencyP50Ms: quantile(latencies, 0.5),
-      latencyP95Ms: quantile(latencies, 0.95),
+      latencyP50Ms: percentile(latencies, 50),
+      latencyP95Ms: percentile(latencies, 95),
       latencyMaxMs: latencies.at(-1)!,
       settle: await gasOf(client, settledTxs),
       distribute: await gasOf(client, distributedTxs),

@@ -10,10 +10,10 @@ import { fileURLToPath } from "node:url";
 
 import pino from "pino";
 
+import { percentile } from "../../scripts/bench/stats.js";
 import { Catalog } from "../src/catalog/service.js";
 import { loadConfig } from "../src/config/index.js";
-import { openDatabase } from "../src/db/index.js";
-import { schema } from "../src/db/index.js";
+import { openDatabase, schema } from "../src/db/index.js";
 import { createRouter } from "../src/http/router.js";
 import { createPlanner } from "../src/planner/index.js";
 import { OfflinePlanner } from "../src/planner/offline.js";
@@ -34,17 +34,13 @@ export interface Figure {
   targetMs: number;
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round(sorted[Math.max(0, index)] * 100) / 100;
-}
+const ms = (value: number) => Math.round(value * 100) / 100;
 
 const figure = (name: string, values: number[], targetMs: number): Figure => ({
   name,
   samples: values.length,
-  p50Ms: percentile(values, 50),
-  p95Ms: percentile(values, 95),
+  p50Ms: ms(percentile(values, 50)),
+  p95Ms: ms(percentile(values, 95)),
   targetMs,
 });
 

@@ -8,6 +8,8 @@
 import { launch } from "chrome-launcher";
 import lighthouse, { desktopConfig } from "lighthouse";
 
+import { median } from "../../scripts/bench/stats.js";
+
 export interface PageFigures {
   path: string;
   preset: "mobile" | "desktop";
@@ -25,12 +27,6 @@ export interface PageFigures {
   /** How the server encodes the scripts when the browser accepts compression (e.g. "gzip"). */
   jsEncoding: string;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 interface NetworkRequest {
   url: string;

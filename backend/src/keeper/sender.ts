@@ -109,7 +109,7 @@ export class TxSender {
               timeout: this.options.receiptTimeoutMs,
             }));
           if (batch && receipt.status === "success") {
-            this.gasPerItem.set(batch.kind, (receipt.gasUsed + BigInt(batch.items) - 1n) / BigInt(batch.items));
+            this.learn(batch, receipt.gasUsed);
           }
           return receipt;
         } catch (error) {
@@ -175,10 +175,16 @@ export class TxSender {
       }
     }
     const estimate = await this.client.estimateGas({ account, to, data });
-    if (batch) this.gasPerItem.set(batch.kind, (estimate + BigInt(batch.items) - 1n) / BigInt(batch.items));
+    if (batch) this.learn(batch, estimate);
     // The least limit that works now may fall short once other transactions (the keeper's own, running alongside)
     // have changed the state the call reads by the time it is mined.
     return (estimate * (100n + ESTIMATE_HEADROOM_PERCENT)) / 100n;
+  }
+
+  /** Remembers the gas per item (rounded up) a batch of its kind took. */
+  private learn(batch: Batch, gas: bigint) {
+    const items = BigInt(batch.items);
+    this.gasPerItem.set(batch.kind, (gas + items - 1n) / items);
   }
 
   /**
