@@ -29,8 +29,21 @@ const WORKER_ENV = {
   LISTENER_POLL_MS: "100",
   KEEPER_POLL_MS: "100",
   KEEPER_BATCH_SIZE: "100",
-  KEEPER_MAX_WAIT_MS: "250",
+  KEEPER_MAX_WAIT_MS: "0",
+  KEEPER_CONCURRENCY: "2",
 };
+
+/** The statuses a paid booking goes through, in order. */
+const STATUSES = ["paid", "confirmed", "settled", "rewarded"] as const;
+type BookingStage = (typeof STATUSES)[number];
+/** The steps between a payment and its reward, each from one moment to the next. */
+const STAGES = [
+  ["mined", "paid", "payment mined → indexed (listener)"],
+  ["paid", "confirmed", "indexed → supplier confirmed (keeper upkeep)"],
+  ["confirmed", "settle", "confirmed → settlement sent (batching)"],
+  ["settle", "distribute", "settlement sent → distribution sent"],
+  ["distribute", "rewarded", "distribution sent → rewarded indexed"],
+] as const;
 
 export interface PipelineFigures {
   bookings: number;
@@ -41,6 +54,8 @@ export interface PipelineFigures {
   latencyP50Ms: number;
   latencyP95Ms: number;
   latencyMaxMs: number;
+  /** Where the time goes: each step's latency per booking, p50/p95 (see `STAGES`). */
+  stages: { stage: string; p50Ms: number; p95Ms: number }[];
   settle: { transactions: number; bookingsPerTx: number; gasPerBooking: number };
   distribute: { transactions: number; bookingsPerTx: number; gasPerBooking: number };
   backfill: { events: number; blocks: number; seconds: number; eventsPerSecond: number };
@@ -190,14 +205,25 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
 
     const ids = quotes.map((q) => q.pay.quote.bookingId.toLowerCase());
     const paidAt = new Map<string, number>();
-    const rewardedAt = new Map<string, number>();
+    /** When each booking was first seen at each status or a later one (wall clock, ms). */
+    const seen = new Map<string, Map<string, number>>(STATUSES.map((status) => [status, new Map()]));
+    const rewardedAt = seen.get("rewarded")!;
     const start = performance.now();
+    const epoch = Date.now() - start;
     watching = true;
     watcher = (async () => {
       while (watching) {
-        const { rows } = await db.query<{ id: string }>("select id from bookings where status = 'rewarded'");
+        const { rows } = await db.query<{ id: string; status: string }>(
+          "select id, status from bookings where status in ('paid', 'confirmed', 'settled', 'rewarded')",
+        );
         const now = performance.now();
-        for (const { id } of rows) if (!rewardedAt.has(id.toLowerCase())) rewardedAt.set(id.toLowerCase(), now);
+        for (const { id, status } of rows) {
+          const reached = STATUSES.indexOf(status as BookingStage);
+          for (const stage of STATUSES.slice(0, reached + 1)) {
+            const at = seen.get(stage)!;
+            if (!at.has(id)) at.set(id, now);
+          }
+        }
         if (rewardedAt.size >= n) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -219,6 +245,23 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
     if (rewardedAt.size < n) throw new Error(`only ${rewardedAt.size} of ${n} bookings were rewarded in 10 minutes`);
     const endMs = Math.max(...rewardedAt.values()) - start;
     const latencies = ids.map((id) => rewardedAt.get(id)! - paidAt.get(id)!).sort((a, b) => a - b);
+    // The keeper's own record of when it sent each booking's settlement and distribution (its clock is this one's).
+    const { rows: sends } = await db.query<{ booking_id: string; kind: string; sent_at: Date }>(
+      "select booking_id, kind, sent_at from keeper_jobs where kind in ('settle', 'distribute') and sent_at is not null",
+    );
+    for (const { booking_id, kind, sent_at } of sends) {
+      seen.set(kind, seen.get(kind) ?? new Map());
+      seen.get(kind)!.set(booking_id, sent_at.getTime() - epoch);
+    }
+    seen.set("mined", paidAt);
+    const stages = STAGES.map(([from, to, stage]) => {
+      const spans = ids.flatMap((id) => {
+        const a = seen.get(from)?.get(id);
+        const b = seen.get(to)?.get(id);
+        return a === undefined || b === undefined ? [] : [b - a];
+      });
+      return { stage, p50Ms: percentile(spans, 50), p95Ms: percentile(spans, 95) };
+    });
 
     // Gas of the keeper's batches, from the events they emitted.
     const fromBlock = BigInt(
@@ -243,6 +286,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
       latencyP50Ms: percentile(latencies, 50),
       latencyP95Ms: percentile(latencies, 95),
       latencyMaxMs: latencies.at(-1)!,
+      stages,
       settle: await gasOf(client, settledTxs),
       distribute: await gasOf(client, distributedTxs),
       backfill,

@@ -59,4 +59,33 @@ describe("the keeper's sender", () => {
     expect(third.gasUsed).toBeGreaterThan(implied);
     estimated(third, await limitOf(third.transactionHash));
   });
+
+  it("gives concurrent sends consecutive nonces, and follows the account when another sender used it meanwhile", async () => {
+    const account = privateKeyToAccount(await keeperKey());
+    const client = publicClient();
+    const make = () =>
+      new TxSender(
+        wallet(account),
+        client,
+        { receiptTimeoutMs: 30_000, maxReplacements: 0, feeBumpPercent: 20 },
+        pino({ level: "silent" }),
+      );
+    const [ours, theirs] = [make(), make()];
+    const nonceOf = async (receipt: TransactionReceipt) =>
+      (await client.getTransaction({ hash: receipt.transactionHash })).nonce;
+    const start = await client.getTransactionCount({ address: account.address, blockTag: "pending" });
+
+    const together = await Promise.all(
+      [3, 4, 5].map((n) => ours.send(distributor, distributeUnknown(n), undefined, { kind: "distribute", items: n })),
+    );
+    expect(together.map((r) => r.status)).toEqual(["success", "success", "success"]);
+    expect((await Promise.all(together.map(nonceOf))).sort()).toEqual([start, start + 1, start + 2]);
+
+    // Another process with the same key takes the next nonce; ours, idle, reads the account again and sends after it.
+    const outside = await theirs.send(distributor, distributeUnknown(1));
+    expect(await nonceOf(outside)).toBe(start + 3);
+    const after = await ours.send(distributor, distributeUnknown(2), undefined, { kind: "distribute", items: 2 });
+    expect(after.status).toBe("success");
+    expect(await nonceOf(after)).toBe(start + 4);
+  });
 });

@@ -89,14 +89,20 @@ export class ChainListener {
   async tick(): Promise<TickResult> {
     const { client } = this.deps.chain;
     const tickStarted = performance.now();
-    const [head, cursor] = await Promise.all([client.getBlockNumber({ cacheTime: 0 }), this.cursor()]);
+    const reading = client.getBlockNumber({ cacheTime: 0 });
+    reading.catch(() => {}); // awaited below; not an unhandled rejection while the cursor is read
+    const cursor = await this.cursor();
+    // The head and the cursor's block (is it still in the chain?) in one round trip.
+    const [head, current] = await Promise.all([
+      reading,
+      cursor.blockHash === null ? null : this.blockOrNull(cursor.blockNumber),
+    ]);
     const safeHead = head - BigInt(this.options.confirmations);
     this.deps.metrics?.onCursor(cursor.blockNumber, head);
     const ahead = this.ahead;
     this.ahead = undefined;
 
     if (cursor.blockHash !== null) {
-      const current = await this.blockOrNull(cursor.blockNumber);
       if (current?.hash !== cursor.blockHash) {
         const changes = await this.handleReorg(cursor.blockNumber);
         return { stored: 0, caughtUp: false, changes };
@@ -153,7 +159,9 @@ export class ChainListener {
     this.deps.metrics?.onEvents(stored);
     this.deps.metrics?.onRewards(changes.rewards);
     this.deps.metrics?.onCursor(to, head);
-    return { stored, caughtUp: to >= safeHead, changes };
+    // Blocks mined while this range was written (read ahead meanwhile) are indexed next, without a poll's wait.
+    const caughtUp = to >= safeHead && (await this.ahead.read) === null;
+    return { stored, caughtUp, changes };
   }
 
   private projectionDeps(): ProjectionDeps {

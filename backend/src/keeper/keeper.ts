@@ -24,7 +24,10 @@ type Job = typeof schema.keeperJobs.$inferSelect;
 export interface KeeperOptions {
   /** Most bookings per settle or distribute transaction. */
   batchSize: number;
-  /** How long a ready job may wait for others to fill its batch: low latency when idle, big batches under load. */
+  /**
+   * How long a ready job may wait for others to fill its batch. 0 sends at once: the jobs that become ready while a
+   * batch is being mined make the next one, so batches are small when idle and big under load by themselves.
+   */
   maxWaitMs: number;
   /** Attempts before a job is given up (status failed, with its last error). */
   maxAttempts: number;
@@ -33,6 +36,14 @@ export interface KeeperOptions {
   retryMaxMs: number;
   /** A job sent this long ago whose effect the chain still does not show is looked at again. */
   staleAfterMs: number;
+}
+
+/** What the keeper tells the worker's other loops, so that none waits out its poll for work it could do now. */
+export interface KeeperSignals {
+  /** Jobs of `kind` became ready. */
+  queued(kind: JobKind): void;
+  /** A keeper transaction was mined: there are events to index. */
+  mined(): void;
 }
 
 export interface KeeperMetrics {
@@ -49,6 +60,7 @@ export class Keeper {
       logger: Logger;
       now: () => Date;
       metrics?: KeeperMetrics;
+      signals?: KeeperSignals;
     },
     private readonly options: KeeperOptions,
   ) {}
@@ -156,7 +168,10 @@ export class Keeper {
           .where(inArray(schema.keeperJobs.id, done));
       }
     });
-    if (confirmed.length > 0) this.deps.logger.info({ bookings: confirmed.length }, "suppliers confirmed");
+    if (confirmed.length > 0) {
+      this.deps.signals?.queued("settle");
+      this.deps.logger.info({ bookings: confirmed.length }, "suppliers confirmed");
+    }
 
     for (const { job, booking, outcome } of answers) {
       if (outcome === "moot" || outcome.status === "confirmed") continue;
@@ -193,10 +208,12 @@ export class Keeper {
 
   private async runBatch(kind: "settle" | "distribute"): Promise<number> {
     const { batchSize, maxWaitMs } = this.options;
-    const ready = await this.readyCount(kind);
-    if (ready.count === 0) return 0;
-    // Wait for a fuller batch unless the oldest job has waited long enough.
-    if (ready.count < batchSize && ready.oldest.getTime() > this.deps.now().getTime() - maxWaitMs) return 0;
+    if (maxWaitMs > 0) {
+      // Wait for a fuller batch unless the oldest job has waited long enough.
+      const ready = await this.readyCount(kind);
+      if (ready.count === 0) return 0;
+      if (ready.count < batchSize && ready.oldest.getTime() > this.deps.now().getTime() - maxWaitMs) return 0;
+    }
     const jobs = await this.claim(kind, batchSize);
     if (jobs.length === 0) return 0;
     const ok = await this.sendFor(kind, jobs);
@@ -246,6 +263,7 @@ export class Keeper {
         },
         { kind, items: ids.length },
       );
+      this.deps.signals?.mined();
       if (receipt.status !== "success") throw new Error(`transaction ${receipt.transactionHash} reverted`);
       this.deps.logger.info({ kind, bookings: ids.length, tx: receipt.transactionHash }, "keeper transaction mined");
       if (kind === "settle") await this.queueDistributions(receipt);
@@ -275,6 +293,7 @@ export class Keeper {
       .insert(schema.keeperJobs)
       .values(settled.map((log) => ({ kind: "distribute" as const, bookingId: log.args.bookingId })))
       .onConflictDoNothing();
+    this.deps.signals?.queued("distribute");
   }
 
   // ----------------------------------------------------------------------------------------------------------------

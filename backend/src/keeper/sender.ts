@@ -54,6 +54,8 @@ export class TxSender {
   private readonly gasPerItem = new Map<string, bigint>();
   /** Transactions sent and not yet settled (mined, or given up). */
   private inFlight = 0;
+  /** Transactions broadcast so far: tells whether a nonce read before a broadcast of ours may be stale. */
+  private broadcasts = 0;
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -78,14 +80,21 @@ export class TxSender {
     onBroadcast?: (hash: Hex) => Promise<void>,
     batch?: Batch,
   ): Promise<TransactionReceipt> {
-    // Asked together, these go to the node as one JSON-RPC batch: one round trip.
-    const [gas, estimatedFees] = await Promise.all([this.gasLimit(to, data, batch), this.client.estimateFeesPerGas()]);
-    let fees: Fees = estimatedFees;
+    // Asked together, these go to the node as one JSON-RPC batch: one round trip. The account's nonce is read with
+    // them, for the case that nothing is in flight by the time this transaction takes its nonce.
+    const broadcastsBefore = this.broadcasts;
+    const [gas, estimatedFees, pendingNonce] = await Promise.all([
+      this.gasLimit(to, data, batch),
+      this.client.estimateFeesPerGas(),
+      this.pendingNonce(),
+    ]);
+    const fees: Fees = estimatedFees;
     const { nonce, hash } = await this.exclusive(async () => {
-      const nonce = await this.takeNonce();
+      const nonce = await this.takeNonce(broadcastsBefore === this.broadcasts ? pendingNonce : undefined);
       try {
         const hash = await this.broadcast({ to, data, gas, nonce, ...fees });
         this.inFlight++;
+        this.broadcasts++;
         return { nonce, hash };
       } catch (error) {
         // It never reached the node: the nonce is free again.
@@ -95,53 +104,72 @@ export class TxSender {
     });
     try {
       this.metrics?.onSent();
-      await onBroadcast?.(hash);
-      const sent: Hex[] = [hash];
-      for (let replacement = 0; ; replacement++) {
-        try {
-          // Mined already (a chain that mines on arrival): one request; otherwise wait for it.
-          const receipt =
-            (replacement === 0
-              ? await this.client.getTransactionReceipt({ hash }).catch(() => undefined)
-              : undefined) ??
-            (await this.client.waitForTransactionReceipt({
-              hash: sent.at(-1)!,
-              timeout: this.options.receiptTimeoutMs,
-            }));
-          if (batch && receipt.status === "success") {
-            this.learn(batch, receipt.gasUsed);
-          }
-          return receipt;
-        } catch (error) {
-          if (!(error instanceof WaitForTransactionReceiptTimeoutError)) throw error;
-        }
-        // An earlier version may have been mined meanwhile.
-        for (const earlier of sent) {
-          const receipt = await this.client.getTransactionReceipt({ hash: earlier }).catch(() => undefined);
-          if (receipt) return receipt;
-        }
-        if (replacement >= this.options.maxReplacements) {
-          throw new TransactionStuckError(
-            `transaction ${sent.at(-1)} (nonce ${nonce}) not mined after ${replacement} replacements`,
-          );
-        }
-        fees = bump(fees, this.options.feeBumpPercent);
-        try {
-          const replaced = await this.broadcast({ to, data, gas, nonce, ...fees });
-          sent.push(replaced);
-          this.metrics?.onReplaced();
-          this.logger.warn(
-            { nonce, previous: sent.at(-2), replacement: replaced, fees },
-            "replaced a stuck transaction",
-          );
+      // Recorded while the receipt is awaited: a crash before either only means sending again what the chain skips.
+      const recorded = Promise.resolve(onBroadcast?.(hash));
+      const [receipt] = await Promise.all([
+        this.mined({ to, data, gas, nonce }, fees, hash, batch, async (replaced) => {
+          await recorded;
           await onBroadcast?.(replaced);
-        } catch (error) {
-          // "nonce too low": one of the versions was mined between our checks; the next round finds its receipt.
-          if (!/nonce/i.test(error instanceof BaseError ? error.shortMessage : String(error))) throw error;
-        }
-      }
+        }),
+        recorded,
+      ]);
+      return receipt;
     } finally {
       this.inFlight--;
+    }
+  }
+
+  /**
+   * Waits for `hash` to be mined; a version not mined in time is replaced (same nonce, higher fees, announced to
+   * `onReplaced`), and whichever version is mined first is the answer.
+   */
+  private async mined(
+    tx: { to: Hex; data: Hex; gas: bigint; nonce: number },
+    initialFees: Fees,
+    hash: Hex,
+    batch: Batch | undefined,
+    onReplaced: (hash: Hex) => Promise<void>,
+  ): Promise<TransactionReceipt> {
+    const { nonce } = tx;
+    let fees = initialFees;
+    const sent: Hex[] = [hash];
+    for (let replacement = 0; ; replacement++) {
+      try {
+        // Mined already (a chain that mines on arrival): one request; otherwise wait for it.
+        const receipt =
+          (replacement === 0 ? await this.client.getTransactionReceipt({ hash }).catch(() => undefined) : undefined) ??
+          (await this.client.waitForTransactionReceipt({
+            hash: sent.at(-1)!,
+            timeout: this.options.receiptTimeoutMs,
+          }));
+        if (batch && receipt.status === "success") {
+          this.learn(batch, receipt.gasUsed);
+        }
+        return receipt;
+      } catch (error) {
+        if (!(error instanceof WaitForTransactionReceiptTimeoutError)) throw error;
+      }
+      // An earlier version may have been mined meanwhile.
+      for (const earlier of sent) {
+        const receipt = await this.client.getTransactionReceipt({ hash: earlier }).catch(() => undefined);
+        if (receipt) return receipt;
+      }
+      if (replacement >= this.options.maxReplacements) {
+        throw new TransactionStuckError(
+          `transaction ${sent.at(-1)} (nonce ${nonce}) not mined after ${replacement} replacements`,
+        );
+      }
+      fees = bump(fees, this.options.feeBumpPercent);
+      try {
+        const replaced = await this.broadcast({ ...tx, ...fees });
+        sent.push(replaced);
+        this.metrics?.onReplaced();
+        this.logger.warn({ nonce, previous: sent.at(-2), replacement: replaced, fees }, "replaced a stuck transaction");
+        await onReplaced(replaced);
+      } catch (error) {
+        // "nonce too low": one of the versions was mined between our checks; the next round finds its receipt.
+        if (!/nonce/i.test(error instanceof BaseError ? error.shortMessage : String(error))) throw error;
+      }
     }
   }
 
@@ -188,14 +216,19 @@ export class TxSender {
   }
 
   /**
-   * The next nonce. With nothing in flight it is read from the node again, so the sender follows the chain when
-   * another process used the account or a reorg dropped its transactions.
+   * The next nonce. With nothing in flight it is read from the node again (`pendingNonce`: read just before, with
+   * no broadcast of this sender since), so the sender follows the chain when another process used the account or a
+   * reorg dropped its transactions.
    */
-  private async takeNonce(): Promise<number> {
+  private async takeNonce(pendingNonce: number | undefined): Promise<number> {
     if (this.inFlight === 0 || this.nextNonce === undefined) {
-      this.nextNonce = await this.client.getTransactionCount({ address: this.address, blockTag: "pending" });
+      this.nextNonce = pendingNonce ?? (await this.pendingNonce());
     }
     return this.nextNonce++;
+  }
+
+  private pendingNonce(): Promise<number> {
+    return this.client.getTransactionCount({ address: this.address, blockTag: "pending" });
   }
 
   /** Runs `task` alone: nonces are taken and transactions broadcast one at a time, in nonce order. */

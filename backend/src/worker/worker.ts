@@ -11,6 +11,7 @@ import { ChainListener } from "../chain/listener.js";
 import { Keeper } from "../keeper/keeper.js";
 import { TxSender } from "../keeper/sender.js";
 import type { Services } from "../services.js";
+import { Wakeup } from "./wakeup.js";
 
 /** Receipts published per round of the receipts loop (in parallel, each one content-store write). */
 const RECEIPTS_PER_ROUND = 100;
@@ -47,10 +48,11 @@ export function startWorker(services: Services): Worker {
       metrics.worker.leader.set(1);
       log.info("leading: running the chain listener and keeper");
       const stillLeading = () => !stopped && leadership.held;
+      const wakeups = newWakeups(services.config.KEEPER_CONCURRENCY);
       await Promise.all([
-        listenerLoop(services, stillLeading),
-        keeperLoop(services, stillLeading),
-        receiptsLoop(services, stillLeading),
+        listenerLoop(services, stillLeading, wakeups),
+        keeperLoop(services, stillLeading, wakeups),
+        receiptsLoop(services, stillLeading, wakeups.receipts),
       ]);
       leading = false;
       metrics.worker.leader.set(0);
@@ -70,11 +72,33 @@ export function startWorker(services: Services): Worker {
   };
 }
 
-/** Runs `step` until `running()` is false, pausing after errors with a delay that doubles up to 10 s. */
+/**
+ * One alarm per loop: each step of the money path wakes the loops of the next. Settlements and distributions run
+ * `concurrency` loops each: a batch ready while one is being mined is sent beside it instead of after it.
+ */
+type Wakeups = ReturnType<typeof newWakeups>;
+function newWakeups(concurrency: number) {
+  const several = () => Array.from({ length: concurrency }, () => new Wakeup());
+  return {
+    listener: new Wakeup(),
+    receipts: new Wakeup(),
+    keeper: { upkeep: [new Wakeup()], settle: several(), distribute: several() },
+  };
+}
+
+function wakeAll(wakeups: Wakeup[]) {
+  for (const wakeup of wakeups) wakeup.wake();
+}
+
+/**
+ * Runs `step` until `running()` is false; a step returns how long to sleep (0: go on at once), a sleep `wakeup` may
+ * cut short. After errors it pauses with a delay that doubles up to 10 s, which no wake-up shortens.
+ */
 async function loop(
   name: string,
   services: Services,
   running: () => boolean,
+  wakeup: Wakeup,
   step: () => Promise<number>,
 ): Promise<void> {
   const { logger, metrics } = services;
@@ -83,7 +107,7 @@ async function loop(
     try {
       const wait = await step();
       failures = 0;
-      if (wait > 0) await sleepWhile(wait, running);
+      if (wait > 0) await wakeup.sleep(wait, running);
     } catch (error) {
       failures++;
       metrics.worker.errors.inc({ loop: name });
@@ -102,7 +126,7 @@ async function sleepWhile(ms: number, running: () => boolean) {
   while (running() && Date.now() < until) await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
 }
 
-function listenerLoop(services: Services, running: () => boolean) {
+function listenerLoop(services: Services, running: () => boolean, wakeups: Wakeups) {
   const { config, db, chain, now, logger, metrics, accounts } = services;
   const startBlock = Object.values(chain.deployment.contracts).reduce(
     (min, c) => (BigInt(c.blockNumber) < min ? BigInt(c.blockNumber) : min),
@@ -131,14 +155,19 @@ function listenerLoop(services: Services, running: () => boolean) {
       startBlock,
     },
   );
-  return loop("listener", services, running, async () => {
+  return loop("listener", services, running, wakeups.listener, async () => {
     const result = await listener.tick();
     for (const account of result.changes.accounts) accounts.invalidate(account);
+    if (result.changes.bookings.size > 0) {
+      // Bookings changed: paid ones need confirming, settled ones distributing, and paid ones a receipt.
+      for (const loops of Object.values(wakeups.keeper)) wakeAll(loops);
+      wakeups.receipts.wake();
+    }
     return result.caughtUp ? config.LISTENER_POLL_MS : 0;
   });
 }
 
-function keeperLoop(services: Services, running: () => boolean) {
+function keeperLoop(services: Services, running: () => boolean, wakeups: Wakeups) {
   const { config, db, chain, catalog, logger, metrics, now } = services;
   if (!config.KEEPER_PRIVATE_KEY) {
     logger.warn("KEEPER_PRIVATE_KEY is not set: bookings are indexed but not settled, distributed or refunded here");
@@ -171,6 +200,11 @@ function keeperLoop(services: Services, running: () => boolean) {
       sender,
       now,
       logger: logger.child({ component: "keeper" }),
+      signals: {
+        queued: (kind) =>
+          wakeAll(kind === "settle" || kind === "distribute" ? wakeups.keeper[kind] : wakeups.keeper.upkeep),
+        mined: () => wakeups.listener.wake(),
+      },
       metrics: {
         onJobs: (rows) => {
           metrics.worker.jobs.reset();
@@ -189,16 +223,18 @@ function keeperLoop(services: Services, running: () => boolean) {
   );
   const poll = (work: number) => (work > 0 ? 0 : config.KEEPER_POLL_MS);
   return Promise.all(
-    Object.entries(keeper.rounds).map(([name, round]) =>
-      loop(`keeper.${name}`, services, running, async () => poll(await round())),
+    (Object.keys(keeper.rounds) as (keyof Keeper["rounds"])[]).flatMap((name) =>
+      wakeups.keeper[name].map((wakeup) =>
+        loop(`keeper.${name}`, services, running, wakeup, async () => poll(await keeper.rounds[name]())),
+      ),
     ),
   ).then(() => undefined);
 }
 
 /** Publishes the receipts of payments the listener saw, behind it: the content store never holds up the chain. */
-function receiptsLoop(services: Services, running: () => boolean) {
+function receiptsLoop(services: Services, running: () => boolean, wakeup: Wakeup) {
   const { config, db, ipfs } = services;
-  return loop("receipts", services, running, async () => {
+  return loop("receipts", services, running, wakeup, async () => {
     const published = await publishPendingReceipts({ db, ipfs }, RECEIPTS_PER_ROUND);
     return published === RECEIPTS_PER_ROUND ? 0 : config.LISTENER_POLL_MS;
   });
