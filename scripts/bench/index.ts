@@ -64,7 +64,9 @@ try {
       `  latency paid → rewarded       p50 ${fixed(p.latencyP50Ms, 0)} ms, p95 ${fixed(p.latencyP95Ms, 0)} ms, max ${fixed(p.latencyMaxMs, 0)} ms   (target p95 ≤ 2000)`,
     );
     for (const s of p.stages) {
-      console.log(`    ${s.stage.padEnd(48)} p50 ${fixed(s.p50Ms, 0).padStart(5)} ms, p95 ${fixed(s.p95Ms, 0).padStart(5)} ms`);
+      console.log(
+        `    ${s.stage.padEnd(48)} p50 ${fixed(s.p50Ms, 0).padStart(5)} ms, p95 ${fixed(s.p95Ms, 0).padStart(5)} ms`,
+      );
     }
     for (const [name, g] of [
       ["settle", p.settle],
