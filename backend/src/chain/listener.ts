@@ -89,14 +89,15 @@ export class ChainListener {
   async tick(): Promise<TickResult> {
     const { client } = this.deps.chain;
     const tickStarted = performance.now();
-    const reading = client.getBlockNumber({ cacheTime: 0 });
+    const reading = client.getBlock({ blockTag: "latest" });
     reading.catch(() => {}); // awaited below; not an unhandled rejection while the cursor is read
     const cursor = await this.cursor();
     // The head and the cursor's block (is it still in the chain?) in one round trip.
-    const [head, current] = await Promise.all([
+    const [latest, current] = await Promise.all([
       reading,
       cursor.blockHash === null ? null : this.blockOrNull(cursor.blockNumber),
     ]);
+    const head = latest.number;
     const safeHead = head - BigInt(this.options.confirmations);
     this.deps.metrics?.onCursor(cursor.blockNumber, head);
     const ahead = this.ahead;
@@ -115,7 +116,9 @@ export class ChainListener {
     // block, checked just now, links it to what is stored.
     const early = ahead?.from === from ? await ahead.read : null;
     const read =
-      early && early.to <= safeHead ? early : await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n));
+      early && early.to <= safeHead
+        ? early
+        : await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n), latest);
     // The chain moved under the read: read again next tick (a reorg shows at the cursor then).
     if (read === null) return { stored: 0, caughtUp: false, changes: emptyChanges() };
     const { logs, to, blocks } = read;
@@ -219,10 +222,10 @@ export class ChainListener {
   /** The range from `from` up to the safe head as it is now, or null (nothing new, or any failure: read it again). */
   private async readAhead(from: bigint): Promise<ReadRange | null> {
     try {
-      const head = await this.deps.chain.client.getBlockNumber({ cacheTime: 0 });
-      const safeHead = head - BigInt(this.options.confirmations);
+      const latest = await this.deps.chain.client.getBlock({ blockTag: "latest" });
+      const safeHead = latest.number - BigInt(this.options.confirmations);
       if (safeHead < from) return null;
-      return await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n));
+      return await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n), latest);
     } catch {
       return null;
     }
@@ -233,11 +236,12 @@ export class ChainListener {
    * `to`, or null when the chain changed during the read. The block at `to` is read before and after the logs: its
    * hash commits to every block below it, so an unchanged hash means the logs came from the chain that is still
    * canonical, and their own block hashes and times (`blockTimestamp`, which geth, Hardhat and most providers return)
-   * need no further reads. Logs without a time cost one block read each.
+   * need no further reads. Logs without a time cost one block read each. `latest`, the head as read before this
+   * call, is the "before" read when the range ends at it.
    */
-  private async readRange(from: bigint, to: bigint): Promise<ReadRange | null> {
+  private async readRange(from: bigint, to: bigint, latest?: Block): Promise<ReadRange | null> {
     const { client } = this.deps.chain;
-    const { logs, to: end, before } = await this.readLogs(from, to);
+    const { logs, to: end, before } = await this.readLogs(from, to, latest);
     const after = await client.getBlock({ blockNumber: end });
     if (after.hash !== before.hash) return null;
     const blocks = new Map<bigint, BlockStamp>([[end, { number: end, hash: after.hash, timestamp: after.timestamp }]]);
@@ -261,11 +265,13 @@ export class ChainListener {
   private async readLogs(
     from: bigint,
     to: bigint,
+    latest?: Block,
   ): Promise<{ logs: Log<bigint, number, false>[]; to: bigint; before: Block }> {
     const { client } = this.deps.chain;
     for (;;) {
       try {
-        const before = await client.getBlock({ blockNumber: to });
+        // The head read just now serves when the range ends there: one round trip less.
+        const before = latest?.number === to ? latest : await client.getBlock({ blockNumber: to });
         const logs = await client.getLogs({ address: this.addresses, fromBlock: from, toBlock: to });
         // Grow back towards the configured range after successes.
         if (this.range < this.options.maxRange) this.range = Math.min(this.options.maxRange, this.range * 2);
