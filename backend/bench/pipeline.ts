@@ -45,6 +45,9 @@ const STAGES = [
   ["distribute", "rewarded", "distribution sent → rewarded indexed"],
 ] as const;
 
+/** Bookings paid one at a time before the burst. */
+const IDLE_BOOKINGS = 20;
+
 export interface PipelineFigures {
   bookings: number;
   payingSeconds: number;
@@ -54,6 +57,8 @@ export interface PipelineFigures {
   latencyP50Ms: number;
   latencyP95Ms: number;
   latencyMaxMs: number;
+  /** Latency of a booking paid on an idle pipeline (one at a time). */
+  idle: { bookings: number; p50Ms: number; p95Ms: number };
   /** Where the time goes: each step's latency per booking, p50/p95 (see `STAGES`). */
   stages: { stage: string; p50Ms: number; p95Ms: number }[];
   settle: { transactions: number; bookingsPerTx: number; gasPerBooking: number };
@@ -109,6 +114,8 @@ async function gasOf(client: ReturnType<typeof createPublicClient>, txHashes: He
 
 export async function measurePipeline(chainUrl: string): Promise<PipelineFigures> {
   const n = Number(process.env.BENCH_BOOKINGS ?? 1_000);
+  /** Bookings paid one at a time first, each once the one before is rewarded: the latency of an idle pipeline. */
+  const idle = IDLE_BOOKINGS;
   const travellers = Array.from({ length: 10 }, (_, i) =>
     privateKeyToAccount(localAccount(LOCAL_ACCOUNT_INDEX.traveller + i).privateKey as Hex),
   );
@@ -151,7 +158,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
       return items[0].id;
     };
     const quoting = performance.now();
-    const quotes = await pool(Array.from({ length: n }), 8, async (_, i) => {
+    const quotes = await pool(Array.from({ length: idle + n }), 8, async (_, i) => {
       const checkIn = day(20 + (i % 300));
       const checkOut = day(22 + (i % 300));
       const traveller = i % travellers.length;
@@ -203,7 +210,28 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
       ),
     );
 
-    const ids = quotes.map((q) => q.pay.quote.bookingId.toLowerCase());
+    const allIds = quotes.map((q) => q.pay.quote.bookingId.toLowerCase());
+
+    // One at a time, on an idle pipeline.
+    const idleLatencies: number[] = [];
+    for (let i = 0; i < idle; i++) {
+      await client.sendRawTransaction({ serializedTransaction: signed[i] });
+      const paid = performance.now();
+      const until = Date.now() + 30_000;
+      for (;;) {
+        const { rows } = await db.query<{ status: string }>("select status from bookings where id = $1", [allIds[i]]);
+        if (rows[0]?.status === "rewarded") break;
+        if (Date.now() > until)
+          throw new Error(`booking ${allIds[i]} paid on an idle pipeline was not rewarded in 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      idleLatencies.push(performance.now() - paid);
+    }
+
+    // Then the burst: n payments as fast as the chain takes them.
+    const ids = allIds.slice(idle);
+    const burst = new Set(ids);
+    const burstFrom = (await client.getBlockNumber()) + 1n;
     const paidAt = new Map<string, number>();
     /** When each booking was first seen at each status or a later one (wall clock, ms). */
     const seen = new Map<string, Map<string, number>>(STATUSES.map((status) => [status, new Map()]));
@@ -218,6 +246,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
         );
         const now = performance.now();
         for (const { id, status } of rows) {
+          if (!burst.has(id)) continue;
           const reached = STATUSES.indexOf(status as BookingStage);
           for (const stage of STATUSES.slice(0, reached + 1)) {
             const at = seen.get(stage)!;
@@ -231,9 +260,10 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
     // One sender per traveller keeps each account's nonces in order; the chain mines each payment as it arrives.
     await Promise.all(
       travellers.map(async (_, t) => {
-        for (let i = t; i < n; i += travellers.length) {
+        for (let i = idle; i < idle + n; i++) {
+          if (quotes[i].traveller !== t) continue;
           await client.sendRawTransaction({ serializedTransaction: signed[i] });
-          paidAt.set(ids[i], performance.now());
+          paidAt.set(allIds[i], performance.now());
         }
       }),
     );
@@ -250,6 +280,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
       "select booking_id, kind, sent_at from keeper_jobs where kind in ('settle', 'distribute') and sent_at is not null",
     );
     for (const { booking_id, kind, sent_at } of sends) {
+      if (!burst.has(booking_id)) continue;
       seen.set(kind, seen.get(kind) ?? new Map());
       seen.get(kind)!.set(booking_id, sent_at.getTime() - epoch);
     }
@@ -264,9 +295,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
     });
 
     // Gas of the keeper's batches, from the events they emitted.
-    const fromBlock = BigInt(
-      (await db.query<{ n: string }>("select min(paid_block_number)::text as n from bookings")).rows[0].n,
-    );
+    const fromBlock = burstFrom;
     const settledTxs = (
       await client.getContractEvents({ abi: bookingEscrowAbi, eventName: "BookingSettled", fromBlock })
     ).map((e) => e.transactionHash);
@@ -287,6 +316,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
       latencyP95Ms: percentile(latencies, 95),
       latencyMaxMs: latencies.at(-1)!,
       stages,
+      idle: { bookings: idle, p50Ms: percentile(idleLatencies, 50), p95Ms: percentile(idleLatencies, 95) },
       settle: await gasOf(client, settledTxs),
       distribute: await gasOf(client, distributedTxs),
       backfill,

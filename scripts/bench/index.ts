@@ -63,6 +63,10 @@ try {
     console.log(
       `  latency paid → rewarded       p50 ${fixed(p.latencyP50Ms, 0)} ms, p95 ${fixed(p.latencyP95Ms, 0)} ms, max ${fixed(p.latencyMaxMs, 0)} ms   (target p95 ≤ 2000)`,
     );
+    console.log(
+      `  latency on an idle pipeline    p50 ${fixed(p.idle.p50Ms, 0)} ms, p95 ${fixed(p.idle.p95Ms, 0)} ms (${p.idle.bookings} bookings paid one at a time, before the burst)`,
+    );
+    console.log("  where a booking's time goes under the burst:");
     for (const s of p.stages) {
       console.log(
         `    ${s.stage.padEnd(48)} p50 ${fixed(s.p50Ms, 0).padStart(5)} ms, p95 ${fixed(s.p95Ms, 0).padStart(5)} ms`,

@@ -158,11 +158,9 @@ function listenerLoop(services: Services, running: () => boolean, wakeups: Wakeu
   return loop("listener", services, running, wakeups.listener, async () => {
     const result = await listener.tick();
     for (const account of result.changes.accounts) accounts.invalidate(account);
-    if (result.changes.bookings.size > 0) {
-      // Bookings changed: paid ones need confirming, settled ones distributing, and paid ones a receipt.
-      for (const loops of Object.values(wakeups.keeper)) wakeAll(loops);
-      wakeups.receipts.wake();
-    }
+    // Bookings changed: paid ones need confirming, settled ones distributing. (Receipts, off the money path, keep to
+    // their poll and leave the process to the pipeline under load.)
+    if (result.changes.bookings.size > 0) for (const loops of Object.values(wakeups.keeper)) wakeAll(loops);
     return result.caughtUp ? config.LISTENER_POLL_MS : 0;
   });
 }
