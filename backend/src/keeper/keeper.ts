@@ -50,7 +50,13 @@ export interface KeeperMetrics {
   onJobs(counts: { kind: JobKind; status: string; count: number }[]): void;
 }
 
+/** How often a busy upkeep round recovers stale jobs and reports the job counts (an idle one does each time). */
+const CHORES_EVERY_MS = 1_000;
+
 export class Keeper {
+  private lastChores = 0;
+  private upkeepBusy = false;
+
   constructor(
     private readonly deps: {
       db: Db;
@@ -70,13 +76,18 @@ export class Keeper {
    * neither waits on the suppliers. Each returns how much it did (0: nothing was ready).
    */
   readonly rounds = {
-    /** Recovers stale jobs, asks suppliers to confirm paid bookings, sends refunds, and reports the job counts. */
+    /** Asks suppliers to confirm paid bookings, sends refunds; recovers stale jobs and reports the job counts. */
     upkeep: async (): Promise<number> => {
-      await this.recoverStale();
-      const confirmed = await this.confirmPaid();
-      const refunded = await this.runRefunds();
-      await this.reportCounts();
-      return confirmed + refunded;
+      // Under load it is woken after every listener pass: the table-wide chores then run at most once a second.
+      const chores = !this.upkeepBusy || this.deps.now().getTime() - this.lastChores >= CHORES_EVERY_MS;
+      if (chores) await this.recoverStale();
+      const work = (await this.confirmPaid()) + (await this.runRefunds());
+      if (chores) {
+        await this.reportCounts();
+        this.lastChores = this.deps.now().getTime();
+      }
+      this.upkeepBusy = work > 0;
+      return work;
     },
     settle: () => this.runBatch("settle"),
     distribute: () => this.runBatch("distribute"),
