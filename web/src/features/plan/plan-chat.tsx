@@ -1,15 +1,26 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import dynamic from "next/dynamic";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 
 import { Button } from "@/components/ui";
 
+import { Bubble } from "./bubble";
 import type { Message } from "./messages";
-import { PlanCard } from "./plan-card";
+import type { Recording } from "./recorder";
 import { speakText } from "./speak";
 import { TripPanel } from "./trip-panel";
 import { useTrip } from "./use-trip";
 import { VoiceButton } from "./voice-button";
+
+// Day cards exist only once the planner has answered with a plan: their code is not part of the page's first load.
+// It starts loading when a request is sent (see `send`), so it is there by the time the answer is.
+const PlanCard = dynamic(() => import("./plan-card").then((m) => m.PlanCard));
+const preloadPlanParts = () => {
+  // A failed preload is retried when the part is shown.
+  import("./plan-card").catch(() => undefined);
+  import("./book-trip").catch(() => undefined);
+};
 
 const EXAMPLES = [
   "3 days in Lisbon for 2, food and museums, under €900",
@@ -18,9 +29,9 @@ const EXAMPLES = [
   "Rome for 4 days, art and history",
 ];
 
-export function PlanChat() {
+/** The conversation with the planner. `intro` is its opening message, rendered by the page on the server. */
+export function PlanChat({ intro }: { intro: ReactNode }) {
   const trip = useTrip();
-  const [text, setText] = useState("");
   const log = useRef<HTMLDivElement>(null);
 
   // New messages scroll into view from their start (a plan is long: its reply and first day come first).
@@ -30,6 +41,8 @@ export function PlanChat() {
     if (!container) return;
     const added = trip.messages.slice(shown.current);
     shown.current = trip.messages.length;
+    // Nothing new and nothing on its way (the page as it loads): no need to measure the layout.
+    if (added.length === 0 && !trip.pending) return;
     // A restored conversation opens on its last exchange.
     const first = added.length > 2 ? added.findLast((m) => m.role === "user") : added[0];
     const target = first ? container.querySelector<HTMLElement>(`[data-message="${first.id}"]`) : null;
@@ -39,11 +52,14 @@ export function PlanChat() {
     else if (target && added.length <= 2 && !trip.pending) target.scrollIntoView({ block: "start" });
   }, [trip.messages, trip.pending]);
 
-  const send = (value: string) => {
-    const request = value.trim();
-    if (!request || trip.pending) return;
-    setText("");
+  const busy = trip.pending !== null;
+  const send = (request: string) => {
+    preloadPlanParts();
     void trip.ask(request);
+  };
+  const sendRecording = (recording: Recording) => {
+    preloadPlanParts();
+    void trip.askByVoice(recording);
   };
 
   return (
@@ -63,7 +79,7 @@ export function PlanChat() {
               type="button"
               className="shrink-0 rounded-md px-2 py-1 font-medium text-brand-700 underline-offset-2 hover:underline disabled:text-slate-400"
               onClick={trip.startOver}
-              disabled={trip.pending !== null}
+              disabled={busy}
             >
               Start a new trip
             </button>
@@ -78,11 +94,7 @@ export function PlanChat() {
           tabIndex={0}
           className="relative flex-1 space-y-4 overflow-y-auto p-4 focus-visible:outline-2 focus-visible:outline-brand-600 lg:max-h-[calc(100vh-19rem)]"
         >
-          <Bubble role="assistant">
-            Where would you like to go? Tell me the city, when and for how long, who is coming, what you enjoy and your
-            budget — by typing or with <span className="font-medium">Speak</span> — and I will plan each day from
-            bookable hotels, activities and restaurants.
-          </Bubble>
+          {intro}
           {trip.restoring && <Bubble role="assistant">Loading your last conversation…</Bubble>}
           {trip.messages.map((m) => (
             <div key={m.id} data-message={m.id}>
@@ -98,61 +110,76 @@ export function PlanChat() {
             </Bubble>
           )}
         </div>
-        <form
-          className="flex flex-wrap items-center gap-2 border-t border-slate-200 p-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            send(text);
-          }}
-        >
-          <label htmlFor="trip-request" className="sr-only">
-            Your trip request
-          </label>
-          <input
-            id="trip-request"
-            className="min-w-0 flex-1 rounded-lg border border-slate-300 px-3 py-2"
-            placeholder="e.g. 3 days in Lisbon for 2, food and museums"
-            value={text}
-            maxLength={2000}
-            onChange={(e) => setText(e.target.value)}
-            autoComplete="off"
-          />
-          <Button type="submit" disabled={!text.trim() || trip.pending !== null}>
-            Send
-          </Button>
-          <VoiceButton onRecording={(recording) => void trip.askByVoice(recording)} disabled={trip.pending !== null} />
-          {trip.messages.length === 0 && !trip.restoring && (
-            <div className="flex w-full flex-wrap gap-2 text-sm" role="group" aria-label="Examples">
-              {EXAMPLES.map((example) => (
-                <button
-                  key={example}
-                  type="button"
-                  className="rounded-full border border-slate-300 px-3 py-1 text-slate-700 hover:bg-slate-50"
-                  onClick={() => send(example)}
-                >
-                  {example}
-                </button>
-              ))}
-            </div>
-          )}
-        </form>
+        <Composer
+          busy={busy}
+          examples={trip.messages.length === 0 && !trip.restoring}
+          onSend={send}
+          onRecording={sendRecording}
+        />
       </section>
       <TripPanel plan={trip.plan} />
     </div>
   );
 }
 
-function Bubble({ role, children }: { role: "user" | "assistant" | "error"; children: React.ReactNode }) {
-  const style = {
-    user: "ml-auto bg-brand-600 text-white",
-    assistant: "bg-slate-100 text-slate-900",
-    error: "bg-red-50 text-red-800 border border-red-200",
-  }[role];
+/** The request being typed (its own state: typing re-renders the field, not the conversation), Send, Speak, examples. */
+function Composer({
+  busy,
+  examples,
+  onSend,
+  onRecording,
+}: {
+  busy: boolean;
+  examples: boolean;
+  onSend: (request: string) => void;
+  onRecording: (recording: Recording) => void;
+}) {
+  const [text, setText] = useState("");
+  const send = (value: string) => {
+    const request = value.trim();
+    if (!request || busy) return;
+    setText("");
+    onSend(request);
+  };
   return (
-    <div className={`w-fit max-w-[90%] rounded-2xl px-4 py-2 text-sm ${style}`}>
-      <span className="sr-only">{role === "user" ? "You: " : "TRVL: "}</span>
-      {children}
-    </div>
+    <form
+      className="flex flex-wrap items-center gap-2 border-t border-slate-200 p-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send(text);
+      }}
+    >
+      <label htmlFor="trip-request" className="sr-only">
+        Your trip request
+      </label>
+      <input
+        id="trip-request"
+        className="min-w-0 flex-1 rounded-lg border border-slate-300 px-3 py-2"
+        placeholder="e.g. 3 days in Lisbon for 2, food and museums"
+        value={text}
+        maxLength={2000}
+        onChange={(e) => setText(e.target.value)}
+        autoComplete="off"
+      />
+      <Button type="submit" disabled={!text.trim() || busy}>
+        Send
+      </Button>
+      <VoiceButton onRecording={onRecording} disabled={busy} />
+      {examples && (
+        <div className="flex w-full flex-wrap gap-2 text-sm" role="group" aria-label="Examples">
+          {EXAMPLES.map((example) => (
+            <button
+              key={example}
+              type="button"
+              className="rounded-full border border-slate-300 px-3 py-1 text-slate-700 hover:bg-slate-50"
+              onClick={() => send(example)}
+            >
+              {example}
+            </button>
+          ))}
+        </div>
+      )}
+    </form>
   );
 }
 

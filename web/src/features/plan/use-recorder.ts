@@ -2,7 +2,20 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 
-import { MicrophoneError, startRecording, type Recorder, type Recording } from "./recorder";
+import type { Recorder, Recording } from "./recorder";
+
+/**
+ * The recorder (getUserMedia, the audio worklet, the WAV encoder) is loaded when someone is about to speak, not with
+ * the page: `preload` starts it early (pointer over or on the button, keyboard focus), `start` waits for it.
+ */
+let recorderModule: Promise<typeof import("./recorder")> | undefined;
+const loadRecorder = () => (recorderModule ??= import("./recorder"));
+const preloadRecorder = () => {
+  loadRecorder().catch(() => {
+    // Tried again on start, which says what went wrong.
+    recorderModule = undefined;
+  });
+};
 
 export type RecorderState =
   | { status: "idle" }
@@ -33,8 +46,16 @@ export function useRecorder(options: { maxSeconds?: number; onRecording: (record
 
   const start = useCallback(async () => {
     setState({ status: "starting" });
+    let module: typeof import("./recorder");
     try {
-      recorder.current = await startRecording({
+      module = await loadRecorder();
+    } catch {
+      recorderModule = undefined;
+      setState({ status: "error", message: "The recorder could not be loaded. Check your connection and try again." });
+      return;
+    }
+    try {
+      recorder.current = await module.startRecording({
         maxSeconds,
         onLevel: (level) => setState((s) => (s.status === "recording" ? { ...s, level } : s)),
         onAutoStop: (recording) => {
@@ -47,7 +68,7 @@ export function useRecorder(options: { maxSeconds?: number; onRecording: (record
     } catch (error) {
       setState({
         status: "error",
-        message: error instanceof MicrophoneError ? error.message : "The microphone could not be started.",
+        message: error instanceof module.MicrophoneError ? error.message : "The microphone could not be started.",
       });
     }
   }, [maxSeconds]);
@@ -66,5 +87,5 @@ export function useRecorder(options: { maxSeconds?: number; onRecording: (record
     setState({ status: "idle" });
   }, []);
 
-  return { state, start, stop, cancel, maxSeconds };
+  return { state, start, stop, cancel, maxSeconds, preload: preloadRecorder };
 }

@@ -35,6 +35,10 @@ export function VoiceButton({ onRecording, disabled }: { onRecording: (r: Record
         variant="secondary"
         disabled={disabled || state.status === "starting"}
         onClick={() => void recorder.start()}
+        // The recorder's code loads on the way to a click.
+        onPointerEnter={recorder.preload}
+        onPointerDown={recorder.preload}
+        onFocus={recorder.preload}
         aria-label="Speak your trip request"
       >
         <span className="flex items-center gap-1.5">

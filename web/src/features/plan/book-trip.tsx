@@ -1,0 +1,78 @@
+"use client";
+
+import { mockStablecoinAbi } from "@trvl/abi";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { zeroAddress } from "viem";
+import { useAccount, useReadContract } from "wagmi";
+
+import { ConnectButton } from "@/components/connect-button";
+import { Button } from "@/components/ui";
+import { useSession } from "@/features/auth/session";
+import { SignInButton } from "@/features/auth/sign-in-button";
+import { api, call, describeError, type Plan } from "@/lib/api";
+import { addressOf, useDeployment } from "@/lib/use-deployment";
+
+/**
+ * "Book this trip": the plan's own booking body (every item a catalog item, on its day) goes to POST /bookings with
+ * the chosen payment token, and the booking page takes it from there. Loaded once there is a plan to book.
+ */
+export function BookTrip({ plan }: { plan: Plan }) {
+  const { address } = useSession();
+  const { isConnected } = useAccount();
+  const { deployment } = useDeployment();
+  const router = useRouter();
+  const stablecoin = deployment ? addressOf(deployment, "Stablecoin") : undefined;
+  const symbol = useReadContract({
+    address: stablecoin,
+    abi: mockStablecoinAbi,
+    functionName: "symbol",
+    query: { enabled: !!stablecoin },
+  });
+  const [token, setToken] = useState<"stablecoin" | "eth">("stablecoin");
+
+  const book = useMutation({
+    mutationFn: (trip: Plan) =>
+      call(
+        api.bookings.$post({
+          header: { "idempotency-key": crypto.randomUUID() },
+          json: { ...trip.booking, paymentToken: token === "eth" || !stablecoin ? zeroAddress : stablecoin },
+        }),
+      ),
+    onSuccess: (result) => router.push(`/bookings/${result.booking.id}`),
+  });
+
+  return (
+    <>
+      <label className="mt-4 grid gap-1 text-sm">
+        Pay with
+        <select
+          className="rounded-lg border border-slate-300 px-2 py-1.5"
+          value={token}
+          onChange={(e) => setToken(e.target.value as "stablecoin" | "eth")}
+        >
+          {stablecoin && <option value="stablecoin">{symbol.data ?? "Stablecoin"}</option>}
+          <option value="eth">ETH</option>
+        </select>
+      </label>
+      <div className="mt-4">
+        {address ? (
+          <Button disabled={book.isPending} onClick={() => book.mutate(plan)} className="w-full">
+            {book.isPending ? "Getting your quote…" : "Book this trip"}
+          </Button>
+        ) : (
+          <div className="grid gap-2 text-sm text-slate-600">
+            <p>{isConnected ? "Sign in with your wallet to book." : "Connect a wallet to book."}</p>
+            {isConnected ? <SignInButton className="w-fit" /> : <ConnectButton className="w-fit" />}
+          </div>
+        )}
+        {book.isError && (
+          <p role="alert" className="mt-2 text-sm text-red-700">
+            {describeError(book.error)}
+          </p>
+        )}
+      </div>
+    </>
+  );
+}
