@@ -21,7 +21,7 @@ export function Header() {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
-        <Link href="/plan" className="text-xl font-bold tracking-tight text-brand-700">
+        <Link href="/plan" prefetch={false} className="text-xl font-bold tracking-tight text-brand-700">
           TRVL
         </Link>
         <nav aria-label="Main" className="order-3 w-full overflow-x-auto sm:order-none sm:w-auto">
@@ -32,7 +32,8 @@ export function Header() {
                 <li key={href}>
                   <Link
                     href={href}
-                    // Not every page's JavaScript on every visit: a page's code loads when it is opened.
+                    // Not every page's JavaScript on every visit: a page's code loads when it is opened (the logo
+                    // above too).
                     prefetch={false}
                     aria-current={active ? "page" : undefined}
                     className={`block rounded-md px-3 py-2 text-sm font-medium ${
