@@ -16,23 +16,15 @@ import { isBusy } from "@/lib/tx-state";
 import { liveKeys } from "@/lib/use-live-events";
 import { useTx } from "@/lib/use-tx";
 
-import { forgetReferrer, pendingReferrer, referrerFromSearch, rememberReferrer } from "./pending-referrer";
+import { forgetReferrer, pendingReferrer } from "./pending-referrer";
 import { useReferrals } from "./use-referrals";
-
-/** Remembers `?ref=` from the address bar on any page (rendered once, in the layout). */
-export function ReferralCapture() {
-  useEffect(() => {
-    const referrer = referrerFromSearch(window.location.search);
-    if (referrer) rememberReferrer(window.localStorage, referrer);
-  }, []);
-  return null;
-}
 
 /**
  * After sign-in, asks a visitor who came through a referral link whether to register that referrer. Accepting signs
- * an EIP-712 Registration that TRVL's relayer submits (registerWithSig), so it costs the visitor no gas.
+ * an EIP-712 Registration that TRVL's relayer submits (registerWithSig), so it costs the visitor no gas. Loaded only
+ * when a referral link is pending (see ./referral-consent.tsx).
  */
-export function ReferralConsent() {
+export function ReferralConsentPanel() {
   const { address } = useSession();
   const referrals = useReferrals(address);
   const [referrer, setReferrer] = useState<Address | undefined>();
