@@ -28,6 +28,10 @@ interface SessionValue {
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
+// The signed-in address alone, for the many components that need only that: they do not re-render when the session
+// check finishes without a session, or while signing in or out.
+const NO_PROVIDER = Symbol("no SessionProvider");
+const AddressContext = createContext<`0x${string}` | undefined | typeof NO_PROVIDER>(NO_PROVIDER);
 
 /** Wallet rejections across wallets (EIP-1193 4001, WalletConnect -32000, ethers' ACTION_REJECTED, viem's name). */
 function rejected(error: unknown): boolean {
@@ -95,7 +99,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }),
     [address, session.isPending, signIn, signInStatus, signOut, signOutMutation.isPending],
   );
-  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+  return (
+    <SessionContext.Provider value={value}>
+      <AddressContext.Provider value={address}>{children}</AddressContext.Provider>
+    </SessionContext.Provider>
+  );
 }
 
 export function useSessionState(): SessionValue {
@@ -105,7 +113,8 @@ export function useSessionState(): SessionValue {
 }
 
 /** The signed-in address, once the wallet has signed in with Ethereum (and is still the wallet connected). */
-export function useSession(): { address: `0x${string}` | undefined; isLoading: boolean } {
-  const { address, isLoading } = useSessionState();
-  return { address, isLoading };
+export function useSession(): { address: `0x${string}` | undefined } {
+  const address = useContext(AddressContext);
+  if (address === NO_PROVIDER) throw new Error("useSession needs a SessionProvider above it");
+  return { address };
 }
