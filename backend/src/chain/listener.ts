@@ -54,13 +54,15 @@ interface ReadRange {
   logs: Log<bigint, number, false>[];
   to: bigint;
   blocks: Map<bigint, BlockStamp>;
+  /** The hash of the block asked for as `link`, read after the logs. */
+  linkHash?: Hex;
 }
 
 const TOO_MANY = /(range|limit|too many|exceed|response size|10000|query returned more than)/i;
 
 export class ChainListener {
   private range: number;
-  private ahead: { from: bigint; read: Promise<ReadRange | null> } | undefined;
+  private ahead: { from: bigint; read: Promise<(ReadRange & { head: bigint }) | null> } | undefined;
   private readonly chainId: number;
   private readonly addresses: Address[];
   private readonly contractAt: Map<string, WatchedContract>;
@@ -87,38 +89,23 @@ export class ChainListener {
 
   /** Reads and stores the next range of blocks (or handles a reorg). */
   async tick(): Promise<TickResult> {
-    const { client } = this.deps.chain;
     const tickStarted = performance.now();
-    const reading = client.getBlock({ blockTag: "latest" });
-    reading.catch(() => {}); // awaited below; not an unhandled rejection while the cursor is read
     const cursor = await this.cursor();
-    // The head and the cursor's block (is it still in the chain?) in one round trip.
-    const [latest, current] = await Promise.all([
-      reading,
-      cursor.blockHash === null ? null : this.blockOrNull(cursor.blockNumber),
-    ]);
-    const head = latest.number;
-    const safeHead = head - BigInt(this.options.confirmations);
-    this.deps.metrics?.onCursor(cursor.blockNumber, head);
+    const from = cursor.blockNumber + 1n;
     const ahead = this.ahead;
     this.ahead = undefined;
-
-    if (cursor.blockHash !== null) {
-      if (current?.hash !== cursor.blockHash) {
-        const changes = await this.handleReorg(cursor.blockNumber);
-        return { stored: 0, caughtUp: false, changes };
-      }
-    }
+    // The range read ahead during the last write, if it starts here and the cursor's block was still in the chain
+    // after its logs were read (so it links to what is stored): no round trip before the write.
+    const early = ahead?.from === from && cursor.blockHash !== null ? await ahead.read : null;
+    const linked = early !== null && early.linkHash === cursor.blockHash;
+    const position = linked ? { head: early.head, read: early } : await this.position(cursor);
+    if ("reorg" in position) return { stored: 0, caughtUp: false, changes: position.reorg };
+    const { head } = position;
+    const safeHead = head - BigInt(this.options.confirmations);
+    this.deps.metrics?.onCursor(cursor.blockNumber, head);
     if (cursor.blockNumber >= safeHead) return { stored: 0, caughtUp: true, changes: emptyChanges() };
-
-    const from = cursor.blockNumber + 1n;
-    // The range read ahead during the last write, if it starts here and is still within the safe head; the cursor's
-    // block, checked just now, links it to what is stored.
-    const early = ahead?.from === from ? await ahead.read : null;
     const read =
-      early && early.to <= safeHead
-        ? early
-        : await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n), latest);
+      position.read ?? (await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n), position.latest));
     // The chain moved under the read: read again next tick (a reorg shows at the cursor then).
     if (read === null) return { stored: 0, caughtUp: false, changes: emptyChanges() };
     const { logs, to, blocks } = read;
@@ -135,7 +122,7 @@ export class ChainListener {
 
     const toBlock = blocks.get(to)!;
     // While this range is written, the next one is read: the node and the database work side by side.
-    this.ahead = { from: to + 1n, read: this.readAhead(to + 1n) };
+    this.ahead = { from: to + 1n, read: this.readAhead(to + 1n, to) };
     const started = performance.now();
     const { stored, changes } = await this.deps.db.transaction(async (tx) => {
       const inserted = await this.store(tx, events);
@@ -219,13 +206,35 @@ export class ChainListener {
     }
   }
 
-  /** The range from `from` up to the safe head as it is now, or null (nothing new, or any failure: read it again). */
-  private async readAhead(from: bigint): Promise<ReadRange | null> {
+  /**
+   * Where the chain is, read at the start of a tick: the head, and whether the cursor's block is still in the chain
+   * (in one round trip); a cursor no longer in it is a reorg, handled here.
+   */
+  private async position(cursor: {
+    blockNumber: bigint;
+    blockHash: string | null;
+  }): Promise<{ head: bigint; latest: Block; read?: undefined } | { reorg: Changes }> {
+    const [latest, current] = await Promise.all([
+      this.deps.chain.client.getBlock({ blockTag: "latest" }),
+      cursor.blockHash === null ? null : this.blockOrNull(cursor.blockNumber),
+    ]);
+    if (cursor.blockHash !== null && current?.hash !== cursor.blockHash) {
+      return { reorg: await this.handleReorg(cursor.blockNumber) };
+    }
+    return { head: latest.number, latest };
+  }
+
+  /**
+   * The range from `from` up to the safe head as it is now, with the hash block `link` had after its logs were read
+   * (the block the range follows: the next tick's cursor), or null (nothing new, or any failure: read it again).
+   */
+  private async readAhead(from: bigint, link: bigint): Promise<(ReadRange & { head: bigint }) | null> {
     try {
       const latest = await this.deps.chain.client.getBlock({ blockTag: "latest" });
       const safeHead = latest.number - BigInt(this.options.confirmations);
       if (safeHead < from) return null;
-      return await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n), latest);
+      const read = await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n), latest, link);
+      return read && { ...read, head: latest.number };
     } catch {
       return null;
     }
@@ -237,12 +246,15 @@ export class ChainListener {
    * hash commits to every block below it, so an unchanged hash means the logs came from the chain that is still
    * canonical, and their own block hashes and times (`blockTimestamp`, which geth, Hardhat and most providers return)
    * need no further reads. Logs without a time cost one block read each. `latest`, the head as read before this
-   * call, is the "before" read when the range ends at it.
+   * call, is the "before" read when the range ends at it; block `link` is read with the "after" one.
    */
-  private async readRange(from: bigint, to: bigint, latest?: Block): Promise<ReadRange | null> {
+  private async readRange(from: bigint, to: bigint, latest?: Block, link?: bigint): Promise<ReadRange | null> {
     const { client } = this.deps.chain;
     const { logs, to: end, before } = await this.readLogs(from, to, latest);
-    const after = await client.getBlock({ blockNumber: end });
+    const [after, linked] = await Promise.all([
+      client.getBlock({ blockNumber: end }),
+      link === undefined ? undefined : client.getBlock({ blockNumber: link }),
+    ]);
     if (after.hash !== before.hash) return null;
     const blocks = new Map<bigint, BlockStamp>([[end, { number: end, hash: after.hash, timestamp: after.timestamp }]]);
     const untimed = new Set<bigint>();
@@ -258,7 +270,7 @@ export class ChainListener {
       }),
     );
     if (logs.some((log) => blocks.get(log.blockNumber)!.hash !== log.blockHash)) return null;
-    return { logs, to: end, blocks };
+    return { logs, to: end, blocks, linkHash: linked?.hash };
   }
 
   /** Logs of the watched contracts in [from, to], shrinking the range while the node refuses it. */
