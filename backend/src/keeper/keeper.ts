@@ -113,17 +113,18 @@ export class Keeper {
   private async confirm(jobs: Job[]) {
     const { db, catalog, now } = this.deps;
     const ids = jobs.map((job) => job.bookingId);
-    const bookings = new Map(
-      (await db.select().from(schema.bookings).where(inArray(schema.bookings.id, ids))).map((b) => [b.id, b]),
-    );
-    const items = await db
-      .select({
-        bookingId: schema.bookingItems.bookingId,
-        itemId: schema.bookingItems.itemId,
-        quantity: schema.bookingItems.quantity,
-      })
-      .from(schema.bookingItems)
-      .where(inArray(schema.bookingItems.bookingId, ids));
+    const [bookingRows, items] = await Promise.all([
+      db.select().from(schema.bookings).where(inArray(schema.bookings.id, ids)),
+      db
+        .select({
+          bookingId: schema.bookingItems.bookingId,
+          itemId: schema.bookingItems.itemId,
+          quantity: schema.bookingItems.quantity,
+        })
+        .from(schema.bookingItems)
+        .where(inArray(schema.bookingItems.bookingId, ids)),
+    ]);
+    const bookings = new Map(bookingRows.map((b) => [b.id, b]));
 
     // The suppliers are asked all at once; most answer at once (the demo provider always does).
     const answers = await Promise.all(
@@ -341,29 +342,26 @@ export class Keeper {
     );
   }
 
-  /** Takes up to `limit` ready jobs of `kind`, oldest first, and marks them running. */
+  /**
+   * Takes up to `limit` ready jobs of `kind`, oldest first, and marks them running: one statement, whose rows locked
+   * with `skip locked` no concurrent claim can also take.
+   */
   private async claim(kind: JobKind, limit: number): Promise<Job[]> {
     const { db, now } = this.deps;
-    return db.transaction(async (tx) => {
-      const ready = await tx
-        .select({ id: schema.keeperJobs.id })
-        .from(schema.keeperJobs)
-        .where(this.readyWhere(kind))
-        .orderBy(asc(schema.keeperJobs.runAfter), asc(schema.keeperJobs.id))
-        .limit(limit)
-        .for("update", { skipLocked: true });
-      if (ready.length === 0) return [];
-      return tx
-        .update(schema.keeperJobs)
-        .set({ status: "running", attempts: sql`${schema.keeperJobs.attempts} + 1`, updatedAt: now() })
-        .where(
-          inArray(
-            schema.keeperJobs.id,
-            ready.map((row) => row.id),
-          ),
-        )
-        .returning();
-    });
+    const ready = db
+      .select({ id: schema.keeperJobs.id })
+      .from(schema.keeperJobs)
+      .where(this.readyWhere(kind))
+      .orderBy(asc(schema.keeperJobs.runAfter), asc(schema.keeperJobs.id))
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    const jobs = await db
+      .update(schema.keeperJobs)
+      .set({ status: "running", attempts: sql`${schema.keeperJobs.attempts} + 1`, updatedAt: now() })
+      .where(inArray(schema.keeperJobs.id, ready))
+      .returning();
+    // `returning` keeps no order: oldest first, as claimed.
+    return jobs.sort((a, b) => a.runAfter.getTime() - b.runAfter.getTime() || Number(a.id - b.id));
   }
 
   /** Puts jobs back with an exponential backoff, or gives them up after the last attempt. */
