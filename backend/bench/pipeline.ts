@@ -241,10 +241,15 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
     watching = true;
     watcher = (async () => {
       while (watching) {
-        const { rows } = await db.query<{ id: string; status: string }>(
-          "select id, status from bookings where status in ('paid', 'confirmed', 'settled', 'rewarded')",
+        // One text value rather than a row per booking: the watcher shares the chain's process and must stay light.
+        const { rows: result } = await db.query<{ pairs: string | null }>(
+          "select string_agg(id || ':' || status, ',') as pairs from bookings where status in ('paid', 'confirmed', 'settled', 'rewarded')",
         );
         const now = performance.now();
+        const rows = (result[0].pairs ?? "").split(",").flatMap((pair) => {
+          const [id, status] = pair.split(":");
+          return status ? [{ id, status }] : [];
+        });
         for (const { id, status } of rows) {
           if (!burst.has(id)) continue;
           const reached = STATUSES.indexOf(status as BookingStage);
