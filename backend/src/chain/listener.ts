@@ -40,9 +40,6 @@ export interface TickResult {
   changes: Changes;
 }
 
-/** Events per insert: 11 columns each, well under Postgres's 65,535 bind parameters. */
-const EVENTS_PER_INSERT = 2_000;
-
 /** What the listener keeps of a block: where it is in the chain, and its time for the events in it. */
 interface BlockStamp {
   number: bigint;
@@ -301,17 +298,34 @@ export class ChainListener {
     }
   }
 
+  /**
+   * Inserts the events not stored yet and returns those. One statement of eleven array parameters, unnested: a
+   * row of bind parameters per event would cost more to build here and to parse in Postgres than the rows do to store.
+   */
   private async store(tx: Tx, events: ChainEvent[]): Promise<ChainEvent[]> {
-    const fresh = new Set<string>();
-    // In slices: a wide block range can hold more events than one statement has bind parameters for.
-    for (let i = 0; i < events.length; i += EVENTS_PER_INSERT) {
-      const inserted = await tx
-        .insert(schema.chainEvents)
-        .values(events.slice(i, i + EVENTS_PER_INSERT))
-        .onConflictDoNothing()
-        .returning({ txHash: schema.chainEvents.txHash, logIndex: schema.chainEvents.logIndex });
-      for (const row of inserted) fresh.add(`${row.txHash}:${row.logIndex}`);
-    }
+    if (events.length === 0) return [];
+    const column = <T>(value: (event: ChainEvent) => T, type: string) =>
+      sql`${sql.param(events.map(value))}::${sql.raw(type)}[]`;
+    const result = await tx.execute(sql`
+      insert into ${schema.chainEvents}
+        (chain_id, tx_hash, log_index, block_number, block_hash, block_time, address, contract, name, args, booking_id)
+      select * from unnest(
+        ${column((e) => e.chainId, "int")},
+        ${column((e) => e.txHash, "text")},
+        ${column((e) => e.logIndex, "int")},
+        ${column((e) => e.blockNumber.toString(), "bigint")},
+        ${column((e) => e.blockHash, "text")},
+        ${column((e) => e.blockTime.toISOString(), "timestamptz")},
+        ${column((e) => e.address, "text")},
+        ${column((e) => e.contract, "text")},
+        ${column((e) => e.name, "text")},
+        ${column((e) => JSON.stringify(e.args), "jsonb")},
+        ${column((e) => e.bookingId, "text")}
+      )
+      on conflict do nothing
+      returning tx_hash, log_index`);
+    const rows = (result as unknown as { rows: { tx_hash: string; log_index: number }[] }).rows;
+    const fresh = new Set(rows.map((row) => `${row.tx_hash}:${row.log_index}`));
     return events.filter((event) => fresh.has(`${event.txHash}:${event.logIndex}`));
   }
 
