@@ -83,12 +83,11 @@ export class TxSender {
     // Asked together, these go to the node as one JSON-RPC batch: one round trip. The account's nonce is read with
     // them, for the case that nothing is in flight by the time this transaction takes its nonce.
     const broadcastsBefore = this.broadcasts;
-    const [gas, estimatedFees, pendingNonce] = await Promise.all([
+    const [gas, fees, pendingNonce] = await Promise.all([
       this.gasLimit(to, data, batch),
       this.client.estimateFeesPerGas(),
       this.pendingNonce(),
     ]);
-    const fees: Fees = estimatedFees;
     const { nonce, hash } = await this.exclusive(async () => {
       const nonce = await this.takeNonce(broadcastsBefore === this.broadcasts ? pendingNonce : undefined);
       try {

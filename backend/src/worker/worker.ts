@@ -52,7 +52,7 @@ export function startWorker(services: Services): Worker {
       await Promise.all([
         listenerLoop(services, stillLeading, wakeups),
         keeperLoop(services, stillLeading, wakeups),
-        receiptsLoop(services, stillLeading, wakeups.receipts),
+        receiptsLoop(services, stillLeading),
       ]);
       leading = false;
       metrics.worker.leader.set(0);
@@ -81,7 +81,6 @@ function newWakeups(concurrency: number) {
   const several = () => Array.from({ length: concurrency }, () => new Wakeup());
   return {
     listener: new Wakeup(),
-    receipts: new Wakeup(),
     keeper: { upkeep: [new Wakeup()], settle: several(), distribute: several() },
   };
 }
@@ -230,9 +229,10 @@ function keeperLoop(services: Services, running: () => boolean, wakeups: Wakeups
 }
 
 /** Publishes the receipts of payments the listener saw, behind it: the content store never holds up the chain. */
-function receiptsLoop(services: Services, running: () => boolean, wakeup: Wakeup) {
+function receiptsLoop(services: Services, running: () => boolean) {
   const { config, db, ipfs } = services;
-  return loop("receipts", services, running, wakeup, async () => {
+  // Nothing wakes it: off the money path, it keeps to its poll.
+  return loop("receipts", services, running, new Wakeup(), async () => {
     const published = await publishPendingReceipts({ db, ipfs }, RECEIPTS_PER_ROUND);
     return published === RECEIPTS_PER_ROUND ? 0 : config.LISTENER_POLL_MS;
   });
