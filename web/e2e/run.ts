@@ -4,14 +4,15 @@
  *
  *   npx hardhat run web/e2e/run.ts            (from the repository root; `npm run test:web` does it)
  *
- * A traveller arrives through a referral link, signs in with Ethereum, accepts the referral, plans a trip by typing
- * (a question back, then a follow-up the planner builds on), plans another by voice (espeak-ng speaks the request into
- * Chromium's fake microphone; the page's recorder, the API's speech to text and the planner do the rest), books it,
- * pays with a stablecoin permit, watches the booking become rewarded and their TRVL balance rise by the
- * reward, stakes to the next tier, delegates, votes on a proposal and carries it through the timelock, books again in
- * ETH with the tier's discount and boost, cancels an unpaid booking; then the referrer signs in and sees what the
- * bookings earned them. Every page is scanned with axe-core (no serious or critical violations) and photographed
- * into web/e2e/screenshots/. E2E_WEB_URL, E2E_API_URL and E2E_CHAIN_URL attach to a stack already running instead
+ * A traveller arrives through a referral link, connects and signs in with Ethereum in ConnectKit's modal (one
+ * signature), accepts the referral, plans a trip by typing (a question back, then a follow-up the planner builds on),
+ * plans another by voice (espeak-ng speaks the request into Chromium's fake microphone; the page's recorder, the API's
+ * speech to text and the planner do the rest), books it, pays with a stablecoin permit, watches the booking become
+ * rewarded and their TRVL balance rise by the reward, stakes to the next tier, delegates, votes on a proposal and
+ * carries it through the timelock, books again in ETH with the tier's discount and boost, cancels an unpaid booking;
+ * disconnecting signs them out (once); then the referrer connects, signs in from the header instead and sees what the
+ * bookings earned them. Every page is scanned with axe-core (no serious or critical violations) and photographed into
+ * web/e2e/screenshots/. E2E_WEB_URL, E2E_API_URL and E2E_CHAIN_URL attach to a stack already running instead
  * (built with WEB_TEST_WALLET=1).
  */
 import assert from "node:assert/strict";
@@ -121,17 +122,45 @@ async function expectPlanShown(page: Page, plan: Plan) {
     .waitFor();
 }
 
-async function connectAndSignIn(page: Page, address: string) {
+/** Wallet signatures (the mock connector's `eth_sign` on the local node) and sign-outs the page has asked for. */
+const asked = { signatures: 0, signOuts: 0 };
+function countWalletRequests(page: Page) {
+  page.on("request", (request) => {
+    if (request.method() !== "POST") return;
+    if (request.url() === `${urls.api}/auth/logout`) asked.signOuts += 1;
+    else if (request.url().startsWith(urls.chain) && /"method":"eth_sign"/.test(request.postData() ?? ""))
+      asked.signatures += 1;
+  });
+}
+
+/**
+ * Connects the test wallet through ConnectKit's modal, then signs in with Ethereum once: by default with the step
+ * ConnectKit's modal offers right after connecting; with `via: "header"` the visitor closes the modal at that step and
+ * uses the header's Sign in instead. Either way the header says "Sign out" at once and the wallet signed one message.
+ */
+async function connectAndSignIn(page: Page, address: string, via: "modal" | "header" = "modal") {
   const short = `${address.slice(0, 6)}`;
   const banner = page.getByRole("banner");
+  const signaturesBefore = asked.signatures;
   // The first click downloads the wallet modal (ConnectKit) and opens it.
   await banner.getByRole("button", { name: /connect wallet/i }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByRole("button", { name: new RegExp(`Test wallet ${short}`) }).click();
-  // ConnectKit closes its modal once connected; make sure nothing covers the page.
-  await dialog.waitFor({ state: "hidden", timeout: 10_000 }).catch(() => page.keyboard.press("Escape"));
-  await banner.getByRole("button", { name: "Sign in" }).click();
-  await banner.getByRole("button", { name: "Sign out" }).waitFor({ timeout: 20_000 });
+  // Once connected, the modal's next step is ConnectKit's Sign-In with Ethereum.
+  const modalSignIn = dialog.getByRole("button", { name: "Sign In", exact: true });
+  await modalSignIn.waitFor({ timeout: 20_000 });
+  if (via === "modal") {
+    await modalSignIn.click();
+    await banner.getByRole("button", { name: "Sign out" }).waitFor({ timeout: 20_000 });
+    // ConnectKit closes its modal a second after signing in.
+    await dialog.waitFor({ state: "hidden", timeout: 10_000 });
+  } else {
+    await dialog.getByRole("button", { name: "Close", exact: true }).click();
+    await dialog.waitFor({ state: "hidden", timeout: 10_000 });
+    await banner.getByRole("button", { name: "Sign in", exact: true }).click();
+    await banner.getByRole("button", { name: "Sign out" }).waitFor({ timeout: 20_000 });
+  }
+  assert.equal(asked.signatures - signaturesBefore, 1, "signing in asked the wallet for one signature");
 }
 
 // The spoken request: a phrase the offline recogniser (pocketsphinx with the catalog's grammar) hears reliably.
@@ -143,13 +172,14 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on("pageerror", (error) => console.log(`  page error: ${error.message.split("\n")[0]}`));
+  countWalletRequests(page);
 
   // 1. Arrive through the referrer's link, sign in, accept the referral (gasless, relayed by the API).
   await page.goto(`${urls.web}/plan?ref=${referrer.address}`);
   await page.getByRole("heading", { name: "Plan a trip" }).waitFor();
   await visit(page, "plan-empty");
   await connectAndSignIn(page, traveller.address);
-  log("traveller signed in with Ethereum");
+  log("traveller signed in with Ethereum (ConnectKit's sign-in step)");
   await page.getByRole("button", { name: "Accept referral" }).click();
   await page.getByText(/^Registered\./).waitFor({ timeout: 30_000 });
   const registered = await client.readContract({
@@ -420,6 +450,7 @@ try {
 
   // 10. Switch to the referrer's wallet: the traveller's session ends; the referrer signs in and sees the earnings.
   await page.goto(`${urls.web}/referrals`);
+  const signOutsBefore = asked.signOuts;
   await page
     .getByRole("banner")
     .getByRole("button", { name: /0x976E/i })
@@ -437,7 +468,10 @@ try {
     urls.api,
   );
   assert.equal(me, 401, "disconnecting the wallet signs the traveller out of the API");
-  await connectAndSignIn(page, referrer.address);
+  assert.equal(asked.signOuts - signOutsBefore, 1, "one sign-out, not one from the app and one from ConnectKit");
+  // The referrer closes ConnectKit's sign-in step and signs in from the header instead.
+  await connectAndSignIn(page, referrer.address, "header");
+  log("referrer signed in with Ethereum (the header's Sign in)");
   const rewardEvents = await client.getContractEvents({
     address: contracts.RewardDistributor.address,
     abi: rewardDistributorAbi,

@@ -1,19 +1,27 @@
 "use client";
 
 /**
- * Sign-In with Ethereum against the API (see ./siwe.ts): the session is the API's httpOnly cookie, so it survives a
- * reload. As ConnectKit's SIWE provider did, it signs out when the wallet disconnects, switches account or switches
- * network. It lives here rather than in ConnectKit so that ConnectKit (its modal, animations and wallet logos) is only
- * downloaded when someone opens the wallet modal.
+ * Who is signed in with Ethereum, for every page: the API's session (see ./siwe.ts), an httpOnly cookie, so it
+ * survives a reload and is known before ConnectKit is loaded (ConnectKit, its modal, animations and wallet logos, is
+ * only downloaded when someone opens the wallet modal: ../../components/wallet-kit.tsx).
+ *
+ * There are two ways in, and a wallet signs once either way:
+ * - ConnectKit's own sign-in step: once ConnectKit is loaded, its `SIWEProvider` (../../components/wallet-modal.tsx,
+ *   given the same ./siwe.ts) shows "Sign In" in the modal right after a wallet connects; its onSignIn / onSignOut
+ *   refresh the session query here at once.
+ * - The "Sign in" button here (header and gated pages), which signs without loading ConnectKit: after a reload the
+ *   wallet reconnects by itself and ConnectKit is not there.
+ *
+ * This provider alone signs out when the wallet disconnects, switches account or switches network (ConnectKit's
+ * SIWEProvider is told not to, so that nothing signs out twice), and each sign-in or sign-out here refreshes
+ * ConnectKit's session query too, so its modal never shows a session that has ended.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from "react";
+import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, type ReactNode } from "react";
 import { getAddress } from "viem";
 import { useAccount, useAccountEffect, useSignMessage } from "wagmi";
 
-import { siwe } from "./siwe";
-
-const SESSION_KEY = ["auth", "session"] as const;
+import { CONNECTKIT_SESSION_KEY, SESSION_KEY, siwe } from "./siwe";
 
 export type SignInStatus = "idle" | "signing" | "rejected" | "error";
 
@@ -42,6 +50,14 @@ function rejected(error: unknown): boolean {
   return false;
 }
 
+/** After a sign-in or sign-out: the app's session and, when its modal has been loaded, ConnectKit's. */
+function refreshSessions(queryClient: QueryClient) {
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: SESSION_KEY }),
+    queryClient.invalidateQueries({ queryKey: CONNECTKIT_SESSION_KEY }),
+  ]);
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const { address: connected, chain } = useAccount();
@@ -54,16 +70,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const message = siwe.createMessage({ address: connected, chainId: chain.id, nonce: await siwe.getNonce() });
       await siwe.verifyMessage({ message, signature: await signMessageAsync({ message, account: connected }) });
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: SESSION_KEY }),
+    onSettled: () => refreshSessions(queryClient),
   });
   const signOutMutation = useMutation({
     mutationFn: siwe.signOut,
-    onSettled: () => queryClient.invalidateQueries({ queryKey: SESSION_KEY }),
+    onSettled: () => refreshSessions(queryClient),
   });
   const { mutateAsync: signOutAsync } = signOutMutation;
   const hasSession = !!session.data;
+  // One sign-out at a time: a disconnect and an account change can both ask for it before the first has finished.
+  const signingOut = useRef<Promise<unknown> | null>(null);
   const signOut = useCallback(async () => {
-    if (hasSession) await signOutAsync();
+    if (!hasSession) return;
+    signingOut.current ??= signOutAsync().finally(() => (signingOut.current = null));
+    await signingOut.current;
   }, [hasSession, signOutAsync]);
 
   // For safety, a wallet that disconnects leaves the session too.

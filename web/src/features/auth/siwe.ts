@@ -1,11 +1,21 @@
 /**
- * Sign-In with Ethereum against the backend's /auth endpoints. The session is the API's httpOnly cookie: it survives
- * a reload, and `getSession` asks the API who it belongs to.
+ * Sign-In with Ethereum against the backend's /auth endpoints, in the shape ConnectKit's `SIWEProvider` takes (it is
+ * given this object in the wallet modal, ../../components/wallet-modal.tsx; the app's own ./session.tsx uses it too).
+ * The session is the API's httpOnly cookie: it survives a reload, and `getSession` asks the API who it belongs to.
+ *
+ * Only types come from ConnectKit here: this file is in every page's first load, ConnectKit is not.
  */
+import type { SIWE_NONCE_QUERY_KEY, SIWE_SESSION_QUERY_KEY, SIWEConfig } from "connectkit";
 import { createSiweMessage } from "viem/siwe";
 
 import { api, ApiError, call } from "@/lib/api";
 import { config } from "@/lib/config";
+
+/** The app's session query (./session.tsx): the one pages read. */
+export const SESSION_KEY = ["auth", "session"] as const;
+/** ConnectKit's own session and nonce queries, while its SIWEProvider is mounted (the types check the names). */
+export const CONNECTKIT_SESSION_KEY: readonly [typeof SIWE_SESSION_QUERY_KEY] = ["ckSiweSession"];
+export const CONNECTKIT_NONCE_KEY: readonly [typeof SIWE_NONCE_QUERY_KEY] = ["ckSiweNonce"];
 
 export const siwe = {
   getNonce: async () => (await call(api.auth.nonce.$get())).nonce,
@@ -21,12 +31,15 @@ export const siwe = {
       issuedAt: new Date(),
       expirationTime: new Date(Date.now() + 10 * 60_000),
     }),
-  verifyMessage: async ({ message, signature }: { message: string; signature: `0x${string}` }) => {
-    await call(api.auth.verify.$post({ json: { message, signature } }));
+  /** True once the API has opened the session; throws the API's error (e.g. `siwe_nonce_used`) otherwise. */
+  verifyMessage: async ({ message, signature }: { message: string; signature: string }) => {
+    await call(api.auth.verify.$post({ json: { message, signature: signature as `0x${string}` } }));
+    return true;
   },
   getSession: async (): Promise<{ address: `0x${string}`; chainId: number } | null> => {
     try {
       const me = await call(api.auth.me.$get());
+      // The API opens sessions for its own chain only (`siwe_chain_mismatch` otherwise).
       return { address: me.address as `0x${string}`, chainId: config.defaultChainId };
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return null;
@@ -40,5 +53,6 @@ export const siwe = {
       // Already signed out is signed out.
       if (!(error instanceof ApiError && error.status === 401)) throw error;
     }
+    return true;
   },
-};
+} satisfies Pick<SIWEConfig, "getNonce" | "createMessage" | "verifyMessage" | "getSession" | "signOut">;
