@@ -207,8 +207,8 @@ try {
   await visit(page, "plan-typed", { fullPage: false });
   log(`planned by typing: ${typed.days.length} days in Lisbon for 4, ${formatMoney(typed.totals.total.amount)}`);
 
-  // 3. Plan by voice: the recorder makes a 16 kHz mono 16-bit WAV of the fake microphone (espeak-ng saying SPOKEN);
-  // the API hears it, plans it and speaks the reply.
+  // 3. Plan by voice, holding Speak to talk: the recorder makes a 16 kHz mono 16-bit WAV of the fake microphone
+  // (espeak-ng saying SPOKEN); the API hears it, plans it and speaks the reply.
   // Keep the recording the page uploads, to check the WAV it made.
   await page.evaluate(`(() => {
     const upload = window.fetch;
@@ -217,11 +217,14 @@ try {
       return upload(input, init);
     };
   })()`);
+  const speak = page.getByRole("button", { name: "Speak your trip request" });
   const heard = page.waitForResponse((r) => r.url() === `${urls.api}/voice/plan`, { timeout: 60_000 });
-  await page.getByRole("button", { name: "Speak your trip request" }).click();
+  await speak.hover();
+  await page.mouse.down();
   await page.getByRole("meter", { name: "Microphone level" }).waitFor();
+  await page.getByRole("button", { name: "Release to send" }).waitFor();
   await page.waitForTimeout(speech.seconds * 1000 + 1200);
-  await page.getByRole("button", { name: "Stop" }).click();
+  await page.mouse.up();
   const voiceResponse = await heard;
   assert.equal(voiceResponse.status(), 200, await voiceResponse.text());
   const voice = (await voiceResponse.json()) as { transcript: string; result: PlanResult; reply: { audio: unknown } };
@@ -258,6 +261,13 @@ try {
   await page.getByLabel("The reply, spoken").last().waitFor();
   await page.getByTestId("trip-summary").filter({ hasText: "Madrid, Spain" }).waitFor();
   await visit(page, "plan-voice", { fullPage: false });
+  // A tap instead records until the next tap on the same button (now Stop), or Discard: nothing is sent then.
+  await speak.click();
+  await page.getByRole("meter", { name: "Microphone level" }).waitFor();
+  await page.getByRole("status").filter({ hasText: "Recording. Press Stop to send it, or Discard." }).waitFor();
+  await page.getByRole("button", { name: "Stop", exact: true }).waitFor();
+  await page.getByRole("button", { name: "Discard" }).click();
+  await speak.waitFor();
   log(
     `planned by voice (${seconds.toFixed(1)} s WAV, heard "${voice.transcript}"): ${formatMoney(spoken.totals.total.amount)}`,
   );

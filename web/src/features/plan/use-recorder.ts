@@ -23,13 +23,20 @@ export type RecorderState =
   | { status: "recording"; level: number; seconds: number }
   | { status: "error"; message: string };
 
-/** The recorder as React state: start, stop (→ the WAV), a level for a meter and a running timer. */
-export function useRecorder(options: { maxSeconds?: number; onRecording: (recording: Recording) => void }) {
+/** The recorder as React state: start, stop (→ the WAV) or cancel, a level for a meter and a running timer. */
+export function useRecorder(options: {
+  maxSeconds?: number;
+  onRecording: (recording: Recording) => void;
+  /** Recording stopped at `maxSeconds` (before `onRecording` gets it). */
+  onTimeLimit?: () => void;
+}) {
   const [state, setState] = useState<RecorderState>({ status: "idle" });
   const recorder = useRef<Recorder | null>(null);
-  const { maxSeconds = 60, onRecording } = options;
+  const { maxSeconds = 60, onRecording, onTimeLimit } = options;
   const onRecordingRef = useRef(onRecording);
   onRecordingRef.current = onRecording;
+  const onTimeLimitRef = useRef(onTimeLimit);
+  onTimeLimitRef.current = onTimeLimit;
 
   useEffect(() => {
     if (state.status !== "recording") return;
@@ -42,46 +49,68 @@ export function useRecorder(options: { maxSeconds?: number; onRecording: (record
     // Restart the timer only when recording starts.
   }, [state.status]);
 
-  useEffect(() => () => recorder.current?.cancel(), []);
+  // Each start, stop or cancel is a new attempt: a start still waiting for the microphone when it is stopped or
+  // cancelled (Discard, the page left) must not begin recording afterwards.
+  const attempt = useRef(0);
+  useEffect(
+    () => () => {
+      attempt.current++;
+      recorder.current?.cancel();
+    },
+    [],
+  );
 
-  const start = useCallback(async () => {
+  /** "recording"; or "failed" (the state says why); or "superseded" when stopped or cancelled before it started. */
+  const start = useCallback(async (): Promise<"recording" | "failed" | "superseded"> => {
+    const current = ++attempt.current;
     setState({ status: "starting" });
     let module: typeof import("./recorder");
     try {
       module = await loadRecorder();
     } catch {
       recorderModule = undefined;
+      if (current !== attempt.current) return "superseded";
       setState({ status: "error", message: "The recorder could not be loaded. Check your connection and try again." });
-      return;
+      return "failed";
     }
     try {
-      recorder.current = await module.startRecording({
+      const started = await module.startRecording({
         maxSeconds,
         onLevel: (level) => setState((s) => (s.status === "recording" ? { ...s, level } : s)),
         onAutoStop: (recording) => {
           recorder.current = null;
           setState({ status: "idle" });
+          onTimeLimitRef.current?.();
           onRecordingRef.current(recording);
         },
       });
+      if (current !== attempt.current) {
+        started.cancel();
+        return "superseded";
+      }
+      recorder.current = started;
       setState({ status: "recording", level: 0, seconds: 0 });
+      return "recording";
     } catch (error) {
+      if (current !== attempt.current) return "superseded";
       setState({
         status: "error",
         message: error instanceof module.MicrophoneError ? error.message : "The microphone could not be started.",
       });
+      return "failed";
     }
   }, [maxSeconds]);
 
   const stop = useCallback(async () => {
+    attempt.current++;
     const current = recorder.current;
     recorder.current = null;
-    if (!current) return;
     setState({ status: "idle" });
-    onRecordingRef.current(await current.stop());
+    if (current) onRecordingRef.current(await current.stop());
   }, []);
 
   const cancel = useCallback(() => {
+    attempt.current++;
     recorder.current?.cancel();
     recorder.current = null;
     setState({ status: "idle" });
