@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type { Address, Block, Hex, Log } from "viem";
 
 import { schema, type Db, type Tx } from "../db/index.js";
+import { unnestInsert } from "../db/unnest.js";
 import { announceChanges } from "../push/changes.js";
 import { decodeChainEvent, WATCHED_ABIS, type ChainEvent, type WatchedContract } from "./events.js";
 import type { ChainContext } from "./index.js";
@@ -298,30 +299,11 @@ export class ChainListener {
     }
   }
 
-  /**
-   * Inserts the events not stored yet and returns those. One statement of eleven array parameters, unnested: a
-   * row of bind parameters per event would cost more to build here and to parse in Postgres than the rows do to store.
-   */
+  /** Inserts the events not stored yet (one statement, see unnestInsert) and returns those. */
   private async store(tx: Tx, events: ChainEvent[]): Promise<ChainEvent[]> {
     if (events.length === 0) return [];
-    const column = <T>(value: (event: ChainEvent) => T, type: string) =>
-      sql`${sql.param(events.map(value))}::${sql.raw(type)}[]`;
     const result = await tx.execute(sql`
-      insert into ${schema.chainEvents}
-        (chain_id, tx_hash, log_index, block_number, block_hash, block_time, address, contract, name, args, booking_id)
-      select * from unnest(
-        ${column((e) => e.chainId, "int")},
-        ${column((e) => e.txHash, "text")},
-        ${column((e) => e.logIndex, "int")},
-        ${column((e) => e.blockNumber.toString(), "bigint")},
-        ${column((e) => e.blockHash, "text")},
-        ${column((e) => e.blockTime.toISOString(), "timestamptz")},
-        ${column((e) => e.address, "text")},
-        ${column((e) => e.contract, "text")},
-        ${column((e) => e.name, "text")},
-        ${column((e) => JSON.stringify(e.args), "jsonb")},
-        ${column((e) => e.bookingId, "text")}
-      )
+      ${unnestInsert(schema.chainEvents, events)}
       on conflict do nothing
       returning tx_hash, log_index`);
     const rows = (result as unknown as { rows: { tx_hash: string; log_index: number }[] }).rows;

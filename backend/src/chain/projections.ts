@@ -4,11 +4,13 @@
  * projection can be rewound to a block (after a reorg) from what is stored, so the database always equals the chain.
  */
 import { and, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
 import { zeroAddress, type Address, type Hex } from "viem";
 
 import { deriveStatus } from "../bookings/lifecycle.js";
 import { lockBookings, paidFacts, type BookingDeps } from "../bookings/service.js";
 import { schema, type Tx } from "../db/index.js";
+import { unnestInsert, unnestRows } from "../db/unnest.js";
 import type { KEEPER_JOB_KINDS } from "../db/schema.js";
 import type { ChainEvent } from "./events.js";
 
@@ -301,46 +303,40 @@ async function flush(tx: Tx, deps: ProjectionDeps, batch: Batch) {
   );
   await flushJobs(tx, batch);
 
-  for (const rows of chunks(batch.rewards)) await tx.insert(schema.rewards).values(rows).onConflictDoNothing();
+  const insertNew = async <T extends PgTable>(table: T, rows: T["$inferInsert"][]) => {
+    if (rows.length > 0) await tx.execute(sql`${unnestInsert(table, rows)} on conflict do nothing`);
+  };
+  await insertNew(schema.rewards, batch.rewards);
   batch.changes.rewards += batch.rewards.length;
-  for (const rows of chunks(batch.referrals)) await tx.insert(schema.referrals).values(rows).onConflictDoNothing();
-  for (const rows of chunks(batch.proposals)) await tx.insert(schema.proposals).values(rows).onConflictDoNothing();
+  await insertNew(schema.referrals, batch.referrals);
+  await insertNew(schema.proposals, batch.proposals);
   for (const { proposalId, state } of batch.proposalStates) {
     await tx
       .update(schema.proposals)
       .set({ state })
       .where(and(eq(schema.proposals.chainId, deps.chainId), eq(schema.proposals.proposalId, proposalId)));
   }
-  for (const rows of chunks(batch.votes)) await tx.insert(schema.votes).values(rows).onConflictDoNothing();
+  await insertNew(schema.votes, batch.votes);
   await recountVotes(tx, deps.chainId, [...new Set(batch.votes.map((vote) => vote.proposalId!))]);
 }
 
-/** Writes the projected columns of locked bookings: one `update … from (values …)` per slice of rows. */
+/** Writes the projected columns of locked bookings: one `update … from unnest(…)`. */
 async function updateBookings(tx: Tx, rows: BookingRow[]) {
+  if (rows.length === 0) return;
   const b = schema.bookings;
-  const columns = PROJECTED_COLUMNS.map((name) => b[name]);
-  const param = (value: unknown) =>
-    value instanceof Date ? value.toISOString() : typeof value === "bigint" ? value.toString() : value;
-  for (const slice of chunks(rows)) {
-    const values = slice.map(
-      (row) =>
-        sql`(${sql.join(
-          [row.id, ...PROJECTED_COLUMNS.map((name) => param(row[name]))].map((v) => sql`${v}`),
-          sql`, `,
-        )})`,
-    );
-    // The values arrive as text; each column is cast to its own type.
-    await tx.execute(sql`
-      update ${b} set ${sql.join(
-        columns.map((c) => sql`${sql.identifier(c.name)} = v.${sql.identifier(c.name)}::${sql.raw(c.getSQLType())}`),
-        sql`, `,
-      )}
-      from (values ${sql.join(values, sql`, `)}) as v(id, ${sql.join(
-        columns.map((c) => sql.identifier(c.name)),
-        sql`, `,
-      )})
-      where ${b.id} = v.id`);
-  }
+  const { columns, from } = unnestRows(
+    b,
+    rows.map((row) =>
+      Object.fromEntries(["id", ...PROJECTED_COLUMNS].map((key) => [key, row[key as keyof BookingRow]])),
+    ) as BookingRow[],
+  );
+  await tx.execute(sql`
+    update ${b} set ${sql.join(
+      columns.filter((c) => c !== b.id).map((c) => sql`${sql.identifier(c.name)} = v.${sql.identifier(c.name)}`),
+      sql`, `,
+    )}
+    from ${from}
+    where ${b.id} = v.id`);
 }
 
 /**
