@@ -81,7 +81,7 @@ try {
       );
     }
     console.log(
-      `  listener backfill             ${p.backfill.events.toLocaleString("en-US")} events over ${p.backfill.blocks.toLocaleString("en-US")} blocks in ${fixed(p.backfill.seconds, 2)} s = ${fixed(p.backfill.eventsPerSecond, 0)} events/s   (target ≥ 5,000)`,
+      `  listener backfill             ${p.backfill.events.toLocaleString("en-US")} events over ${p.backfill.blocks.toLocaleString("en-US")} blocks in ${fixed(p.backfill.seconds, 2)} s = ${fixed(p.backfill.eventsPerSecond, 0)} events/s, median of ${p.backfill.runs.length} (${p.backfill.runs.map((r) => fixed(r, 0)).join(", ")})   (target ≥ 5,000)`,
     );
     for (const note of p.notes) console.log(`  (${note})`);
   }
