@@ -92,7 +92,8 @@ export function VoiceButton({ onRecording, disabled }: { onRecording: (r: Record
         onFocus={recorder.preload}
         onPointerDown={(e) => {
           recorder.preload();
-          if (!e.isPrimary || e.button !== 0) return;
+          // Some browsers send pointer events to disabled buttons too.
+          if (!e.isPrimary || e.button !== 0 || (!active && disabled)) return;
           // Its release comes here even if the pointer has slid off the button.
           e.currentTarget.setPointerCapture?.(e.pointerId);
           send({ type: "pointerdown", at: performance.now() });
