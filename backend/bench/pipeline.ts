@@ -353,7 +353,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
 const BACKFILL_RUNS = 5;
 
 /** The listener alone (no keeper) indexing the whole chain into a fresh database, timed until it reaches the head. */
-export async function measureBackfill(chainUrl: string) {
+async function measureBackfill(chainUrl: string) {
   const database = await createBenchDatabase("backfill");
   const config = loadConfig({
     ...process.env,

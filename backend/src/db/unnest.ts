@@ -7,15 +7,14 @@ import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 
 /**
- * `rows` as a from-item named `alias`, with the table's column names, for `insert … select` or `update … from`.
+ * `rows` as a from-item named `v`, with the table's column names (`names`, joined), for `insert … select` or `update … from`.
  * Every row must set the same columns (a column a row leaves out would be null rather than its default); values go
  * through the column's own driver mapping, as in drizzle's `insert().values()`.
  */
 export function unnestRows<T extends PgTable>(
   table: T,
   rows: T["$inferInsert"][],
-  alias = "v",
-): { columns: PgColumn[]; from: SQL } {
+): { columns: PgColumn[]; names: SQL; from: SQL } {
   if (rows.length === 0) throw new Error("unnestRows needs at least one row");
   const all = getTableColumns(table) as Record<string, PgColumn>;
   const keys = Object.keys(rows[0]).filter((key) => key in all);
@@ -39,14 +38,11 @@ export function unnestRows<T extends PgTable>(
     columns.map((column) => sql.identifier(column.name)),
     sql`, `,
   );
-  return { columns, from: sql`unnest(${sql.join(arrays, sql`, `)}) as ${sql.identifier(alias)}(${names})` };
+  return { columns, names, from: sql`unnest(${sql.join(arrays, sql`, `)}) as v(${names})` };
 }
 
 /** `insert into table (…) select * from unnest(…)`, for the caller to finish (`on conflict …`, `returning …`). */
 export function unnestInsert<T extends PgTable>(table: T, rows: T["$inferInsert"][]): SQL {
-  const { columns, from } = unnestRows(table, rows);
-  return sql`insert into ${table} (${sql.join(
-    columns.map((column) => sql.identifier(column.name)),
-    sql`, `,
-  )}) select * from ${from}`;
+  const { names, from } = unnestRows(table, rows);
+  return sql`insert into ${table} (${names}) select * from ${from}`;
 }
