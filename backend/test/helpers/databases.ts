@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 import pg from "pg";
+import { inject } from "vitest";
 
 import { openDatabase, type Database } from "../../src/db/index.js";
 
@@ -8,9 +9,12 @@ import { openDatabase, type Database } from "../../src/db/index.js";
 export const DRIVERS = ["pglite", "postgres"] as const;
 export type Driver = (typeof DRIVERS)[number];
 
-/** The server the Postgres runs use (a database of their own is created on it and dropped after). */
+/**
+ * The server the Postgres runs use (a database of their own is created on it and dropped after): TEST_DATABASE_URL,
+ * else the one on 127.0.0.1:5432, else a throwaway one the run started (test/setup/postgres.ts).
+ */
 export function testPostgresUrl(): string {
-  return process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  return inject("postgresUrl");
 }
 
 export interface TestDatabase {
