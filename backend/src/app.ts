@@ -16,7 +16,7 @@ import { bookingRoutes } from "./bookings/routes.js";
 import { catalogRoutes } from "./catalog/routes.js";
 import { governanceRoutes } from "./governance/routes.js";
 import { ApiError, errorBody, errorResponse } from "./http/errors.js";
-import { ipRateLimit, requestLogger, userRateLimit } from "./http/middleware.js";
+import { closeOnUnreadBody, ipRateLimit, requestLogger, userRateLimit } from "./http/middleware.js";
 import { createRouter } from "./http/router.js";
 import { ipfsRoutes } from "./ipfs/routes.js";
 import { docsRoutes, opsRoutes } from "./ops/routes.js";
@@ -44,6 +44,7 @@ export function createApp(services: Services) {
   const maybeAuth = optionalUser(services, userRateLimit(config, services.rateLimitStores));
 
   const app = createRouter();
+  app.use(closeOnUnreadBody);
   app.use(requestId({ headerName: "X-Request-Id" }));
   app.use(requestLogger(logger));
   app.use(metrics.middleware);

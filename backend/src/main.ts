@@ -2,10 +2,9 @@
  * Starts the API: configuration from the environment (stops with a message naming each bad variable), database
  * with migrations applied, then HTTP. SIGINT/SIGTERM close the server and the database cleanly.
  */
-import { serve } from "@hono/node-server";
-
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/index.js";
+import { serveApp } from "./http/server.js";
 import { createLogger, createServices } from "./services.js";
 import { startWorker, type Worker } from "./worker/worker.js";
 
@@ -26,7 +25,7 @@ const app = createApp(services);
 // Every instance may run the worker: the leader lock makes sure only one listens to the chain and keeps at a time.
 const worker: Worker | undefined = config.WORKER_ENABLED ? startWorker(services) : undefined;
 
-const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) => {
+const server = serveApp(app, { hostname: config.API_HOST, port: config.API_PORT, logger }, (info) => {
   const url = config.PUBLIC_API_URL ?? `http://${info.address}:${info.port}`;
   // A parent process (npm start, the benchmark) learns where the API listens whatever the log level.
   process.send?.({ type: "listening", url, docs: `${url}/docs`, database: services.database.driver });

@@ -1,3 +1,4 @@
+import type { HttpBindings } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 import { rateLimiter, MemoryStore, RedisStore, type RedisClient, type Store } from "hono-rate-limiter";
@@ -39,6 +40,17 @@ export function requestLogger(logger: Logger): MiddlewareHandler<AppEnv> {
     else log.info(line, "request");
   };
 }
+
+/**
+ * A response sent before the request's body has all arrived (an early 413, 415, 401…) closes the connection. The
+ * unread rest would stall it: @hono/node-server gives up draining it and destroys the socket, after the client was
+ * told to keep it and may already have sent its next request on it.
+ */
+export const closeOnUnreadBody: MiddlewareHandler = async (c, next) => {
+  await next();
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+  if (incoming && !incoming.complete) c.header("Connection", "close");
+};
 
 /**
  * Rate-limit stores: in memory by default; in Redis (shared by every API instance) when REDIS_URL is set. Each
