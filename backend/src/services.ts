@@ -6,6 +6,7 @@ import path from "node:path";
 
 import pino, { type Logger } from "pino";
 
+import { systemClock, type Clock } from "./clock.js";
 import { AccountReader } from "./accounts/service.js";
 import { PaymentTokens } from "./bookings/payment-token.js";
 import { Catalog } from "./catalog/service.js";
@@ -42,7 +43,7 @@ export interface Services {
   planner: PlannerService;
   recommender: Recommender;
   voice: VoiceService;
-  now: () => Date;
+  now: Clock;
   close(): Promise<void>;
 }
 
@@ -50,7 +51,7 @@ export interface ServiceOverrides {
   database?: Database;
   catalog?: Catalog;
   logger?: Logger;
-  now?: () => Date;
+  now?: Clock;
 }
 
 export function createLogger(config: Config): Logger {
@@ -72,12 +73,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const staking = createStakingReader(chain);
   const push = new PushBroker(database, logger.child({ component: "push" }));
   await push.start();
+  const now = overrides.now ?? systemClock;
   const catalog =
     overrides.catalog ??
     (config.DUFFEL_ACCESS_TOKEN
-      ? new Catalog({ duffel: { accessToken: config.DUFFEL_ACCESS_TOKEN, apiUrl: config.DUFFEL_API_URL }, logger })
+      ? new Catalog({ duffel: { accessToken: config.DUFFEL_ACCESS_TOKEN, apiUrl: config.DUFFEL_API_URL }, logger, now })
       : (sharedCatalog ??= new Catalog({ logger })));
-  const now = overrides.now ?? (() => new Date());
   const recommender = createRecommender({ config, catalog, db: database.db, logger });
   const planner = createPlanner({ config, catalog, db: database.db, logger, now, affinity: recommender });
   const voice = createVoice({ config, catalog, planner, logger });

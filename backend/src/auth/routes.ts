@@ -88,7 +88,8 @@ export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>) {
           secure: deps.config.COOKIE_SECURE,
           sameSite: "Lax",
           path: "/",
-          expires: session.expiresAt,
+          // A relative lifetime: the browser's clock, not ours, decides when it runs out.
+          maxAge: deps.config.SESSION_TTL_SECONDS,
         });
         return c.json(
           { address: session.address, token: session.token, expiresAt: session.expiresAt.toISOString() },

@@ -10,12 +10,13 @@ import type { Config } from "../config/index.js";
 import { schema, type Db } from "../db/index.js";
 import { ApiError } from "../http/errors.js";
 import type { SessionUser } from "../http/router.js";
+import type { Clock } from "../clock.js";
 
 export interface AuthDeps {
   db: Db;
   config: Config;
   chain: ChainContext;
-  now: () => Date;
+  now: Clock;
 }
 
 const reject = (code: string, message: string, details: unknown = null) => new ApiError(401, code, message, details);
@@ -137,8 +138,12 @@ export async function signIn(deps: AuthDeps, input: { message: string; signature
 export async function authenticate({ db, config, now }: AuthDeps, token: string): Promise<SessionUser> {
   let payload: Record<string, unknown>;
   try {
-    payload = await verify(token, config.JWT_SECRET, "HS256");
+    // Expiry is judged by the service's clock below, not by the JWT library's own reading of the system time.
+    payload = await verify(token, config.JWT_SECRET, { alg: "HS256", exp: false, iat: false, nbf: false });
   } catch {
+    throw reject("invalid_session", "The session token is invalid or expired");
+  }
+  if (typeof payload.exp !== "number" || payload.exp * 1000 <= now().getTime()) {
     throw reject("invalid_session", "The session token is invalid or expired");
   }
   const sessionId = payload.sid;

@@ -6,6 +6,7 @@
 import type { Duffel } from "@duffel/api";
 import type { Offer } from "@duffel/api/booking/Offers/OfferTypes";
 
+import type { Clock } from "../clock.js";
 import { ApiError } from "../http/errors.js";
 import type { Destination } from "./geodata.js";
 import type { BookingToConfirm, CatalogItem, CatalogProvider, Confirmation, ItemType, SearchQuery } from "./types.js";
@@ -20,6 +21,7 @@ export interface DuffelOptions {
   apiUrl?: string;
   destinations: Map<string, Destination>;
   destinationsByAirport: Map<string, Destination>;
+  now: Clock;
 }
 
 function cents(amount: string): bigint | undefined {
@@ -102,7 +104,7 @@ export class DuffelProvider implements CatalogProvider {
       const offerId = itemId.slice(PREFIX.length);
       try {
         const offer = (await duffel.offers.get(offerId)).data as Offer & { expires_at?: string };
-        if (offer.expires_at && Date.parse(offer.expires_at) < Date.now()) {
+        if (offer.expires_at && Date.parse(offer.expires_at) < this.options.now().getTime()) {
           return { status: "rejected", reason: `The flight offer ${offerId} expired before the order was placed` };
         }
       } catch (error) {

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { LRUCache } from "lru-cache";
 
+import { today, type Clock } from "../clock.js";
 import { errorResponses, notFound } from "../http/errors.js";
 import { createRouter } from "../http/router.js";
 import { decodeCursor, encodeCursor, IsoDate, Money, PageQuery, UsdInput, usd } from "../http/schemas.js";
@@ -194,7 +195,7 @@ const DestinationsResponse = z
   .object({ destinations: z.array(DestinationOut), total: z.number().int(), nextCursor: z.string().nullable() })
   .openapi("Destinations");
 
-export function catalogRoutes(catalog: Catalog, now: () => Date) {
+export function catalogRoutes(catalog: Catalog, now: Clock) {
   const searchCache = new LRUCache<string, string>({
     max: 5_000,
     maxSize: 64 * 1024 * 1024,
@@ -266,7 +267,7 @@ export function catalogRoutes(catalog: Catalog, now: () => Date) {
         const { checkIn, checkOut } = c.req.valid("query");
         const item = await catalog.getItem(id);
         if (!item) throw notFound("Catalog item");
-        const start = checkIn ?? now().toISOString().slice(0, 10);
+        const start = checkIn ?? today(now);
         const end = checkOut ?? addDays(start, checkIn ? 1 : 14);
         const availability: { date: string; available: boolean }[] = [];
         for (let day = start; parseDay(day) < parseDay(end); day = addDays(day, 1)) {

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 
+import { systemClock, type Clock } from "../clock.js";
 import { ApiError } from "../http/errors.js";
 import { addDays, daysBetween } from "./dates.js";
 import { DemoProvider } from "./demo.js";
@@ -16,6 +17,8 @@ export interface SourceStatus {
 export interface CatalogOptions {
   duffel?: { accessToken: string; apiUrl?: string };
   logger?: Logger;
+  /** When a supplier's offer counts as expired. */
+  now?: Clock;
 }
 
 const collator = new Intl.Collator("en");
@@ -48,6 +51,7 @@ export class Catalog {
           ...options.duffel,
           destinations: this.destinationsById,
           destinationsByAirport: this.destinationsByAirport,
+          now: options.now ?? systemClock,
         }),
       );
     }

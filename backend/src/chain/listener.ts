@@ -128,7 +128,7 @@ export class ChainListener {
       await this.rememberBlocks(tx, [...blocks.values()], safeHead);
       await tx
         .update(schema.chainCursors)
-        .set({ blockNumber: to, blockHash: toBlock.hash, updatedAt: new Date() })
+        .set({ blockNumber: to, blockHash: toBlock.hash, updatedAt: this.deps.projection.now() })
         .where(eq(schema.chainCursors.chainId, this.chainId));
       await announceChanges(tx, changes);
       return { stored: inserted.length, changes };
@@ -379,7 +379,7 @@ export class ChainListener {
       .where(and(eq(schema.chainBlocks.chainId, this.chainId), gt(schema.chainBlocks.number, block)));
     await tx
       .update(schema.chainCursors)
-      .set({ blockNumber: block, blockHash: hash, updatedAt: new Date() })
+      .set({ blockNumber: block, blockHash: hash, updatedAt: this.deps.projection.now() })
       .where(eq(schema.chainCursors.chainId, this.chainId));
     await announceChanges(tx, changes);
     return changes;

@@ -301,7 +301,7 @@ async function flush(tx: Tx, deps: ProjectionDeps, batch: Batch) {
     tx,
     [...batch.changedBookings].sort().map((id) => batch.bookings.get(id)!),
   );
-  await flushJobs(tx, batch);
+  await flushJobs(tx, batch, deps.now());
 
   const insertNew = async <T extends PgTable>(table: T, rows: T["$inferInsert"][]) => {
     if (rows.length > 0) await tx.execute(sql`${unnestInsert(table, rows)} on conflict do nothing`);
@@ -343,7 +343,7 @@ async function updateBookings(tx: Tx, rows: BookingRow[]) {
  * Applies the keeper jobs' changes in rounds: the first change of every job, then the second, ...; within a round
  * the jobs are distinct, so each kind of change is one statement.
  */
-async function flushJobs(tx: Tx, batch: Batch) {
+async function flushJobs(tx: Tx, batch: Batch, now: Date) {
   const jobs = schema.keeperJobs;
   const entries = [...batch.jobs.values()];
   for (let round = 0; ; round++) {
@@ -352,7 +352,7 @@ async function flushJobs(tx: Tx, batch: Batch) {
       .map((entry) => ({ ...entry, op: entry.ops[round] }));
     if (due.length === 0) return;
     const values = (op: JobOp["op"]) =>
-      due.filter((d) => d.op.op === op).map(({ kind, bookingId }) => ({ kind, bookingId }));
+      due.filter((d) => d.op.op === op).map(({ kind, bookingId }) => ({ kind, bookingId, runAfter: now }));
     for (const rows of chunks(values("create"))) await tx.insert(jobs).values(rows).onConflictDoNothing();
     for (const rows of chunks(values("enqueue"))) {
       await tx
@@ -360,7 +360,7 @@ async function flushJobs(tx: Tx, batch: Batch) {
         .values(rows)
         .onConflictDoUpdate({
           target: [jobs.kind, jobs.bookingId],
-          set: { status: "pending", runAfter: sql`now()`, updatedAt: sql`now()` },
+          set: { status: "pending", runAfter: now, updatedAt: now },
           // A running job is in the keeper's hands (it may have queued it from its own receipt): left alone.
           setWhere: sql`${jobs.status} in ('pending', 'failed')`,
         });
@@ -371,7 +371,7 @@ async function flushJobs(tx: Tx, batch: Batch) {
       for (const slice of chunks(ids)) {
         await tx
           .update(jobs)
-          .set({ status: "done", updatedAt: sql`now()` })
+          .set({ status: "done", updatedAt: now })
           .where(and(eq(jobs.kind, kind), inArray(jobs.bookingId, slice)));
       }
     }
@@ -380,7 +380,7 @@ async function flushJobs(tx: Tx, batch: Batch) {
       if (op.op !== "retry") continue;
       await tx
         .update(jobs)
-        .set({ status: "pending", lastError: op.lastError, runAfter: op.runAfter, updatedAt: sql`now()` })
+        .set({ status: "pending", lastError: op.lastError, runAfter: op.runAfter, updatedAt: now })
         .where(and(eq(jobs.kind, kind), eq(jobs.bookingId, bookingId)));
     }
   }
@@ -594,7 +594,7 @@ export async function rewind(tx: Tx, deps: ProjectionDeps, ancestor: bigint): Pr
         updatedAt: deps.now(),
       })
       .where(eq(b.id, id));
-    await reconcileJobs(tx, next);
+    await reconcileJobs(tx, next, deps.now());
     changes.bookings.add(id);
   }
   return changes;
@@ -604,14 +604,14 @@ export async function rewind(tx: Tx, deps: ProjectionDeps, ancestor: bigint): Pr
  * After a rewind, the keeper's jobs of a booking follow its remaining facts: jobs whose effect is gone run again,
  * and jobs of a step that is gone are dropped until the step comes back (its event re-creates them).
  */
-async function reconcileJobs(tx: Tx, booking: typeof schema.bookings.$inferSelect) {
+async function reconcileJobs(tx: Tx, booking: typeof schema.bookings.$inferSelect, now: Date) {
   const jobs = schema.keeperJobs;
   const drop = (kinds: JobKind[]) =>
     tx.delete(jobs).where(and(eq(jobs.bookingId, booking.id), inArray(jobs.kind, kinds)));
   const rerun = (kind: JobKind) =>
     tx
       .update(jobs)
-      .set({ status: "pending", txHash: null, runAfter: sql`now()`, updatedAt: sql`now()` })
+      .set({ status: "pending", txHash: null, runAfter: now, updatedAt: now })
       .where(and(eq(jobs.bookingId, booking.id), eq(jobs.kind, kind)));
   if (!booking.paidTxHash) return drop(["confirm", "settle", "distribute", "refund"]);
   if (booking.refundedTxHash) return;

@@ -17,6 +17,7 @@ import { schema, type Db } from "../db/index.js";
 import type { KEEPER_JOB_KINDS } from "../db/schema.js";
 import { announceChanges } from "../push/changes.js";
 import type { TxSender } from "./sender.js";
+import type { Clock } from "../clock.js";
 
 type JobKind = (typeof KEEPER_JOB_KINDS)[number];
 type Job = typeof schema.keeperJobs.$inferSelect;
@@ -64,7 +65,7 @@ export class Keeper {
       catalog: Catalog;
       sender: TxSender;
       logger: Logger;
-      now: () => Date;
+      now: Clock;
       metrics?: KeeperMetrics;
       signals?: KeeperSignals;
     },
@@ -168,7 +169,7 @@ export class Keeper {
           );
         await tx
           .insert(schema.keeperJobs)
-          .values(confirmedIds.map((bookingId) => ({ kind: "settle" as const, bookingId })))
+          .values(confirmedIds.map((bookingId) => ({ kind: "settle" as const, bookingId, runAfter: time })))
           .onConflictDoNothing();
         await announceChanges(tx, { bookings: confirmedIds });
       }
@@ -205,7 +206,7 @@ export class Keeper {
             .where(eq(schema.keeperJobs.id, job.id));
           await tx
             .insert(schema.keeperJobs)
-            .values({ kind: "refund", bookingId: booking!.id, lastError: outcome.reason })
+            .values({ kind: "refund", bookingId: booking!.id, lastError: outcome.reason, runAfter: time })
             .onConflictDoNothing();
           await announceChanges(tx, { bookings: [booking!.id] });
         });
@@ -301,9 +302,10 @@ export class Keeper {
       logs: receipt.logs.filter((log) => log.address.toLowerCase() === escrow),
     });
     if (settled.length === 0) return;
+    const now = this.deps.now();
     await this.deps.db
       .insert(schema.keeperJobs)
-      .values(settled.map((log) => ({ kind: "distribute" as const, bookingId: log.args.bookingId })))
+      .values(settled.map((log) => ({ kind: "distribute" as const, bookingId: log.args.bookingId, runAfter: now })))
       .onConflictDoNothing();
     this.deps.signals?.queued("distribute");
   }

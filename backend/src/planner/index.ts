@@ -8,13 +8,14 @@ import { OfflinePlanner } from "./offline.js";
 import { OpenAIPlanner } from "./openai.js";
 import { PlannerService, type AffinitySource } from "./service.js";
 import type { Planner } from "./types.js";
+import type { Clock } from "../clock.js";
 
 export function createPlanner(deps: {
   config: Config;
   catalog: Catalog;
   db: Db;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
   affinity?: AffinitySource;
 }): PlannerService {
   const offline = new OfflinePlanner(deps.catalog);

@@ -8,6 +8,7 @@ import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Logger } from "pino";
 
 import type { CatalogItem } from "../catalog/types.js";
+import { today as todayOf, type Clock } from "../clock.js";
 import { schema, type Db } from "../db/index.js";
 import { notFound } from "../http/errors.js";
 import { OfflinePlanner } from "./offline.js";
@@ -16,6 +17,7 @@ import {
   PlanResult,
   type PlanEvent,
   type Planner,
+  type TravellerAffinity,
   type TravellerContext,
   type Turn,
 } from "./types.js";
@@ -52,14 +54,14 @@ export function providerError(provider: string, error: unknown): ProviderError {
 }
 
 export interface AffinitySource {
-  /** The traveller's affinity function over catalog items, undefined without a signal yet. */
-  affinityFor(address: string, traveller: TravellerContext): Promise<((item: CatalogItem) => number) | undefined>;
+  /** The traveller's affinity over catalog items, undefined without a signal yet. */
+  affinityFor(address: string, traveller: TravellerContext): Promise<TravellerAffinity | undefined>;
 }
 
 export interface PlannerDeps {
   db: Db;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
   primary: Planner;
   offline: OfflinePlanner;
   affinity?: AffinitySource;
@@ -145,7 +147,7 @@ export class PlannerService {
     const traveller = await this.traveller(request.address, request.overrides);
     const conversation = request.address ? await this.conversation(request.address, request) : undefined;
     const affinity = request.address ? await deps.affinity?.affinityFor(request.address, traveller) : undefined;
-    const today = deps.now().toISOString().slice(0, 10);
+    const today = todayOf(deps.now);
     const input = { text: request.text, traveller, history: conversation?.history ?? [], today, affinity };
     let result: PlanResult;
     try {

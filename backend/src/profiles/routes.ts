@@ -5,6 +5,7 @@ import type { MiddlewareHandler } from "hono";
 import { SESSION_SECURITY } from "../auth/middleware.js";
 import type { Catalog } from "../catalog/service.js";
 import { schema, type Db } from "../db/index.js";
+import type { Clock } from "../clock.js";
 import { ApiError, errorResponses } from "../http/errors.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
 import { UsdInput, UsdString, usd } from "../http/schemas.js";
@@ -84,7 +85,7 @@ function profileOut(address: string, row: ProfileRow | undefined): z.infer<typeo
   };
 }
 
-export function profileRoutes(deps: { db: Db; catalog: Catalog; now: () => Date }, auth: MiddlewareHandler<AuthedEnv>) {
+export function profileRoutes(deps: { db: Db; catalog: Catalog; now: Clock }, auth: MiddlewareHandler<AuthedEnv>) {
   const { db, catalog, now } = deps;
   return createRouter()
     .openapi(

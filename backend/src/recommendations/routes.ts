@@ -7,6 +7,7 @@ import { CatalogItemOut, itemOut, MAX_NIGHTS } from "../catalog/routes.js";
 import type { Catalog } from "../catalog/service.js";
 import { ITEM_TYPES } from "../catalog/types.js";
 import { schema, type Db } from "../db/index.js";
+import type { Clock } from "../clock.js";
 import { INTERACTION_KINDS } from "../db/schema.js";
 import { ApiError, errorResponses } from "../http/errors.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
@@ -67,7 +68,7 @@ const Recommendations = z
   .openapi("Recommendations");
 
 export function recommendationRoutes(
-  deps: { db: Db; catalog: Catalog; recommender: Recommender; planner: PlannerService; now: () => Date },
+  deps: { db: Db; catalog: Catalog; recommender: Recommender; planner: PlannerService; now: Clock },
   auth: MiddlewareHandler<AuthedEnv>,
 ) {
   const { db, catalog, recommender, planner, now } = deps;
