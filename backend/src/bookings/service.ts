@@ -5,9 +5,10 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from "dri
 import { isAddressEqual, parseEventLogs, zeroAddress, type Address, type Hex } from "viem";
 
 import type { Catalog } from "../catalog/service.js";
-import { nightsBetween } from "../catalog/dates.js";
+import { formatDay, nightsBetween } from "../catalog/dates.js";
 import type { CatalogItem } from "../catalog/types.js";
-import { chainRead, requireContract, type ChainContext } from "../chain/index.js";
+import { chainRead, chainTime, requireContract, type ChainContext } from "../chain/index.js";
+import type { Clock } from "../clock.js";
 import type { Config } from "../config/index.js";
 import { isUniqueViolation, schema, type Db, type Executor, type Tx } from "../db/index.js";
 import type { BookingStatus } from "../db/schema.js";
@@ -27,7 +28,7 @@ export interface BookingDeps {
   staking: StakingReader;
   tokens: PaymentTokens;
   ipfs: ContentStore;
-  now: () => Date;
+  now: Clock;
 }
 
 export interface BookingRequest {
@@ -177,11 +178,14 @@ export async function createBooking(
   }
 
   const time = now();
-  const lines = await priceLines(catalog, request, time.toISOString().slice(0, 10));
+  const lines = await priceLines(catalog, request, formatDay(time.getTime()));
   const escrow = requireContract(chain, "BookingEscrow");
   const token = await tokens.token(request.paymentToken);
-  const price = await tokens.usdPrice(request.paymentToken);
-  const position = await staking.positionOf(traveller);
+  const [price, position, chainNow] = await Promise.all([
+    tokens.usdPrice(request.paymentToken),
+    staking.positionOf(traveller),
+    chainTime(chain),
+  ]);
 
   const subtotalCents = lines.reduce((sum, line) => sum + line.totalCents, 0n);
   const commissionCents = lines.reduce(
@@ -206,7 +210,7 @@ export async function createBooking(
     amount,
     commissionBps,
     supplier: config.SUPPLIER_ADDRESS,
-    expiresAt: BigInt(Math.floor(quoteExpiresAt.getTime() / 1000)),
+    expiresAt: chainNow + BigInt(config.QUOTE_TTL_SECONDS),
   };
   const signature = await chain.quoteSigner.signTypedData({
     domain: quoteDomain(chain.chain.id, escrow),
@@ -235,6 +239,7 @@ export async function createBooking(
     checkOut: request.checkOut,
     guests: request.guests,
     quoteExpiresAt,
+    quoteDeadline: quote.expiresAt,
     signature,
     idempotencyKey: idempotencyKey ?? null,
     requestHash: hash,
@@ -417,7 +422,10 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
               eq(schema.keeperJobs.status, "pending"),
             ),
           );
-        await tx.insert(schema.keeperJobs).values({ kind: "refund", bookingId: id }).onConflictDoNothing();
+        await tx
+          .insert(schema.keeperJobs)
+          .values({ kind: "refund", bookingId: id, runAfter: time })
+          .onConflictDoNothing();
         await announceChanges(tx, { bookings: [id] });
       });
       break;
@@ -522,11 +530,12 @@ export async function markPaid(
   const { items } = await withItems(tx, booking);
   const cid = await putJson(deps.ipfs, receiptDocument(booking, items, paid));
   const { job, ...facts } = paidFacts(booking, paid);
+  const now = deps.now();
   await tx
     .update(schema.bookings)
-    .set({ ...facts, receiptCid: cid.toString(), updatedAt: deps.now() })
+    .set({ ...facts, receiptCid: cid.toString(), updatedAt: now })
     .where(eq(schema.bookings.id, id));
-  await tx.insert(schema.keeperJobs).values({ kind: job, bookingId: id }).onConflictDoNothing();
+  await tx.insert(schema.keeperJobs).values({ kind: job, bookingId: id, runAfter: now }).onConflictDoNothing();
   return true;
 }
 
@@ -665,7 +674,7 @@ export function quoteOf(booking: BookingRow) {
     amount: booking.amount,
     commissionBps: booking.commissionBps,
     supplier: booking.supplier as Address,
-    expiresAt: BigInt(Math.floor(booking.quoteExpiresAt.getTime() / 1000)),
+    expiresAt: booking.quoteDeadline,
   };
 }
 

@@ -89,4 +89,13 @@ export async function chainRead<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The chain's own "now" (the latest block's timestamp, unix seconds): deadlines that a contract checks against
+ * `block.timestamp` are counted from it, since a chain's clock may run ahead of or behind the server's.
+ */
+export async function chainTime(chain: ChainContext): Promise<bigint> {
+  const block = await chainRead(() => chain.client.getBlock({ blockTag: "latest" }));
+  return block.timestamp;
+}
+
 export type { Hex };

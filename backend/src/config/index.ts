@@ -55,7 +55,8 @@ const schema = z.object({
   QUOTE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
 
   JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
-  SESSION_TTL_SECONDS: positiveInt.default(86_400),
+  // Browsers keep a cookie at most 400 days (RFC 6265bis).
+  SESSION_TTL_SECONDS: positiveInt.max(34_560_000).default(86_400),
   SIWE_NONCE_TTL_SECONDS: positiveInt.default(600),
   /** Hosts (RFC 3986 authority) a SIWE message may name: the web app's. */
   SIWE_DOMAINS: list.default(["localhost:3000", "127.0.0.1:3000"]),

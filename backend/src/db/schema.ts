@@ -116,6 +116,8 @@ export const bookings = pgTable(
     checkOut: date("check_out", { mode: "string" }).notNull(),
     guests: integer("guests").notNull(),
     quoteExpiresAt: at("quote_expires_at").notNull(),
+    /** The signed quote's `expiresAt` in the chain's time (unix seconds), which the escrow checks. */
+    quoteDeadline: bigint("quote_deadline", { mode: "bigint" }).notNull(),
     signature: text("signature").notNull(),
     idempotencyKey: text("idempotency_key"),
     requestHash: text("request_hash").notNull(),

@@ -2,14 +2,13 @@ import { referralRegistryAbi, registrationDomain, registrationTypes } from "@trv
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { BaseError, ContractFunctionRevertedError, zeroAddress, type Address, type Hex } from "viem";
 
-import { chainRead, requireContract, type ChainContext } from "../chain/index.js";
+import { chainRead, chainTime, requireContract, type ChainContext } from "../chain/index.js";
 import { schema, type Db } from "../db/index.js";
 import { ApiError } from "../http/errors.js";
 
 export interface ReferralDeps {
   db: Db;
   chain: ChainContext;
-  now: () => Date;
 }
 
 const MAX_LISTED = 500;
@@ -101,12 +100,16 @@ export async function referralOverview({ db, chain }: ReferralDeps, user: Addres
 }
 
 /** The EIP-712 Registration a user signs so that the relayer can register their referrer for them. */
-export async function registrationRequest({ chain, now }: ReferralDeps, user: Address, referrer: Address) {
+export async function registrationRequest({ chain }: ReferralDeps, user: Address, referrer: Address) {
   const registry = requireContract(chain, "ReferralRegistry");
-  const nonce = await chainRead(() =>
-    chain.client.readContract({ address: registry, abi: referralRegistryAbi, functionName: "nonces", args: [user] }),
-  );
-  const deadline = BigInt(Math.floor(now().getTime() / 1000) + 3600);
+  const [nonce, chainNow] = await Promise.all([
+    chainRead(() =>
+      chain.client.readContract({ address: registry, abi: referralRegistryAbi, functionName: "nonces", args: [user] }),
+    ),
+    chainTime(chain),
+  ]);
+  // The registry checks the deadline against block.timestamp: an hour of the chain's time.
+  const deadline = chainNow + 3600n;
   return {
     domain: { ...registrationDomain(chain.chain.id, registry), chainId: chain.chain.id },
     types: registrationTypes,
