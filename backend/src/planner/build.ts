@@ -12,7 +12,7 @@ import type { CatalogItem } from "../catalog/types.js";
 import { priceLines } from "../bookings/service.js";
 import { usd } from "../http/schemas.js";
 import { describeDay, toUsdCents, type TripRequest } from "./parse.js";
-import type { Answer, Plan, PlanEvent, PlanItem, TravellerContext } from "./types.js";
+import type { Answer, Plan, PlanEvent, PlanItem, TravellerAffinity, TravellerContext } from "./types.js";
 import { UNCATALOGUED_INTERESTS } from "./words.js";
 
 /** POST /bookings takes at most this many items. */
@@ -20,8 +20,8 @@ export const MAX_PLAN_ITEMS = 20;
 
 export interface BuildOptions {
   today: string;
-  /** Personal affinity of an item in [-1, 1] (cosine with the traveller's profile vector), when known. */
-  affinity?: (item: CatalogItem) => number;
+  /** What the traveller's past choices say they like, when known. */
+  affinity?: TravellerAffinity;
   emit?: (event: PlanEvent) => void;
 }
 
@@ -99,7 +99,7 @@ interface Scored {
   why: string;
 }
 
-function scoreItem(item: CatalogItem, request: TripRequest, affinity?: (item: CatalogItem) => number): Scored {
+function scoreItem(item: CatalogItem, request: TripRequest, affinity?: TravellerAffinity): Scored {
   let score = item.ratingTenths / 50;
   const reasons: string[] = [];
   const details = item.details;
@@ -107,6 +107,10 @@ function scoreItem(item: CatalogItem, request: TripRequest, affinity?: (item: Ca
     if (request.interests.includes(details.category)) {
       score += 2;
       reasons.push(`you like ${details.category}`);
+    } else if (affinity?.favouriteCategories.includes(details.category)) {
+      // A taste shown by what they booked and liked, second only to what they ask for now.
+      score += 1.5;
+      reasons.push(`close to what you liked before (${details.category})`);
     }
   } else if (details.kind === "restaurant") {
     if (request.cuisines.some((c) => details.cuisine.toLowerCase() === c)) {
@@ -124,7 +128,7 @@ function scoreItem(item: CatalogItem, request: TripRequest, affinity?: (item: Ca
     if (request.style === "budget") score -= details.stars * 0.3;
   }
   if (affinity) {
-    const a = affinity(item);
+    const a = affinity.of(item);
     score += a;
     if (a > 0.3 && reasons.length === 0) reasons.push("close to what you liked before");
   }
@@ -294,6 +298,16 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
   }
   if (skipped > 0)
     assumptions.push(`A booking holds ${MAX_PLAN_ITEMS} items, so the last days have fewer activities and dinners.`);
+  const favouriteNote = whyNotFavouriteFirst(catalog, {
+    favourite: options.affinity?.favouriteCategories.find((c) => !request.interests.includes(c)),
+    day: days[0],
+    destination: destination.name,
+    activities,
+    first: lines.find((l) => l.date === days[0] && l.item.type === "activity")?.item,
+    stated: request.interests,
+    budgeted: budgetCents !== undefined,
+  });
+  if (favouriteNote) assumptions.push(favouriteNote);
   for (const interest of request.interests) {
     if (UNCATALOGUED_INTERESTS.has(interest))
       assumptions.push(`The catalog has no ${interest} activities for ${destination.name}; I chose others.`);
@@ -380,6 +394,37 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
   };
   plan.summary = summarise(plan, hotel.item, lines, total, budgetCents);
   return { status: "plan", plan, reply: plan.summary };
+}
+
+/**
+ * Why the plan does not open with the category the traveller liked before, when it doesn't: none in the catalog,
+ * none free on the first day, a stated interest came first (no note: the request wins), or the budget.
+ */
+function whyNotFavouriteFirst(
+  catalog: Catalog,
+  at: {
+    favourite?: string;
+    day: string;
+    destination: string;
+    activities: Scored[];
+    first?: CatalogItem;
+    stated: string[];
+    budgeted: boolean;
+  },
+): string | undefined {
+  const { favourite, day, destination, first } = at;
+  if (!favourite) return undefined;
+  const categoryOf = (item?: CatalogItem) => (item?.details.kind === "activity" ? item.details.category : undefined);
+  if (categoryOf(first) === favourite) return undefined;
+  const ofCategory = at.activities.filter((s) => categoryOf(s.item) === favourite);
+  if (ofCategory.length === 0)
+    return `${destination} has no ${favourite} activities in the catalog, which you liked before; I chose others.`;
+  if (!ofCategory.some((s) => catalog.availableOn(s.item, day)))
+    return `No ${favourite} activity, which you liked before, is free on ${describeDay(day)} in ${destination}.`;
+  if (at.stated.includes(categoryOf(first) ?? "")) return undefined;
+  if (at.budgeted)
+    return `The ${favourite} activities free on ${describeDay(day)}, which you liked before, don't fit the budget.`;
+  return undefined;
 }
 
 const INTEREST_CATEGORIES: Record<string, true> = {

@@ -231,13 +231,30 @@ function ymd(year: number, month: number, day: number): string | undefined {
   return formatDay(time);
 }
 
-/** The next date (today or later) with this month and day; the year when given. */
+/** The last day of a month (month 0-11; December + 1 is next January). */
+function monthEnd(year: number, month: number): string {
+  return formatDay(Date.UTC(year, month + 1, 0));
+}
+
+/** The same day `months` later, or the last day of that month when it is shorter (31 January + 1 → 28/29 February). */
+function addMonths(day: string, months: number): string {
+  const d = new Date(parseDay(day));
+  const end = monthEnd(d.getUTCFullYear(), d.getUTCMonth() + months);
+  const same = formatDay(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, d.getUTCDate()));
+  return same < end ? same : end;
+}
+
+/** The next date (today or later) with this month and day (29 February: the next leap year's); the year when given. */
 function resolveDay(today: string, month: number, day: number, year?: number): string | undefined {
   if (year !== undefined) return ymd(year, month, day);
   const thisYear = Number(today.slice(0, 4));
-  const candidate = ymd(thisYear, month, day);
-  if (candidate && candidate >= today) return candidate;
-  return ymd(thisYear + 1, month, day) ?? candidate;
+  let first: string | undefined;
+  for (let y = thisYear; y <= thisYear + 8; y++) {
+    const candidate = ymd(y, month, day);
+    first ??= candidate;
+    if (candidate && candidate >= today) return candidate;
+  }
+  return first;
 }
 
 /** The next occurrence (today or later) of day-of-month `day`, in this month or the next. */
@@ -399,7 +416,7 @@ function parseDates(text: string, today: string): DateFacts {
   } else if (/\bnext week\b/.test(text)) facts.checkIn = nextWeekday(today, 1, true);
   else if (/\bnext month\b/.test(text)) {
     const d = new Date(parseDay(today));
-    facts.checkIn = ymd(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    facts.checkIn = formatDay(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
   } else {
     const inN = text.match(/\bin (\d+) (days?|weeks?|months?)\b/);
     const weekday = text.match(/\b(?:on |next |this )?(sunday|monday|tuesday|wednesday|thursday|friday|saturday)\b/);
@@ -407,10 +424,7 @@ function parseDates(text: string, today: string): DateFacts {
       const n = Number(inN[1]);
       if (inN[2].startsWith("day")) facts.checkIn = addDays(today, n);
       else if (inN[2].startsWith("week")) facts.checkIn = addDays(today, 7 * n);
-      else {
-        const d = new Date(parseDay(today));
-        facts.checkIn = formatDay(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, d.getUTCDate()));
-      }
+      else facts.checkIn = addMonths(today, n);
     } else if (weekday) {
       facts.checkIn = nextWeekday(today, WEEKDAYS.indexOf(weekday[1] as (typeof WEEKDAYS)[number]), true);
     }
@@ -428,7 +442,7 @@ function parseDates(text: string, today: string): DateFacts {
     const y = month?.[2] ? Number(month[2]) : undefined;
     const thisYear = Number(today.slice(0, 4));
     let first = ymd(y ?? thisYear, monthNumber, 1)!;
-    const last = ymd(y ?? thisYear, monthNumber + 1, 0) ?? first;
+    const last = monthEnd(y ?? thisYear, monthNumber);
     if (y === undefined && last < addDays(today, 1)) first = ymd(thisYear + 1, monthNumber, 1)!;
     if (y !== undefined && last < today) {
       facts.problem = "those dates are in the past";

@@ -131,8 +131,16 @@ export interface PlanInput {
   history: Turn[];
   /** "Today" for relative dates. */
   today: string;
-  /** The traveller's affinity for an item in [-1, 1], from the recommendations, when signed in. */
-  affinity?: (item: CatalogItem) => number;
+  /** What the traveller has shown they like, from the recommendations, when signed in. */
+  affinity?: TravellerAffinity;
+}
+
+/** What a traveller's past choices say about them. */
+export interface TravellerAffinity {
+  /** Similarity of an item to what they viewed, liked and booked, in [-1, 1]. */
+  of(item: CatalogItem): number;
+  /** Activity categories they chose most, most chosen first (e.g. "outdoors" after booking hikes). */
+  favouriteCategories: string[];
 }
 
 /** Progress while planning, for the SSE stream. */

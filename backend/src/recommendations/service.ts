@@ -11,7 +11,7 @@ import type { CatalogItem, ItemType } from "../catalog/types.js";
 import { schema, type Db } from "../db/index.js";
 import type { InteractionKind } from "../db/schema.js";
 import type { AffinitySource } from "../planner/service.js";
-import type { TravellerContext } from "../planner/types.js";
+import type { TravellerAffinity, TravellerContext } from "../planner/types.js";
 import { HashingEmbedder, normalize, type Embedder } from "./embeddings.js";
 import { itemFeatures, travellerFeatures } from "./features.js";
 
@@ -53,7 +53,15 @@ interface Signal {
   vector: Float32Array;
   weight: number;
   label: string;
+  /** The interaction's item, for signals that come from one. */
+  item?: CatalogItem;
 }
+
+/**
+ * A category is a favourite when at least this share of the weight of activity interactions went to it, and at least
+ * a like's worth (a glance at one item is not a taste).
+ */
+const FAVOURITE_SHARE = 0.4;
 
 export class Recommender implements AffinitySource {
   private index?: Promise<ItemIndex>;
@@ -151,6 +159,7 @@ export class Recommender implements AffinitySource {
         vector: index.vectors.subarray(at * index.dimensions, (at + 1) * index.dimensions),
         weight: INTERACTION_WEIGHTS[row.kind],
         label: `you ${VERBS[row.kind]} ${item.name}`,
+        item,
       });
     }
     return signals;
@@ -163,13 +172,17 @@ export class Recommender implements AffinitySource {
     return normalize(vector);
   }
 
-  async affinityFor(address: string, traveller: TravellerContext) {
+  async affinityFor(address: string, traveller: TravellerContext): Promise<TravellerAffinity | undefined> {
     const index = await this.warm();
-    const profile = this.profileVector(await this.signals(address, traveller, index), index.dimensions);
+    const signals = await this.signals(address, traveller, index);
+    const profile = this.profileVector(signals, index.dimensions);
     if (!profile) return undefined;
-    return (item: CatalogItem) => {
-      const at = index.position.get(item.id);
-      return at === undefined ? 0 : dot(profile, index.vectors, at * index.dimensions, index.dimensions);
+    return {
+      of: (item: CatalogItem) => {
+        const at = index.position.get(item.id);
+        return at === undefined ? 0 : dot(profile, index.vectors, at * index.dimensions, index.dimensions);
+      },
+      favouriteCategories: favouriteCategories(signals),
     };
   }
 
@@ -227,6 +240,21 @@ export class Recommender implements AffinitySource {
       personalised: true,
     };
   }
+}
+
+/** The activity categories that took the largest share of the traveller's activity interactions, largest first. */
+function favouriteCategories(signals: Signal[]): string[] {
+  const weights = new Map<string, number>();
+  let total = 0;
+  for (const { item, weight } of signals) {
+    if (item?.details.kind !== "activity") continue;
+    weights.set(item.details.category, (weights.get(item.details.category) ?? 0) + weight);
+    total += weight;
+  }
+  return [...weights]
+    .filter(([, weight]) => weight >= total * FAVOURITE_SHARE && weight >= INTERACTION_WEIGHTS.like)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([category]) => category);
 }
 
 function dot(a: Float32Array, matrix: Float32Array, offset: number, dimensions: number): number {
