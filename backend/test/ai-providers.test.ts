@@ -17,6 +17,7 @@ import { EspeakTts } from "../src/voice/espeak.js";
 import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
 import { LISBON, futureDay } from "./helpers/trips.js";
 import { parseSse } from "./helpers/sse.js";
+import { TEST_DATE } from "./helpers/clock.js";
 
 type Json = Record<string, any>;
 type Mode = "ok" | "401" | "429" | "500" | "slow";
@@ -291,7 +292,7 @@ describe("AI providers through their real SDKs", () => {
     }
     const system = chats[0].json!.messages[0];
     expect(system.role).toBe("system");
-    expect(system.content).toContain(`Today is ${new Date().toISOString().slice(0, 10)}`);
+    expect(system.content).toContain(`Today is ${TEST_DATE}`);
     expect(system.content).toContain("interests: culture");
     expect(system.content).toContain("dietary: vegan");
     // Tool results went back with their call ids; the parallel searches both ran.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DRIVERS } from "./helpers/databases.js";
 import { call, createTestApp, expectError, siweMessage, signIn, testAccount, type TestApp } from "./helpers/app.js";
+import { testClock } from "./helpers/clock.js";
 
 describe.each(DRIVERS)("Sign-In with Ethereum (%s)", (driver) => {
   let t: TestApp;
@@ -80,12 +81,12 @@ describe.each(DRIVERS)("Sign-In with Ethereum (%s)", (driver) => {
   });
 
   it("refuses an expired message (siwe_expired) and one not valid yet (siwe_not_yet_valid)", async () => {
-    const expired = await siweMessage(t.app, traveller, { expirationTime: new Date(Date.now() - 1_000) });
+    const expired = await siweMessage(t.app, traveller, { expirationTime: new Date(testClock().getTime() - 1_000) });
     expect(expectError(await verify(expired, await traveller.signMessage({ message: expired })))).toMatchObject({
       status: 401,
       code: "siwe_expired",
     });
-    const early = await siweMessage(t.app, traveller, { notBefore: new Date(Date.now() + 3_600_000) });
+    const early = await siweMessage(t.app, traveller, { notBefore: new Date(testClock().getTime() + 3_600_000) });
     expect(expectError(await verify(early, await traveller.signMessage({ message: early })))).toMatchObject({
       status: 401,
       code: "siwe_not_yet_valid",
@@ -116,7 +117,7 @@ describe.each(DRIVERS)("Sign-In with Ethereum (%s)", (driver) => {
 
 describe.each(DRIVERS)("nonce expiry (%s)", (driver) => {
   let t: TestApp;
-  let clock = Date.now();
+  let clock = testClock().getTime();
 
   beforeAll(async () => {
     t = await createTestApp(driver, { now: () => new Date(clock), env: { SIWE_NONCE_TTL_SECONDS: "60" } });

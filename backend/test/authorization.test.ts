@@ -4,6 +4,7 @@ import { schema } from "../src/db/index.js";
 import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
 import { DRIVERS } from "./helpers/databases.js";
 import { tripRequest } from "./helpers/trips.js";
+import { testClock } from "./helpers/clock.js";
 
 type Json = Record<string, any>;
 
@@ -66,7 +67,7 @@ describe.each(DRIVERS)("authorisation: user B never reads or changes user A's da
       recipient: testAccount(12).address,
       amount: 123n,
       blockNumber: 1n,
-      blockTime: new Date(),
+      blockTime: testClock(),
     });
     const bobs = await call(t.app, "GET", "/rewards", { token: bob });
     expect(bobs.body).toMatchObject({ rewards: [], totals: { all: "0" } });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { bookingEscrowAbi, mockStablecoinAbi } from "@trvl/abi";
 import { eq } from "drizzle-orm";
 import { parseEventLogs, parseSignature, type Address, type Hex } from "viem";
@@ -8,6 +9,7 @@ import { call, createTestApp, expectError, signIn, testAccount, type TestApp } f
 import { payInEth, publicClient, quoteArgs, stakeTrvl, wallet } from "./helpers/chain.js";
 import { DRIVERS } from "./helpers/databases.js";
 import { ETH, STABLECOIN, futureDay, tripRequest } from "./helpers/trips.js";
+import { testClock } from "./helpers/clock.js";
 
 type Json = Record<string, any>;
 
@@ -182,7 +184,7 @@ describe.each(DRIVERS)("bookings (%s)", (driver) => {
 
   it("an Idempotency-Key makes a retried POST return the same booking, and refuses reuse for another request", async () => {
     const request = await tripRequest(t.app, STABLECOIN, 80);
-    const headers = { "idempotency-key": `trip-${driver}-${Date.now()}` };
+    const headers = { "idempotency-key": `trip-${driver}-${randomUUID()}` };
     const first = await call(t.app, "POST", "/bookings", { token, body: request, headers });
     const retry = await call(t.app, "POST", "/bookings", { token, body: request, headers });
     expect(first.status).toBe(201);
@@ -227,7 +229,7 @@ describe.each(DRIVERS)("bookings (%s)", (driver) => {
 
     await t.services.db
       .update(schema.bookings)
-      .set({ quoteExpiresAt: new Date(Date.now() - 1_000) })
+      .set({ quoteExpiresAt: new Date(testClock().getTime() - 1_000) })
       .where(eq(schema.bookings.traveller, traveller.address));
     const expired = await call(t.app, "GET", "/bookings?status=expired&limit=100", { token });
     expect(((expired.body as Json).bookings as Json[]).length).toBeGreaterThan(0);

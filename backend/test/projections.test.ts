@@ -13,6 +13,7 @@ import { project, rewind, type ProjectionDeps } from "../src/chain/projections.j
 import { schema } from "../src/db/index.js";
 import { createTestApp, testAccount, type TestApp } from "./helpers/app.js";
 import { DRIVERS } from "./helpers/databases.js";
+import { testClock } from "./helpers/clock.js";
 
 const CHAIN_ID = 31337;
 const { contracts } = getDeployment(CHAIN_ID);
@@ -24,7 +25,7 @@ describe.each(DRIVERS)("proposal projections (%s)", (driver) => {
 
   beforeAll(async () => {
     t = await createTestApp(driver);
-    deps = { chainId: CHAIN_ID, now: () => new Date(), retryDelayMs: 1_000 };
+    deps = { chainId: CHAIN_ID, now: testClock, retryDelayMs: 1_000 };
   });
   afterAll(() => t.close());
 

@@ -10,6 +10,7 @@ import { LOCAL_ACCOUNT_INDEX, localAccount, type LocalRole } from "../../../scri
 import { createApp } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config/index.js";
 import { createServices, type Services } from "../../src/services.js";
+import { testClock } from "./clock.js";
 import { openTestDatabase, reopenTestDatabase, type Driver, type TestDatabase } from "./databases.js";
 
 /** A local test account (Hardhat's public test keys; local chain only) as a viem account. */
@@ -24,7 +25,7 @@ export const WEB_ORIGIN = `http://${WEB_DOMAIN}`;
 export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
     NODE_ENV: "test",
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     CHAIN_ID: "31337",
     CHAIN_RPC_URL: inject("chainUrl"),
     QUOTE_SIGNER_PRIVATE_KEY: localAccount(LOCAL_ACCOUNT_INDEX.quoteSigner).privateKey,
@@ -62,7 +63,7 @@ export async function createTestApp(
     ? await reopenTestDatabase(options.sharing.database)
     : await openTestDatabase(driver);
   const config = loadConfig(testEnv({ DATA_DIR: dataDir, ...options.env }));
-  const services = await createServices(config, { database: database.database, now: options.now });
+  const services = await createServices(config, { database: database.database, now: options.now ?? testClock });
   return {
     app: createApp(services),
     services,
@@ -123,7 +124,7 @@ export async function siweMessage(
     uri: WEB_ORIGIN,
     version: "1",
     nonce: body.nonce as string,
-    issuedAt: new Date(),
+    issuedAt: testClock(),
     statement: "Sign in to TRVL",
     ...fields,
   });

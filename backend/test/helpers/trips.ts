@@ -3,14 +3,13 @@ import { zeroAddress } from "viem";
 
 import { addDays } from "../../src/catalog/dates.js";
 import { call, type TestApp } from "./app.js";
+import { futureDay } from "./clock.js";
+
+export { futureDay };
 
 export const LISBON = "lisbon-pt-2267057";
 export const STABLECOIN = getDeployment(31337).contracts.Stablecoin.address;
 export const ETH = zeroAddress;
-
-export function futureDay(daysAhead: number): string {
-  return addDays(new Date().toISOString().slice(0, 10), daysAhead);
-}
 
 /** Catalog items of `type` in `destination` that can be booked in the window, cheapest first. */
 export async function availableItems(

@@ -8,6 +8,7 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { chown, lstat, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import net from "node:net";
@@ -107,7 +108,7 @@ async function startEmbeddedPostgres(): Promise<EmbeddedPostgres> {
   let server: ChildProcess | undefined;
   let log = "";
   const stop = async () => {
-    process.off("exit", kill);
+    process.off("exit", abandon);
     if (server && server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((resolve) => server!.once("exit", resolve));
       server.kill("SIGINT"); // fast shutdown
@@ -117,8 +118,13 @@ async function startEmbeddedPostgres(): Promise<EmbeddedPostgres> {
     }
     await rm(directory, { recursive: true, force: true });
   };
-  // Should the run end without its teardown, the server goes with it (the temporary directory stays behind).
-  const kill = () => server?.kill("SIGKILL");
+  // Should the run end without its teardown (vitest exits on Ctrl-C without it), the server and its directory go
+  // with it; only synchronous work is possible then.
+  const abandon = () => {
+    server?.kill("SIGKILL");
+    rmSync(directory, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+  };
+  process.once("exit", abandon);
   try {
     // Postgres refuses to run as root: then the directory, and the server, belong to an unprivileged account.
     if (account) await chown(directory, account.uid, account.gid);
@@ -164,7 +170,6 @@ async function startEmbeddedPostgres(): Promise<EmbeddedPostgres> {
       ],
       { uid: account?.uid, gid: account?.gid, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } },
     );
-    process.once("exit", kill);
     const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8_000));
     server.stdout!.on("data", keep);
     server.stderr!.on("data", keep);
