@@ -128,6 +128,22 @@ const schema = z.object({
   /** Largest voice upload (bytes) and longest recording (seconds) POST /voice/plan accepts. */
   VOICE_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
   VOICE_MAX_SECONDS: positiveInt.default(30),
+  /**
+   * CPU-heavy endpoints (POST /voice/plan; POST /planner/plan and /planner/plan/stream): requests that run at once,
+   * requests that may wait for them (beyond: 503), requests one client IP or user may have running or waiting
+   * (beyond: 429), and requests per RATE_LIMIT_WINDOW_MS per IP and per user (beyond: 429). Each pocketsphinx run
+   * takes a core, so the defaults suit a 2-core machine.
+   */
+  VOICE_CONCURRENCY: positiveInt.default(2),
+  VOICE_QUEUE: z.coerce.number().int().min(0).default(8),
+  VOICE_IN_FLIGHT_PER_CLIENT: positiveInt.default(2),
+  VOICE_RATE_LIMIT_PER_IP: positiveInt.default(30),
+  VOICE_RATE_LIMIT_PER_USER: positiveInt.default(20),
+  PLANNER_CONCURRENCY: positiveInt.default(4),
+  PLANNER_QUEUE: z.coerce.number().int().min(0).default(32),
+  PLANNER_IN_FLIGHT_PER_CLIENT: positiveInt.default(2),
+  PLANNER_RATE_LIMIT_PER_IP: positiveInt.default(60),
+  PLANNER_RATE_LIMIT_PER_USER: positiveInt.default(40),
 });
 
 const checked = schema.superRefine((config, ctx) => {
