@@ -2,7 +2,7 @@
  * What only a chain of our own can show, since it rewinds or stops mining: reorgs and stuck transactions. This
  * file starts a second local chain (the whole system deployed) so the shared one is never disturbed.
  */
-import { getDeployment, referralRegistryAbi } from "@trvl/abi";
+import { bookingEscrowAbi, getDeployment, referralRegistryAbi } from "@trvl/abi";
 import { and, eq, gte, lte } from "drizzle-orm";
 import { pino } from "pino";
 import { createPublicClient, createWalletClient, http, type Hex } from "viem";
@@ -15,10 +15,10 @@ import { WATCHED_ABIS } from "../src/chain/events.js";
 import { schema } from "../src/db/index.js";
 import { TxSender } from "../src/keeper/sender.js";
 import { startWorker } from "../src/worker/worker.js";
-import { createTestApp, signIn, testAccount, type TestApp } from "./helpers/app.js";
-import { send } from "./helpers/chain.js";
+import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
+import { quoteArgs, send } from "./helpers/chain.js";
 import { startEphemeralChain, type EphemeralChain } from "./helpers/ephemeral-chain.js";
-import { allRewarded, bookAndPay, FAST_WORKER_ENV, statusesOf, waitUntil } from "./helpers/pipeline.js";
+import { allRewarded, bookAndPay, createBooking, FAST_WORKER_ENV, statusesOf, waitUntil } from "./helpers/pipeline.js";
 
 const { contracts } = getDeployment(31337);
 
@@ -133,6 +133,110 @@ describe("on a chain of its own", () => {
       expect(await (await t.app.request("/metrics")).text()).toMatch(
         /^trvl_listener_reorgs_total\{deep="false"\} [1-9]/m,
       );
+    });
+  });
+
+  describe("cancellation against settlement (postgres)", () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp("postgres", {
+        env: {
+          ...FAST_WORKER_ENV,
+          CHAIN_RPC_URL: chain.url,
+          KEEPER_PRIVATE_KEY: localAccount(LOCAL_ACCOUNT_INDEX.keeper).privateKey,
+        },
+      });
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    const finalStatus = (ids: string[]) =>
+      waitUntil(`${ids.length} bookings to be refunded or rewarded`, async () => {
+        const statuses = await statusesOf(t.services.db, ids);
+        return [...statuses.values()].every((s) => s === "refunded" || s === "rewarded") && statuses;
+      });
+
+    it("once the settlement is sent, a cancellation is refused with the booking's real status", async () => {
+      const worker = startWorker(t.services);
+      const traveller = testAccount(LOCAL_ACCOUNT_INDEX.traveller);
+      const wallet = createWalletClient({ account: traveller, chain: hardhat, transport: http(chain.url) });
+      try {
+        const token = await signIn(t.app, traveller);
+        const { booking, pay } = await createBooking(t, token, 44);
+        // Blocks are mined by hand from here: the keeper's settlement stays in the mempool while we cancel.
+        await rpc("evm_setAutomine", [false]);
+        const paid = await wallet.writeContract({
+          address: pay.escrow as Hex,
+          abi: bookingEscrowAbi,
+          functionName: "pay",
+          args: [quoteArgs(pay.quote), pay.signature as Hex],
+          value: BigInt(pay.value),
+        });
+        await rpc("evm_mine");
+        expect((await client.waitForTransactionReceipt({ hash: paid })).status).toBe("success");
+        await waitUntil("the settlement to be sent", async () => {
+          const [job] = await t.services.db
+            .select()
+            .from(schema.keeperJobs)
+            .where(and(eq(schema.keeperJobs.bookingId, booking.id), eq(schema.keeperJobs.kind, "settle")));
+          return job?.status === "running" && job.txHash !== null;
+        });
+
+        const cancelled = await call(t.app, "POST", `/bookings/${booking.id}/cancel`, { token });
+        expect(expectError(cancelled)).toMatchObject({ status: 409, code: "settlement_in_progress" });
+        expect(cancelled.body.error.details).toEqual({ status: "confirmed" });
+
+        await rpc("evm_setAutomine", [true]);
+        await rpc("evm_mine");
+        await allRewarded(t.services.db, [booking.id]);
+        const refunds = await t.services.db
+          .select()
+          .from(schema.keeperJobs)
+          .where(and(eq(schema.keeperJobs.bookingId, booking.id), eq(schema.keeperJobs.kind, "refund")));
+        expect(refunds).toEqual([]);
+      } finally {
+        await rpc("evm_setAutomine", [true]);
+        await worker.stop();
+      }
+    });
+
+    it("cancellations racing the keeper are each honoured (refunded, never settled) or refused (and settled)", async () => {
+      const worker = startWorker(t.services);
+      try {
+        const traveller = testAccount(LOCAL_ACCOUNT_INDEX.traveller);
+        const token = await signIn(t.app, traveller);
+        const answers = new Map<string, Awaited<ReturnType<typeof call>>>();
+        const cancels: Promise<void>[] = [];
+        for (let i = 0; i < 12; i++) {
+          const { id } = await bookAndPay(t, token, traveller, 45 + i, chain.url);
+          // Each cancellation lands at another point of the booking's way through the keeper.
+          cancels.push(
+            new Promise((resolve) => setTimeout(resolve, (i % 6) * 40)).then(async () => {
+              answers.set(id, await call(t.app, "POST", `/bookings/${id}/cancel`, { token }));
+            }),
+          );
+        }
+        await Promise.all(cancels);
+        const statuses = await finalStatus([...answers.keys()]);
+        for (const [id, answer] of answers) {
+          if (answer.status === 200) {
+            expect(answer.body.status, id).toBe("refund_requested");
+            expect(statuses.get(id), id).toBe("refunded");
+          } else {
+            expect(answer.status, id).toBe(409);
+            expect(["settlement_in_progress", "not_cancellable"], id).toContain(expectError(answer).code);
+            expect(statuses.get(id), id).toBe("rewarded");
+          }
+        }
+        const failed = await t.services.db
+          .select()
+          .from(schema.keeperJobs)
+          .where(eq(schema.keeperJobs.status, "failed"));
+        expect(failed).toEqual([]);
+      } finally {
+        await worker.stop();
+      }
     });
   });
 

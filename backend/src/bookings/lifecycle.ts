@@ -30,6 +30,45 @@ export function deriveStatus(b: LifecycleFacts): BookingStatus {
   return b.status === "expired" ? "expired" : "quoted";
 }
 
+/** What a traveller's cancellation does to a booking, decided on its locked row. */
+export type CancelDecision =
+  /** Not paid: cancelled at once. */
+  | { kind: "cancel" }
+  /** Paid and not in the supplier's hands yet: the escrow refunds it, and it is never settled. */
+  | { kind: "refund" }
+  /** Cancelled or refunding already: nothing more to do (a repeated request answers the same). */
+  | { kind: "unchanged" }
+  /** Too late: the API answers 409 with the booking's real status. */
+  | { kind: "refuse"; code: string; message: string };
+
+/**
+ * The one rule for cancelling: before payment a booking is cancelled; once paid, it is refunded unless its
+ * settlement already started (the keeper claimed its settle job: the supplier is being paid); after that it can no
+ * longer be cancelled. `paidUnrecorded`: the escrow holds its payment though the listener has not recorded it yet.
+ */
+export function decideCancel(b: LifecycleFacts, chain: { paidUnrecorded: boolean; settling: boolean }): CancelDecision {
+  const status = deriveStatus(b);
+  switch (status) {
+    case "quoted":
+    case "expired":
+      return chain.paidUnrecorded ? { kind: "refund" } : { kind: "cancel" };
+    case "cancelled":
+    case "refund_requested":
+      return { kind: "unchanged" };
+    case "paid":
+    case "confirmed":
+      return chain.settling
+        ? {
+            kind: "refuse",
+            code: "settlement_in_progress",
+            message: "The supplier is being paid for this booking: it can no longer be cancelled",
+          }
+        : { kind: "refund" };
+    default:
+      return { kind: "refuse", code: "not_cancellable", message: `A ${status} booking cannot be cancelled` };
+  }
+}
+
 export interface TimelineStep {
   status: BookingStatus;
   at: Date;

@@ -5,7 +5,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from "dri
 import { isAddressEqual, parseEventLogs, zeroAddress, type Address, type Hex } from "viem";
 
 import type { Catalog } from "../catalog/service.js";
-import { formatDay, nightsBetween } from "../catalog/dates.js";
+import { BOOKING_HORIZON_MONTHS, formatDay, latestCheckIn, nightsBetween } from "../catalog/dates.js";
 import type { CatalogItem } from "../catalog/types.js";
 import { chainRead, chainTime, requireContract, type ChainContext } from "../chain/index.js";
 import type { Clock } from "../clock.js";
@@ -16,7 +16,7 @@ import { ApiError, notFound } from "../http/errors.js";
 import { usd } from "../http/schemas.js";
 import { putJson, type ContentStore } from "../ipfs/store.js";
 import { announceChanges } from "../push/changes.js";
-import { deriveStatus } from "./lifecycle.js";
+import { decideCancel, deriveStatus } from "./lifecycle.js";
 import type { StakingReader } from "../staking/index.js";
 import { tokenAmountForCents, type PaymentTokens } from "./payment-token.js";
 
@@ -71,6 +71,11 @@ export async function priceLines(catalog: Catalog, request: BookingRequest, toda
       "body.checkIn: must not be in the past",
       field("body.checkIn", "must not be in the past"),
     );
+  }
+  const latest = latestCheckIn(today);
+  if (checkIn > latest) {
+    const message = `must be at most ${BOOKING_HORIZON_MONTHS} months ahead (on or before ${latest})`;
+    throw new ApiError(400, "validation_failed", `body.checkIn: ${message}`, field("body.checkIn", message));
   }
   const nights = nightsBetween(checkIn, checkOut);
   const seen = new Set<string>();
@@ -378,73 +383,72 @@ export async function listBookings(
 }
 
 /**
- * Before payment a booking is cancelled; once paid, cancelling asks the keeper for a refund (a `refund` job), since
- * only the escrow can return the money. A quote that was paid on-chain but not yet recorded is caught by reading
- * the escrow, so it is never cancelled as if unpaid.
+ * Cancels a booking as `decideCancel` rules, on its locked row and settle job: either the cancellation wins (the
+ * booking is cancelled, or marked for a refund that the keeper sends and its settle job ended, so it is never
+ * settled) or it loses with a 409 naming the booking's real status; the keeper's settle claim skips a locked job.
  */
 export async function cancelBooking(deps: BookingDeps, traveller: Address, id: string): Promise<BookingRecord> {
   const { db, chain, now } = deps;
   const time = now();
   await expireQuotes(db, traveller, time);
   const { booking } = await loadOwn(db, traveller, id);
-  let status = booking.status;
-  if (status === "quoted") {
-    const onChain = await chainRead(() =>
-      chain.client.readContract({
-        address: booking.escrow as Address,
-        abi: bookingEscrowAbi,
-        functionName: "bookingOf",
-        args: [booking.id as Hex],
-      }),
-    );
-    if (onChain.status !== 0) status = "paid";
-  }
-  switch (status) {
-    case "quoted":
-    case "expired":
-      await transition(db, id, [booking.status], { status: "cancelled", cancelledAt: time, updatedAt: time });
-      break;
-    case "paid":
-    case "confirmed":
-      await db.transaction(async (tx) => {
+  // A quote paid on the chain but not recorded yet is refunded, never cancelled as if unpaid.
+  const paidUnrecorded = booking.status === "quoted" && (await paidInEscrow(chain, booking));
+  await db.transaction(async (tx) => {
+    const [locked] = await lockBookings(tx, [id]);
+    const jobs = await tx
+      .select()
+      .from(schema.keeperJobs)
+      .where(and(eq(schema.keeperJobs.bookingId, id), inArray(schema.keeperJobs.kind, ["confirm", "settle"])))
+      .orderBy(asc(schema.keeperJobs.id))
+      .for("update");
+    const settling = jobs.some((job) => job.kind === "settle" && job.status === "running");
+    const decision = decideCancel(locked, { paidUnrecorded, settling });
+    switch (decision.kind) {
+      case "unchanged":
+        return;
+      case "refuse":
+        throw new ApiError(409, decision.code, decision.message, { status: deriveStatus(locked) });
+      case "cancel":
+        await tx
+          .update(schema.bookings)
+          .set({ status: "cancelled", cancelledAt: time, updatedAt: time })
+          .where(eq(schema.bookings.id, id));
+        break;
+      case "refund": {
         await tx
           .update(schema.bookings)
           .set({ status: "refund_requested", refundRequestedAt: time, updatedAt: time })
-          .where(and(eq(schema.bookings.id, id), eq(schema.bookings.status, booking.status)));
-        // Not confirmed with the supplier nor settled any more: refunded instead.
-        await tx
-          .update(schema.keeperJobs)
-          .set({ status: "done", lastError: "cancelled by the traveller", updatedAt: time })
-          .where(
-            and(
-              eq(schema.keeperJobs.bookingId, id),
-              inArray(schema.keeperJobs.kind, ["confirm", "settle"]),
-              eq(schema.keeperJobs.status, "pending"),
-            ),
-          );
+          .where(eq(schema.bookings.id, id));
+        // Neither confirmed with the supplier nor settled any more: refunded instead.
+        const open = jobs.filter((job) => job.status === "pending").map((job) => job.id);
+        if (open.length > 0)
+          await tx
+            .update(schema.keeperJobs)
+            .set({ status: "done", lastError: "cancelled by the traveller", updatedAt: time })
+            .where(inArray(schema.keeperJobs.id, open));
         await tx
           .insert(schema.keeperJobs)
           .values({ kind: "refund", bookingId: id, runAfter: time })
           .onConflictDoNothing();
-        await announceChanges(tx, { bookings: [id] });
-      });
-      break;
-    case "cancelled":
-    case "refund_requested":
-      break;
-    default:
-      throw new ApiError(409, "not_cancellable", `A ${status} booking cannot be cancelled`, { status });
-  }
+        break;
+      }
+    }
+    await announceChanges(tx, { bookings: [id] });
+  });
   return loadOwn(db, traveller, id);
 }
 
-async function transition(db: Db, id: string, from: BookingStatus[], set: Partial<BookingRow>) {
-  const updated = await db
-    .update(schema.bookings)
-    .set(set)
-    .where(and(eq(schema.bookings.id, id), inArray(schema.bookings.status, from)))
-    .returning({ id: schema.bookings.id });
-  if (updated.length === 0) throw new ApiError(409, "booking_changed", "The booking changed meanwhile; read it again");
+async function paidInEscrow(chain: ChainContext, booking: BookingRow): Promise<boolean> {
+  const onChain = await chainRead(() =>
+    chain.client.readContract({
+      address: booking.escrow as Address,
+      abi: bookingEscrowAbi,
+      functionName: "bookingOf",
+      args: [booking.id as Hex],
+    }),
+  );
+  return onChain.status !== 0;
 }
 
 // ------------------------------------------------------------------------------------------------------------------

@@ -151,9 +151,10 @@ export class Keeper {
     const finished = answers.filter((a) => a.outcome === "moot").map((a) => a.job.id);
     await db.transaction(async (tx) => {
       if (confirmed.length > 0) {
-        const confirmedIds = confirmed.map((a) => a.booking!.id);
-        await lockBookings(tx, confirmedIds);
-        await tx
+        const asked = confirmed.map((a) => a.booking!.id);
+        await lockBookings(tx, asked);
+        // A booking cancelled while its supplier was asked is refunded instead: no settle job for it.
+        const updated = await tx
           .update(schema.bookings)
           .set({
             confirmedAt: time,
@@ -162,16 +163,20 @@ export class Keeper {
           })
           .where(
             and(
-              inArray(schema.bookings.id, confirmedIds),
+              inArray(schema.bookings.id, asked),
               isNull(schema.bookings.confirmedAt),
               isNull(schema.bookings.refundRequestedAt),
             ),
-          );
-        await tx
-          .insert(schema.keeperJobs)
-          .values(confirmedIds.map((bookingId) => ({ kind: "settle" as const, bookingId, runAfter: time })))
-          .onConflictDoNothing();
-        await announceChanges(tx, { bookings: confirmedIds });
+          )
+          .returning({ id: schema.bookings.id });
+        const confirmedIds = updated.map((row) => row.id).sort();
+        if (confirmedIds.length > 0) {
+          await tx
+            .insert(schema.keeperJobs)
+            .values(confirmedIds.map((bookingId) => ({ kind: "settle" as const, bookingId, runAfter: time })))
+            .onConflictDoNothing();
+          await announceChanges(tx, { bookings: confirmedIds });
+        }
       }
       const done = [...finished, ...confirmed.map((a) => a.job.id)];
       if (done.length > 0) {
@@ -231,11 +236,13 @@ export class Keeper {
     if (jobs.length === 0) return 0;
     const ok = await this.sendFor(kind, jobs);
     if (ok || jobs.length === 1) return 1;
-    // One bad booking must not block the others: try them one by one.
+    // One bad booking must not block the others: try them one by one, each claimed again (a traveller may have
+    // cancelled one meanwhile, which ended its settle job).
     let sent = 1;
     for (const job of jobs) {
-      await this.deps.db.update(schema.keeperJobs).set({ status: "running" }).where(eq(schema.keeperJobs.id, job.id));
-      await this.sendFor(kind, [job]);
+      const [again] = await this.claim(kind, 1, job.id);
+      if (!again) continue;
+      await this.sendFor(kind, [again]);
       sent++;
     }
     return sent;
@@ -259,8 +266,9 @@ export class Keeper {
               chain.contract("BookingEscrow")!,
               encodeFunctionData({ abi: bookingEscrowAbi, functionName: "refund", args: [ids[0]] }),
             ];
+    let receipt: TransactionReceipt;
     try {
-      const receipt = await sender.send(
+      receipt = await sender.send(
         to as Address,
         data,
         async (hash) => {
@@ -279,14 +287,19 @@ export class Keeper {
       this.deps.signals?.mined();
       if (receipt.status !== "success") throw new Error(`transaction ${receipt.transactionHash} reverted`);
       this.deps.logger.info({ kind, bookings: ids.length, tx: receipt.transactionHash }, "keeper transaction mined");
-      if (kind === "settle") await this.queueDistributions(receipt);
-      return true;
     } catch (error) {
       const reason = describe(error);
       this.deps.logger.warn({ kind, bookings: ids.length, reason }, "keeper transaction failed");
       await this.retry(jobs, reason);
       return false;
     }
+    // Mined: whatever happens next, the settlement stands. Should queueing fail, the listener queues the
+    // distributions from the BookingSettled events instead.
+    if (kind === "settle")
+      await this.queueDistributions(receipt).catch((error) =>
+        this.deps.logger.warn({ reason: describe(error) }, "distributions left to the listener"),
+      );
+    return true;
   }
 
   /**
@@ -303,10 +316,15 @@ export class Keeper {
     });
     if (settled.length === 0) return;
     const now = this.deps.now();
-    await this.deps.db
-      .insert(schema.keeperJobs)
-      .values(settled.map((log) => ({ kind: "distribute" as const, bookingId: log.args.bookingId, runAfter: now })))
-      .onConflictDoNothing();
+    const ids = [...new Set(settled.map((log) => log.args.bookingId as string))].sort();
+    // The listener's lock order (bookings by id, then their jobs), so that the two never deadlock.
+    await this.deps.db.transaction(async (tx) => {
+      await lockBookings(tx, ids);
+      await tx
+        .insert(schema.keeperJobs)
+        .values(ids.map((bookingId) => ({ kind: "distribute" as const, bookingId, runAfter: now })))
+        .onConflictDoNothing();
+    });
     this.deps.signals?.queued("distribute");
   }
 
@@ -332,11 +350,11 @@ export class Keeper {
     return { count: row?.count ?? 0, oldest: row?.oldest ? new Date(row.oldest) : this.deps.now() };
   }
 
-  private readyWhere(kind: JobKind) {
+  private readyWhere(kind: JobKind, options: { ignoreBackoff?: boolean } = {}) {
     return and(
       eq(schema.keeperJobs.kind, kind),
       eq(schema.keeperJobs.status, "pending"),
-      lte(schema.keeperJobs.runAfter, this.deps.now()),
+      options.ignoreBackoff ? undefined : lte(schema.keeperJobs.runAfter, this.deps.now()),
       // A booking whose traveller asked for a refund is refunded, never settled.
       kind === "settle"
         ? sql`not exists (select 1 from ${schema.bookings} where ${schema.bookings.id} = ${schema.keeperJobs.bookingId} and ${schema.bookings.refundRequestedAt} is not null)`
@@ -348,12 +366,16 @@ export class Keeper {
    * Takes up to `limit` ready jobs of `kind`, oldest first, and marks them running: one statement, whose rows locked
    * with `skip locked` no concurrent claim can also take.
    */
-  private async claim(kind: JobKind, limit: number): Promise<Job[]> {
+  private async claim(kind: JobKind, limit: number, only?: bigint): Promise<Job[]> {
     const { db, now } = this.deps;
     const ready = db
       .select({ id: schema.keeperJobs.id })
       .from(schema.keeperJobs)
-      .where(this.readyWhere(kind))
+      .where(
+        only === undefined
+          ? this.readyWhere(kind)
+          : and(eq(schema.keeperJobs.id, only), this.readyWhere(kind, { ignoreBackoff: true })),
+      )
       .orderBy(asc(schema.keeperJobs.runAfter), asc(schema.keeperJobs.id))
       .limit(limit)
       .for("update", { skipLocked: true });
