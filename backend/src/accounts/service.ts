@@ -23,25 +23,41 @@ export interface AccountsDeps {
  */
 export class AccountReader {
   private readonly cache: LRUCache<Address, AccountSnapshot>;
+  /** The read in flight per account, which every request for it meanwhile shares. */
+  private readonly loading = new Map<Address, Promise<AccountSnapshot>>();
 
   constructor(
     private readonly deps: AccountsDeps,
     ttlMs: number,
   ) {
-    this.cache = new LRUCache<Address, AccountSnapshot>({
-      max: 10_000,
-      ttl: Math.max(ttlMs, 1),
-      fetchMethod: (address) => this.read(address),
-    });
+    this.cache = new LRUCache<Address, AccountSnapshot>({ max: 10_000, ttl: Math.max(ttlMs, 1) });
   }
 
   async snapshot(address: Address): Promise<AccountSnapshot> {
-    return (await this.cache.fetch(address)) as AccountSnapshot;
+    const cached = this.cache.get(address);
+    if (cached) return cached;
+    const shared = this.loading.get(address);
+    if (shared) return shared;
+    const load: Promise<AccountSnapshot> = this.read(address)
+      .then((snapshot) => {
+        // Cached only if no invalidation came while it was read: its figures may predate the change.
+        if (this.loading.get(address) === load) this.cache.set(address, snapshot);
+        return snapshot;
+      })
+      .finally(() => {
+        if (this.loading.get(address) === load) this.loading.delete(address);
+      });
+    this.loading.set(address, load);
+    return load;
   }
 
-  /** Forget cached figures (the listener calls this when it sees an account's balance change). */
+  /**
+   * Forgets an account's figures (the listener calls this when it sees them change). A read in flight still answers
+   * the requests waiting on it, but is not cached; the next request reads again.
+   */
   invalidate(address: Address) {
     this.cache.delete(address);
+    this.loading.delete(address);
   }
 
   private async read(address: Address): Promise<AccountSnapshot> {
