@@ -322,6 +322,8 @@ export function bookingRoutes(deps: BookingDeps, auth: MiddlewareHandler<AuthedE
         path: "/bookings/{id}/cancel",
         tags: ["bookings"],
         summary: "Cancel: before payment the booking is cancelled; after payment a refund is requested from the keeper",
+        description:
+          "Decided atomically against the keeper: a paid booking whose settlement has started (the supplier is being paid) answers 409 `settlement_in_progress`, and a settled or refunded one 409 `not_cancellable`, each with the booking's status in `details.status`; a 200 means the booking will be refunded and never settled.",
         security: SESSION_SECURITY,
         middleware: [auth] as const,
         request: { params: BookingIdParam },
