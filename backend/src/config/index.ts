@@ -32,6 +32,14 @@ const url = (protocols: string[]) =>
 
 const bool = z.enum(["true", "false"]).transform((value) => value === "true");
 const positiveInt = z.coerce.number().int().positive();
+/** An amount in wei (or a token's smallest unit), as decimal digits. */
+const wei = z
+  .string()
+  .regex(/^\d{1,78}$/, "must be an amount in wei (decimal digits)")
+  .transform((value) => BigInt(value));
+
+/** Checks an account must pass (any one of them) before the relayer pays for its registration. */
+export const RELAY_ELIGIBILITY_CHECKS = ["paid_booking", "eth_balance", "trvl_balance", "anyone"] as const;
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -51,6 +59,16 @@ const schema = z.object({
   CHAIN_CONFIRMATIONS: z.coerce.number().int().min(1).default(1),
   QUOTE_SIGNER_PRIVATE_KEY: privateKey,
   RELAYER_PRIVATE_KEY: privateKey.optional(),
+  /** Gas limit of a relayed registration, also the gas its simulation gets: a signature check that needs more is refused. */
+  RELAY_GAS_LIMIT: z.coerce.number().int().min(100_000).max(10_000_000).default(300_000),
+  /** Relays per account, and in all, in any 24 hours. */
+  RELAY_MAX_PER_USER_PER_DAY: positiveInt.default(3),
+  RELAY_MAX_PER_DAY: positiveInt.default(1_000),
+  /** Who the relayer pays for, comma-separated, any one suffices: an account with a paid booking, holding
+   * RELAY_MIN_ETH_WEI of ETH or RELAY_MIN_TRVL_WEI of TRVL, or `anyone`. */
+  RELAY_ELIGIBLE_IF: list.pipe(z.array(z.enum(RELAY_ELIGIBILITY_CHECKS))).default(["paid_booking", "eth_balance"]),
+  RELAY_MIN_ETH_WEI: wei.default(10n ** 15n),
+  RELAY_MIN_TRVL_WEI: wei.default(10n ** 18n),
   SUPPLIER_ADDRESS: address,
   QUOTE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
 
@@ -60,6 +78,14 @@ const schema = z.object({
   SIWE_NONCE_TTL_SECONDS: positiveInt.default(600),
   /** Hosts (RFC 3986 authority) a SIWE message may name: the web app's. */
   SIWE_DOMAINS: list.default(["localhost:3000", "127.0.0.1:3000"]),
+  /** How far ahead of the clock a message's Issued At may be; it may be at most the nonce TTL plus this old. */
+  SIWE_ISSUED_AT_SKEW_SECONDS: z.coerce.number().int().min(0).max(3_600).default(300),
+  /** Smart-contract wallets' sign-ins (ERC-1271/6492): gas and time one check may take on the node, and how many run
+   * at once per IP and per API instance. */
+  SIWE_CONTRACT_GAS_LIMIT: z.coerce.number().int().min(50_000).max(10_000_000).default(500_000),
+  SIWE_CONTRACT_TIMEOUT_MS: positiveInt.default(5_000),
+  SIWE_CONTRACT_CHECKS_PER_IP: positiveInt.default(2),
+  SIWE_CONTRACT_CHECKS_MAX: positiveInt.default(4),
   COOKIE_SECURE: bool.default(false),
 
   CORS_ORIGINS: list.default(["http://localhost:3000", "http://127.0.0.1:3000"]),
