@@ -2,14 +2,14 @@
  * The keeper's sender sizes a batch's gas limit without `eth_estimateGas`'s binary search once it knows the batch's
  * kind: one simulation at the limit the gas per item implies, and a fresh estimate only when that falls short.
  */
-import { getDeployment, rewardDistributorAbi } from "@trvl/abi";
+import { getDeployment, mockStablecoinAbi, rewardDistributorAbi } from "@trvl/abi";
 import { pino } from "pino";
 import { encodeFunctionData, keccak256, toHex, type Hex, type TransactionReceipt } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 
 import { TxSender } from "../src/keeper/sender.js";
-import { keeperKey, publicClient, wallet } from "./helpers/chain.js";
+import { keeperKey, publicClient, send, wallet } from "./helpers/chain.js";
 
 const { contracts } = getDeployment(31337);
 const distributor = contracts.RewardDistributor.address;
@@ -58,6 +58,41 @@ describe("the keeper's sender", () => {
     const implied = (((second.gasUsed + 39n) / 40n) * 130n) / 100n + 50_000n;
     expect(third.gasUsed).toBeGreaterThan(implied);
     estimated(third, await limitOf(third.transactionHash));
+  });
+
+  it("takes a transaction that reverts once mined as sent (its nonce is used), and sends the next after it", async () => {
+    const account = privateKeyToAccount(await keeperKey());
+    const client = publicClient();
+    const sender = new TxSender(
+      wallet(account),
+      client,
+      { receiptTimeoutMs: 30_000, maxReplacements: 0, feeBumpPercent: 20 },
+      pino({ level: "silent" }),
+    );
+    const stablecoin = contracts.Stablecoin.address;
+    const transfer = (amount: bigint) =>
+      encodeFunctionData({ abi: mockStablecoinAbi, functionName: "transfer", args: [distributor, amount] });
+    await send(account, {
+      address: stablecoin,
+      abi: mockStablecoinAbi,
+      functionName: "mint",
+      args: [account.address, 1_000n],
+    });
+    const start = await client.getTransactionCount({ address: account.address, blockTag: "pending" });
+
+    // Both are simulated against the balance of 1,000; the second reverts once the first has spent it.
+    const [spent, reverted] = await Promise.all([
+      sender.send(stablecoin, transfer(1_000n)),
+      sender.send(stablecoin, transfer(1_000n)),
+    ]);
+    expect(spent.status).toBe("success");
+    expect(reverted.status).toBe("reverted");
+    const nonceOf = async (receipt: TransactionReceipt) =>
+      (await client.getTransaction({ hash: receipt.transactionHash })).nonce;
+    expect([await nonceOf(spent), await nonceOf(reverted)].sort()).toEqual([start, start + 1]);
+
+    const next = await sender.send(distributor, distributeUnknown(1));
+    expect(await nonceOf(next)).toBe(start + 2);
   });
 
   it("gives concurrent sends consecutive nonces, and follows the account when another sender used it meanwhile", async () => {

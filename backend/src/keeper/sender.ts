@@ -6,6 +6,7 @@
 import type { Logger } from "pino";
 import {
   BaseError,
+  keccak256,
   WaitForTransactionReceiptTimeoutError,
   type Chain,
   type Hex,
@@ -15,6 +16,7 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
+import { call } from "viem/actions";
 
 export interface SenderOptions {
   /** How long a transaction may stay unmined before it is replaced. */
@@ -32,6 +34,19 @@ export interface SenderMetrics {
 
 export class TransactionStuckError extends Error {}
 
+/** `sendCapped`'s simulation failed within its gas limit: nothing was sent. `cause` is the node's answer. */
+export class SimulationFailedError extends Error {
+  constructor(
+    readonly gasLimit: bigint,
+    cause: unknown,
+  ) {
+    super(`the call fails when simulated with ${gasLimit} gas`, { cause });
+  }
+}
+
+/** Every nonce the sender took was taken by another sender of the same account meanwhile: nothing was sent. */
+export class NonceContentionError extends Error {}
+
 /** A call that does the same work for each of `items` items (bookings): its gas grows with their number. */
 export interface Batch {
   kind: string;
@@ -47,10 +62,12 @@ const GAS_HEADROOM_PERCENT = 30n;
 const GAS_HEADROOM_BASE = 50_000n;
 /** Headroom over a fresh estimate. */
 const ESTIMATE_HEADROOM_PERCENT = 20n;
+/** Fresh nonces a send tries when another sender of the same account (another process) took the one it had. */
+const NONCE_ATTEMPTS = 6;
 
 export class TxSender {
   private nextNonce: number | undefined;
-  /** Gas per item of each kind of batch, from its last estimate or mined transaction. */
+  /** Gas per item of each kind of batch: the most any of its mined transactions took. */
   private readonly gasPerItem = new Map<string, bigint>();
   /** Transactions sent and not yet settled (mined, or given up). */
   private inFlight = 0;
@@ -80,25 +97,64 @@ export class TxSender {
     onBroadcast?: (hash: Hex) => Promise<void>,
     batch?: Batch,
   ): Promise<TransactionReceipt> {
+    return this.sendWithGas(to, data, this.gasLimit(to, data, batch), onBroadcast, batch);
+  }
+
+  /**
+   * Like `send`, for a call whose cost cannot be trusted (it runs someone else's contract, e.g. a wallet's ERC-1271
+   * check): no estimate, whose binary search would run that code a dozen times with up to a block's gas; one
+   * simulation with `gasCap` gas instead, a `SimulationFailedError` before any nonce is used when it fails within
+   * that, and `gasCap` as the transaction's gas limit, so it never spends more whatever it meets once mined. The
+   * simulation runs without CCIP-Read: a contract cannot make this process fetch a URL of its choosing.
+   */
+  async sendCapped(
+    to: Hex,
+    data: Hex,
+    gasCap: bigint,
+    onBroadcast?: (hash: Hex) => Promise<void>,
+  ): Promise<TransactionReceipt> {
+    const simulated = call({ ...this.client, ccipRead: false }, { account: this.wallet.account, to, data, gas: gasCap })
+      .then(() => gasCap)
+      .catch((error: unknown) => Promise.reject(new SimulationFailedError(gasCap, error)));
+    return this.sendWithGas(to, data, simulated, onBroadcast);
+  }
+
+  private async sendWithGas(
+    to: Hex,
+    data: Hex,
+    gasLimit: Promise<bigint>,
+    onBroadcast?: (hash: Hex) => Promise<void>,
+    batch?: Batch,
+  ): Promise<TransactionReceipt> {
     // Asked together, these go to the node as one JSON-RPC batch: one round trip. The account's nonce is read with
     // them, for the case that nothing is in flight by the time this transaction takes its nonce.
     const broadcastsBefore = this.broadcasts;
     const [gas, fees, pendingNonce] = await Promise.all([
-      this.gasLimit(to, data, batch),
+      gasLimit,
       this.client.estimateFeesPerGas(),
       this.pendingNonce(),
     ]);
     const { nonce, hash } = await this.exclusive(async () => {
-      const nonce = await this.takeNonce(broadcastsBefore === this.broadcasts ? pendingNonce : undefined);
-      try {
-        const hash = await this.broadcast({ to, data, gas, nonce, ...fees });
-        this.inFlight++;
-        this.broadcasts++;
-        return { nonce, hash };
-      } catch (error) {
-        // It never reached the node: the nonce is free again.
-        this.nextNonce = undefined;
-        throw error;
+      let readBefore = broadcastsBefore === this.broadcasts ? pendingNonce : undefined;
+      for (let attempt = 1; ; attempt++) {
+        const nonce = await this.takeNonce(readBefore);
+        try {
+          const hash = await this.broadcast({ to, data, gas, nonce, ...fees });
+          this.inFlight++;
+          this.broadcasts++;
+          return { nonce, hash };
+        } catch (error) {
+          // It never reached the node (`broadcast` checks): the nonce is free again, and a nonce read before this
+          // attempt is no longer to be trusted.
+          this.nextNonce = undefined;
+          this.broadcasts++;
+          if (!isNonceClash(error)) throw error;
+          // Another sender of this account (another process) took the nonce: read the account again and retry.
+          if (attempt >= NONCE_ATTEMPTS) {
+            throw new NonceContentionError(`${attempt} nonces in a row were taken by another sender`, { cause: error });
+          }
+          readBefore = undefined;
+        }
       }
     });
     try {
@@ -179,7 +235,17 @@ export class TxSender {
       type: "eip1559",
       chainId: this.wallet.chain.id,
     });
-    return this.client.sendRawTransaction({ serializedTransaction });
+    try {
+      return await this.client.sendRawTransaction({ serializedTransaction });
+    } catch (error) {
+      // An error does not always mean the node refused it: a node that mines on arrival may answer a transaction that
+      // reverted with an error (its nonce used all the same), and a nonce error may be about this very transaction
+      // (an earlier try of this request whose answer was lost). If the node has it, it was sent: its receipt tells
+      // how it went, and sending it again under another nonce would send it twice.
+      const hash = keccak256(serializedTransaction);
+      if (await this.client.getTransaction({ hash }).catch(() => undefined)) return hash;
+      throw error;
+    }
   }
 
   /**
@@ -202,16 +268,20 @@ export class TxSender {
       }
     }
     const estimate = await this.client.estimateGas({ account, to, data });
-    if (batch) this.learn(batch, estimate);
     // The least limit that works now may fall short once other transactions (the keeper's own, running alongside)
     // have changed the state the call reads by the time it is mined.
     return (estimate * (100n + ESTIMATE_HEADROOM_PERCENT)) / 100n;
   }
 
-  /** Remembers the gas per item (rounded up) a batch of its kind took. */
+  /**
+   * Remembers the most gas per item (rounded up) a batch of its kind took: items differ (a booking with two new
+   * referrers mints to three fresh balances), and a limit sized from the cheapest batch would run a costlier one out
+   * of gas. Gas is paid as used, so a generous limit costs nothing.
+   */
   private learn(batch: Batch, gas: bigint) {
     const items = BigInt(batch.items);
-    this.gasPerItem.set(batch.kind, (gas + items - 1n) / items);
+    const perItem = (gas + items - 1n) / items;
+    this.gasPerItem.set(batch.kind, max(perItem, this.gasPerItem.get(batch.kind) ?? 0n));
   }
 
   /**
@@ -239,6 +309,17 @@ export class TxSender {
 }
 
 type Fees = { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
+
+/**
+ * The node refused a transaction for its nonce: used already ("nonce too low", EDR's "lower than the current nonce"),
+ * or held by another transaction in its pool ("already known", "replacement transaction underpriced").
+ */
+function isNonceClash(error: unknown): boolean {
+  const text = error instanceof BaseError ? `${error.shortMessage} ${error.details}` : String(error);
+  return /nonce|already known|replacement transaction underpriced/i.test(text);
+}
+
+const max = (a: bigint, b: bigint) => (a > b ? a : b);
 
 function bump(fees: Fees, percent: number): Fees {
   const up = (value: bigint) => (value * BigInt(100 + percent) + 99n) / 100n;
