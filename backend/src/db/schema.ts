@@ -216,6 +216,27 @@ export const referrals = pgTable(
   ],
 );
 
+/**
+ * Registrations the API's relayer sent (or is about to send) for its users: what its daily budgets count. A row is
+ * reserved before the transaction is simulated and removed when nothing was sent; `txHash` is the latest broadcast.
+ */
+export const referralRelays = pgTable(
+  "referral_relays",
+  {
+    id: bigint("id", { mode: "bigint" }).primaryKey().generatedAlwaysAsIdentity(),
+    chainId: integer("chain_id").notNull(),
+    user: text("user").notNull(),
+    referrer: text("referrer").notNull(),
+    txHash: text("tx_hash"),
+    /** The services' clock when the relay was asked for: the budgets' windows are counted from it. */
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [
+    index("referral_relays_user_idx").on(t.chainId, t.user, t.createdAt),
+    index("referral_relays_created_idx").on(t.chainId, t.createdAt),
+  ],
+);
+
 /** Governor proposals (written by the listener once the governor is deployed). */
 export const proposals = pgTable(
   "proposals",
