@@ -2,10 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { LRUCache } from "lru-cache";
 
 import { today, type Clock } from "../clock.js";
-import { errorResponses, notFound } from "../http/errors.js";
+import { ApiError, errorResponses, notFound } from "../http/errors.js";
 import { createRouter } from "../http/router.js";
 import { decodeCursor, encodeCursor, IsoDate, Money, PageQuery, UsdInput, usd } from "../http/schemas.js";
-import { addDays, nightsBetween, parseDay } from "./dates.js";
+import { addDays, BOOKING_HORIZON_MONTHS, latestCheckIn, nightsBetween, parseDay } from "./dates.js";
 import { DEMO_PROVIDER } from "./demo.js";
 import type { Destination } from "./geodata.js";
 import type { Catalog } from "./service.js";
@@ -113,7 +113,22 @@ export function itemOut(catalog: Catalog, item: CatalogItem): z.infer<typeof Cat
   };
 }
 
-const OffsetCursor = z.object({ o: z.number().int().min(0).max(1_000_000) });
+/** `o`: results before the page; for a search over the whole inventory, `s`: where its scan resumes, `r`: matches still to pass over there. */
+const OffsetCursor = z.object({
+  o: z.number().int().min(0).max(1_000_000),
+  s: z.number().int().min(0).max(10_000_000).optional(),
+  r: z.number().int().min(0).max(1_000_000).optional(),
+});
+
+/** A check-in past the booking horizon is refused: nothing is sold that far out, and the window must stay bounded. */
+function checkHorizon(checkIn: string | undefined, now: Clock, field: string) {
+  if (checkIn === undefined) return;
+  const latest = latestCheckIn(today(now));
+  if (checkIn > latest) {
+    const message = `must be at most ${BOOKING_HORIZON_MONTHS} months ahead (on or before ${latest})`;
+    throw new ApiError(400, "validation_failed", `${field}: ${message}`, { fields: [{ field, message }] });
+  }
+}
 
 const dateWindow = {
   checkIn: IsoDate.optional().openapi({ description: "First day (hotels: first night)" }),
@@ -162,7 +177,13 @@ const SearchResponse = z
   .object({
     items: z.array(CatalogItemOut),
     total: z.number().int(),
-    nextCursor: z.string().nullable(),
+    totalExact: z.boolean().openapi({
+      description:
+        "False when `total` is a lower bound: a search over the whole inventory counts matches only up to its work budget",
+    }),
+    nextCursor: z.string().nullable().openapi({
+      description: "The next page; a page may hold fewer than `limit` items and still have a next one",
+    }),
     sources: z.array(
       z.object({ provider: z.string(), status: z.enum(["ok", "error"]), message: z.string().optional() }),
     ),
@@ -208,8 +229,7 @@ export function catalogRoutes(catalog: Catalog, now: Clock) {
         path: "/catalog/search",
         tags: ["catalog"],
         summary: "Search hotels, flights, activities and restaurants",
-        description:
-          "With dates, only items available in the window are returned (hotels: every night). Demo inventory is labelled `demo: true`; with a Duffel key, live flight offers for `origin` → destination on `checkIn` come first.",
+        description: `With dates, only items available in the window are returned (hotels: every night); check-in at most ${BOOKING_HORIZON_MONTHS} months ahead. Without a destination the search does bounded work: \`total\` may be a lower bound (\`totalExact: false\`) and a page may hold fewer items than \`limit\` yet have a \`nextCursor\`. Demo inventory is labelled \`demo: true\`; with a Duffel key, live flight offers for \`origin\` → destination on \`checkIn\` come first.`,
         request: { query: SearchQuerySchema },
         responses: {
           200: { description: "Matching items", content: { "application/json": { schema: SearchResponse } } },
@@ -218,12 +238,13 @@ export function catalogRoutes(catalog: Catalog, now: Clock) {
       }),
       async (c) => {
         const query = c.req.valid("query");
+        checkHorizon(query.checkIn, now, "query.checkIn");
         // Demo inventory never changes while the process runs: the same query always has the same answer, so its
         // JSON is kept. Answers that include a live supplier's offers are never cached.
         const key = JSON.stringify(query, (_, value) => (typeof value === "bigint" ? value.toString() : value));
         const cached = searchCache.get(key);
         if (cached) return c.body(cached, 200, { "Content-Type": "application/json" }) as never;
-        const offset = decodeCursor(query.cursor, OffsetCursor)?.o ?? 0;
+        const cursor = decodeCursor(query.cursor, OffsetCursor);
         const result = await catalog.search({
           text: query.q,
           destinationId: query.destination,
@@ -235,14 +256,17 @@ export function catalogRoutes(catalog: Catalog, now: Clock) {
           minPriceCents: query.minPrice,
           maxPriceCents: query.maxPrice,
           sort: query.sort,
-          offset,
+          offset: cursor?.o ?? 0,
           limit: query.limit,
+          resumeAt: cursor?.s,
+          skip: cursor?.r,
         });
-        const next = offset + result.items.length;
+        const { next } = result;
         const body = {
           items: result.items.map((item) => itemOut(catalog, item)),
           total: result.total,
-          nextCursor: next < result.total ? encodeCursor({ o: next }) : null,
+          totalExact: result.totalExact,
+          nextCursor: next ? encodeCursor({ o: next.offset, s: next.position, r: next.skip }) : null,
           sources: result.sources,
         };
         if (result.sources.every((source) => source.provider === DEMO_PROVIDER))

@@ -2,10 +2,12 @@ import type { Logger } from "pino";
 
 import { systemClock, type Clock } from "../clock.js";
 import { ApiError } from "../http/errors.js";
-import { addDays, daysBetween } from "./dates.js";
+import { addDays } from "./dates.js";
 import { DemoProvider } from "./demo.js";
 import { DuffelProvider } from "./duffel.js";
 import { loadDestinations, type Destination } from "./geodata.js";
+import { searchTokens, sortItems } from "./order.js";
+import { SearchIndex, type ScanCursor } from "./search-index.js";
 import type { BookingToConfirm, CatalogItem, CatalogProvider, Confirmation, SearchQuery } from "./types.js";
 
 export interface SourceStatus {
@@ -14,14 +16,26 @@ export interface SourceStatus {
   message?: string;
 }
 
+export interface CatalogSearchResult {
+  items: CatalogItem[];
+  /** Matches in all; a lower bound when `totalExact` is false (counting stopped at the work budget). */
+  total: number;
+  totalExact: boolean;
+  /** Where the next page starts; null on the last page. */
+  next: ScanCursor | null;
+  sources: SourceStatus[];
+  /** Work units the search spent (see SEARCH_COSTS); 0 for a destination's search, which is small by nature. */
+  work: number;
+}
+
 export interface CatalogOptions {
   duffel?: { accessToken: string; apiUrl?: string };
   logger?: Logger;
   /** When a supplier's offer counts as expired. */
   now?: Clock;
+  /** Work units one search over the whole inventory may spend (default SEARCH_WORK_BUDGET). */
+  searchWorkBudget?: number;
 }
-
-const collator = new Intl.Collator("en");
 
 /**
  * The catalog: real destinations, the demo provider's inventory in memory, and real suppliers when configured.
@@ -33,6 +47,8 @@ export class Catalog {
   private readonly destinationsByAirport = new Map<string, Destination>();
   readonly demo: DemoProvider;
   readonly external: CatalogProvider[] = [];
+  private index?: Promise<SearchIndex>;
+  private readonly searchWorkBudget?: number;
   private readonly logger?: Logger;
 
   constructor(options: CatalogOptions = {}, destinations: Destination[] = loadDestinations()) {
@@ -45,6 +61,7 @@ export class Catalog {
       }
     }
     this.demo = new DemoProvider(destinations);
+    this.searchWorkBudget = options.searchWorkBudget;
     if (options.duffel) {
       this.external.push(
         new DuffelProvider({
@@ -56,6 +73,14 @@ export class Catalog {
       );
     }
     this.logger = options.logger;
+  }
+
+  /**
+   * The index that searches the whole inventory, built on first use (a few hundred milliseconds, yielding to other
+   * requests meanwhile); a server may call this at start-up so that no search waits for it.
+   */
+  searchIndex(): Promise<SearchIndex> {
+    return (this.index ??= SearchIndex.build(this.demo.all, this.searchWorkBudget));
   }
 
   private providerOf(item: CatalogItem): CatalogProvider {
@@ -101,24 +126,42 @@ export class Catalog {
    * window. Without checkOut the window is the single day checkIn.
    */
   isAvailable(item: CatalogItem, checkIn: string, checkOut?: string): boolean {
-    const days = daysBetween(checkIn, checkOut ?? addDays(checkIn, 1));
     const provider = this.providerOf(item);
-    return item.type === "hotel"
-      ? days.every((day) => provider.isAvailable(item, day))
-      : days.some((day) => provider.isAvailable(item, day));
+    const every = item.type === "hotel";
+    const end = checkOut ?? addDays(checkIn, 1);
+    // Stops at the first day that decides (a full night missing, or one open day), as most items are decided early.
+    for (let day = checkIn; day < end; day = addDays(day, 1)) {
+      if (provider.isAvailable(item, day) !== every) return !every;
+    }
+    return every;
   }
 
   availableOn(item: CatalogItem, day: string): boolean {
     return this.providerOf(item).isAvailable(item, day);
   }
 
-  async search(query: SearchQuery): Promise<{ items: CatalogItem[]; total: number; sources: SourceStatus[] }> {
+  /**
+   * Items matching the query, a page of them in the requested order. With a destination, its few items (and live
+   * suppliers' offers) are filtered and sorted whole; without one, the demo index answers with bounded work (see
+   * search-index.ts), so `total` may be a lower bound (`totalExact: false`) and a page may come short with a cursor.
+   */
+  async search(query: SearchQuery): Promise<CatalogSearchResult> {
     if (query.destinationId && !this.destinationsById.has(query.destinationId)) {
       throw new ApiError(400, "validation_failed", "query.destination: unknown destination", {
         fields: [{ field: "query.destination", message: "unknown destination" }],
       });
     }
     const sources: SourceStatus[] = [{ provider: this.demo.name, status: "ok" }];
+    if (!query.destinationId) {
+      // Live suppliers answer only for a destination (an arrival airport).
+      const index = await this.searchIndex();
+      const { items, total, totalExact, next, work } = await index.search(query, {
+        offset: query.offset,
+        position: query.resumeAt,
+        skip: query.skip,
+      });
+      return { items, total, totalExact, next, sources, work };
+    }
     let candidates = this.demo.candidates(query);
     for (const provider of this.external) {
       if (!provider.handles(query.type)) continue;
@@ -135,7 +178,7 @@ export class Catalog {
       }
     }
 
-    const tokens = (query.text ?? "").toLowerCase().split(/\s+/).filter(Boolean);
+    const tokens = searchTokens(query.text);
     const matches = candidates.filter(
       (item) =>
         (!query.type || item.type === query.type) &&
@@ -146,7 +189,16 @@ export class Catalog {
         (!query.checkIn || this.isAvailable(item, query.checkIn, query.checkOut)),
     );
     sortItems(matches, query.sort);
-    return { items: matches.slice(query.offset, query.offset + query.limit), total: matches.length, sources };
+    const items = matches.slice(query.offset, query.offset + query.limit);
+    const next = query.offset + items.length;
+    return {
+      items,
+      total: matches.length,
+      totalExact: true,
+      next: next < matches.length ? { offset: next } : null,
+      sources,
+      work: 0,
+    };
   }
 
   searchDestinations(query: { text?: string; country?: string; offset: number; limit: number }) {
@@ -159,28 +211,5 @@ export class Catalog {
           destination.airports.some((airport) => airport.iata.toLowerCase() === text)),
     );
     return { destinations: matches.slice(query.offset, query.offset + query.limit), total: matches.length };
-  }
-}
-
-function sortItems(items: CatalogItem[], sort: SearchQuery["sort"]) {
-  const byId = (a: CatalogItem, b: CatalogItem) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const byPrice = (a: CatalogItem, b: CatalogItem) =>
-    a.priceCents < b.priceCents ? -1 : a.priceCents > b.priceCents ? 1 : 0;
-  switch (sort) {
-    case "price_asc":
-      items.sort((a, b) => byPrice(a, b) || byId(a, b));
-      break;
-    case "price_desc":
-      items.sort((a, b) => byPrice(b, a) || byId(a, b));
-      break;
-    case "rating_desc":
-      items.sort((a, b) => b.ratingTenths - a.ratingTenths || b.reviewCount - a.reviewCount || byId(a, b));
-      break;
-    case "name_asc":
-      items.sort((a, b) => collator.compare(a.name, b.name) || byId(a, b));
-      break;
-    case "relevance":
-      // Candidates already come in a meaningful order: suppliers' live offers, then destinations by size.
-      break;
   }
 }

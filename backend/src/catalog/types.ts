@@ -82,8 +82,16 @@ export interface SearchQuery {
   origin?: string;
   guests?: number;
   sort: Sort;
+  /** Matches before the page. */
   offset: number;
   limit: number;
+  /**
+   * Where the previous page's scan of the whole inventory stopped (from its cursor); without it the first `offset`
+   * matches are passed over.
+   */
+  resumeAt?: number;
+  /** Matches still to pass over from `resumeAt`. */
+  skip?: number;
 }
 
 export interface SearchResult {
@@ -97,7 +105,7 @@ export interface SearchResult {
  */
 export interface CatalogProvider {
   readonly name: string;
-  /** Whether this provider answers queries of this type. */
+  /** Whether this provider answers queries of this type. Only searches for a destination ask a live supplier. */
   handles(type: ItemType | undefined): boolean;
   search(query: SearchQuery): Promise<CatalogItem[]>;
   getItem(id: string): Promise<CatalogItem | undefined>;
