@@ -133,6 +133,7 @@ const schema = z.object({
   OPENAI_BASE_URL: url(["http:", "https:"]).optional(),
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
   OPENAI_EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
+  KEEPER_JOB_RETENTION_HOURS: positiveInt.default(168),
   /** Dimensions of item and profile vectors asked of the embedding model (every catalog item is kept in memory). */
   OPENAI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(3_072).default(64),
   OPENAI_TIMEOUT_MS: positiveInt.default(30_000),

@@ -289,6 +289,8 @@ export const keeperJobs = pgTable(
   (t) => [
     uniqueIndex("keeper_jobs_kind_booking_idx").on(t.kind, t.bookingId),
     index("keeper_jobs_pending_idx").on(t.status, t.runAfter),
+    // Stale running jobs are found, and finished ones pruned, by how long ago they last changed.
+    index("keeper_jobs_status_updated_idx").on(t.status, t.updatedAt),
   ],
 );
 

@@ -37,6 +37,8 @@ export interface KeeperOptions {
   retryMaxMs: number;
   /** A job sent this long ago whose effect the chain still does not show is looked at again. */
   staleAfterMs: number;
+  /** Done jobs of bookings at their end are deleted this long after they finished: the table stays bounded. */
+  retentionMs: number;
 }
 
 /** What the keeper tells the worker's other loops, so that none waits out its poll for work it could do now. */
@@ -53,6 +55,8 @@ export interface KeeperMetrics {
 
 /** How often a busy upkeep round recovers stale jobs and reports the job counts (an idle one does each time). */
 const CHORES_EVERY_MS = 1_000;
+/** Finished jobs deleted per upkeep round at most. */
+const PRUNE_BATCH = 1_000;
 
 export class Keeper {
   private lastChores = 0;
@@ -81,7 +85,10 @@ export class Keeper {
     upkeep: async (): Promise<number> => {
       // Under load it is woken after every listener pass: the table-wide chores then run at most once a second.
       const chores = !this.upkeepBusy || this.deps.now().getTime() - this.lastChores >= CHORES_EVERY_MS;
-      if (chores) await this.recoverStale();
+      if (chores) {
+        await this.recoverStale();
+        await this.pruneFinished();
+      }
       const work = (await this.confirmPaid()) + (await this.runRefunds());
       if (chores) {
         await this.reportCounts();
@@ -447,6 +454,25 @@ export class Keeper {
         .set({ status: "pending", txHash: null, runAfter: now(), updatedAt: now() })
         .where(eq(schema.keeperJobs.id, job.id));
     }
+  }
+
+  /** Deletes, a bounded batch per round, the done jobs of rewarded or refunded bookings past their retention. */
+  private async pruneFinished() {
+    const { db, now } = this.deps;
+    const jobs = schema.keeperJobs;
+    const old = db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .innerJoin(schema.bookings, eq(schema.bookings.id, jobs.bookingId))
+      .where(
+        and(
+          eq(jobs.status, "done"),
+          lte(jobs.updatedAt, new Date(now().getTime() - this.options.retentionMs)),
+          inArray(schema.bookings.status, ["rewarded", "refunded"]),
+        ),
+      )
+      .limit(PRUNE_BATCH);
+    await db.delete(jobs).where(inArray(jobs.id, old));
   }
 
   private async reportCounts() {

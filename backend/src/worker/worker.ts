@@ -216,6 +216,7 @@ function keeperLoop(services: Services, running: () => boolean, wakeups: Wakeups
       retryBaseMs: config.KEEPER_RETRY_BASE_MS,
       retryMaxMs: config.KEEPER_RETRY_MAX_MS,
       staleAfterMs: config.KEEPER_STALE_AFTER_MS,
+      retentionMs: config.KEEPER_JOB_RETENTION_HOURS * 3_600_000,
     },
   );
   const poll = (work: number) => (work > 0 ? 0 : config.KEEPER_POLL_MS);

@@ -1,0 +1,1 @@
+CREATE INDEX "keeper_jobs_status_updated_idx" ON "keeper_jobs" USING btree ("status","updated_at");
