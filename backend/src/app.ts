@@ -16,7 +16,7 @@ import { bookingRoutes } from "./bookings/routes.js";
 import { catalogRoutes } from "./catalog/routes.js";
 import { governanceRoutes } from "./governance/routes.js";
 import { ApiError, errorBody, errorResponse } from "./http/errors.js";
-import { closeOnUnreadBody, ipRateLimit, requestLogger, userRateLimit } from "./http/middleware.js";
+import { closeOnUnreadBody, identifyClient, ipRateLimit, requestLogger, userRateLimit } from "./http/middleware.js";
 import { createRouter } from "./http/router.js";
 import { ipfsRoutes } from "./ipfs/routes.js";
 import { docsRoutes, opsRoutes } from "./ops/routes.js";
@@ -46,6 +46,7 @@ export function createApp(services: Services) {
   const app = createRouter();
   app.use(closeOnUnreadBody);
   app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(identifyClient(config));
   app.use(requestLogger(logger));
   app.use(metrics.middleware);
   app.use(
@@ -114,7 +115,7 @@ export function createApp(services: Services) {
     .route("/", rewardRoutes(services, auth))
     .route("/", referralRoutes(services, auth))
     .route("/", governanceRoutes(services))
-    .route("/", pushRoutes(services.push, auth))
+    .route("/", pushRoutes(services.push, auth, config.SSE_STREAMS_PER_USER))
     .route("/", ipfsRoutes(services.ipfs))
     .route("/", plannerRoutes(services.planner, auth, maybeAuth))
     .route("/", recommendationRoutes(services, auth))
@@ -132,7 +133,7 @@ export function createApp(services: Services) {
     in: "cookie",
     name: "trvl_session",
   });
-  app.doc31("/openapi.json", (c) => ({
+  app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
       title: "TRVL API",
@@ -140,8 +141,9 @@ export function createApp(services: Services) {
       description:
         "Sign in with Ethereum, search the catalog, book with signed quotes paid on-chain, and read rewards, referrals and governance. Every error is `{error: {code, message, details, timestamp, request_id}}`.",
     },
-    servers: [{ url: config.PUBLIC_API_URL ?? new URL(c.req.url).origin }],
-  }));
+    // From configuration only: the Host header is the client's to write. A relative URL is the document's own server.
+    servers: [{ url: config.PUBLIC_API_URL ?? "/" }],
+  });
 
   app.notFound((c) => c.json(errorBody(c, "route_not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {

@@ -83,6 +83,21 @@ describe.each(DRIVERS)("HTTP behaviour users rely on (%s)", (driver) => {
     expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
   });
 
+  it("the OpenAPI document's server comes from configuration, never from the request's Host", async () => {
+    // As @hono/node-server builds it: the request's URL from its Host header.
+    const forged = await call(t.app, "GET", "http://evil.example/openapi.json", { headers: { host: "evil.example" } });
+    expect(forged.body.servers).toEqual([{ url: "/" }]);
+    const configured = await createTestApp(driver, { env: { PUBLIC_API_URL: "https://api.trvl.example" } });
+    try {
+      const doc = await call(configured.app, "GET", "http://evil.example/openapi.json", {
+        headers: { host: "evil.example" },
+      });
+      expect(doc.body.servers).toEqual([{ url: "https://api.trvl.example" }]);
+    } finally {
+      await configured.close();
+    }
+  });
+
   it("the web's typed client (hc<AppType>) calls the API with checked request and response types", async () => {
     const client = hc<AppType>("http://api.test", {
       fetch: (input: RequestInfo | URL, init?: RequestInit) => t.app.request(input, init),

@@ -1,31 +1,37 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 
+import { requireWriteOrigin, writeOrigins } from "../http/csrf.js";
 import { ApiError } from "../http/errors.js";
 import type { AuthedEnv } from "../http/router.js";
 import { authenticate, type AuthDeps } from "./service.js";
 
 export const SESSION_COOKIE = "trvl_session";
 
-export function sessionToken(c: Context): string | undefined {
+/** The session a request carries: a bearer token, else the session cookie. */
+export function sessionToken(c: Context): { token: string; via: "bearer" | "cookie" } | undefined {
   const header = c.req.header("authorization");
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new ApiError(401, "invalid_session", "The Authorization header must be `Bearer <token>`");
-    return match[1];
+    return { token: match[1]!, via: "bearer" };
   }
-  return getCookie(c, SESSION_COOKIE);
+  const cookie = getCookie(c, SESSION_COOKIE);
+  return cookie ? { token: cookie, via: "cookie" } : undefined;
 }
 
 /**
  * Lets the request through only with a live session (cookie or bearer token) and puts its user in `c.var.user`;
- * then runs `then` (the per-user rate limit) before the handler.
+ * then runs `then` (the per-user rate limit) before the handler. A write by cookie must come from the web app
+ * (see http/csrf.ts); a bearer token cannot be attached by another site's page.
  */
 export function requireUser(deps: AuthDeps, then?: MiddlewareHandler<AuthedEnv>): MiddlewareHandler<AuthedEnv> {
+  const origins = writeOrigins(deps.config);
   return async (c, next) => {
-    const token = sessionToken(c);
-    if (!token) throw new ApiError(401, "unauthenticated", "Sign in first");
-    c.set("user", await authenticate(deps, token));
+    const session = sessionToken(c);
+    if (!session) throw new ApiError(401, "unauthenticated", "Sign in first");
+    if (session.via === "cookie") requireWriteOrigin(c, origins);
+    c.set("user", await authenticate(deps, session.token));
     if (then) return then(c, next);
     await next();
   };

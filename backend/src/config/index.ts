@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import { isAddress, isHex, type Address, type Hex } from "viem";
 import { z } from "zod";
 
+import { parseIpRange } from "../http/client-ip.js";
+
 /** The repository root: `.data/` and other defaults are relative to it, wherever the process was started from. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -89,11 +91,25 @@ const schema = z.object({
   COOKIE_SECURE: bool.default(false),
 
   CORS_ORIGINS: list.default(["http://localhost:3000", "http://127.0.0.1:3000"]),
-  TRUST_PROXY: bool.default(false),
+  /** `false`: the client IP is the socket's peer. `true`, or how many proxies stand in front: from X-Forwarded-For. */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+)$/, "must be true, false or the number of proxies in front of the API")
+    .transform((value) => (value === "true" ? true : value === "false" || value === "0" ? false : Number(value)))
+    .default(false),
+  /** Addresses and CIDR ranges of the proxies in front of the API (with TRUST_PROXY=true). */
+  TRUSTED_PROXIES: list
+    .refine(
+      (items) => items.every((item) => parseIpRange(item)),
+      "must be IP addresses or CIDR ranges (10.0.0.0/8), comma-separated",
+    )
+    .optional(),
   BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
   RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
   RATE_LIMIT_PER_IP: positiveInt.default(600),
   RATE_LIMIT_PER_USER: positiveInt.default(300),
+  /** Live-update streams (GET /events) one user may hold open on one API instance; one more closes their oldest. */
+  SSE_STREAMS_PER_USER: positiveInt.default(5),
   ACCOUNT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(2_000),
 
   /** Run the chain listener and keeper in this process when it wins the leader lock (one instance leads). */
@@ -117,6 +133,7 @@ const schema = z.object({
   KEEPER_MAX_REPLACEMENTS: z.coerce.number().int().min(0).default(5),
   KEEPER_FEE_BUMP_PERCENT: z.coerce.number().int().min(10).max(500).default(15),
   KEEPER_STALE_AFTER_MS: positiveInt.default(120_000),
+  KEEPER_JOB_RETENTION_HOURS: positiveInt.default(168),
   /** How long an instance waits before trying again to lead, when another one leads. */
   LEADER_RETRY_MS: positiveInt.default(2_000),
 
@@ -133,7 +150,6 @@ const schema = z.object({
   OPENAI_BASE_URL: url(["http:", "https:"]).optional(),
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
   OPENAI_EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
-  KEEPER_JOB_RETENTION_HOURS: positiveInt.default(168),
   /** Dimensions of item and profile vectors asked of the embedding model (every catalog item is kept in memory). */
   OPENAI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(3_072).default(64),
   OPENAI_TIMEOUT_MS: positiveInt.default(30_000),
@@ -181,6 +197,7 @@ const checked = schema.superRefine((config, ctx) => {
   needs(config.EMBEDDINGS_PROVIDER === "openai" && !config.OPENAI_API_KEY, "EMBEDDINGS_PROVIDER", "OPENAI_API_KEY");
   needs(config.STT_PROVIDER === "deepgram" && !config.DEEPGRAM_API_KEY, "STT_PROVIDER", "DEEPGRAM_API_KEY");
   needs(config.TTS_PROVIDER === "elevenlabs" && !config.ELEVENLABS_API_KEY, "TTS_PROVIDER", "ELEVENLABS_API_KEY");
+  needs(config.TRUSTED_PROXIES !== undefined && config.TRUST_PROXY !== true, "TRUSTED_PROXIES", "TRUST_PROXY=true");
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,24 +1,28 @@
 import type { HttpBindings } from "@hono/node-server";
-import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 import { rateLimiter, MemoryStore, RedisStore, type RedisClient, type Store } from "hono-rate-limiter";
 import type { Logger } from "pino";
 
 import type { Config } from "../config/index.js";
+import { clientIpResolver } from "./client-ip.js";
 import { ApiError, errorResponse } from "./errors.js";
 import type { AppEnv, AuthedEnv } from "./router.js";
 
-/** The client's IP: the socket's peer, or with TRUST_PROXY the first X-Forwarded-For hop. */
-export function clientIp(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
+/** Finds the client's IP once per request (see `clientIpResolver`), for `clientIp(c)`. */
+export function identifyClient(config: Config): MiddlewareHandler<AppEnv> {
+  const resolve = clientIpResolver(config);
+  return async (c, next) => {
+    c.set("clientIp", resolve(c));
+    await next();
+  };
+}
+
+/**
+ * The client's IP address, as `identifyClient` found it (TRUST_PROXY, TRUSTED_PROXIES). A second argument (the
+ * TRUST_PROXY setting callers used to pass) is ignored: the setting is applied once per request.
+ */
+export function clientIp(c: Context, _trustProxy?: unknown): string {
+  return (c.get("clientIp") as string | undefined) ?? "unknown";
 }
 
 /** One JSON log line per request, with its request id; handlers log through `c.var.log` with the same id. */
@@ -92,7 +96,7 @@ export function ipRateLimit(config: Config, stores: StoreFactory): MiddlewareHan
     windowMs: config.RATE_LIMIT_WINDOW_MS,
     limit: config.RATE_LIMIT_PER_IP,
     standardHeaders: "draft-6",
-    keyGenerator: (c) => clientIp(c, config.TRUST_PROXY),
+    keyGenerator: clientIp,
     store: stores("ip"),
     handler: limited,
     // Probes must keep working while a client is being throttled.

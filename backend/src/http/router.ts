@@ -12,6 +12,8 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     log: Logger;
+    /** The client's IP address (see http/client-ip.ts). */
+    clientIp: string;
   };
 }
 

@@ -17,8 +17,15 @@ export type PushEvent =
 
 type Send = (event: PushEvent) => void;
 
+/** An open stream: where its events go, and how to end it when its user opens one too many. */
+export interface Subscriber {
+  send: Send;
+  supersede: () => void;
+}
+
 export class PushBroker {
-  private readonly subscribers = new Map<Address, Set<Send>>();
+  // Each user's streams in the order they were opened (a Set keeps insertion order).
+  private readonly subscribers = new Map<Address, Set<Subscriber>>();
   private stopListening?: () => Promise<void>;
 
   constructor(
@@ -34,15 +41,23 @@ export class PushBroker {
     });
   }
 
-  /** Registers a stream of `address`; returns its unsubscribe. */
-  subscribe(address: Address, send: Send): () => void {
+  /**
+   * Registers a stream of `address`; returns its unsubscribe. Beyond `maxStreams` of that user's, the oldest is
+   * dropped and told so (`supersede`): the tab a user opened last is the one they are looking at.
+   */
+  subscribe(address: Address, subscriber: Subscriber, maxStreams = Infinity): () => void {
     const key = getAddress(address);
     const set = this.subscribers.get(key) ?? new Set();
-    set.add(send);
+    set.add(subscriber);
     this.subscribers.set(key, set);
+    for (const oldest of set) {
+      if (set.size <= maxStreams) break;
+      set.delete(oldest);
+      oldest.supersede();
+    }
     return () => {
-      set.delete(send);
-      if (set.size === 0) this.subscribers.delete(key);
+      set.delete(subscriber);
+      if (set.size === 0 && this.subscribers.get(key) === set) this.subscribers.delete(key);
     };
   }
 
@@ -56,7 +71,7 @@ export class PushBroker {
     if (this.subscribers.size === 0) return;
     const change = JSON.parse(payload) as { bookings?: string[]; accounts?: string[]; all?: boolean };
     if (change.all) {
-      for (const set of this.subscribers.values()) for (const send of set) send({ type: "refresh" });
+      for (const set of this.subscribers.values()) for (const { send } of set) send({ type: "refresh" });
       return;
     }
     if (change.bookings?.length) {
@@ -74,13 +89,13 @@ export class PushBroker {
           type: "booking",
           booking: { id: row.id, status: row.status, updatedAt: row.updatedAt.toISOString() },
         };
-        for (const send of this.subscribers.get(getAddress(row.traveller)) ?? []) send(event);
+        for (const { send } of this.subscribers.get(getAddress(row.traveller)) ?? []) send(event);
       }
     }
     for (const account of change.accounts ?? []) {
       if (!isAddress(account)) continue;
       const address = getAddress(account);
-      for (const send of this.subscribers.get(address) ?? []) send({ type: "account", address });
+      for (const { send } of this.subscribers.get(address) ?? []) send({ type: "account", address });
     }
   }
 
