@@ -132,6 +132,8 @@ export function createApp(services: Services) {
     type: "apiKey",
     in: "cookie",
     name: "trvl_session",
+    description:
+      "Set by POST /auth/verify. A request that changes something (POST, PUT, PATCH, DELETE) with it must come from the web app: its Origin (else its Referer) must be one of CORS_ORIGINS, else 403 csrf_origin_mismatch.",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
