@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Address, Hex } from "viem";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { DRIVERS } from "./helpers/databases.js";
 import { call, createTestApp, expectError, siweMessage, signIn, testAccount, type TestApp } from "./helpers/app.js";
 import { testClock } from "./helpers/clock.js";
+import { counterfactualGasBurner, deployGasBurningWallet, JUNK_SIGNATURE } from "./helpers/hostile-wallets.js";
+import { isDeploylessCall, startRpcGate, type RpcGate } from "./helpers/rpc-gate.js";
 
 describe.each(DRIVERS)("Sign-In with Ethereum (%s)", (driver) => {
   let t: TestApp;
@@ -99,11 +102,40 @@ describe.each(DRIVERS)("Sign-In with Ethereum (%s)", (driver) => {
     expect(expectError(response)).toMatchObject({ status: 401, code: "siwe_nonce_unknown" });
   });
 
-  it("refuses a signature by another key (siwe_bad_signature), and the nonce stays usable", async () => {
+  it("refuses a signature by another key (siwe_bad_signature) and spends the nonce: a retry takes a new one", async () => {
     const message = await siweMessage(t.app, traveller);
     const response = await verify(message, await other.signMessage({ message }));
     expect(expectError(response)).toMatchObject({ status: 401, code: "siwe_bad_signature" });
-    expect((await verify(message, await traveller.signMessage({ message }))).status).toBe(200);
+    const again = await verify(message, await traveller.signMessage({ message }));
+    expect(expectError(again)).toMatchObject({ status: 401, code: "siwe_nonce_used" });
+    const fresh = await siweMessage(t.app, traveller);
+    expect((await verify(fresh, await traveller.signMessage({ message: fresh }))).status).toBe(200);
+  });
+
+  it("refuses a message issued in the future (siwe_issued_in_future) or long ago (siwe_issued_too_long_ago)", async () => {
+    const minutes = (n: number) => new Date(testClock().getTime() + n * 60_000);
+    // SIWE_NONCE_TTL_SECONDS is 10 minutes and SIWE_ISSUED_AT_SKEW_SECONDS 5: from 15 minutes ago to 5 ahead.
+    const future = await siweMessage(t.app, traveller, { issuedAt: minutes(10) });
+    const early = expectError(await verify(future, await traveller.signMessage({ message: future })));
+    expect(early).toMatchObject({ status: 401, code: "siwe_issued_in_future", hasShape: true });
+    expect(new Date(early.details.issuedAt).getTime()).toBeGreaterThan(new Date(early.details.latest).getTime());
+    const years = await siweMessage(t.app, traveller, {
+      issuedAt: new Date(testClock().getTime() + 3 * 365 * 86_400_000),
+    });
+    expect(expectError(await verify(years, await traveller.signMessage({ message: years })))).toMatchObject({
+      status: 401,
+      code: "siwe_issued_in_future",
+    });
+    const old = await siweMessage(t.app, traveller, { issuedAt: minutes(-20) });
+    expect(expectError(await verify(old, await traveller.signMessage({ message: old })))).toMatchObject({
+      status: 401,
+      code: "siwe_issued_too_long_ago",
+    });
+    // A device whose clock runs a few minutes ahead or behind still signs in.
+    for (const skewed of [minutes(4), minutes(-12)]) {
+      const message = await siweMessage(t.app, traveller, { issuedAt: skewed });
+      expect((await verify(message, await traveller.signMessage({ message }))).status).toBe(200);
+    }
   });
 
   it("refuses text that is not a SIWE message (siwe_malformed_message) and a missing field (400 naming it)", async () => {
@@ -131,5 +163,172 @@ describe.each(DRIVERS)("nonce expiry (%s)", (driver) => {
     const signature = await traveller.signMessage({ message });
     const response = await call(t.app, "POST", "/auth/verify", { body: { message, signature } });
     expect(expectError(response)).toMatchObject({ status: 401, code: "siwe_nonce_expired" });
+  });
+});
+
+describe.each(DRIVERS)("smart-contract wallets sign in at a bounded cost (%s)", (driver) => {
+  const GAS_CAP = 300_000n;
+  const anyone = testAccount("traveller");
+  let gate: RpcGate;
+  let t: TestApp;
+  let cheap: Address;
+  let burner: Address;
+
+  beforeAll(async () => {
+    gate = await startRpcGate(inject("chainUrl"));
+    t = await createTestApp(driver, {
+      env: {
+        CHAIN_RPC_URL: gate.url,
+        TRUST_PROXY: "true",
+        SIWE_CONTRACT_GAS_LIMIT: String(GAS_CAP),
+        SIWE_CONTRACT_CHECKS_PER_IP: "1",
+        SIWE_CONTRACT_CHECKS_MAX: "2",
+      },
+    });
+    [cheap, burner] = await Promise.all([deployGasBurningWallet(0n), deployGasBurningWallet(5_000_000n)]);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await gate?.close();
+  });
+
+  const messageFor = (address: Address) => siweMessage(t.app, anyone, { address });
+  const verify = (message: string, signature: Hex, ip = "203.0.113.1") =>
+    call(t.app, "POST", "/auth/verify", { body: { message, signature }, headers: { "x-forwarded-for": ip } });
+  /** The checks of contract signatures the node was asked to run since `from`. */
+  const checksSince = (from: number) => gate.calls.slice(from).filter(isDeploylessCall);
+
+  it("a wallet whose ERC-1271 check is cheap signs in, through one eth_call capped at SIWE_CONTRACT_GAS_LIMIT", async () => {
+    const from = gate.calls.length;
+    const signedIn = await verify(await messageFor(cheap), JUNK_SIGNATURE);
+    expect(signedIn.status, JSON.stringify(signedIn.body)).toBe(200);
+    expect(signedIn.body.address).toBe(cheap);
+    const checks = checksSince(from);
+    expect(checks).toHaveLength(1);
+    expect(BigInt(checks[0]!.params[0].gas)).toBe(GAS_CAP);
+  });
+
+  it("a wallet whose check burns more than the cap is refused within the cap, and its nonce is spent", async () => {
+    const message = await messageFor(burner);
+    const from = gate.calls.length;
+    const refused = expectError(await verify(message, JUNK_SIGNATURE));
+    expect(refused).toMatchObject({ status: 401, code: "siwe_bad_signature", hasShape: true });
+    const checks = checksSince(from);
+    expect(checks).toHaveLength(1);
+    expect(BigInt(checks[0]!.params[0].gas)).toBe(GAS_CAP);
+
+    // The same message again: the nonce is gone, and the node is not asked a second time.
+    const replayFrom = gate.calls.length;
+    expect(expectError(await verify(message, JUNK_SIGNATURE))).toMatchObject({ status: 401, code: "siwe_nonce_used" });
+    expect(checksSince(replayFrom)).toHaveLength(0);
+  });
+
+  it("an ERC-6492 signature (deploy through a factory, then check) runs under the same cap: cheap signs in, costly not", async () => {
+    const cheapLater = await counterfactualGasBurner(0n);
+    const signedIn = await verify(await messageFor(cheapLater.address), cheapLater.signature);
+    expect(signedIn.status, JSON.stringify(signedIn.body)).toBe(200);
+
+    const costly = await counterfactualGasBurner(5_000_000n);
+    const message = await messageFor(costly.address);
+    const from = gate.calls.length;
+    expect(expectError(await verify(message, costly.signature))).toMatchObject({
+      status: 401,
+      code: "siwe_bad_signature",
+    });
+    expect(checksSince(from).map((check) => BigInt(check.params[0].gas))).toEqual([GAS_CAP]);
+    expect(expectError(await verify(message, costly.signature))).toMatchObject({
+      status: 401,
+      code: "siwe_nonce_used",
+    });
+  });
+
+  it("beyond the checks allowed at once: 429 for the same IP, 503 for all, with Retry-After; EOAs sign in meanwhile", async () => {
+    gate.hold(isDeploylessCall);
+    try {
+      const first = verify(await messageFor(cheap), JUNK_SIGNATURE, "198.51.100.1");
+      await gate.held(1);
+
+      // Same IP, while its check runs: refused at once, not queued behind it.
+      const secondMessage = await messageFor(cheap);
+      const second = await Promise.race([
+        verify(secondMessage, JUNK_SIGNATURE, "198.51.100.1"),
+        gate.held(2).then(() => "held" as const),
+      ]);
+      expect(second).not.toBe("held");
+      const busy = expectError(second as Awaited<ReturnType<typeof verify>>);
+      expect(busy).toMatchObject({ status: 429, code: "siwe_contract_checks_busy", hasShape: true });
+      expect(Number((second as Awaited<ReturnType<typeof verify>>).headers.get("retry-after"))).toBeGreaterThan(0);
+
+      // Another IP takes the last slot; a third finds none.
+      const third = verify(await messageFor(cheap), JUNK_SIGNATURE, "198.51.100.2");
+      await gate.held(2);
+      const fourth = await Promise.race([
+        verify(await messageFor(cheap), JUNK_SIGNATURE, "198.51.100.3"),
+        gate.held(3).then(() => "held" as const),
+      ]);
+      expect(fourth).not.toBe("held");
+      const full = fourth as Awaited<ReturnType<typeof verify>>;
+      expect(expectError(full)).toMatchObject({ status: 503, code: "siwe_contract_checks_full" });
+      expect(Number(full.headers.get("retry-after"))).toBeGreaterThan(0);
+
+      // An EOA needs no check on the chain: it signs in while both slots are taken, from the busy IP too.
+      const message = await siweMessage(t.app, anyone);
+      const eoa = await verify(message, await anyone.signMessage({ message }), "198.51.100.1");
+      expect(eoa.status, JSON.stringify(eoa.body)).toBe(200);
+
+      gate.release();
+      expect((await first).status).toBe(200);
+      expect((await third).status).toBe(200);
+      // The refused attempt never reached the chain: its nonce is still good.
+      const retried = await verify(secondMessage, JUNK_SIGNATURE, "198.51.100.1");
+      expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    } finally {
+      gate.release();
+    }
+  });
+});
+
+describe("a smart-wallet check the node does not answer in time", () => {
+  let gate: RpcGate;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    gate = await startRpcGate(inject("chainUrl"));
+    t = await createTestApp("pglite", {
+      env: {
+        CHAIN_RPC_URL: gate.url,
+        TRUST_PROXY: "true",
+        SIWE_CONTRACT_TIMEOUT_MS: "50",
+        SIWE_CONTRACT_CHECKS_PER_IP: "1",
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await gate?.close();
+  });
+
+  it("answers 503 siwe_contract_check_timeout, spends the nonce, and keeps the slot until the node answers", async () => {
+    const wallet = await deployGasBurningWallet(0n);
+    const anyone = testAccount("traveller");
+    const verify = (message: string) =>
+      call(t.app, "POST", "/auth/verify", {
+        body: { message, signature: JUNK_SIGNATURE },
+        headers: { "x-forwarded-for": "192.0.2.7" },
+      });
+    gate.hold(isDeploylessCall);
+    try {
+      const message = await siweMessage(t.app, anyone, { address: wallet });
+      const slow = await verify(message);
+      expect(expectError(slow)).toMatchObject({ status: 503, code: "siwe_contract_check_timeout", hasShape: true });
+      expect(slow.headers.get("retry-after")).toBeTruthy();
+      // The node is still at it: the IP's one slot stays taken.
+      const next = await verify(await siweMessage(t.app, anyone, { address: wallet }));
+      expect(expectError(next)).toMatchObject({ status: 429, code: "siwe_contract_checks_busy" });
+      gate.release();
+      expect(expectError(await verify(message))).toMatchObject({ status: 401, code: "siwe_nonce_used" });
+    } finally {
+      gate.release();
+    }
   });
 });

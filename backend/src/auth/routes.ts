@@ -4,10 +4,12 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import type { MiddlewareHandler } from "hono";
 
 import { errorResponses } from "../http/errors.js";
+import { clientIp } from "../http/middleware.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
 import { AddressOut, HexSchema } from "../http/schemas.js";
 import { SESSION_COOKIE, SESSION_SECURITY } from "./middleware.js";
 import { issueNonce, signIn, signOut, type AuthDeps } from "./service.js";
+import { ContractSignatureChecks } from "./signatures.js";
 
 const NonceResponse = z
   .object({
@@ -38,9 +40,20 @@ const MeResponse = z.object({ address: AddressOut }).openapi("Me");
 
 const siweErrors =
   "401 codes: siwe_malformed_message, siwe_domain_mismatch, siwe_uri_mismatch, siwe_chain_mismatch, siwe_expired, " +
-  "siwe_not_yet_valid, siwe_nonce_unknown, siwe_nonce_used, siwe_nonce_expired, siwe_bad_signature";
+  "siwe_not_yet_valid, siwe_issued_in_future, siwe_issued_too_long_ago, siwe_nonce_unknown, siwe_nonce_used, " +
+  "siwe_nonce_expired, siwe_bad_signature. A smart-contract wallet's check runs on the chain with a gas cap; beyond " +
+  "the checks allowed at once: 429 siwe_contract_checks_busy (this IP) or 503 siwe_contract_checks_full (all), with " +
+  "Retry-After, the nonce still usable; 503 siwe_contract_check_timeout when the node is too slow. Any signature check " +
+  "spends the nonce, whatever its outcome";
 
 export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>) {
+  const { config } = deps;
+  const contractChecks = new ContractSignatureChecks(deps.chain.client, {
+    gasLimit: BigInt(config.SIWE_CONTRACT_GAS_LIMIT),
+    timeoutMs: config.SIWE_CONTRACT_TIMEOUT_MS,
+    perIp: config.SIWE_CONTRACT_CHECKS_PER_IP,
+    total: config.SIWE_CONTRACT_CHECKS_MAX,
+  });
   return createRouter()
     .openapi(
       createRoute({
@@ -74,7 +87,7 @@ export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>) {
         path: "/auth/verify",
         tags: ["auth"],
         summary: "Sign in: verify a signed SIWE message and open a session",
-        description: `Checks the signature (EOA or ERC-1271/6492 smart wallet), domain, URI, chain id, expiry and that the nonce is unused. ${siweErrors}.`,
+        description: `Checks the signature (EOA by recovery, or an ERC-1271/6492 smart wallet on the chain), domain, URI, chain id, issue time, expiry and that the nonce is unused. ${siweErrors}.`,
         request: { body: { required: true, content: { "application/json": { schema: VerifyBody } } } },
         responses: {
           200: { description: "Signed in", content: { "application/json": { schema: SessionResponse } } },
@@ -82,7 +95,10 @@ export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>) {
         },
       }),
       async (c) => {
-        const session = await signIn(deps, c.req.valid("json"));
+        const session = await signIn(deps, c.req.valid("json"), {
+          ip: clientIp(c),
+          contractChecks,
+        });
         setCookie(c, SESSION_COOKIE, session.token, {
           httpOnly: true,
           secure: deps.config.COOKIE_SECURE,

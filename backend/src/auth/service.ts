@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 
 import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import { sign, verify } from "hono/jwt";
-import { getAddress, type Address, type Hex } from "viem";
-import { generateSiweNonce, parseSiweMessage, verifySiweMessage } from "viem/siwe";
+import { getAddress, hashMessage, type Address, type Hex } from "viem";
+import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
 
 import type { ChainContext } from "../chain/index.js";
 import type { Config } from "../config/index.js";
@@ -11,6 +11,7 @@ import { schema, type Db } from "../db/index.js";
 import { ApiError } from "../http/errors.js";
 import type { SessionUser } from "../http/router.js";
 import type { Clock } from "../clock.js";
+import { needsContractCheck, signedByKey, type ContractSignatureChecks } from "./signatures.js";
 
 export interface AuthDeps {
   db: Db;
@@ -33,8 +34,17 @@ export async function issueNonce({ db, config, now }: AuthDeps) {
 /**
  * Checks a Sign-In with Ethereum message (EIP-4361) and its signature, consumes its nonce and opens a session.
  * Each way a message can be refused has its own error code, so the web can tell the user what went wrong.
+ *
+ * A nonce buys one signature check, whatever its outcome: it is spent before a smart-contract wallet's check runs on
+ * the chain (so one nonce cannot replay that work), and by a bad EOA signature too, although recovering one costs
+ * nothing: one rule for every wallet, and an honest client loses nothing by it, since the web fetches a fresh nonce
+ * after any refusal. Only a check refused before it starts (too many at once) leaves the nonce unspent.
  */
-export async function signIn(deps: AuthDeps, input: { message: string; signature: Hex }) {
+export async function signIn(
+  deps: AuthDeps,
+  input: { message: string; signature: Hex },
+  attempt: { ip: string; contractChecks: ContractSignatureChecks },
+) {
   const { db, config, chain, now } = deps;
   const time = now();
   let fields: ReturnType<typeof parseSiweMessage>;
@@ -43,8 +53,9 @@ export async function signIn(deps: AuthDeps, input: { message: string; signature
   } catch {
     fields = {};
   }
-  const { address, domain, uri, chainId, nonce, version, expirationTime, notBefore } = fields;
-  if (!address || !domain || !uri || !chainId || !nonce || version !== "1") {
+  const { address, domain, uri, chainId, nonce, version, issuedAt, expirationTime, notBefore } = fields;
+  const badDate = [issuedAt, expirationTime, notBefore].some((date) => date && Number.isNaN(date.getTime()));
+  if (!address || !domain || !uri || !chainId || !nonce || !issuedAt || badDate || version !== "1") {
     throw reject("siwe_malformed_message", "The message is not a valid EIP-4361 sign-in message");
   }
   if (!config.SIWE_DOMAINS.includes(domain)) {
@@ -74,45 +85,29 @@ export async function signIn(deps: AuthDeps, input: { message: string; signature
   if (notBefore && notBefore.getTime() > time.getTime()) {
     throw reject("siwe_not_yet_valid", "The message is not valid yet");
   }
+  checkIssuedAt(config, issuedAt, time);
 
   const [stored] = await db.select().from(schema.authNonces).where(eq(schema.authNonces.nonce, nonce));
   if (!stored) throw reject("siwe_nonce_unknown", "The message's nonce was not issued by this API");
   if (stored.usedAt) throw reject("siwe_nonce_used", "The message's nonce was already used");
   if (stored.expiresAt.getTime() <= time.getTime()) throw reject("siwe_nonce_expired", "The message's nonce expired");
 
+  const user = getAddress(address);
+  const signed = { address: user, hash: hashMessage(input.message), signature: input.signature };
+  const spendNonce = () => spend(db, nonce, time);
   let valid: boolean;
-  try {
-    // EOAs verify by recovery; smart-contract wallets through ERC-1271 / ERC-6492 calls on the chain.
-    valid = await verifySiweMessage(chain.client, {
-      message: input.message,
-      signature: input.signature,
-      address,
-      domain,
-      nonce,
-      time,
-    });
-  } catch (error) {
-    throw new ApiError(503, "chain_unavailable", "The signature could not be checked against the chain", {
-      reason: error instanceof Error ? error.message.split("\n")[0] : String(error),
-    });
+  if (await signedByKey(signed)) {
+    await spendNonce();
+    valid = true;
+  } else if (await needsContractCheck(chain.client, signed)) {
+    valid = await attempt.contractChecks.verify(attempt.ip, signed, spendNonce);
+  } else {
+    await spendNonce();
+    valid = false;
   }
   if (!valid) throw reject("siwe_bad_signature", "The signature does not match the message's address");
 
-  const user = getAddress(address);
   return db.transaction(async (tx) => {
-    const consumed = await tx
-      .update(schema.authNonces)
-      .set({ usedAt: time })
-      .where(
-        and(
-          eq(schema.authNonces.nonce, nonce),
-          isNull(schema.authNonces.usedAt),
-          gt(schema.authNonces.expiresAt, time),
-        ),
-      )
-      .returning({ nonce: schema.authNonces.nonce });
-    if (consumed.length === 0) throw reject("siwe_nonce_used", "The message's nonce was already used");
-
     await tx
       .insert(schema.users)
       .values({ address: user, lastSignInAt: time })
@@ -132,6 +127,39 @@ export async function signIn(deps: AuthDeps, input: { message: string; signature
     );
     return { address: user, token, expiresAt };
   });
+}
+
+/**
+ * A message must have been written for this sign-in: Issued At no later than the clock allows for a client's clock
+ * running ahead, and no earlier than a nonce lives (with the same allowance for one running behind).
+ */
+function checkIssuedAt(config: Config, issuedAt: Date, time: Date) {
+  const skew = config.SIWE_ISSUED_AT_SKEW_SECONDS * 1000;
+  const latest = new Date(time.getTime() + skew);
+  const earliest = new Date(time.getTime() - config.SIWE_NONCE_TTL_SECONDS * 1000 - skew);
+  const details = { issuedAt: issuedAt.toISOString(), earliest: earliest.toISOString(), latest: latest.toISOString() };
+  if (issuedAt.getTime() > latest.getTime()) {
+    throw reject(
+      "siwe_issued_in_future",
+      "The message's Issued At is in the future: check the device's clock",
+      details,
+    );
+  }
+  if (issuedAt.getTime() < earliest.getTime()) {
+    throw reject("siwe_issued_too_long_ago", "The message was issued too long ago: sign a new one", details);
+  }
+}
+
+/** Marks `nonce` used, or refuses when another attempt spent it first (or it expired meanwhile). */
+async function spend(db: Db, nonce: string, time: Date) {
+  const spent = await db
+    .update(schema.authNonces)
+    .set({ usedAt: time })
+    .where(
+      and(eq(schema.authNonces.nonce, nonce), isNull(schema.authNonces.usedAt), gt(schema.authNonces.expiresAt, time)),
+    )
+    .returning({ nonce: schema.authNonces.nonce });
+  if (spent.length === 0) throw reject("siwe_nonce_used", "The message's nonce was already used");
 }
 
 /** The signed-in user for a session token, or a 401. The session must exist and not be revoked or expired. */

@@ -1,0 +1,169 @@
+/**
+ * Sign-in signatures at a bounded cost. An EOA's signature is checked here, by recovery, without the chain. A
+ * smart-contract wallet's (ERC-1271, or ERC-6492 for one not deployed yet) can only be checked by running the wallet's
+ * code, which its owner chose: that runs as one eth_call with a gas cap and a time limit, and only so many run at once,
+ * per IP and in all.
+ */
+import {
+  BaseError,
+  CallExecutionError,
+  encodeDeployData,
+  erc6492SignatureValidatorAbi,
+  erc6492SignatureValidatorByteCode,
+  hexToBool,
+  HttpRequestError,
+  isAddressEqual,
+  isErc6492Signature,
+  recoverAddress,
+  TimeoutError,
+  type Address,
+  type Chain,
+  type Hex,
+  type PublicClient,
+  type Transport,
+} from "viem";
+import { call } from "viem/actions";
+
+import { chainRead } from "../chain/index.js";
+import { ApiError } from "../http/errors.js";
+
+export interface SignedHash {
+  address: Address;
+  hash: Hex;
+  signature: Hex;
+}
+
+/** True when `signature` is `address`'s own ECDSA signature of `hash`. */
+export async function signedByKey({ address, hash, signature }: SignedHash): Promise<boolean> {
+  try {
+    return isAddressEqual(await recoverAddress({ hash, signature }), address);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether only the chain can tell: the signature deploys a wallet (ERC-6492), or `address` holds code. */
+export async function needsContractCheck(client: PublicClient<Transport, Chain>, signed: SignedHash) {
+  if (isErc6492Signature(signed.signature)) return true;
+  const code = await chainRead(() => client.getCode({ address: signed.address }));
+  return code !== undefined && code !== "0x";
+}
+
+export interface ContractCheckLimits {
+  gasLimit: bigint;
+  timeoutMs: number;
+  perIp: number;
+  total: number;
+}
+
+/** The checks of contract wallets' signatures one API instance runs, and how many of them run now. */
+export class ContractSignatureChecks {
+  private running = 0;
+  private readonly runningPerIp = new Map<string, number>();
+
+  constructor(
+    private readonly client: PublicClient<Transport, Chain>,
+    private readonly limits: ContractCheckLimits,
+  ) {}
+
+  /**
+   * Checks a contract wallet's signature on the chain when a slot is free (else a 429 when `ip` has its share
+   * running, a 503 when all are taken; the caller may come back). `admitted` runs once the check is sure to run, before
+   * it does (the sign-in spends its nonce there). The ERC-6492 validator, deployless, covers deployed wallets
+   * (ERC-1271) and counterfactual ones alike; CCIP-Read is off, so a wallet cannot make the API fetch a URL. The slot
+   * stays taken until the node answers, even when the caller stopped waiting at the time limit: the bound is on the
+   * node's work.
+   */
+  async verify(ip: string, signed: SignedHash, admitted: () => Promise<void>): Promise<boolean> {
+    const release = this.admit(ip);
+    let answer: Promise<Hex | undefined>;
+    try {
+      await admitted();
+      answer = call(
+        { ...this.client, ccipRead: false },
+        {
+          data: encodeDeployData({
+            abi: erc6492SignatureValidatorAbi,
+            args: [signed.address, signed.hash, signed.signature],
+            bytecode: erc6492SignatureValidatorByteCode,
+          }),
+          gas: this.limits.gasLimit,
+        },
+      ).then(({ data }) => data);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    answer.then(release, release);
+    let data: Hex | undefined;
+    try {
+      data = await withTimeout(answer, this.limits.timeoutMs);
+    } catch (error) {
+      if (error === TIMED_OUT) {
+        throw new ApiError(
+          503,
+          "siwe_contract_check_timeout",
+          `The wallet's signature check did not finish within ${this.limits.timeoutMs} ms`,
+          null,
+          this.retryAfter(),
+        );
+      }
+      const unreachable =
+        error instanceof BaseError &&
+        error.walk((cause) => cause instanceof HttpRequestError || cause instanceof TimeoutError);
+      // Reverted, or ran out of its gas: the wallet does not vouch for the signature.
+      if (error instanceof CallExecutionError && !unreachable) return false;
+      return chainRead(() => Promise.reject(error));
+    }
+    return hexToBool(data ?? "0x0");
+  }
+
+  private retryAfter() {
+    return { "Retry-After": String(Math.max(1, Math.ceil(this.limits.timeoutMs / 1000))) };
+  }
+
+  private admit(ip: string): () => void {
+    const retryAfter = this.retryAfter();
+    const mine = this.runningPerIp.get(ip) ?? 0;
+    if (mine >= this.limits.perIp) {
+      throw new ApiError(
+        429,
+        "siwe_contract_checks_busy",
+        `Smart-wallet sign-ins from this address are limited to ${this.limits.perIp} at a time; try again shortly`,
+        { limit: this.limits.perIp },
+        retryAfter,
+      );
+    }
+    if (this.running >= this.limits.total) {
+      throw new ApiError(
+        503,
+        "siwe_contract_checks_full",
+        "The API is checking as many smart-wallet signatures as it can; try again shortly",
+        { limit: this.limits.total },
+        retryAfter,
+      );
+    }
+    this.running++;
+    this.runningPerIp.set(ip, mine + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.running--;
+      const left = (this.runningPerIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.runningPerIp.set(ip, left);
+      else this.runningPerIp.delete(ip);
+    };
+  }
+}
+
+const TIMED_OUT = Symbol("timed out");
+
+/** `promise`, or a rejection with TIMED_OUT after `ms` (the work itself goes on). */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(TIMED_OUT), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
