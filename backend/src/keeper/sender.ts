@@ -153,6 +153,7 @@ export class TxSender {
           if (attempt >= NONCE_ATTEMPTS) {
             throw new NonceContentionError(`${attempt} nonces in a row were taken by another sender`, { cause: error });
           }
+          this.logger.info({ nonce, attempt }, "nonce taken by another sender of the account: reading it again");
           readBefore = undefined;
         }
       }

@@ -5,7 +5,13 @@ import { SESSION_SECURITY } from "../auth/middleware.js";
 import { errorResponses } from "../http/errors.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
 import { AddressOut, AddressSchema, HexSchema, TypedDataDomain, TypedFields, UintString } from "../http/schemas.js";
-import { referralOverview, registrationRequest, relayRegistration, type ReferralDeps } from "./service.js";
+import {
+  createRelayer,
+  referralOverview,
+  registrationRequest,
+  relayRegistration,
+  type ReferralDeps,
+} from "./service.js";
 
 const Referee = z.object({
   address: AddressOut,
@@ -47,6 +53,7 @@ const RelayBody = z
   .openapi("RelayRegistration");
 
 export function referralRoutes(deps: ReferralDeps, auth: MiddlewareHandler<AuthedEnv>) {
+  const relayer = createRelayer(deps);
   return createRouter()
     .openapi(
       createRoute({
@@ -108,7 +115,7 @@ export function referralRoutes(deps: ReferralDeps, auth: MiddlewareHandler<Authe
         tags: ["referrals"],
         summary: "Relay the signed registration: the API's relayer sends registerWithSig and pays the gas",
         description:
-          "Simulated first. Errors: 409 already_registered / referral_cycle, 422 self_referral / signature_expired / invalid_signature, 503 relayer_not_configured.",
+          "For accounts that pass RELAY_ELIGIBLE_IF, within a budget per account and in all per 24 hours; simulated with the relayer's gas limit (RELAY_GAS_LIMIT) before anything is sent. Errors: 403 relay_not_eligible, 409 already_registered / referral_cycle, 422 self_referral / signature_expired / invalid_signature / relay_gas_limit_exceeded / registration_rejected (details.revert names the contract's error), 429 relay_user_budget_exceeded / relay_daily_budget_exceeded (with Retry-After), 503 relayer_not_configured / relayer_busy / relayer_out_of_funds / chain_unavailable.",
         security: SESSION_SECURITY,
         middleware: [auth] as const,
         request: { body: { required: true, content: { "application/json": { schema: RelayBody } } } },
@@ -119,12 +126,12 @@ export function referralRoutes(deps: ReferralDeps, auth: MiddlewareHandler<Authe
               "application/json": { schema: z.object({ txHash: z.string() }).openapi("RelayedRegistration") },
             },
           },
-          ...errorResponses(400, 401, 409, 413, 422, 429, 503),
+          ...errorResponses(400, 401, 403, 409, 413, 422, 429, 502, 503),
         },
       }),
       async (c) => {
         const body = c.req.valid("json");
-        return c.json(await relayRegistration(deps, { ...body, user: c.var.user.address }), 202);
+        return c.json(await relayRegistration(deps, relayer, { ...body, user: c.var.user.address }), 202);
       },
     );
 }

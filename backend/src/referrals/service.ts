@@ -1,14 +1,34 @@
 import { referralRegistryAbi, registrationDomain, registrationTypes } from "@trvl/abi";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { BaseError, ContractFunctionRevertedError, zeroAddress, type Address, type Hex } from "viem";
+import type { Logger } from "pino";
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  encodeFunctionData,
+  getContractError,
+  HttpRequestError,
+  InsufficientFundsError,
+  TimeoutError,
+  zeroAddress,
+  type Address,
+  type Hex,
+} from "viem";
 
 import { chainRead, chainTime, requireContract, type ChainContext } from "../chain/index.js";
+import type { Clock } from "../clock.js";
+import type { Config } from "../config/index.js";
 import { schema, type Db } from "../db/index.js";
 import { ApiError } from "../http/errors.js";
+import { NonceContentionError, SimulationFailedError, TxSender } from "../keeper/sender.js";
+import { cancelReservation, recordBroadcast, reserveRelay } from "./budget.js";
+import { requireRelayEligible } from "./eligibility.js";
 
 export interface ReferralDeps {
   db: Db;
   chain: ChainContext;
+  config: Config;
+  logger: Logger;
+  now: Clock;
 }
 
 const MAX_LISTED = 500;
@@ -128,36 +148,131 @@ const REVERT_STATUS: Record<string, [number, string]> = {
 };
 
 /**
- * Relays a user's signed registration (`registerWithSig`) with the relayer key, so the user pays no gas. The call
- * is simulated first: a registration the contract would refuse costs nothing and comes back as a 4xx naming why.
+ * The relayer's one sender (one per API instance): it hands out the relayer account's nonces in order, so concurrent
+ * relays never take the same one, takes a fresh one when another instance took it, and replaces a stuck transaction
+ * with higher fees (the keeper's settings). Undefined without a relayer key.
+ */
+export function createRelayer({ chain, config, logger }: ReferralDeps): TxSender | undefined {
+  if (!chain.relayer) return undefined;
+  return new TxSender(
+    chain.relayer,
+    chain.client,
+    {
+      receiptTimeoutMs: config.KEEPER_RECEIPT_TIMEOUT_MS,
+      maxReplacements: config.KEEPER_MAX_REPLACEMENTS,
+      feeBumpPercent: config.KEEPER_FEE_BUMP_PERCENT,
+    },
+    logger.child({ component: "relayer" }),
+  );
+}
+
+/**
+ * Relays a user's signed registration (`registerWithSig`) with the relayer key, so the user pays no gas: for accounts
+ * that pass the eligibility check, within the daily budgets, and with RELAY_GAS_LIMIT gas. The call is simulated with
+ * that gas first: a registration the contract would refuse, or whose signature check (a contract wallet's code) needs
+ * more, costs nothing and comes back as a 4xx naming why. Answers once the transaction is out; the sender watches it
+ * after that.
  */
 export async function relayRegistration(
-  { chain }: ReferralDeps,
+  deps: ReferralDeps,
+  relayer: TxSender | undefined,
   input: { user: Address; referrer: Address; deadline: bigint; signature: Hex },
 ) {
-  const relayer = chain.relayer;
+  const { db, chain, config, logger, now } = deps;
   if (!relayer) throw new ApiError(503, "relayer_not_configured", "Gasless referrals are not enabled on this API");
   const registry = requireContract(chain, "ReferralRegistry");
-  let request;
+  await requireRelayEligible(deps, input.user);
+  const reservation = await reserveRelay(deps, {
+    chainId: chain.chain.id,
+    user: input.user,
+    referrer: input.referrer,
+    time: now(),
+  });
+  const args = [input.user, input.referrer, input.deadline, input.signature] as const;
+  const data = encodeFunctionData({ abi: referralRegistryAbi, functionName: "registerWithSig", args });
+  let sent = false;
   try {
-    ({ request } = await chain.client.simulateContract({
-      account: relayer.account,
-      address: registry,
-      abi: referralRegistryAbi,
-      functionName: "registerWithSig",
-      args: [input.user, input.referrer, input.deadline, input.signature],
-    }));
+    const txHash = await new Promise<Hex>((resolve, reject) => {
+      relayer
+        .sendCapped(registry, data, BigInt(config.RELAY_GAS_LIMIT), async (hash) => {
+          await recordBroadcast(db, reservation, hash);
+          sent = true;
+          resolve(hash);
+        })
+        .then(
+          (receipt) => {
+            if (receipt.status !== "success") {
+              logger.warn({ tx: receipt.transactionHash, user: input.user }, "relayed registration reverted");
+            }
+          },
+          (error: unknown) => {
+            if (!sent) return reject(error);
+            logger.error({ err: error, user: input.user }, "relayed registration not mined");
+          },
+        );
+    });
+    return { txHash };
   } catch (error) {
-    const reverted =
-      error instanceof BaseError ? error.walk((cause) => cause instanceof ContractFunctionRevertedError) : null;
+    if (!sent) await cancelReservation(db, reservation);
+    throw relayError(error, { registry, args: [...args], gasLimit: config.RELAY_GAS_LIMIT });
+  }
+}
+
+/** What went wrong with a relay, for the client: never the node's raw text as a "chain outage" when it is not one. */
+function relayError(
+  error: unknown,
+  { registry, args, gasLimit }: { registry: Address; args: unknown[]; gasLimit: number },
+): ApiError {
+  if (error instanceof ApiError) return error;
+  const unreachable = (cause: unknown) =>
+    cause instanceof BaseError &&
+    cause.walk((inner) => inner instanceof HttpRequestError || inner instanceof TimeoutError);
+  if (error instanceof SimulationFailedError && !unreachable(error.cause)) {
+    const failure = getContractError(error.cause as BaseError, {
+      abi: referralRegistryAbi,
+      address: registry,
+      functionName: "registerWithSig",
+      args,
+    });
+    const reverted = failure.walk((cause) => cause instanceof ContractFunctionRevertedError);
     const name = reverted instanceof ContractFunctionRevertedError ? reverted.data?.errorName : undefined;
+    const details = { revert: name ?? null, gasLimit };
     if (name && REVERT_STATUS[name]) {
       const [status, code] = REVERT_STATUS[name];
-      throw new ApiError(status as 409 | 422, code, `The registry refuses this registration (${name})`);
+      return new ApiError(
+        status as 409 | 422,
+        code,
+        `The registry refuses this registration (${name}) when given ${gasLimit} gas`,
+        details,
+      );
     }
-    if (reverted) throw new ApiError(422, "registration_rejected", "The registry refuses this registration");
-    return chainRead(() => Promise.reject(error));
+    if (/out of gas/i.test(`${failure.message} ${String(error.cause)}`)) {
+      return new ApiError(
+        422,
+        "relay_gas_limit_exceeded",
+        `The registration needs more than the relayer's ${gasLimit} gas`,
+        details,
+      );
+    }
+    const reason = reverted instanceof ContractFunctionRevertedError ? (name ?? reverted.reason) : undefined;
+    return new ApiError(
+      422,
+      "registration_rejected",
+      `The registry refuses this registration${reason ? ` (${reason})` : ""}`,
+      details,
+    );
   }
-  const txHash = await chainRead(() => relayer.writeContract(request));
-  return { txHash };
+  if (error instanceof NonceContentionError) {
+    return new ApiError(503, "relayer_busy", "The relayer's account is busy with other transactions; try again", null, {
+      "Retry-After": "1",
+    });
+  }
+  if (error instanceof BaseError && error.walk((cause) => cause instanceof InsufficientFundsError)) {
+    return new ApiError(503, "relayer_out_of_funds", "The relayer cannot pay for gas right now");
+  }
+  const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  if (unreachable(error instanceof SimulationFailedError ? error.cause : error)) {
+    return new ApiError(503, "chain_unavailable", "The chain node did not answer", { reason });
+  }
+  return new ApiError(502, "relay_failed", "The relayer could not send the registration", { reason });
 }

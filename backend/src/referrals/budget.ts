@@ -1,0 +1,81 @@
+/**
+ * The relayer's budgets: at most RELAY_MAX_PER_USER_PER_DAY relays per account and RELAY_MAX_PER_DAY in all in any 24
+ * hours of the services' clock, counted from `referral_relays`. With each relay's gas capped (RELAY_GAS_LIMIT), that
+ * bounds what the relayer can be made to spend in a day.
+ */
+import { and, asc, count, eq, gt, sql } from "drizzle-orm";
+import type { Address, Hex } from "viem";
+
+import type { Config } from "../config/index.js";
+import { schema, type Db } from "../db/index.js";
+import { ApiError } from "../http/errors.js";
+
+const DAY_MS = 86_400_000;
+/** Serialises reservations across API instances (a transaction-level advisory lock: released at commit). */
+const RESERVATION_LOCK = 0x7265_6c61; // "rela"
+
+export interface Reservation {
+  id: bigint;
+}
+
+/**
+ * Holds a place in both budgets for a relay about to be simulated and sent, or refuses with a 429 saying which budget
+ * is spent and when a place frees up. Concurrent requests cannot overdraw: reservations are taken one at a time.
+ */
+export async function reserveRelay(
+  { db, config }: { db: Db; config: Config },
+  relay: { chainId: number; user: Address; referrer: Address; time: Date },
+): Promise<Reservation> {
+  const since = new Date(relay.time.getTime() - DAY_MS);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${RESERVATION_LOCK})`);
+    const inWindow = and(eq(schema.referralRelays.chainId, relay.chainId), gt(schema.referralRelays.createdAt, since));
+    const oldestIn = async (where: ReturnType<typeof and>) => {
+      const [oldest] = await tx
+        .select({ createdAt: schema.referralRelays.createdAt })
+        .from(schema.referralRelays)
+        .where(where)
+        .orderBy(asc(schema.referralRelays.createdAt))
+        .limit(1);
+      const freesAt = (oldest?.createdAt.getTime() ?? relay.time.getTime()) + DAY_MS;
+      return { "Retry-After": String(Math.max(1, Math.ceil((freesAt - relay.time.getTime()) / 1000))) };
+    };
+
+    const mine = and(inWindow, eq(schema.referralRelays.user, relay.user));
+    const [{ value: used }] = await tx.select({ value: count() }).from(schema.referralRelays).where(mine);
+    if (used >= config.RELAY_MAX_PER_USER_PER_DAY) {
+      throw new ApiError(
+        429,
+        "relay_user_budget_exceeded",
+        `The relayer sends at most ${config.RELAY_MAX_PER_USER_PER_DAY} registrations per account in 24 hours`,
+        { limit: config.RELAY_MAX_PER_USER_PER_DAY },
+        await oldestIn(mine),
+      );
+    }
+    const [{ value: total }] = await tx.select({ value: count() }).from(schema.referralRelays).where(inWindow);
+    if (total >= config.RELAY_MAX_PER_DAY) {
+      throw new ApiError(
+        429,
+        "relay_daily_budget_exceeded",
+        `The relayer has sent its ${config.RELAY_MAX_PER_DAY} registrations for the last 24 hours; try again later`,
+        { limit: config.RELAY_MAX_PER_DAY },
+        await oldestIn(inWindow),
+      );
+    }
+    const [row] = await tx
+      .insert(schema.referralRelays)
+      .values({ chainId: relay.chainId, user: relay.user, referrer: relay.referrer, createdAt: relay.time })
+      .returning({ id: schema.referralRelays.id });
+    return { id: row!.id };
+  });
+}
+
+/** The relay's transaction (or its latest replacement) is out. */
+export async function recordBroadcast(db: Db, reservation: Reservation, txHash: Hex) {
+  await db.update(schema.referralRelays).set({ txHash }).where(eq(schema.referralRelays.id, reservation.id));
+}
+
+/** Nothing was sent: the relay costs no budget. */
+export async function cancelReservation(db: Db, reservation: Reservation) {
+  await db.delete(schema.referralRelays).where(eq(schema.referralRelays.id, reservation.id));
+}
