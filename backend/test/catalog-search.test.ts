@@ -106,7 +106,9 @@ function queries(items: readonly CatalogItem[]) {
       maxLength: 3,
     })
     .map((pieces) => pieces.join(" "));
-  const cents = fc.integer({ min: 0, max: 120_000 }).map(BigInt);
+  // Bounds at items' own prices too: an item priced exactly at a bound is in the range.
+  const prices = [...new Set(items.map((item) => item.priceCents))];
+  const cents = fc.oneof(fc.integer({ min: 0, max: 120_000 }).map(BigInt), fc.constantFrom(...prices));
   return fc
     .record(
       {

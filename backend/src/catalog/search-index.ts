@@ -15,7 +15,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { addDays, daysBetween } from "./dates.js";
 import { demoAvailable } from "./demo.js";
 import { compareNames, searchTokens } from "./order.js";
-import { SORTS, type CatalogItem, type SearchQuery, type Sort } from "./types.js";
+import { ITEM_TYPES, SORTS, type CatalogItem, type SearchQuery, type Sort } from "./types.js";
 
 /** What each step of a search costs in work units (a unit is about 4 ns of CPU here): the budget counts these. */
 export const SEARCH_COSTS = {
@@ -31,11 +31,14 @@ export const SEARCH_COSTS = {
   posting: 12,
 } as const;
 
-/** Work units one search may spend (~25 ms of CPU): enough for every ordinary query, a hostile one stops there. */
-export const SEARCH_WORK_BUDGET = 6_000_000;
+/**
+ * Work units one search may spend (~8 ms of CPU): a page of any ordinary query and an exact count of most; a hostile
+ * query (or the count of a worldwide date search) stops there.
+ */
+export const SEARCH_WORK_BUDGET = 2_000_000;
 
-/** Work units between two yields to the event loop (~2 ms). */
-const SLICE = 500_000;
+/** Work units between two yields to the event loop (~1 ms). */
+const SLICE = 250_000;
 
 /** A token whose postings exceed this is checked item by item instead of looked up (looking it up costs more). */
 const SELECTIVE_POSTINGS = 20_000;
@@ -160,7 +163,9 @@ export class SearchIndex {
     (await sortInSlices(numbers(count), (a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0))).forEach(
       (item, rank) => (idRank[item] = rank),
     );
+    await nextTurn();
     const nameRank = await this.nameRanks();
+    await nextTurn();
     const rating = Int32Array.from(items, (item) => item.ratingTenths * 1_000_000 + item.reviewCount);
     const keys: Record<Exclude<Sort, "relevance">, (a: number, b: number) => number> = {
       price_asc: (a, b) => price[a] - price[b],
@@ -175,33 +180,43 @@ export class SearchIndex {
       global[sort] = await sortInSlices(numbers(count), (a, b) => key(a, b) || idRank[a] - idRank[b]);
     }
     for (const sort of SORTS) {
-      this.rank[sort] = new Int32Array(count);
-      global[sort].forEach((item, position) => (this.rank[sort][item] = position));
+      const rank = (this.rank[sort] = new Int32Array(count));
+      const order = global[sort];
+      for (let position = 0; position < count; position++) rank[order[position]] = position;
     }
+    await nextTurn();
 
-    // Each item belongs to the whole, to its type's scope and, a flight, to its origin's.
-    const scopeKeys: string[] = [];
-    const scopeNumbers = new Map<string, number>();
-    const scopeNumber = (key: string) => {
-      if (!scopeNumbers.has(key)) scopeNumbers.set(key, scopeKeys.push(key) - 1);
-      return scopeNumbers.get(key)!;
-    };
-    const memberships = items.map((item) => {
-      const scopes = [scopeNumber("all"), scopeNumber(item.type)];
-      if (item.details.kind === "flight") scopes.push(scopeNumber(`flight:${item.details.origin}`));
-      return scopes;
+    // Each item belongs to the whole (scope 0), to its type's scope and, a flight, to its origin's.
+    const scopeKeys: string[] = ["all", ...ITEM_TYPES];
+    const typeScope = Int32Array.from(items, (item) => 1 + ITEM_TYPES.indexOf(item.type));
+    const originScope = new Int32Array(count).fill(-1);
+    const originNumbers = new Map<string, number>();
+    items.forEach((item, index) => {
+      if (item.details.kind !== "flight") return;
+      const key = `flight:${item.details.origin}`;
+      if (!originNumbers.has(key)) originNumbers.set(key, scopeKeys.push(key) - 1);
+      originScope[index] = originNumbers.get(key)!;
     });
     const sizes = new Int32Array(scopeKeys.length);
-    for (const scopes of memberships) for (const scope of scopes) sizes[scope]++;
+    sizes[0] = count;
+    for (let item = 0; item < count; item++) {
+      sizes[typeScope[item]]++;
+      if (originScope[item] >= 0) sizes[originScope[item]]++;
+    }
     const orders = scopeKeys.map(() => ({}) as Record<Sort, Int32Array>);
     for (const sort of SORTS) {
       // Dealing a global order out keeps it: every scope is in the same order as the whole inventory.
       const dealt = scopeKeys.map((_, scope) => new Int32Array(sizes[scope]));
       const filled = new Int32Array(scopeKeys.length);
       for (const item of global[sort]) {
-        for (const scope of memberships[item]) dealt[scope][filled[scope]++] = item;
+        dealt[0][filled[0]++] = item;
+        const type = typeScope[item];
+        dealt[type][filled[type]++] = item;
+        const origin = originScope[item];
+        if (origin >= 0) dealt[origin][filled[origin]++] = item;
       }
       dealt.forEach((order, scope) => (orders[scope][sort] = order));
+      await nextTurn();
     }
     scopeKeys.forEach((key, scope) =>
       this.scopes.set(key, {
@@ -209,16 +224,20 @@ export class SearchIndex {
         prices: Float64Array.from(orders[scope].price_asc, (item) => price[item]),
       }),
     );
+    await nextTurn();
   }
 
   /** Each item's name as a rank in collation order (equal names, equal ranks), collating each distinct name once. */
   private async nameRanks(): Promise<Int32Array> {
-    const names = await sortInSlices([...new Set(this.items.map((item) => item.name))], compareNames);
+    const distinct = [...new Set(this.items.map((item) => item.name))];
+    await nextTurn();
+    const names = await sortInSlices(distinct, compareNames);
     const rankOf = new Map<string, number>();
     names.forEach((name, index) => {
       const previous = names[index - 1];
       rankOf.set(name, previous !== undefined && compareNames(previous, name) === 0 ? rankOf.get(previous)! : index);
     });
+    await nextTurn();
     return Int32Array.from(this.items, (item) => rankOf.get(item.name)!);
   }
 
@@ -226,8 +245,9 @@ export class SearchIndex {
     // A token holds no whitespace, so it occurs in a text exactly when it occurs in one of the text's words.
     const numberOf = new Map<string, number>();
     const lists: number[][] = [];
-    for (let first = 0; first < this.items.length; first += BUILD_SLICE) {
-      const last = Math.min(first + BUILD_SLICE, this.items.length);
+    const batch = BUILD_SLICE / 4; // an item has some twenty words
+    for (let first = 0; first < this.items.length; first += batch) {
+      const last = Math.min(first + batch, this.items.length);
       for (let item = first; item < last; item++) {
         for (const word of this.items[item].searchText.split(/\s+/)) {
           if (!word) continue;
@@ -243,7 +263,10 @@ export class SearchIndex {
       }
       await nextTurn();
     }
-    for (const list of lists) this.postings.push(Int32Array.from(list));
+    for (let first = 0; first < lists.length; first += BUILD_SLICE) {
+      for (const list of lists.slice(first, first + BUILD_SLICE)) this.postings.push(Int32Array.from(list));
+      await nextTurn();
+    }
   }
 
   /** The items containing `token` (ascending), or null when too many do to be worth looking up. */
@@ -299,6 +322,7 @@ export class SearchIndex {
     let tokens = searchTokens(query.text);
     let lookedUp: { token: string; items: Int32Array } | undefined;
     for (const token of tokens.slice(0, 3)) {
+      if (work >= budget / 2) break;
       const found = this.lookUp(token, charge);
       if (found && (!lookedUp || found.length < lookedUp.items.length)) lookedUp = { token, items: found };
     }
