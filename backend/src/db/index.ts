@@ -41,12 +41,18 @@ export interface Leadership {
   release(): Promise<void>;
 }
 
+const queryLogger = (onQuery?: (query: string, params: unknown[]) => void) =>
+  onQuery ? { logQuery: onQuery } : undefined;
+
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
 // Postgres returns int8 and numeric as strings; drizzle's bigint mode and our uint256 type turn them into bigint.
-export type DatabaseOptions =
-  | { kind: "postgres"; url: string; poolSize?: number }
-  | { kind: "pglite"; dataDir?: string /* undefined: in memory */ };
+export type DatabaseOptions = (
+  { kind: "postgres"; url: string; poolSize?: number } | { kind: "pglite"; dataDir?: string /* undefined: in memory */ }
+) & {
+  /** Called with every statement drizzle sends and its parameters (query plans are checked this way). */
+  onQuery?: (query: string, params: unknown[]) => void;
+};
 
 /** Opens the database and applies the committed migrations (drizzle-kit), the same ones on both drivers. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -55,7 +61,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // An idle client's connection error must not crash the process; the next query reports it.
     pool.on("error", () => {});
     try {
-      const db = drizzlePg(pool, { schema });
+      const db = drizzlePg(pool, { schema, logger: queryLogger(options.onQuery) });
       await migratePg(db, { migrationsFolder: MIGRATIONS });
       return {
         db: db as unknown as Db,
@@ -72,7 +78,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const client = await PGlite.create(options.dataDir);
-  const db = drizzlePglite(client, { schema });
+  const db = drizzlePglite(client, { schema, logger: queryLogger(options.onQuery) });
   await migratePglite(db, { migrationsFolder: MIGRATIONS });
   return {
     db: db as unknown as Db,

@@ -35,6 +35,10 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     SIWE_DOMAINS: WEB_DOMAIN,
     RATE_LIMIT_PER_IP: "1000000",
     RATE_LIMIT_PER_USER: "1000000",
+    VOICE_RATE_LIMIT_PER_IP: "1000000",
+    VOICE_RATE_LIMIT_PER_USER: "1000000",
+    PLANNER_RATE_LIMIT_PER_IP: "1000000",
+    PLANNER_RATE_LIMIT_PER_USER: "1000000",
     ACCOUNT_CACHE_TTL_MS: "0",
     ...overrides,
   };
@@ -56,12 +60,14 @@ export async function createTestApp(
     now?: () => Date;
     /** Another instance on the Postgres database of `sharing` (as API replicas are): it is not dropped on close. */
     sharing?: TestApp;
+    /** Sees every statement the app sends to its database. */
+    onQuery?: (query: string, params: unknown[]) => void;
   } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "trvl-test-"));
   const database = options.sharing
     ? await reopenTestDatabase(options.sharing.database)
-    : await openTestDatabase(driver);
+    : await openTestDatabase(driver, { onQuery: options.onQuery });
   const config = loadConfig(testEnv({ DATA_DIR: dataDir, ...options.env }));
   const services = await createServices(config, { database: database.database, now: options.now ?? testClock });
   return {

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 
-import { openDatabase, type Database } from "../../src/db/index.js";
+import { openDatabase, type Database, type DatabaseOptions } from "../../src/db/index.js";
 
 /** Every database test runs on both drivers. */
 export const DRIVERS = ["pglite", "postgres"] as const;
@@ -23,9 +23,12 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function openTestDatabase(driver: Driver): Promise<TestDatabase> {
+export async function openTestDatabase(
+  driver: Driver,
+  options: Pick<DatabaseOptions, "onQuery"> = {},
+): Promise<TestDatabase> {
   if (driver === "pglite") {
-    const database = await openDatabase({ kind: "pglite" });
+    const database = await openDatabase({ kind: "pglite", ...options });
     return { database, drop: () => database.close() };
   }
   const name = `trvl_test_${process.pid}_${randomBytes(4).toString("hex")}`;
@@ -36,7 +39,7 @@ export async function openTestDatabase(driver: Driver): Promise<TestDatabase> {
   await admin.end();
   const url = new URL(server);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 5 });
+  const database = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 5, ...options });
   return {
     database,
     url: url.toString(),
