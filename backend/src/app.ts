@@ -20,11 +20,11 @@ import { closeOnUnreadBody, identifyClient, ipRateLimit, requestLogger, userRate
 import { createRouter } from "./http/router.js";
 import { ipfsRoutes } from "./ipfs/routes.js";
 import { docsRoutes, opsRoutes } from "./ops/routes.js";
-import { plannerRoutes } from "./planner/routes.js";
+import { plannerRoutes, plannerWork } from "./planner/routes.js";
 import { profileRoutes } from "./profiles/routes.js";
 import { pushRoutes } from "./push/routes.js";
 import { recommendationRoutes } from "./recommendations/routes.js";
-import { voiceRoutes } from "./voice/routes.js";
+import { voiceRoutes, voiceWork } from "./voice/routes.js";
 import { referralRoutes } from "./referrals/routes.js";
 import { rewardRoutes } from "./rewards/routes.js";
 import type { Services } from "./services.js";
@@ -117,9 +117,12 @@ export function createApp(services: Services) {
     .route("/", governanceRoutes(services))
     .route("/", pushRoutes(services.push, auth, config.SSE_STREAMS_PER_USER))
     .route("/", ipfsRoutes(services.ipfs))
-    .route("/", plannerRoutes(services.planner, auth, maybeAuth))
+    .route("/", plannerRoutes(services.planner, auth, maybeAuth, plannerWork(config, services.rateLimitStores)))
     .route("/", recommendationRoutes(services, auth))
-    .route("/", voiceRoutes(services.voice, maybeAuth, config.VOICE_MAX_BYTES))
+    .route(
+      "/",
+      voiceRoutes(services.voice, maybeAuth, config.VOICE_MAX_BYTES, voiceWork(config, services.rateLimitStores)),
+    )
     .route("/", docsRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -16,7 +16,7 @@ import { schema } from "../src/db/index.js";
 import { TxSender } from "../src/keeper/sender.js";
 import { startWorker } from "../src/worker/worker.js";
 import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
-import { quoteArgs, send } from "./helpers/chain.js";
+import { payInEth, quoteArgs, send } from "./helpers/chain.js";
 import { startEphemeralChain, type EphemeralChain } from "./helpers/ephemeral-chain.js";
 import { allRewarded, bookAndPay, createBooking, FAST_WORKER_ENV, statusesOf, waitUntil } from "./helpers/pipeline.js";
 
@@ -199,6 +199,26 @@ describe("on a chain of its own", () => {
         await rpc("evm_setAutomine", [true]);
         await worker.stop();
       }
+    });
+
+    it("quotes and referral signatures stay valid for their whole life on a chain whose clock runs ahead", async () => {
+      // The chain's clock runs six hours ahead of the server's (as a local node's did under load).
+      await rpc("evm_increaseTime", [6 * 3600]);
+      await rpc("evm_mine");
+      const chainNow = (await client.getBlock()).timestamp;
+      const traveller = testAccount(LOCAL_ACCOUNT_INDEX.traveller);
+      const token = await signIn(t.app, traveller);
+      const { booking, pay } = await createBooking(t, token, 60);
+      expect(BigInt(pay.quote.expiresAt)).toBeGreaterThanOrEqual(chainNow + BigInt(t.config.QUOTE_TTL_SECONDS));
+      const receipt = await payInEth(traveller, pay, chain.url);
+      expect(receipt.status).toBe("success");
+      expect(booking.id).toBe(pay.quote.bookingId);
+
+      const registration = await call(t.app, "GET", `/referrals/signature?referrer=${testAccount(12).address}`, {
+        token: await signIn(t.app, testAccount(13)),
+      });
+      expect(registration.status).toBe(200);
+      expect(BigInt(registration.body.message.deadline)).toBeGreaterThanOrEqual(chainNow + 3600n);
     });
 
     it("cancellations racing the keeper are each honoured (refunded, never settled) or refused (and settled)", async () => {

@@ -3,9 +3,12 @@ import type { Context, MiddlewareHandler } from "hono";
 import { streamSSE } from "hono/streaming";
 
 import { SESSION_SECURITY } from "../auth/middleware.js";
+import type { Config } from "../config/index.js";
 import { ApiError, errorResponses } from "../http/errors.js";
+import type { StoreFactory } from "../http/middleware.js";
 import { createRouter, type AuthedEnv, type SessionUser } from "../http/router.js";
 import { UsdInput } from "../http/schemas.js";
+import { workGuard, type WorkGuard } from "../http/work-limit.js";
 import { ACCESSIBILITY, DIETARY, TRAVEL_STYLES } from "../profiles/routes.js";
 import type { PlannerService } from "./service.js";
 import { PlanResult, type PlanEvent, type TravellerContext } from "./types.js";
@@ -63,10 +66,32 @@ const Conversations = z
 
 export const userOf = (c: Context) => c.get("user") as SessionUser | undefined;
 
+/** The bounds of planning (POST /planner/plan and /planner/plan/stream), from PLANNER_* settings. */
+export function plannerWork(config: Config, stores: StoreFactory): WorkGuard {
+  return workGuard(
+    {
+      name: "planner",
+      what: "planning requests",
+      concurrency: config.PLANNER_CONCURRENCY,
+      queue: config.PLANNER_QUEUE,
+      perClient: config.PLANNER_IN_FLIGHT_PER_CLIENT,
+      perIpPerWindow: config.PLANNER_RATE_LIMIT_PER_IP,
+      perUserPerWindow: config.PLANNER_RATE_LIMIT_PER_USER,
+    },
+    config,
+    stores,
+  );
+}
+
+const BUSY =
+  " Beyond this client's share: 429 (`rate_limited`, `too_many_in_flight`); when the server is busy: 503 " +
+  "`server_busy`; both with Retry-After.";
+
 export function plannerRoutes(
   planner: PlannerService,
   auth: MiddlewareHandler<AuthedEnv>,
   maybeAuth: MiddlewareHandler<AuthedEnv>,
+  work: WorkGuard,
 ) {
   return createRouter()
     .openapi(
@@ -79,25 +104,31 @@ export function plannerRoutes(
           "Signed in, the saved profile and earlier turns of the conversation are the planner's context and the turn " +
           "is recorded; anonymous requests plan without memory. `status` is `plan` (every item a catalog item, " +
           "`plan.booking` is the body of POST /bookings less `paymentToken`), `clarification` (what is missing) or " +
-          "`cannot` (why not).",
+          "`cannot` (why not)." +
+          BUSY,
         security: [...SESSION_SECURITY, {}],
-        middleware: [maybeAuth] as const,
+        middleware: [maybeAuth, ...work.budgets],
         request: { body: { required: true, content: { "application/json": { schema: PlanBody } } } },
         responses: {
           200: { description: "The planner's answer", content: { "application/json": { schema: PlanResult } } },
-          ...errorResponses(400, 401, 404, 413, 429, 502),
+          ...errorResponses(400, 401, 404, 413, 429, 502, 503),
         },
       }),
       async (c) => {
         const body = c.req.valid("json");
-        const result = await planner.plan({
-          text: body.text,
-          address: userOf(c)?.address,
-          conversationId: body.conversationId,
-          newConversation: body.newConversation,
-          overrides: overridesOf(body.profile),
-        });
-        return c.json(result, 200);
+        const release = await work.admit(c);
+        try {
+          const result = await planner.plan({
+            text: body.text,
+            address: userOf(c)?.address,
+            conversationId: body.conversationId,
+            newConversation: body.newConversation,
+            overrides: overridesOf(body.profile),
+          });
+          return c.json(result, 200);
+        } finally {
+          release();
+        }
       },
     )
     .openapi(
@@ -108,18 +139,21 @@ export function plannerRoutes(
         summary: "Plan a trip, streaming progress as server-sent events",
         description:
           "Same body as POST /planner/plan. Events: `status` ({message}) while planning, `delta` ({text}) as an LLM " +
-          "writes, `day` ({day}) for each planned day, then `result` (the PlanResult) or `error` ({code, message}).",
+          "writes, `day` ({day}) for each planned day, then `result` (the PlanResult) or `error` ({code, message})." +
+          BUSY,
         security: [...SESSION_SECURITY, {}],
-        middleware: [maybeAuth] as const,
+        middleware: [maybeAuth, ...work.budgets],
         request: { body: { required: true, content: { "application/json": { schema: PlanBody } } } },
         responses: {
           200: { description: "The event stream", content: { "text/event-stream": { schema: z.string() } } },
-          ...errorResponses(400, 401, 413, 429),
+          ...errorResponses(400, 401, 413, 429, 503),
         },
       }),
       async (c) => {
         const body = c.req.valid("json");
         const address = userOf(c)?.address;
+        // Before the stream opens, so that a refusal is an HTTP error; the slot is held until the stream ends.
+        const release = await work.admit(c);
         return streamSSE(c, async (stream) => {
           const controller = new AbortController();
           stream.onAbort(() => controller.abort());
@@ -155,6 +189,8 @@ export function plannerRoutes(
                   : "Planning failed on our side; the request id identifies it in the logs",
               }),
             });
+          } finally {
+            release();
           }
         });
       },

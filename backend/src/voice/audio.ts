@@ -37,42 +37,63 @@ export const MIME_TYPES: Record<Exclude<AudioFormat, "unknown">, string> = {
   mp3: "audio/mpeg",
 };
 
-/** Decodes a WAV file (PCM 8/16/24/32-bit or 32-bit float, any channels) to mono samples. */
+/** Formats decodeWav reads: PCM (1) and IEEE float (3); WAVE_FORMAT_EXTENSIBLE names one of them in its sub-format. */
+const PCM = 1;
+const FLOAT = 3;
+const EXTENSIBLE = 0xfffe;
+const MIN_RATE = 4_000;
+const MAX_RATE = 192_000;
+/** Writers that stream cannot seek back to fill in a size: they leave 0 or 0xFFFFFFFF, meaning "to the end". */
+const streamed = (size: number) => size === 0 || size === 0xffffffff;
+
+interface WavFormat {
+  code: number;
+  channels: number;
+  rate: number;
+  bits: number;
+}
+
+const invalid = (message: string) => new AudioError("invalid_audio", message);
+
+/**
+ * Decodes a WAV file (PCM 8/16/24/32-bit or 32-bit float, any channels) to mono samples. Every size and header field
+ * is checked against the bytes there are: a malformed file is an AudioError naming what is wrong, never a RangeError.
+ */
 export function decodeWav(bytes: Uint8Array): Pcm {
+  if (sniff(bytes) !== "wav") throw invalid("not a RIFF/WAVE file");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (sniff(bytes) !== "wav") throw new AudioError("invalid_audio", "not a RIFF/WAVE file");
-  let format: { code: number; channels: number; rate: number; bits: number } | undefined;
-  let data: Uint8Array | undefined;
-  for (let at = 12; at + 8 <= bytes.length;) {
+  const riffSize = view.getUint32(4, true);
+  if (!streamed(riffSize) && riffSize < 4) throw invalid(`the RIFF size is ${riffSize} bytes, less than its WAVE tag`);
+  if (!streamed(riffSize) && 8 + riffSize > bytes.length)
+    throw invalid(`the RIFF size says ${8 + riffSize} bytes but the file has ${bytes.length}: it is cut short`);
+  // Bytes after the RIFF chunk are not part of the file.
+  const end = streamed(riffSize) ? bytes.length : 8 + riffSize;
+  let format: WavFormat | undefined;
+  let data: Uint8Array;
+  for (let at = 12; ;) {
+    if (at + 8 > end)
+      throw invalid(at < end ? `a chunk header at byte ${at} is cut short` : "the WAV file has no data chunk");
     const id = String.fromCharCode(...bytes.subarray(at, at + 4));
     const size = view.getUint32(at + 4, true);
     const body = at + 8;
-    if (id === "fmt ") {
-      let code = view.getUint16(body, true);
-      // WAVE_FORMAT_EXTENSIBLE: the real format is the first two bytes of the sub-format GUID.
-      if (code === 0xfffe && size >= 26) code = view.getUint16(body + 24, true);
-      format = {
-        code,
-        channels: view.getUint16(body + 2, true),
-        rate: view.getUint32(body + 4, true),
-        bits: view.getUint16(body + 14, true),
-      };
-    } else if (id === "data") {
-      // Streaming writers leave the size at 0 or 0xFFFFFFFF: the data runs to the end of the file.
-      const end = size === 0 || size === 0xffffffff ? bytes.length : Math.min(bytes.length, body + size);
-      data = bytes.subarray(body, end);
+    const name = JSON.stringify(id);
+    if (id === "data") {
+      if (!format) throw invalid("no fmt chunk comes before the data chunk");
+      if (!streamed(size) && body + size > end)
+        throw invalid(`the data chunk says ${size} bytes but ${end - body} follow`);
+      data = bytes.subarray(body, streamed(size) ? end : body + size);
       break;
     }
+    if (body + size > end) throw invalid(`the ${name} chunk at byte ${at} says ${size} bytes but ${end - body} follow`);
+    if (id === "fmt ") {
+      if (format) throw invalid("the WAV file has two fmt chunks");
+      format = readFormat(view, body, size);
+    }
+    // Chunks are padded to an even length.
     at = body + size + (size % 2);
   }
-  if (!format) throw new AudioError("invalid_audio", "the WAV file has no fmt chunk");
-  if (!data) throw new AudioError("invalid_audio", "the WAV file has no data chunk");
   const { code, channels, rate, bits } = format;
-  if (channels < 1 || rate < 4_000 || rate > 192_000)
-    throw new AudioError("invalid_audio", "the WAV header is not valid");
-  const float = code === 3;
-  if (!(code === 1 && [8, 16, 24, 32].includes(bits)) && !(float && bits === 32))
-    throw new AudioError("unsupported_media_type", `WAV encoding ${code}/${bits}-bit is not supported; send PCM`);
+  const float = code === FLOAT;
   const bytesPerSample = bits / 8;
   const frames = Math.floor(data.length / (bytesPerSample * channels));
   const samples = new Float32Array(frames);
@@ -87,11 +108,39 @@ export function decodeWav(bytes: Uint8Array): Pcm {
       else if (bits === 16) v = dv.getInt16(o, true) / 32_768;
       else if (bits === 24) v = (dv.getUint8(o) | (dv.getUint8(o + 1) << 8) | (dv.getInt8(o + 2) << 16)) / 8_388_608;
       else v = dv.getInt32(o, true) / 2_147_483_648;
-      sum += v;
+      // A NaN or infinity in float data would poison every later stage; it is no sound at all.
+      sum += Number.isFinite(v) ? v : 0;
     }
     samples[f] = sum / channels;
   }
   return { samples, sampleRate: rate, durationSeconds: frames / rate };
+}
+
+/** The fmt chunk's fields, each checked; `size` bytes from `body` are known to be in the file. */
+function readFormat(view: DataView, body: number, size: number): WavFormat {
+  if (size < 16) throw invalid(`the fmt chunk has ${size} bytes; it needs at least 16`);
+  let code = view.getUint16(body, true);
+  const channels = view.getUint16(body + 2, true);
+  const rate = view.getUint32(body + 4, true);
+  const blockAlign = view.getUint16(body + 12, true);
+  const bits = view.getUint16(body + 14, true);
+  if (code === EXTENSIBLE) {
+    // The real format is the first two bytes of the sub-format GUID, after the extension's own 10 bytes.
+    if (size < 26) throw invalid(`the extensible fmt chunk has ${size} bytes; it needs at least 26`);
+    code = view.getUint16(body + 24, true);
+  }
+  if (channels < 1) throw invalid("the fmt chunk says 0 channels");
+  if (rate < MIN_RATE || rate > MAX_RATE)
+    throw invalid(`the sample rate is ${rate} Hz; it must be between ${MIN_RATE} and ${MAX_RATE}`);
+  if (bits === 0) throw invalid("the fmt chunk says 0 bits per sample");
+  if (bits % 8 !== 0) throw invalid(`${bits} bits per sample is not a whole number of bytes`);
+  if (!(code === PCM && bits <= 32) && !(code === FLOAT && bits === 32))
+    throw new AudioError("unsupported_media_type", `WAV encoding ${code}/${bits}-bit is not supported; send PCM`);
+  // The byte rate is only a hint for players (and often wrong in streamed files), so it is not checked.
+  const frameBytes = channels * (bits / 8);
+  if (blockAlign !== frameBytes)
+    throw invalid(`the block size is ${blockAlign} bytes; ${channels} × ${bits}-bit samples take ${frameBytes}`);
+  return { code, channels, rate, bits };
 }
 
 /**

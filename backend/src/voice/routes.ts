@@ -3,8 +3,11 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 
 import { SESSION_SECURITY } from "../auth/middleware.js";
+import type { Config } from "../config/index.js";
 import { ApiError, errorResponse, errorResponses } from "../http/errors.js";
+import type { StoreFactory } from "../http/middleware.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
+import { workGuard, type WorkGuard } from "../http/work-limit.js";
 import { overridesOf, ProfileOverrides, userOf } from "../planner/routes.js";
 import { PlanResult } from "../planner/types.js";
 import type { VoiceService } from "./service.js";
@@ -52,7 +55,30 @@ export const VoicePlanResponse = z
   })
   .openapi("VoicePlan");
 
-export function voiceRoutes(voice: VoiceService, maybeAuth: MiddlewareHandler<AuthedEnv>, maxBytes: number) {
+/** The bounds of voice work: speech to text, planning and speech, from VOICE_* settings. */
+export function voiceWork(config: Config, stores: StoreFactory): WorkGuard {
+  return workGuard(
+    {
+      name: "voice",
+      what: "voice requests",
+      concurrency: config.VOICE_CONCURRENCY,
+      queue: config.VOICE_QUEUE,
+      perClient: config.VOICE_IN_FLIGHT_PER_CLIENT,
+      perIpPerWindow: config.VOICE_RATE_LIMIT_PER_IP,
+      perUserPerWindow: config.VOICE_RATE_LIMIT_PER_USER,
+    },
+    config,
+    stores,
+  );
+}
+
+/** Without `work` nothing bounds the route: for in-process callers such as the bench, never the API. */
+export function voiceRoutes(
+  voice: VoiceService,
+  maybeAuth: MiddlewareHandler<AuthedEnv>,
+  maxBytes: number,
+  work?: WorkGuard,
+) {
   const limit = bodyLimit({
     maxSize: maxBytes + FORM_OVERHEAD_BYTES,
     onError: (c) =>
@@ -66,10 +92,12 @@ export function voiceRoutes(voice: VoiceService, maybeAuth: MiddlewareHandler<Au
       summary: "Plan a trip from a spoken request: transcript, plan, and the reply as text and audio",
       description:
         "Multipart form with the recording in `audio`. Speech to text: Deepgram with DEEPGRAM_API_KEY (WAV, WebM, " +
-        "Ogg), else pocketsphinx when installed (WAV). Errors: 413 too large, 400 audio_too_long / invalid_audio, 415 " +
-        "a format the provider cannot read, 422 no_speech, 502 stt_failed, 503 stt_unavailable (says how to enable).",
+        "Ogg), else pocketsphinx when installed (WAV). Errors: 413 too large, 400 audio_too_long / invalid_audio (names " +
+        "what is wrong with the file), 415 a format the provider cannot read, 422 no_speech, 429 rate_limited / " +
+        "too_many_in_flight (this client's share), 502 stt_failed, 503 server_busy (retry after Retry-After) / " +
+        "stt_unavailable (says how to enable).",
       security: [...SESSION_SECURITY, {}],
-      middleware: [limit, maybeAuth] as const,
+      middleware: [limit, maybeAuth, ...(work?.budgets ?? [])],
       request: { body: { required: true, content: { "multipart/form-data": { schema: VoiceForm } } } },
       responses: {
         200: {
@@ -96,14 +124,18 @@ export function voiceRoutes(voice: VoiceService, maybeAuth: MiddlewareHandler<Au
           });
         overrides = overridesOf(parsed.data);
       }
-      const result = await voice.plan({
-        audio: new Uint8Array(await form.audio.arrayBuffer()),
-        address: userOf(c)?.address,
-        conversationId: form.conversationId,
-        newConversation: form.newConversation,
-        overrides,
-        speak: form.speak,
-      });
+      const result = await voice.plan(
+        {
+          audio: new Uint8Array(await form.audio.arrayBuffer()),
+          address: userOf(c)?.address,
+          conversationId: form.conversationId,
+          newConversation: form.newConversation,
+          overrides,
+          speak: form.speak,
+        },
+        // A client that hangs up stops its recogniser, or leaves the queue.
+        { signal: c.req.raw.signal, admit: work && (() => work.admit(c)) },
+      );
       return c.json(result, 200);
     },
   );

@@ -76,6 +76,7 @@ export class VoiceService {
           error.code === "unsupported_media_type" ? 415 : 400,
           error.code,
           `The WAV file cannot be read: ${error.message}`,
+          { fields: [{ field: "body.audio", message: error.message }] },
         );
       throw error;
     }
@@ -113,9 +114,31 @@ export class VoiceService {
     throw new ApiError(502, "stt_failed", `Speech to text failed: ${fallback!.reason}`);
   }
 
-  async plan(request: VoiceRequest, signal?: AbortSignal): Promise<VoiceResult> {
+  /**
+   * `admit` waits for a slot of the heavy work (speech to text, planning, speech): it is asked once the recording has
+   * passed its checks, so a malformed one is refused at once however busy the server is, and the slot is given back
+   * when the reply is ready.
+   */
+  async plan(
+    request: VoiceRequest,
+    options: { signal?: AbortSignal; admit?: () => Promise<() => void> } = {},
+  ): Promise<VoiceResult> {
     const started = performance.now();
-    const { format, durationSeconds } = this.checkAudio(request.audio);
+    const checked = this.checkAudio(request.audio);
+    const release = await options.admit?.();
+    try {
+      return await this.answer(request, checked, started, options.signal);
+    } finally {
+      release?.();
+    }
+  }
+
+  private async answer(
+    request: VoiceRequest,
+    { format, durationSeconds }: { format: AudioFormat; durationSeconds: number | null },
+    started: number,
+    signal?: AbortSignal,
+  ): Promise<VoiceResult> {
     const sttStart = performance.now();
     const heard = await this.transcribe(request.audio, format, signal);
     const sttMs = performance.now() - sttStart;
