@@ -51,13 +51,7 @@ export async function startLocalChain(
     deploymentId?: string;
   } = {},
 ): Promise<LocalChain> {
-  // Blocks mined on arrival may share a timestamp, as a real chain's transactions share a block: otherwise every
-  // transaction adds a second, and under load the chain's clock runs far ahead of the wall's.
-  const server = await hre.network.createServer(
-    { network: "default", chainType: "l1", override: { allowBlocksWithSameTimestamp: true } },
-    host,
-    port,
-  );
+  const server = await hre.network.createServer({ network: "default", chainType: "l1" }, host, port);
   const listening = await server.listen();
   const url = `http://${listening.address}:${listening.port}`;
 
