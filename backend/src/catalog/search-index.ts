@@ -41,10 +41,13 @@ export const SEARCH_WORK_BUDGET = 2_000_000;
 const SLICE = 250_000;
 
 /** A token whose postings exceed this is checked item by item instead of looked up (looking it up costs more). */
-const SELECTIVE_POSTINGS = 20_000;
+export const SELECTIVE_POSTINGS = 20_000;
+
+/** Tokens of a query looked up in the word index (the longest, likely the most selective). */
+export const MAX_LOOKUPS = 3;
 
 /** Looked-up tokens kept: the same words come back page after page. */
-const TOKEN_CACHE_SIZE = 256;
+const TOKEN_CACHE_SIZE = 128;
 
 /** Where a page's scan resumes: the position in the query's sequence and matches still to pass over. */
 export interface ScanCursor {
@@ -62,7 +65,7 @@ export interface IndexedSearchResult {
   total: number;
   totalExact: boolean;
   next: ScanCursor | null;
-  /** Work units spent (see SEARCH_COSTS): at most the budget plus what one item's evaluation costs. */
+  /** Work units spent (see SEARCH_COSTS): at most the budget plus the look-ups and one item's evaluation. */
   work: number;
 }
 
@@ -318,11 +321,11 @@ export class SearchIndex {
     const low = query.minPriceCents === undefined ? -Infinity : Number(query.minPriceCents);
     const high = query.maxPriceCents === undefined ? Infinity : Number(query.maxPriceCents);
 
-    // Tokens to check item by item: all but the one looked up, if any is selective enough.
+    // Tokens to check item by item: all but the one looked up, if any is selective enough. Which one is looked up
+    // depends on the query alone (not on the cache or the budget), so that every page scans the same sequence.
     let tokens = searchTokens(query.text);
     let lookedUp: { token: string; items: Int32Array } | undefined;
-    for (const token of tokens.slice(0, 3)) {
-      if (work >= budget / 2) break;
+    for (const token of tokens.slice(0, MAX_LOOKUPS)) {
       const found = this.lookUp(token, charge);
       if (found && (!lookedUp || found.length < lookedUp.items.length)) lookedUp = { token, items: found };
     }

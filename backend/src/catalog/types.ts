@@ -94,11 +94,6 @@ export interface SearchQuery {
   skip?: number;
 }
 
-export interface SearchResult {
-  items: CatalogItem[];
-  total: number;
-}
-
 /**
  * A source of bookable inventory. The demo provider covers every destination offline; a real supplier (Duffel for
  * flights) adds its offers when configured. Ids are globally unique and carry the provider as their prefix.
