@@ -1,8 +1,11 @@
 /**
  * End-to-end test of the web app in a real browser against the whole local stack, started as `npm start` starts it
- * (own ports, own Ignition journal and database, so it runs beside `npm start`). Run with `hardhat run`:
+ * (own ports, own Ignition journal and database, so it runs beside `npm start`). Run it from the repository root:
  *
- *   npx hardhat run web/e2e/run.ts            (from the repository root; `npm run test:web` does it)
+ *   npm run test:e2e            (`npm run test:web` does it too)
+ *
+ * which runs `hardhat run web/e2e/run.ts` under faketime at a fixed date (at-fixed-date.ts, fixed-date.ts), so the
+ * same items, totals and screenshots come out every day; `npx hardhat run web/e2e/run.ts` runs it at the real date.
  *
  * A traveller arrives through a referral link, connects and signs in with Ethereum in ConnectKit's modal (one
  * signature), accepts the referral, plans a trip by typing (a question back, then a follow-up the planner builds on),
@@ -40,10 +43,18 @@ import { startStack, type Stack } from "../../scripts/dev/stack.js";
 import type { Plan, PlanResult } from "../../backend/src/planner/types.js";
 import { formatMoney, formatToken } from "../src/lib/format.ts";
 import { axeScan, eventually, launch, screenshot, type AxeFinding } from "./browser.js";
+import { E2E_DAY, E2E_TRIP } from "./fixed-date.js";
 import { speechWav } from "./speech.js";
 
 const started = Date.now();
 const log = (message: string) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+
+// Under at-fixed-date.ts every clock of the run says E2E_DAY (checked below, so that a faketime that did not take
+// fails here rather than in a plan that differs from the last run's).
+const atFixedDate = process.env.E2E_FIXED_DATE === "1";
+const today = new Date().toISOString().slice(0, 10);
+if (atFixedDate) assert.equal(today, E2E_DAY, "faketime sets this process's clock to the fixed date");
+else log(`running at the real date (${today}): plans and screenshots follow the day's demo availability`);
 
 const traveller = localAccount(LOCAL_ACCOUNT_INDEX.traveller);
 const referrer = localAccount(LOCAL_ACCOUNT_INDEX.referrer);
@@ -173,6 +184,10 @@ try {
   page = await context.newPage();
   page.on("pageerror", (error) => console.log(`  page error: ${error.message.split("\n")[0]}`));
   countWalletRequests(page);
+  if (atFixedDate) {
+    const { timestamp } = await client.getBlock();
+    assert.equal(new Date(Number(timestamp) * 1000).toISOString().slice(0, 10), E2E_DAY, "the chain's clock too");
+  }
 
   // 1. Arrive through the referrer's link, sign in, accept the referral (gasless, relayed by the API).
   await page.goto(`${urls.web}/plan?ref=${referrer.address}`);
@@ -196,8 +211,8 @@ try {
   const question = await ask(page, "A trip to Lisbon");
   assert.equal(question.status, "clarification");
   await page.getByText(question.reply).waitFor();
-  const checkIn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-  const checkOut = new Date(Date.parse(checkIn) + 3 * 86_400_000).toISOString().slice(0, 10);
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  const { checkIn, checkOut } = atFixedDate ? E2E_TRIP : { checkIn: inDays(30), checkOut: inDays(33) };
   const typedResult = await ask(page, `from ${checkIn} to ${checkOut} for four, we love food`);
   const typed = planOf(typedResult);
   assert.equal(typedResult.conversationId, question.conversationId, "the follow-up continues the conversation");
