@@ -21,6 +21,8 @@ try {
 
 const logger = createLogger(config);
 const services = await createServices(config, { logger });
+// The catalog's search index is built in the background, so the first search without a destination need not wait.
+void services.catalog.searchIndex().catch((error) => logger.warn({ error }, "catalog search index not built"));
 const app = createApp(services);
 // Every instance may run the worker: the leader lock makes sure only one listens to the chain and keeps at a time.
 const worker: Worker | undefined = config.WORKER_ENABLED ? startWorker(services) : undefined;

@@ -148,6 +148,14 @@ describe("on any day", () => {
     await checkRecommendations(today, addDays(today, 30));
   });
 
+  it.each([...CALENDAR_DATES, TEST_DATE])("plans up to 18 months ahead and says so beyond, %s", async (today) => {
+    await setToday(today);
+    expect((await plan(`3 nights in Lisbon from ${addDays(today, 500)}`)).status).toBe("plan");
+    const beyond = await plan(`3 nights in Lisbon from ${addDays(today, 600)}`);
+    expect(beyond.status).toBe("cannot");
+    expect(beyond.reason).toMatch(/at most 18 months ahead/);
+  });
+
   it("opens with outdoors on a day with one free, and says why on a day with none", async () => {
     await setToday(TEST_DATE);
     const outdoorsOn = async (day: string) =>

@@ -4,7 +4,7 @@
  * the budget. Priced by the bookings' own pricing, so the plan is bookable exactly as shown.
  */
 import { MAX_NIGHTS } from "../catalog/routes.js";
-import { addDays, daysBetween, parseDay } from "../catalog/dates.js";
+import { addDays, BOOKING_HORIZON_MONTHS, daysBetween, latestCheckIn, parseDay } from "../catalog/dates.js";
 import { HUBS } from "../catalog/demo.js";
 import { distanceKm } from "../catalog/geodata.js";
 import type { Catalog } from "../catalog/service.js";
@@ -178,6 +178,12 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
       `Starting ${describeDay(checkIn)}, ${request.startsFriday ? "the first Friday " : ""}two weeks from today; tell me your dates to change it.`,
     );
   } else if (request.dateAssumption) assumptions.push(`Dates: ${request.dateAssumption}.`);
+  const latest = latestCheckIn(options.today);
+  if (checkIn > latest)
+    return cannot(
+      `bookings open at most ${BOOKING_HORIZON_MONTHS} months ahead (until ${latest})`,
+      `I can only book up to ${BOOKING_HORIZON_MONTHS} months ahead, until ${describeDay(latest)}; could you pick earlier dates?`,
+    );
   const checkOut = request.checkOut ?? addDays(checkIn, nights);
   const guests = request.guests ?? 1;
   if (request.guests === undefined) assumptions.push("For one traveller; tell me if more are coming.");

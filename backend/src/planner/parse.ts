@@ -2,7 +2,7 @@
  * The offline planner's reader: destination, dates or length, budget and currency, travellers, interests and
  * constraints out of a request in plain English. Deterministic: the same text and "today" give the same request.
  */
-import { addDays, formatDay, nightsBetween, parseDay } from "../catalog/dates.js";
+import { addDays, addMonths, formatDay, nightsBetween, parseDay } from "../catalog/dates.js";
 import type { Destination } from "../catalog/geodata.js";
 import type { Catalog } from "../catalog/service.js";
 import type { Currency } from "./types.js";
@@ -234,14 +234,6 @@ function ymd(year: number, month: number, day: number): string | undefined {
 /** The last day of a month (month 0-11; December + 1 is next January). */
 function monthEnd(year: number, month: number): string {
   return formatDay(Date.UTC(year, month + 1, 0));
-}
-
-/** The same day `months` later, or the last day of that month when it is shorter (31 January + 1 → 28/29 February). */
-function addMonths(day: string, months: number): string {
-  const d = new Date(parseDay(day));
-  const end = monthEnd(d.getUTCFullYear(), d.getUTCMonth() + months);
-  const same = formatDay(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, d.getUTCDate()));
-  return same < end ? same : end;
 }
 
 /** The next date (today or later) with this month and day (29 February: the next leap year's); the year when given. */
