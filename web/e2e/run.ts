@@ -310,7 +310,12 @@ try {
 
   // 3. Pay with the stablecoin: permit signature + one transaction; then watch it move to rewarded, live.
   await page.getByRole("button", { name: /^Pay \d/ }).click();
-  await page.getByText(/^Paid\./).waitFor({ timeout: 30_000 });
+  // The transaction's "Paid." lasts only until the booking moves on, which may be at once: either shows the payment.
+  await page
+    .getByText(/^Paid\./)
+    .or(page.getByTestId("booking-status").filter({ hasText: /Paid|Confirmed|Settled|Rewarded/ }))
+    .first()
+    .waitFor({ timeout: 30_000 });
   log("paid; waiting for confirmed → settled → rewarded");
   await page.getByTestId("booking-status").filter({ hasText: "Rewarded" }).waitFor({ timeout: 90_000 });
   const [reward] = await client.getContractEvents({
@@ -439,7 +444,12 @@ try {
   await page.waitForURL(/\/bookings\/0x[0-9a-f]{64}$/, { timeout: 30_000 });
   await page.getByText("Tier discount (2%)").waitFor();
   await page.getByRole("button", { name: /^Pay [\d.]+ ETH$/ }).click();
-  await page.getByText(/^Paid\./).waitFor({ timeout: 30_000 });
+  // The transaction's "Paid." lasts only until the booking moves on, which may be at once: either shows the payment.
+  await page
+    .getByText(/^Paid\./)
+    .or(page.getByTestId("booking-status").filter({ hasText: /Paid|Confirmed|Settled|Rewarded/ }))
+    .first()
+    .waitFor({ timeout: 30_000 });
   await page.getByTestId("booking-status").filter({ hasText: "Rewarded" }).waitFor({ timeout: 90_000 });
   await page.getByTestId("trvl-earned").filter({ hasText: "+10% tier boost" }).waitFor({ timeout: 20_000 });
   log("paid a second booking in ETH with the Voyager discount; rewarded with the +10% boost");
