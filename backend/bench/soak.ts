@@ -14,7 +14,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 
 import pg from "pg";
-import { createPublicClient, http, type PublicClient } from "viem";
+import { createPublicClient, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
 
 import { percentile } from "../../scripts/bench/stats.js";
@@ -32,7 +32,7 @@ import {
   type Target,
 } from "./soak/report.js";
 import { paced, Traffic } from "./soak/traffic.js";
-import { prepareTravellers } from "./soak/travellers.js";
+import { chainTransport, prepareTravellers } from "./soak/travellers.js";
 import { verify, type RewardTotals } from "./soak/verify.js";
 
 export type { SoakSummary } from "./soak/report.js";
@@ -163,7 +163,7 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
   const server = await soakServer();
   const database = await createSoakDatabase(server.url);
   const dataDir = await mkdtemp(path.join(tmpdir(), "trvl-soak-"));
-  const client = createPublicClient({ chain: hardhat, transport: http(chainUrl) }) as PublicClient;
+  const client = createPublicClient({ chain: hardhat, transport: chainTransport(chainUrl) }) as PublicClient;
   const streams: PushStream[] = [];
   const db = new pg.Pool({ connectionString: database.url, max: 2 });
   let backend: Awaited<ReturnType<typeof startBackend>> | undefined;
@@ -422,6 +422,21 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
       .map((x) => [x.t, x.rssMb!] as [number, number]);
     const slope = slopePerMinute(rssPoints);
     const rss = samples.map((x) => x.rssMb).filter((x): x is number => x !== null);
+    // The heap in use right after a major collection (a sample lower than both its neighbours): what the process
+    // keeps. RSS follows the heap's high-water mark, which V8 lets grow far above it before collecting.
+    const heapFloors = samples
+      .filter((x, i) => {
+        const [before, after] = [samples[i - 1]?.heapUsedMb, samples[i + 1]?.heapUsedMb];
+        return (
+          x.t > warmupSeconds &&
+          x.heapUsedMb !== null &&
+          before != null &&
+          after != null &&
+          x.heapUsedMb < before &&
+          x.heapUsedMb <= after
+        );
+      })
+      .map((x) => [x.t, x.heapUsedMb!] as [number, number]);
     const deadlockDelta = deadlocksAfter - deadlocksBefore;
     const requestsDuringTraffic = [...soakHttp.windows.entries()]
       .filter(([index]) => index >= 0 && (index + 1) * WINDOW_SECONDS <= trafficSeconds)
@@ -531,6 +546,7 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
           drops,
         },
         createFailures: traffic.createFailures,
+        paymentsAnsweredWithAnErrorButMined: traffic.sendErrorsMined.length,
         shed: { bookings: traffic.shedBookings, reads: traffic.shedReads },
         latency: {
           p50Ms: round(latencies.length ? percentile(latencies, 50) : null),
@@ -547,6 +563,8 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
           firstMb: rss[0] ?? null,
           lastMb: rss.at(-1) ?? null,
           maxMb: rss.length ? Math.max(...rss) : null,
+          heapFloorsMb: heapFloors,
+          heapFloorSlopeMbPerMin: round(slopePerMinute(heapFloors), 3),
         },
         requests: {
           total: [...soakHttp.byRoute.values()].reduce((a, m) => a + [...m.values()].reduce((x, y) => x + y, 0), 0),
@@ -568,6 +586,7 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
         "Unexpected answers": soakHttp.unexpected,
         "Backend log lines at error level": logFigures.examples,
         "Stream drops": dropReasons,
+        "Payments the chain answered with an error but mined": traffic.sendErrorsMined.slice(0, 20),
       },
       files: { json: files.json, md: files.md, png: files.png, backendLog: files.backendLog },
     };

@@ -148,6 +148,11 @@ export function summaryMarkdown(s: SoakSummary): string {
           f.memory.slopeMbPerMin === null ? "–" : f.memory.slopeMbPerMin.toFixed(2),
         ],
         ["backend RSS first / last / max (MB)", `${f.memory.firstMb} / ${f.memory.lastMb} / ${f.memory.maxMb}`],
+        [
+          "backend V8 heap after major GCs (MB, at s) and its slope (MB/min)",
+          `${(f.memory.heapFloorsMb as [number, number][]).map(([t, mb]) => `${mb}@${t}`).join(", ") || "–"}; ` +
+            (f.memory.heapFloorSlopeMbPerMin === null ? "–" : f.memory.heapFloorSlopeMbPerMin.toFixed(2)),
+        ],
         ["requests / achieved req/s during traffic", `${f.requests.total} / ${f.requests.perSecond.toFixed(1)}`],
         ["5xx (soak's count / API's own metrics)", `${f.serverErrors.seen} / ${f.serverErrors.apiMetrics ?? "–"}`],
         ["requests without an answer", f.unanswered],

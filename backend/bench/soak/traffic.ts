@@ -6,7 +6,9 @@
  */
 import { bookingEscrowAbi, getDeployment } from "@trvl/abi";
 import {
+  BaseError,
   encodeFunctionData,
+  keccak256,
   parseSignature,
   TransactionReceiptNotFoundError,
   zeroAddress,
@@ -83,6 +85,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Traffic {
   readonly bookings = new Map<string, SoakBooking>();
+  /** Payments the node answered with an error though it mined them (with what it said). */
+  readonly sendErrorsMined: string[] = [];
   /** Bookings asked for but not created (any answer but 201). */
   createFailures = 0;
   /** Booking flows and reads not started because too many were still waiting for the API (the stack fell behind). */
@@ -254,6 +258,7 @@ export class Traffic {
       value = BigInt(pay.value);
     }
     const to = pay.escrow as Address;
+    let step = "estimating its gas";
     try {
       let gas = this.gas.get(booking.method);
       if (gas === undefined) {
@@ -270,9 +275,17 @@ export class Traffic {
         nonce: traveller.nonce,
         ...this.fees,
       });
-      const hash = await client.sendRawTransaction({ serializedTransaction });
-      traveller.nonce++;
+      const hash = keccak256(serializedTransaction);
       booking.txHash = hash;
+      step = "sending it";
+      await client.sendRawTransaction({ serializedTransaction }).catch(async (error) => {
+        // A node that mines on arrival answers a reverted transaction with an error, yet mines it: its receipt says.
+        const mined = await client.getTransactionReceipt({ hash }).catch(() => undefined);
+        if (!mined) throw error;
+        this.sendErrorsMined.push(`${booking.id}: ${describe(error)} (status ${mined.status})`);
+      });
+      traveller.nonce++;
+      step = "waiting for its receipt";
       const receipt = await client
         .getTransactionReceipt({ hash })
         .catch((error) =>
@@ -283,8 +296,7 @@ export class Traffic {
       if (receipt.status === "success") booking.paidAt = performance.now();
       else booking.payError = `payment ${hash} reverted`;
     } catch (error) {
-      booking.payError = error instanceof Error ? error.message.split("\n")[0] : String(error);
-      // A node that mines on arrival may report a revert as an error yet have used the nonce.
+      booking.payError = `${step} at ${this.deps.http.seconds().toFixed(0)} s: ${describe(error)}`;
       traveller.nonce = await client.getTransactionCount({ address: account.address, blockTag: "pending" });
     }
   }
@@ -396,6 +408,12 @@ interface Payment {
     types: Record<string, any>;
     message: Record<string, string>;
   } | null;
+}
+
+/** What went wrong, with what the node or the HTTP layer said (viem keeps it in `details`). */
+function describe(error: unknown): string {
+  if (error instanceof BaseError) return [error.shortMessage, error.details].filter(Boolean).join(" — ");
+  return error instanceof Error ? error.message.split("\n")[0] : String(error);
 }
 
 /** A quote as the API returns it (decimal strings) in the form the escrow's ABI takes. */

@@ -18,6 +18,12 @@ import { hardhat } from "viem/chains";
 
 import { signIn } from "../../../scripts/lib/api-client.js";
 
+/**
+ * The soak's JSON-RPC transport: no retries (a retried eth_sendRawTransaction that was mined the first time fails
+ * the second, hiding what happened) and a timeout long enough for a chain that shares a busy machine.
+ */
+export const chainTransport = (url: string) => http(url, { timeout: 120_000, retryCount: 0 });
+
 const ETH_BALANCE = 10n ** 24n; // a million ETH: no soak runs out
 const STABLECOIN_BALANCE = 10n ** 9n * 10n ** 6n; // a billion test dollars
 
@@ -54,7 +60,7 @@ export function referralPlan(count: number, twoLevel: number): { referrer?: numb
 
 /** Sends a contract call from `account` and waits for it to succeed. */
 async function transact(client: PublicClient, chainUrl: string, account: PrivateKeyAccount, call: object) {
-  const wallet = createWalletClient({ account, chain: hardhat, transport: http(chainUrl) });
+  const wallet = createWalletClient({ account, chain: hardhat, transport: chainTransport(chainUrl) });
   const hash = await wallet.writeContract(call as never);
   const receipt = await client.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`setup transaction ${hash} reverted`);
