@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints TRVL's performance figures. Each section measures one part of the system;
- * BENCH_SECTIONS=gas,api,pipeline,planner,web (default: all) picks some.
+ * BENCH_SECTIONS=gas,api,pipeline,hostile,planner,web (default: all) picks some.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import path from "node:path";
 import hre from "hardhat";
 
 import { measureApi } from "../../backend/bench/api.js";
+import { measureHostile, printHostileFigures } from "../../backend/bench/hostile.js";
 import { measurePipeline } from "../../backend/bench/pipeline.js";
 import { measurePlanner, printPlannerFigures } from "../../backend/bench/planner.js";
 import { measurePages, printWebFigures } from "../../web/bench/lighthouse.js";
@@ -17,7 +18,7 @@ import { startStack } from "../dev/stack.js";
 import { measureGas } from "./gas.js";
 
 const sections = new Set(
-  (process.env.BENCH_SECTIONS ?? "gas,api,pipeline,planner,web").split(",").map((s) => s.trim()),
+  (process.env.BENCH_SECTIONS ?? "gas,api,pipeline,hostile,planner,web").split(",").map((s) => s.trim()),
 );
 
 if (sections.has("gas")) {
@@ -29,9 +30,10 @@ if (sections.has("gas")) {
   }
 }
 
-// The API and the pipeline read the chain: a local chain with the whole system deployed, as `npm start` has.
+// The API, the pipeline and the hostile load read the chain: a local chain with the whole system deployed, as
+// `npm start` has.
 const chain =
-  sections.has("api") || sections.has("pipeline")
+  sections.has("api") || sections.has("pipeline") || sections.has("hostile")
     ? await startLocalChain(hre, "127.0.0.1", 0, { deploymentId: `bench-${process.pid}` })
     : undefined;
 try {
@@ -85,6 +87,7 @@ try {
     );
     for (const note of p.notes) console.log(`  (${note})`);
   }
+  if (chain && sections.has("hostile")) printHostileFigures(await measureHostile(chain.url));
 } finally {
   await chain?.close();
 }

@@ -1,59 +1,26 @@
 /**
- * Smart-contract wallets whose signature checks burn gas (contracts/mocks/GasBurningWallet.sol, compiled by the test
- * run's chain setup), deployed on the local chain: what an attacker would use to make a sign-in or the relayer pay for
+ * Smart-contract wallets whose signature checks burn gas (scripts/lib/gas-burning-wallets.ts), deployed on the test
+ * run's chain by a funded account of their own: what an attacker would use to make a sign-in or the relayer pay for
  * its computation.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
+import { keccak256, toHex, type Address } from "viem";
+import { inject } from "vitest";
 
-import {
-  encodeFunctionData,
-  getAddress,
-  keccak256,
-  serializeErc6492Signature,
-  toHex,
-  type Abi,
-  type Address,
-  type Hex,
-} from "viem";
-import { expect, inject } from "vitest";
+import * as wallets from "../../../scripts/lib/gas-burning-wallets.js";
+import { fundedAccount } from "./chain.js";
 
-import { REPO_ROOT } from "../../src/config/index.js";
-import { fundedAccount, publicClient, wallet } from "./chain.js";
+export { gasBurningWalletAbi, JUNK_SIGNATURE } from "../../../scripts/lib/gas-burning-wallets.js";
 
-function artifact(name: "GasBurningWallet" | "GasBurningWalletFactory") {
-  const file = path.join(REPO_ROOT, "artifacts/contracts/mocks/GasBurningWallet.sol", `${name}.json`);
-  return JSON.parse(readFileSync(file, "utf8")) as { abi: Abi; bytecode: Hex };
-}
-
-export const gasBurningWalletAbi = artifact("GasBurningWallet").abi;
-const factoryAbi = artifact("GasBurningWalletFactory").abi;
-
-/** Any bytes: the wallet accepts every signature once it has burnt its gas. */
-export const JUNK_SIGNATURE: Hex = `0x${"11".repeat(65)}`;
-
-async function deploy(name: "GasBurningWallet" | "GasBurningWalletFactory", args: unknown[], url: string) {
-  const { abi, bytecode } = artifact(name);
-  const hash = await wallet(await fundedAccount(url), url).deployContract({ abi, bytecode, args });
-  const receipt = await publicClient(url).waitForTransactionReceipt({ hash });
-  expect(receipt.status).toBe("success");
-  return getAddress(receipt.contractAddress!);
-}
+const sender = async (url: string) => ({ url, account: await fundedAccount(url) });
 
 /** A deployed wallet whose `isValidSignature` burns `burn` gas and then accepts any signature. */
-export function deployGasBurningWallet(burn: bigint, url: string = inject("chainUrl")): Promise<Address> {
-  return deploy("GasBurningWallet", [burn], url);
+export async function deployGasBurningWallet(burn: bigint, url: string = inject("chainUrl")): Promise<Address> {
+  return wallets.deployGasBurningWallet(burn, await sender(url));
 }
 
 /** Changes the gas `wallet`'s signature checks burn from now on. */
 export async function setBurn(address: Address, burn: bigint, url: string = inject("chainUrl")) {
-  const hash = await wallet(await fundedAccount(url), url).writeContract({
-    address,
-    abi: gasBurningWalletAbi,
-    functionName: "setBurn",
-    args: [burn],
-  });
-  expect((await publicClient(url).waitForTransactionReceipt({ hash })).status).toBe("success");
+  await wallets.setBurn(address, burn, await sender(url));
 }
 
 let salt = 0;
@@ -63,18 +30,6 @@ let salt = 0;
  * it (a call the signer chose), then asks it; it burns `burn` gas.
  */
 export async function counterfactualGasBurner(burn: bigint, url: string = inject("chainUrl")) {
-  const factory = await deploy("GasBurningWalletFactory", [], url);
-  const walletSalt = keccak256(toHex(`counterfactual ${salt++} ${Math.random()}`));
-  const address = await publicClient(url).readContract({
-    address: factory,
-    abi: factoryAbi,
-    functionName: "walletAddress",
-    args: [burn, walletSalt],
-  });
-  const signature = serializeErc6492Signature({
-    address: factory,
-    data: encodeFunctionData({ abi: factoryAbi, functionName: "deploy", args: [burn, walletSalt] }),
-    signature: JUNK_SIGNATURE,
-  });
-  return { address: getAddress(address as Address), signature };
+  const factory = await wallets.deployGasBurningWalletFactory(await sender(url));
+  return wallets.counterfactualGasBurner(factory, burn, keccak256(toHex(`counterfactual ${salt++} ${Math.random()}`)));
 }
