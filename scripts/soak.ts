@@ -3,7 +3,10 @@
  * backend/bench/soak.ts), then a verdict. SOAK_SECONDS (default 600) of traffic at SOAK_RATE bookings/s (default 20);
  * the summary and chart go to SOAK_OUT (default .data/soak/). Exits non-zero, naming each failure, on any 5xx, double
  * or missing reward, untruthful cancellation or deadlock; runs of 5 minutes or more must also meet the timing targets.
- * `npm run test:soak` (part of `npm test`) is the 60-second version.
+ * `npm run test:soak` (part of `npm test`) is the 60-second version. Also: SOAK_SEED (the run's choices, default 1),
+ * SOAK_DRAIN_SECONDS (wait for the last rewards, default 180), SOAK_WARMUP_SECONDS (RSS judged flat after it, default
+ * 120), SOAK_LOG_LEVEL (the backend's, into backend.log; default warn); PostgreSQL from BENCH_DATABASE_URL, else as
+ * the backend tests find one (TEST_DATABASE_URL, 127.0.0.1:5432, or a throwaway embedded server).
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -26,6 +29,7 @@ const options = {
   outDir: path.resolve(process.env.SOAK_OUT || path.join(hre.config.paths.root, ".data", "soak")),
   seed: positive("SOAK_SEED", 1),
   drainSeconds: positive("SOAK_DRAIN_SECONDS", 180),
+  warmupSeconds: process.env.SOAK_WARMUP_SECONDS ? positive("SOAK_WARMUP_SECONDS", 120) : undefined,
   logLevel: process.env.SOAK_LOG_LEVEL || "warn",
 };
 

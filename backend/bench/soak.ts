@@ -48,6 +48,8 @@ export interface SoakOptions {
   seed?: number;
   /** How long to wait after the traffic for every paid booking to be rewarded or refunded. */
   drainSeconds?: number;
+  /** Seconds of traffic after which the backend's RSS must stay flat (default 120, at most a third of the run). */
+  warmupSeconds?: number;
   /** The backend's LOG_LEVEL (its log goes to backend.log). */
   logLevel?: string;
   /** Progress lines (default: console.log). */
@@ -416,7 +418,7 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
     const firstP95 = first.length ? percentile(first, 95) : null;
     const lastP95 = last.length ? percentile(last, 95) : null;
     const ratio = firstP95 && lastP95 ? lastP95 / firstP95 : null;
-    const warmupSeconds = Math.min(WARMUP_SECONDS, Math.round(seconds / 3));
+    const warmupSeconds = options.warmupSeconds ?? Math.min(WARMUP_SECONDS, Math.round(seconds / 3));
     const rssPoints = samples
       .filter((x) => x.phase === "traffic" && x.t > warmupSeconds && x.rssMb !== null)
       .map((x) => [x.t, x.rssMb!] as [number, number]);
