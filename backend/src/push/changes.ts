@@ -13,11 +13,35 @@ export interface ChangeSet {
   accounts?: Iterable<string>;
 }
 
+/** NOTIFY payloads are limited to 8000 bytes. */
+const MAX_PAYLOAD = 7_900;
+
 export async function announceChanges(tx: Tx, changes: ChangeSet): Promise<void> {
-  const bookings = [...changes.bookings];
-  const accounts = [...(changes.accounts ?? [])];
-  if (bookings.length === 0 && accounts.length === 0) return;
-  const payload = JSON.stringify({ bookings, accounts });
-  // NOTIFY payloads are limited to 8000 bytes: a large batch announces that everything may have changed.
-  await tx.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${payload.length < 7_900 ? payload : '{"all":true}'})`);
+  const payloads = changePayloads([...changes.bookings], [...(changes.accounts ?? [])]);
+  if (payloads.length === 0) return;
+  // A large batch goes out as several notifications, each naming its part: no stream refetches what did not change.
+  await tx.execute(
+    sql`select pg_notify(${CHANGES_CHANNEL}, payload) from unnest(${sql.param(payloads)}::text[]) as payload`,
+  );
+}
+
+/** The change set as JSON payloads of at most MAX_PAYLOAD bytes each. */
+export function changePayloads(bookings: string[], accounts: string[]): string[] {
+  const payloads: string[] = [];
+  let part = { bookings: [] as string[], accounts: [] as string[] };
+  let size = JSON.stringify(part).length;
+  const add = (key: "bookings" | "accounts", id: string) => {
+    const cost = JSON.stringify(id).length + 1;
+    if (size + cost > MAX_PAYLOAD) {
+      payloads.push(JSON.stringify(part));
+      part = { bookings: [], accounts: [] };
+      size = JSON.stringify(part).length;
+    }
+    part[key].push(id);
+    size += cost;
+  };
+  for (const id of bookings) add("bookings", id);
+  for (const id of accounts) add("accounts", id);
+  if (part.bookings.length + part.accounts.length > 0) payloads.push(JSON.stringify(part));
+  return payloads;
 }
