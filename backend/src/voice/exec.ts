@@ -1,7 +1,11 @@
 /** Runs a local binary (pocketsphinx, espeak-ng) without a shell, with a deadline, and finds binaries on PATH. */
 import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
+import { setPriority } from "node:os";
 import path from "node:path";
+
+/** The niceness of the speech binaries' processes (19: the lowest priority). */
+const LOWEST_PRIORITY = 19;
 
 export function findBinary(name: string): string | undefined {
   if (name.includes("/")) {
@@ -32,6 +36,14 @@ export async function run(
 ): Promise<{ stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], signal: options.signal });
+    // Speech is batch work: at the lowest CPU priority, so it never slows the API's own requests (or anyone's).
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, LOWEST_PRIORITY);
+      } catch {
+        // Not allowed here: it runs at the API's priority.
+      }
+    }
     const out: Buffer[] = [];
     let err = "";
     const timer = setTimeout(() => {
