@@ -124,7 +124,7 @@ describe("on any day", () => {
     expect(response.status).toBe(200);
     const items = response.body.items as Json[];
     const bookable = new Set<string>();
-    for (const type of ["hotel", "activity", "restaurant"]) {
+    for (const type of ["hotel", "activity", "restaurant", "flight"]) {
       const query = new URLSearchParams({ destination: LISBON, type, checkIn, checkOut, limit: "100" });
       const search = await call(t.app, "GET", `/catalog/search?${query}`);
       expect(search.body.total).toBeLessThanOrEqual(100);
