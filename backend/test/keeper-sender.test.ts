@@ -5,7 +5,7 @@
 import { getDeployment, mockStablecoinAbi, rewardDistributorAbi } from "@trvl/abi";
 import { pino } from "pino";
 import { encodeFunctionData, keccak256, toHex, type Hex, type TransactionReceipt } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 
 import { TxSender } from "../src/keeper/sender.js";
@@ -23,16 +23,20 @@ const distributeUnknown = (n: number) =>
     args: [Array.from({ length: n }, () => keccak256(toHex(`unknown booking ${seed++} ${Math.random()}`)))],
   });
 
+/** A sender of `account`'s transactions on the shared chain that never replaces one. */
+const senderFor = (account: PrivateKeyAccount) =>
+  new TxSender(
+    wallet(account),
+    publicClient(),
+    { receiptTimeoutMs: 30_000, maxReplacements: 0, feeBumpPercent: 20 },
+    pino({ level: "silent" }),
+  );
+
 describe("the keeper's sender", () => {
   it("estimates a kind of batch once, then checks the limit its gas per item implies; short, it estimates again", async () => {
     const account = privateKeyToAccount(await keeperKey());
     const client = publicClient();
-    const sender = new TxSender(
-      wallet(account),
-      client,
-      { receiptTimeoutMs: 30_000, maxReplacements: 0, feeBumpPercent: 20 },
-      pino({ level: "silent" }),
-    );
+    const sender = senderFor(account);
     const limitOf = async (hash: Hex) => (await client.getTransaction({ hash })).gas;
 
     // An estimate, with 20% of headroom: close to 120% of what the transaction used.
@@ -63,12 +67,7 @@ describe("the keeper's sender", () => {
   it("takes a transaction that reverts once mined as sent (its nonce is used), and sends the next after it", async () => {
     const account = privateKeyToAccount(await keeperKey());
     const client = publicClient();
-    const sender = new TxSender(
-      wallet(account),
-      client,
-      { receiptTimeoutMs: 30_000, maxReplacements: 0, feeBumpPercent: 20 },
-      pino({ level: "silent" }),
-    );
+    const sender = senderFor(account);
     const stablecoin = contracts.Stablecoin.address;
     const transfer = (amount: bigint) =>
       encodeFunctionData({ abi: mockStablecoinAbi, functionName: "transfer", args: [distributor, amount] });
@@ -98,13 +97,7 @@ describe("the keeper's sender", () => {
   it("gives concurrent sends consecutive nonces, and follows the account when another sender used it meanwhile", async () => {
     const account = privateKeyToAccount(await keeperKey());
     const client = publicClient();
-    const make = () =>
-      new TxSender(
-        wallet(account),
-        client,
-        { receiptTimeoutMs: 30_000, maxReplacements: 0, feeBumpPercent: 20 },
-        pino({ level: "silent" }),
-      );
+    const make = () => senderFor(account);
     const [ours, theirs] = [make(), make()];
     const nonceOf = async (receipt: TransactionReceipt) =>
       (await client.getTransaction({ hash: receipt.transactionHash })).nonce;
