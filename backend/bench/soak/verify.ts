@@ -7,6 +7,7 @@ import { bookingEscrowAbi, getDeployment, rewardDistributorAbi } from "@trvl/abi
 import { formatUnits, zeroAddress, type Abi, type Address, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
 
+import { SKIP_REASONS } from "../../src/chain/projections.js";
 import type { SoakBooking, Traffic } from "./traffic.js";
 import type { Traveller } from "./travellers.js";
 
@@ -75,17 +76,6 @@ function countBy(logs: { args: Record<string, any> }[], key = "bookingId") {
   }
   return counts;
 }
-
-/** The skip reasons of RewardDistributor.SkipReason, by value. */
-const SKIP_REASONS = [
-  "Unknown",
-  "NotSettled",
-  "Refunded",
-  "AlreadyRewarded",
-  "NoPriceFeed",
-  "MintLimitReached",
-  "SupplyCapReached",
-];
 
 export async function verify(input: {
   client: PublicClient;
