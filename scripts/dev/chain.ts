@@ -37,6 +37,17 @@ async function fundStakingRewards(rpcUrl: string) {
   }
 }
 
+/** Turns on EDR's interval mining beside automining (a block per transaction stays as it is). */
+async function setIntervalMining(url: string, intervalMs: number) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_setIntervalMining", params: [intervalMs] }),
+  });
+  const body = (await response.json()) as { error?: { message: string } };
+  if (body.error) throw new Error(`the local node refused interval mining: ${body.error.message}`);
+}
+
 /**
  * Starts a local chain (Hardhat's EDR behind a JSON-RPC server), deploys the whole system with the local Ignition
  * module, seeds the test accounts with test dollars and has the guardian Safe fund a month of staking rewards. The addresses are checked against `@trvl/abi`, which the
@@ -49,6 +60,11 @@ export async function startLocalChain(
   options: {
     /** Ignition journal name; chains that run beside `npm start` (tests, benchmarks) need their own. */
     deploymentId?: string;
+    /**
+     * Also mine a block every this many milliseconds, besides one per transaction, so that time-based state (a
+     * proposal's voting window, staking yield) advances while nobody transacts. Unset or 0: blocks only on demand.
+     */
+    blockIntervalMs?: number;
   } = {},
 ): Promise<LocalChain> {
   const server = await hre.network.createServer({ network: "default", chainType: "l1" }, host, port);
@@ -87,6 +103,8 @@ export async function startLocalChain(
   }
   await connection.close();
   await fundStakingRewards(url);
+  // After the deployment, so that it lands in the same blocks at the same addresses with or without interval mining.
+  if (options.blockIntervalMs) await setIntervalMining(url, options.blockIntervalMs);
 
   return {
     url,

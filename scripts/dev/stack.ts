@@ -19,6 +19,8 @@ export interface StackOptions {
   webPort?: number;
   /** Ignition journal name (chains beside `npm start` need their own). */
   deploymentId?: string;
+  /** Mine a block this often (ms) as well as on each transaction; unset: only on transactions. */
+  blockIntervalMs?: number;
   /** Where the embedded database lives; wiped at start, since each start is a fresh chain. */
   dataDir?: string;
   /** Test accounts offered as test wallets in the web app (only for local testing). */
@@ -43,6 +45,7 @@ export async function startStack(hre: HardhatRuntimeEnvironment, options: StackO
   const webPort = options.webPort ?? 3000;
   const chain = await startLocalChain(hre, options.chainHost ?? "127.0.0.1", options.chainPort ?? 8545, {
     deploymentId: options.deploymentId,
+    blockIntervalMs: options.blockIntervalMs,
   });
   const dataDir = options.dataDir ?? path.join(hre.config.paths.root, ".data");
   // Every start is a fresh chain, so the embedded database (which indexes it) starts fresh too. A Postgres named by

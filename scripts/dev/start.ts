@@ -20,6 +20,10 @@ const env = z
     WEB_PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
     WEB: z.enum(["0", "1"]).default("1"),
     WEB_TEST_WALLET: z.enum(["0", "1"]).default("0"),
+    // A block every 2 s besides one per transaction: voting windows open and close and staking yield accrues while
+    // nobody transacts. Every local block needs its own second, so a longer interval lets a chain that ran ahead
+    // under a burst of transactions catch up with the wall clock. 0: blocks only on transactions.
+    CHAIN_BLOCK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2_000),
   })
   .parse(process.env);
 
@@ -37,6 +41,7 @@ try {
     webHost: env.WEB_HOST,
     webPort: env.WEB_PORT,
     noWeb: env.WEB === "0",
+    blockIntervalMs: env.CHAIN_BLOCK_INTERVAL_MS,
     testWalletAccounts: testWallets,
     onLog: (source, line) => {
       // The web's build and server logs are noise once it is up; its errors still show.
@@ -51,7 +56,9 @@ const { chain, api, web } = stack;
 
 console.log(`\nTRVL local stack is up.\n`);
 if (web) console.log(`  Web      ${web.url}`);
-console.log(`  Chain    ${chain.url}  (chain id 31337)`);
+console.log(
+  `  Chain    ${chain.url}  (chain id 31337; ${env.CHAIN_BLOCK_INTERVAL_MS ? `a block every ${env.CHAIN_BLOCK_INTERVAL_MS / 1000} s and` : "a block"} per transaction)`,
+);
 console.log(`  API      ${api.url}  (database: ${api.database})`);
 console.log(`  Docs     ${api.docsUrl}  (OpenAPI: ${api.url}/openapi.json)\n`);
 console.log("Contracts");
