@@ -1,7 +1,7 @@
 /**
  * EIP-712 types the contracts verify. Kept beside the generated ABIs so that the backend (which signs quotes), the
- * web (which signs registrations) and the tests share one definition; `test/abi.test.ts` checks them against the
- * contracts' own type hashes.
+ * web (which signs registrations) and the tests share one definition; `test/escrow.test.ts` and
+ * `test/referral.test.ts` check them against the contracts' own type hashes.
  */
 import type { Address, Hex } from "./types.ts";
 

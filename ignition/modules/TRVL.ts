@@ -6,7 +6,7 @@ const DAY = 24 * 3600;
 
 /**
  * The TRVL protocol on a real network: tokens, Chainlink feeds and the guardian Safe (a canonical Safe deployment)
- * are parameters; nothing is mocked. Governance delays default to days. See README "Deployment".
+ * are parameters; nothing is mocked. Governance delays default to days. See docs/deployment.md.
  */
 export default buildModule("TRVL", (m) => {
   const feed = (name: string, maxAge: number) => ({

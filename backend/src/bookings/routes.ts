@@ -244,7 +244,7 @@ export function bookingRoutes(deps: BookingDeps, auth: MiddlewareHandler<AuthedE
         path: "/bookings",
         tags: ["bookings"],
         summary: "Price items from the catalog, create a booking and get its signed quote",
-        description: `Prices every item for the stay and party (hotels per night and room of two; flights, activities and restaurants per person), applies the traveller's staking-tier discount once staking is live, converts the total to the payment token at the protocol's Chainlink price, and signs the EIP-712 Quote. ${bookingErrors}`,
+        description: `Prices every item for the stay and party (hotels per night and room of two; flights, activities and restaurants per person), applies the traveller's staking-tier discount, converts the total to the payment token at the protocol's Chainlink price, and signs the EIP-712 Quote. ${bookingErrors}`,
         security: SESSION_SECURITY,
         middleware: [auth] as const,
         request: {

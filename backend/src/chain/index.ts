@@ -1,6 +1,6 @@
 /**
  * The chain as the API sees it: one viem public client, the TRVL deployment from `@trvl/abi`, and the signing keys
- * the API holds (quote signer, referral relayer). The listener and keeper (issue 5) build on the same client.
+ * the API holds (quote signer, referral relayer). The listener and keeper build on the same client.
  */
 import { getDeployment, type ChainDeployment, type ContractName } from "@trvl/abi";
 import {

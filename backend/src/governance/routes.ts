@@ -1,6 +1,6 @@
 /**
- * Governance read model. Proposals are recorded by the chain listener from the governor's events; the governor
- * lands with issue 3, so until `TRVLGovernor` is in the deployment the list is empty and the response says why.
+ * Governance read model. Proposals are recorded by the chain listener from the governor's and the timelock's
+ * events; on a chain without a `TRVLGovernor` deployment the list is empty and the response says why.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, lt, or } from "drizzle-orm";

@@ -91,9 +91,6 @@ const ORDINALS: Record<string, number> = {
   twentieth: 20,
   thirtieth: 30,
 };
-export const NUMBER_WORD = `(?:${Object.keys(UNITS)
-  .filter((w) => w !== "a" && w !== "an")
-  .join("|")})`;
 
 /**
  * Rewrites numbers in words as digits ("fifteen hundred" → "1500", "twenty first" → "21st", "two thousand five

@@ -94,6 +94,3 @@ export class OpenAIEmbedder implements Embedder {
     return out;
   }
 }
-
-/** A stable key for caching vectors of a text. */
-export const textKey = (text: string) => createHash("sha1").update(text).digest("base64url");

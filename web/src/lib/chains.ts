@@ -30,8 +30,3 @@ export function txUrl(chainId: number, hash: string): string {
   const explorer = KNOWN[chainId]?.blockExplorers?.default.url;
   return explorer ? `${explorer}/tx/${hash}` : `/tx/${hash}?chain=${chainId}`;
 }
-
-export function addressUrl(chainId: number, address: string): string | undefined {
-  const explorer = KNOWN[chainId]?.blockExplorers?.default.url;
-  return explorer ? `${explorer}/address/${address}` : undefined;
-}
