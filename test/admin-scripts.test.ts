@@ -7,10 +7,14 @@ import { promisify } from "node:util";
 import { expect } from "chai";
 import hre from "hardhat";
 import type { JsonRpcServer } from "hardhat/types/network";
+import { encodeFunctionData, type AbiFunction } from "viem";
+import { z } from "zod";
 
 import { ROLES } from "../ignition/modules/protocol.js";
+import { planAction } from "../scripts/admin/actions.js";
 import { execute, propose, sign, status } from "../scripts/admin/commands.js";
 import { connect } from "../scripts/admin/safe.js";
+import { batchChecksum, type BatchFile } from "../scripts/admin/tx-builder.js";
 import { LOCAL_ACCOUNT_INDEX, localAccount } from "../scripts/lib/local-accounts.js";
 import { deploySystem, type System } from "./helpers/system.js";
 
@@ -139,4 +143,123 @@ describe("Multisig admin scripts (end to end on a local node)", function () {
     const saved = JSON.parse(await readFile(path.join(dir, "fund.json"), "utf8"));
     expect(saved.signatures).to.have.length(2);
   });
+
+  it("exports a proposal as a Safe{Wallet} Transaction Builder batch that makes the same calls", async () => {
+    // A batch of two calls (a MultiSend) and a single call, proposed in a directory of their own.
+    const exportDir = await mkdtemp(path.join(os.tmpdir(), "trvl-safe-export-"));
+    try {
+      const [oldSigner, newSigner] = [system.quoteSigner.address, localAccount(13).address];
+      const cases = [
+        { action: "rotate-quote-signer", args: [oldSigner, newSigner] },
+        { action: "pause", args: ["RewardDistributor"] },
+      ];
+      for (const { action, args } of cases) {
+        const file = path.join(exportDir, `${action}.json`);
+        await propose(await connect({ rpcUrl, privateKey: owner(1) }), action, args, file);
+        const out = path.join(exportDir, "exports", `${action}.json`);
+        // Exporting needs no key: the file alone says what the Safe would do.
+        const { stdout } = await run(
+          path.join("node_modules", ".bin", "tsx"),
+          ["scripts/admin/cli.ts", "export", file, "--out", out],
+          {
+            env: { ...process.env, RPC_URL: rpcUrl, SAFE_OWNER_PRIVATE_KEY: "" },
+          },
+        );
+        expect(stdout).to.contain("Transaction Builder");
+        const batch = BatchFileSchema.parse(JSON.parse(await readFile(out, "utf8")));
+        expect(batch.meta.checksum).to.equal(batchChecksum(batch as BatchFile), "the checksum Safe{Wallet} verifies");
+        expect(batch.meta.createdFromSafeAddress).to.equal(system.guardian.address);
+        const planned = await planAction(await connect({ rpcUrl, privateKey: owner(1) }), action, args);
+        expect(batch.transactions.map((t) => ({ to: t.to, value: t.value, data: t.data }))).to.deep.equal(
+          planned.calls.map((c) => ({ to: c.to, value: c.value, data: c.data })),
+        );
+        // The decoded method and values shown in the builder encode back to the very same calldata.
+        for (const t of batch.transactions) {
+          const method = t.contractMethod!;
+          const fn = {
+            type: "function",
+            name: method.name,
+            inputs: method.inputs,
+            outputs: [],
+            stateMutability: "nonpayable",
+          } as AbiFunction;
+          const args = method.inputs.map((input) => {
+            const value = t.contractInputsValues![input.name];
+            return input.type.startsWith("tuple") || input.type.endsWith("]") ? JSON.parse(value) : value;
+          });
+          expect(encodeFunctionData({ abi: [fn], args })).to.equal(t.data);
+        }
+      }
+    } finally {
+      await rm(exportDir, { recursive: true, force: true });
+    }
+  });
+
+  it("computes the Transaction Builder's checksum as Safe{Wallet} does (a batch file the app wrote)", () => {
+    const fromSafeApp = {
+      version: "1.0",
+      chainId: "1",
+      createdAt: 1761326849944,
+      meta: {
+        name: "Transactions Batch",
+        description: "",
+        txBuilderVersion: "1.18.2",
+        createdFromSafeAddress: "0xA77DE01e157f9f57C7c4A326eeE9C4874D0598b6",
+        createdFromOwnerAddress: "",
+      },
+      transactions: [
+        {
+          to: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
+          value: "0",
+          data: null,
+          contractMethod: {
+            inputs: [
+              { internalType: "address", name: "spender", type: "address" },
+              { internalType: "uint256", name: "value", type: "uint256" },
+            ],
+            name: "approve",
+            payable: false,
+          },
+          contractInputsValues: { spender: "0x474e5Ded6b5D078163BFB8F6dBa355C3aA5478C8", value: "100000000000" },
+        },
+      ],
+    } as BatchFile;
+    expect(batchChecksum(fromSafeApp)).to.equal("0x8b5032f716845c8b08bab3d63dbd9ba92e056f3557793cd041e59b84e16aa989");
+  });
+});
+
+/** Safe{Wallet} Transaction Builder's batch file (its `BatchFile` type), strictly: nothing it would not expect. */
+const BatchInputSchema: z.ZodType<{ name: string; type: string; internalType?: string }> = z.lazy(() =>
+  z.strictObject({
+    name: z.string(),
+    type: z.string(),
+    internalType: z.string().optional(),
+    components: z.array(BatchInputSchema).optional(),
+  }),
+);
+const BatchFileSchema = z.strictObject({
+  version: z.literal("1.0"),
+  chainId: z.string().regex(/^\d+$/),
+  createdAt: z.number().int().positive(),
+  meta: z.strictObject({
+    name: z.string(),
+    description: z.string(),
+    txBuilderVersion: z.string(),
+    createdFromSafeAddress: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+    createdFromOwnerAddress: z.string(),
+    checksum: z.string().regex(/^0x[0-9a-f]{64}$/),
+  }),
+  transactions: z
+    .array(
+      z.strictObject({
+        to: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+        value: z.string().regex(/^\d+$/),
+        data: z.string().regex(/^0x[0-9a-f]*$/),
+        contractMethod: z
+          .strictObject({ inputs: z.array(BatchInputSchema), name: z.string(), payable: z.boolean() })
+          .optional(),
+        contractInputsValues: z.record(z.string(), z.string()).optional(),
+      }),
+    )
+    .min(1),
 });

@@ -5,10 +5,13 @@
  *   npm run admin -- sign <file>                              add your signature (files move between owners)
  *   npm run admin -- execute <file>                           execute once the threshold is met
  *   npm run admin -- status [dir]                             owners, threshold, nonce, and each proposal's state
+ *   npm run admin -- export <file> [--out file]               the proposal as a Safe{Wallet} Transaction Builder
+ *                                                             batch file (no key needed), for owners who sign there
  *
  * Environment: SAFE_OWNER_PRIVATE_KEY (the owner signing or sending; never on the command line), RPC_URL (default
  * http://127.0.0.1:8545), SAFE_ADDRESS (default: the guardian that @trvl/abi publishes for the chain).
  */
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
@@ -16,9 +19,13 @@ import { z } from "zod";
 
 import { ACTIONS } from "./actions.js";
 import { execute, propose, sign, status } from "./commands.js";
+import { readProposal } from "./proposal.js";
 import { AdminError, connect } from "./safe.js";
+import { toBatchFile } from "./tx-builder.js";
 
 const DEFAULT_DIR = "safe-proposals";
+// Exports go beside, not among, the proposals: the proposal directory holds only proposal files.
+const EXPORT_DIR = "safe-tx-builder";
 
 const env = z
   .object({
@@ -39,10 +46,21 @@ async function main() {
     options: { out: { type: "string" } },
   });
   const [command, ...rest] = positionals;
-  if (!command || !["propose", "sign", "execute", "status"].includes(command)) {
+  if (!command || !["propose", "sign", "execute", "status", "export"].includes(command)) {
     throw new AdminError(
-      `usage: admin propose|sign|execute|status …\nactions for propose:\n  ${Object.values(ACTIONS).join("\n  ")}`,
+      `usage: admin propose|sign|execute|status|export …\nactions for propose:\n  ${Object.values(ACTIONS).join("\n  ")}`,
     );
+  }
+  if (command === "export") {
+    const file = requireFile(rest[0]);
+    const batch = toBatchFile(await readProposal(file), Date.now());
+    const out = values.out ?? path.join(EXPORT_DIR, path.basename(file));
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, `${JSON.stringify(batch, null, 2)}\n`);
+    console.log(
+      `Exported ${file} (${batch.transactions.length} call(s)) for Safe{Wallet}'s Transaction Builder: ${out}`,
+    );
+    return;
   }
   if (!env.success) throw new AdminError(env.error.issues.map((i) => i.message).join("; "));
   const ctx = await connect({
