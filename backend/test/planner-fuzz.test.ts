@@ -60,7 +60,7 @@ async function checkAnswer(text: string) {
   expect(plan.checkIn >= TODAY).toBe(true);
   if (plan.budget) expect(Number(plan.totals.total.amount)).toBeLessThanOrEqual(Number(plan.budget.usd));
   for (const day of plan.days) {
-    expect(day.date >= plan.checkIn && day.date < plan.checkOut).toBe(true);
+    expect(day.date >= plan.checkIn && day.date <= plan.checkOut).toBe(true);
     for (const item of day.items) {
       const found = await catalog.getItem(item.itemId);
       expect(found).toBeDefined();

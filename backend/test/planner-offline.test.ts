@@ -25,7 +25,13 @@ async function check(plan: Plan, expected: Expect) {
   if (expected.guests) expect(plan.guests).toBe(expected.guests);
   expect(plan.checkIn >= TODAY).toBe(true);
   expect(addDays(plan.checkIn, plan.nights)).toBe(plan.checkOut);
-  expect(plan.days.map((d) => d.date)).toEqual(Array.from({ length: plan.nights }, (_, i) => addDays(plan.checkIn, i)));
+  // N nights are N + 1 day cards, arrival to departure; the departure day is planned too.
+  expect(plan.days.map((d) => d.date)).toEqual(
+    Array.from({ length: plan.nights + 1 }, (_, i) => addDays(plan.checkIn, i)),
+  );
+  if (expected.days) expect(plan.days).toHaveLength(expected.days);
+  const departure = plan.days.at(-1)!;
+  expect(departure.notes?.map((n) => n.text).join(" ")).toMatch(/^Check out of .+ Travel home/);
 
   const items = plan.days.flatMap((day) => day.items.map((item) => ({ ...item, day: day.date })));
   expect(items.length).toBeLessThanOrEqual(20);
@@ -35,7 +41,7 @@ async function check(plan: Plan, expected: Expect) {
     expect(found, item.itemId).toBeDefined();
     expect(found!.destinationId).toBe(plan.destination.id);
     expect(item.day).toBe(item.date);
-    expect(item.date >= plan.checkIn && item.date < plan.checkOut).toBe(true);
+    expect(item.date >= plan.checkIn && item.date <= plan.checkOut).toBe(true);
     if (item.type === "hotel") expect(catalog.isAvailable(found!, plan.checkIn, plan.checkOut)).toBe(true);
     else expect(catalog.availableOn(found!, item.date), `${item.itemId} on ${item.date}`).toBe(true);
   }
@@ -127,7 +133,8 @@ describe("offline planner: request table", () => {
       status: "plan",
       city: "Lisbon",
       checkIn: "2030-06-04",
-      nights: 3,
+      nights: 2,
+      days: 3,
       guests: 2,
       categories: ["outdoors"],
       dietary: ["vegetarian"],

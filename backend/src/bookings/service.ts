@@ -114,12 +114,13 @@ export async function priceLines(catalog: Catalog, request: BookingRequest, toda
       available = catalog.isAvailable(item, checkIn, checkOut);
     } else {
       const date = line.date ?? checkIn;
-      if (date < checkIn || date >= checkOut) {
+      // The departure day is part of the trip: a morning activity before check-out can be booked on it.
+      if (date < checkIn || date > checkOut) {
         throw new ApiError(
           400,
           "validation_failed",
-          `${at}.date: must be within the stay`,
-          field(`${at}.date`, "must be on or after checkIn and before checkOut"),
+          `${at}.date: must be within the trip`,
+          field(`${at}.date`, "must be from checkIn to checkOut (the departure day)"),
         );
       }
       if (item.priceUnit === "offer") {

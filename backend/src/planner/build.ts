@@ -11,8 +11,9 @@ import type { Catalog } from "../catalog/service.js";
 import type { CatalogItem } from "../catalog/types.js";
 import { priceLines } from "../bookings/service.js";
 import { usd } from "../http/schemas.js";
+import { correctionNote, unknownPlaceReply, whichPlace } from "./places.js";
 import { describeDay, toUsdCents, type TripRequest } from "./parse.js";
-import type { Answer, Plan, PlanEvent, PlanItem, TravellerAffinity, TravellerContext } from "./types.js";
+import type { Answer, Plan, PlanEvent, PlanItem, PlanNote, TravellerAffinity, TravellerContext } from "./types.js";
 import { UNCATALOGUED_INTERESTS } from "./words.js";
 
 /** POST /bookings takes at most this many items. */
@@ -72,12 +73,10 @@ export function checkRequest(request: TripRequest): Answer | undefined {
     );
   if (!request.destination) {
     if (request.unknownPlace)
-      return clarify(
-        ["destination"],
-        `I couldn't find "${request.unknownPlace[0].toUpperCase()}${request.unknownPlace.slice(1)}" among our destinations. Which city would you like to visit?`,
-      );
+      return clarify(["destination"], unknownPlaceReply(request.unknownPlace, request.placeSuggestions));
     return clarify(["destination"], "Where would you like to go? Tell me a city, and for how long.");
   }
+  if (request.placeChoices) return clarify(["destination"], whichPlace(request.placeChoices));
   if (request.otherDestinations.length > 0) {
     const names = [request.destination, ...request.otherDestinations].map((d) => d.name);
     return clarify(
@@ -164,12 +163,15 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
   const request = { ...input };
   const destination = request.destination!;
   const assumptions: string[] = [];
+  if (request.placeCorrection) assumptions.push(correctionNote(request.placeCorrection, destination));
   if (request.destinationFromCountry)
     assumptions.push(
       `${request.destinationFromCountry} is a country: I planned ${destination.name}, its largest city.`,
     );
   const nights = request.nights ?? 3;
-  if (!request.nights) assumptions.push(`${plural(nights, "night")}, as you didn't say how long.`);
+  if (!request.nights)
+    assumptions.push(`${plural(nights + 1, "day")} and ${plural(nights, "night")}, as you didn't say how long.`);
+  if (request.lengthConflict) assumptions.push(`Dates: ${request.lengthConflict}.`);
   let checkIn = request.checkIn;
   if (!checkIn) {
     checkIn = addDays(options.today, 14);
@@ -187,7 +189,9 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
   const checkOut = request.checkOut ?? addDays(checkIn, nights);
   const guests = request.guests ?? 1;
   if (request.guests === undefined) assumptions.push("For one traveller; tell me if more are coming.");
-  const days = daysBetween(checkIn, checkOut);
+  // Every day of the trip has a card, the departure day too (check-out, a morning, the way home).
+  const days = daysBetween(checkIn, addDays(checkOut, 1));
+  const lastDay = checkOut;
 
   const budgetCents = request.budget
     ? toUsdCents(request.budget.amountMinor, request.budget.currency) *
@@ -279,7 +283,8 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
   const dayRoom = () => MAX_PLAN_ITEMS - lines.length;
   for (const [index, day] of days.entries()) {
     const remainingDays = days.length - index;
-    for (const pool of [activities, restaurants]) {
+    // The departure day: a morning activity before check-out, no dinner.
+    for (const pool of day === lastDay ? [activities] : [activities, restaurants]) {
       if (dayRoom() <= 0) {
         skipped++;
         continue;
@@ -288,7 +293,7 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
       const share =
         budgetCents === undefined
           ? undefined
-          : (budgetCents - spent) / BigInt(remainingDays * 2 - (pool === restaurants ? 1 : 0));
+          : (budgetCents - spent) / BigInt(Math.max(1, remainingDays * 2 - 1 - (pool === restaurants ? 1 : 0)));
       const candidates = pool.filter((s) => !used.has(s.item.id) && catalog.availableOn(s.item, day) && fits(s.item));
       const pick =
         candidates.find((s) => share === undefined || cost(s.item) <= share) ??
@@ -356,9 +361,11 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
   const total = priced.reduce((sum, line) => sum + line.totalCents, 0n);
   const byType: Record<string, bigint> = {};
   for (const line of priced) byType[line.item.type] = (byType[line.item.type] ?? 0n) + line.totalCents;
+  for (const item of planItems) if (item.date === lastDay && item.type === "activity") item.time = "09:30";
   const planDays = days.map((date) => ({
     date,
     items: planItems.filter((item) => item.date === date).sort((a, b) => a.time.localeCompare(b.time)),
+    notes: date === lastDay ? departureNotes(hotel.item, request.origin?.name) : [],
   }));
   for (const day of planDays) options.emit?.({ type: "day", day });
 
@@ -384,7 +391,7 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
     },
     checkIn,
     checkOut,
-    nights: days.length,
+    nights,
     guests,
     interests: request.interests,
     budget,
@@ -443,6 +450,14 @@ const INTEREST_CATEGORIES: Record<string, true> = {
   "day trip": true,
 };
 
+/** The departure day's moments that are no booking of their own: leaving the hotel and the way home. */
+function departureNotes(hotel: CatalogItem, origin?: string): PlanNote[] {
+  return [
+    { time: "12:00", text: `Check out of ${hotel.name}` },
+    { time: "13:00", text: origin ? `Travel home to ${origin}` : "Travel home" },
+  ];
+}
+
 function formatMinor(minor: bigint): string {
   return `${minor / 100n}.${(minor % 100n).toString().padStart(2, "0")}`;
 }
@@ -459,7 +474,7 @@ function summarise(plan: Plan, hotel: CatalogItem, lines: Line[], total: bigint,
   const dinners = lines.filter((l) => l.item.type === "restaurant").length;
   const who = plan.guests === 1 ? "" : ` for ${say(plan.guests)}`;
   const parts = [
-    `${plural(plan.nights, "night")} in ${plan.destination.name}${who}, from ${describeDay(plan.checkIn)}, at ${hotel.name}.`,
+    `${plural(plan.nights + 1, "day")} and ${plural(plan.nights, "night")} in ${plan.destination.name}${who}, ${describeDay(plan.checkIn)} to ${describeDay(plan.checkOut)}, at ${hotel.name}.`,
   ];
   if (lines.some((l) => l.item.type === "flight")) parts.push("Your flight is on the first day.");
   if (activities.length > 0)

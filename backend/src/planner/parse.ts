@@ -3,8 +3,10 @@
  * constraints out of a request in plain English. Deterministic: the same text and "today" give the same request.
  */
 import { addDays, addMonths, formatDay, nightsBetween, parseDay } from "../catalog/dates.js";
+import { foldName, gazetteerOf } from "../catalog/gazetteer.js";
 import type { Destination } from "../catalog/geodata.js";
 import type { Catalog } from "../catalog/service.js";
+import { capitalWords, placeAt } from "./places.js";
 import type { Currency } from "./types.js";
 import {
   AMENITY_WORDS,
@@ -36,6 +38,12 @@ export interface TripRequest {
   destinationFromCountry?: string;
   /** A place named that the catalog does not have. */
   unknownPlace?: string;
+  /** Destinations whose names are close to the unknown place's (the gazetteer's near misses). */
+  placeSuggestions?: Destination[];
+  /** A misspelt name read as `destination` ("Barcelonna"). */
+  placeCorrection?: string;
+  /** The destination's name is shared by places of similar size: the traveller must choose one of these. */
+  placeChoices?: Destination[];
   /** More than one destination named (the planner plans one city at a time). */
   otherDestinations: Destination[];
   impossiblePlace?: string;
@@ -49,6 +57,8 @@ export interface TripRequest {
   dateAssumption?: string;
   /** A weekend: the stay starts on a Friday. */
   startsFriday?: boolean;
+  /** A length said alongside explicit dates that disagrees with them (the dates win). */
+  lengthConflict?: string;
   guests?: number;
   guestProblem?: string;
   budget?: Budget;
@@ -109,6 +119,7 @@ interface PlaceMatch {
   end: number;
   score: number;
   country?: string;
+  choices?: Destination[];
 }
 
 function findPlaces(
@@ -117,16 +128,24 @@ function findPlaces(
   words: string[],
 ): { places: PlaceMatch[]; origin?: Destination; unknown?: string } {
   const index = destinationIndex(catalog);
+  const places = gazetteerOf(catalog);
+  const capitals = capitalWords(original);
   const capitalised = new Set(
     (original.match(/[A-Za-zÀ-ÿ][\wÀ-ÿ'-]*/g) ?? []).filter((w) => /^[A-ZÀ-Þ]/.test(w)).map((w) => fold(w)),
   );
   const matches: PlaceMatch[] = [];
   let origin: Destination | undefined;
   for (let i = 0; i < words.length; i++) {
-    for (let n = Math.min(index.longest, words.length - i); n >= 1; n--) {
+    for (let n = Math.min(places.longest, words.length - i); n >= 1; n--) {
       const phrase = words.slice(i, i + n).join(" ");
       const country = index.byCountry.get(phrase);
-      const destination = index.byName.get(phrase) ?? country;
+      const named = placeAt(places, phrase, words.slice(i + n), capitals);
+      // A country's name wins over a city's other names ("Mexico"), not over its own ("Singapore").
+      const city =
+        country && !named.destinations.some((d) => foldName(d.name) === foldName(phrase))
+          ? undefined
+          : named.destinations[0];
+      const destination = city ?? country;
       if (!destination) continue;
       const before = words[i - 1];
       const preposition = PLACE_PREPOSITIONS.has(before ?? "");
@@ -144,20 +163,28 @@ function findPlaces(
         start: i,
         end: i + n,
         score: (preposition ? 2 : 0) + (shown ? 1 : 0) + n,
-        country: index.byName.has(phrase) ? undefined : destination.countryName,
+        country: city ? undefined : destination.countryName,
+        choices: city && named.ambiguous ? named.destinations : undefined,
       });
-      i += n - 1;
+      i += n - 1 + (city ? named.qualifierWords : 0);
       break;
     }
   }
   let unknown: string | undefined;
   if (matches.length === 0) {
-    // "a trip to Wakanda": a word after a place preposition that is none of the words the parser knows.
+    // "a trip to Wakanda", "five days in Sevlle": a word after a place preposition ("in" only before a capital)
+    // that is none of the words the parser knows, with the capitalised words after it ("San Fransisco").
     for (let i = 0; i < words.length - 1; i++) {
-      if (!["to", "visit", "visiting"].includes(words[i])) continue;
+      if (!["to", "visit", "visiting", "in"].includes(words[i])) continue;
       const next = words[i + 1];
+      if (words[i] === "in" && !capitalised.has(next)) continue;
       if (KNOWN_WORDS.has(next) || /^\d/.test(next) || monthIndex(next) !== undefined) continue;
-      unknown = next;
+      const run = [next];
+      for (let k = i + 2; k < words.length && run.length < 3 && capitalised.has(words[k]); k++) {
+        if (KNOWN_WORDS.has(words[k])) break;
+        run.push(words[k]);
+      }
+      unknown = run.join(" ");
       break;
     }
   }
@@ -271,6 +298,9 @@ interface DateFacts {
   checkIn?: string;
   checkOut?: string;
   nights?: number;
+  /** The length was said in days ("5 days") or nights: said back when the dates disagree. */
+  days?: number;
+  saidNights?: number;
   month?: number;
   monthYear?: number;
   startsFriday?: boolean;
@@ -280,13 +310,23 @@ interface DateFacts {
 
 const ORD = "(?:st|nd|rd|th)?";
 
+/**
+ * The trip's length, one rule everywhere (docs/planner.md): "N days" are N day cards from arrival to departure
+ * (N − 1 nights); "N nights" are N nights (N + 1 days); a week is 7 nights; a weekend is Friday to Sunday (2 nights),
+ * a long weekend Friday to Monday (3 nights). A one-day trip still needs a bed: one night, the morning after.
+ */
 function parseLength(text: string, facts: DateFacts) {
   const length = text.match(
     /(?<!in )(?<!within )\b(\d+)\s*(?:-|\s)?(days?|nights?|weeks?)\b(?!\s+(?:from now|later|away|ago))/,
   );
   if (length) {
     const n = Number(length[1]);
-    facts.nights = length[2].startsWith("week") ? n * 7 : n;
+    if (length[2].startsWith("week")) facts.nights = n * 7;
+    else if (length[2].startsWith("night")) facts.nights = facts.saidNights = n;
+    else {
+      facts.days = n;
+      facts.nights = n === 0 ? 0 : Math.max(1, n - 1);
+    }
   } else if (/\b(?:a|one) fortnight\b|\bfortnight\b/.test(text)) facts.nights = 14;
   else if (/\ba week\b|\bweek long\b|\bweeklong\b/.test(text)) facts.nights = 7;
   else if (/\blong weekend\b/.test(text)) {
@@ -295,8 +335,8 @@ function parseLength(text: string, facts: DateFacts) {
   } else if (/\bweekend\b/.test(text)) {
     facts.nights = 2;
     facts.startsFriday = true;
-  } else if (/\ba couple (?:of )?days\b/.test(text)) facts.nights = 2;
-  else if (/\ba few days\b/.test(text)) facts.nights = 3;
+  } else if (/\ba couple (?:of )?days\b/.test(text)) facts.nights = 1;
+  else if (/\ba few days\b/.test(text)) facts.nights = 2;
   else if (/\bday trip\b(?! from)|\bovernight\b/.test(text) && !/\bday trips\b/.test(text)) facts.nights = 1;
 }
 
@@ -595,7 +635,18 @@ export function parseRequest(catalog: Catalog, original: string, today: string):
     request.destinationFromCountry = distinct[0].country;
     // Two strong mentions ("Lisbon and Porto"): the planner plans one city at a time.
     request.otherDestinations = distinct.slice(1).map((m) => m.destination);
-  } else if (unknown && !impossible) request.unknownPlace = unknown;
+    request.placeChoices = distinct[0].choices;
+  } else if (unknown && !impossible) {
+    const gazetteer = gazetteerOf(catalog);
+    const corrected = gazetteer.correction(unknown);
+    if (corrected) {
+      request.destination = corrected;
+      request.placeCorrection = unknown;
+    } else {
+      request.unknownPlace = unknown;
+      request.placeSuggestions = gazetteer.similar(unknown).map((miss) => miss.destination);
+    }
+  }
 
   const dates = parseDates(text, today);
   request.dateProblem = dates.problem;
@@ -607,6 +658,10 @@ export function parseRequest(catalog: Catalog, original: string, today: string):
       request.checkOut = dates.checkOut;
       request.nights = nightsBetween(dates.checkIn, dates.checkOut);
       if (request.nights < 1) request.dateProblem = "the trip must end after it starts";
+      else if (dates.days !== undefined && dates.days !== request.nights + 1)
+        request.lengthConflict = `you said ${dates.days} days, and ${describeDay(dates.checkIn)} to ${describeDay(dates.checkOut)} is ${request.nights + 1}; I planned the dates`;
+      else if (dates.saidNights !== undefined && dates.saidNights !== request.nights)
+        request.lengthConflict = `you said ${dates.saidNights} nights, and ${describeDay(dates.checkIn)} to ${describeDay(dates.checkOut)} is ${request.nights}; I planned the dates`;
     } else {
       request.checkIn = dates.checkIn;
       request.nights = dates.nights;

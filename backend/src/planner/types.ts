@@ -25,14 +25,21 @@ export const PlanItem = z
   })
   .openapi("PlanItem");
 
-export const PlanDay = z.object({ date: IsoDate, items: z.array(PlanItem) }).openapi("PlanDay");
+export const PlanNote = z
+  .object({ time: z.string().regex(/^\d{2}:\d{2}$/), text: z.string() })
+  .openapi("PlanNote", { description: "A moment of the day that is not a booking: check-out, the way home" });
+export type PlanNote = z.infer<typeof PlanNote>;
+
+export const PlanDay = z
+  .object({ date: IsoDate, items: z.array(PlanItem), notes: z.array(PlanNote).optional() })
+  .openapi("PlanDay", { description: "One day of the trip, arrival and departure days included" });
 
 export const Plan = z
   .object({
     destination: z.object({ id: z.string(), name: z.string(), country: z.string(), countryName: z.string() }),
     checkIn: IsoDate,
     checkOut: IsoDate,
-    nights: z.number().int(),
+    nights: z.number().int().openapi({ description: "Nights at the hotel; the plan has nights + 1 days" }),
     guests: z.number().int(),
     interests: z.array(z.string()),
     budget: z
