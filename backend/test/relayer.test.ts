@@ -147,6 +147,7 @@ describe.each(DRIVERS)("the relayer's budgets and who it pays for (%s)", (driver
         RELAYER_PRIVATE_KEY: await relayerKey(),
         RELAY_MAX_PER_USER_PER_DAY: "1",
         RELAY_MAX_PER_DAY: "3",
+        RELAY_MAX_ATTEMPTS_PER_USER_PER_DAY: "2",
       },
     });
   });
@@ -170,7 +171,7 @@ describe.each(DRIVERS)("the relayer's budgets and who it pays for (%s)", (driver
     });
     expect(Number(again.headers.get("retry-after"))).toBe(86_400);
 
-    // A refused registration sends nothing and costs no budget.
+    // A refused registration sends nothing and costs no relay (only one of the account's attempts).
     const bad = await registration(t, tokens.get(b!)!, referrer, c!);
     expect(expectError(await relay(t, tokens.get(b!)!, bad))).toMatchObject({ status: 422, code: "invalid_signature" });
     expect((await relayAs(b!)).status).toBe(202);
@@ -190,6 +191,26 @@ describe.each(DRIVERS)("the relayer's budgets and who it pays for (%s)", (driver
     tokens.set(d!, await signInNow(d!));
     const later = await relayAs(d!);
     expect(later.status, JSON.stringify(later.body)).toBe(202);
+  });
+
+  it("simulations the chain refused count against RELAY_MAX_ATTEMPTS_PER_USER_PER_DAY: then 429 before any simulation", async () => {
+    const [account, stranger] = await Promise.all([fundedAccount(), fundedAccount()]);
+    const referrer = (await fundedAccount()).address;
+    const token = await signInNow(account);
+    // Signed by someone else: the registry's signature check refuses it in simulation, twice.
+    for (let i = 0; i < 2; i++) {
+      const bad = await registration(t, token, referrer, stranger);
+      expect(expectError(await relay(t, token, bad))).toMatchObject({ status: 422, code: "invalid_signature" });
+    }
+    const good = await registration(t, token, referrer, account);
+    const spent = await relay(t, token, good);
+    expect(expectError(spent)).toMatchObject({
+      status: 429,
+      code: "relay_attempts_exceeded",
+      details: { limit: 2 },
+      hasShape: true,
+    });
+    expect(Number(spent.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
   it("pays only for accounts with ETH (RELAY_MIN_ETH_WEI) or a paid booking: a fresh key gets 403 relay_not_eligible", async () => {

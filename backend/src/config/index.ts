@@ -66,6 +66,8 @@ const schema = z.object({
   /** Relays per account, and in all, in any 24 hours. */
   RELAY_MAX_PER_USER_PER_DAY: positiveInt.default(3),
   RELAY_MAX_PER_DAY: positiveInt.default(1_000),
+  /** Relay attempts per account in any 24 hours, those the chain refused in simulation included. */
+  RELAY_MAX_ATTEMPTS_PER_USER_PER_DAY: positiveInt.default(10),
   /** Who the relayer pays for, comma-separated, any one suffices: an account with a paid booking, holding
    * RELAY_MIN_ETH_WEI of ETH or RELAY_MIN_TRVL_WEI of TRVL, or `anyone`. */
   RELAY_ELIGIBLE_IF: list.pipe(z.array(z.enum(RELAY_ELIGIBILITY_CHECKS))).default(["paid_booking", "eth_balance"]),
@@ -88,6 +90,8 @@ const schema = z.object({
   SIWE_CONTRACT_TIMEOUT_MS: positiveInt.default(5_000),
   SIWE_CONTRACT_CHECKS_PER_IP: positiveInt.default(2),
   SIWE_CONTRACT_CHECKS_MAX: positiveInt.default(4),
+  /** Smart-wallet signature checks one IP may start per RATE_LIMIT_WINDOW_MS (a sign-in needs one). */
+  SIWE_CONTRACT_CHECKS_PER_IP_PER_WINDOW: positiveInt.default(10),
   COOKIE_SECURE: bool.default(false),
 
   CORS_ORIGINS: list.default(["http://localhost:3000", "http://127.0.0.1:3000"]),
@@ -138,6 +142,8 @@ const schema = z.object({
   LEADER_RETRY_MS: positiveInt.default(2_000),
 
   IPFS_API_URL: url(["http:", "https:"]).optional(),
+  /** Where the admin CLI writes the guardian Safe's proposal files (`npm run admin`): GET /ops/status lists the waiting ones. */
+  SAFE_PROPOSALS_DIR: z.string().min(1).optional(),
   DUFFEL_ACCESS_TOKEN: z.string().min(1).optional(),
   DUFFEL_API_URL: url(["http:", "https:"]).optional(),
 

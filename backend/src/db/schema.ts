@@ -8,6 +8,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   date,
   index,
   integer,
@@ -228,6 +229,9 @@ export const referralRelays = pgTable(
     user: text("user").notNull(),
     referrer: text("referrer").notNull(),
     txHash: text("tx_hash"),
+    /** The chain refused the relay's simulation: nothing was sent, but the attempt counts against the user's budget
+     * of attempts (a simulation is work the node does for them). */
+    refused: boolean("refused").notNull().default(false),
     /** The services' clock when the relay was asked for: the budgets' windows are counted from it. */
     createdAt: at("created_at").notNull(),
   },

@@ -1,7 +1,8 @@
 /**
  * The relayer's budgets: at most RELAY_MAX_PER_USER_PER_DAY relays per account and RELAY_MAX_PER_DAY in all in any 24
  * hours of the services' clock, counted from `referral_relays`. With each relay's gas capped (RELAY_GAS_LIMIT), that
- * bounds what the relayer can be made to spend in a day.
+ * bounds what the relayer can be made to spend in a day. Relays whose simulation the node refused cost no gas but did
+ * cost the node work: they count, with the sent ones, against RELAY_MAX_ATTEMPTS_PER_USER_PER_DAY.
  */
 import { and, asc, count, eq, gt, sql } from "drizzle-orm";
 import type { Address, Hex } from "viem";
@@ -42,24 +43,38 @@ export async function reserveRelay(
     };
 
     const mine = and(inWindow, eq(schema.referralRelays.user, relay.user));
-    const [{ value: used }] = await tx.select({ value: count() }).from(schema.referralRelays).where(mine);
+    const [{ attempts, refused }] = await tx
+      .select({ attempts: count(), refused: count(sql`case when ${schema.referralRelays.refused} then 1 end`) })
+      .from(schema.referralRelays)
+      .where(mine);
+    if (attempts >= config.RELAY_MAX_ATTEMPTS_PER_USER_PER_DAY) {
+      throw new ApiError(
+        429,
+        "relay_attempts_exceeded",
+        `The relayer tries at most ${config.RELAY_MAX_ATTEMPTS_PER_USER_PER_DAY} registrations per account in 24 hours, refused ones included`,
+        { limit: config.RELAY_MAX_ATTEMPTS_PER_USER_PER_DAY },
+        await oldestIn(mine),
+      );
+    }
+    const sentOrSending = and(inWindow, eq(schema.referralRelays.refused, false));
+    const used = attempts - refused;
     if (used >= config.RELAY_MAX_PER_USER_PER_DAY) {
       throw new ApiError(
         429,
         "relay_user_budget_exceeded",
         `The relayer sends at most ${config.RELAY_MAX_PER_USER_PER_DAY} registrations per account in 24 hours`,
         { limit: config.RELAY_MAX_PER_USER_PER_DAY },
-        await oldestIn(mine),
+        await oldestIn(and(mine, eq(schema.referralRelays.refused, false))),
       );
     }
-    const [{ value: total }] = await tx.select({ value: count() }).from(schema.referralRelays).where(inWindow);
+    const [{ value: total }] = await tx.select({ value: count() }).from(schema.referralRelays).where(sentOrSending);
     if (total >= config.RELAY_MAX_PER_DAY) {
       throw new ApiError(
         429,
         "relay_daily_budget_exceeded",
         `The relayer has sent its ${config.RELAY_MAX_PER_DAY} registrations for the last 24 hours; try again later`,
         { limit: config.RELAY_MAX_PER_DAY },
-        await oldestIn(inWindow),
+        await oldestIn(sentOrSending),
       );
     }
     const [row] = await tx
@@ -75,7 +90,12 @@ export async function recordBroadcast(db: Db, reservation: Reservation, txHash: 
   await db.update(schema.referralRelays).set({ txHash }).where(eq(schema.referralRelays.id, reservation.id));
 }
 
-/** Nothing was sent: the relay costs no budget. */
+/** The node refused the relay's simulation: nothing was sent, but the attempt stays counted. */
+export async function recordRefusal(db: Db, reservation: Reservation) {
+  await db.update(schema.referralRelays).set({ refused: true }).where(eq(schema.referralRelays.id, reservation.id));
+}
+
+/** Nothing was sent and the node did no work for it: the relay costs no budget. */
 export async function cancelReservation(db: Db, reservation: Reservation) {
   await db.delete(schema.referralRelays).where(eq(schema.referralRelays.id, reservation.id));
 }

@@ -115,7 +115,7 @@ export function referralRoutes(deps: ReferralDeps, auth: MiddlewareHandler<Authe
         tags: ["referrals"],
         summary: "Relay the signed registration: the API's relayer sends registerWithSig and pays the gas",
         description:
-          "For accounts that pass RELAY_ELIGIBLE_IF, within a budget per account and in all per 24 hours; simulated with the relayer's gas limit (RELAY_GAS_LIMIT) before anything is sent. Errors: 403 relay_not_eligible, 409 already_registered / referral_cycle, 422 self_referral / signature_expired / invalid_signature / relay_gas_limit_exceeded / registration_rejected (details.revert names the contract's error), 429 relay_user_budget_exceeded / relay_daily_budget_exceeded (with Retry-After), 503 relayer_not_configured / relayer_busy / relayer_out_of_funds / chain_unavailable.",
+          "For accounts that pass RELAY_ELIGIBLE_IF, within a budget per account and in all per 24 hours; simulated with the relayer's gas limit (RELAY_GAS_LIMIT) before anything is sent. Errors: 403 relay_not_eligible, 409 already_registered / referral_cycle, 422 self_referral / signature_expired / invalid_signature / relay_gas_limit_exceeded / registration_rejected (details.revert names the contract's error), 429 relay_user_budget_exceeded / relay_attempts_exceeded (refused simulations count) / relay_daily_budget_exceeded (with Retry-After), 503 relayer_not_configured / relayer_busy / relayer_out_of_funds / chain_unavailable.",
         security: SESSION_SECURITY,
         middleware: [auth] as const,
         request: { body: { required: true, content: { "application/json": { schema: RelayBody } } } },

@@ -20,7 +20,7 @@ import type { Config } from "../config/index.js";
 import { schema, type Db } from "../db/index.js";
 import { ApiError } from "../http/errors.js";
 import { NonceContentionError, SimulationFailedError, TxSender } from "../keeper/sender.js";
-import { cancelReservation, recordBroadcast, reserveRelay } from "./budget.js";
+import { cancelReservation, recordBroadcast, recordRefusal, reserveRelay } from "./budget.js";
 import { requireRelayEligible } from "./eligibility.js";
 
 export interface ReferralDeps {
@@ -213,10 +213,21 @@ export async function relayRegistration(
     });
     return { txHash };
   } catch (error) {
-    if (!sent) await cancelReservation(db, reservation);
+    if (!sent) {
+      // A simulation the node ran and refused was work done for this user: it counts against their attempts.
+      if (refusedBySimulation(error)) await recordRefusal(db, reservation);
+      else await cancelReservation(db, reservation);
+    }
     throw relayError(error, { registry, args: [...args], gasLimit: config.RELAY_GAS_LIMIT });
   }
 }
+
+const unreachable = (cause: unknown) =>
+  cause instanceof BaseError &&
+  cause.walk((inner) => inner instanceof HttpRequestError || inner instanceof TimeoutError);
+
+const refusedBySimulation = (error: unknown): error is SimulationFailedError =>
+  error instanceof SimulationFailedError && !unreachable(error.cause);
 
 /** What went wrong with a relay, for the client: never the node's raw text as a "chain outage" when it is not one. */
 function relayError(
@@ -224,10 +235,7 @@ function relayError(
   { registry, args, gasLimit }: { registry: Address; args: unknown[]; gasLimit: number },
 ): ApiError {
   if (error instanceof ApiError) return error;
-  const unreachable = (cause: unknown) =>
-    cause instanceof BaseError &&
-    cause.walk((inner) => inner instanceof HttpRequestError || inner instanceof TimeoutError);
-  if (error instanceof SimulationFailedError && !unreachable(error.cause)) {
+  if (refusedBySimulation(error)) {
     const failure = getContractError(error.cause as BaseError, {
       abi: referralRegistryAbi,
       address: registry,

@@ -1,0 +1,1 @@
+ALTER TABLE "referral_relays" ADD COLUMN "refused" boolean DEFAULT false NOT NULL;
