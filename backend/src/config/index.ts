@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -181,9 +182,9 @@ const schema = z.object({
    * CPU-heavy endpoints (POST /voice/plan; POST /planner/plan and /planner/plan/stream): requests that run at once,
    * requests that may wait for them (beyond: 503), requests one client IP or user may have running or waiting
    * (beyond: 429), and requests per RATE_LIMIT_WINDOW_MS per IP and per user (beyond: 429). Each pocketsphinx run
-   * takes a core, so the defaults suit a 2-core machine.
+   * takes a core: by default speech gets at most half the machine's cores, the rest stays the API's.
    */
-  VOICE_CONCURRENCY: positiveInt.default(2),
+  VOICE_CONCURRENCY: positiveInt.default(Math.max(1, Math.floor(availableParallelism() / 2))),
   VOICE_QUEUE: z.coerce.number().int().min(0).default(8),
   VOICE_IN_FLIGHT_PER_CLIENT: positiveInt.default(2),
   VOICE_RATE_LIMIT_PER_IP: positiveInt.default(30),
