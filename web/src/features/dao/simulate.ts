@@ -1,0 +1,124 @@
+import {
+  bookingEscrowAbi,
+  rewardDistributorAbi,
+  timelockControllerAbi,
+  trvlGovernorAbi,
+  trvlStakingAbi,
+  trvlTokenAbi,
+} from "@trvl/abi";
+import {
+  BaseError,
+  decodeErrorResult,
+  decodeFunctionData,
+  type Abi,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from "viem";
+
+import type { ProposalCall } from "./templates";
+
+/** The contracts a proposal can call, by published name: the timelock administers all of them. */
+export const GOVERNED_ABIS = {
+  RewardDistributor: rewardDistributorAbi,
+  TRVLStaking: trvlStakingAbi,
+  BookingEscrow: bookingEscrowAbi,
+  TRVLToken: trvlTokenAbi,
+  TRVLGovernor: trvlGovernorAbi,
+  Timelock: timelockControllerAbi,
+} as const satisfies Record<string, Abi>;
+export type GovernedName = keyof typeof GOVERNED_ABIS;
+
+const json = (value: unknown) => JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+
+/** `RewardDistributor.setSplit({"traveller":7500,…})`, or the raw selector for a contract or function it does not know. */
+export function describeCall(call: ProposalCall, nameOf: (address: Address) => GovernedName | undefined): string {
+  const name = nameOf(call.target);
+  const value = call.value > 0n ? ` with ${call.value} wei` : "";
+  if (name) {
+    try {
+      const { functionName, args } = decodeFunctionData({ abi: GOVERNED_ABIS[name] as Abi, data: call.data });
+      return `${name}.${functionName}(${(args ?? []).map(json).join(", ")})${value}`;
+    } catch {
+      // Not one of its functions: shown raw.
+    }
+  }
+  return `${name ?? call.target}: ${call.data.slice(0, 10)}… (${(call.data.length - 2) / 2} bytes)${value}`;
+}
+
+/** Why a call reverted, in the contract's own words when its ABI knows the error: `InvalidSplit()`. */
+export function revertReason(error: unknown, abi: Abi | undefined): string {
+  if (error instanceof BaseError) {
+    const raw = error.walk((e) => typeof (e as { data?: unknown }).data === "string") as { data?: Hex } | null;
+    const data = raw?.data;
+    if (data && data !== "0x") {
+      for (const candidate of [abi, ...Object.values(GOVERNED_ABIS)]) {
+        if (!candidate) continue;
+        try {
+          const decoded = decodeErrorResult({ abi: candidate as Abi, data });
+          return `${decoded.errorName}(${(decoded.args ?? []).map(json).join(", ")})`;
+        } catch {
+          // Try the next ABI.
+        }
+      }
+      return `reverted with ${data.slice(0, 10)}`;
+    }
+    return error.shortMessage;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface SimulatedCall {
+  text: string;
+  ok: boolean;
+  reason?: string;
+}
+
+export interface Simulation {
+  calls: SimulatedCall[];
+  /** Whether the governor takes the proposal from this account now (enough votes, not a duplicate). */
+  propose: { ok: boolean; reason?: string };
+  ok: boolean;
+}
+
+/**
+ * Runs each call as the timelock will run it once the proposal passes (an `eth_call` from the timelock against the
+ * current chain), and the proposal itself as the proposer would send it.
+ */
+export async function simulateProposal(options: {
+  client: PublicClient;
+  governor: Address;
+  timelock: Address;
+  proposer: Address;
+  calls: ProposalCall[];
+  description: string;
+  nameOf: (address: Address) => GovernedName | undefined;
+}): Promise<Simulation> {
+  const { client, calls, nameOf } = options;
+  const results = await Promise.all(
+    calls.map(async (call): Promise<SimulatedCall> => {
+      const text = describeCall(call, nameOf);
+      try {
+        await client.call({ account: options.timelock, to: call.target, data: call.data, value: call.value });
+        return { text, ok: true };
+      } catch (error) {
+        const name = nameOf(call.target);
+        return { text, ok: false, reason: revertReason(error, name ? (GOVERNED_ABIS[name] as Abi) : undefined) };
+      }
+    }),
+  );
+  let propose: Simulation["propose"];
+  try {
+    await client.simulateContract({
+      address: options.governor,
+      abi: trvlGovernorAbi,
+      functionName: "propose",
+      args: [calls.map((c) => c.target), calls.map((c) => c.value), calls.map((c) => c.data), options.description],
+      account: options.proposer,
+    });
+    propose = { ok: true };
+  } catch (error) {
+    propose = { ok: false, reason: revertReason(error, trvlGovernorAbi as Abi) };
+  }
+  return { calls: results, propose, ok: propose.ok && results.every((r) => r.ok) };
+}
