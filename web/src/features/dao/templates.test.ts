@@ -65,7 +65,7 @@ describe("proposal templates", () => {
     const built = build("tiers", values);
     if (!built.ok) throw new Error(JSON.stringify(built.errors));
     const { args } = decode(trvlStakingAbi, built.calls[0].data);
-    expect(args[0]).toEqual([
+    expect(args?.[0]).toEqual([
       { minStake: 0n, boostBps: 0, discountBps: 0 },
       { minStake: parseEther("500"), boostBps: 1000, discountBps: 200 },
       { minStake: parseEther("10000"), boostBps: 2500, discountBps: 300 },
