@@ -64,6 +64,8 @@ export async function startStack(hre: HardhatRuntimeEnvironment, options: StackO
         // The web app's origin may call the API with its session cookie and sign in.
         CORS_ORIGINS: webOrigins.join(","),
         SIWE_DOMAINS: webOrigins.map((o) => new URL(o).host).join(","),
+        // The admin CLI's default directory, run from the repository root: the ops page lists waiting proposals.
+        SAFE_PROPOSALS_DIR: path.join(hre.config.paths.root, "safe-proposals"),
         ...options.env,
       },
       onLog: (line) => options.onLog?.("api", line),

@@ -6,10 +6,12 @@ import { Hono } from "hono";
 import { createRequire } from "node:module";
 
 import type { ChainContext } from "../chain/index.js";
-import type { Database } from "../db/index.js";
-import { errorResponses } from "../http/errors.js";
+import type { Config } from "../config/index.js";
+import type { Database, Db } from "../db/index.js";
+import { ApiError, errorResponses } from "../http/errors.js";
 import { createRouter, type AppEnv } from "../http/router.js";
 import type { Metrics } from "./metrics.js";
+import { opsStatus } from "./status.js";
 
 const HealthResponse = z.object({ status: z.literal("ok"), uptimeSeconds: z.number() }).openapi("Health");
 
@@ -40,7 +42,75 @@ async function timed(check: () => Promise<void>, timeoutMs: number) {
   }
 }
 
-export function opsRoutes(deps: { database: Database; chain: ChainContext; metrics: Metrics }) {
+const Holder = z.object({ address: z.string(), name: z.string().nullable() });
+const OpsStatusResponse = z
+  .object({
+    chainId: z.number(),
+    guardian: z.union([
+      z.object({ deployed: z.literal(false), reason: z.string() }),
+      z.object({
+        deployed: z.literal(true),
+        address: z.string(),
+        owners: z.array(z.string()),
+        threshold: z.number(),
+        nonce: z.number(),
+        proposalsDir: z.string().nullable(),
+        proposals: z.array(
+          z.object({
+            file: z.string(),
+            description: z.string(),
+            nonce: z.number(),
+            safeTxHash: z.string(),
+            signers: z.array(z.string()),
+            proposedBy: z.string(),
+            proposedAt: z.string(),
+            state: z.string(),
+          }),
+        ),
+      }),
+    ]),
+    contracts: z.object({
+      paused: z.array(z.object({ name: z.string(), address: z.string().nullable(), paused: z.boolean().nullable() })),
+      mintLimit: z
+        .object({
+          capacity: z.string(),
+          windowSeconds: z.number(),
+          available: z.string(),
+          headroomPercent: z.number(),
+        })
+        .nullable(),
+    }),
+    timelock: z.object({
+      minDelaySeconds: z.number().nullable(),
+      operations: z.array(
+        z.object({
+          id: z.string(),
+          scheduledAt: z.string(),
+          eta: z.number().openapi({ description: "Unix seconds from which it can be executed" }),
+          calls: z.array(
+            z.object({ target: z.string(), targetName: z.string().nullable(), value: z.string(), call: z.string() }),
+          ),
+        }),
+      ),
+    }),
+    roles: z.array(z.object({ contract: z.string(), role: z.string(), holders: z.array(Holder) })),
+    keeper: z.object({
+      headBlock: z.string(),
+      indexedBlock: z.string().nullable(),
+      lagBlocks: z.number().nullable(),
+      indexedAt: z.string().nullable(),
+      jobs: z.object({
+        pending: z.number(),
+        running: z.number(),
+        failed: z.number(),
+        oldestPendingSince: z.string().nullable(),
+      }),
+      accounts: z.array(z.object({ address: z.string(), balance: z.string() })),
+    }),
+  })
+  .openapi("OpsStatus");
+
+export function opsRoutes(deps: { database: Database; db: Db; config: Config; chain: ChainContext; metrics: Metrics }) {
   const { database, chain, metrics } = deps;
   return createRouter()
     .openapi(
@@ -79,6 +149,28 @@ export function opsRoutes(deps: { database: Database; chain: ChainContext; metri
         };
         return ready ? c.json(body, 200) : c.json(body, 503);
       },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/ops/status",
+        tags: ["ops"],
+        summary:
+          "Read-only admin overview: the guardian Safe and its waiting proposals, the timelock queue, role holders, pauses, mint headroom, keeper health",
+        responses: {
+          200: { description: "Status", content: { "application/json": { schema: OpsStatusResponse } } },
+          ...errorResponses(429, 503),
+        },
+      }),
+      async (c) =>
+        c.json(
+          await opsStatus({ db: deps.db, chain, safeProposalsDir: deps.config.SAFE_PROPOSALS_DIR }).catch((error) => {
+            throw new ApiError(503, "chain_unavailable", "The chain node did not answer", {
+              reason: error instanceof Error ? error.message.split("\n")[0] : String(error),
+            });
+          }),
+          200,
+        ),
     )
     .openapi(
       createRoute({
