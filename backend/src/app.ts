@@ -107,14 +107,14 @@ export function createApp(services: Services) {
 
   const routes = app
     .route("/", opsRoutes(services))
-    .route("/", authRoutes(services, auth))
+    .route("/", authRoutes(services, auth, services.rateLimitStores))
     .route("/", profileRoutes(services, auth))
     .route("/", catalogRoutes(services.catalog, services.now))
     .route("/", bookingRoutes(services, auth))
     .route("/", accountRoutes(services.accounts, services.staking))
     .route("/", rewardRoutes(services, auth))
     .route("/", referralRoutes(services, auth))
-    .route("/", governanceRoutes(services))
+    .route("/", governanceRoutes(services, auth))
     .route("/", pushRoutes(services.push, auth, config.SSE_STREAMS_PER_USER))
     .route("/", ipfsRoutes(services.ipfs))
     .route("/", plannerRoutes(services.planner, auth, maybeAuth, plannerWork(config, services.rateLimitStores)))

@@ -54,6 +54,24 @@ describe.each(DRIVERS)("Sign-In with Ethereum (%s)", (driver) => {
     expect(expectError(malformed)).toMatchObject({ status: 401, code: "invalid_session" });
   });
 
+  it("GET /auth/session answers 200 signed in or out: the address, or null without a valid session", async () => {
+    const token = await signIn(t.app, traveller);
+    expect(await call(t.app, "GET", "/auth/session", { token })).toMatchObject({
+      status: 200,
+      body: { address: traveller.address },
+    });
+    expect(await call(t.app, "GET", "/auth/session")).toMatchObject({ status: 200, body: { address: null } });
+    const forged = await call(t.app, "GET", "/auth/session", { token: "eyJhbGciOiJIUzI1NiJ9.e30.x" });
+    expect(forged).toMatchObject({ status: 200, body: { address: null } });
+    const malformed = await call(t.app, "GET", "/auth/session", { headers: { authorization: "Token abc" } });
+    expect(malformed).toMatchObject({ status: 200, body: { address: null } });
+    expect((await call(t.app, "POST", "/auth/logout", { token })).status).toBe(204);
+    expect(await call(t.app, "GET", "/auth/session", { token })).toMatchObject({
+      status: 200,
+      body: { address: null },
+    });
+  });
+
   it("refuses a replayed nonce (siwe_nonce_used)", async () => {
     const message = await siweMessage(t.app, traveller);
     const signature = await traveller.signMessage({ message });
@@ -330,5 +348,56 @@ describe("a smart-wallet check the node does not answer in time", () => {
     } finally {
       gate.release();
     }
+  });
+});
+
+describe("smart-wallet checks per IP per window", () => {
+  let gate: RpcGate;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    gate = await startRpcGate(inject("chainUrl"));
+    t = await createTestApp("pglite", {
+      env: { CHAIN_RPC_URL: gate.url, TRUST_PROXY: "true", SIWE_CONTRACT_CHECKS_PER_IP_PER_WINDOW: "2" },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await gate?.close();
+  });
+
+  it("past its budget an IP gets 429 siwe_contract_checks_exhausted before the chain is asked, its nonce unspent", async () => {
+    const burner = await deployGasBurningWallet(5_000_000n);
+    const cheap = await deployGasBurningWallet(0n);
+    const anyone = testAccount("traveller");
+    const verify = (message: string, ip: string, signature: Hex = JUNK_SIGNATURE) =>
+      call(t.app, "POST", "/auth/verify", { body: { message, signature }, headers: { "x-forwarded-for": ip } });
+    const attacker = "192.0.2.60";
+
+    for (let i = 0; i < 2; i++) {
+      const refused = await verify(await siweMessage(t.app, anyone, { address: burner }), attacker);
+      expect(expectError(refused)).toMatchObject({ status: 401, code: "siwe_bad_signature" });
+    }
+    const message = await siweMessage(t.app, anyone, { address: cheap });
+    const from = gate.calls.length;
+    const exhausted = await verify(message, attacker);
+    expect(expectError(exhausted)).toMatchObject({
+      status: 429,
+      code: "siwe_contract_checks_exhausted",
+      hasShape: true,
+      details: { limit: 2 },
+    });
+    const retryAfter = Number(exhausted.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(gate.calls.slice(from).filter(isDeploylessCall)).toHaveLength(0);
+
+    // An EOA from the same IP needs no check on the chain and signs in; the refused message's nonce still works from
+    // another IP.
+    const eoaMessage = await siweMessage(t.app, anyone);
+    expect((await verify(eoaMessage, attacker, await anyone.signMessage({ message: eoaMessage }))).status).toBe(200);
+    const elsewhere = await verify(message, "192.0.2.61");
+    expect(elsewhere.status, JSON.stringify(elsewhere.body)).toBe(200);
+    expect(elsewhere.body.address).toBe(cheap);
   });
 });

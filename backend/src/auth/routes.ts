@@ -2,13 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { deleteCookie, setCookie } from "hono/cookie";
 
 import type { MiddlewareHandler } from "hono";
+import type { Store } from "hono-rate-limiter";
 
-import { errorResponses } from "../http/errors.js";
-import { clientIp } from "../http/middleware.js";
+import { ApiError, errorResponses } from "../http/errors.js";
+import { clientIp, type StoreFactory } from "../http/middleware.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
 import { AddressOut, HexSchema } from "../http/schemas.js";
-import { SESSION_COOKIE, SESSION_SECURITY } from "./middleware.js";
-import { issueNonce, signIn, signOut, type AuthDeps } from "./service.js";
+import { SESSION_COOKIE, SESSION_SECURITY, sessionToken } from "./middleware.js";
+import { authenticate, issueNonce, signIn, signOut, type AuthDeps } from "./service.js";
 import { ContractSignatureChecks } from "./signatures.js";
 
 const NonceResponse = z
@@ -38,21 +39,31 @@ const SessionResponse = z
 
 const MeResponse = z.object({ address: AddressOut }).openapi("Me");
 
+const SessionStateResponse = z
+  .object({ address: AddressOut.nullable().openapi({ description: "The signed-in address; null when signed out" }) })
+  .openapi("SessionState");
+
 const siweErrors =
   "401 codes: siwe_malformed_message, siwe_domain_mismatch, siwe_uri_mismatch, siwe_chain_mismatch, siwe_expired, " +
   "siwe_not_yet_valid, siwe_issued_in_future, siwe_issued_too_long_ago, siwe_nonce_unknown, siwe_nonce_used, " +
   "siwe_nonce_expired, siwe_bad_signature. A smart-contract wallet's check runs on the chain with a gas cap; beyond " +
-  "the checks allowed at once: 429 siwe_contract_checks_busy (this IP) or 503 siwe_contract_checks_full (all), with " +
-  "Retry-After, the nonce still usable; 503 siwe_contract_check_timeout when the node is too slow. Any signature check " +
+  "the checks allowed at once: 429 siwe_contract_checks_busy (this IP) or 503 siwe_contract_checks_full (all); " +
+  "beyond this IP's checks per window: 429 siwe_contract_checks_exhausted; each with Retry-After and the nonce still " +
+  "usable; 503 siwe_contract_check_timeout when the node is too slow. Any signature check " +
   "spends the nonce, whatever its outcome";
 
-export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>) {
+export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>, stores: StoreFactory) {
   const { config } = deps;
   const contractChecks = new ContractSignatureChecks(deps.chain.client, {
     gasLimit: BigInt(config.SIWE_CONTRACT_GAS_LIMIT),
     timeoutMs: config.SIWE_CONTRACT_TIMEOUT_MS,
     perIp: config.SIWE_CONTRACT_CHECKS_PER_IP,
     total: config.SIWE_CONTRACT_CHECKS_MAX,
+    budget: {
+      store: stores("siwe-contract-checks") as unknown as Store<never>,
+      perIpPerWindow: config.SIWE_CONTRACT_CHECKS_PER_IP_PER_WINDOW,
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+    },
   });
   return createRouter()
     .openapi(
@@ -127,6 +138,31 @@ export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>) {
         },
       }),
       (c) => c.json({ address: c.var.user.address }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/auth/session",
+        tags: ["auth"],
+        summary: "Whether anyone is signed in: 200 either way, so that a signed-out page's check is not an error",
+        responses: {
+          200: {
+            description: "The signed-in address, or null (no session, or one that ended or is not valid)",
+            content: { "application/json": { schema: SessionStateResponse } },
+          },
+          ...errorResponses(429),
+        },
+      }),
+      async (c) => {
+        try {
+          const session = sessionToken(c);
+          if (!session) return c.json({ address: null }, 200);
+          return c.json({ address: (await authenticate(deps, session.token)).address }, 200);
+        } catch (error) {
+          if (error instanceof ApiError && error.status === 401) return c.json({ address: null }, 200);
+          throw error;
+        }
+      },
     )
     .openapi(
       createRoute({

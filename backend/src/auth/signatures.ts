@@ -1,8 +1,9 @@
 /**
  * Sign-in signatures at a bounded cost. An EOA's signature is checked here, by recovery, without the chain. A
  * smart-contract wallet's (ERC-1271, or ERC-6492 for one not deployed yet) can only be checked by running the wallet's
- * code, which its owner chose: that runs as one eth_call with a gas cap and a time limit, and only so many run at once,
- * per IP and in all.
+ * code, which its owner chose: that runs as one eth_call with a gas cap and a time limit, only so many run at once,
+ * per IP and in all, and each IP may start only so many per rate-limit window (a budget that, with REDIS_URL, holds
+ * across API instances).
  */
 import {
   BaseError,
@@ -23,6 +24,7 @@ import {
   type Transport,
 } from "viem";
 import { call } from "viem/actions";
+import type { Store } from "hono-rate-limiter";
 
 import { chainRead } from "../chain/index.js";
 import { ApiError } from "../http/errors.js";
@@ -54,6 +56,8 @@ export interface ContractCheckLimits {
   timeoutMs: number;
   perIp: number;
   total: number;
+  /** Checks one IP may start per `windowMs`, counted in `store`. */
+  budget: { store: Store<never>; perIpPerWindow: number; windowMs: number };
 }
 
 /** The checks of contract wallets' signatures one API instance runs, and how many of them run now. */
@@ -64,12 +68,15 @@ export class ContractSignatureChecks {
   constructor(
     private readonly client: PublicClient<Transport, Chain>,
     private readonly limits: ContractCheckLimits,
-  ) {}
+  ) {
+    limits.budget.store.init?.({ windowMs: limits.budget.windowMs } as never);
+  }
 
   /**
    * Checks a contract wallet's signature on the chain when a slot is free (else a 429 when `ip` has its share
    * running, a 503 when all are taken; the caller may come back). `admitted` runs once the check is sure to run, before
-   * it does (the sign-in spends its nonce there). The ERC-6492 validator, deployless, covers deployed wallets
+   * it does (the sign-in spends its nonce there). A check that would start past the IP's budget for the window is
+   * refused with a 429 instead, before the chain does anything. The ERC-6492 validator, deployless, covers deployed wallets
    * (ERC-1271) and counterfactual ones alike; CCIP-Read is off, so a wallet cannot make the API fetch a URL. The slot
    * stays taken until the node answers, even when the caller stopped waiting at the time limit: the bound is on the
    * node's work.
@@ -78,6 +85,7 @@ export class ContractSignatureChecks {
     const release = this.admit(ip);
     let answer: Promise<Hex | undefined>;
     try {
+      await this.spendBudget(ip);
       await admitted();
       answer = call(
         { ...this.client, ccipRead: false },
@@ -116,6 +124,20 @@ export class ContractSignatureChecks {
       return chainRead(() => Promise.reject(error));
     }
     return hexToBool(data ?? "0x0");
+  }
+
+  private async spendBudget(ip: string) {
+    const { store, perIpPerWindow, windowMs } = this.limits.budget;
+    const { totalHits, resetTime } = await store.increment(ip);
+    if (totalHits <= perIpPerWindow) return;
+    const seconds = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
+    throw new ApiError(
+      429,
+      "siwe_contract_checks_exhausted",
+      `Smart-wallet sign-ins from this address are limited to ${perIpPerWindow} per ${Math.ceil(windowMs / 1000)} s; Retry-After says when to try again`,
+      { limit: perIpPerWindow, windowSeconds: Math.ceil(windowMs / 1000) },
+      { "Retry-After": String(seconds) },
+    );
   }
 
   private retryAfter() {
