@@ -199,6 +199,8 @@ async function scriptedRun(t: TestApp, url: string): Promise<ScriptedRun> {
   // one in the timelock, the other is executed.
   await giveTrvl(proposer.address, 50_000n * E18, url);
   await delegateToSelf(proposer);
+  // Votes count from the second after the delegation (the Governor reads them at clock() - 1).
+  await rpc("evm_increaseTime", [1]);
   await rpc("evm_mine");
   const governor = contracts.TRVLGovernor.address;
   const governorRead = <T>(functionName: string, args: unknown[] = []) =>

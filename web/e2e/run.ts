@@ -382,6 +382,9 @@ try {
     }),
   });
   await testClient.stopImpersonatingAccount({ address: guardian });
+  // Votes count from the second after the delegation (the Governor reads them at clock() - 1).
+  await testClient.increaseTime({ seconds: 1 });
+  await testClient.mine({ blocks: 1 });
   const wallet = createWalletClient({
     chain,
     transport: http(urls.chain),
