@@ -41,6 +41,8 @@ export interface Destination {
   name: string;
   country: string;
   countryName: string;
+  /** GeoNames' first-level division code: a US state's postal code ("TX"), elsewhere often a number. */
+  admin: string;
   population: number;
   size: SizeTier;
   lat: number;
@@ -124,6 +126,7 @@ export function loadDestinations(): Destination[] {
       name: city.name,
       country: city.country,
       countryName,
+      admin: city.adminCode,
       population: city.population,
       size: sizeTier(city.population),
       lat,

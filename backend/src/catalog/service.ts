@@ -5,6 +5,7 @@ import { ApiError } from "../http/errors.js";
 import { addDays } from "./dates.js";
 import { DemoProvider } from "./demo.js";
 import { DuffelProvider } from "./duffel.js";
+import { gazetteerOf } from "./gazetteer.js";
 import { loadDestinations, type Destination } from "./geodata.js";
 import { searchTokens, sortItems } from "./order.js";
 import { SearchIndex, type ScanCursor } from "./search-index.js";
@@ -203,13 +204,18 @@ export class Catalog {
 
   searchDestinations(query: { text?: string; country?: string; offset: number; limit: number }) {
     const text = query.text?.toLowerCase();
-    const matches = this.destinations.filter(
-      (destination) =>
-        (!query.country || destination.country === query.country) &&
-        (!text ||
-          destination.name.toLowerCase().includes(text) ||
-          destination.airports.some((airport) => airport.iata.toLowerCase() === text)),
-    );
+    // Any common name of a place finds it too ("Sevilla", "Cologne"), best known first.
+    const named = text ? gazetteerOf(this).named(text) : [];
+    const matches = [
+      ...named,
+      ...this.destinations.filter(
+        (destination) =>
+          !named.includes(destination) &&
+          (!text ||
+            destination.name.toLowerCase().includes(text) ||
+            destination.airports.some((airport) => airport.iata.toLowerCase() === text)),
+      ),
+    ].filter((destination) => !query.country || destination.country === query.country);
     return { destinations: matches.slice(query.offset, query.offset + query.limit), total: matches.length };
   }
 }

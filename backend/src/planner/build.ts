@@ -11,6 +11,7 @@ import type { Catalog } from "../catalog/service.js";
 import type { CatalogItem } from "../catalog/types.js";
 import { priceLines } from "../bookings/service.js";
 import { usd } from "../http/schemas.js";
+import { correctionNote, unknownPlaceReply, whichPlace } from "./places.js";
 import { describeDay, toUsdCents, type TripRequest } from "./parse.js";
 import type { Answer, Plan, PlanEvent, PlanItem, PlanNote, TravellerAffinity, TravellerContext } from "./types.js";
 import { UNCATALOGUED_INTERESTS } from "./words.js";
@@ -72,12 +73,10 @@ export function checkRequest(request: TripRequest): Answer | undefined {
     );
   if (!request.destination) {
     if (request.unknownPlace)
-      return clarify(
-        ["destination"],
-        `I couldn't find "${request.unknownPlace[0].toUpperCase()}${request.unknownPlace.slice(1)}" among our destinations. Which city would you like to visit?`,
-      );
+      return clarify(["destination"], unknownPlaceReply(request.unknownPlace, request.placeSuggestions));
     return clarify(["destination"], "Where would you like to go? Tell me a city, and for how long.");
   }
+  if (request.placeChoices) return clarify(["destination"], whichPlace(request.placeChoices));
   if (request.otherDestinations.length > 0) {
     const names = [request.destination, ...request.otherDestinations].map((d) => d.name);
     return clarify(
@@ -164,6 +163,7 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
   const request = { ...input };
   const destination = request.destination!;
   const assumptions: string[] = [];
+  if (request.placeCorrection) assumptions.push(correctionNote(request.placeCorrection, destination));
   if (request.destinationFromCountry)
     assumptions.push(
       `${request.destinationFromCountry} is a country: I planned ${destination.name}, its largest city.`,

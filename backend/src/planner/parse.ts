@@ -3,8 +3,10 @@
  * constraints out of a request in plain English. Deterministic: the same text and "today" give the same request.
  */
 import { addDays, addMonths, formatDay, nightsBetween, parseDay } from "../catalog/dates.js";
+import { foldName, gazetteerOf } from "../catalog/gazetteer.js";
 import type { Destination } from "../catalog/geodata.js";
 import type { Catalog } from "../catalog/service.js";
+import { capitalWords, placeAt } from "./places.js";
 import type { Currency } from "./types.js";
 import {
   AMENITY_WORDS,
@@ -36,6 +38,12 @@ export interface TripRequest {
   destinationFromCountry?: string;
   /** A place named that the catalog does not have. */
   unknownPlace?: string;
+  /** Destinations whose names are close to the unknown place's (the gazetteer's near misses). */
+  placeSuggestions?: Destination[];
+  /** A misspelt name read as `destination` ("Barcelonna"). */
+  placeCorrection?: string;
+  /** The destination's name is shared by places of similar size: the traveller must choose one of these. */
+  placeChoices?: Destination[];
   /** More than one destination named (the planner plans one city at a time). */
   otherDestinations: Destination[];
   impossiblePlace?: string;
@@ -111,6 +119,7 @@ interface PlaceMatch {
   end: number;
   score: number;
   country?: string;
+  choices?: Destination[];
 }
 
 function findPlaces(
@@ -119,16 +128,24 @@ function findPlaces(
   words: string[],
 ): { places: PlaceMatch[]; origin?: Destination; unknown?: string } {
   const index = destinationIndex(catalog);
+  const places = gazetteerOf(catalog);
+  const capitals = capitalWords(original);
   const capitalised = new Set(
     (original.match(/[A-Za-zÀ-ÿ][\wÀ-ÿ'-]*/g) ?? []).filter((w) => /^[A-ZÀ-Þ]/.test(w)).map((w) => fold(w)),
   );
   const matches: PlaceMatch[] = [];
   let origin: Destination | undefined;
   for (let i = 0; i < words.length; i++) {
-    for (let n = Math.min(index.longest, words.length - i); n >= 1; n--) {
+    for (let n = Math.min(places.longest, words.length - i); n >= 1; n--) {
       const phrase = words.slice(i, i + n).join(" ");
       const country = index.byCountry.get(phrase);
-      const destination = index.byName.get(phrase) ?? country;
+      const named = placeAt(places, phrase, words.slice(i + n), capitals);
+      // A country's name wins over a city's other names ("Mexico"), not over its own ("Singapore").
+      const city =
+        country && !named.destinations.some((d) => foldName(d.name) === foldName(phrase))
+          ? undefined
+          : named.destinations[0];
+      const destination = city ?? country;
       if (!destination) continue;
       const before = words[i - 1];
       const preposition = PLACE_PREPOSITIONS.has(before ?? "");
@@ -146,20 +163,28 @@ function findPlaces(
         start: i,
         end: i + n,
         score: (preposition ? 2 : 0) + (shown ? 1 : 0) + n,
-        country: index.byName.has(phrase) ? undefined : destination.countryName,
+        country: city ? undefined : destination.countryName,
+        choices: city && named.ambiguous ? named.destinations : undefined,
       });
-      i += n - 1;
+      i += n - 1 + (city ? named.qualifierWords : 0);
       break;
     }
   }
   let unknown: string | undefined;
   if (matches.length === 0) {
-    // "a trip to Wakanda": a word after a place preposition that is none of the words the parser knows.
+    // "a trip to Wakanda", "five days in Sevlle": a word after a place preposition ("in" only before a capital)
+    // that is none of the words the parser knows, with the capitalised words after it ("San Fransisco").
     for (let i = 0; i < words.length - 1; i++) {
-      if (!["to", "visit", "visiting"].includes(words[i])) continue;
+      if (!["to", "visit", "visiting", "in"].includes(words[i])) continue;
       const next = words[i + 1];
+      if (words[i] === "in" && !capitalised.has(next)) continue;
       if (KNOWN_WORDS.has(next) || /^\d/.test(next) || monthIndex(next) !== undefined) continue;
-      unknown = next;
+      const run = [next];
+      for (let k = i + 2; k < words.length && run.length < 3 && capitalised.has(words[k]); k++) {
+        if (KNOWN_WORDS.has(words[k])) break;
+        run.push(words[k]);
+      }
+      unknown = run.join(" ");
       break;
     }
   }
@@ -610,7 +635,18 @@ export function parseRequest(catalog: Catalog, original: string, today: string):
     request.destinationFromCountry = distinct[0].country;
     // Two strong mentions ("Lisbon and Porto"): the planner plans one city at a time.
     request.otherDestinations = distinct.slice(1).map((m) => m.destination);
-  } else if (unknown && !impossible) request.unknownPlace = unknown;
+    request.placeChoices = distinct[0].choices;
+  } else if (unknown && !impossible) {
+    const gazetteer = gazetteerOf(catalog);
+    const corrected = gazetteer.correction(unknown);
+    if (corrected) {
+      request.destination = corrected;
+      request.placeCorrection = unknown;
+    } else {
+      request.unknownPlace = unknown;
+      request.placeSuggestions = gazetteer.similar(unknown).map((miss) => miss.destination);
+    }
+  }
 
   const dates = parseDates(text, today);
   request.dateProblem = dates.problem;
