@@ -115,4 +115,31 @@ describe("Generated ABI and address module (@trvl/abi)", () => {
     expect(local.Stablecoin.address).to.equal(await stablecoin.getAddress());
     expect(() => getDeployment(1)).to.throw("TRVL is not deployed on chain 1");
   });
+
+  it("pairs each registry name with its address and ABI, and names what is missing", async () => {
+    const { contract, trvlStakingAbi } = await import("@trvl/abi");
+    const { staking } = await fresh();
+    const found = contract(31337, "TRVLStaking");
+    expect(found.address).to.equal(await staking.getAddress());
+    expect(found.abi).to.equal(trvlStakingAbi);
+    expect(() => contract(1, "TRVLStaking")).to.throw("TRVL is not deployed on chain 1");
+  });
+
+  it("names every value of the contracts' enums and every deployed tier", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { PROPOSAL_STATES, SKIP_REASONS, TIER_NAMES } = await import("@trvl/abi");
+    const members = async (file: string, name: string) => {
+      const source = await readFile(file, "utf8");
+      const body = new RegExp(`enum ${name} \\{([^}]*)\\}`).exec(source)?.[1] ?? "";
+      return body
+        .split(",")
+        .map((member) => member.replace(/\/\/.*$/gm, "").trim())
+        .filter(Boolean);
+    };
+    expect(await members("contracts/rewards/RewardDistributor.sol", "SkipReason")).to.deep.equal([...SKIP_REASONS]);
+    const governor = "node_modules/@openzeppelin/contracts/governance/IGovernor.sol";
+    expect(await members(governor, "ProposalState")).to.deep.equal([...PROPOSAL_STATES]);
+    const { staking } = await fresh();
+    expect((await staking.tiers()).length).to.equal(TIER_NAMES.length);
+  });
 });

@@ -3,4 +3,5 @@ export * from "./types.ts";
 export * from "./generated/abis.ts";
 export * from "./generated/deployments.ts";
 export * from "./deployments.ts";
-export * from "./tiers.ts";
+export * from "./contracts.ts";
+export * from "./enums.ts";

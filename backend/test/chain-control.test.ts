@@ -2,7 +2,7 @@
  * What only a chain of our own can show, since it rewinds or stops mining: reorgs and stuck transactions. This
  * file starts a second local chain (the whole system deployed) so the shared one is never disturbed.
  */
-import { bookingEscrowAbi, getDeployment, referralRegistryAbi } from "@trvl/abi";
+import { bookingEscrowAbi, getDeployment, referralRegistryAbi, WATCHED_CONTRACTS } from "@trvl/abi";
 import { and, eq, gte, lte } from "drizzle-orm";
 import { pino } from "pino";
 import { createPublicClient, createWalletClient, http, type Hex } from "viem";
@@ -11,7 +11,6 @@ import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { LOCAL_ACCOUNT_INDEX, localAccount } from "../../scripts/lib/local-accounts.js";
-import { WATCHED_ABIS } from "../src/chain/events.js";
 import { schema } from "../src/db/index.js";
 import { TxSender } from "../src/keeper/sender.js";
 import { startWorker } from "../src/worker/worker.js";
@@ -99,7 +98,7 @@ describe("on a chain of its own", () => {
 
       // The stored events are exactly the new chain's logs.
       const [cursor] = await t.services.db.select().from(schema.chainCursors);
-      const addresses = Object.keys(WATCHED_ABIS).map((name) => contracts[name as keyof typeof WATCHED_ABIS].address);
+      const addresses = WATCHED_CONTRACTS.map((name) => contracts[name].address);
       const start = BigInt(Math.min(...Object.values(contracts).map((c) => Number(c.blockNumber))));
       const logs = await client.getLogs({ address: addresses, fromBlock: start, toBlock: cursor.blockNumber });
       const stored = await t.services.db

@@ -5,11 +5,10 @@
  */
 import { createServer, type Server } from "node:http";
 
-import { getDeployment } from "@trvl/abi";
+import { getDeployment, WATCHED_CONTRACTS } from "@trvl/abi";
 import { and, eq, lte } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { WATCHED_ABIS } from "../src/chain/events.js";
 import { schema } from "../src/db/index.js";
 import { startWorker } from "../src/worker/worker.js";
 import { createTestApp, type TestApp } from "./helpers/app.js";
@@ -17,7 +16,7 @@ import { publicClient } from "./helpers/chain.js";
 import { waitUntil } from "./helpers/pipeline.js";
 
 const { contracts } = getDeployment(31337);
-const WATCHED = Object.keys(WATCHED_ABIS).map((name) => contracts[name as keyof typeof WATCHED_ABIS]);
+const WATCHED = WATCHED_CONTRACTS.map((name) => contracts[name]);
 
 type RpcMessage = { method?: string; result?: unknown };
 

@@ -6,13 +6,18 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { bookingEscrowAbi, getDeployment, referralRegistryAbi, rewardDistributorAbi } from "@trvl/abi";
+import {
+  bookingEscrowAbi,
+  getDeployment,
+  referralRegistryAbi,
+  rewardDistributorAbi,
+  WATCHED_CONTRACTS,
+} from "@trvl/abi";
 import { and, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { startBackend, type BackendProcess } from "../../scripts/lib/backend-process.js";
-import { WATCHED_ABIS } from "../src/chain/events.js";
 import { schema } from "../src/db/index.js";
 import { createTestApp, signIn, testEnv, type TestApp } from "./helpers/app.js";
 import { fundedAccount, keeperKey, payInEth, publicClient, wallet } from "./helpers/chain.js";
@@ -20,7 +25,7 @@ import { allRewarded, bookAndPay, createBooking, FAST_WORKER_ENV, waitUntil } fr
 
 const { contracts } = getDeployment(31337);
 /** Every contract the listener reads. */
-const WATCHED = Object.keys(WATCHED_ABIS).map((name) => contracts[name as keyof typeof WATCHED_ABIS]);
+const WATCHED = WATCHED_CONTRACTS.map((name) => contracts[name]);
 
 /** A small deterministic generator, so a failing run can be replayed with its seed. */
 function random(seed: number) {

@@ -2,16 +2,7 @@
  * The subgraph's data sources: which contract, which events, which handlers. The manifest (subgraph.yaml), the
  * network config and the test harness's dispatcher are all rendered from this one list.
  */
-import {
-  bookingEscrowAbi,
-  referralRegistryAbi,
-  rewardDistributorAbi,
-  timelockControllerAbi,
-  trvlGovernorAbi,
-  trvlStakingAbi,
-  trvlTokenAbi,
-  type ContractName,
-} from "@trvl/abi";
+import { PROTOCOL_CONTRACTS, type WatchedContractName } from "@trvl/abi";
 
 export interface AbiParameter {
   name?: string;
@@ -28,8 +19,8 @@ export interface AbiItem {
 export interface DataSource {
   /** Data source name, also the generated code's folder. */
   name: string;
-  /** Where `@trvl/abi` publishes the address. */
-  deployment: ContractName;
+  /** The contract in `@trvl/abi`'s registry: its address and ABI. */
+  deployment: WatchedContractName;
   /** ABI file name (subgraph/abis/<abiName>.json) and the name the mapping imports it by. */
   abiName: string;
   abi: readonly AbiItem[];
@@ -40,12 +31,14 @@ export interface DataSource {
   entities: string[];
 }
 
+/** A data source's contract, ABI and ABI file name, from the registry. */
+function fromRegistry(name: WatchedContractName, abiName: string = name) {
+  return { name, deployment: name, abiName, abi: PROTOCOL_CONTRACTS[name].abi as readonly AbiItem[] };
+}
+
 export const DATA_SOURCES: DataSource[] = [
   {
-    name: "TRVLToken",
-    deployment: "TRVLToken",
-    abiName: "TRVLToken",
-    abi: trvlTokenAbi,
+    ...fromRegistry("TRVLToken"),
     file: "token.ts",
     handlers: {
       Transfer: "handleTransfer",
@@ -55,19 +48,13 @@ export const DATA_SOURCES: DataSource[] = [
     entities: ["Account", "TokenTransfer", "DelegateChange", "DelegateVotesChange", "Protocol", "DailyStat"],
   },
   {
-    name: "ReferralRegistry",
-    deployment: "ReferralRegistry",
-    abiName: "ReferralRegistry",
-    abi: referralRegistryAbi,
+    ...fromRegistry("ReferralRegistry"),
     file: "referral.ts",
     handlers: { ReferralRegistered: "handleReferralRegistered" },
     entities: ["Account", "Referral", "Protocol", "DailyStat"],
   },
   {
-    name: "BookingEscrow",
-    deployment: "BookingEscrow",
-    abiName: "BookingEscrow",
-    abi: bookingEscrowAbi,
+    ...fromRegistry("BookingEscrow"),
     file: "escrow.ts",
     handlers: {
       BookingPaid: "handleBookingPaid",
@@ -89,10 +76,7 @@ export const DATA_SOURCES: DataSource[] = [
     ],
   },
   {
-    name: "RewardDistributor",
-    deployment: "RewardDistributor",
-    abiName: "RewardDistributor",
-    abi: rewardDistributorAbi,
+    ...fromRegistry("RewardDistributor"),
     file: "rewards.ts",
     handlers: {
       RewardDistributed: "handleRewardDistributed",
@@ -112,10 +96,7 @@ export const DATA_SOURCES: DataSource[] = [
     ],
   },
   {
-    name: "TRVLStaking",
-    deployment: "TRVLStaking",
-    abiName: "TRVLStaking",
-    abi: trvlStakingAbi,
+    ...fromRegistry("TRVLStaking"),
     file: "staking.ts",
     handlers: {
       Staked: "handleStaked",
@@ -142,10 +123,7 @@ export const DATA_SOURCES: DataSource[] = [
     ],
   },
   {
-    name: "TRVLGovernor",
-    deployment: "TRVLGovernor",
-    abiName: "TRVLGovernor",
-    abi: trvlGovernorAbi,
+    ...fromRegistry("TRVLGovernor"),
     file: "governance.ts",
     handlers: {
       ProposalCreated: "handleProposalCreated",
@@ -171,10 +149,7 @@ export const DATA_SOURCES: DataSource[] = [
     ],
   },
   {
-    name: "Timelock",
-    deployment: "Timelock",
-    abiName: "TimelockController",
-    abi: timelockControllerAbi,
+    ...fromRegistry("Timelock", "TimelockController"),
     file: "timelock.ts",
     handlers: {
       CallScheduled: "handleCallScheduled",

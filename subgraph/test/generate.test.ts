@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, it } from "node:test";
 
-import { deployments, getDeployment } from "@trvl/abi";
+import { deployments, getDeployment, WATCHED_CONTRACTS } from "@trvl/abi";
 import { toEventSelector } from "viem";
 import { parse } from "yaml";
 
@@ -29,6 +29,11 @@ describe("generated manifest and network config", () => {
       Object.keys(deployments)
         .map((id) => GRAPH_NETWORKS[Number(id)])
         .sort(),
+    );
+    assert.deepEqual(
+      DATA_SOURCES.map((source) => source.deployment),
+      WATCHED_CONTRACTS,
+      "the subgraph indexes every contract the registry watches",
     );
     const local = getDeployment(31337).contracts;
     for (const source of DATA_SOURCES) {

@@ -3,11 +3,10 @@
  * exactly once (never both), rewarded exactly once iff settled; rewards per recipient as the API reports them;
  * cancellations answered truthfully; the API's statuses agreeing with the chain; every reward pushed live.
  */
-import { bookingEscrowAbi, getDeployment, rewardDistributorAbi } from "@trvl/abi";
+import { bookingEscrowAbi, getDeployment, rewardDistributorAbi, SKIP_REASONS } from "@trvl/abi";
 import { formatUnits, zeroAddress, type Abi, type Address, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
 
-import { SKIP_REASONS } from "../../src/chain/projections.js";
 import type { SoakBooking, Traffic } from "./traffic.js";
 import type { Traveller } from "./travellers.js";
 

@@ -2,15 +2,7 @@
  * The TRVL events the listener stores: which contracts it watches, and how a log becomes a row (decoded arguments,
  * integers as decimal strings, the booking it concerns).
  */
-import {
-  bookingEscrowAbi,
-  referralRegistryAbi,
-  rewardDistributorAbi,
-  timelockControllerAbi,
-  trvlGovernorAbi,
-  trvlStakingAbi,
-  trvlTokenAbi,
-} from "@trvl/abi";
+import { PROTOCOL_CONTRACTS, WATCHED_CONTRACTS, type WatchedContractName } from "@trvl/abi";
 import {
   decodeEventLog,
   getAddress,
@@ -22,18 +14,8 @@ import {
   type Log,
 } from "viem";
 
-/** The contracts the listener reads, by the name `@trvl/abi` publishes them under. */
-export const WATCHED_ABIS = {
-  TRVLToken: trvlTokenAbi,
-  ReferralRegistry: referralRegistryAbi,
-  BookingEscrow: bookingEscrowAbi,
-  RewardDistributor: rewardDistributorAbi,
-  TRVLStaking: trvlStakingAbi,
-  TRVLGovernor: trvlGovernorAbi,
-  Timelock: timelockControllerAbi,
-} as const satisfies Record<string, Abi>;
-
-export type WatchedContract = keyof typeof WATCHED_ABIS;
+/** A contract the listener reads: `@trvl/abi`'s registry says which. */
+export type WatchedContract = WatchedContractName;
 
 export interface ChainEvent {
   chainId: number;
@@ -64,10 +46,10 @@ export function jsonArgs(value: unknown): unknown {
  * hashing every event of the ABI to find it (a quarter of the time over a backfill's thousands of logs).
  */
 const EVENTS_BY_SELECTOR = new Map(
-  Object.entries(WATCHED_ABIS).map(([contract, abi]) => [
+  WATCHED_CONTRACTS.map((contract) => [
     contract,
     new Map(
-      (abi as Abi)
+      (PROTOCOL_CONTRACTS[contract].abi as Abi)
         .filter((item): item is AbiEvent => item.type === "event")
         .map((item) => [toEventSelector(item), [item]] as const),
     ),

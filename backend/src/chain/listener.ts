@@ -4,6 +4,7 @@
  * neither loses nor repeats an event. It keeps the hashes of the blocks it read within the reorg window; when the
  * chain no longer has one of them it rewinds to the last common block and reads again.
  */
+import { WATCHED_CONTRACTS } from "@trvl/abi";
 import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Address, Block, Hex, Log } from "viem";
@@ -11,7 +12,7 @@ import type { Address, Block, Hex, Log } from "viem";
 import { schema, type Db, type Tx } from "../db/index.js";
 import { unnestInsert } from "../db/unnest.js";
 import { announceChanges } from "../push/changes.js";
-import { decodeChainEvent, WATCHED_ABIS, type ChainEvent, type WatchedContract } from "./events.js";
+import { decodeChainEvent, type ChainEvent, type WatchedContract } from "./events.js";
 import type { ChainContext } from "./index.js";
 import { project, rewind, type Changes, type ProjectionDeps } from "./projections.js";
 
@@ -78,7 +79,7 @@ export class ChainListener {
     this.chainId = deps.chain.chain.id;
     this.range = options.maxRange;
     this.contractAt = new Map();
-    for (const name of Object.keys(WATCHED_ABIS) as WatchedContract[]) {
+    for (const name of WATCHED_CONTRACTS) {
       const address = deps.chain.contract(name);
       if (address) this.contractAt.set(address.toLowerCase(), name);
     }

@@ -3,12 +3,14 @@
  * recipient, referrals, proposals and votes; and drives the keeper's jobs from what the chain shows happened. Every
  * projection can be rewound to a block (after a reorg) from what is stored, so the database always equals the chain.
  */
+import { SKIP_REASONS } from "@trvl/abi";
 import { and, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { zeroAddress, type Address, type Hex } from "viem";
 
 import { deriveStatus } from "../bookings/lifecycle.js";
-import { lockBookings, paidFacts, type BookingDeps } from "../bookings/service.js";
+import { lockBookings, type BookingDeps } from "../bookings/model.js";
+import { paidFacts } from "../bookings/payments.js";
 import { schema, type Tx } from "../db/index.js";
 import { unnestInsert, unnestRows } from "../db/unnest.js";
 import type { KEEPER_JOB_KINDS } from "../db/schema.js";
@@ -28,17 +30,6 @@ export interface ProjectionDeps extends Pick<BookingDeps, "now"> {
   /** Backoff of a distribution the distributor passed over for a reason that may go away (price feed, limit). */
   retryDelayMs: number;
 }
-
-/** `RewardDistributor.SkipReason`, by value. */
-export const SKIP_REASONS = [
-  "Unknown",
-  "NotSettled",
-  "Refunded",
-  "AlreadyRewarded",
-  "NoPriceFeed",
-  "MintLimitReached",
-  "SupplyCapReached",
-] as const;
 
 const emptyChanges = (): Changes => ({ bookings: new Set(), accounts: new Set(), rewards: 0 });
 const str = (value: unknown) => String(value);

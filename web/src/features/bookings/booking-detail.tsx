@@ -1,6 +1,5 @@
 "use client";
 
-import { bookingEscrowAbi } from "@trvl/abi";
 import Link from "next/link";
 import type { Hex } from "viem";
 import { useAccount, useConfig } from "wagmi";
@@ -13,7 +12,7 @@ import { useSession } from "@/features/auth/session";
 import { describeError, type Booking } from "@/lib/api";
 import { formatMoney, shortAddress } from "@/lib/format";
 import { isBusy } from "@/lib/tx-state";
-import { addressOf, useDeployment } from "@/lib/use-deployment";
+import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
 import { useTx } from "@/lib/use-tx";
 
 import { PayBooking } from "./pay-booking";
@@ -130,12 +129,12 @@ function LeftTimeline({ booking, refundTx }: { booking: Booking; refundTx?: Hex 
 
 function CancelBooking({ booking }: { booking: Booking }) {
   const cancel = useCancelBooking(booking.id);
-  const { deployment } = useDeployment();
+  const escrow = useTrvlContractIfDeployed("BookingEscrow");
   const { address: account } = useAccount();
   const wagmiConfig = useConfig();
   const tx = useTx({ onConfirmed: () => void cancel.reset() });
   const cancellable = booking.status === "quoted" || booking.status === "paid" || booking.status === "confirmed";
-  const selfRefund = booking.status === "refund_requested" && deployment !== null;
+  const selfRefund = booking.status === "refund_requested" && escrow !== undefined;
   if (!cancellable && !selfRefund) return null;
   return (
     <Card title={booking.status === "quoted" ? "Cancel" : "Cancel and refund"}>
@@ -158,8 +157,7 @@ function CancelBooking({ booking }: { booking: Booking }) {
           onClick={() =>
             void tx.run(async () => {
               const { request } = await simulateContract(wagmiConfig, {
-                address: addressOf(deployment!, "BookingEscrow"),
-                abi: bookingEscrowAbi,
+                ...escrow!,
                 functionName: "refund",
                 args: [booking.id as Hex],
                 account,

@@ -1,12 +1,12 @@
 "use client";
 
-import { bookingEscrowAbi, rewardDistributorAbi } from "@trvl/abi";
+import { contract } from "@trvl/abi";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Hex } from "viem";
 import { usePublicClient } from "wagmi";
 
 import { api, call, type Booking } from "@/lib/api";
-import { addressOf, useDeployment } from "@/lib/use-deployment";
+import { useDeployment } from "@/lib/use-deployment";
 import { liveKeys } from "@/lib/use-live-events";
 
 /** The signed-in traveller's bookings, newest first, a page at a time. */
@@ -52,7 +52,7 @@ export interface BookingChainHistory {
 
 /** Reads the booking's escrow and distributor events, so each step of the timeline links to its transaction. */
 export function useBookingChainHistory(booking: Booking | undefined) {
-  const { deployment } = useDeployment();
+  const { chainId, deployment } = useDeployment();
   const client = usePublicClient();
   return useQuery({
     // The status is in the key: each change of status reads the chain again.
@@ -60,36 +60,32 @@ export function useBookingChainHistory(booking: Booking | undefined) {
     enabled: booking !== undefined && deployment !== null && client !== undefined,
     queryFn: async (): Promise<BookingChainHistory> => {
       const bookingId = booking!.id as Hex;
-      const escrow = addressOf(deployment!, "BookingEscrow");
-      const distributor = addressOf(deployment!, "RewardDistributor");
+      const escrow = contract(chainId, "BookingEscrow");
+      const distributor = contract(chainId, "RewardDistributor");
       const fromBlock = BigInt(deployment!.contracts.BookingEscrow.blockNumber);
       const step = (log: { transactionHash: Hex; blockNumber: bigint } | undefined) =>
         log ? { txHash: log.transactionHash, blockNumber: log.blockNumber } : undefined;
       const [paid, settled, refunded, rewarded] = await Promise.all([
         client!.getContractEvents({
-          address: escrow,
-          abi: bookingEscrowAbi,
+          ...escrow,
           eventName: "BookingPaid",
           args: { bookingId },
           fromBlock,
         }),
         client!.getContractEvents({
-          address: escrow,
-          abi: bookingEscrowAbi,
+          ...escrow,
           eventName: "BookingSettled",
           args: { bookingId },
           fromBlock,
         }),
         client!.getContractEvents({
-          address: escrow,
-          abi: bookingEscrowAbi,
+          ...escrow,
           eventName: "BookingRefunded",
           args: { bookingId },
           fromBlock,
         }),
         client!.getContractEvents({
-          address: distributor,
-          abi: rewardDistributorAbi,
+          ...distributor,
           eventName: "RewardDistributed",
           args: { bookingId },
           fromBlock,

@@ -1,25 +1,35 @@
 "use client";
 
-import { trvlGovernorAbi } from "@trvl/abi";
 import { useCallback } from "react";
-import { keccak256, stringToHex, type Address, type Hex } from "viem";
+import { keccak256, stringToHex, zeroAddress, type Address, type Hex } from "viem";
 import { useAccount, useBlock, useBlockNumber, useConfig, usePublicClient, useReadContracts } from "wagmi";
 import { simulateContract, writeContract } from "wagmi/actions";
 
 import { TxStatus } from "@/components/tx-status";
 import { Button } from "@/components/ui";
+import { config } from "@/lib/config";
 import { formatDuration, formatToken, shortAddress } from "@/lib/format";
 import { isBusy } from "@/lib/tx-state";
 import { useBlockRefresh } from "@/lib/use-block-refresh";
-import { addressOf, useDeployment } from "@/lib/use-deployment";
+import { useTrvlContract } from "@/lib/use-trvl-contract";
 import { useNow } from "@/lib/use-now";
 import { useTx } from "@/lib/use-tx";
 
 import { percent, stateName, SUPPORT } from "./proposal-state";
-import type { useProposals } from "./use-governance";
+import { useMyVotes, type useProposals } from "./use-governance";
 
 type Proposal = NonNullable<ReturnType<typeof useProposals>["data"]>["proposals"][number];
 const trvl = (value: bigint) => formatToken(value, 18, "TRVL", 2);
+const SIDES = ["against", "for", "abstain"] as const;
+const IPFS_LINK = /\n*Full proposal: ipfs:\/\/([a-z0-9]+)\s*$/;
+
+/** Title, body and the pinned document's CID of an on-chain description (`# Title`, text, `Full proposal: ipfs://…`). */
+export function splitDescription(description: string): { title: string; body: string; cid?: string } {
+  const link = IPFS_LINK.exec(description);
+  const text = link ? description.slice(0, link.index) : description;
+  const [first, ...rest] = text.split("\n");
+  return { title: first.replace(/^#+\s*/, "").trim(), body: rest.join("\n").trim(), cid: link?.[1] };
+}
 
 /** Seconds now on the chain: the latest block's time, or the wall clock when that is later (blocks come on demand locally). */
 function useChainNow(): number {
@@ -31,20 +41,19 @@ function useChainNow(): number {
 
 export function ProposalCard({ proposal }: { proposal: Proposal }) {
   const { address } = useAccount();
-  const { deployment } = useDeployment();
   const wagmiConfig = useConfig();
   const client = usePublicClient();
   const now = useChainNow();
-  const governor = addressOf(deployment!, "TRVLGovernor");
+  const governor = useTrvlContract("TRVLGovernor");
   const id = BigInt(proposal.id);
   const snapshot = BigInt(proposal.voteStart);
   const reads = useReadContracts({
     contracts: [
-      { address: governor, abi: trvlGovernorAbi, functionName: "state", args: [id] },
-      { address: governor, abi: trvlGovernorAbi, functionName: "proposalVotes", args: [id] },
-      { address: governor, abi: trvlGovernorAbi, functionName: "hasVoted", args: [id, address!] },
-      { address: governor, abi: trvlGovernorAbi, functionName: "proposalEta", args: [id] },
-      { address: governor, abi: trvlGovernorAbi, functionName: "proposalNeedsQueuing", args: [id] },
+      { ...governor, functionName: "state", args: [id] },
+      { ...governor, functionName: "proposalVotes", args: [id] },
+      { ...governor, functionName: "hasVoted", args: [id, address ?? zeroAddress] },
+      { ...governor, functionName: "proposalEta", args: [id] },
+      { ...governor, functionName: "proposalNeedsQueuing", args: [id] },
     ],
   });
   const [stateRead, votesRead, votedRead, etaRead, needsQueuingRead] = reads.data ?? [];
@@ -52,8 +61,8 @@ export function ProposalCard({ proposal }: { proposal: Proposal }) {
   const started = stateRead?.result !== undefined && stateRead.result !== 0;
   const atSnapshot = useReadContracts({
     contracts: [
-      { address: governor, abi: trvlGovernorAbi, functionName: "quorum", args: [snapshot] },
-      { address: governor, abi: trvlGovernorAbi, functionName: "getVotes", args: [address!, snapshot] },
+      { ...governor, functionName: "quorum", args: [snapshot] },
+      { ...governor, functionName: "getVotes", args: [address ?? zeroAddress, snapshot] },
     ],
     query: { enabled: started },
   });
@@ -64,7 +73,15 @@ export function ProposalCard({ proposal }: { proposal: Proposal }) {
     if (started) void refetchSnapshot();
   }, [refetchReads, refetchSnapshot, started]);
   useBlockRefresh(refetch);
-  const tx = useTx({ onConfirmed: refetch });
+  const myVotes = useMyVotes(address);
+  const { refetch: refetchMyVotes } = myVotes;
+  const tx = useTx({
+    onConfirmed: () => {
+      refetch();
+      void refetchMyVotes();
+    },
+  });
+  const myVote = myVotes.data?.get(proposal.id);
 
   const state = stateName(stateRead?.result);
   const [against, forVotes, abstain] = votesRead?.result ?? [0n, 0n, 0n];
@@ -78,8 +95,7 @@ export function ProposalCard({ proposal }: { proposal: Proposal }) {
   const vote = (support: number) =>
     tx.run(async () => {
       const { request } = await simulateContract(wagmiConfig, {
-        address: governor,
-        abi: trvlGovernorAbi,
+        ...governor,
         functionName: "castVote",
         args: [id, support],
         account: address,
@@ -92,8 +108,7 @@ export function ProposalCard({ proposal }: { proposal: Proposal }) {
     tx.run(async () => {
       const block = BigInt(proposal.blockNumber);
       const events = await client!.getContractEvents({
-        address: governor,
-        abi: trvlGovernorAbi,
+        ...governor,
         eventName: "ProposalCreated",
         fromBlock: block,
         toBlock: block,
@@ -102,8 +117,7 @@ export function ProposalCard({ proposal }: { proposal: Proposal }) {
       if (!created?.args.targets) throw new Error("The proposal's actions could not be read from the chain.");
       const { targets, values, calldatas, description } = created.args;
       const { request } = await simulateContract(wagmiConfig, {
-        address: governor,
-        abi: trvlGovernorAbi,
+        ...governor,
         functionName,
         args: [
           targets as readonly Address[],
@@ -116,7 +130,8 @@ export function ProposalCard({ proposal }: { proposal: Proposal }) {
       return writeContract(wagmiConfig, request);
     });
 
-  const title = proposal.description.split("\n")[0].replace(/^#+\s*/, "") || `Proposal ${shortAddress(proposal.id)}`;
+  const description = splitDescription(proposal.description);
+  const title = description.title || `Proposal ${shortAddress(proposal.id)}`;
   const headingId = `proposal-${proposal.id}`;
 
   return (
@@ -144,9 +159,18 @@ export function ProposalCard({ proposal }: { proposal: Proposal }) {
             ? `voting closes in ${formatDuration(Number(proposal.voteEnd) - now)}`
             : `voting closed ${new Date(Number(proposal.voteEnd) * 1000).toLocaleString()}`}
       </p>
-      {proposal.description.includes("\n") && (
-        <p className="mt-2 whitespace-pre-line text-sm text-slate-700">
-          {proposal.description.split("\n").slice(1).join("\n").trim()}
+      {description.body && <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{description.body}</p>}
+      {description.cid && (
+        <p className="mt-1 text-sm">
+          <a
+            className="text-brand-700 underline"
+            href={`${config.apiUrl}/ipfs/${description.cid}`}
+            target="_blank"
+            rel="noreferrer"
+          >
+            Full proposal on IPFS
+          </a>{" "}
+          <span className="break-all font-mono text-xs text-slate-500">{description.cid}</span>
         </p>
       )}
 
@@ -176,7 +200,7 @@ export function ProposalCard({ proposal }: { proposal: Proposal }) {
       )}
 
       <div className="mt-3 flex flex-wrap items-center gap-2">
-        {state === "Active" && !voted && weight > 0n && (
+        {address && state === "Active" && !voted && weight > 0n && (
           <>
             <Button disabled={isBusy(tx.state)} onClick={() => void vote(SUPPORT.for)}>
               Vote for
@@ -190,25 +214,42 @@ export function ProposalCard({ proposal }: { proposal: Proposal }) {
             <span className="text-xs text-slate-500">with {trvl(weight)}</span>
           </>
         )}
-        {state === "Active" && voted && <p className="text-sm text-emerald-800">You voted on this proposal.</p>}
-        {state === "Active" && !voted && weight === 0n && (
+        {myVote ? (
+          <p className="text-sm text-emerald-800" data-testid="my-vote">
+            You voted {SIDES[myVote.support] ?? "on this proposal"} with {trvl(BigInt(myVote.weight))}.
+          </p>
+        ) : (
+          address &&
+          voted && (
+            <p className="text-sm text-emerald-800" data-testid="my-vote">
+              You voted on this proposal.
+            </p>
+          )
+        )}
+        {!address && state === "Active" && <p className="text-sm text-slate-600">Connect a wallet to vote.</p>}
+        {address && state === "Active" && !voted && weight === 0n && (
           <p className="text-sm text-slate-600">
             You had no delegated votes when this vote opened, so you cannot vote on it.
           </p>
         )}
-        {state === "Succeeded" && needsQueuingRead?.result !== false && (
+        {address && state === "Succeeded" && needsQueuingRead?.result !== false && (
           <Button disabled={isBusy(tx.state)} onClick={() => void lifecycle("queue")}>
             Queue in the timelock
           </Button>
         )}
-        {state === "Queued" &&
-          (now >= eta ? (
-            <Button disabled={isBusy(tx.state)} onClick={() => void lifecycle("execute")}>
-              Execute
-            </Button>
-          ) : (
-            <p className="text-sm text-slate-600">In the timelock: executable in {formatDuration(eta - now)}.</p>
-          ))}
+        {state === "Queued" && (
+          <p className="text-sm text-slate-600" data-testid="proposal-eta">
+            {now >= eta
+              ? "Out of the timelock: anyone may execute it."
+              : `In the timelock: executable in ${formatDuration(eta - now)}`}{" "}
+            (from {new Date(eta * 1000).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}).
+          </p>
+        )}
+        {address && state === "Queued" && now >= eta && (
+          <Button disabled={isBusy(tx.state)} onClick={() => void lifecycle("execute")}>
+            Execute
+          </Button>
+        )}
       </div>
       <TxStatus state={tx.state} />
     </article>

@@ -1,16 +1,4 @@
-/** OpenZeppelin Governor's ProposalState, by index, in words. */
-export const PROPOSAL_STATES = [
-  "Pending",
-  "Active",
-  "Canceled",
-  "Defeated",
-  "Succeeded",
-  "Queued",
-  "Expired",
-  "Executed",
-] as const;
-
-export type ProposalStateName = (typeof PROPOSAL_STATES)[number];
+import { PROPOSAL_STATES, type ProposalStateName } from "@trvl/abi";
 
 export function stateName(index: number | undefined): ProposalStateName | "Unknown" {
   return index === undefined ? "Unknown" : (PROPOSAL_STATES[index] ?? "Unknown");

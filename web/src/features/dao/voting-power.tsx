@@ -1,6 +1,5 @@
 "use client";
 
-import { trvlStakingAbi, trvlTokenAbi } from "@trvl/abi";
 import { useState } from "react";
 import { getAddress, isAddress, type Address } from "viem";
 import { useAccount, useConfig, useReadContract } from "wagmi";
@@ -12,7 +11,7 @@ import { describeError } from "@/lib/api";
 import { formatToken, shortAddress } from "@/lib/format";
 import { isBusy } from "@/lib/tx-state";
 import { useBlockRefresh } from "@/lib/use-block-refresh";
-import { addressOf, useDeployment } from "@/lib/use-deployment";
+import { useTrvlContract } from "@/lib/use-trvl-contract";
 import { useTx } from "@/lib/use-tx";
 
 import { useAccountFigures } from "./use-governance";
@@ -22,13 +21,12 @@ const trvl = (value: string | bigint) => formatToken(BigInt(value), 18, "TRVL");
 /** Voting power (TRVL held and staked), who it is delegated to, and delegating it to oneself or someone else. */
 export function VotingPower() {
   const { address } = useAccount();
-  const { deployment } = useDeployment();
   const wagmiConfig = useConfig();
   const figures = useAccountFigures(address);
-  const staking = addressOf(deployment!, "TRVLStaking");
+  const token = useTrvlContract("TRVLToken");
+  const staking = useTrvlContract("TRVLStaking");
   const stakedDelegate = useReadContract({
-    address: staking,
-    abi: trvlStakingAbi,
+    ...staking,
     functionName: "delegates",
     args: [address!],
   });
@@ -47,8 +45,7 @@ export function VotingPower() {
   /** Staked votes follow the token's delegation only once the staking contract syncs it. */
   const syncStaked = async () => {
     const { request } = await simulateContract(wagmiConfig, {
-      address: staking,
-      abi: trvlStakingAbi,
+      ...staking,
       functionName: "syncDelegate",
       args: [address!],
       account: address,
@@ -59,8 +56,7 @@ export function VotingPower() {
   const delegate = (to: Address) =>
     tx.run(async (steps) => {
       const { request } = await simulateContract(wagmiConfig, {
-        address: addressOf(deployment!, "TRVLToken"),
-        abi: trvlTokenAbi,
+        ...token,
         functionName: "delegate",
         args: [to],
         account: address,

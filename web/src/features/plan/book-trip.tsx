@@ -1,6 +1,6 @@
 "use client";
 
-import { mockStablecoinAbi } from "@trvl/abi";
+import { PROTOCOL_CONTRACTS } from "@trvl/abi";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -12,7 +12,7 @@ import { Button } from "@/components/ui";
 import { useSession } from "@/features/auth/session";
 import { SignInButton } from "@/features/auth/sign-in-button";
 import { api, call, describeError, type Plan } from "@/lib/api";
-import { addressOf, useDeployment } from "@/lib/use-deployment";
+import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
 
 /**
  * "Book this trip": the plan's own booking body (every item a catalog item, on its day) goes to POST /bookings with
@@ -21,12 +21,11 @@ import { addressOf, useDeployment } from "@/lib/use-deployment";
 export function BookTrip({ plan }: { plan: Plan }) {
   const { address } = useSession();
   const { isConnected } = useAccount();
-  const { deployment } = useDeployment();
   const router = useRouter();
-  const stablecoin = deployment ? addressOf(deployment, "Stablecoin") : undefined;
+  const stablecoin = useTrvlContractIfDeployed("Stablecoin")?.address;
   const symbol = useReadContract({
     address: stablecoin,
-    abi: mockStablecoinAbi,
+    abi: PROTOCOL_CONTRACTS.Stablecoin.abi,
     functionName: "symbol",
     query: { enabled: !!stablecoin },
   });

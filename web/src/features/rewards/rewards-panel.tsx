@@ -1,6 +1,6 @@
 "use client";
 
-import { tierName, trvlStakingAbi, trvlTokenAbi } from "@trvl/abi";
+import { tierName } from "@trvl/abi";
 import Link from "next/link";
 import { useChainId, useReadContracts } from "wagmi";
 
@@ -11,7 +11,7 @@ import { describeError } from "@/lib/api";
 import { txUrl } from "@/lib/chains";
 import { formatBps, formatToken, shortAddress } from "@/lib/format";
 import { useBlockRefresh } from "@/lib/use-block-refresh";
-import { addressOf, useDeployment } from "@/lib/use-deployment";
+import { useTrvlContract } from "@/lib/use-trvl-contract";
 
 import { RewardsChart } from "./rewards-chart";
 import { useRewards } from "./use-rewards";
@@ -26,17 +26,16 @@ const ROLE_LABEL = {
 
 export function RewardsPanel() {
   const { address } = useSession();
-  const { deployment } = useDeployment();
   const chainId = useChainId();
-  const token = addressOf(deployment!, "TRVLToken");
-  const staking = addressOf(deployment!, "TRVLStaking");
+  const token = useTrvlContract("TRVLToken");
+  const staking = useTrvlContract("TRVLStaking");
   const reads = useReadContracts({
     allowFailure: false,
     contracts: [
-      { address: token, abi: trvlTokenAbi, functionName: "balanceOf", args: [address!] },
-      { address: staking, abi: trvlStakingAbi, functionName: "stakedOf", args: [address!] },
-      { address: staking, abi: trvlStakingAbi, functionName: "tierOf", args: [address!] },
-      { address: staking, abi: trvlStakingAbi, functionName: "tiers" },
+      { ...token, functionName: "balanceOf", args: [address!] },
+      { ...staking, functionName: "stakedOf", args: [address!] },
+      { ...staking, functionName: "tierOf", args: [address!] },
+      { ...staking, functionName: "tiers" },
     ],
   });
   useBlockRefresh(reads.refetch);

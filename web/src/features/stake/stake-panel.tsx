@@ -1,6 +1,6 @@
 "use client";
 
-import { tierName, trvlStakingAbi, trvlTokenAbi } from "@trvl/abi";
+import { tierName } from "@trvl/abi";
 import { useState } from "react";
 import { useAccount, useConfig, useReadContracts } from "wagmi";
 import { simulateContract, writeContract } from "wagmi/actions";
@@ -10,8 +10,9 @@ import { Button, Card, Stat } from "@/components/ui";
 import { formatBps, formatDuration, formatToken, parseUnits, toDecimalString } from "@/lib/format";
 import { signPermit } from "@/lib/permit";
 import { useBlockRefresh } from "@/lib/use-block-refresh";
-import { addressOf, useDeployment } from "@/lib/use-deployment";
+import { useDeployment } from "@/lib/use-deployment";
 import { useNow } from "@/lib/use-now";
+import { useTrvlContract } from "@/lib/use-trvl-contract";
 import { useTx } from "@/lib/use-tx";
 import { isBusy } from "@/lib/tx-state";
 
@@ -19,23 +20,23 @@ const trvl = (value: bigint) => formatToken(value, 18, "TRVL");
 
 export function StakePanel() {
   const { address: account } = useAccount();
-  const { chainId, deployment } = useDeployment();
+  const { chainId } = useDeployment();
   const wagmiConfig = useConfig();
-  const token = addressOf(deployment!, "TRVLToken");
-  const staking = addressOf(deployment!, "TRVLStaking");
+  const token = useTrvlContract("TRVLToken");
+  const staking = useTrvlContract("TRVLStaking");
   const now = useNow();
 
   const reads = useReadContracts({
     allowFailure: false,
     contracts: [
-      { address: token, abi: trvlTokenAbi, functionName: "balanceOf", args: [account!] },
-      { address: staking, abi: trvlStakingAbi, functionName: "stakedOf", args: [account!] },
-      { address: staking, abi: trvlStakingAbi, functionName: "earned", args: [account!] },
-      { address: staking, abi: trvlStakingAbi, functionName: "pendingUnstakeOf", args: [account!] },
-      { address: staking, abi: trvlStakingAbi, functionName: "tierOf", args: [account!] },
-      { address: staking, abi: trvlStakingAbi, functionName: "tiers" },
-      { address: staking, abi: trvlStakingAbi, functionName: "INSTANT_UNSTAKE_FEE_BPS" },
-      { address: staking, abi: trvlStakingAbi, functionName: "COOLDOWN" },
+      { ...token, functionName: "balanceOf", args: [account!] },
+      { ...staking, functionName: "stakedOf", args: [account!] },
+      { ...staking, functionName: "earned", args: [account!] },
+      { ...staking, functionName: "pendingUnstakeOf", args: [account!] },
+      { ...staking, functionName: "tierOf", args: [account!] },
+      { ...staking, functionName: "tiers" },
+      { ...staking, functionName: "INSTANT_UNSTAKE_FEE_BPS" },
+      { ...staking, functionName: "COOLDOWN" },
     ],
   });
   useBlockRefresh(reads.refetch);
@@ -62,8 +63,7 @@ export function StakePanel() {
   ) =>
     tx.run(async () => {
       const { request } = await simulateContract(wagmiConfig, {
-        address: staking,
-        abi: trvlStakingAbi,
+        ...staking,
         functionName,
         args,
         account,
@@ -74,17 +74,16 @@ export function StakePanel() {
   const stake = (amount: bigint) =>
     tx.run(async (steps) => {
       const permit = await signPermit(wagmiConfig, {
-        token,
+        token: token.address,
         tokenName: "Travel Token",
         chainId,
         owner: account!,
-        spender: staking,
+        spender: staking.address,
         value: amount,
       });
       steps.step("Confirm the stake in your wallet");
       const { request } = await simulateContract(wagmiConfig, {
-        address: staking,
-        abi: trvlStakingAbi,
+        ...staking,
         functionName: "stakeWithPermit",
         args: [amount, permit.deadline, permit.v, permit.r, permit.s],
         account,

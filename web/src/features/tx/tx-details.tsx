@@ -1,29 +1,14 @@
 "use client";
 
-import {
-  bookingEscrowAbi,
-  referralRegistryAbi,
-  rewardDistributorAbi,
-  timelockControllerAbi,
-  trvlGovernorAbi,
-  trvlStakingAbi,
-  trvlTokenAbi,
-} from "@trvl/abi";
+import { PROTOCOL_CONTRACTS, WATCHED_CONTRACTS } from "@trvl/abi";
 import { decodeEventLog, type Log } from "viem";
 import { usePublicClient, useTransactionReceipt } from "wagmi";
 
 import { Card, Notice } from "@/components/ui";
 import { shortAddress } from "@/lib/format";
 
-const ABIS = [
-  trvlTokenAbi,
-  referralRegistryAbi,
-  bookingEscrowAbi,
-  rewardDistributorAbi,
-  trvlStakingAbi,
-  trvlGovernorAbi,
-  timelockControllerAbi,
-];
+/** The ABIs of every contract whose events TRVL records. */
+const ABIS = WATCHED_CONTRACTS.map((name) => PROTOCOL_CONTRACTS[name].abi);
 
 /** A TRVL event in plain words: its name and arguments, if any of our contracts emitted it. */
 function describeLog(log: Log): { name: string; args: [string, string][] } | null {
