@@ -20,9 +20,9 @@ const env = z
     WEB_PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
     WEB: z.enum(["0", "1"]).default("1"),
     WEB_TEST_WALLET: z.enum(["0", "1"]).default("0"),
-    // A block every 2 s besides one per transaction: voting windows open and close and staking yield accrues while
-    // nobody transacts. Every local block needs its own second, so a longer interval lets a chain that ran ahead
-    // under a burst of transactions catch up with the wall clock. 0: blocks only on transactions.
+    // A block every 2 s besides one per transaction: the chain's clock moves only when a block is mined, so without
+    // them voting windows would not open or close and staking yield would not accrue while nobody transacts.
+    // 0: blocks only on transactions.
     CHAIN_BLOCK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2_000),
   })
   .parse(process.env);
