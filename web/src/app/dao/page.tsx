@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 
 import { PageTitle } from "@/components/ui";
-import { WalletGate } from "@/components/wallet-gate";
 import { DaoPanel } from "@/features/dao/dao-panel";
 
 export const metadata: Metadata = { title: "DAO" };
@@ -12,9 +11,7 @@ export default function DaoPage() {
       <PageTitle lead="TRVL holders and stakers govern the protocol: delegate, vote, and carry out what passes.">
         DAO
       </PageTitle>
-      <WalletGate purpose="vote on proposals">
-        <DaoPanel />
-      </WalletGate>
+      <DaoPanel />
     </>
   );
 }

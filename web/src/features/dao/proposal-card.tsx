@@ -15,21 +15,13 @@ import { useTrvlContract } from "@/lib/use-trvl-contract";
 import { useNow } from "@/lib/use-now";
 import { useTx } from "@/lib/use-tx";
 
+import { splitDescription } from "./description";
 import { percent, stateName, SUPPORT } from "./proposal-state";
 import { useMyVotes, type useProposals } from "./use-governance";
 
 type Proposal = NonNullable<ReturnType<typeof useProposals>["data"]>["proposals"][number];
 const trvl = (value: bigint) => formatToken(value, 18, "TRVL", 2);
 const SIDES = ["against", "for", "abstain"] as const;
-const IPFS_LINK = /\n*Full proposal: ipfs:\/\/([a-z0-9]+)\s*$/;
-
-/** Title, body and the pinned document's CID of an on-chain description (`# Title`, text, `Full proposal: ipfs://…`). */
-export function splitDescription(description: string): { title: string; body: string; cid?: string } {
-  const link = IPFS_LINK.exec(description);
-  const text = link ? description.slice(0, link.index) : description;
-  const [first, ...rest] = text.split("\n");
-  return { title: first.replace(/^#+\s*/, "").trim(), body: rest.join("\n").trim(), cid: link?.[1] };
-}
 
 /** Seconds now on the chain: the latest block's time, or the wall clock when that is later (blocks come on demand locally). */
 function useChainNow(): number {

@@ -21,3 +21,16 @@ export function useAccountFigures(address: string | undefined) {
     queryFn: () => call(api.accounts[":address"].$get({ param: { address: address! } })),
   });
 }
+
+/** How `voter` voted, by proposal id: side and weight, from the listener's record of VoteCast events. */
+export function useMyVotes(voter: string | undefined) {
+  return useQuery({
+    queryKey: ["governance", "votes", voter],
+    enabled: voter !== undefined,
+    queryFn: async () => {
+      const { votes } = await call(api.governance.votes.$get({ query: { voter: voter! } }));
+      return new Map(votes.map((v) => [v.proposalId, v]));
+    },
+    refetchInterval: 5_000,
+  });
+}
