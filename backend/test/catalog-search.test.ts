@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { priceLines } from "../src/bookings/service.js";
+import { priceLines } from "../src/bookings/pricing.js";
 import { addDays, daysBetween } from "../src/catalog/dates.js";
 import { demoAvailable, HUBS } from "../src/catalog/demo.js";
 import { loadDestinations } from "../src/catalog/geodata.js";

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 
-import { priceLines } from "../src/bookings/service.js";
+import { priceLines } from "../src/bookings/pricing.js";
 import { addDays } from "../src/catalog/dates.js";
 import { Catalog } from "../src/catalog/service.js";
 import { OfflinePlanner } from "../src/planner/offline.js";

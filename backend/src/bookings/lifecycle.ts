@@ -1,5 +1,5 @@
 import type { BookingStatus } from "../db/schema.js";
-import type { BookingRow } from "./service.js";
+import type { BookingRow } from "./model.js";
 
 export type LifecycleFacts = Pick<
   BookingRow,

@@ -22,17 +22,9 @@ import {
   UintString,
   usd,
 } from "../http/schemas.js";
-import {
-  cancelBooking,
-  confirmPayment,
-  createBooking,
-  getBooking,
-  listBookings,
-  paymentInstructions,
-  quoteOf,
-  type BookingDeps,
-  type BookingRecord,
-} from "./service.js";
+import type { BookingDeps, BookingRecord } from "./model.js";
+import { confirmPayment, paymentInstructions, quoteOf } from "./payments.js";
+import { cancelBooking, createBooking, getBooking, listBookings } from "./service.js";
 import { timelineOf } from "./lifecycle.js";
 
 const BookingIdParam = z.object({ id: Bytes32Schema.openapi({ description: "The booking's bytes32 id" }) });

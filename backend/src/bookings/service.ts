@@ -1,156 +1,32 @@
+/** Bookings as the traveller handles them: quote (create), read, list and cancel. */
 import { createHash, randomBytes } from "node:crypto";
 
-import { bookingEscrowAbi, mockStablecoinAbi, permitDomain, permitTypes, quoteDomain, quoteTypes } from "@trvl/abi";
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
-import { isAddressEqual, parseEventLogs, zeroAddress, type Address, type Hex } from "viem";
+import { bookingEscrowAbi, quoteDomain, quoteTypes } from "@trvl/abi";
+import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
+import type { Address, Hex } from "viem";
 
-import type { Catalog } from "../catalog/service.js";
-import { BOOKING_HORIZON_MONTHS, formatDay, latestCheckIn, nightsBetween } from "../catalog/dates.js";
-import type { CatalogItem } from "../catalog/types.js";
+import { formatDay } from "../catalog/dates.js";
 import { chainRead, chainTime, requireContract, type ChainContext } from "../chain/index.js";
-import type { Clock } from "../clock.js";
-import type { Config } from "../config/index.js";
-import { isUniqueViolation, schema, type Db, type Executor, type Tx } from "../db/index.js";
+import { isUniqueViolation, schema, type Db } from "../db/index.js";
 import type { BookingStatus } from "../db/schema.js";
-import { ApiError, notFound } from "../http/errors.js";
-import { usd } from "../http/schemas.js";
-import { putJson, type ContentStore } from "../ipfs/store.js";
+import { ApiError } from "../http/errors.js";
 import { announceChanges } from "../push/changes.js";
 import { decideCancel, deriveStatus } from "./lifecycle.js";
-import type { StakingReader } from "../staking/index.js";
-import { tokenAmountForCents, type PaymentTokens } from "./payment-token.js";
-
-export interface BookingDeps {
-  db: Db;
-  config: Config;
-  chain: ChainContext;
-  catalog: Catalog;
-  staking: StakingReader;
-  tokens: PaymentTokens;
-  ipfs: ContentStore;
-  now: Clock;
-}
-
-export interface BookingRequest {
-  items: { itemId: string; date?: string }[];
-  checkIn: string;
-  checkOut: string;
-  guests: number;
-  paymentToken: Address;
-}
-
-export type BookingRow = typeof schema.bookings.$inferSelect;
-export type BookingItemRow = typeof schema.bookingItems.$inferSelect;
-export interface BookingRecord {
-  booking: BookingRow;
-  items: BookingItemRow[];
-}
+import {
+  loadOwn,
+  lockBookings,
+  withItems,
+  type BookingDeps,
+  type BookingRecord,
+  type BookingRequest,
+  type BookingRow,
+} from "./model.js";
+import { tokenAmountForCents } from "./payment-token.js";
+import { priceLines } from "./pricing.js";
 
 const BPS = 10_000n;
 /** The escrow stores amounts as uint96. */
 const MAX_AMOUNT = 2n ** 96n - 1n;
-const field = (name: string, message: string) => ({ fields: [{ field: name, message }] });
-
-// ------------------------------------------------------------------------------------------------------------------
-// Pricing
-// ------------------------------------------------------------------------------------------------------------------
-
-interface PricedLine {
-  item: CatalogItem;
-  quantity: number;
-  totalCents: bigint;
-}
-
-/** Prices each line from the catalog for the stay and party, checking that it can be booked on its dates. */
-export async function priceLines(catalog: Catalog, request: BookingRequest, today: string): Promise<PricedLine[]> {
-  const { checkIn, checkOut, guests } = request;
-  if (checkIn < today) {
-    throw new ApiError(
-      400,
-      "validation_failed",
-      "body.checkIn: must not be in the past",
-      field("body.checkIn", "must not be in the past"),
-    );
-  }
-  const latest = latestCheckIn(today);
-  if (checkIn > latest) {
-    const message = `must be at most ${BOOKING_HORIZON_MONTHS} months ahead (on or before ${latest})`;
-    throw new ApiError(400, "validation_failed", `body.checkIn: ${message}`, field("body.checkIn", message));
-  }
-  const nights = nightsBetween(checkIn, checkOut);
-  const seen = new Set<string>();
-  const lines: PricedLine[] = [];
-  for (const [index, line] of request.items.entries()) {
-    const at = `body.items.${index}`;
-    const item = await catalog.getItem(line.itemId);
-    if (!item)
-      throw new ApiError(
-        422,
-        "item_not_found",
-        `${at}.itemId: no such catalog item`,
-        field(`${at}.itemId`, "no such catalog item"),
-      );
-    const key = `${item.id}@${item.type === "hotel" ? "stay" : (line.date ?? checkIn)}`;
-    if (seen.has(key))
-      throw new ApiError(
-        400,
-        "validation_failed",
-        `${at}: the same item twice on the same day`,
-        field(at, "duplicate item"),
-      );
-    seen.add(key);
-
-    let quantity: number;
-    let available: boolean;
-    if (item.type === "hotel") {
-      if (line.date)
-        throw new ApiError(
-          400,
-          "validation_failed",
-          `${at}.date: hotels are booked for the whole stay`,
-          field(`${at}.date`, "hotels are booked for the whole stay"),
-        );
-      quantity = nights * Math.ceil(guests / 2);
-      available = catalog.isAvailable(item, checkIn, checkOut);
-    } else {
-      const date = line.date ?? checkIn;
-      // The departure day is part of the trip: a morning activity before check-out can be booked on it.
-      if (date < checkIn || date > checkOut) {
-        throw new ApiError(
-          400,
-          "validation_failed",
-          `${at}.date: must be within the trip`,
-          field(`${at}.date`, "must be from checkIn to checkOut (the departure day)"),
-        );
-      }
-      if (item.priceUnit === "offer") {
-        const passengers = item.details.kind === "flight" ? (item.details.passengers ?? 1) : 1;
-        if (passengers !== guests) {
-          throw new ApiError(
-            422,
-            "party_mismatch",
-            `${at}: the offer is for ${passengers} passenger(s), not ${guests}`,
-            field(`${at}.itemId`, "offer priced for another party size"),
-          );
-        }
-        quantity = 1;
-      } else {
-        quantity = guests;
-      }
-      available = catalog.availableOn(item, date);
-    }
-    if (!available)
-      throw new ApiError(
-        409,
-        "item_unavailable",
-        `${item.name} cannot be booked on those dates`,
-        field(`${at}.itemId`, "not available on those dates"),
-      );
-    lines.push({ item, quantity, totalCents: item.priceCents * BigInt(quantity) });
-  }
-  return lines;
-}
-
 function requestHash(request: BookingRequest): string {
   const canonical = {
     items: request.items.map((line) => [line.itemId, line.date ?? null]),
@@ -301,15 +177,6 @@ async function findByIdempotencyKey(db: Db, traveller: Address, key: string, has
   return withItems(db, existing);
 }
 
-async function withItems(db: Executor, booking: BookingRow): Promise<BookingRecord> {
-  const items = await db
-    .select()
-    .from(schema.bookingItems)
-    .where(eq(schema.bookingItems.bookingId, booking.id))
-    .orderBy(asc(schema.bookingItems.position));
-  return { booking, items };
-}
-
 /** Quotes past their expiry can no longer be paid: say so. */
 async function expireQuotes(db: Db, traveller: Address, time: Date) {
   await db
@@ -322,16 +189,6 @@ async function expireQuotes(db: Db, traveller: Address, time: Date) {
         lt(schema.bookings.quoteExpiresAt, time),
       ),
     );
-}
-
-/** The traveller's own booking; anyone else's is indistinguishable from a missing one (404). */
-export async function loadOwn(db: Db, traveller: Address, id: string): Promise<BookingRecord> {
-  const [booking] = await db
-    .select()
-    .from(schema.bookings)
-    .where(and(eq(schema.bookings.id, id), eq(schema.bookings.traveller, traveller)));
-  if (!booking) throw notFound("Booking");
-  return withItems(db, booking);
 }
 
 export async function getBooking(deps: BookingDeps, traveller: Address, id: string): Promise<BookingRecord> {
@@ -450,288 +307,4 @@ async function paidInEscrow(chain: ChainContext, booking: BookingRow): Promise<b
     }),
   );
   return onChain.status !== 0;
-}
-
-// ------------------------------------------------------------------------------------------------------------------
-// Payment
-// ------------------------------------------------------------------------------------------------------------------
-
-export interface PaidEvent {
-  txHash: Hex;
-  blockNumber: bigint;
-  paidAt: Date;
-}
-
-/**
- * The traveller reports the transaction that paid a booking. The API trusts only the chain: the transaction must
- * have succeeded, have CHAIN_CONFIRMATIONS blocks, and carry the escrow's BookingPaid event for exactly this quote.
- */
-export async function confirmPayment(deps: BookingDeps, traveller: Address, id: string, txHash: Hex) {
-  const { chain, config } = deps;
-  const { booking } = await loadOwn(deps.db, traveller, id);
-  if (booking.paidTxHash) {
-    if (booking.paidTxHash === txHash) return loadOwn(deps.db, traveller, id);
-    throw new ApiError(409, "already_paid", "The booking was paid by another transaction", {
-      txHash: booking.paidTxHash,
-    });
-  }
-  const receipt = await chainRead(async () => {
-    try {
-      return await chain.client.getTransactionReceipt({ hash: txHash });
-    } catch (error) {
-      if ((error as { name?: string }).name === "TransactionReceiptNotFoundError") return undefined;
-      throw error;
-    }
-  });
-  if (!receipt)
-    throw new ApiError(409, "payment_not_found", "The transaction is not in a block yet; try again shortly");
-  if (receipt.status !== "success") throw new ApiError(422, "payment_reverted", "The transaction reverted");
-  const head = await chainRead(() => chain.client.getBlockNumber({ cacheTime: 0 }));
-  const confirmations = head - receipt.blockNumber + 1n;
-  if (confirmations < BigInt(config.CHAIN_CONFIRMATIONS)) {
-    throw new ApiError(409, "payment_unconfirmed", "The payment needs more confirmations; try again shortly", {
-      confirmations: Number(confirmations),
-      required: config.CHAIN_CONFIRMATIONS,
-    });
-  }
-  const paid = parseEventLogs({ abi: bookingEscrowAbi, eventName: "BookingPaid", logs: receipt.logs }).find(
-    (log) => isAddressEqual(log.address, booking.escrow as Address) && log.args.bookingId === booking.id,
-  );
-  if (
-    !paid ||
-    !isAddressEqual(paid.args.traveller, booking.traveller as Address) ||
-    !isAddressEqual(paid.args.token, booking.tokenAddress as Address) ||
-    paid.args.amount !== booking.amount
-  ) {
-    throw new ApiError(422, "payment_mismatch", "The transaction did not pay this booking's quote");
-  }
-  const block = await chainRead(() => chain.client.getBlock({ blockNumber: receipt.blockNumber }));
-  await recordPayment(deps, id, {
-    txHash,
-    blockNumber: receipt.blockNumber,
-    paidAt: new Date(Number(block.timestamp) * 1000),
-  });
-  return loadOwn(deps.db, traveller, id);
-}
-
-/**
- * Marks a booking paid and publishes its receipt (a JSON document with a CIDv1) to the content store. Idempotent:
- * the API calls it when a traveller reports a payment, the chain listener for every BookingPaid event. A booking
- * cancelled before its payment was seen goes to refund_requested with a keeper job.
- */
-export async function recordPayment(deps: BookingDeps, id: string, paid: PaidEvent): Promise<void> {
-  await deps.db.transaction((tx) => markPaid(tx, deps, id, paid));
-}
-
-/** `recordPayment` within the caller's transaction. Returns whether the booking was newly marked paid. */
-export async function markPaid(
-  tx: Tx,
-  deps: Pick<BookingDeps, "ipfs" | "now">,
-  id: string,
-  paid: PaidEvent,
-): Promise<boolean> {
-  const [booking] = await tx.select().from(schema.bookings).where(eq(schema.bookings.id, id)).for("update");
-  if (!booking || booking.paidTxHash) return false;
-  const { items } = await withItems(tx, booking);
-  const cid = await putJson(deps.ipfs, receiptDocument(booking, items, paid));
-  const { job, ...facts } = paidFacts(booking, paid);
-  const now = deps.now();
-  await tx
-    .update(schema.bookings)
-    .set({ ...facts, receiptCid: cid.toString(), updatedAt: now })
-    .where(eq(schema.bookings.id, id));
-  await tx.insert(schema.keeperJobs).values({ kind: job, bookingId: id, runAfter: now }).onConflictDoNothing();
-  return true;
-}
-
-/**
- * What a seen payment changes on a booking: the payment's facts, the status they lead to, and the keeper job that
- * follows (confirm with the supplier, or refund when the traveller cancelled before the payment was seen).
- */
-export function paidFacts(booking: BookingRow, paid: PaidEvent) {
-  const facts = { paidTxHash: paid.txHash, paidBlockNumber: paid.blockNumber, paidAt: paid.paidAt };
-  const status = deriveStatus({ ...booking, ...facts });
-  return { ...facts, status, job: status === "refund_requested" ? ("refund" as const) : ("confirm" as const) };
-}
-
-/**
- * Locks bookings until the transaction ends, in id order, and returns them. Every writer that locks several
- * bookings at once (the listener's batches, the keeper's confirmations, the receipts) goes through here, so no two
- * of them can deadlock on each other.
- */
-export async function lockBookings(tx: Tx, ids: Iterable<string>): Promise<BookingRow[]> {
-  const sorted = [...new Set(ids)].sort();
-  const rows: BookingRow[] = [];
-  for (let i = 0; i < sorted.length; i += 500) {
-    rows.push(
-      ...(await tx
-        .select()
-        .from(schema.bookings)
-        .where(inArray(schema.bookings.id, sorted.slice(i, i + 500)))
-        .orderBy(asc(schema.bookings.id))
-        .for("update")),
-    );
-  }
-  return rows;
-}
-
-/**
- * Publishes the receipts of paid bookings that have none yet, oldest payment first, and returns how many. The chain
- * listener marks payments without waiting on the content store (a slow or absent IPFS node must not hold up the
- * money path); this catches up behind it, and after a crash resumes from what the table shows.
- */
-export async function publishPendingReceipts(deps: Pick<BookingDeps, "db" | "ipfs">, limit: number): Promise<number> {
-  const b = schema.bookings;
-  const pending = await deps.db
-    .select()
-    .from(b)
-    .where(and(isNotNull(b.paidTxHash), isNull(b.receiptCid)))
-    .orderBy(asc(b.paidBlockNumber))
-    .limit(limit);
-  if (pending.length === 0) return 0;
-  const items = await deps.db
-    .select()
-    .from(schema.bookingItems)
-    .where(
-      inArray(
-        schema.bookingItems.bookingId,
-        pending.map((booking) => booking.id),
-      ),
-    )
-    .orderBy(asc(schema.bookingItems.position));
-  const published = await Promise.all(
-    pending.map(async (booking) => {
-      const paid = {
-        txHash: booking.paidTxHash as Hex,
-        blockNumber: booking.paidBlockNumber!,
-        paidAt: booking.paidAt!,
-      };
-      const document = receiptDocument(
-        booking,
-        items.filter((item) => item.bookingId === booking.id),
-        paid,
-      );
-      return sql`(${booking.id}, ${booking.paidTxHash}, ${(await putJson(deps.ipfs, document)).toString()})`;
-    }),
-  );
-  // Only where the payment is still the one the receipt names: a reorg may have undone it meanwhile.
-  await deps.db.transaction(async (tx) => {
-    await lockBookings(
-      tx,
-      pending.map((booking) => booking.id),
-    );
-    await tx.execute(sql`
-      update ${b} set receipt_cid = v.cid
-      from (values ${sql.join(published, sql`, `)}) as v(id, paid_tx_hash, cid)
-      where ${b.id} = v.id and ${b.paidTxHash} = v.paid_tx_hash and ${b.receiptCid} is null`);
-  });
-  return pending.length;
-}
-
-export function receiptDocument(booking: BookingRow, items: BookingItemRow[], paid: PaidEvent) {
-  return {
-    type: "trvl.booking-receipt",
-    version: 1,
-    bookingId: booking.id,
-    chainId: booking.chainId,
-    escrow: booking.escrow,
-    traveller: booking.traveller,
-    supplier: booking.supplier,
-    stay: { checkIn: booking.checkIn, checkOut: booking.checkOut, guests: booking.guests },
-    items: items.map((item) => ({
-      itemId: item.itemId,
-      type: item.type,
-      name: item.name,
-      provider: item.provider,
-      unitPrice: usd(item.unitPriceCents).amount,
-      quantity: item.quantity,
-      total: usd(item.totalCents).amount,
-    })),
-    pricing: {
-      currency: "USD",
-      subtotal: usd(booking.subtotalCents).amount,
-      discountBps: booking.discountBps,
-      discount: usd(booking.discountCents).amount,
-      total: usd(booking.totalCents).amount,
-      commissionBps: booking.commissionBps,
-    },
-    payment: {
-      token: booking.tokenAddress,
-      symbol: booking.tokenSymbol,
-      decimals: booking.tokenDecimals,
-      amount: booking.amount.toString(),
-      txHash: paid.txHash,
-      blockNumber: paid.blockNumber.toString(),
-      paidAt: paid.paidAt.toISOString(),
-    },
-  };
-}
-
-// ------------------------------------------------------------------------------------------------------------------
-// What the web needs to pay
-// ------------------------------------------------------------------------------------------------------------------
-
-export function quoteOf(booking: BookingRow) {
-  return {
-    bookingId: booking.id as Hex,
-    traveller: booking.traveller as Address,
-    token: booking.tokenAddress as Address,
-    amount: booking.amount,
-    commissionBps: booking.commissionBps,
-    supplier: booking.supplier as Address,
-    expiresAt: booking.quoteDeadline,
-  };
-}
-
-/**
- * How to pay a quoted booking: `BookingEscrow.pay(quote, signature)` with `value` for ETH; for an ERC-20 either
- * `approve` then `pay`, or one `payWithPermit` with the ERC-2612 permit typed data given here (nonce as of now).
- */
-export async function paymentInstructions(deps: BookingDeps, booking: BookingRow) {
-  const quote = quoteOf(booking);
-  const native = quote.token === zeroAddress;
-  let permit = null;
-  if (!native) {
-    const token = await deps.tokens.token(quote.token);
-    const nonce = await chainRead(() =>
-      deps.chain.client.readContract({
-        address: quote.token,
-        abi: mockStablecoinAbi,
-        functionName: "nonces",
-        args: [quote.traveller],
-      }),
-    );
-    const domain = permitDomain(token.permitName ?? token.symbol, booking.chainId, quote.token);
-    permit = {
-      domain: { ...domain, chainId: booking.chainId },
-      types: permitTypes,
-      primaryType: "Permit" as const,
-      message: {
-        owner: quote.traveller,
-        spender: booking.escrow,
-        value: quote.amount.toString(),
-        nonce: nonce.toString(),
-        deadline: quote.expiresAt.toString(),
-      },
-    };
-  }
-  return {
-    chainId: booking.chainId,
-    escrow: booking.escrow,
-    method: native ? ("pay" as const) : ("payWithPermit" as const),
-    value: native ? quote.amount.toString() : "0",
-    quote: {
-      ...quote,
-      amount: quote.amount.toString(),
-      expiresAt: quote.expiresAt.toString(),
-    },
-    signature: booking.signature,
-    typedData: {
-      domain: { ...quoteDomain(booking.chainId, booking.escrow as Address), chainId: booking.chainId },
-      types: quoteTypes,
-      primaryType: "Quote" as const,
-    },
-    approve: native ? null : { token: quote.token, spender: booking.escrow, amount: quote.amount.toString() },
-    permit,
-  };
 }

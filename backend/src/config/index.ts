@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { isAddress, isHex, type Address, type Hex } from "viem";
 import { z } from "zod";
 
-import { parseIpRange } from "../http/client-ip.js";
+import { parseIpRange } from "../http/ip-range.js";
 
 /** The repository root: `.data/` and other defaults are relative to it, wherever the process was started from. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");

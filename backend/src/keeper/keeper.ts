@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import { BaseError, encodeFunctionData, parseEventLogs, type Address, type Hex, type TransactionReceipt } from "viem";
 
 import { deriveStatus } from "../bookings/lifecycle.js";
-import { lockBookings } from "../bookings/service.js";
+import { lockBookings } from "../bookings/model.js";
 import type { Catalog } from "../catalog/service.js";
 import type { ChainContext } from "../chain/index.js";
 import { schema, type Db } from "../db/index.js";

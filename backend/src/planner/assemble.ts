@@ -3,7 +3,7 @@
  * day inside the stay, and the whole priced exactly as POST /bookings prices it, within the budget when one is set.
  * Problems come back as sentences the model can act on.
  */
-import { priceLines } from "../bookings/service.js";
+import { priceLines } from "../bookings/pricing.js";
 import { addDays, daysBetween, nightsBetween } from "../catalog/dates.js";
 import { MAX_NIGHTS } from "../catalog/routes.js";
 import type { Catalog } from "../catalog/service.js";

@@ -9,7 +9,7 @@ import { HUBS } from "../catalog/demo.js";
 import { distanceKm } from "../catalog/geodata.js";
 import type { Catalog } from "../catalog/service.js";
 import type { CatalogItem } from "../catalog/types.js";
-import { priceLines } from "../bookings/service.js";
+import { priceLines } from "../bookings/pricing.js";
 import { usd } from "../http/schemas.js";
 import { correctionNote, unknownPlaceReply, whichPlace } from "./places.js";
 import { describeDay, toUsdCents, type TripRequest } from "./parse.js";

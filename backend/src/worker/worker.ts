@@ -6,7 +6,7 @@
 import { createWalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { publishPendingReceipts } from "../bookings/service.js";
+import { publishPendingReceipts } from "../bookings/receipts.js";
 import { ChainListener } from "../chain/listener.js";
 import { Keeper } from "../keeper/keeper.js";
 import { TxSender } from "../keeper/sender.js";
