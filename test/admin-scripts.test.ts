@@ -15,7 +15,7 @@ import { planAction } from "../scripts/admin/actions.js";
 import { execute, propose, sign, status } from "../scripts/admin/commands.js";
 import { connect } from "../scripts/admin/safe.js";
 import { batchChecksum, type BatchFile } from "../scripts/admin/tx-builder.js";
-import { LOCAL_ACCOUNT_INDEX, localAccount } from "../scripts/lib/local-accounts.js";
+import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts";
 import { deploySystem, type System } from "./helpers/system.js";
 
 const run = promisify(execFile);

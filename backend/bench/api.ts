@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
 
 import autocannon from "autocannon";
 
-import { startBackend } from "../../scripts/lib/backend-process.js";
-import { LOCAL_ACCOUNT_INDEX, localAccount } from "../../scripts/lib/local-accounts.js";
+import { startBackend } from "@trvl/tooling/backend-process";
+import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts";
 import { BENCH_SERVER, createBenchDatabase } from "./database.js";
 
 export interface ApiFigure {

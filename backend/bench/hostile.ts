@@ -45,8 +45,8 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { createSiweMessage } from "viem/siwe";
 
-import { percentile } from "../../scripts/bench/stats.js";
-import { startBackend } from "../../scripts/lib/backend-process.js";
+import { percentile } from "@trvl/tooling/stats";
+import { startBackend } from "@trvl/tooling/backend-process";
 import {
   counterfactualGasBurner,
   deployGasBurningWallet,
@@ -56,7 +56,7 @@ import {
   setBurn,
   type Sender,
 } from "../../scripts/lib/gas-burning-wallets.js";
-import { LOCAL_ACCOUNT_INDEX, localAccount } from "../../scripts/lib/local-accounts.js";
+import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts";
 import { addDays, formatDay } from "../src/catalog/dates.js";
 import { decodeWav, encodeWav, resample, type Pcm } from "../src/voice/audio.js";
 import { EspeakTts } from "../src/voice/espeak.js";

@@ -13,10 +13,10 @@ import { createPublicClient, encodeFunctionData, http, type Address, type Hex, t
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 
-import { signIn } from "../../scripts/lib/api-client.js";
-import { startBackend } from "../../scripts/lib/backend-process.js";
-import { percentile } from "../../scripts/bench/stats.js";
-import { LOCAL_ACCOUNT_INDEX, localAccount } from "../../scripts/lib/local-accounts.js";
+import { signIn } from "@trvl/tooling/api-client";
+import { startBackend } from "@trvl/tooling/backend-process";
+import { percentile } from "@trvl/tooling/stats";
+import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts";
 import { loadConfig } from "../src/config/index.js";
 import { openDatabase, schema } from "../src/db/index.js";
 import { createLogger, createServices } from "../src/services.js";

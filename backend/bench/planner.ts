@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 
 import pino from "pino";
 
-import { percentile } from "../../scripts/bench/stats.js";
+import { percentile } from "@trvl/tooling/stats";
 import { Catalog } from "../src/catalog/service.js";
 import { loadConfig } from "../src/config/index.js";
 import { openDatabase, schema } from "../src/db/index.js";

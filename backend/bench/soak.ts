@@ -17,8 +17,8 @@ import pg from "pg";
 import { createPublicClient, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
 
-import { percentile } from "../../scripts/bench/stats.js";
-import { startBackend } from "../../scripts/lib/backend-process.js";
+import { percentile } from "@trvl/tooling/stats";
+import { startBackend } from "@trvl/tooling/backend-process";
 import { createSoakDatabase, soakServer } from "./soak/database.js";
 import { SoakHttp, WINDOW_SECONDS } from "./soak/http.js";
 import { chartSvg, writeChart } from "./soak/plot.js";

@@ -10,7 +10,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { LOCAL_ACCOUNT_INDEX, localAccount } from "../../scripts/lib/local-accounts.js";
+import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts";
 import { schema } from "../src/db/index.js";
 import { TxSender } from "../src/keeper/sender.js";
 import { startWorker } from "../src/worker/worker.js";

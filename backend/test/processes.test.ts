@@ -17,7 +17,7 @@ import { and, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { startBackend, type BackendProcess } from "../../scripts/lib/backend-process.js";
+import { startBackend, type BackendProcess } from "@trvl/tooling/backend-process";
 import { schema } from "../src/db/index.js";
 import { createTestApp, signIn, testEnv, type TestApp } from "./helpers/app.js";
 import { fundedAccount, keeperKey, payInEth, publicClient, wallet } from "./helpers/chain.js";

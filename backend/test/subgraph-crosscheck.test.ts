@@ -33,7 +33,7 @@ import {
 } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { LOCAL_ACCOUNT_INDEX, localAccount } from "../../scripts/lib/local-accounts.js";
+import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts";
 import { buildSubgraph } from "../../subgraph/test/harness/build.js";
 import { indexChain } from "../../subgraph/test/harness/chain.js";
 import { Indexer } from "../../subgraph/test/harness/indexer.js";

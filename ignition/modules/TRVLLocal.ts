@@ -1,7 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { ZeroAddress, parseEther } from "ethers";
 
-import { LOCAL_ACCOUNT_INDEX, type LocalRole } from "../../scripts/lib/local-accounts.js";
 import { deployProtocol } from "./protocol.js";
 
 const FEED_DECIMALS = 8;
@@ -27,7 +26,8 @@ export const LocalMocksModule = buildModule("LocalMocks", (m) => {
 });
 
 /**
- * Safe 1.4.1 (compiled with solc 0.7.6) and a 2-of-3 Safe of three test accounts: the guardian on the local chain.
+ * Safe 1.4.1 (compiled with solc 0.7.6) and a 2-of-3 Safe of three test accounts (parameter `owners`): the guardian
+ * on the local chain.
  * Elsewhere the canonical Safe deployments are used instead.
  */
 export const LocalSafeModule = buildModule("LocalSafe", (m) => {
@@ -40,9 +40,7 @@ export const LocalSafeModule = buildModule("LocalSafe", (m) => {
   const CreateCall = m.contract("CreateCall", []);
   const SimulateTxAccessor = m.contract("SimulateTxAccessor", []);
 
-  const owners = (["safeOwner1", "safeOwner2", "safeOwner3"] as const).map((role) =>
-    m.getAccount(LOCAL_ACCOUNT_INDEX[role]),
-  );
+  const owners = m.getParameter<string[]>("owners");
   const setup = m.encodeFunctionCall(SafeSingleton, "setup", [
     owners,
     2,
@@ -73,18 +71,18 @@ export const LocalSafeModule = buildModule("LocalSafe", (m) => {
 
 /**
  * The whole system on the local chain (Hardhat node or in-process): mocks, a guardian Safe, the protocol with
- * short governance delays, roles for the test accounts. Result keys are the names under which `@trvl/abi`
+ * short governance delays, roles for the test accounts (parameters `quoteSigner` and `settler`; callers pass
+ * `localDeploymentParameters()` from `@trvl/tooling/local-accounts`). Result keys are the names under which `@trvl/abi`
  * publishes the addresses.
  */
 export default buildModule("TRVLLocal", (m) => {
   const mocks = m.useModule(LocalMocksModule);
   const safe = m.useModule(LocalSafeModule);
-  const account = (role: LocalRole) => m.getAccount(LOCAL_ACCOUNT_INDEX[role]);
 
   const protocol = deployProtocol(m, {
     guardian: safe.Guardian,
-    quoteSigner: account("quoteSigner"),
-    settler: account("keeper"),
+    quoteSigner: m.getParameter<string>("quoteSigner"),
+    settler: m.getParameter<string>("settler"),
     settlementWindow: m.getParameter("settlementWindow", 24 * 3600),
     mintCapacity: m.getParameter("mintCapacity", parseEther("10000000")),
     mintWindow: m.getParameter("mintWindow", 24 * 3600),

@@ -2,7 +2,7 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { LOCAL_CHAIN_ID } from "../lib/local-accounts.js";
+import { LOCAL_CHAIN_ID } from "@trvl/tooling/local-accounts";
 import { localDeployment } from "./local-deployment.js";
 import { readIgnitionDeployments, renderAbis, renderDeployments } from "./render.js";
 

@@ -1,5 +1,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 
+import { localDeploymentParameters } from "@trvl/tooling/local-accounts";
+
 import TRVLLocal from "../../ignition/modules/TRVLLocal.js";
 import type { DeployedContract } from "./render.js";
 
@@ -9,7 +11,7 @@ import type { DeployedContract } from "./render.js";
  */
 export async function localDeployment(connection: NetworkConnection<"l1">): Promise<Record<string, DeployedContract>> {
   const { ethers, ignition } = connection;
-  const result = await ignition.deploy(TRVLLocal, { displayUi: false });
+  const result = await ignition.deploy(TRVLLocal, { displayUi: false, parameters: localDeploymentParameters() });
   const head = await ethers.provider.getBlockNumber();
   // The first block with code at `address`: contracts created by other contracts (the Safe proxy) have no
   // deployment receipt of their own.

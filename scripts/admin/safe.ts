@@ -6,7 +6,7 @@ import { getDeployment, type ChainDeployment } from "@trvl/abi";
 import { createPublicClient, http, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { LOCAL_CHAIN_ID } from "../lib/local-accounts.js";
+import { LOCAL_CHAIN_ID } from "@trvl/tooling/local-accounts";
 
 type SafeClass = typeof protocolKitModule.default.default;
 type Safe = InstanceType<SafeClass>;

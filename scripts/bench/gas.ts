@@ -16,7 +16,7 @@ import hre from "hardhat";
 
 import TRVLLocal from "../../ignition/modules/TRVLLocal.js";
 import { ethersTypes } from "../lib/ethers-types.js";
-import { LOCAL_ACCOUNT_INDEX } from "../lib/local-accounts.js";
+import { LOCAL_ACCOUNT_INDEX } from "@trvl/tooling/local-accounts";
 import {
   BookingEscrow__factory,
   MockStablecoin__factory,

@@ -8,11 +8,11 @@ import path from "node:path";
 
 import hre from "hardhat";
 
-import { measureApi } from "../../backend/bench/api.js";
-import { measureHostile, printHostileFigures } from "../../backend/bench/hostile.js";
-import { measurePipeline } from "../../backend/bench/pipeline.js";
-import { measurePlanner, printPlannerFigures } from "../../backend/bench/planner.js";
-import { measurePages, printWebFigures } from "../../web/bench/lighthouse.js";
+import { measureApi } from "@trvl/backend/bench/api";
+import { measureHostile, printHostileFigures } from "@trvl/backend/bench/hostile";
+import { measurePipeline } from "@trvl/backend/bench/pipeline";
+import { measurePlanner, printPlannerFigures } from "@trvl/backend/bench/planner";
+import { measurePages, printWebFigures } from "@trvl/web/bench/lighthouse";
 import { startLocalChain } from "../dev/chain.js";
 import { startStack } from "../dev/stack.js";
 import { measureGas } from "./gas.js";

@@ -24,8 +24,8 @@ import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { z } from "zod";
 
-import { ok, signIn } from "../lib/api-client.js";
-import { LOCAL_ACCOUNT_INDEX, localAccount } from "../lib/local-accounts.js";
+import { ok, signIn } from "@trvl/tooling/api-client";
+import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts";
 
 const env = z
   .object({

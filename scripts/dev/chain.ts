@@ -8,7 +8,12 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import TRVLLocal from "../../ignition/modules/TRVLLocal.js";
 import { execute, propose, sign } from "../admin/commands.js";
 import { connect } from "../admin/safe.js";
-import { LOCAL_ACCOUNT_INDEX, LOCAL_CHAIN_ID, localAccount } from "../lib/local-accounts.js";
+import {
+  LOCAL_ACCOUNT_INDEX,
+  LOCAL_CHAIN_ID,
+  localAccount,
+  localDeploymentParameters,
+} from "@trvl/tooling/local-accounts";
 
 /** Test-dollar balance every local traveller account starts with. */
 const SEED_STABLECOIN = 100_000n * 10n ** 6n;
@@ -90,6 +95,7 @@ export async function startLocalChain(
   const deployed = await connection.ignition.deploy(TRVLLocal, {
     displayUi: false,
     deploymentId: options.deploymentId,
+    parameters: localDeploymentParameters(),
   });
 
   const contracts: Record<string, string> = {};

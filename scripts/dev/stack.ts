@@ -7,7 +7,7 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { startBackend, type BackendProcess } from "../lib/backend-process.js";
+import { startBackend, type BackendProcess } from "@trvl/tooling/backend-process";
 import { startWeb, type WebProcess } from "../lib/web-process.js";
 import { startLocalChain, type LocalChain } from "./chain.js";
 

@@ -9,7 +9,7 @@
 import hre from "hardhat";
 import { z } from "zod";
 
-import { LOCAL_ACCOUNT_INDEX, localAccount } from "../lib/local-accounts.js";
+import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts";
 import { startStack, type Stack } from "./stack.js";
 
 const env = z

@@ -3,7 +3,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
-import { LOCAL_CHAIN_ID } from "./local-accounts.js";
+import { LOCAL_CHAIN_ID } from "@trvl/tooling/local-accounts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const WEB = path.join(ROOT, "web");

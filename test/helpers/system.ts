@@ -4,7 +4,7 @@ import { Signature, Wallet, ZeroAddress, hexlify, parseEther, randomBytes } from
 import type { NetworkConnection } from "hardhat/types/network";
 
 import TRVLLocal, { LOCAL_GUARDIAN_GENESIS } from "../../ignition/modules/TRVLLocal.js";
-import { LOCAL_ACCOUNT_INDEX, type LocalRole } from "../../scripts/lib/local-accounts.js";
+import { LOCAL_ACCOUNT_INDEX, localDeploymentParameters, type LocalRole } from "@trvl/tooling/local-accounts";
 import {
   BookingEscrow__factory,
   MockStablecoin__factory,
@@ -33,6 +33,7 @@ export async function deploySystem(connection: Connection, options: { deployment
   const deployed = await ignition.deploy(TRVLLocal, {
     displayUi: false,
     deploymentId: options.deploymentId,
+    parameters: localDeploymentParameters(),
   });
   const signers = await ethers.getSigners();
   const actor = (role: LocalRole) => signers[LOCAL_ACCOUNT_INDEX[role]];

@@ -8,7 +8,7 @@
 import { launch } from "chrome-launcher";
 import lighthouse, { desktopConfig } from "lighthouse";
 
-import { median } from "../../scripts/bench/stats.js";
+import { median } from "@trvl/tooling/stats";
 
 export interface PageFigures {
   path: string;

@@ -38,7 +38,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 
-import { LOCAL_ACCOUNT_INDEX, LOCAL_CHAIN_ID, localAccount } from "../../scripts/lib/local-accounts.js";
+import { LOCAL_ACCOUNT_INDEX, LOCAL_CHAIN_ID, localAccount } from "@trvl/tooling/local-accounts";
 import { startStack, type Stack } from "../../scripts/dev/stack.js";
 import type { Plan, PlanResult } from "../../backend/src/planner/types.js";
 import { formatMoney, formatToken } from "../src/lib/format.ts";

@@ -2,7 +2,7 @@
  * The soak's HTTP client: every request it makes to the API is counted by route and status, timed, and kept in the
  * 10-second window it finished in; 5xx answers and requests that got no answer keep an example each for the report.
  */
-import { percentile } from "../../../scripts/bench/stats.js";
+import { percentile } from "@trvl/tooling/stats";
 
 /** Seconds per sampling window. */
 export const WINDOW_SECONDS = 10;

@@ -16,7 +16,7 @@ import {
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 
-import { signIn } from "../../../scripts/lib/api-client.js";
+import { signIn } from "@trvl/tooling/api-client";
 
 /**
  * The soak's JSON-RPC transport: no retries (a retried eth_sendRawTransaction that was mined the first time fails

@@ -6,7 +6,7 @@ import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { inject } from "vitest";
 
-import { LOCAL_ACCOUNT_INDEX, localAccount, type LocalRole } from "../../../scripts/lib/local-accounts.js";
+import { LOCAL_ACCOUNT_INDEX, localAccount, type LocalRole } from "@trvl/tooling/local-accounts";
 import { createApp } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config/index.js";
 import { createServices, type Services } from "../../src/services.js";

@@ -31,3 +31,15 @@ export function localAccount(index: number): { address: string; privateKey: stri
   const wallet = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(LOCAL_TEST_MNEMONIC), `m/44'/60'/0'/0/${index}`);
   return { address: wallet.address, privateKey: wallet.privateKey };
 }
+
+/**
+ * What the local Ignition module (`ignition/modules/TRVLLocal.ts`) takes as parameters: the test accounts that own
+ * the guardian Safe and hold the quote-signer and settler roles.
+ */
+export function localDeploymentParameters() {
+  const address = (role: LocalRole) => localAccount(LOCAL_ACCOUNT_INDEX[role]).address;
+  return {
+    LocalSafe: { owners: [address("safeOwner1"), address("safeOwner2"), address("safeOwner3")] },
+    TRVLLocal: { quoteSigner: address("quoteSigner"), settler: address("keeper") },
+  };
+}
