@@ -10,6 +10,8 @@ import { addDays } from "../src/catalog/dates.js";
 import { Catalog } from "../src/catalog/service.js";
 import { OfflinePlanner } from "../src/planner/offline.js";
 import { PlanResult, EMPTY_TRAVELLER, type Answer, type Plan } from "../src/planner/types.js";
+import { labelOf } from "../src/planner/interests.js";
+import { CALENDAR_DATES } from "./helpers/clock.js";
 import { PLANNER_REQUESTS, TODAY, type Expect } from "./fixtures/planner-requests.js";
 
 const catalog = new Catalog();
@@ -51,29 +53,22 @@ async function check(plan: Plan, expected: Expect) {
   expect(`${cents / 100n}.${(cents % 100n).toString().padStart(2, "0")}`).toBe(plan.totals.total.amount);
   expect(plan.booking.items).toHaveLength(items.length);
 
+  if (expected.budget) expect(plan.budget).toEqual(expected.budget);
   if (expected.maxUsd !== undefined) {
     expect(Number(plan.totals.total.amount)).toBeLessThanOrEqual(expected.maxUsd);
     expect(Number(plan.budget!.usd)).toBeLessThanOrEqual(expected.maxUsd);
     expect(items.filter((i) => i.type === "activity").length).toBeGreaterThan(0);
   }
-  const categories = await Promise.all(
-    items
-      .filter((i) => i.type === "activity")
-      .map(async (i) => ((await catalog.getItem(i.itemId))!.details as { category: string }).category),
-  );
-  // An interest is reflected when the destination offers it on one of the days (else the plan says it could not).
-  const inventory = catalog.demo.candidates({ destinationId: plan.destination.id });
-  for (const category of expected.categories ?? []) {
-    expect(plan.interests).toContain(category);
-    const offered = inventory.some(
-      (item) =>
-        item.details.kind === "activity" &&
-        item.details.category === category &&
-        plan.days.some((day) => catalog.availableOn(item, day.date)),
-    );
-    if (offered) expect(categories, `interest ${category}`).toContain(category);
-    else expect(plan.assumptions.join(" ")).toContain(`No ${category} activity`);
+  // Every stated interest shapes an item, with the reason shown, or the reply names it as not there.
+  for (const interest of expected.interests ?? []) {
+    expect(plan.interests).toContain(interest);
+    const label = labelOf(interest);
+    const shaped = items.some((item) => /^because you like/i.test(item.why) && item.why.includes(label));
+    const named = plan.summary.includes(label) && plan.assumptions.some((note) => note.includes(label));
+    expect(shaped || named, `interest ${interest}: ${plan.summary}`).toBe(true);
+    if (expected.offered?.includes(interest)) expect(shaped, `${interest} should be offered`).toBe(true);
   }
+  await checkTimes(plan);
   for (const diet of expected.dietary ?? []) {
     const dinners = items.filter((i) => i.type === "restaurant");
     expect(dinners.length).toBeGreaterThan(0);
@@ -91,9 +86,63 @@ async function check(plan: Plan, expected: Expect) {
   expect(plan.summary).toContain(plan.destination.name);
 }
 
+/** Minutes after midnight; an end earlier than its start is after midnight. */
+const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+const EVENING_KINDS = new Set(["sunset", "evening", "night"]);
+
+/**
+ * Times that fit: each item inside its opening hours and at a time matching its nature (sunset, evening and night
+ * items after 16:30, mornings before 13:00, dinners in the destination's dinner hours), nothing overlapping, with
+ * the way between places, and the departure day's morning done before check-out.
+ */
+async function checkTimes(plan: Plan) {
+  for (const day of plan.days) {
+    let free = 0;
+    for (const item of day.items) {
+      const found = (await catalog.getItem(item.itemId))!;
+      const start = minutes(item.time);
+      if (item.type === "hotel") {
+        expect(start).toBeGreaterThanOrEqual(15 * 60);
+        continue;
+      }
+      expect(item.endTime, `${item.name} has an end`).toBeDefined();
+      let end = minutes(item.endTime!);
+      if (end < start) end += 24 * 60;
+      expect(start, `${item.name} at ${item.time} overlaps the previous item on ${day.date}`).toBeGreaterThanOrEqual(
+        free + (item.travelMinutes ?? 0),
+      );
+      free = end;
+      const details = found.details;
+      if (details.kind === "activity" && details.timeOfDay) {
+        let closes = minutes(details.closes!);
+        if (closes <= minutes(details.opens!)) closes += 24 * 60;
+        expect(start, `${item.name} opens at ${details.opens}`).toBeGreaterThanOrEqual(minutes(details.opens!));
+        expect(end, `${item.name} closes at ${details.closes}`).toBeLessThanOrEqual(closes);
+        expect(end - start).toBe(details.durationMinutes);
+        if (EVENING_KINDS.has(details.timeOfDay))
+          expect(start, `${item.name} is an evening item`).toBeGreaterThanOrEqual(16 * 60 + 30);
+        if (details.timeOfDay === "morning") expect(start, `${item.name} is a morning item`).toBeLessThan(13 * 60);
+        if (/^(Evening|Sunset|Night)/.test(item.name)) expect(start).toBeGreaterThanOrEqual(16 * 60 + 30);
+      }
+      if (details.kind === "restaurant") {
+        expect(start, `dinner at ${item.name}`).toBeGreaterThanOrEqual(minutes(details.opens!));
+        expect(end).toBeLessThanOrEqual(minutes(details.closes!) + (minutes(details.closes!) < 12 * 60 ? 24 * 60 : 0));
+      }
+    }
+  }
+  const departure = plan.days.at(-1)!;
+  const checkOut = minutes(departure.notes!.find((note) => note.text.startsWith("Check out"))!.time);
+  for (const item of departure.items) expect(minutes(item.endTime!)).toBeLessThanOrEqual(checkOut);
+  expect(departure.items.every((item) => item.type !== "restaurant")).toBe(true);
+  // Days are not all the same template: with three full days or more, their first items start at different times.
+  const middle = plan.days.slice(1, -1).filter((day) => day.items.length > 0);
+  if (middle.length >= 3)
+    expect(new Set(middle.map((day) => day.items[0].time + day.items.length)).size).toBeGreaterThan(1);
+}
+
 describe("offline planner: request table", () => {
-  it("has at least 40 varied requests", () => {
-    expect(PLANNER_REQUESTS.length).toBeGreaterThanOrEqual(40);
+  it("has at least 120 varied requests", () => {
+    expect(PLANNER_REQUESTS.length).toBeGreaterThanOrEqual(120);
   });
 
   it.each(PLANNER_REQUESTS)("%s", async (text, expected) => {
@@ -105,6 +154,33 @@ describe("offline planner: request table", () => {
     if (answer.status === "plan") await check(answer.plan, expected);
     if (answer.status === "clarification") expect(answer.missing).toEqual(expected.missing);
     if (answer.status === "cannot") expect(answer.reason).toMatch(expected.reason!);
+  });
+
+  // The same rules on other days of the calendar (a mid-year weekday, a year's last day, a leap day): whatever the
+  // request plans, its days, times, interests and budget follow them.
+  it.each(CALENDAR_DATES)("keeps every rule when today is %s", async (today) => {
+    let plans = 0;
+    for (const [text, expected] of PLANNER_REQUESTS) {
+      const answer = await planner.plan({ text, traveller: EMPTY_TRAVELLER, history: [], today });
+      if (answer.status !== "plan") continue;
+      plans++;
+      const { plan } = answer;
+      expect(plan.checkIn >= today).toBe(true);
+      expect(plan.days.map((d) => d.date)).toEqual(
+        Array.from({ length: plan.nights + 1 }, (_, i) => addDays(plan.checkIn, i)),
+      );
+      if (expected.days && !/\d{4}|\d{1,2}(st|nd|th|rd)?\b.*\b(to|-)\b/.test(text))
+        expect(plan.days).toHaveLength(expected.days);
+      if (plan.budget) expect(Number(plan.totals.total.amount)).toBeLessThanOrEqual(Number(plan.budget.usd));
+      const items = plan.days.flatMap((day) => day.items);
+      for (const interest of expected.interests ?? []) {
+        const label = labelOf(interest);
+        const shaped = items.some((item) => /^because you like/i.test(item.why) && item.why.includes(label));
+        expect(shaped || plan.summary.includes(label), `${text} on ${today}: ${interest}`).toBe(true);
+      }
+      await checkTimes(plan);
+    }
+    expect(plans).toBeGreaterThan(PLANNER_REQUESTS.length / 2);
   });
 
   it("is deterministic: the same request plans the same trip", async () => {
@@ -136,7 +212,7 @@ describe("offline planner: request table", () => {
       nights: 2,
       days: 3,
       guests: 2,
-      categories: ["outdoors"],
+      interests: ["outdoors"],
       dietary: ["vegetarian"],
     });
   });

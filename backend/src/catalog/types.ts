@@ -27,10 +27,18 @@ export interface FlightDetails {
   passengers?: number;
 }
 
+/** When an activity happens: its nature decides its hours (a sunset walk is in the evening, a museum by day). */
+export type TimeOfDay = "morning" | "day" | "afternoon" | "sunset" | "evening" | "night" | "full day";
+
 export interface ActivityDetails {
   kind: "activity";
   category: string;
   durationHours: number;
+  /** Demo inventory: when it runs, its opening hours (HH:MM, local) and its length in minutes. */
+  timeOfDay?: TimeOfDay;
+  opens?: string;
+  closes?: string;
+  durationMinutes?: number;
 }
 
 export interface RestaurantDetails {
@@ -38,6 +46,9 @@ export interface RestaurantDetails {
   cuisine: string;
   priceLevel: number;
   dietaryOptions: string[];
+  /** Demo inventory: dinner service (HH:MM, local), at the destination's customary hours. */
+  opens?: string;
+  closes?: string;
 }
 
 export type ItemDetails = HotelDetails | FlightDetails | ActivityDetails | RestaurantDetails;
@@ -61,6 +72,8 @@ export interface CatalogItem {
   /** The platform's commission on this item, in basis points. */
   commissionBps: number;
   details: ItemDetails;
+  /** Where it is (demo inventory), for travel times between the places of a day. */
+  location?: { lat: number; lon: number };
   /** Lowercased text the search matches against. */
   searchText: string;
 }

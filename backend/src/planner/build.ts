@@ -12,9 +12,21 @@ import type { CatalogItem } from "../catalog/types.js";
 import { priceLines } from "../bookings/pricing.js";
 import { usd } from "../http/schemas.js";
 import { correctionNote, unknownPlaceReply, whichPlace } from "./places.js";
-import { describeDay, toUsdCents, type TripRequest } from "./parse.js";
+import { describeDay, normalise, toUsdCents, type TripRequest } from "./parse.js";
+import { capitalise, joinAnd, money, plural, say } from "./reply.js";
 import type { Answer, Plan, PlanEvent, PlanItem, PlanNote, TravellerAffinity, TravellerContext } from "./types.js";
-import { UNCATALOGUED_INTERESTS } from "./words.js";
+import { findInterests, labelOf, tagsOf, INTEREST_VOCABULARY } from "./interests.js";
+import {
+  CHECK_IN,
+  CHECK_OUT,
+  clock,
+  minutesOf,
+  scheduleDay,
+  windowOf,
+  type DayLimits,
+  type Placed,
+  type Window,
+} from "./schedule.js";
 
 /** POST /bookings takes at most this many items. */
 export const MAX_PLAN_ITEMS = 20;
@@ -26,10 +38,7 @@ export interface BuildOptions {
   emit?: (event: PlanEvent) => void;
 }
 
-const NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
-const say = (n: number) => NUMBER_WORDS[n] ?? String(n);
-const dollars = (cents: bigint) => `$${(Number(cents) / 100).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
-const plural = (n: number, word: string) => `${say(n)} ${word}${n === 1 ? "" : "s"}`;
+const dollars = (cents: bigint) => money(cents, "USD");
 
 function clarify(missing: string[], reply: string): Answer {
   return { status: "clarification", missing, reply };
@@ -41,7 +50,12 @@ function cannot(reason: string, reply: string = reason): Answer {
 /** Merges the profile into the request: the request wins where both speak. */
 export function withProfile(request: TripRequest, traveller: TravellerContext): TripRequest {
   const merged = { ...request };
-  merged.interests = [...new Set([...request.interests, ...traveller.interests.map((i) => i.toLowerCase())])];
+  // A saved interest in the traveller's own words ("Hiking", "jazz clubs") read as the request's would be.
+  const saved = traveller.interests.flatMap((word) => {
+    const found = findInterests(normalise(word)).interests;
+    return found.length > 0 ? found : [word.toLowerCase()];
+  });
+  merged.interests = [...new Set([...request.interests, ...saved])].filter((i) => !request.avoided.includes(i));
   merged.dietary = [...new Set([...request.dietary, ...traveller.dietary])];
   if (!merged.style && ["budget", "comfort", "luxury"].includes(traveller.travelStyle ?? "")) {
     merged.style = traveller.travelStyle as TripRequest["style"];
@@ -96,17 +110,30 @@ interface Scored {
   item: CatalogItem;
   score: number;
   why: string;
+  /** The stated interests this item satisfies. */
+  interests: string[];
+}
+
+/** The stated interests an item satisfies: one of its tags (or its category or cuisine) is one of theirs. */
+function interestsMet(item: CatalogItem, interests: string[]): string[] {
+  const details = item.details;
+  const own = new Set(item.tags);
+  if (details.kind === "activity") own.add(details.category);
+  if (details.kind === "restaurant") own.add(details.cuisine.toLowerCase());
+  return interests.filter((interest) => tagsOf(interest).some((tag) => own.has(tag)));
 }
 
 function scoreItem(item: CatalogItem, request: TripRequest, affinity?: TravellerAffinity): Scored {
   let score = item.ratingTenths / 50;
   const reasons: string[] = [];
   const details = item.details;
+  const met = item.type === "activity" || item.type === "restaurant" ? interestsMet(item, request.interests) : [];
+  if (met.length > 0) {
+    score += 2 + 0.5 * (met.length - 1);
+    reasons.push(`because you like ${joinAnd(met.map(labelOf))}`);
+  }
   if (details.kind === "activity") {
-    if (request.interests.includes(details.category)) {
-      score += 2;
-      reasons.push(`you like ${details.category}`);
-    } else if (affinity?.favouriteCategories.includes(details.category)) {
+    if (met.length === 0 && affinity?.favouriteCategories.includes(details.category)) {
       // A taste shown by what they booked and liked, second only to what they ask for now.
       score += 1.5;
       reasons.push(`close to what you liked before (${details.category})`);
@@ -117,12 +144,12 @@ function scoreItem(item: CatalogItem, request: TripRequest, affinity?: Traveller
       reasons.push(`${details.cuisine} cuisine, as you asked`);
     }
     const diet = request.dietary.filter((d) => details.dietaryOptions.includes(d));
-    if (diet.length > 0) reasons.push(`${diet.join(" and ")} options`);
+    if (diet.length > 0) reasons.push(`${joinAnd(diet)} options`);
     if (request.interests.includes("food")) score += (details.priceLevel - 2) * 0.1;
   } else if (details.kind === "hotel") {
     const amenities = request.amenities.filter((a) => details.amenities.includes(a));
     score += amenities.length;
-    if (amenities.length > 0) reasons.push(`has ${amenities.join(" and ")}`);
+    if (amenities.length > 0) reasons.push(`has ${joinAnd(amenities)}`);
     if (request.style === "luxury") score += details.stars * 0.3;
     if (request.style === "budget") score -= details.stars * 0.3;
   }
@@ -131,23 +158,30 @@ function scoreItem(item: CatalogItem, request: TripRequest, affinity?: Traveller
     score += a;
     if (a > 0.3 && reasons.length === 0) reasons.push("close to what you liked before");
   }
-  if (reasons.length === 0) reasons.push(`rated ${(item.ratingTenths / 10).toFixed(1)} by ${item.reviewCount} guests`);
-  return { item, score, why: reasons.join("; ") };
+  if (reasons.length === 0)
+    reasons.push(`rated ${(item.ratingTenths / 10).toFixed(1)} by ${item.reviewCount.toLocaleString("en-US")} guests`);
+  return { item, score, why: reasons.join("; "), interests: met };
 }
 
 const byScore = (a: Scored, b: Scored) => b.score - a.score || (a.item.id < b.item.id ? -1 : 1);
 
-function timeOf(item: CatalogItem, index: number): string {
-  switch (item.details.kind) {
-    case "hotel":
-      return "15:00";
-    case "flight":
-      return item.details.departureTime;
-    case "restaurant":
-      return "19:30";
-    case "activity":
-      return item.details.category === "day trip" ? "09:00" : index === 0 ? "10:00" : "14:30";
+/** The day's moments of an item: its start, its end, and the way there from the previous place. */
+export function timeFields(placed: Placed | undefined, item: CatalogItem) {
+  if (item.details.kind === "flight") {
+    const departs = minutesOf(item.details.departureTime);
+    return { time: item.details.departureTime, endTime: clock(departs + item.details.durationMinutes) };
   }
+  if (!placed) return { time: "15:00" };
+  return { time: clock(placed.start), endTime: clock(placed.end), travelMinutes: placed.travel };
+}
+
+interface DayPlan {
+  date: string;
+  index: number;
+  picks: Scored[];
+  /** What is pinned to the day: the hotel's check-in on the arrival day. */
+  fixed: { item: CatalogItem; window: Window }[];
+  limits: DayLimits;
 }
 
 interface Line {
@@ -191,7 +225,6 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
   if (request.guests === undefined) assumptions.push("For one traveller; tell me if more are coming.");
   // Every day of the trip has a card, the departure day too (check-out, a morning, the way home).
   const days = daysBetween(checkIn, addDays(checkOut, 1));
-  const lastDay = checkOut;
 
   const budgetCents = request.budget
     ? toUsdCents(request.budget.amountMinor, request.budget.currency) *
@@ -267,68 +300,162 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
     }
   }
 
-  // Each day: an activity (interests first), then dinner (dietary needs are a must). Cheaper alternatives when the
-  // budget is short; nothing rather than going over it.
-  const activities = of("activity");
+  // The days: first an item for each stated interest, then the best of the rest; each day's items fit their hours
+  // without overlapping, with the way between places. Dietary needs and step-free access are musts; what the
+  // traveller rules out stays out. Cheaper alternatives when the budget is short; nothing rather than going over it.
+  const avoidedTags = new Set(request.avoided.flatMap(tagsOf));
+  const needs = request.interests.filter((interest) => INTEREST_VOCABULARY[interest]?.need);
+  const allowed = (s: Scored) =>
+    !s.item.tags.some((tag) => avoidedTags.has(tag)) &&
+    (s.item.type !== "activity" || needs.every((need) => tagsOf(need).some((tag) => s.item.tags.includes(tag))));
+  const activities = of("activity").filter(allowed);
   const restaurants = of("restaurant").filter((s) => {
     const details = s.item.details;
-    return details.kind === "restaurant" && request.dietary.every((d) => details.dietaryOptions.includes(d));
+    return (
+      details.kind === "restaurant" && request.dietary.every((d) => details.dietaryOptions.includes(d)) && allowed(s)
+    );
   });
   if (request.dietary.length > 0 && restaurants.length === 0)
     assumptions.push(
-      `No restaurant in ${destination.name} lists ${request.dietary.join(" and ")} options; dinners are left out.`,
+      `No restaurant in ${destination.name} lists ${joinAnd(request.dietary)} options; dinners are left out.`,
     );
+  const flightLine = lines.find((line) => line.item.type === "flight");
+  const arrival =
+    flightLine?.item.details.kind === "flight"
+      ? minutesOf(flightLine.item.details.departureTime) + flightLine.item.details.durationMinutes + 60
+      : undefined;
+  const hotelOpens = Math.min(23 * 60 + 45, Math.max(CHECK_IN, Math.ceil((arrival ?? 0) / 15) * 15));
+  const hotelWindow: Window = { opens: hotelOpens, closes: 24 * 60, minutes: 15, preferred: hotelOpens };
+  const last = days.length - 1;
+  const dayPlans: DayPlan[] = days.map((date, index) => ({
+    date,
+    index,
+    picks: [],
+    fixed: index === 0 ? [{ item: hotel.item, window: hotelWindow }] : [],
+    limits:
+      index === last
+        ? { latest: CHECK_OUT, backTo: hotel.item.location }
+        : index === 0 && arrival !== undefined
+          ? { earliest: arrival }
+          : {},
+  }));
+  // A booking holds MAX_PLAN_ITEMS: one activity a day and dinner every evening first, a second activity on the
+  // full days while room is left (the arrival day stays light).
+  const dinnersWanted = restaurants.length > 0 ? last : 0;
+  let extra = MAX_PLAN_ITEMS - lines.length - dinnersWanted - days.length;
+  const caps = days.map((_, index) => (index > 0 && index < last && extra-- > 0 ? 2 : 1));
+  const taken = () => lines.length + dayPlans.reduce((sum, day) => sum + day.picks.length, 0);
   const used = new Set<string>();
-  let skipped = 0;
-  const dayRoom = () => MAX_PLAN_ITEMS - lines.length;
-  for (const [index, day] of days.entries()) {
-    const remainingDays = days.length - index;
-    // The departure day: a morning activity before check-out, no dinner.
-    for (const pool of day === lastDay ? [activities] : [activities, restaurants]) {
-      if (dayRoom() <= 0) {
-        skipped++;
-        continue;
+  const timetable = (day: DayPlan, more: Scored[] = []) =>
+    scheduleDay(
+      [
+        ...day.fixed,
+        ...[...day.picks, ...more].map((s) => ({
+          item: s.item,
+          window: windowOf(s.item, day.date, day.index, destination.lat),
+        })),
+      ],
+      day.limits,
+    );
+  const room = (day: DayPlan, s: Scored) =>
+    s.item.type === "restaurant"
+      ? day.index !== last && !day.picks.some((p) => p.item.type === "restaurant")
+      : day.picks.filter((p) => p.item.type === "activity").length < caps[day.index];
+  const take = (day: DayPlan, s: Scored) => {
+    used.add(s.item.id);
+    day.picks.push(s);
+    spent += cost(s.item);
+  };
+  const met = (interest: string) => dayPlans.some((day) => day.picks.some((p) => p.interests.includes(interest)));
+
+  for (const interest of request.interests) {
+    if (INTEREST_VOCABULARY[interest]?.need || met(interest)) continue;
+    const candidates = [...activities, ...restaurants]
+      .filter((s) => s.interests.includes(interest) && !used.has(s.item.id))
+      .sort(byScore);
+    const lightestFirst = [...dayPlans].sort((a, b) => a.picks.length - b.picks.length || a.index - b.index);
+    search: for (const candidate of candidates) {
+      if (taken() >= MAX_PLAN_ITEMS || !fits(candidate.item)) continue;
+      for (const day of lightestFirst) {
+        if (!room(day, candidate) || !catalog.availableOn(candidate.item, day.date)) continue;
+        if (!timetable(day, [candidate])) continue;
+        take(day, candidate);
+        break search;
       }
-      // Keep enough of the budget for the days still to come: this day's share, or any cheaper option.
-      const share =
-        budgetCents === undefined
-          ? undefined
-          : (budgetCents - spent) / BigInt(Math.max(1, remainingDays * 2 - 1 - (pool === restaurants ? 1 : 0)));
-      const candidates = pool.filter((s) => !used.has(s.item.id) && catalog.availableOn(s.item, day) && fits(s.item));
-      const pick =
-        candidates.find((s) => share === undefined || cost(s.item) <= share) ??
-        (budgetCents === undefined
-          ? undefined
-          : [...candidates].sort((a, b) => (cost(a.item) < cost(b.item) ? -1 : 1))[0]);
-      if (!pick) continue;
-      used.add(pick.item.id);
-      lines.push({ item: pick.item, date: day, why: pick.why });
-      spent += cost(pick.item);
     }
-    options.emit?.({ type: "status", message: `Day ${index + 1} of ${days.length} planned` });
+  }
+
+  let skipped = 0;
+  for (const day of dayPlans) {
+    for (const pool of [activities, restaurants]) {
+      for (;;) {
+        const probe = pool[0];
+        if (!probe || !room(day, probe)) break;
+        if (taken() >= MAX_PLAN_ITEMS) {
+          skipped++;
+          break;
+        }
+        // Keep enough of the budget for the days still to come: this slot's share, or any cheaper option.
+        const slotsLeft = dayPlans
+          .slice(day.index)
+          .reduce((sum, d) => sum + caps[d.index] + (d.index === last ? 0 : 1) - d.picks.length, 0);
+        const share = budgetCents === undefined ? undefined : (budgetCents - spent) / BigInt(Math.max(1, slotsLeft));
+        const open = pool.filter((s) => !used.has(s.item.id) && fits(s.item) && catalog.availableOn(s.item, day.date));
+        const inShare = open.filter((s) => share === undefined || cost(s.item) <= share);
+        const cheapest =
+          budgetCents === undefined ? [] : [...open].sort((a, b) => (cost(a.item) < cost(b.item) ? -1 : 1));
+        const pick = [...inShare, ...cheapest].find((s) => timetable(day, [s]));
+        if (!pick) break;
+        take(day, pick);
+      }
+    }
+    options.emit?.({ type: "status", message: `Day ${day.index + 1} of ${days.length} planned` });
   }
   if (skipped > 0)
     assumptions.push(`A booking holds ${MAX_PLAN_ITEMS} items, so the last days have fewer activities and dinners.`);
+
+  const times = new Map<string, Placed>();
+  for (const day of dayPlans) {
+    for (const placed of timetable(day) ?? []) times.set(`${placed.item.id}@${day.date}`, placed);
+    for (const s of day.picks) lines.push({ item: s.item, date: day.date, why: s.why });
+  }
   const favouriteNote = whyNotFavouriteFirst(catalog, {
     favourite: options.affinity?.favouriteCategories.find((c) => !request.interests.includes(c)),
     day: days[0],
     destination: destination.name,
     activities,
-    first: lines.find((l) => l.date === days[0] && l.item.type === "activity")?.item,
+    first: dayPlans[0].picks.find((s) => s.item.type === "activity")?.item,
     stated: request.interests,
     budgeted: budgetCents !== undefined,
   });
   if (favouriteNote) assumptions.push(favouriteNote);
+
+  // Every stated interest shapes the plan or is named as missing, with why.
+  const inventoryTags = new Set(
+    inventory.flatMap((item) => {
+      const details = item.details;
+      if (details.kind === "activity") return [...item.tags, details.category];
+      if (details.kind === "restaurant") return [...item.tags, details.cuisine.toLowerCase()];
+      return [];
+    }),
+  );
+  const missing: string[] = [];
   for (const interest of request.interests) {
-    if (UNCATALOGUED_INTERESTS.has(interest))
-      assumptions.push(`The catalog has no ${interest} activities for ${destination.name}; I chose others.`);
-    else if (
-      !["wellness"].includes(interest) &&
-      activities.some((s) => s.item.details.kind === "activity") &&
-      Object.hasOwn(INTEREST_CATEGORIES, interest) &&
-      !lines.some((l) => l.item.details.kind === "activity" && l.item.details.category === interest)
-    )
-      assumptions.push(`No ${interest} activity is available on those days in ${destination.name}.`);
+    const label = labelOf(interest);
+    if (INTEREST_VOCABULARY[interest]?.need) {
+      if (activities.length === 0) {
+        missing.push(label);
+        assumptions.push(`No activity in ${destination.name} offers ${label}; I left activities out.`);
+      } else assumptions.push(`Every activity offers ${label}, as you need.`);
+      continue;
+    }
+    if (met(interest)) continue;
+    missing.push(label);
+    assumptions.push(
+      tagsOf(interest).some((tag) => inventoryTags.has(tag))
+        ? `No ${label} is free on your days in ${destination.name} within the plan.`
+        : `${destination.name} has nothing for ${label} in the catalog.`,
+    );
   }
 
   // Price exactly as POST /bookings will.
@@ -348,10 +475,7 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
     type: line.item.type,
     name: line.item.name,
     date: lines[i].date ?? checkIn,
-    time: timeOf(
-      line.item,
-      lines.slice(0, i).filter((l) => l.date === lines[i].date && l.item.type === "activity").length,
-    ),
+    ...timeFields(times.get(`${line.item.id}@${lines[i].date ?? checkIn}`), line.item),
     unitPrice: usd(line.item.priceCents),
     priceUnit: line.item.priceUnit,
     quantity: line.quantity,
@@ -361,11 +485,10 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
   const total = priced.reduce((sum, line) => sum + line.totalCents, 0n);
   const byType: Record<string, bigint> = {};
   for (const line of priced) byType[line.item.type] = (byType[line.item.type] ?? 0n) + line.totalCents;
-  for (const item of planItems) if (item.date === lastDay && item.type === "activity") item.time = "09:30";
   const planDays = days.map((date) => ({
     date,
     items: planItems.filter((item) => item.date === date).sort((a, b) => a.time.localeCompare(b.time)),
-    notes: date === lastDay ? departureNotes(hotel.item, request.origin?.name) : [],
+    notes: date === checkOut ? departureNotes(hotel.item, request.origin?.name, times, date) : [],
   }));
   for (const day of planDays) options.emit?.({ type: "day", day });
 
@@ -380,6 +503,8 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
     request.budget && request.budget.currency !== "USD"
       ? { amount: formatMinor(fromUsdCents(total, request.budget.currency)), currency: request.budget.currency }
       : null;
+  if (request.budget?.currencyAssumed)
+    assumptions.push(`I read your budget of ${money(request.budget.amountMinor, "USD")} as US dollars.`);
   if (inBudgetCurrency)
     assumptions.push(`${request.budget!.currency} amounts use an approximate reference rate; you pay in USD.`);
   const plan: Plan = {
@@ -405,7 +530,7 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
     assumptions,
     summary: "",
   };
-  plan.summary = summarise(plan, hotel.item, lines, total, budgetCents);
+  plan.summary = summarise(plan, { hotel: hotel.item, lines, total, budgetCents, request, missing });
   return { status: "plan", plan, reply: plan.summary };
 }
 
@@ -440,22 +565,20 @@ function whyNotFavouriteFirst(
   return undefined;
 }
 
-const INTEREST_CATEGORIES: Record<string, true> = {
-  food: true,
-  culture: true,
-  outdoors: true,
-  nightlife: true,
-  sightseeing: true,
-  tour: true,
-  "day trip": true,
-};
-
 /** The departure day's moments that are no booking of their own: leaving the hotel and the way home. */
-function departureNotes(hotel: CatalogItem, origin?: string): PlanNote[] {
+export function departureNotes(
+  hotel: CatalogItem,
+  origin: string | undefined,
+  times: Map<string, Placed>,
+  date: string,
+) {
+  const morning = [...times.entries()].filter(([key]) => key.endsWith(`@${date}`)).map(([, placed]) => placed.end);
+  const back = morning.length > 0 ? Math.max(...morning) : 0;
+  const checkOut = Math.max(10 * 60 + 30, Math.min(CHECK_OUT, Math.ceil((back + 15) / 15) * 15));
   return [
-    { time: "12:00", text: `Check out of ${hotel.name}` },
-    { time: "13:00", text: origin ? `Travel home to ${origin}` : "Travel home" },
-  ];
+    { time: clock(checkOut), text: `Check out of ${hotel.name}` },
+    { time: clock(checkOut + 30), text: origin ? `Travel home to ${origin}` : "Travel home" },
+  ] satisfies PlanNote[];
 }
 
 function formatMinor(minor: bigint): string {
@@ -469,24 +592,41 @@ function fromUsdCents(cents: bigint, currency: Plan["totals"]["total"]["currency
   return micros ? (cents * 1_000_000n) / micros : cents;
 }
 
-function summarise(plan: Plan, hotel: CatalogItem, lines: Line[], total: bigint, budgetCents?: bigint): string {
+function summarise(
+  plan: Plan,
+  at: {
+    hotel: CatalogItem;
+    lines: Line[];
+    total: bigint;
+    budgetCents?: bigint;
+    request: TripRequest;
+    missing: string[];
+  },
+): string {
+  const { lines, total, budgetCents, request } = at;
   const activities = lines.filter((l) => l.item.type === "activity").map((l) => l.item.name);
   const dinners = lines.filter((l) => l.item.type === "restaurant").length;
   const who = plan.guests === 1 ? "" : ` for ${say(plan.guests)}`;
   const parts = [
-    `${plural(plan.nights + 1, "day")} and ${plural(plan.nights, "night")} in ${plan.destination.name}${who}, ${describeDay(plan.checkIn)} to ${describeDay(plan.checkOut)}, at ${hotel.name}.`,
+    `${capitalise(plural(plan.nights + 1, "day"))} and ${plural(plan.nights, "night")} in ${plan.destination.name}${who}, ${describeDay(plan.checkIn)} to ${describeDay(plan.checkOut)}, at ${at.hotel.name}.`,
   ];
   if (lines.some((l) => l.item.type === "flight")) parts.push("Your flight is on the first day.");
-  if (activities.length > 0)
+  if (activities.length > 0) {
+    const more = activities.length - 3;
     parts.push(
-      `Highlights: ${activities.slice(0, 3).join(", ")}${activities.length > 3 ? ` and ${plural(activities.length - 3, "more activity").replace("activitys", "activities")}` : ""}.`,
+      `Highlights: ${joinAnd([...activities.slice(0, 3), ...(more > 0 ? [plural(more, "more activity", "more activities")] : [])])}.`,
     );
-  if (dinners > 0) parts.push(`${plural(dinners, "dinner")} booked.`);
-  parts.push(
-    budgetCents === undefined
-      ? `About ${dollars(total)} in total.`
-      : `About ${dollars(total)} in total, within your ${dollars(budgetCents)} budget.`,
-  );
-  const text = parts.join(" ");
-  return text[0].toUpperCase() + text.slice(1);
+  }
+  if (dinners > 0) parts.push(`${capitalise(plural(dinners, "dinner"))} booked.`);
+  if (budgetCents === undefined) parts.push(`About ${dollars(total)} in total.`);
+  else {
+    const budget = request.budget!;
+    const said = `${money(budget.amountMinor, budget.currency)}${budget.perPerson ? " a person" : ""}${budget.perDay ? " a day" : ""}`;
+    const usdBudget =
+      budget.currency === "USD" && !budget.perPerson && !budget.perDay ? "" : ` (${dollars(budgetCents)} in all)`;
+    parts.push(`About ${dollars(total)} in total, within your budget of ${said}${usdBudget}.`);
+  }
+  if (at.missing.length > 0)
+    parts.push(`I found nothing for ${joinAnd(at.missing)} in ${plan.destination.name} on your days; see the notes.`);
+  return parts.join(" ");
 }

@@ -7,6 +7,7 @@ import { foldName, gazetteerOf } from "../catalog/gazetteer.js";
 import type { Destination } from "../catalog/geodata.js";
 import type { Catalog } from "../catalog/service.js";
 import { capitalWords, placeAt } from "./places.js";
+import { findInterests, INTEREST_WORDS } from "./interests.js";
 import type { Currency } from "./types.js";
 import {
   AMENITY_WORDS,
@@ -15,7 +16,6 @@ import {
   CURRENCY_WORDS,
   DIETARY_WORDS,
   IMPOSSIBLE_PLACES,
-  INTERESTS,
   MONTH_PATTERN,
   MONTHS,
   monthIndex,
@@ -30,6 +30,8 @@ export interface Budget {
   currency: Currency;
   perPerson: boolean;
   perDay: boolean;
+  /** No currency was said: US dollars were assumed (and the plan says so). */
+  currencyAssumed?: boolean;
 }
 
 export interface TripRequest {
@@ -64,7 +66,9 @@ export interface TripRequest {
   budget?: Budget;
   budgetProblem?: string;
   style?: "budget" | "comfort" | "luxury";
+  /** Interests in the order said (keys of planner/interests.ts), and those ruled out ("no museums"). */
   interests: string[];
+  avoided: string[];
   dietary: string[];
   cuisines: string[];
   amenities: string[];
@@ -233,7 +237,7 @@ const KNOWN_WORDS = new Set([
   "mountains",
   "sea",
   "countryside",
-  ...Object.values(INTERESTS).flat(),
+  ...INTEREST_WORDS,
 ]);
 
 function has(text: string, phrase: string): boolean {
@@ -317,7 +321,7 @@ const ORD = "(?:st|nd|rd|th)?";
  */
 function parseLength(text: string, facts: DateFacts) {
   const length = text.match(
-    /(?<!in )(?<!within )\b(\d+)\s*(?:-|\s)?(days?|nights?|weeks?)\b(?!\s+(?:from now|later|away|ago))/,
+    /(?<!\bin )(?<!\bwithin )\b(\d+)\s*(?:-|\s)?(days?|nights?|weeks?)\b(?!\s+(?:from now|later|away|ago))/,
   );
   if (length) {
     const n = Number(length[1]);
@@ -541,48 +545,77 @@ function currencyOf(fragment: string): Currency | undefined {
   return undefined;
 }
 
+/** Words after a number that multiply it: "2.5k", "10 million", "1bn". */
+const MULTIPLIERS: Record<string, bigint> = {
+  k: 1_000n,
+  thousand: 1_000n,
+  grand: 1_000n,
+  m: 1_000_000n,
+  mn: 1_000_000n,
+  million: 1_000_000n,
+  millions: 1_000_000n,
+  bn: 1_000_000_000n,
+  billion: 1_000_000_000n,
+};
+const AMOUNT = `(\\d+(?:\\.\\d+)?)\\s*(${Object.keys(MULTIPLIERS).join("|")})?\\b`;
+const SYMBOLS = "(us\\$|c\\$|a\\$|\\$|€|£|¥)";
+const CODES = "(usd|eur|gbp|jpy|chf|cad|aud)";
+const CURRENCY_AFTER =
+  "(usd|eur|gbp|jpy|chf|cad|aud|dollars?|bucks|euros?|pounds?|quid|yen|swiss francs?|francs|canadian dollars|australian dollars)";
+
+/** "2.5" × 1,000 in hundredths, exactly (integer arithmetic at any size; beyond a hundredth is dropped). */
+export function toMinor(digits: string, multiplier = 1n): bigint {
+  const [whole, fraction = ""] = digits.split(".");
+  return (BigInt(whole + fraction) * multiplier * 100n) / 10n ** BigInt(fraction.length);
+}
+
+/**
+ * The budget: an amount of any size ("$10,000,000", "10 million dollars", "€2.5k", "under 900"), its currency
+ * (US dollars when none is said, and the plan says so), and whether it is per person or per day (else the total).
+ */
 function parseBudget(text: string): { budget?: Budget; problem?: string } {
-  const amount = "(\\d[\\d,]*(?:\\.\\d+)?)\\s*(k\\b)?";
-  const symbols = "(us\\$|c\\$|a\\$|\\$|€|£|¥)";
-  const words =
-    "(usd|eur|gbp|jpy|chf|cad|aud|dollars?|bucks|euros?|pounds?|quid|yen|swiss francs?|francs|canadian dollars|australian dollars)";
-  const before = text.match(new RegExp(`${symbols}\\s*${amount}`));
-  const after = text.match(new RegExp(`\\b${amount}\\s*${words}\\b`));
+  const before =
+    text.match(new RegExp(`${SYMBOLS}\\s*${AMOUNT}`)) ?? text.match(new RegExp(`\\b${CODES}\\s*${AMOUNT}`));
+  const after = text.match(new RegExp(`\\b${AMOUNT}\\s*${CURRENCY_AFTER}\\b`));
   const keyword = text.match(
     new RegExp(
-      `\\b(?:budget(?: of| is)?|under|below|max(?:imum)?|at most|up to|no more than|spend(?:ing)?)\\s*:?\\s*${amount}`,
+      `\\b(?:budget(?: of| is)?|under|below|less than|max(?:imum)?|at most|up to|no more than|spend(?:ing)?)\\s*:?\\s*${AMOUNT}(?!\\s*(?:days?|nights?|weeks?|people|persons|adults|guests|travell?ers|friends|kids|children|star))`,
     ),
   );
-  let value: string | undefined;
-  let k = false;
-  let currency: Currency | undefined;
-  let at = 0;
+  let found: { digits: string; multiplier?: string; currency?: Currency; at: number } | undefined;
   if (before) {
-    value = before[2];
-    k = !!before[3];
-    currency = currencyOf(before[1]);
-    at = before.index! + before[0].length;
+    found = {
+      digits: before[2],
+      multiplier: before[3],
+      currency: currencyOf(before[1]),
+      at: before.index! + before[0].length,
+    };
   } else if (after) {
-    value = after[1];
-    k = !!after[2];
-    currency = currencyOf(after[3]);
-    at = after.index! + after[0].length;
+    found = {
+      digits: after[1],
+      multiplier: after[2],
+      currency: currencyOf(after[3]),
+      at: after.index! + after[0].length,
+    };
   } else if (keyword) {
-    value = keyword[1];
-    k = !!keyword[2];
-    currency = "USD";
-    at = keyword.index! + keyword[0].length;
+    found = { digits: keyword[1], multiplier: keyword[2], at: keyword.index! + keyword[0].length };
   }
-  if (value === undefined || !currency) return {};
-  const number = Number(value.replace(/,/g, "")) * (k ? 1000 : 1);
-  if (!Number.isFinite(number) || number <= 0) return { problem: "the budget must be more than zero" };
-  const tail = text.slice(at, at + 24);
+  if (!found) return {};
+  const amountMinor = toMinor(found.digits, MULTIPLIERS[found.multiplier ?? ""] ?? 1n);
+  if (amountMinor <= 0n) return { problem: "the budget must be more than zero" };
+  const tail = text.slice(found.at, found.at + 32);
+  const currencyAfter = found.currency ? undefined : tail.match(new RegExp(`^\\s*${CURRENCY_AFTER}\\b`));
+  const currency = found.currency ?? (currencyAfter ? currencyOf(currencyAfter[1]) : undefined);
+  const rest = currencyAfter ? tail.slice(currencyAfter[0].length) : tail;
   return {
     budget: {
-      amountMinor: BigInt(Math.round(number * 100)),
-      currency,
-      perPerson: /^\s*(?:per person|a person|each|pp|per head|a head)\b/.test(tail),
-      perDay: /^\s*(?:per day|a day|per night|a night|daily|each day)\b/.test(tail),
+      amountMinor,
+      currency: currency ?? "USD",
+      currencyAssumed: currency === undefined,
+      perPerson: /^\s*(?:budget\s+)?(?:per person|a person|each|pp|per head|a head|per traveller|per traveler)\b/.test(
+        rest,
+      ),
+      perDay: /^\s*(?:budget\s+)?(?:per day|a day|per night|a night|daily|each day)\b/.test(rest),
     },
   };
 }
@@ -600,7 +633,7 @@ export function toUsdCents(amountMinor: bigint, currency: Currency): bigint {
 export function normalise(text: string): string {
   const folded = fold(text)
     .replace(/[’']/g, "")
-    .replace(/(\d),(\d{3})/g, "$1$2")
+    .replace(/(\d),(?=\d{3}(?!\d))/g, "$1")
     .replace(/[^a-z0-9$€£¥.\- ]+/g, " ")
     .replace(/(?<!\d)\.|\.(?!\d)/g, " ")
     .replace(/\s+/g, " ")
@@ -615,7 +648,7 @@ export function parseRequest(catalog: Catalog, original: string, today: string):
   const words = text.split(" ").filter((w) => w && !/^[$€£¥.-]+$/.test(w));
   const request: TripRequest = {
     otherDestinations: [],
-    interests: pickAll(text, INTERESTS),
+    ...findInterests(text),
     dietary: pickAll(text, DIETARY_WORDS),
     cuisines: pickAll(text, CUISINE_WORDS),
     amenities: pickAll(text, AMENITY_WORDS),
@@ -716,9 +749,12 @@ export function mergeFollowUp(current: TripRequest, earlier: TripRequest[]): Tri
   merged.style ??= previous.style;
   merged.minStars ??= previous.minStars;
   merged.origin ??= previous.origin;
-  for (const key of ["interests", "dietary", "cuisines", "amenities"] as const) {
+  for (const key of ["interests", "avoided", "dietary", "cuisines", "amenities"] as const) {
     merged[key] = [...new Set([...previous[key], ...current[key]])];
   }
+  // "no museums after all" takes back an earlier "museums".
+  merged.interests = merged.interests.filter((interest) => !current.avoided.includes(interest));
+  merged.avoided = merged.avoided.filter((interest) => !current.interests.includes(interest));
   return merged;
 }
 

@@ -16,7 +16,20 @@ export const PlanItem = z
     type: z.enum(ITEM_TYPES),
     name: z.string(),
     date: IsoDate,
-    time: z.string().regex(/^\d{2}:\d{2}$/),
+    time: z
+      .string()
+      .regex(/^\d{2}:\d{2}$/)
+      .openapi({ description: "When it starts, local time" }),
+    endTime: z
+      .string()
+      .regex(/^\d{2}:\d{2}$/)
+      .optional()
+      .openapi({ description: "When it ends, local time (after midnight for a night out)" }),
+    travelMinutes: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "Minutes on the way from the day's previous place" }),
     unitPrice: Money,
     priceUnit: z.string(),
     quantity: z.number().int(),

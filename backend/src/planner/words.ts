@@ -145,7 +145,10 @@ function ordinalSuffix(n: number): string {
   return ["th", "st", "nd", "rd"][n % 10] ?? "th";
 }
 
-/** Interest → the words that express it. Keys are catalog activity categories, or interests the catalog lacks. */
+/**
+ * Broad interest → the words that express it, keyed by catalog activity category (the recommendations' reading of a
+ * saved profile). The planner's own, finer vocabulary is planner/interests.ts.
+ */
 export const INTERESTS: Record<string, string[]> = {
   food: [
     "food",
@@ -170,9 +173,6 @@ export const INTERESTS: Record<string, string[]> = {
   shopping: ["shopping", "shops", "markets"],
   wellness: ["spa", "wellness", "relax", "relaxing"],
 };
-
-/** Interests the demo catalog has no activities for (the plan says so rather than pretending). */
-export const UNCATALOGUED_INTERESTS = new Set(["beach", "shopping"]);
 
 export const DIETARY_WORDS: Record<string, string[]> = {
   vegetarian: ["vegetarian", "veggie"],
