@@ -354,7 +354,8 @@ describe("AI providers through their real SDKs", () => {
         .map((e) => e.data.text)
         .join(""),
     ).toBe("Let me look that up. ");
-    expect(events.filter((e) => e.event === "day")).toHaveLength(3);
+    // Every day of the trip, the departure day too: three nights are four days.
+    expect(events.filter((e) => e.event === "day")).toHaveLength(4);
     expect(events.at(-1)).toMatchObject({ event: "result", data: { status: "plan", source: "openai" } });
   });
 

@@ -10,8 +10,11 @@ import type { Catalog } from "../catalog/service.js";
 import type { CatalogItem } from "../catalog/types.js";
 import { ApiError } from "../http/errors.js";
 import { usd } from "../http/schemas.js";
-import { MAX_PLAN_ITEMS } from "./build.js";
-import { toUsdCents } from "./parse.js";
+import { departureNotes, MAX_PLAN_ITEMS, timeFields } from "./build.js";
+import { findInterests, labelOf, tagsOf } from "./interests.js";
+import { normalise, toMinor, toUsdCents } from "./parse.js";
+import { capitalise, joinAnd } from "./reply.js";
+import { CHECK_OUT, scheduleDay, windowOf, type Placed } from "./schedule.js";
 import type { Currency, Plan, PlanItem } from "./types.js";
 
 export interface PlanSpec {
@@ -19,7 +22,8 @@ export interface PlanSpec {
   checkIn: string;
   checkOut: string;
   guests: number;
-  budget?: { amount: number; currency: Currency } | null;
+  /** A number or a decimal string; read exactly as written (no floating-point arithmetic). */
+  budget?: { amount: number | string; currency: Currency } | null;
   interests?: string[];
   items: { itemId: string; date?: string; time?: string; why?: string }[];
   summary: string;
@@ -35,6 +39,9 @@ export async function assemblePlan(catalog: Catalog, spec: PlanSpec, today: stri
   const nights = nightsBetween(spec.checkIn, spec.checkOut);
   if (!(nights >= 1 && nights <= MAX_NIGHTS)) problems.push(`checkOut must be 1 to ${MAX_NIGHTS} nights after checkIn`);
   if (spec.checkIn < today) problems.push(`checkIn ${spec.checkIn} is in the past (today is ${today})`);
+  const budgetText = spec.budget ? String(spec.budget.amount) : undefined;
+  if (budgetText !== undefined && !/^\d+(\.\d+)?$/.test(budgetText))
+    problems.push(`budget.amount must be a positive decimal number, not ${budgetText}`);
   if (!(Number.isInteger(spec.guests) && spec.guests >= 1 && spec.guests <= 9)) problems.push("guests must be 1 to 9");
   if (spec.items.length === 0 || spec.items.length > MAX_PLAN_ITEMS)
     problems.push(`a plan has 1 to ${MAX_PLAN_ITEMS} items`);
@@ -49,6 +56,45 @@ export async function assemblePlan(catalog: Catalog, spec: PlanSpec, today: stri
       problems.push(`items[${i}].time must be HH:MM`);
   }
   if (hotels.length !== 1) problems.push("a plan has exactly one hotel, booked for the whole stay (no date)");
+  for (const [i, line] of spec.items.entries()) {
+    if (
+      line.date !== undefined &&
+      hotels[0]?.id !== line.itemId &&
+      (line.date < spec.checkIn || line.date > spec.checkOut)
+    )
+      problems.push(`items[${i}].date must be from checkIn to checkOut (the departure day)`);
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  // The same rules as the offline builder's: each day's items inside their opening hours, not overlapping, with the
+  // way between places; the departure day's before check-out. The model's times are replaced by the timetable.
+  const hotel = hotels[0]!;
+  const d = destination!;
+  const dayList = daysBetween(spec.checkIn, addDays(spec.checkOut, 1));
+  const itemsById = new Map<string, CatalogItem>();
+  for (const line of spec.items) {
+    const item = await catalog.getItem(line.itemId);
+    if (item) itemsById.set(line.itemId, item);
+  }
+  const times = new Map<string, Placed>();
+  for (const [index, date] of dayList.entries()) {
+    const ofDay = spec.items
+      .filter((line) => line.itemId !== hotel.id && (line.date ?? spec.checkIn) === date)
+      .map((line) => itemsById.get(line.itemId)!)
+      .filter((item) => item.type !== "flight");
+    const fixed = index === 0 ? [{ item: hotel, window: windowOf(hotel, date, 0, d.lat) }] : [];
+    const placed = scheduleDay(
+      [...fixed, ...ofDay.map((item) => ({ item, window: windowOf(item, date, index, d.lat) }))],
+      index === dayList.length - 1 ? { latest: CHECK_OUT, backTo: hotel.location } : {},
+    );
+    if (!placed) {
+      problems.push(
+        `the items on ${date} (${ofDay.map((item) => item.name).join(", ")}) cannot all fit their opening hours${index === dayList.length - 1 ? " before check-out at 12:00" : ""}; move one to another day or drop it`,
+      );
+      continue;
+    }
+    for (const p of placed) times.set(`${p.item.id}@${date}`, p);
+  }
   if (problems.length > 0) return { ok: false, problems };
 
   const booking = {
@@ -68,9 +114,9 @@ export async function assemblePlan(catalog: Catalog, spec: PlanSpec, today: stri
     throw error;
   }
   const total = priced.reduce((sum, line) => sum + line.totalCents, 0n);
-  const budgetCents = spec.budget
-    ? toUsdCents(BigInt(Math.round(spec.budget.amount * 100)), spec.budget.currency)
-    : undefined;
+  const budgetMinor = budgetText !== undefined ? toMinor(budgetText) : undefined;
+  const budgetCents =
+    spec.budget && budgetMinor !== undefined ? toUsdCents(budgetMinor, spec.budget.currency) : undefined;
   if (budgetCents !== undefined && total > budgetCents)
     return {
       ok: false,
@@ -84,16 +130,41 @@ export async function assemblePlan(catalog: Catalog, spec: PlanSpec, today: stri
     type: line.item.type,
     name: line.item.name,
     date: booking.items[i].date ?? spec.checkIn,
-    time: spec.items[i].time ?? (line.item.type === "hotel" ? "15:00" : "10:00"),
+    ...timeFields(times.get(`${line.item.id}@${booking.items[i].date ?? spec.checkIn}`), line.item),
     unitPrice: usd(line.item.priceCents),
     priceUnit: line.item.priceUnit,
     quantity: line.quantity,
     total: usd(line.totalCents),
     why: spec.items[i].why?.slice(0, 200) ?? "",
   }));
+  // Every interest the plan names shapes an item, or the summary says it is not there.
+  const interests = (spec.interests ?? []).flatMap((said) => {
+    const found = findInterests(normalise(said)).interests;
+    return found.length > 0 ? found : [said.toLowerCase()];
+  });
+  const assumptions = [...(spec.assumptions ?? [])];
+  const missing: string[] = [];
+  for (const interest of interests) {
+    const meets = priced.filter(
+      (line) =>
+        line.item.type !== "hotel" &&
+        line.item.type !== "flight" &&
+        tagsOf(interest).some((tag) => line.item.tags.includes(tag)),
+    );
+    for (const line of meets) {
+      const item = items.find((planItem) => planItem.itemId === line.item.id)!;
+      if (!/because you like/i.test(item.why))
+        item.why = `because you like ${labelOf(interest)}${item.why ? `; ${item.why}` : ""}`;
+    }
+    if (meets.length === 0) {
+      missing.push(labelOf(interest));
+      assumptions.push(`${d.name}: nothing in this plan for ${labelOf(interest)}.`);
+    }
+  }
+  let summary = capitalise(spec.summary.slice(0, 1_000).trim());
+  if (missing.length > 0) summary += ` I found nothing for ${joinAnd(missing)} in ${d.name} on your days.`;
   const byType: Record<string, bigint> = {};
   for (const line of priced) byType[line.item.type] = (byType[line.item.type] ?? 0n) + line.totalCents;
-  const d = destination!;
   return {
     ok: true,
     plan: {
@@ -102,14 +173,15 @@ export async function assemblePlan(catalog: Catalog, spec: PlanSpec, today: stri
       checkOut: spec.checkOut,
       nights,
       guests: spec.guests,
-      interests: spec.interests ?? [],
+      interests,
       budget:
         spec.budget && budgetCents !== undefined
-          ? { amount: spec.budget.amount.toFixed(2), currency: spec.budget.currency, usd: usd(budgetCents).amount }
+          ? { amount: usd(budgetMinor!).amount, currency: spec.budget.currency, usd: usd(budgetCents).amount }
           : null,
-      days: daysBetween(spec.checkIn, addDays(spec.checkIn, nights)).map((date) => ({
+      days: dayList.map((date) => ({
         date,
         items: items.filter((item) => item.date === date).sort((a, b) => a.time.localeCompare(b.time)),
+        notes: date === spec.checkOut ? departureNotes(hotel, undefined, times, date) : [],
       })),
       totals: {
         total: usd(total),
@@ -117,8 +189,8 @@ export async function assemblePlan(catalog: Catalog, spec: PlanSpec, today: stri
         inBudgetCurrency: null,
       },
       booking,
-      assumptions: spec.assumptions ?? [],
-      summary: spec.summary.slice(0, 1_000),
+      assumptions,
+      summary,
     },
   };
 }

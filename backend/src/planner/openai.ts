@@ -43,7 +43,10 @@ const SubmitPlan = z.object({
   checkOut: z.string(),
   guests: z.number().int(),
   budget: z
-    .object({ amount: z.number().positive(), currency: z.enum(CURRENCIES) })
+    .object({
+      amount: z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/)]),
+      currency: z.enum(CURRENCIES),
+    })
     .nullable()
     .optional(),
   interests: z.array(z.string()).optional(),
@@ -104,7 +107,7 @@ const TOOLS: ChatCompletionTool[] = [
     function: {
       name: "submit_plan",
       description:
-        "Submit the day-by-day plan. Exactly one hotel (no date); every other item has a date in [checkIn, checkOut) and a time HH:MM. Returns problems to fix, or ok.",
+        "Submit the day-by-day plan. Exactly one hotel (no date); every other item has a date from checkIn to checkOut (the departure day: only a morning activity before check-out at 12:00). Each item runs inside its opening hours: the checker sets the times (evening items in the evening, dinner at local dinner hours) and reports days whose items cannot all fit. Returns problems to fix, or ok.",
       parameters: {
         type: "object",
         properties: {
@@ -114,7 +117,10 @@ const TOOLS: ChatCompletionTool[] = [
           guests: { type: "integer" },
           budget: {
             type: ["object", "null"],
-            properties: { amount: { type: "number" }, currency: { type: "string", enum: [...CURRENCIES] } },
+            properties: {
+              amount: { type: "string", description: "Exactly as the traveller said it, e.g. '10000000' or '2500.50'" },
+              currency: { type: "string", enum: [...CURRENCIES] },
+            },
           },
           interests: { type: "array", items: { type: "string" } },
           items: {
@@ -208,8 +214,13 @@ function itemView(item: CatalogItem) {
     priceUsd: usd(item.priceCents).amount,
     per: item.priceUnit,
     rating: item.ratingTenths / 10,
-    ...(d.kind === "activity" ? { category: d.category, hours: d.durationHours } : {}),
-    ...(d.kind === "restaurant" ? { cuisine: d.cuisine, dietary: d.dietaryOptions } : {}),
+    tags: item.tags,
+    ...(d.kind === "activity"
+      ? { category: d.category, hours: d.durationHours, timeOfDay: d.timeOfDay, opens: d.opens, closes: d.closes }
+      : {}),
+    ...(d.kind === "restaurant"
+      ? { cuisine: d.cuisine, dietary: d.dietaryOptions, dinnerFrom: d.opens, dinnerUntil: d.closes }
+      : {}),
     ...(d.kind === "hotel" ? { stars: d.stars, amenities: d.amenities } : {}),
     ...(d.kind === "flight" ? { from: d.origin, departs: d.departureTime } : {}),
   };
@@ -262,6 +273,9 @@ export class OpenAIPlanner implements Planner {
       "bookable on their dates, within the traveller's budget. Use find_destination for ids. Finish by calling",
       "submit_plan (fix any problems it reports) or answer_without_plan when the request is vague or impossible.",
       "Never invent items, prices or places. Keep replies short and spoken in style.",
+      "'N days' are N day cards (N - 1 nights: checkOut = checkIn + N - 1); 'N nights' are N nights; 'from X to Y'",
+      "is checkIn X, checkOut Y. A weekend is Friday to Sunday, a long weekend Friday to Monday. List the traveller's",
+      "interests in submit_plan and choose an item for each (search with its words); say which you could not find.",
       `Today is ${input.today}. Stays are at most 30 nights, for 1 to 9 guests; bookings hold at most 20 items.`,
       profile.length ? `The traveller's profile — ${profile.join("; ")}.` : "The traveller has no saved profile.",
     ].join(" ");
