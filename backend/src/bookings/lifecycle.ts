@@ -1,5 +1,113 @@
-import type { BookingStatus } from "../db/schema.js";
+import type { BookingStatus, KEEPER_JOB_KINDS } from "../db/schema.js";
 import type { BookingRow } from "./model.js";
+
+export type JobKind = (typeof KEEPER_JOB_KINDS)[number];
+
+/** What a transition does to one of the booking's keeper jobs. */
+export type JobOp =
+  /** Creates the job unless it exists. */
+  | { op: "create" }
+  /** Creates the job, or runs it now if it waits (a backoff) or failed. */
+  | { op: "enqueue" }
+  | { op: "finish" }
+  /** Runs it again after a while, saying why. */
+  | { op: "retry"; runAfter: Date; lastError: string };
+
+/** Where and when something happened on the chain. */
+export interface OnChain {
+  txHash: string;
+  blockNumber: bigint;
+  at: Date;
+}
+
+/** What the chain shows happened to a booking (from the escrow's and the distributor's events). */
+export type ChainFact =
+  | ({ kind: "paid" | "settled" | "refunded" | "rewarded" } & OnChain)
+  /** The escrow passed the booking over in a settle batch; `escrowStatus` is its status there (2+: settled or later). */
+  | { kind: "settlementSkipped"; escrowStatus: number }
+  /** The distributor passed the booking over, for `reason` (RewardDistributor.SkipReason's name), at `at`. */
+  | { kind: "rewardSkipped"; reason: string; at: Date };
+
+/** A transition: the columns that change (status included) and what happens to the booking's keeper jobs. */
+export interface Transition {
+  patch: Partial<BookingRow>;
+  jobs: [JobKind, JobOp][];
+}
+
+/** The columns that record each on-chain step: transaction, block, time. */
+export const STEP_COLUMNS = {
+  paid: ["paidTxHash", "paidBlockNumber", "paidAt"],
+  settled: ["settledTxHash", "settledBlockNumber", "settledAt"],
+  refunded: ["refundedTxHash", "refundedBlockNumber", "refundedAt"],
+  rewarded: ["rewardedTxHash", "rewardedBlockNumber", "rewardedAt"],
+} as const;
+
+/** The booking columns the chain's facts set; every other column belongs to the API or the keeper. */
+export const CHAIN_FACT_COLUMNS = [
+  "status",
+  ...Object.values(STEP_COLUMNS).flat(),
+  "rewardSkipReason",
+] as const satisfies readonly (keyof BookingRow)[];
+
+/** Skip reasons after which distributing again can never succeed. */
+const FINAL_SKIP_REASONS = new Set(["AlreadyRewarded", "Refunded", "Unknown"]);
+
+/**
+ * The one place a fact from the chain moves a booking on: each step is recorded once (a fact seen again changes no
+ * column, though its jobs are brought in line again), the status follows from all the facts (`deriveStatus`), and the keeper's jobs follow the step — a payment
+ * starts the confirmation (or the refund, when the traveller cancelled first), a settlement ends the settle job and
+ * queues the distribution, a refund ends everything, a reward ends the distribution, a skipped reward retries after
+ * `retryDelayMs` unless its reason is final.
+ */
+export function onChainFact(b: BookingRow, fact: ChainFact, retryDelayMs: number): Transition {
+  switch (fact.kind) {
+    case "settlementSkipped":
+      // Settled, refunded or rewarded already: nothing left to settle. Otherwise the keeper tries again.
+      return { patch: {}, jobs: fact.escrowStatus >= 2 ? [["settle", { op: "finish" }]] : [] };
+    case "rewardSkipped": {
+      const patch = b.rewardSkipReason === fact.reason ? {} : { rewardSkipReason: fact.reason };
+      const op: JobOp = FINAL_SKIP_REASONS.has(fact.reason)
+        ? { op: "finish" }
+        : {
+            op: "retry",
+            lastError: `distributor skipped it: ${fact.reason}`,
+            runAfter: new Date(fact.at.getTime() + retryDelayMs),
+          };
+      return { patch, jobs: [["distribute", op]] };
+    }
+    default: {
+      const [hashColumn, blockColumn, timeColumn] = STEP_COLUMNS[fact.kind];
+      const recorded = b[hashColumn] !== null;
+      if (recorded && fact.kind === "paid") return { patch: {}, jobs: [] };
+      const facts: Partial<BookingRow> = recorded
+        ? {}
+        : { [hashColumn]: fact.txHash, [blockColumn]: fact.blockNumber, [timeColumn]: fact.at };
+      if (fact.kind === "rewarded" && b.rewardSkipReason !== null) facts.rewardSkipReason = null;
+      const patch = recorded ? facts : { ...facts, status: deriveStatus({ ...b, ...facts }) };
+      const status = patch.status ?? b.status;
+      switch (fact.kind) {
+        case "paid":
+          return { patch, jobs: [[status === "refund_requested" ? "refund" : "confirm", { op: "create" }]] };
+        case "settled":
+          return {
+            patch,
+            jobs: [
+              ["settle", { op: "finish" }],
+              ["distribute", { op: "enqueue" }],
+            ],
+          };
+        case "refunded":
+          // Nothing else can happen to a refunded booking.
+          return {
+            patch,
+            jobs: (["refund", "confirm", "settle", "distribute"] as const).map((kind) => [kind, { op: "finish" }]),
+          };
+        case "rewarded":
+          return { patch, jobs: [["distribute", { op: "finish" }]] };
+      }
+    }
+  }
+}
 
 export type LifecycleFacts = Pick<
   BookingRow,

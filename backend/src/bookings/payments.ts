@@ -7,7 +7,7 @@ import { chainRead } from "../chain/index.js";
 import { schema } from "../db/index.js";
 import { ApiError } from "../http/errors.js";
 import { putJson } from "../ipfs/store.js";
-import { deriveStatus } from "./lifecycle.js";
+import { onChainFact } from "./lifecycle.js";
 import { loadOwn, lockBookings, withItems, type BookingDeps, type BookingRow, type PaidEvent } from "./model.js";
 import { receiptDocument } from "./receipts.js";
 
@@ -81,24 +81,20 @@ export async function recordPayment(deps: BookingDeps, id: string, paid: PaidEve
   await deps.db.transaction(async (tx) => {
     const [booking] = await lockBookings(tx, [id]);
     if (!booking || booking.paidTxHash) return;
-    const { job, ...facts } = paidFacts(booking, paid);
+    const { patch, jobs } = onChainFact(
+      booking,
+      { kind: "paid", txHash: paid.txHash, blockNumber: paid.blockNumber, at: paid.paidAt },
+      0,
+    );
     const now = deps.now();
     await tx
       .update(schema.bookings)
-      .set({ ...facts, receiptCid: cid, updatedAt: now })
+      .set({ ...patch, receiptCid: cid, updatedAt: now })
       .where(eq(schema.bookings.id, id));
-    await tx.insert(schema.keeperJobs).values({ kind: job, bookingId: id, runAfter: now }).onConflictDoNothing();
+    for (const [kind] of jobs) {
+      await tx.insert(schema.keeperJobs).values({ kind, bookingId: id, runAfter: now }).onConflictDoNothing();
+    }
   });
-}
-
-/**
- * What a seen payment changes on a booking: the payment's facts, the status they lead to, and the keeper job that
- * follows (confirm with the supplier, or refund when the traveller cancelled before the payment was seen).
- */
-export function paidFacts(booking: BookingRow, paid: PaidEvent) {
-  const facts = { paidTxHash: paid.txHash, paidBlockNumber: paid.blockNumber, paidAt: paid.paidAt };
-  const status = deriveStatus({ ...booking, ...facts });
-  return { ...facts, status, job: status === "refund_requested" ? ("refund" as const) : ("confirm" as const) };
 }
 
 export function quoteOf(booking: BookingRow) {

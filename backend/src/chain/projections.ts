@@ -8,15 +8,19 @@ import { and, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { zeroAddress, type Address, type Hex } from "viem";
 
-import { deriveStatus } from "../bookings/lifecycle.js";
-import { lockBookings, type BookingDeps } from "../bookings/model.js";
-import { paidFacts } from "../bookings/payments.js";
+import {
+  CHAIN_FACT_COLUMNS,
+  deriveStatus,
+  onChainFact,
+  STEP_COLUMNS,
+  type ChainFact,
+  type JobKind,
+  type JobOp,
+} from "../bookings/lifecycle.js";
+import { lockBookings, type BookingDeps, type BookingRow } from "../bookings/model.js";
 import { schema, type Tx } from "../db/index.js";
 import { unnestInsert, unnestRows } from "../db/unnest.js";
-import type { KEEPER_JOB_KINDS } from "../db/schema.js";
 import type { ChainEvent } from "./events.js";
-
-type JobKind = (typeof KEEPER_JOB_KINDS)[number];
 
 /** What a batch of events changed, for pushes to users and cache invalidation. */
 export interface Changes {
@@ -46,16 +50,6 @@ export async function project(tx: Tx, deps: ProjectionDeps, events: ChainEvent[]
   await flush(tx, deps, batch);
   return batch.changes;
 }
-
-type BookingRow = typeof schema.bookings.$inferSelect;
-type JobOp =
-  /** Creates the job unless it exists. */
-  | { op: "create" }
-  /** Creates the job, or runs it now if it waits (a backoff) or failed. */
-  | { op: "enqueue" }
-  | { op: "finish" }
-  /** Runs it again after a while, saying why. */
-  | { op: "retry"; runAfter: Date; lastError: string };
 
 /** A batch of events folded in memory, written by `flush`. */
 interface Batch {
@@ -103,7 +97,7 @@ async function openBatch(tx: Tx, events: ChainEvent[]): Promise<Batch> {
 async function apply(tx: Tx, deps: ProjectionDeps, e: ChainEvent, batch: Batch) {
   const a = e.args;
   const { changes } = batch;
-  const at = { txHash: e.txHash, blockNumber: e.blockNumber, time: e.blockTime };
+  const at = { txHash: e.txHash, blockNumber: e.blockNumber, at: e.blockTime };
   const booking = e.bookingId === null ? undefined : batch.bookings.get(e.bookingId);
   if (e.bookingId !== null && !booking) {
     if (e.name === "RewardDistributed") await collectRewards(tx, deps.chainId, e, batch);
@@ -113,38 +107,17 @@ async function apply(tx: Tx, deps: ProjectionDeps, e: ChainEvent, batch: Batch) 
     case "RewardDistributor.TreasurySet":
       batch.treasury.set(e.address.toLowerCase(), str(a.newTreasury));
       return;
-    case "BookingEscrow.BookingPaid": {
-      if (booking!.paidTxHash) return;
-      const { job, ...facts } = paidFacts(booking!, {
-        txHash: e.txHash,
-        blockNumber: e.blockNumber,
-        paidAt: e.blockTime,
-      });
-      change(batch, deps, booking!, facts);
-      schedule(batch, job, booking!.id, { op: "create" });
-      return;
-    }
+    case "BookingEscrow.BookingPaid":
+      return transition(batch, deps, booking!, { kind: "paid", ...at });
     case "BookingEscrow.BookingSettled":
-      onChainStep(batch, deps, booking!, "settled", at);
-      schedule(batch, "settle", booking!.id, { op: "finish" });
-      schedule(batch, "distribute", booking!.id, { op: "enqueue" });
-      return;
+      return transition(batch, deps, booking!, { kind: "settled", ...at });
     case "BookingEscrow.SettlementSkipped":
-      // Settled, refunded or rewarded already: nothing left to settle. Otherwise the keeper tries again.
-      if (Number(a.status) >= 2) schedule(batch, "settle", booking!.id, { op: "finish" });
-      return;
+      return transition(batch, deps, booking!, { kind: "settlementSkipped", escrowStatus: Number(a.status) });
     case "BookingEscrow.BookingRefunded":
-      onChainStep(batch, deps, booking!, "refunded", at);
-      // Nothing else can happen to a refunded booking.
-      for (const kind of ["refund", "confirm", "settle", "distribute"] as const) {
-        schedule(batch, kind, booking!.id, { op: "finish" });
-      }
-      return;
+      return transition(batch, deps, booking!, { kind: "refunded", ...at });
     case "RewardDistributor.RewardDistributed": {
       await collectRewards(tx, deps.chainId, e, batch);
-      onChainStep(batch, deps, booking!, "rewarded", at);
-      if (booking!.rewardSkipReason !== null) change(batch, deps, booking!, { rewardSkipReason: null });
-      schedule(batch, "distribute", booking!.id, { op: "finish" });
+      transition(batch, deps, booking!, { kind: "rewarded", ...at });
       for (const role of ["traveller", "level1", "level2"]) {
         if (a[role] && a[role] !== zeroAddress) changes.accounts.add(a[role] as Address);
       }
@@ -152,18 +125,7 @@ async function apply(tx: Tx, deps: ProjectionDeps, e: ChainEvent, batch: Batch) 
     }
     case "RewardDistributor.RewardSkipped": {
       const reason = SKIP_REASONS[Number(a.reason)] ?? "Unknown";
-      change(batch, deps, booking!, { rewardSkipReason: reason });
-      // Final reasons end the job; the others (no price feed, limits, not settled yet) retry after a while.
-      if (reason === "AlreadyRewarded" || reason === "Refunded" || reason === "Unknown") {
-        schedule(batch, "distribute", booking!.id, { op: "finish" });
-      } else {
-        schedule(batch, "distribute", booking!.id, {
-          op: "retry",
-          lastError: `distributor skipped it: ${reason}`,
-          runAfter: new Date(e.blockTime.getTime() + deps.retryDelayMs),
-        });
-      }
-      return;
+      return transition(batch, deps, booking!, { kind: "rewardSkipped", reason, at: e.blockTime });
     }
     case "ReferralRegistry.ReferralRegistered":
       batch.referrals.push({
@@ -254,37 +216,15 @@ function schedule(batch: Batch, kind: JobKind, bookingId: string, op: JobOp) {
   batch.jobs.set(key, entry);
 }
 
-type Step = "settled" | "refunded" | "rewarded";
-const STEP_COLUMNS = {
-  settled: ["settledTxHash", "settledBlockNumber", "settledAt"],
-  refunded: ["refundedTxHash", "refundedBlockNumber", "refundedAt"],
-  rewarded: ["rewardedTxHash", "rewardedBlockNumber", "rewardedAt"],
-} as const;
-
-/** Records an on-chain step of a booking the API knows (once), and its resulting status. */
-function onChainStep(
-  batch: Batch,
-  deps: ProjectionDeps,
-  booking: BookingRow,
-  step: Step,
-  at: { txHash: Hex; blockNumber: bigint; time: Date },
-) {
-  const [hashColumn, blockColumn, timeColumn] = STEP_COLUMNS[step];
-  if (booking[hashColumn]) return;
-  const facts = { [hashColumn]: at.txHash, [blockColumn]: at.blockNumber, [timeColumn]: at.time };
-  change(batch, deps, booking, { ...facts, status: deriveStatus({ ...booking, ...facts }) });
+/** Moves a locked booking on as the lifecycle decides for `fact`: its columns in memory, its jobs in the batch. */
+function transition(batch: Batch, deps: ProjectionDeps, booking: BookingRow, fact: ChainFact) {
+  const { patch, jobs } = onChainFact(booking, fact, deps.retryDelayMs);
+  if (Object.keys(patch).length > 0) change(batch, deps, booking, patch);
+  for (const [kind, op] of jobs) schedule(batch, kind, booking.id, op);
 }
 
 /** The booking columns projections change; everything else in a booking row belongs to the API. */
-const PROJECTED_COLUMNS = [
-  "status",
-  "paidTxHash",
-  "paidBlockNumber",
-  "paidAt",
-  ...Object.values(STEP_COLUMNS).flat(),
-  "rewardSkipReason",
-  "updatedAt",
-] as const satisfies readonly (keyof BookingRow)[];
+const PROJECTED_COLUMNS = [...CHAIN_FACT_COLUMNS, "updatedAt"] as const satisfies readonly (keyof BookingRow)[];
 
 /** Writes what `apply` folded: a few multi-row statements per kind of change. */
 async function flush(tx: Tx, deps: ProjectionDeps, batch: Batch) {
@@ -556,9 +496,8 @@ export async function rewind(tx: Tx, deps: ProjectionDeps, ancestor: bigint): Pr
   for (const booking of affected) {
     const after = (block: bigint | null) => block !== null && block > ancestor;
     const next = { ...booking };
-    if (after(booking.paidBlockNumber)) {
-      Object.assign(next, { paidTxHash: null, paidBlockNumber: null, paidAt: null, receiptCid: null });
-    }
+    // The receipt names the payment: gone with it.
+    if (after(booking.paidBlockNumber)) next.receiptCid = null;
     for (const [hashColumn, blockColumn, timeColumn] of Object.values(STEP_COLUMNS)) {
       if (after(next[blockColumn]))
         Object.assign(next, { [hashColumn]: null, [blockColumn]: null, [timeColumn]: null });

@@ -1,0 +1,121 @@
+/** The booking state machine's chain transitions, as pure decisions on a booking's facts. */
+import { describe, expect, it } from "vitest";
+
+import { onChainFact, type ChainFact } from "../src/bookings/lifecycle.js";
+import type { BookingRow } from "../src/bookings/model.js";
+
+const AT = new Date("2030-03-04T10:00:00Z");
+const step = (n: number) => ({ txHash: `0x${String(n).padStart(64, "0")}`, blockNumber: BigInt(n), at: AT });
+
+/** A booking with only the facts given (the rest of its row does not take part in the decisions). */
+function booking(facts: Partial<BookingRow> = {}): BookingRow {
+  return {
+    status: "quoted",
+    paidTxHash: null,
+    paidBlockNumber: null,
+    paidAt: null,
+    confirmedAt: null,
+    settledTxHash: null,
+    settledBlockNumber: null,
+    settledAt: null,
+    refundedTxHash: null,
+    refundedBlockNumber: null,
+    refundedAt: null,
+    rewardedTxHash: null,
+    rewardedBlockNumber: null,
+    rewardedAt: null,
+    cancelledAt: null,
+    refundRequestedAt: null,
+    rewardSkipReason: null,
+    ...facts,
+  } as BookingRow;
+}
+
+const paid = { status: "paid" as const, paidTxHash: step(1).txHash, paidBlockNumber: 1n, paidAt: AT };
+const settled = { ...paid, status: "settled" as const, settledTxHash: step(2).txHash, settledBlockNumber: 2n };
+
+describe("onChainFact", () => {
+  it("a payment records its facts once and starts the confirmation", () => {
+    const fact: ChainFact = { kind: "paid", ...step(1) };
+    expect(onChainFact(booking(), fact, 1000)).toEqual({
+      patch: { paidTxHash: step(1).txHash, paidBlockNumber: 1n, paidAt: AT, status: "paid" },
+      jobs: [["confirm", { op: "create" }]],
+    });
+    expect(onChainFact(booking(paid), fact, 1000)).toEqual({ patch: {}, jobs: [] });
+  });
+
+  it("a payment seen after the traveller cancelled leads to a refund, never a confirmation", () => {
+    const { patch, jobs } = onChainFact(
+      booking({ cancelledAt: AT, status: "cancelled" }),
+      { kind: "paid", ...step(1) },
+      0,
+    );
+    expect(patch.status).toBe("refund_requested");
+    expect(jobs).toEqual([["refund", { op: "create" }]]);
+  });
+
+  it("a settlement ends the settle job and queues the distribution; seen again it changes no column", () => {
+    const fact: ChainFact = { kind: "settled", ...step(2) };
+    const first = onChainFact(booking({ ...paid, confirmedAt: AT, status: "confirmed" }), fact, 0);
+    expect(first.patch).toMatchObject({ settledTxHash: step(2).txHash, status: "settled" });
+    expect(first.jobs).toEqual([
+      ["settle", { op: "finish" }],
+      ["distribute", { op: "enqueue" }],
+    ]);
+    expect(onChainFact(booking(settled), fact, 0)).toEqual({ patch: {}, jobs: first.jobs });
+  });
+
+  it("a refund ends every job", () => {
+    const { patch, jobs } = onChainFact(
+      booking({ ...paid, refundRequestedAt: AT }),
+      { kind: "refunded", ...step(3) },
+      0,
+    );
+    expect(patch.status).toBe("refunded");
+    expect(jobs.map(([kind, op]) => [kind, op.op])).toEqual([
+      ["refund", "finish"],
+      ["confirm", "finish"],
+      ["settle", "finish"],
+      ["distribute", "finish"],
+    ]);
+  });
+
+  it("a reward clears an earlier skip reason and ends the distribution", () => {
+    const { patch, jobs } = onChainFact(
+      booking({ ...settled, rewardSkipReason: "NoPriceFeed" }),
+      { kind: "rewarded", ...step(4) },
+      0,
+    );
+    expect(patch).toMatchObject({ status: "rewarded", rewardSkipReason: null, rewardedBlockNumber: 4n });
+    expect(jobs).toEqual([["distribute", { op: "finish" }]]);
+  });
+
+  it("a skipped reward retries after the delay unless its reason is final", () => {
+    const retry = onChainFact(booking(settled), { kind: "rewardSkipped", reason: "MintLimitReached", at: AT }, 60_000);
+    expect(retry).toEqual({
+      patch: { rewardSkipReason: "MintLimitReached" },
+      jobs: [
+        [
+          "distribute",
+          {
+            op: "retry",
+            lastError: "distributor skipped it: MintLimitReached",
+            runAfter: new Date(AT.getTime() + 60_000),
+          },
+        ],
+      ],
+    });
+    for (const reason of ["AlreadyRewarded", "Refunded", "Unknown"]) {
+      expect(onChainFact(booking(settled), { kind: "rewardSkipped", reason, at: AT }, 60_000).jobs).toEqual([
+        ["distribute", { op: "finish" }],
+      ]);
+    }
+  });
+
+  it("a skipped settlement ends the settle job only when the escrow has the booking settled or beyond", () => {
+    expect(onChainFact(booking(paid), { kind: "settlementSkipped", escrowStatus: 1 }, 0).jobs).toEqual([]);
+    expect(onChainFact(booking(paid), { kind: "settlementSkipped", escrowStatus: 2 }, 0).jobs).toEqual([
+      ["settle", { op: "finish" }],
+    ]);
+  });
+});
