@@ -23,7 +23,7 @@ import { docsRoutes, opsRoutes } from "./ops/routes.js";
 import { plannerRoutes, plannerWork } from "./planner/routes.js";
 import { profileRoutes } from "./profiles/routes.js";
 import { pushRoutes } from "./push/routes.js";
-import { recommendationRoutes } from "./recommendations/routes.js";
+import { interactionRoutes, recommendationRoutes } from "./recommendations/routes.js";
 import { voiceRoutes, voiceWork } from "./voice/routes.js";
 import { referralRoutes } from "./referrals/routes.js";
 import { rewardRoutes } from "./rewards/routes.js";
@@ -108,17 +108,18 @@ export function createApp(services: Services) {
   const routes = app
     .route("/", opsRoutes(services))
     .route("/", authRoutes(services, auth, services.rateLimitStores))
-    .route("/", profileRoutes(services, auth))
-    .route("/", catalogRoutes(services.catalog, services.now))
+    .route("/me/profile", profileRoutes(services, auth))
+    .route("/catalog", catalogRoutes(services.catalog, services.now))
     .route("/", bookingRoutes(services, auth))
-    .route("/", accountRoutes(services.accounts, services.staking))
-    .route("/", rewardRoutes(services, auth))
+    .route("/accounts", accountRoutes(services.accounts, services.staking))
+    .route("/rewards", rewardRoutes(services, auth))
     .route("/", referralRoutes(services, auth))
-    .route("/", governanceRoutes(services, auth))
-    .route("/", pushRoutes(services.push, auth, config.SSE_STREAMS_PER_USER))
-    .route("/", ipfsRoutes(services.ipfs))
+    .route("/governance", governanceRoutes(services, auth))
+    .route("/events", pushRoutes(services.push, auth, config.SSE_STREAMS_PER_USER))
+    .route("/ipfs", ipfsRoutes(services.ipfs))
     .route("/", plannerRoutes(services.planner, auth, maybeAuth, plannerWork(config, services.rateLimitStores)))
-    .route("/", recommendationRoutes(services, auth))
+    .route("/interactions", interactionRoutes(services, auth))
+    .route("/recommendations", recommendationRoutes(services, auth))
     .route(
       "/",
       voiceRoutes(services.voice, maybeAuth, config.VOICE_MAX_BYTES, voiceWork(config, services.rateLimitStores)),

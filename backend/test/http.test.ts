@@ -66,6 +66,10 @@ describe.each(DRIVERS)("HTTP behaviour users rely on (%s)", (driver) => {
       "/governance/proposals",
       "/ipfs/{cid}",
       "/me/profile",
+      "/governance/votes",
+      "/governance/descriptions",
+      "/interactions",
+      "/recommendations",
       "/metrics",
     ]) {
       expect(paths).toContain(path);

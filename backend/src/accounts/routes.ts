@@ -37,7 +37,7 @@ export function accountRoutes(accounts: AccountReader, staking: StakingReader) {
   return createRouter().openapi(
     createRoute({
       method: "get",
-      path: "/accounts/{address}",
+      path: "/{address}",
       tags: ["accounts"],
       summary: "An account's TRVL balance, votes, delegate, and staking position (public on-chain data)",
       request: { params: z.object({ address: AddressSchema }) },

@@ -226,7 +226,7 @@ export function catalogRoutes(catalog: Catalog, now: Clock) {
     .openapi(
       createRoute({
         method: "get",
-        path: "/catalog/search",
+        path: "/search",
         tags: ["catalog"],
         summary: "Search hotels, flights, activities and restaurants",
         description: `With dates, only items available in the window are returned (hotels: every night); check-in at most ${BOOKING_HORIZON_MONTHS} months ahead. Without a destination the search does bounded work: \`total\` may be a lower bound (\`totalExact: false\`) and a page may hold fewer items than \`limit\` yet have a \`nextCursor\`. Demo inventory is labelled \`demo: true\`; with a Duffel key, live flight offers for \`origin\` → destination on \`checkIn\` come first.`,
@@ -277,7 +277,7 @@ export function catalogRoutes(catalog: Catalog, now: Clock) {
     .openapi(
       createRoute({
         method: "get",
-        path: "/catalog/items/{id}",
+        path: "/items/{id}",
         tags: ["catalog"],
         summary: "One catalog item, with its availability by day",
         request: { params: z.object({ id: z.string().min(1).max(200) }), query: ItemQuery },
@@ -303,7 +303,7 @@ export function catalogRoutes(catalog: Catalog, now: Clock) {
     .openapi(
       createRoute({
         method: "get",
-        path: "/catalog/destinations",
+        path: "/destinations",
         tags: ["catalog"],
         summary: "Destinations (GeoNames cities of 100,000+ people, with nearby airports), largest first",
         request: { query: DestinationsQuery },

@@ -1,29 +1,18 @@
 /**
- * Governance read model. Proposals are recorded by the chain listener from the governor's and the timelock's
- * events; on a chain without a `TRVLGovernor` deployment the list is empty and the response says why.
+ * Governance routes: proposals and votes as the listener recorded them, and pinning a proposal's description
+ * (`service.ts` does the work).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 
 import { SESSION_SECURITY } from "../auth/middleware.js";
 import type { ChainContext } from "../chain/index.js";
-import { schema, type Db } from "../db/index.js";
-import { ApiError, errorResponses } from "../http/errors.js";
+import type { Db } from "../db/index.js";
+import { errorResponses } from "../http/errors.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
-import {
-  AddressOut,
-  AddressSchema,
-  decodeCursor,
-  encodeCursor,
-  HexSchema,
-  PageQuery,
-  UintString,
-} from "../http/schemas.js";
-import { putJson, type ContentStore } from "../ipfs/store.js";
-import { describeCall } from "../ops/status.js";
-
-export const GOVERNOR_CONTRACT = "TRVLGovernor";
+import { AddressOut, AddressSchema, HexSchema, PageQuery, UintString } from "../http/schemas.js";
+import type { ContentStore } from "../ipfs/store.js";
+import { listProposals, listVotes, pinProposalDescription } from "./service.js";
 
 const ProposalOut = z.object({
   id: UintString,
@@ -48,8 +37,6 @@ const ProposalsResponse = z
     nextCursor: z.string().nullable(),
   })
   .openapi("Proposals");
-
-const ProposalCursor = z.object({ b: z.string().regex(/^\d{1,30}$/), p: z.string().regex(/^\d{1,80}$/) });
 
 const DescriptionRequest = z
   .object({
@@ -87,21 +74,15 @@ const VotesResponse = z
   })
   .openapi("Votes");
 
-/** The on-chain description: what the proposal list shows (first line is the title) and a link to the full document. */
-export function proposalDescription(title: string, summary: string, cid: string): string {
-  return `# ${title}\n\n${summary ? `${summary}\n\n` : ""}Full proposal: ipfs://${cid}`;
-}
-
 export function governanceRoutes(
   deps: { db: Db; chain: ChainContext; ipfs: ContentStore },
   auth: MiddlewareHandler<AuthedEnv>,
 ) {
-  const { db, chain } = deps;
   return createRouter()
     .openapi(
       createRoute({
         method: "post",
-        path: "/governance/descriptions",
+        path: "/descriptions",
         tags: ["governance"],
         summary: "Pin a proposal's description (title, summary, decoded calls) to IPFS before proposing it",
         description:
@@ -114,49 +95,12 @@ export function governanceRoutes(
           ...errorResponses(400, 401, 429, 503),
         },
       }),
-      async (c) => {
-        const { title, summary, calls } = c.req.valid("json");
-        const names = new Map(
-          Object.entries(chain.deployment.contracts as Record<string, { address: string }>).map(([name, entry]) => [
-            entry.address.toLowerCase(),
-            name,
-          ]),
-        );
-        const document = {
-          kind: "trvl-proposal",
-          version: 1,
-          chainId: chain.chain.id,
-          governor: chain.contract(GOVERNOR_CONTRACT) ?? null,
-          proposer: c.var.user.address,
-          title,
-          summary,
-          calls: calls.map((call) => {
-            const targetName = names.get(call.target.toLowerCase()) ?? null;
-            return { ...call, targetName, call: describeCall(targetName, call.data) };
-          }),
-        };
-        let cid;
-        try {
-          cid = await putJson(deps.ipfs, document);
-        } catch (error) {
-          throw new ApiError(503, "ipfs_unavailable", "The content store did not take the document", {
-            reason: String(error),
-          });
-        }
-        return c.json(
-          {
-            cid: cid.toString(),
-            uri: `ipfs://${cid}`,
-            description: proposalDescription(title, summary, cid.toString()),
-          },
-          200,
-        );
-      },
+      async (c) => c.json(await pinProposalDescription(deps, c.var.user.address, c.req.valid("json")), 200),
     )
     .openapi(
       createRoute({
         method: "get",
-        path: "/governance/votes",
+        path: "/votes",
         tags: ["governance"],
         summary: "How one account voted: each vote's proposal, side and weight, newest first",
         request: { query: z.object({ voter: AddressSchema }) },
@@ -165,33 +109,12 @@ export function governanceRoutes(
           ...errorResponses(400, 429),
         },
       }),
-      async (c) => {
-        const { voter } = c.req.valid("query");
-        const rows = await db
-          .select()
-          .from(schema.votes)
-          .where(and(eq(schema.votes.chainId, chain.chain.id), eq(schema.votes.voter, voter)))
-          .orderBy(desc(schema.votes.blockNumber), desc(schema.votes.logIndex))
-          .limit(200);
-        return c.json(
-          {
-            votes: rows.map((row) => ({
-              proposalId: row.proposalId.toString(),
-              support: row.support,
-              weight: row.weight.toString(),
-              reason: row.reason,
-              txHash: row.txHash,
-              blockTime: row.blockTime.toISOString(),
-            })),
-          },
-          200,
-        );
-      },
+      async (c) => c.json(await listVotes(deps, c.req.valid("query").voter), 200),
     )
     .openapi(
       createRoute({
         method: "get",
-        path: "/governance/proposals",
+        path: "/proposals",
         tags: ["governance"],
         summary: "DAO proposals, newest first",
         request: { query: z.object(PageQuery) },
@@ -200,62 +123,6 @@ export function governanceRoutes(
           ...errorResponses(400, 429),
         },
       }),
-      async (c) => {
-        const query = c.req.valid("query");
-        const cursor = decodeCursor(query.cursor, ProposalCursor);
-        const governor = chain.contract(GOVERNOR_CONTRACT) ?? null;
-        const rows = await db
-          .select()
-          .from(schema.proposals)
-          .where(
-            and(
-              eq(schema.proposals.chainId, chain.chain.id),
-              cursor
-                ? or(
-                    lt(schema.proposals.blockNumber, BigInt(cursor.b)),
-                    and(
-                      eq(schema.proposals.blockNumber, BigInt(cursor.b)),
-                      lt(schema.proposals.proposalId, BigInt(cursor.p)),
-                    ),
-                  )
-                : undefined,
-            ),
-          )
-          .orderBy(desc(schema.proposals.blockNumber), desc(schema.proposals.proposalId))
-          .limit(query.limit + 1);
-        const page = rows.slice(0, query.limit);
-        const last = page.at(-1);
-        return c.json(
-          {
-            governance: {
-              deployed: governor !== null,
-              governor,
-              reason: governor
-                ? null
-                : `No ${GOVERNOR_CONTRACT} contract is deployed on chain ${chain.chain.id}: governance is not live yet`,
-            },
-            proposals: page.map((row) => ({
-              id: row.proposalId.toString(),
-              proposer: row.proposer,
-              description: row.description,
-              state: row.state,
-              voteStart: row.voteStart.toString(),
-              voteEnd: row.voteEnd.toString(),
-              votes: {
-                for: row.forVotes.toString(),
-                against: row.againstVotes.toString(),
-                abstain: row.abstainVotes.toString(),
-              },
-              txHash: row.txHash,
-              blockNumber: row.blockNumber.toString(),
-            })),
-            nextCursor:
-              rows.length > query.limit && last
-                ? encodeCursor({ b: last.blockNumber.toString(), p: last.proposalId.toString() })
-                : null,
-          },
-          200,
-        );
-      },
+      async (c) => c.json(await listProposals(deps, c.req.valid("query")), 200),
     );
 }

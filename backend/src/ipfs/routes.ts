@@ -9,7 +9,7 @@ export function ipfsRoutes(store: ContentStore) {
   return createRouter().openapi(
     createRoute({
       method: "get",
-      path: "/ipfs/{cid}",
+      path: "/{cid}",
       tags: ["ipfs"],
       summary: "A content-addressed document (e.g. a booking receipt), checked against its CID before it is served",
       request: { params: z.object({ cid: z.string().min(1).max(200).openapi({ example: "bagaaiera…" }) }) },

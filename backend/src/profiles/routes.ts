@@ -1,14 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 
 import { SESSION_SECURITY } from "../auth/middleware.js";
 import type { Catalog } from "../catalog/service.js";
-import { schema, type Db } from "../db/index.js";
+import type { Db } from "../db/index.js";
 import type { Clock } from "../clock.js";
-import { ApiError, errorResponses } from "../http/errors.js";
+import { errorResponses } from "../http/errors.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
 import { UsdInput, UsdString, usd } from "../http/schemas.js";
+import { getProfile, saveProfile, type ProfileRow } from "./service.js";
 
 export const DIETARY = [
   "vegetarian",
@@ -66,8 +66,6 @@ const ProfileOut = z
   })
   .openapi("Profile");
 
-type ProfileRow = typeof schema.profiles.$inferSelect;
-
 function profileOut(address: string, row: ProfileRow | undefined): z.infer<typeof ProfileOut> {
   return {
     address,
@@ -86,12 +84,11 @@ function profileOut(address: string, row: ProfileRow | undefined): z.infer<typeo
 }
 
 export function profileRoutes(deps: { db: Db; catalog: Catalog; now: Clock }, auth: MiddlewareHandler<AuthedEnv>) {
-  const { db, catalog, now } = deps;
   return createRouter()
     .openapi(
       createRoute({
         method: "get",
-        path: "/me/profile",
+        path: "/",
         tags: ["profiles"],
         summary: "The signed-in traveller's preferences, constraints and past destinations",
         security: SESSION_SECURITY,
@@ -106,14 +103,13 @@ export function profileRoutes(deps: { db: Db; catalog: Catalog; now: Clock }, au
       }),
       async (c) => {
         const { address } = c.var.user;
-        const [row] = await db.select().from(schema.profiles).where(eq(schema.profiles.address, address));
-        return c.json(profileOut(address, row), 200);
+        return c.json(profileOut(address, await getProfile(deps.db, address)), 200);
       },
     )
     .openapi(
       createRoute({
         method: "put",
-        path: "/me/profile",
+        path: "/",
         tags: ["profiles"],
         summary: "Replace the signed-in traveller's profile",
         security: SESSION_SECURITY,
@@ -126,33 +122,7 @@ export function profileRoutes(deps: { db: Db; catalog: Catalog; now: Clock }, au
       }),
       async (c) => {
         const { address } = c.var.user;
-        const body = c.req.valid("json");
-        const unknown = body.pastDestinations.findIndex((id) => !catalog.destinationsById.has(id));
-        if (unknown >= 0) {
-          const field = `body.pastDestinations.${unknown}`;
-          throw new ApiError(400, "validation_failed", `${field}: unknown destination`, {
-            fields: [{ field, message: "unknown destination" }],
-          });
-        }
-        const values = {
-          interests: [...new Set(body.interests)],
-          travelStyle: body.travelStyle,
-          budgetPerDayCents: body.budget.perDay,
-          budgetPerTripCents: body.budget.perTrip,
-          dietary: [...new Set(body.dietary)],
-          accessibility: [...new Set(body.accessibility)],
-          pastDestinations: [...new Set(body.pastDestinations)],
-          updatedAt: now(),
-        };
-        const [row] = await db.transaction(async (tx) => {
-          await tx.insert(schema.users).values({ address }).onConflictDoNothing();
-          return tx
-            .insert(schema.profiles)
-            .values({ address, ...values })
-            .onConflictDoUpdate({ target: schema.profiles.address, set: values })
-            .returning();
-        });
-        return c.json(profileOut(address, row), 200);
+        return c.json(profileOut(address, await saveProfile(deps, address, c.req.valid("json"))), 200);
       },
     );
 }

@@ -19,7 +19,7 @@ export function pushRoutes(push: PushBroker, auth: MiddlewareHandler<AuthedEnv>,
   return createRouter().openapi(
     createRoute({
       method: "get",
-      path: "/events",
+      path: "/",
       tags: ["push"],
       summary: "Server-sent events: the signed-in user's booking and account changes, as they happen",
       description:

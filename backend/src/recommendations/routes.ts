@@ -6,13 +6,14 @@ import { nightsBetween } from "../catalog/dates.js";
 import { CatalogItemOut, itemOut, MAX_NIGHTS } from "../catalog/routes.js";
 import type { Catalog } from "../catalog/service.js";
 import { ITEM_TYPES } from "../catalog/types.js";
-import { schema, type Db } from "../db/index.js";
+import type { Db } from "../db/index.js";
 import type { Clock } from "../clock.js";
 import { INTERACTION_KINDS } from "../db/schema.js";
 import { ApiError, errorResponses } from "../http/errors.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
 import { IsoDate } from "../http/schemas.js";
 import type { PlannerService } from "../planner/service.js";
+import { recordInteraction } from "./interactions.js";
 import type { Recommender } from "./service.js";
 
 const InteractionIn = z
@@ -67,94 +68,73 @@ const Recommendations = z
   })
   .openapi("Recommendations");
 
+/** `POST /interactions`: mounted at /interactions. */
+export function interactionRoutes(deps: { db: Db; catalog: Catalog; now: Clock }, auth: MiddlewareHandler<AuthedEnv>) {
+  return createRouter().openapi(
+    createRoute({
+      method: "post",
+      path: "/",
+      tags: ["recommendations"],
+      summary: "Record that the signed-in traveller viewed, liked or booked a catalog item",
+      security: SESSION_SECURITY,
+      middleware: [auth] as const,
+      request: { body: { required: true, content: { "application/json": { schema: InteractionIn } } } },
+      responses: {
+        201: { description: "Recorded", content: { "application/json": { schema: InteractionOut } } },
+        ...errorResponses(400, 401, 413, 422, 429),
+      },
+    }),
+    async (c) => c.json(await recordInteraction(deps, c.var.user.address, c.req.valid("json")), 201),
+  );
+}
+
+/** `GET /recommendations`: mounted at /recommendations. */
 export function recommendationRoutes(
-  deps: { db: Db; catalog: Catalog; recommender: Recommender; planner: PlannerService; now: Clock },
+  deps: { catalog: Catalog; recommender: Recommender; planner: PlannerService },
   auth: MiddlewareHandler<AuthedEnv>,
 ) {
-  const { db, catalog, recommender, planner, now } = deps;
-  return createRouter()
-    .openapi(
-      createRoute({
-        method: "post",
-        path: "/interactions",
-        tags: ["recommendations"],
-        summary: "Record that the signed-in traveller viewed, liked or booked a catalog item",
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
-        request: { body: { required: true, content: { "application/json": { schema: InteractionIn } } } },
-        responses: {
-          201: { description: "Recorded", content: { "application/json": { schema: InteractionOut } } },
-          ...errorResponses(400, 401, 413, 422, 429),
-        },
-      }),
-      async (c) => {
-        const { itemId, kind } = c.req.valid("json");
-        const item = await catalog.getItem(itemId);
-        if (!item)
-          throw new ApiError(422, "item_not_found", "body.itemId: no such catalog item", {
-            fields: [{ field: "body.itemId", message: "no such catalog item" }],
-          });
-        const address = c.var.user.address;
-        const [row] = await db.transaction(async (tx) => {
-          await tx.insert(schema.users).values({ address }).onConflictDoNothing();
-          return tx
-            .insert(schema.interactions)
-            .values({ address, itemId, kind, destinationId: item.destinationId, createdAt: now() })
-            .returning();
-        });
-        return c.json(
-          {
-            id: row.id.toString(),
-            itemId: row.itemId,
-            destinationId: row.destinationId,
-            kind: row.kind,
-            createdAt: row.createdAt.toISOString(),
-          },
-          201,
-        );
+  const { catalog, recommender, planner } = deps;
+  return createRouter().openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      tags: ["recommendations"],
+      summary: "Catalog items for the signed-in traveller, most similar to their profile first, each with a reason",
+      description:
+        "Ranks by cosine similarity between the traveller's profile vector (saved interests, diet and style, plus " +
+        "viewed, liked and booked items) and item vectors; filtered by destination, type and dates (items bookable " +
+        "in the window). Without any signal yet: the destination's (or the largest destinations') popular items.",
+      security: SESSION_SECURITY,
+      middleware: [auth] as const,
+      request: { query: RecommendationQuery },
+      responses: {
+        200: { description: "Recommendations", content: { "application/json": { schema: Recommendations } } },
+        ...errorResponses(400, 401, 429),
       },
-    )
-    .openapi(
-      createRoute({
-        method: "get",
-        path: "/recommendations",
-        tags: ["recommendations"],
-        summary: "Catalog items for the signed-in traveller, most similar to their profile first, each with a reason",
-        description:
-          "Ranks by cosine similarity between the traveller's profile vector (saved interests, diet and style, plus " +
-          "viewed, liked and booked items) and item vectors; filtered by destination, type and dates (items bookable " +
-          "in the window). Without any signal yet: the destination's (or the largest destinations') popular items.",
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
-        request: { query: RecommendationQuery },
-        responses: {
-          200: { description: "Recommendations", content: { "application/json": { schema: Recommendations } } },
-          ...errorResponses(400, 401, 429),
-        },
-      }),
-      async (c) => {
-        const query = c.req.valid("query");
-        if (query.destination && !catalog.destinationsById.has(query.destination))
-          throw new ApiError(400, "validation_failed", "query.destination: unknown destination", {
-            fields: [{ field: "query.destination", message: "unknown destination" }],
-          });
-        const address = c.var.user.address;
-        const traveller = await planner.traveller(address);
-        const { items, personalised } = await recommender.recommend(address, traveller, {
-          destinationId: query.destination,
-          checkIn: query.checkIn,
-          checkOut: query.checkOut,
-          type: query.type,
-          limit: query.limit,
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      if (query.destination && !catalog.destinationsById.has(query.destination))
+        throw new ApiError(400, "validation_failed", "query.destination: unknown destination", {
+          fields: [{ field: "query.destination", message: "unknown destination" }],
         });
-        return c.json(
-          {
-            personalised,
-            embedder: recommender.embedderName as "openai" | "hashing",
-            items: items.map(({ item, score, reason }) => ({ item: itemOut(catalog, item), score, reason })),
-          },
-          200,
-        );
-      },
-    );
+      const address = c.var.user.address;
+      const traveller = await planner.traveller(address);
+      const { items, personalised } = await recommender.recommend(address, traveller, {
+        destinationId: query.destination,
+        checkIn: query.checkIn,
+        checkOut: query.checkOut,
+        type: query.type,
+        limit: query.limit,
+      });
+      return c.json(
+        {
+          personalised,
+          embedder: recommender.embedderName as "openai" | "hashing",
+          items: items.map(({ item, score, reason }) => ({ item: itemOut(catalog, item), score, reason })),
+        },
+        200,
+      );
+    },
+  );
 }
