@@ -299,7 +299,7 @@ const SIGNATURE_ACTIVITIES: ActivityTemplate[] = [
     inCountries(...TEMPLE_COUNTRIES),
   ),
   A(
-    "Shrine and torii path at dawn",
+    "Shrine and torii gate walk",
     "outdoors",
     ["shrine", "hiking", "history", "photography"],
     150,
@@ -555,7 +555,7 @@ const COMMON_ACTIVITIES: ActivityTemplate[] = [
   ),
   A("Theatre evening", "culture", ["theatre", "indoor", "step-free"], 150, 70, "evening", atLeast("metro")),
   A("Football stadium tour", "sightseeing", ["sports", "family", "step-free"], 90, 30, "day", atLeast("metro")),
-  A("Sunrise yoga in the park", "wellness", ["yoga", "park", "wellness"], 75, 20, "morning"),
+  A("Morning yoga in the park", "wellness", ["yoga", "park", "wellness"], 75, 20, "morning"),
   A("Morning run past the sights", "outdoors", ["running", "sightseeing"], 60, 25, "morning"),
   A("Kayaking on the water", "outdoors", ["adventure", "boat", "swimming"], 180, 60, "morning"),
   A("Bookshops and literary cafés", "culture", ["literature", "coffee", "step-free"], 120, 25, "afternoon"),
