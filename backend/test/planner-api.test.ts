@@ -22,10 +22,11 @@ describe.each(DRIVERS)("planner API (%s)", (driver) => {
   });
   afterAll(() => t.close());
 
-  it("plans anonymously, without memory; rejects an empty request naming the field", async () => {
+  it("plans anonymously, in a visitor's conversation; rejects an empty request naming the field", async () => {
     const { status, body } = await call(t.app, "POST", "/planner/plan", { body: { text: "3 days in Lisbon for 2" } });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: "plan", source: "offline", fallback: null, conversationId: null });
+    expect(body).toMatchObject({ status: "plan", source: "offline", fallback: null });
+    expect(body.conversationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(body.plan.destination.id).toBe(LISBON);
     expect(body.plan.guests).toBe(2);
     const bad = expectError(await call(t.app, "POST", "/planner/plan", { body: { text: " " } }));

@@ -298,18 +298,24 @@ export const keeperJobs = pgTable(
   ],
 );
 
-/** A traveller's conversations with the trip planner; each turn is kept so later requests have their context. */
+/**
+ * Conversations with the trip planner; each turn is kept so later requests have their context. A signed-in
+ * traveller's are theirs (`address`) until they forget them; a visitor's have no address, are reached only by their
+ * id (held by the visitor's browser) and expire (`expiresAt`).
+ */
 export const plannerConversations = pgTable(
   "planner_conversations",
   {
     id: text("id").primaryKey(),
-    address: text("address")
-      .notNull()
-      .references(() => users.address),
+    address: text("address").references(() => users.address),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    expiresAt: at("expires_at"),
   },
-  (t) => [index("planner_conversations_address_idx").on(t.address, t.updatedAt)],
+  (t) => [
+    index("planner_conversations_address_idx").on(t.address, t.updatedAt),
+    index("planner_conversations_expires_idx").on(t.expiresAt),
+  ],
 );
 
 export const plannerTurns = pgTable(

@@ -1,8 +1,9 @@
 /** The offline planner: the deterministic reader and builder, no key and no network. */
 import type { Catalog } from "../catalog/service.js";
 import { buildPlan, withProfile } from "./build.js";
-import { mergeFollowUp, parseRequest } from "./parse.js";
-import type { Answer, PlanEvent, PlanInput, Planner } from "./types.js";
+import { foldConversation, type Settled } from "./conversation.js";
+import { parseRequest } from "./parse.js";
+import type { Answer, PlanEvent, PlanInput, Planner, Turn } from "./types.js";
 
 export class OfflinePlanner implements Planner {
   readonly name = "offline" as const;
@@ -11,10 +12,22 @@ export class OfflinePlanner implements Planner {
 
   async plan(input: PlanInput, emit?: (event: PlanEvent) => void): Promise<Answer> {
     emit?.({ type: "status", message: "Reading your request" });
-    const current = parseRequest(this.catalog, input.text, input.today);
-    // Later turns first: a follow-up takes what it leaves out from the most recent turn that said it.
-    const earlier = [...input.history].reverse().map((turn) => parseRequest(this.catalog, turn.request, input.today));
-    const request = withProfile(mergeFollowUp(current, earlier), input.traveller);
+    const read = (text: string) => ({ text, request: parseRequest(this.catalog, text, input.today) });
+    // The whole conversation, oldest first: each follow-up changes only what it says.
+    const turns = [
+      ...input.history.map((turn) => ({ ...read(turn.request), settled: this.settled(turn) })),
+      read(input.text),
+    ];
+    const interestsOf = (fragment: string) => read(fragment).request.interests;
+    const request = withProfile(foldConversation(turns, interestsOf), input.traveller);
     return buildPlan(this.catalog, request, { today: input.today, affinity: input.affinity, emit });
+  }
+
+  /** What an earlier turn's plan settled, when it was a plan of a destination the catalog still has. */
+  private settled(turn: Turn): Settled | undefined {
+    if (turn.result.status !== "plan") return undefined;
+    const { destination, checkIn, checkOut, nights, guests, interests } = turn.result.plan;
+    const known = this.catalog.destinationsById.get(destination.id);
+    return known ? { destination: known, checkIn, checkOut, nights, guests, interests } : undefined;
   }
 }

@@ -33,7 +33,14 @@ export const PlanBody = z
       .min(1)
       .max(2_000)
       .openapi({ example: "A long weekend in Lisbon in May for two, food and museums, under €900" }),
-    conversationId: z.uuid().optional().openapi({ description: "Continue this conversation (default: the latest)" }),
+    conversationId: z
+      .uuid()
+      .optional()
+      .openapi({
+        description:
+          "Continue this conversation (signed in, default: the latest). A visitor continues theirs with the id the " +
+          "last answer gave, while it has not expired; an expired or unknown one starts afresh",
+      }),
     newConversation: z.boolean().optional().openapi({ description: "Start a fresh conversation" }),
     profile: ProfileOverrides.optional().openapi({ description: "Overrides of the saved profile for this request" }),
   })
@@ -51,18 +58,28 @@ export function overridesOf(profile: z.infer<typeof ProfileOverrides> | undefine
   };
 }
 
+const ConversationTurns = z.array(z.object({ request: z.string(), result: PlanResult, createdAt: z.string() }));
+
 const Conversations = z
   .object({
     conversations: z.array(
-      z.object({
-        id: z.string(),
-        createdAt: z.string(),
-        updatedAt: z.string(),
-        turns: z.array(z.object({ request: z.string(), result: PlanResult, createdAt: z.string() })),
-      }),
+      z.object({ id: z.string(), createdAt: z.string(), updatedAt: z.string(), turns: ConversationTurns }),
     ),
   })
   .openapi("PlannerConversations");
+
+const OneConversation = z
+  .object({
+    id: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    expiresAt: z
+      .string()
+      .nullable()
+      .openapi({ description: "When a visitor's conversation is deleted; null signed in" }),
+    turns: ConversationTurns,
+  })
+  .openapi("PlannerConversation");
 
 export const userOf = (c: Context) => c.get("user") as SessionUser | undefined;
 
@@ -101,8 +118,10 @@ export function plannerRoutes(
         tags: ["planner"],
         summary: "Plan a trip from a request in words",
         description:
-          "Signed in, the saved profile and earlier turns of the conversation are the planner's context and the turn " +
-          "is recorded; anonymous requests plan without memory. `status` is `plan` (every item a catalog item, " +
+          "The earlier turns of the conversation are the planner's context and the turn is recorded; a follow-up " +
+          "changes only what it says. Signed in, the saved profile counts too and conversations last until forgotten; " +
+          "a visitor's conversation is reached by its id alone (`conversationId` in the answer) and expires a day " +
+          "after its last turn. `status` is `plan` (every item a catalog item, " +
           "`plan.booking` is the body of POST /bookings less `paymentToken`), `clarification` (what is missing) or " +
           "`cannot` (why not)." +
           BUSY,
@@ -209,6 +228,23 @@ export function plannerRoutes(
         },
       }),
       async (c) => c.json({ conversations: await planner.conversations(c.var.user.address) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/planner/conversations/{id}",
+        tags: ["planner"],
+        summary: "One conversation with its turns: the signed-in traveller's own, or a visitor's that has not expired",
+        description: "For the page that continues a conversation after a reload. 404 for anyone else's.",
+        security: [...SESSION_SECURITY, {}],
+        middleware: [maybeAuth] as const,
+        request: { params: z.object({ id: z.uuid() }) },
+        responses: {
+          200: { description: "The conversation", content: { "application/json": { schema: OneConversation } } },
+          ...errorResponses(400, 401, 404, 429),
+        },
+      }),
+      async (c) => c.json(await planner.conversationById(c.req.valid("param").id, userOf(c)?.address), 200),
     )
     .openapi(
       createRoute({

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, notInArray } from "drizzle-orm";
 import type { Logger } from "pino";
 
 import type { CatalogItem } from "../catalog/types.js";
@@ -78,6 +78,20 @@ export interface PlanRequest {
 /** Earlier turns the planners see at most (the LLM adapter budgets them further by tokens). */
 export const MAX_HISTORY_TURNS = 20;
 
+/** A visitor's conversation (not signed in) lasts this long after its last turn, then it is deleted. */
+export const VISITOR_CONVERSATION_TTL_MS = 24 * 60 * 60 * 1000;
+/** Turns a visitor's conversation keeps (the planner sees no more anyway): its size is bounded. */
+export const VISITOR_MAX_TURNS = MAX_HISTORY_TURNS;
+/** Expired visitors' conversations deleted per visitor's turn, so that the deleting stays cheap. */
+const VISITOR_PRUNE_BATCH = 100;
+
+interface Conversation {
+  id: string;
+  history: Turn[];
+  /** A visitor's conversation that the traveller who just signed in takes over. */
+  adopt: boolean;
+}
+
 export class PlannerService {
   constructor(private readonly deps: PlannerDeps) {}
 
@@ -105,50 +119,55 @@ export class PlannerService {
     return { ...base, ...defined };
   }
 
-  private async conversation(address: string, request: PlanRequest): Promise<{ id: string; history: Turn[] }> {
+  /**
+   * The conversation a request continues. Signed in: the one named (theirs, or a visitor's they started before signing
+   * in, which becomes theirs), else their latest unless a new one is asked for. A visitor: the one named while it has
+   * not expired (nobody else's), else a new one; a visitor's id is all that reaches their conversation.
+   */
+  private async conversation(address: string | undefined, request: PlanRequest): Promise<Conversation> {
     const { db } = this.deps;
+    const now = this.deps.now();
     let id: string | undefined;
+    let adopt = false;
+    const { plannerConversations: conversations } = schema;
     if (request.conversationId) {
-      const [row] = await db
-        .select()
-        .from(schema.plannerConversations)
-        .where(
-          and(
-            eq(schema.plannerConversations.id, request.conversationId),
-            eq(schema.plannerConversations.address, address),
-          ),
-        );
-      if (!row) throw notFound("Conversation");
-      id = row.id;
-    } else if (!request.newConversation) {
+      const [row] = await db.select().from(conversations).where(eq(conversations.id, request.conversationId));
+      const visitors = row !== undefined && row.address === null && row.expiresAt !== null && row.expiresAt > now;
+      if (address) {
+        if (row?.address !== address && !visitors) throw notFound("Conversation");
+        id = row!.id;
+        adopt = visitors;
+      } else if (visitors) id = row.id;
+    } else if (address && !request.newConversation) {
       const [latest] = await db
         .select()
-        .from(schema.plannerConversations)
-        .where(eq(schema.plannerConversations.address, address))
-        .orderBy(desc(schema.plannerConversations.updatedAt))
+        .from(conversations)
+        .where(eq(conversations.address, address))
+        .orderBy(desc(conversations.updatedAt))
         .limit(1);
       id = latest?.id;
     }
-    if (!id) return { id: randomUUID(), history: [] };
-    const turns = await db
+    if (!id) return { id: randomUUID(), history: [], adopt: false };
+    return { id, history: await this.turns(id, MAX_HISTORY_TURNS), adopt };
+  }
+
+  private async turns(conversationId: string, limit: number): Promise<Turn[]> {
+    const turns = await this.deps.db
       .select()
       .from(schema.plannerTurns)
-      .where(eq(schema.plannerTurns.conversationId, id))
+      .where(eq(schema.plannerTurns.conversationId, conversationId))
       .orderBy(desc(schema.plannerTurns.id))
-      .limit(MAX_HISTORY_TURNS);
-    return {
-      id,
-      history: turns.reverse().map((turn) => ({ request: turn.request, result: turn.result as unknown as PlanResult })),
-    };
+      .limit(limit);
+    return turns.reverse().map((turn) => ({ request: turn.request, result: turn.result as unknown as PlanResult }));
   }
 
   async plan(request: PlanRequest, emit?: (event: PlanEvent) => void, signal?: AbortSignal): Promise<PlanResult> {
     const { deps } = this;
     const traveller = await this.traveller(request.address, request.overrides);
-    const conversation = request.address ? await this.conversation(request.address, request) : undefined;
+    const conversation = await this.conversation(request.address, request);
     const affinity = request.address ? await deps.affinity?.affinityFor(request.address, traveller) : undefined;
     const today = todayOf(deps.now);
-    const input = { text: request.text, traveller, history: conversation?.history ?? [], today, affinity };
+    const input = { text: request.text, traveller, history: conversation.history, today, affinity };
     let result: PlanResult;
     try {
       const answer = await deps.primary.plan(input, emit, signal);
@@ -168,25 +187,72 @@ export class PlannerService {
         fallback: { provider: deps.primary.name, reason: failure.reason },
       });
     }
-    if (conversation && request.address) await this.record(request.address, conversation.id, request.text, result);
-    return { ...result, conversationId: conversation?.id ?? null };
+    await this.record(request.address, conversation, request.text, result);
+    return { ...result, conversationId: conversation.id };
   }
 
-  private async record(address: string, conversationId: string, text: string, result: PlanResult) {
+  private async record(address: string | undefined, conversation: Conversation, text: string, result: PlanResult) {
     const now = this.deps.now();
+    const expiresAt = address ? null : new Date(now.getTime() + VISITOR_CONVERSATION_TTL_MS);
+    const { plannerConversations: conversations, plannerTurns: turns } = schema;
     await this.deps.db.transaction(async (tx) => {
-      await tx.insert(schema.users).values({ address }).onConflictDoNothing();
+      if (address) await tx.insert(schema.users).values({ address }).onConflictDoNothing();
       await tx
-        .insert(schema.plannerConversations)
-        .values({ id: conversationId, address, createdAt: now, updatedAt: now })
-        .onConflictDoUpdate({ target: schema.plannerConversations.id, set: { updatedAt: now } });
-      await tx.insert(schema.plannerTurns).values({
-        conversationId,
+        .insert(conversations)
+        .values({ id: conversation.id, address: address ?? null, createdAt: now, updatedAt: now, expiresAt })
+        .onConflictDoUpdate({
+          target: conversations.id,
+          set: { updatedAt: now, expiresAt, ...(conversation.adopt ? { address } : {}) },
+        });
+      await tx.insert(turns).values({
+        conversationId: conversation.id,
         request: text,
         result: result as unknown as Record<string, unknown>,
         createdAt: now,
       });
+      if (address) return;
+      // A visitor's conversation keeps its latest turns only, and expired ones go, a batch at a time.
+      const kept = tx
+        .select({ id: turns.id })
+        .from(turns)
+        .where(eq(turns.conversationId, conversation.id))
+        .orderBy(desc(turns.id))
+        .limit(VISITOR_MAX_TURNS);
+      await tx.delete(turns).where(and(eq(turns.conversationId, conversation.id), notInArray(turns.id, kept)));
+      const expired = tx
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(and(isNull(conversations.address), lt(conversations.expiresAt, now)))
+        .limit(VISITOR_PRUNE_BATCH);
+      await tx.delete(conversations).where(inArray(conversations.id, expired));
     });
+  }
+
+  /**
+   * One conversation with its turns, for the page that continues it after a reload: the signed-in traveller's own, or
+   * a visitor's that has not expired. 404 otherwise, saying nothing about whose it is.
+   */
+  async conversationById(id: string, address: string | undefined) {
+    const { plannerConversations: conversations } = schema;
+    const [row] = await this.deps.db.select().from(conversations).where(eq(conversations.id, id));
+    const visitors = row?.address === null && row.expiresAt !== null && row.expiresAt > this.deps.now();
+    if (!row || (!visitors && (address === undefined || row.address !== address))) throw notFound("Conversation");
+    const turns = await this.deps.db
+      .select()
+      .from(schema.plannerTurns)
+      .where(eq(schema.plannerTurns.conversationId, id))
+      .orderBy(asc(schema.plannerTurns.id));
+    return {
+      id: row.id,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+      expiresAt: row.expiresAt?.toISOString() ?? null,
+      turns: turns.map((turn) => ({
+        request: turn.request,
+        result: turn.result as unknown as PlanResult,
+        createdAt: turn.createdAt.toISOString(),
+      })),
+    };
   }
 
   async conversations(address: string) {

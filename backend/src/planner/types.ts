@@ -96,7 +96,7 @@ const Common = {
     .string()
     .nullable()
     .default(null)
-    .openapi({ description: "The conversation this turn was recorded in; null when not signed in" }),
+    .openapi({ description: "The conversation this turn was recorded in (a visitor's too: send it back to continue)" }),
 };
 
 export const PlanResult = z
