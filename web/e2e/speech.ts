@@ -8,7 +8,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import { decodeWav, encodeWav } from "../../backend/src/voice/audio.js";
+import { decodeWav, encodeWav } from "@trvl/backend/voice/audio";
 
 const run = promisify(execFile);
 
