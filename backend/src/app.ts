@@ -22,6 +22,8 @@ import { ipfsRoutes } from "./ipfs/routes.js";
 import { docsRoutes, opsRoutes } from "./ops/routes.js";
 import { plannerRoutes, plannerWork } from "./planner/routes.js";
 import { profileRoutes } from "./profiles/routes.js";
+import { tripRoutes } from "./trips/routes.js";
+import { TripService } from "./trips/service.js";
 import { pushRoutes } from "./push/routes.js";
 import { interactionRoutes, recommendationRoutes } from "./recommendations/routes.js";
 import { voiceRoutes, voiceWork } from "./voice/routes.js";
@@ -117,6 +119,7 @@ export function createApp(services: Services) {
     .route("/governance", governanceRoutes(services, auth))
     .route("/events", pushRoutes(services.push, auth, config.SSE_STREAMS_PER_USER))
     .route("/ipfs", ipfsRoutes(services.ipfs))
+    .route("/", tripRoutes(new TripService(services), services.catalog, auth))
     .route("/", plannerRoutes(services.planner, auth, maybeAuth, plannerWork(config, services.rateLimitStores)))
     .route("/interactions", interactionRoutes(services, auth))
     .route("/recommendations", recommendationRoutes(services, auth))

@@ -352,3 +352,23 @@ export const interactions = pgTable(
   },
   (t) => [index("interactions_address_idx").on(t.address, t.id)],
 );
+
+/**
+ * A signed-in traveller's saved trips: the plan as last edited (a planner Plan, priced as bookings price it), and the
+ * booking made of it once booked. Draft, booked or travelled is read from these (see trips/service.ts).
+ */
+export const trips = pgTable(
+  "trips",
+  {
+    id: text("id").primaryKey(),
+    address: text("address")
+      .notNull()
+      .references(() => users.address),
+    plan: jsonb("plan").$type<Record<string, unknown>>().notNull(),
+    bookingId: text("booking_id").references(() => bookings.id),
+    conversationId: text("conversation_id"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("trips_address_idx").on(t.address, t.updatedAt)],
+);
