@@ -72,11 +72,14 @@ export function withProfile(request: TripRequest, traveller: TravellerContext): 
 
 /** What is missing or impossible about a request, as the answer to give instead of a plan. */
 export function checkRequest(request: TripRequest): Answer | undefined {
-  if (request.impossiblePlace)
+  if (request.impossiblePlace) {
+    // Proper nouns as they are written ("the Moon", "Atlantis"); space stays space.
+    const place = request.impossiblePlace.replace(/\b(?!the\b|outer\b|space\b)[a-z]/g, (c) => c.toUpperCase());
     return cannot(
-      `${request.impossiblePlace} is not somewhere we can book`,
-      `I can't plan a trip to ${request.impossiblePlace}: I only book real hotels, flights, activities and restaurants on Earth.`,
+      `${place} is not somewhere we can book`,
+      `I can't plan a trip to ${place}: I only book real hotels, flights, activities and restaurants on Earth.`,
     );
+  }
   if (request.guestProblem) return cannot(request.guestProblem, `I can't plan that: ${request.guestProblem}.`);
   if (request.dateProblem) return cannot(request.dateProblem, `I can't plan that: ${request.dateProblem}.`);
   if (request.budgetProblem) return cannot(request.budgetProblem, `I can't plan that: ${request.budgetProblem}.`);
