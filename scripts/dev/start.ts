@@ -74,9 +74,11 @@ console.log("Admin actions go through it: `SAFE_OWNER_PRIVATE_KEY=<owner key> np
 if (web && testWallets.length > 0) {
   console.log(`\nTest wallets in the web app (WEB_TEST_WALLET=1): ${testWallets.join(", ")}`);
   console.log("Pick one under Connect Wallet; the local node signs for it.");
-} else if (web) {
-  console.log("\nIn the web app, connect a browser wallet to the local chain (RPC above, chain id 31337) and import a");
-  console.log("test key from above; or restart with WEB_TEST_WALLET=1 for built-in test wallets.");
+}
+if (web) {
+  console.log("\nIn the web app, the header's Burner wallet is one click in: a key kept in your browser, funded");
+  console.log("with test ETH and tUSD by the node's test accounts. Or connect MetaMask to the local chain (RPC above,");
+  console.log("chain id 31337) and import a test key from above: the app's wallet prompt shows how.");
 }
 console.log("Press Ctrl-C to stop.\n");
 

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 import { SessionBadge } from "@/features/auth/session-badge";
+import { BurnerButton } from "@/features/burner/burner-button";
 
 import { ConnectButton } from "./connect-button";
 
@@ -24,8 +25,9 @@ export function Header() {
         <Link href="/plan" prefetch={false} className="text-xl font-bold tracking-tight text-brand-700">
           TRVL
         </Link>
-        <nav aria-label="Main" className="order-3 w-full overflow-x-auto sm:order-none sm:w-auto">
-          <ul className="flex gap-1">
+        {/* Every section in view at any width: one row from a tablet up, a 3 × 2 grid under the logo on a phone. */}
+        <nav aria-label="Main" className="order-3 w-full sm:order-none sm:w-auto">
+          <ul className="grid grid-cols-3 gap-1 sm:flex">
             {LINKS.map(({ href, label }) => {
               const active = pathname === href || pathname.startsWith(`${href}/`);
               return (
@@ -36,7 +38,7 @@ export function Header() {
                     // above too).
                     prefetch={false}
                     aria-current={active ? "page" : undefined}
-                    className={`block rounded-md px-3 py-2 text-sm font-medium ${
+                    className={`block rounded-md px-3 py-2 text-center text-sm font-medium ${
                       active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100"
                     }`}
                   >
@@ -49,6 +51,7 @@ export function Header() {
         </nav>
         <div className="ml-auto flex items-center gap-2">
           <SessionBadge />
+          {process.env.TRVL_LOCAL_CHAIN === "1" && <BurnerButton />}
           <ConnectButton />
         </div>
       </div>

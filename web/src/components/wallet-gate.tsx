@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { useAccount, useSwitchChain } from "wagmi";
 
+import { LocalChainHelp } from "@/features/burner/local-chain-help";
 import { appChains } from "@/lib/chains";
 import { describeTxError } from "@/lib/tx-errors";
 import { useDeployment } from "@/lib/use-deployment";
@@ -23,6 +24,7 @@ export function WalletGate({ children, purpose }: { children: ReactNode; purpose
             repaints the page's largest element late. */}
         <p className="mb-3 text-slate-700">Connect a wallet to {purpose}.</p>
         <ConnectButton />
+        {process.env.TRVL_LOCAL_CHAIN === "1" && <LocalChainHelp />}
       </Card>
     );
   }

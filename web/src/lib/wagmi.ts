@@ -3,6 +3,8 @@ import { coinbaseWallet, injected, mock, walletConnect } from "wagmi/connectors"
 import type { Chain } from "viem";
 import { mainnet } from "viem/chains";
 
+import { burnerWallet } from "@/features/burner/burner-connector";
+
 import { appChains } from "./chains";
 import { config } from "./config";
 
@@ -104,6 +106,8 @@ function loadedOnUse(create: CreateConnectorFn): CreateConnectorFn {
 }
 
 const connectors = [
+  // On the local chain only, a burner wallet: a key kept in this browser, funded by the node's test accounts.
+  ...(process.env.TRVL_LOCAL_CHAIN === "1" ? [burnerWallet(config.defaultChainId)] : []),
   injected(),
   // Its SDK reports analytics to Coinbase unless told not to.
   loadedOnUse(coinbaseWallet({ appName: "TRVL", preference: { options: "all", telemetry: false } })),
