@@ -40,7 +40,7 @@ import { hardhat } from "viem/chains";
 
 import { LOCAL_ACCOUNT_INDEX, LOCAL_CHAIN_ID, localAccount } from "@trvl/tooling/local-accounts";
 import { startStack, type Stack } from "../../scripts/dev/stack.js";
-import type { Plan, PlanResult } from "../../backend/src/planner/types.js";
+import type { Plan, PlanResult } from "../src/lib/api.ts";
 import { formatMoney, formatToken } from "../src/lib/format.ts";
 import { axeScan, eventually, launch, screenshot, type AxeFinding } from "./browser.js";
 import { E2E_DAY, E2E_TRIP } from "./fixed-date.js";

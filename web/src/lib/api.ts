@@ -5,7 +5,7 @@
 import type { AppType } from "@trvl/backend/app";
 import { hc, parseResponse, type ClientResponse, type InferResponseType } from "hono/client";
 
-import { config } from "./config";
+import { config } from "./config.ts";
 
 export const api = hc<AppType>(config.apiUrl, { init: { credentials: "include" } });
 
