@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 
 import { CANNOT, CLARIFICATION, LISBON_PLAN, PLAN_RESULT, VOICE } from "./fixtures";
-import { latestPlan, replyOf, turnsToMessages, voiceMessages, type Message } from "./messages";
+import {
+  latestPlan,
+  planChanges,
+  previousPlan,
+  replyOf,
+  turnsToMessages,
+  voiceMessages,
+  type Message,
+} from "./messages";
 
 describe("planner answers as conversation messages", () => {
   it("a plan is the planner's reply with the plan to show and book", () => {
@@ -63,5 +71,34 @@ describe("planner answers as conversation messages", () => {
     ];
     expect(latestPlan(messages)).toBe(LISBON_PLAN);
     expect(latestPlan(messages.slice(2))).toBeUndefined();
+  });
+});
+
+describe("what a follow-up changed", () => {
+  it("names each changed fact of the trip, before and after, and nothing that stayed", () => {
+    const after = {
+      ...LISBON_PLAN,
+      nights: LISBON_PLAN.nights + 1,
+      guests: 5,
+      interests: [...LISBON_PLAN.interests.slice(1), "wine"],
+    };
+    expect(planChanges(LISBON_PLAN, after)).toEqual([
+      `Nights: ${LISBON_PLAN.nights} → ${LISBON_PLAN.nights + 1}`,
+      `Who: ${LISBON_PLAN.guests} travellers → 5 travellers`,
+      "Interests added: wine",
+      ...(LISBON_PLAN.interests.length > 0 ? [`Interests dropped: ${LISBON_PLAN.interests[0]}`] : []),
+    ]);
+    expect(planChanges(LISBON_PLAN, LISBON_PLAN)).toEqual([]);
+  });
+
+  it("the previous plan is the one before the latest", () => {
+    const later = { ...LISBON_PLAN, nights: 9 };
+    const messages: Message[] = [
+      { id: 1, role: "assistant", status: "plan", text: "a", plan: LISBON_PLAN },
+      { id: 2, role: "user", text: "make it 9 nights", via: "text" },
+      { id: 3, role: "assistant", status: "plan", text: "b", plan: later },
+    ];
+    expect(latestPlan(messages)).toBe(later);
+    expect(previousPlan(messages)).toBe(LISBON_PLAN);
   });
 });

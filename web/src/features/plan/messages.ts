@@ -71,9 +71,43 @@ export function turnsToMessages(turns: PlannerTurn[]): NewMessage[] {
 
 /** The most recent plan in the conversation: the one "Book this trip" books. */
 export function latestPlan(messages: Message[]): Plan | undefined {
-  for (let i = messages.length - 1; i >= 0; i--) {
+  return plans(messages)[0];
+}
+
+/** The plan before the latest one, which a follow-up changed. */
+export function previousPlan(messages: Message[]): Plan | undefined {
+  return plans(messages)[1];
+}
+
+function plans(messages: Message[]): Plan[] {
+  const found: Plan[] = [];
+  for (let i = messages.length - 1; i >= 0 && found.length < 2; i--) {
     const message = messages[i];
-    if (message.role === "assistant" && message.plan) return message.plan;
+    if (message.role === "assistant" && message.plan) found.push(message.plan);
   }
-  return undefined;
+  return found;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const budgetOf = (plan: Plan) =>
+  plan.budget ? `${Number(plan.budget.amount).toLocaleString("en-US")} ${plan.budget.currency}` : "none";
+
+/** What a follow-up changed between two plans, as the trip panel says it: "Nights: 4 → 2". */
+export function planChanges(before: Plan, after: Plan): string[] {
+  const changes: string[] = [];
+  const said = (what: string, a: string, b: string) => a !== b && changes.push(`${what}: ${a} → ${b}`);
+  said(
+    "Where",
+    `${before.destination.name}, ${before.destination.countryName}`,
+    `${after.destination.name}, ${after.destination.countryName}`,
+  );
+  said("Arrive", before.checkIn, after.checkIn);
+  said("Nights", String(before.nights), String(after.nights));
+  said("Who", plural(before.guests, "traveller"), plural(after.guests, "traveller"));
+  said("Budget", budgetOf(before), budgetOf(after));
+  const added = after.interests.filter((i) => !before.interests.includes(i));
+  const dropped = before.interests.filter((i) => !after.interests.includes(i));
+  if (added.length > 0) changes.push(`Interests added: ${added.join(", ")}`);
+  if (dropped.length > 0) changes.push(`Interests dropped: ${dropped.join(", ")}`);
+  return changes;
 }

@@ -6,15 +6,44 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useSession } from "@/features/auth/session";
 import { api, call, describeError } from "@/lib/api";
 
-import { latestPlan, replyOf, turnsToMessages, voiceMessages, type Message, type NewMessage } from "./messages";
+import {
+  latestPlan,
+  previousPlan,
+  replyOf,
+  turnsToMessages,
+  voiceMessages,
+  type Message,
+  type NewMessage,
+} from "./messages";
 import type { Recording } from "./recorder";
 import { playReply, replyAudioUrl } from "./speak";
 
 /**
  * The trip being planned: a conversation with the planner (typed through POST /planner/plan, spoken through POST
- * /voice/plan) and the latest plan, which "Book this trip" books. Signed in, the API remembers the conversation: the
- * page shows the last one again and sends its id back, so a follow-up like "make it 3 nights" builds on it.
+ * /voice/plan) and the latest plan, which "Book this trip" books. The API remembers the conversation and the page sends
+ * its id back, so a follow-up like "make it 3 nights" builds on it. Signed in, the page shows the latest one again;
+ * signed out, this browser keeps the visitor's conversation id (the API forgets it a day after its last turn) and
+ * shows it again after a reload.
  */
+const VISITOR_CONVERSATION = "trvl.planner.visitorConversation";
+
+function visitorConversation(): string | null {
+  try {
+    return window.localStorage.getItem(VISITOR_CONVERSATION);
+  } catch {
+    return null;
+  }
+}
+
+function keepVisitorConversation(id: string | null) {
+  try {
+    if (id) window.localStorage.setItem(VISITOR_CONVERSATION, id);
+    else window.localStorage.removeItem(VISITOR_CONVERSATION);
+  } catch {
+    // Storage refused (private mode): the conversation still lasts as long as the page.
+  }
+}
+
 export function useTrip() {
   const { address } = useSession();
   const [messages, setMessages] = useState<Message[]>([]);
@@ -33,8 +62,10 @@ export function useTrip() {
   useEffect(() => {
     if (previousAddress.current === address) return;
     if (previousAddress.current && address) setMessages([]);
+    // A visitor who signs in goes on with their conversation, which becomes theirs with the next turn.
+    if (previousAddress.current !== undefined || address === undefined) conversationId.current = null;
+    else keepVisitorConversation(null);
     previousAddress.current = address;
-    conversationId.current = null;
   }, [address]);
 
   const history = useQuery({
@@ -56,7 +87,42 @@ export function useTrip() {
     setMessages(turnsToMessages(latest.turns).map((m) => ({ ...m, id: nextId.current++ }) as Message));
   }, [address, history.data, history.isSuccess, messages.length]);
 
+  // Signed out: the visitor's conversation from before a reload, while the API still has it.
+  const [visitorId, setVisitorId] = useState<string | null>(null);
+  useEffect(() => setVisitorId(visitorConversation()), []);
+  const visitor = useQuery({
+    queryKey: ["planner", "conversation", visitorId],
+    enabled: address === undefined && visitorId !== null,
+    gcTime: 0,
+    retry: false,
+    queryFn: () => call(api.planner.conversations[":id"].$get({ param: { id: visitorId! } })),
+  });
+  const restoredVisitor = useRef(false);
+  useEffect(() => {
+    if (restoredVisitor.current || address !== undefined || visitorId === null) return;
+    if (visitor.isError) {
+      restoredVisitor.current = true;
+      keepVisitorConversation(null);
+      return;
+    }
+    if (!visitor.isSuccess) return;
+    restoredVisitor.current = true;
+    if (visitor.data.turns.length === 0 || messages.length > 0) return;
+    conversationId.current = visitor.data.id;
+    setRestoredAt(visitor.data.updatedAt);
+    setMessages(turnsToMessages(visitor.data.turns).map((m) => ({ ...m, id: nextId.current++ }) as Message));
+  }, [address, visitorId, visitor.data, visitor.isSuccess, visitor.isError, messages.length]);
+
   useEffect(() => () => audioUrls.current.forEach((url) => URL.revokeObjectURL(url)), []);
+
+  /** Remembers the conversation an answer was recorded in (for a visitor, across reloads too). */
+  const continueIn = useCallback(
+    (id: string | null) => {
+      conversationId.current = id;
+      if (address === undefined) keepVisitorConversation(id);
+    },
+    [address],
+  );
 
   const conversation = () =>
     conversationId.current ? { conversationId: conversationId.current } : { newConversation: true };
@@ -84,20 +150,20 @@ export function useTrip() {
       add({ role: "user", text, via: "text" });
       try {
         const result = await typed.mutateAsync(text);
-        conversationId.current = result.conversationId;
+        continueIn(result.conversationId);
         add(replyOf(result));
       } catch (error) {
         add({ role: "assistant-error", text: `I could not plan that: ${lower(describeError(error))}` });
       }
     },
-    [add, typed],
+    [add, continueIn, typed],
   );
 
   const askByVoice = useCallback(
     async (recording: Recording) => {
       try {
         const voice = await spoken.mutateAsync(recording);
-        conversationId.current = voice.result.conversationId;
+        continueIn(voice.result.conversationId);
         const audioUrl = replyAudioUrl(voice.reply);
         if (audioUrl) audioUrls.current.push(audioUrl);
         const [request, reply] = voiceMessages(voice);
@@ -107,12 +173,13 @@ export function useTrip() {
         add({ role: "assistant-error", text: `I could not use that recording: ${lower(describeError(error))}` });
       }
     },
-    [add, spoken],
+    [add, continueIn, spoken],
   );
 
   /** Forgets the conversation on this page: the next request starts a new one. */
   const startOver = useCallback(() => {
     conversationId.current = null;
+    keepVisitorConversation(null);
     setRestoredAt(null);
     setMessages([]);
   }, []);
@@ -123,6 +190,7 @@ export function useTrip() {
     askByVoice,
     startOver,
     plan: latestPlan(messages),
+    previousPlan: previousPlan(messages),
     restoredAt,
     restoring: address !== undefined && history.isPending,
     pending: typed.isPending ? ("text" as const) : spoken.isPending ? ("voice" as const) : null,
