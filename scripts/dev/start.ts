@@ -70,7 +70,9 @@ for (const [role, index] of Object.entries(LOCAL_ACCOUNT_INDEX)) {
 }
 console.log("\nAccounts #6 to #19 hold 100,000 tUSD each and 10,000 ETH.");
 console.log("The guardian Safe (owners #17, #18, #19; 2 of 3) streams 100,000 TRVL of staking rewards over 30 days.");
-console.log("Admin actions go through it: `SAFE_OWNER_PRIVATE_KEY=<owner key> npm run admin -- status` (see docs/contracts-and-economy.md).");
+console.log(
+  "Admin actions go through it: `SAFE_OWNER_PRIVATE_KEY=<owner key> npm run admin -- status` (see docs/contracts-and-economy.md).",
+);
 if (web && testWallets.length > 0) {
   console.log(`\nTest wallets in the web app (WEB_TEST_WALLET=1): ${testWallets.join(", ")}`);
   console.log("Pick one under Connect Wallet; the local node signs for it.");
