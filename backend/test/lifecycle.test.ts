@@ -1,7 +1,7 @@
 /** The booking state machine's chain transitions, as pure decisions on a booking's facts. */
 import { describe, expect, it } from "vitest";
 
-import { onChainFact, type ChainFact } from "../src/bookings/lifecycle.js";
+import { onChainFact, onSupplierAnswer, type ChainFact } from "../src/bookings/lifecycle.js";
 import type { BookingRow } from "../src/bookings/model.js";
 
 const AT = new Date("2030-03-04T10:00:00Z");
@@ -117,5 +117,43 @@ describe("onChainFact", () => {
     expect(onChainFact(booking(paid), { kind: "settlementSkipped", escrowStatus: 2 }, 0).jobs).toEqual([
       ["settle", { op: "finish" }],
     ]);
+  });
+});
+
+describe("onSupplierAnswer", () => {
+  it("a confirmation of a paid booking lets the keeper settle it", () => {
+    expect(onSupplierAnswer(booking(paid), { kind: "confirmed", at: AT })).toEqual({
+      patch: { confirmedAt: AT, status: "confirmed" },
+      jobs: [
+        ["confirm", { op: "finish" }],
+        ["settle", { op: "create" }],
+      ],
+    });
+  });
+
+  it("a refusal gets the traveller their money back", () => {
+    expect(onSupplierAnswer(booking(paid), { kind: "refused", at: AT, reason: "sold out" })).toEqual({
+      patch: { refundRequestedAt: AT, status: "refund_requested" },
+      jobs: [
+        ["confirm", { op: "finish" }],
+        ["refund", { op: "create" }],
+      ],
+    });
+  });
+
+  it("an answer that comes after a cancellation or a refund changes nothing but ends the confirmation", () => {
+    const late = [
+      booking({ ...paid, refundRequestedAt: AT, status: "refund_requested" }),
+      booking({ ...paid, refundedTxHash: step(3).txHash, refundedBlockNumber: 3n, status: "refunded" }),
+      booking({ ...paid, confirmedAt: AT, status: "confirmed" }),
+    ];
+    for (const b of late) {
+      for (const answer of [
+        { kind: "confirmed", at: AT },
+        { kind: "refused", at: AT, reason: "sold out" },
+      ] as const) {
+        expect(onSupplierAnswer(b, answer)).toEqual({ patch: {}, jobs: [["confirm", { op: "finish" }]] });
+      }
+    }
   });
 });

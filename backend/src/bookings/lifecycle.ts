@@ -138,6 +138,37 @@ export function deriveStatus(b: LifecycleFacts): BookingStatus {
   return b.status === "expired" ? "expired" : "quoted";
 }
 
+/** The supplier's answer to the keeper's request to confirm a paid booking. */
+export type SupplierAnswer = { kind: "confirmed"; at: Date } | { kind: "refused"; at: Date; reason: string };
+
+/**
+ * What a supplier's answer does to a booking, decided on its locked row: a confirmation lets the keeper settle it; a
+ * refusal gets the traveller their money back. An answer that comes too late (the booking was cancelled, refunded or
+ * confirmed meanwhile) changes nothing but ends the confirmation.
+ */
+export function onSupplierAnswer(b: BookingRow, answer: SupplierAnswer): Transition {
+  const current = deriveStatus(b);
+  if (current !== "paid") return { patch: {}, jobs: [["confirm", { op: "finish" }]] };
+  if (answer.kind === "confirmed") {
+    const patch = { confirmedAt: answer.at, status: deriveStatus({ ...b, confirmedAt: answer.at }) };
+    return {
+      patch,
+      jobs: [
+        ["confirm", { op: "finish" }],
+        ["settle", { op: "create" }],
+      ],
+    };
+  }
+  const patch = { refundRequestedAt: answer.at, status: deriveStatus({ ...b, refundRequestedAt: answer.at }) };
+  return {
+    patch,
+    jobs: [
+      ["confirm", { op: "finish" }],
+      ["refund", { op: "create" }],
+    ],
+  };
+}
+
 /** What a traveller's cancellation does to a booking, decided on its locked row. */
 export type CancelDecision =
   /** Not paid: cancelled at once. */

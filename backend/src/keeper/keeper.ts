@@ -5,16 +5,16 @@
  * projections mark it), so sending twice is harmless: the contracts skip what is already done.
  */
 import { bookingEscrowAbi, rewardDistributorAbi } from "@trvl/abi";
-import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { BaseError, encodeFunctionData, parseEventLogs, type Address, type Hex, type TransactionReceipt } from "viem";
 
-import { deriveStatus } from "../bookings/lifecycle.js";
+import { onSupplierAnswer } from "../bookings/lifecycle.js";
 import { lockBookings } from "../bookings/model.js";
 import type { Catalog } from "../catalog/service.js";
 import type { ChainContext } from "../chain/index.js";
 import { schema, type Db } from "../db/index.js";
-import type { KEEPER_JOB_KINDS } from "../db/schema.js";
+import type { BookingStatus, KEEPER_JOB_KINDS } from "../db/schema.js";
 import { announceChanges } from "../push/changes.js";
 import type { TxSender } from "./sender.js";
 import type { Clock } from "../clock.js";
@@ -158,25 +158,23 @@ export class Keeper {
     const finished = answers.filter((a) => a.outcome === "moot").map((a) => a.job.id);
     await db.transaction(async (tx) => {
       if (confirmed.length > 0) {
-        const asked = confirmed.map((a) => a.booking!.id);
-        await lockBookings(tx, asked);
-        // A booking cancelled while its supplier was asked is refunded instead: no settle job for it.
-        const updated = await tx
-          .update(schema.bookings)
-          .set({
-            confirmedAt: time,
-            status: deriveStatus({ ...confirmed[0].booking!, confirmedAt: time }),
-            updatedAt: time,
-          })
-          .where(
-            and(
-              inArray(schema.bookings.id, asked),
-              isNull(schema.bookings.confirmedAt),
-              isNull(schema.bookings.refundRequestedAt),
-            ),
-          )
-          .returning({ id: schema.bookings.id });
-        const confirmedIds = updated.map((row) => row.id).sort();
+        // Decided on the locked rows: a booking cancelled (or refunded) while its supplier was asked stays as it is.
+        const locked = await lockBookings(
+          tx,
+          confirmed.map((a) => a.booking!.id),
+        );
+        const byStatus = new Map<BookingStatus, string[]>();
+        for (const booking of locked) {
+          const { patch } = onSupplierAnswer(booking, { kind: "confirmed", at: time });
+          if (patch.status) byStatus.set(patch.status, [...(byStatus.get(patch.status) ?? []), booking.id]);
+        }
+        for (const [status, ids] of byStatus) {
+          await tx
+            .update(schema.bookings)
+            .set({ confirmedAt: time, status, updatedAt: time })
+            .where(inArray(schema.bookings.id, ids));
+        }
+        const confirmedIds = [...byStatus.values()].flat().sort();
         if (confirmedIds.length > 0) {
           await tx
             .insert(schema.keeperJobs)
@@ -207,19 +205,24 @@ export class Keeper {
       } else {
         // Refused by the supplier: the traveller gets their money back.
         await db.transaction(async (tx) => {
-          const next = { ...booking!, refundRequestedAt: time };
-          await tx
-            .update(schema.bookings)
-            .set({ refundRequestedAt: time, status: deriveStatus(next), updatedAt: time })
-            .where(eq(schema.bookings.id, booking!.id));
+          const [locked] = await lockBookings(tx, [booking!.id]);
+          const { patch, jobs } = onSupplierAnswer(locked!, { kind: "refused", at: time, reason: outcome.reason });
+          if (patch.status) {
+            await tx
+              .update(schema.bookings)
+              .set({ ...patch, updatedAt: time })
+              .where(eq(schema.bookings.id, booking!.id));
+          }
           await tx
             .update(schema.keeperJobs)
             .set({ status: "done", lastError: outcome.reason, updatedAt: time })
             .where(eq(schema.keeperJobs.id, job.id));
-          await tx
-            .insert(schema.keeperJobs)
-            .values({ kind: "refund", bookingId: booking!.id, lastError: outcome.reason, runAfter: time })
-            .onConflictDoNothing();
+          if (jobs.some(([kind]) => kind === "refund")) {
+            await tx
+              .insert(schema.keeperJobs)
+              .values({ kind: "refund", bookingId: booking!.id, lastError: outcome.reason, runAfter: time })
+              .onConflictDoNothing();
+          }
           await announceChanges(tx, { bookings: [booking!.id] });
         });
         this.deps.logger.warn({ bookingId: booking!.id, reason: outcome.reason }, "supplier refused: refunding");
