@@ -117,7 +117,7 @@ export function PlanChat({ intro }: { intro: ReactNode }) {
           onRecording={sendRecording}
         />
       </section>
-      <TripPanel plan={trip.plan} />
+      <TripPanel plan={trip.plan} previous={trip.previousPlan} />
     </div>
   );
 }

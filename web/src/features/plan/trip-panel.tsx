@@ -3,6 +3,7 @@ import dynamic from "next/dynamic";
 import { Card } from "@/components/ui";
 import type { Plan } from "@/lib/api";
 
+import { planChanges } from "./messages";
 import { formatDay, totalsOf } from "./plan-format";
 
 // Booking (the wallet, the payment token's symbol read from the chain, POST /bookings) only matters once there is a
@@ -12,10 +13,10 @@ const BookTrip = dynamic(() => import("./book-trip").then((m) => m.BookTrip), {
 });
 
 /**
- * The latest plan beside the conversation, with "Book this trip" (see ./book-trip.tsx). Before there is a plan it is
- * a static card.
+ * The latest plan beside the conversation, with what the last follow-up changed and "Book this trip" (see
+ * ./book-trip.tsx). Before there is a plan it is a static card.
  */
-export function TripPanel({ plan }: { plan: Plan | undefined }) {
+export function TripPanel({ plan, previous }: { plan: Plan | undefined; previous?: Plan }) {
   if (!plan)
     return (
       <Card title="Your trip" className="h-fit lg:sticky lg:top-4">
@@ -27,6 +28,7 @@ export function TripPanel({ plan }: { plan: Plan | undefined }) {
 
   const totals = totalsOf(plan);
   const items = plan.booking.items.length;
+  const changes = previous ? planChanges(previous, plan) : [];
   return (
     <Card title="Your trip" className="h-fit lg:sticky lg:top-4">
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm" data-testid="trip-summary">
@@ -50,6 +52,16 @@ export function TripPanel({ plan }: { plan: Plan | undefined }) {
         <dd className="font-semibold tabular-nums">{totals.total}</dd>
       </dl>
       {totals.budget && <p className="mt-2 text-sm text-slate-600">{totals.budget}.</p>}
+      {changes.length > 0 && (
+        <div className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="trip-changes">
+          <p className="font-medium">Changed by your last message</p>
+          <ul className="list-inside list-disc">
+            {changes.map((change) => (
+              <li key={change}>{change}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       <BookTrip plan={plan} />
     </Card>
   );
