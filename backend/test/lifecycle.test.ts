@@ -1,7 +1,7 @@
 /** The booking state machine's chain transitions, as pure decisions on a booking's facts. */
 import { describe, expect, it } from "vitest";
 
-import { onChainFact, onSupplierAnswer, type ChainFact } from "../src/bookings/lifecycle.js";
+import { onChainFact, onRewind, onSupplierAnswer, type ChainFact } from "../src/bookings/lifecycle.js";
 import type { BookingRow } from "../src/bookings/model.js";
 
 const AT = new Date("2030-03-04T10:00:00Z");
@@ -155,5 +155,46 @@ describe("onSupplierAnswer", () => {
         expect(onSupplierAnswer(b, answer)).toEqual({ patch: {}, jobs: [["confirm", { op: "finish" }]] });
       }
     }
+  });
+});
+
+describe("onRewind", () => {
+  const rewarded = {
+    ...settled,
+    confirmedAt: AT,
+    receiptCid: "bagaaiera",
+    status: "rewarded" as const,
+    rewardedTxHash: step(4).txHash,
+    rewardedBlockNumber: 4n,
+  };
+
+  it("a reorg past the payment forgets it with its receipt and confirmation, and drops every job", () => {
+    const { patch, drop, rerun } = onRewind(booking(rewarded), 0n);
+    expect(patch).toMatchObject({
+      paidTxHash: null,
+      settledTxHash: null,
+      rewardedTxHash: null,
+      receiptCid: null,
+      confirmedAt: null,
+      status: "quoted",
+    });
+    expect(drop).toEqual(["confirm", "settle", "distribute", "refund"]);
+    expect(rerun).toEqual([]);
+  });
+
+  it("a reorg past the settlement keeps the payment and its confirmation, and settles again", () => {
+    const { patch, drop, rerun } = onRewind(booking(rewarded), 1n);
+    expect(patch).toMatchObject({ settledTxHash: null, rewardedTxHash: null, status: "confirmed" });
+    expect(patch).not.toHaveProperty("paidTxHash");
+    expect(patch).not.toHaveProperty("receiptCid");
+    expect(drop).toEqual(["distribute"]);
+    expect(rerun).toEqual(["settle"]);
+  });
+
+  it("a reorg past the reward only distributes again", () => {
+    const { patch, drop, rerun } = onRewind(booking(rewarded), 3n);
+    expect(patch).toMatchObject({ rewardedTxHash: null, status: "settled" });
+    expect(drop).toEqual([]);
+    expect(rerun).toEqual(["distribute"]);
   });
 });

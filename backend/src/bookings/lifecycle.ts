@@ -138,6 +138,43 @@ export function deriveStatus(b: LifecycleFacts): BookingStatus {
   return b.status === "expired" ? "expired" : "quoted";
 }
 
+/** What a reorg does to a booking: the columns it resets, and its keeper jobs to drop or to run again. */
+export interface Rewind {
+  patch: Partial<BookingRow>;
+  drop: JobKind[];
+  rerun: JobKind[];
+}
+
+/**
+ * A reorg undid every block after `ancestor`: the steps recorded in those blocks are forgotten (with the payment, its
+ * receipt and the supplier's confirmation), the status follows what remains, and the jobs follow the remaining steps —
+ * those of a step that is gone are dropped until its event comes back and re-creates them, those whose effect is gone
+ * run again.
+ */
+export function onRewind(b: BookingRow, ancestor: bigint): Rewind {
+  const after = (block: bigint | null) => block !== null && block > ancestor;
+  const patch: Partial<BookingRow> = {};
+  for (const [hashColumn, blockColumn, timeColumn] of Object.values(STEP_COLUMNS)) {
+    if (after(b[blockColumn])) Object.assign(patch, { [hashColumn]: null, [blockColumn]: null, [timeColumn]: null });
+  }
+  const next = { ...b, ...patch };
+  if (!next.paidTxHash) Object.assign(patch, { receiptCid: null, confirmedAt: null });
+  patch.status = deriveStatus({ ...b, ...patch });
+
+  if (!next.paidTxHash) return { patch, drop: ["confirm", "settle", "distribute", "refund"], rerun: [] };
+  if (next.refundedTxHash) return { patch, drop: [], rerun: [] };
+  const rerun: JobKind[] = [];
+  const drop: JobKind[] = [];
+  if (!next.settledTxHash) {
+    drop.push("distribute");
+    rerun.push("settle");
+  } else if (!next.rewardedTxHash) {
+    rerun.push("distribute");
+  }
+  if (next.refundRequestedAt) rerun.push("refund");
+  return { patch, drop, rerun };
+}
+
 /** The supplier's answer to the keeper's request to confirm a paid booking. */
 export type SupplierAnswer = { kind: "confirmed"; at: Date } | { kind: "refused"; at: Date; reason: string };
 

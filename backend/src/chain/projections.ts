@@ -10,9 +10,8 @@ import { zeroAddress, type Address, type Hex } from "viem";
 
 import {
   CHAIN_FACT_COLUMNS,
-  deriveStatus,
   onChainFact,
-  STEP_COLUMNS,
+  onRewind,
   type ChainFact,
   type JobKind,
   type JobOp,
@@ -493,63 +492,24 @@ export async function rewind(tx: Tx, deps: ProjectionDeps, ancestor: bigint): Pr
       ),
     )
     .for("update");
+  const now = deps.now();
+  const jobs = schema.keeperJobs;
   for (const booking of affected) {
-    const after = (block: bigint | null) => block !== null && block > ancestor;
-    const next = { ...booking };
-    // The receipt names the payment: gone with it.
-    if (after(booking.paidBlockNumber)) next.receiptCid = null;
-    for (const [hashColumn, blockColumn, timeColumn] of Object.values(STEP_COLUMNS)) {
-      if (after(next[blockColumn]))
-        Object.assign(next, { [hashColumn]: null, [blockColumn]: null, [timeColumn]: null });
-    }
-    const { id } = booking;
+    const { patch, drop, rerun } = onRewind(booking, ancestor);
     await tx
       .update(b)
-      .set({
-        paidTxHash: next.paidTxHash,
-        paidBlockNumber: next.paidBlockNumber,
-        paidAt: next.paidAt,
-        receiptCid: next.receiptCid,
-        confirmedAt: next.paidTxHash ? next.confirmedAt : null,
-        settledTxHash: next.settledTxHash,
-        settledBlockNumber: next.settledBlockNumber,
-        settledAt: next.settledAt,
-        refundedTxHash: next.refundedTxHash,
-        refundedBlockNumber: next.refundedBlockNumber,
-        refundedAt: next.refundedAt,
-        rewardedTxHash: next.rewardedTxHash,
-        rewardedBlockNumber: next.rewardedBlockNumber,
-        rewardedAt: next.rewardedAt,
-        status: deriveStatus({ ...next, confirmedAt: next.paidTxHash ? next.confirmedAt : null }),
-        updatedAt: deps.now(),
-      })
-      .where(eq(b.id, id));
-    await reconcileJobs(tx, next, deps.now());
-    changes.bookings.add(id);
+      .set({ ...patch, updatedAt: now })
+      .where(eq(b.id, booking.id));
+    if (drop.length > 0) {
+      await tx.delete(jobs).where(and(eq(jobs.bookingId, booking.id), inArray(jobs.kind, drop)));
+    }
+    if (rerun.length > 0) {
+      await tx
+        .update(jobs)
+        .set({ status: "pending", txHash: null, runAfter: now, updatedAt: now })
+        .where(and(eq(jobs.bookingId, booking.id), inArray(jobs.kind, rerun)));
+    }
+    changes.bookings.add(booking.id);
   }
   return changes;
-}
-
-/**
- * After a rewind, the keeper's jobs of a booking follow its remaining facts: jobs whose effect is gone run again,
- * and jobs of a step that is gone are dropped until the step comes back (its event re-creates them).
- */
-async function reconcileJobs(tx: Tx, booking: typeof schema.bookings.$inferSelect, now: Date) {
-  const jobs = schema.keeperJobs;
-  const drop = (kinds: JobKind[]) =>
-    tx.delete(jobs).where(and(eq(jobs.bookingId, booking.id), inArray(jobs.kind, kinds)));
-  const rerun = (kind: JobKind) =>
-    tx
-      .update(jobs)
-      .set({ status: "pending", txHash: null, runAfter: now, updatedAt: now })
-      .where(and(eq(jobs.bookingId, booking.id), eq(jobs.kind, kind)));
-  if (!booking.paidTxHash) return drop(["confirm", "settle", "distribute", "refund"]);
-  if (booking.refundedTxHash) return;
-  if (!booking.settledTxHash) {
-    await drop(["distribute"]);
-    await rerun("settle");
-  } else if (!booking.rewardedTxHash) {
-    await rerun("distribute");
-  }
-  if (booking.refundRequestedAt) await rerun("refund");
 }
