@@ -7,15 +7,18 @@
  * which runs `hardhat run web/e2e/run.ts` under faketime at a fixed date (at-fixed-date.ts, fixed-date.ts), so the
  * same items, totals and screenshots come out every day; `npx hardhat run web/e2e/run.ts` runs it at the real date.
  *
- * A traveller arrives through a referral link, connects and signs in with Ethereum in ConnectKit's modal (one
- * signature), accepts the referral, plans a trip by typing (a question back, then a follow-up the planner builds on),
- * plans another by voice (espeak-ng speaks the request into Chromium's fake microphone; the page's recorder, the API's
+ * A traveller arrives through a referral link, reads how to use MetaMask on the local chain, and comes in with the
+ * header's burner wallet instead (one click: a fresh key, funded by the node's test accounts, signs in at once),
+ * accepts the referral, plans a trip by typing (a question back, then a follow-up the planner builds on), plans
+ * another by voice (espeak-ng speaks the request into Chromium's fake microphone; the page's recorder, the API's
  * speech to text and the planner do the rest), books it, pays with a stablecoin permit, watches the booking become
  * rewarded and their TRVL balance rise by the reward, stakes to the next tier, delegates, votes on a proposal and
  * carries it through the timelock, books again in ETH with the tier's discount and boost, cancels an unpaid booking;
- * disconnecting signs them out (once); then the referrer connects, signs in from the header instead and sees what the
- * bookings earned them. Every page is scanned with axe-core (no serious or critical violations) and photographed into
- * web/e2e/screenshots/. E2E_WEB_URL, E2E_API_URL and E2E_CHAIN_URL attach to a stack already running instead
+ * disconnecting signs them out (once); then the referrer connects a test wallet, signs in from the header instead
+ * and sees what the bookings earned them. Every page is scanned with axe-core (no serious or critical violations) and
+ * photographed into web/e2e/screenshots/; every page is opened at 390 px too (nothing wider than the screen, every
+ * section in the navigation). No page logs a console error or makes a request that fails. E2E_WEB_URL, E2E_API_URL
+ * and E2E_CHAIN_URL attach to a stack already running instead
  * (built with WEB_TEST_WALLET=1).
  */
 import assert from "node:assert/strict";
@@ -26,15 +29,7 @@ import path from "node:path";
 import { getDeployment, rewardDistributorAbi, referralRegistryAbi, trvlGovernorAbi, trvlTokenAbi } from "@trvl/abi";
 import hre from "hardhat";
 import type { Page } from "playwright-core";
-import {
-  createPublicClient,
-  createTestClient,
-  createWalletClient,
-  encodeFunctionData,
-  http,
-  parseEventLogs,
-  type Hex,
-} from "viem";
+import { createPublicClient, createTestClient, createWalletClient, encodeFunctionData, http, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 
@@ -56,7 +51,8 @@ const today = new Date().toISOString().slice(0, 10);
 if (atFixedDate) assert.equal(today, E2E_DAY, "faketime sets this process's clock to the fixed date");
 else log(`running at the real date (${today}): plans and screenshots follow the day's demo availability`);
 
-const traveller = localAccount(LOCAL_ACCOUNT_INDEX.traveller);
+// The traveller comes in through the local chain's burner wallet (a fresh key in the browser); the referrer through
+// a test wallet on a local test account.
 const referrer = localAccount(LOCAL_ACCOUNT_INDEX.referrer);
 const contracts = getDeployment(LOCAL_CHAIN_ID).contracts;
 const trvl = (value: bigint) => formatToken(value, 18, "TRVL");
@@ -75,7 +71,7 @@ if (process.env.E2E_WEB_URL && process.env.E2E_API_URL && process.env.E2E_CHAIN_
     deploymentId: `e2e-${process.pid}`,
     dataDir: path.join(tmp, "data"),
     webDistDir: ".next-e2e",
-    testWalletAccounts: [traveller.address, referrer.address],
+    testWalletAccounts: [referrer.address],
     env: { LOG_LEVEL: "warn" },
     onLog: (source, line) => {
       if (process.env.E2E_VERBOSE || /error/i.test(line)) console.log(`  ${source}: ${line}`);
@@ -133,15 +129,73 @@ async function expectPlanShown(page: Page, plan: Plan) {
     .waitFor();
 }
 
-/** Wallet signatures (the mock connector's `eth_sign` on the local node) and sign-outs the page has asked for. */
-const asked = { signatures: 0, signOuts: 0 };
+/**
+ * Wallet signatures (the mock connector's `eth_sign` on the local node), sign-ins (each carries one signature, the
+ * burner's made in the page) and sign-outs the page has asked for.
+ */
+const asked = { signatures: 0, signIns: 0, signOuts: 0 };
 function countWalletRequests(page: Page) {
   page.on("request", (request) => {
     if (request.method() !== "POST") return;
     if (request.url() === `${urls.api}/auth/logout`) asked.signOuts += 1;
+    else if (request.url() === `${urls.api}/auth/verify`) asked.signIns += 1;
     else if (request.url().startsWith(urls.chain) && /"method":"eth_sign"/.test(request.postData() ?? ""))
       asked.signatures += 1;
   });
+}
+
+/**
+ * Console errors, uncaught page errors, and requests that failed or were answered with an error, on every page the
+ * test opens: none is expected but those `expected` lists (a request the test itself made fail).
+ */
+const problems: string[] = [];
+const expectedFailures: RegExp[] = [];
+function watchForProblems(page: Page, name: string) {
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`${name}: console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`${name}: page error: ${error.message.split("\n")[0]}`));
+  page.on("requestfailed", (request) => {
+    const failure = request.failure()?.errorText ?? "";
+    // A request the browser drops because the page moved on (a navigation, a closed live-update stream).
+    if (failure === "net::ERR_ABORTED") return;
+    problems.push(`${name}: request failed: ${request.method()} ${request.url()} (${failure})`);
+  });
+  page.on("response", (response) => {
+    if (response.status() < 400) return;
+    const what = `${response.request().method()} ${response.url()} → ${response.status()}`;
+    if (!expectedFailures.some((pattern) => pattern.test(what))) problems.push(`${name}: ${what}`);
+  });
+}
+
+/** No page at phone width is wider than the screen (nothing to scroll sideways). */
+async function expectNoOverflow(page: Page, name: string) {
+  const { scrollWidth, innerWidth } = (await page.evaluate(
+    "({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })",
+  )) as { scrollWidth: number; innerWidth: number };
+  assert.ok(scrollWidth <= innerWidth, `${name}: ${scrollWidth} px wide on a ${innerWidth} px screen`);
+}
+
+/**
+ * The traveller's way in on the local chain: the header's burner wallet. One click connects it (the node's test
+ * accounts fund it) and signs in with Ethereum (one signature, made in the page). The wallet modal lists it too.
+ * Returns the burner's key, which the page keeps in its storage.
+ */
+async function burnerSignIn(page: Page): Promise<{ address: Hex; privateKey: Hex }> {
+  const banner = page.getByRole("banner");
+  const signInsBefore = asked.signIns;
+  await banner.getByRole("button", { name: /connect wallet/i }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: /Burner wallet \(local chain\)/ }).waitFor();
+  await dialog.getByRole("button", { name: "Close", exact: true }).click();
+  await dialog.waitFor({ state: "hidden", timeout: 10_000 });
+  await banner.getByRole("button", { name: "Burner wallet", exact: true }).click();
+  await banner.getByRole("button", { name: "Sign out" }).waitFor({ timeout: 30_000 });
+  assert.equal(asked.signIns - signInsBefore, 1, "one click, one sign-in: the burner signed one message");
+  const privateKey = (await page.evaluate('window.localStorage.getItem("trvl.burnerWallet.key")')) as Hex;
+  const { address } = privateKeyToAccount(privateKey);
+  await banner.getByRole("button", { name: new RegExp(address.slice(0, 6), "i") }).waitFor();
+  return { address, privateKey };
 }
 
 /**
@@ -182,7 +236,7 @@ let page: Page | undefined;
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
-  page.on("pageerror", (error) => console.log(`  page error: ${error.message.split("\n")[0]}`));
+  watchForProblems(page, "desktop");
   countWalletRequests(page);
   if (atFixedDate) {
     const { timestamp } = await client.getBlock();
@@ -193,15 +247,23 @@ try {
   await page.goto(`${urls.web}/plan?ref=${referrer.address}`);
   await page.getByRole("heading", { name: "Plan a trip" }).waitFor();
   await visit(page, "plan-empty");
-  await connectAndSignIn(page, traveller.address);
-  log("traveller signed in with Ethereum (ConnectKit's sign-in step)");
+  // Signed out, the local chain's help says how to use MetaMask instead.
+  await page.getByRole("link", { name: "Bookings", exact: true }).click();
+  await page.getByTestId("local-chain-help").getByText("Use MetaMask on the local chain").click();
+  await page.getByTestId("local-chain-help").getByText("chain id").waitFor();
+  await visit(page, "bookings-signed-out");
+  await page.getByRole("link", { name: "Plan", exact: true }).click();
+  const traveller = await burnerSignIn(page);
+  const funded = await client.getBalance({ address: traveller.address });
+  assert.ok(funded >= 10n ** 18n, "the node's test accounts funded the burner with ETH");
+  log(`traveller ${traveller.address} signed in with the burner wallet: one click, one signature`);
   await page.getByRole("button", { name: "Accept referral" }).click();
   await page.getByText(/^Registered\./).waitFor({ timeout: 30_000 });
   const registered = await client.readContract({
     address: contracts.ReferralRegistry.address,
     abi: referralRegistryAbi,
     functionName: "referrerOf",
-    args: [traveller.address as Hex],
+    args: [traveller.address],
   });
   assert.equal(registered, referrer.address, "the referral is registered on chain");
   log("referral registered through the relayer");
@@ -275,7 +337,8 @@ try {
   assert.equal(voice.transcript, SPOKEN.toLowerCase(), "the API heard the spoken request");
   await page.getByTestId("transcript").filter({ hasText: voice.transcript }).waitFor();
   const spoken = planOf(voice.result);
-  assert.deepEqual([spoken.destination.name, spoken.nights, spoken.guests], ["Madrid", 3, 2]);
+  // "Three days" is three day cards: two nights.
+  assert.deepEqual([spoken.destination.name, spoken.days.length, spoken.nights, spoken.guests], ["Madrid", 3, 2, 2]);
   await expectPlanShown(page, spoken);
   assert.ok(voice.reply.audio, "the reply is spoken (espeak-ng on the API)");
   await page.getByLabel("The reply, spoken").last().waitFor();
@@ -296,7 +359,7 @@ try {
     address: contracts.TRVLToken.address,
     abi: trvlTokenAbi,
     functionName: "balanceOf",
-    args: [traveller.address as Hex],
+    args: [traveller.address],
   });
   await page.getByRole("button", { name: "Book this trip" }).click();
   await page.waitForURL(/\/bookings\/0x[0-9a-f]{64}$/, { timeout: 30_000 });
@@ -352,14 +415,34 @@ try {
   // 5. Stake 1,000 TRVL: the tier moves from Explorer to Voyager.
   await page.getByRole("link", { name: "Stake", exact: true }).click();
   await page.getByTestId("tier-name").filter({ hasText: "Explorer" }).waitFor();
+  // Nobody stakes yet: no APR until someone does.
+  await page.getByTestId("apr").filter({ hasText: "—" }).waitFor({ timeout: 20_000 });
   await page.getByLabel("Amount of TRVL").first().fill("1000");
+  // The tier after the stake, before signing.
+  await page
+    .getByTestId("tier-after")
+    .filter({ hasText: "Staking 1,000 TRVL moves you up to Voyager: boost +10%, discount 2%." })
+    .waitFor();
   await page.getByRole("button", { name: "Stake", exact: true }).click();
   await page.getByText(/^Confirmed\./).waitFor({ timeout: 30_000 });
   await page.getByTestId("tier-name").filter({ hasText: "Voyager" }).waitFor({ timeout: 20_000 });
+  assert.equal(await page.getByLabel("Amount of TRVL").first().inputValue(), "", "the amount is cleared once staked");
+  await page
+    .getByTestId("apr")
+    .filter({ hasText: /^[\d,.]+%$/ })
+    .waitFor({ timeout: 20_000 });
+  // Unstaking part of it would drop the tier: said before anything is signed (nothing is, here).
+  await page.getByLabel("Amount of TRVL").nth(1).fill("200");
+  await page
+    .getByTestId("tier-after")
+    .filter({ hasText: "Unstaking 200 TRVL drops you to Explorer: boost +0%, discount 0%." })
+    .waitFor();
+  await page.getByLabel("Amount of TRVL").nth(1).fill("");
   await visit(page, "stake");
   log("staked 1,000 TRVL: tier Voyager");
 
-  // 6. DAO: delegate to oneself, then vote on a proposal (made here by the same account, outside the browser).
+  // 6. DAO: delegate to oneself, then propose a reward split change from the UI (a template, simulated against the
+  // chain, its description pinned to IPFS), vote for it, queue it and execute it through the timelock.
   await page.getByRole("link", { name: "DAO", exact: true }).click();
   await page.getByRole("button", { name: "Delegate to myself" }).click();
   await page.getByText(/^Delegated\./).waitFor({ timeout: 30_000 });
@@ -385,57 +468,113 @@ try {
   // Votes count from the second after the delegation (the Governor reads them at clock() - 1).
   await testClient.increaseTime({ seconds: 1 });
   await testClient.mine({ blocks: 1 });
-  const wallet = createWalletClient({
-    chain,
-    transport: http(urls.chain),
-    account: privateKeyToAccount(traveller.privateKey as Hex),
-  });
-  const description = "Keep the voting period at ten minutes\nA harmless proposal made by the end-to-end test.";
-  const proposeHash = await wallet.writeContract({
+  // As `npm start` runs the chain: a block every second besides one per transaction, so that the proposal leaves
+  // Pending with nobody transacting (turned off again after the vote, so later steps run as before).
+  await testClient.setIntervalMining({ interval: 1 });
+
+  const NEW_SPLIT = { traveller: 7_500, level1: 700, level2: 300, treasury: 1_500 };
+  await page.getByRole("button", { name: "New proposal" }).click();
+  await page.getByLabel("What to change").selectOption("reward-split");
+  const travellerShare = page.getByLabel("Traveller (basis points)");
+  // The template starts from the chain's current split.
+  await eventually("the current split in the form", async () =>
+    (await travellerShare.inputValue()) === "7000" ? true : undefined,
+  );
+  await travellerShare.fill(String(NEW_SPLIT.traveller));
+  await page.getByLabel("Treasury (basis points)").fill(String(NEW_SPLIT.treasury));
+  await page.getByTestId("proposal-effects").getByText("Traveller: 70% → 75%").waitFor();
+  await page
+    .getByLabel("Why (shown with the proposal and pinned to IPFS)")
+    .fill("Travellers get a bigger share of each booking's reward, out of the treasury's.");
+  await page.getByRole("button", { name: "Simulate" }).click();
+  await page
+    .getByTestId("simulation")
+    .getByText("every call succeeds as the timelock would run it")
+    .waitFor({ timeout: 20_000 });
+  await page.getByTestId("simulation").getByText('RewardDistributor.setSplit({"traveller":7500').waitFor();
+  await visit(page, "dao-new-proposal");
+  await page.getByRole("button", { name: "Propose", exact: true }).click();
+  await page.getByText(/^Proposed\./).waitFor({ timeout: 30_000 });
+  const [created] = await client.getContractEvents({
     address: contracts.TRVLGovernor.address,
     abi: trvlGovernorAbi,
-    functionName: "propose",
-    args: [
-      [contracts.TRVLGovernor.address],
-      [0n],
-      [encodeFunctionData({ abi: trvlGovernorAbi, functionName: "setVotingPeriod", args: [600] })],
-      description,
-    ],
+    eventName: "ProposalCreated",
+    fromBlock: 0n,
   });
-  const proposeReceipt = await client.waitForTransactionReceipt({ hash: proposeHash });
-  const [created] = parseEventLogs({ abi: trvlGovernorAbi, eventName: "ProposalCreated", logs: proposeReceipt.logs });
-  const proposalId = created.args.proposalId;
-  const advance = async (seconds: number) => {
-    await testClient.increaseTime({ seconds });
-    await testClient.mine({ blocks: 1 });
-  };
-  await advance(5);
-  const proposal = page.getByTestId("proposal").filter({ hasText: "Keep the voting period at ten minutes" });
+  assert.ok(created, "the proposal is on chain");
+  assert.equal(created.args.proposer, traveller.address as Hex, "proposed by the traveller's wallet");
+  assert.deepEqual(created.args.targets, [contracts.RewardDistributor.address]);
+  assert.equal(
+    created.args.calldatas?.[0],
+    encodeFunctionData({ abi: rewardDistributorAbi, functionName: "setSplit", args: [NEW_SPLIT] }),
+  );
+  const proposalId = created.args.proposalId!;
+  const cid = /ipfs:\/\/([a-z0-9]+)\s*$/.exec(created.args.description ?? "")?.[1];
+  assert.ok(cid, `the description links its pinned document: ${created.args.description}`);
+  const pinned = (await (await fetch(`${urls.api}/ipfs/${cid}`)).json()) as { title: string; calls: unknown[] };
+  assert.equal(pinned.title, "Set the reward split to 75% / 7% / 3% / 15%");
+  log(`proposed from the UI: the split change, simulated first, description pinned at ipfs://${cid}`);
+
+  const proposal = page.getByTestId("proposal").filter({ hasText: "Set the reward split to 75% / 7% / 3% / 15%" });
   const proposalState = (state: string, timeout = 20_000) =>
     proposal.getByTestId("proposal-state").filter({ hasText: state }).waitFor({ timeout });
   await proposal.waitFor({ timeout: 30_000 });
-  await proposalState("Active");
+  await proposal.getByRole("link", { name: "Full proposal on IPFS" }).waitFor();
+  // Interval mining alone moves the chain's clock past the voting delay.
+  await proposalState("Active", 30_000);
+  await testClient.setIntervalMining({ interval: 0 });
   await proposal.getByRole("button", { name: "Vote for" }).click();
-  await proposal.getByText("You voted on this proposal.").waitFor({ timeout: 30_000 });
-  const [, forVotes] = await client.readContract({
-    address: contracts.TRVLGovernor.address,
-    abi: trvlGovernorAbi,
-    functionName: "proposalVotes",
-    args: [proposalId],
+  const [, forVotes] = await eventually("the vote on chain", async () => {
+    const votes = await client.readContract({
+      address: contracts.TRVLGovernor.address,
+      abi: trvlGovernorAbi,
+      functionName: "proposalVotes",
+      args: [proposalId],
+    });
+    return votes[1] > 0n ? votes : undefined;
   });
   const votesFor = formatToken(forVotes, 18, "TRVL", 2);
+  // The voter sees how they voted and with what weight (all of it, on their side).
+  await proposal
+    .getByTestId("my-vote")
+    .filter({ hasText: `You voted for with ${votesFor}.` })
+    .waitFor({ timeout: 30_000 });
   await proposal.getByTestId("votes-for").filter({ hasText: votesFor }).waitFor({ timeout: 20_000 });
   await proposal.getByText(/Quorum: .* \(reached\)/).waitFor();
   await visit(page, "dao");
   log(`voted for the proposal (${votesFor}, quorum reached)`);
+  const advance = async (seconds: number) => {
+    await testClient.increaseTime({ seconds });
+    await testClient.mine({ blocks: 1 });
+  };
   await advance(601);
   await proposalState("Succeeded");
   await proposal.getByRole("button", { name: "Queue in the timelock" }).click();
   await proposalState("Queued", 30_000);
+  await proposal
+    .getByTestId("proposal-eta")
+    .getByText(/In the timelock: executable in/)
+    .waitFor();
+  // The ops page (read-only) shows the operation in the timelock queue, decoded, beside the guardian Safe.
+  await page.goto(`${urls.web}/ops`);
+  await page
+    .getByTestId("timelock-queue")
+    .getByText('RewardDistributor.setSplit({"traveller":7500,"level1":700,"level2":300,"treasury":1500})')
+    .waitFor({ timeout: 20_000 });
+  await page.getByTestId("safe-threshold").filter({ hasText: "2 of 3" }).waitFor();
+  await page.getByTestId("pause-state").getByText("BookingEscrow: running").waitFor();
+  await visit(page, "ops");
+  await page.goto(`${urls.web}/dao`);
   await advance(61);
   await proposal.getByRole("button", { name: "Execute" }).click();
   await proposalState("Executed", 30_000);
-  log("queued in the timelock, then executed");
+  const split = await client.readContract({
+    address: contracts.RewardDistributor.address,
+    abi: rewardDistributorAbi,
+    functionName: "split",
+  });
+  assert.deepEqual(split, NEW_SPLIT, "the timelock set the new split");
+  log("queued in the timelock (ETA shown), then executed: the split is 75/7/3/15");
 
   // 7. Book again as a Voyager, paying in ETH: the tier discount applies; cancel a third booking before paying.
   // The plan page shows the conversation the API remembers; its latest plan (Madrid, by voice) is booked again.
@@ -455,13 +594,36 @@ try {
     .waitFor({ timeout: 30_000 });
   await page.getByTestId("booking-status").filter({ hasText: "Rewarded" }).waitFor({ timeout: 90_000 });
   await page.getByTestId("trvl-earned").filter({ hasText: "+10% tier boost" }).waitFor({ timeout: 20_000 });
+  // It was rewarded with the split the DAO just set: 75% to the traveller (plus the tier's boost), 7% to the referrer.
+  const secondBooking = page.url().split("/").pop() as Hex;
+  const [second] = await client.getContractEvents({
+    address: contracts.RewardDistributor.address,
+    abi: rewardDistributorAbi,
+    eventName: "RewardDistributed",
+    args: { bookingId: secondBooking },
+    fromBlock: 0n,
+  });
+  const { travellerAmount, level1Amount, level2Amount, treasuryAmount, boostBps } = second.args;
+  const total = travellerAmount! + level1Amount! + level2Amount! + treasuryAmount!;
+  const base = (total * 7_500n) / 10_000n;
+  assert.equal(travellerAmount, base + (base * boostBps!) / 10_000n, "the traveller's 75% share, boosted");
+  assert.equal(level1Amount, (total * 700n) / 10_000n, "the referrer's 7% share");
   log("paid a second booking in ETH with the Voyager discount; rewarded with the +10% boost");
   await page.getByRole("link", { name: "Plan", exact: true }).click();
   await page.getByTestId("trip-summary").filter({ hasText: "Madrid, Spain" }).waitFor();
   await page.getByRole("button", { name: "Book this trip" }).click();
   await page.waitForURL(/\/bookings\/0x[0-9a-f]{64}$/, { timeout: 30_000 });
+  // The same booking open in a second tab, ready to pay: cancelling in the first takes its Pay button away, live.
+  const secondTab = await context.newPage();
+  watchForProblems(secondTab, "second tab");
+  await secondTab.goto(page.url());
+  await secondTab.getByRole("button", { name: /^Pay \d/ }).waitFor({ timeout: 20_000 });
+  await secondTab.getByText("Updates live as your booking moves.").waitFor({ timeout: 20_000 });
   await page.getByRole("button", { name: "Cancel booking" }).click();
   await page.getByTestId("booking-status").filter({ hasText: "Cancelled" }).waitFor({ timeout: 20_000 });
+  await secondTab.getByTestId("booking-status").filter({ hasText: "Cancelled" }).waitFor({ timeout: 20_000 });
+  assert.equal(await secondTab.getByRole("button", { name: /^Pay \d/ }).count(), 0, "no Pay button once cancelled");
+  await secondTab.close();
   log("cancelled an unpaid booking");
 
   // 8. Bookings list, and the app's own transaction page (the local chain has no explorer).
@@ -480,15 +642,42 @@ try {
     storageState: await context.storageState(),
   });
   const phonePage = await phone.newPage();
-  await phonePage.goto(`${urls.web}/plan`);
-  await phonePage.getByRole("heading", { name: "Plan a trip" }).waitFor();
-  await visit(phonePage, "phone-plan");
-  await phonePage.goto(`${urls.web}/bookings/${bookingId}`);
-  await phonePage.getByTestId("booking-status").filter({ hasText: "Rewarded" }).waitFor({ timeout: 20_000 });
-  await visit(phonePage, "phone-booking");
-  await phonePage.goto(`${urls.web}/rewards`);
-  await phonePage.getByTestId("trvl-balance").waitFor({ timeout: 20_000 });
-  await visit(phonePage, "phone-rewards");
+  watchForProblems(phonePage, "phone");
+  // Every page at 390 px: nothing wider than the screen, every section in the navigation, a photo of each.
+  const phonePages: [string, string, () => Promise<unknown>][] = [
+    ["plan", "/plan", () => phonePage.getByRole("heading", { name: "Plan a trip" }).waitFor()],
+    [
+      "bookings",
+      "/bookings",
+      () => phonePage.getByRole("list", { name: "Your bookings" }).waitFor({ timeout: 20_000 }),
+    ],
+    [
+      "booking",
+      `/bookings/${bookingId}`,
+      () => phonePage.getByTestId("booking-status").filter({ hasText: "Rewarded" }).waitFor({ timeout: 20_000 }),
+    ],
+    ["rewards", "/rewards", () => phonePage.getByTestId("trvl-balance").waitFor({ timeout: 20_000 })],
+    ["stake", "/stake", () => phonePage.getByTestId("tier-name").waitFor({ timeout: 20_000 })],
+    ["referrals", "/referrals", () => phonePage.getByRole("heading", { level: 1 }).waitFor()],
+    ["dao", "/dao", () => phonePage.getByTestId("proposal").first().waitFor({ timeout: 20_000 })],
+    [
+      "tx",
+      `/tx/${reward.transactionHash}?chain=${LOCAL_CHAIN_ID}`,
+      () => phonePage.getByText("RewardDistributed").first().waitFor({ timeout: 20_000 }),
+    ],
+  ];
+  for (const [name, url, ready] of phonePages) {
+    await phonePage.goto(`${urls.web}${url}`);
+    await ready();
+    const nav = phonePage.getByRole("navigation", { name: "Main" });
+    for (const section of ["Plan", "Bookings", "Rewards", "Stake", "Referrals", "DAO"])
+      assert.ok(
+        await nav.getByRole("link", { name: section, exact: true }).isVisible(),
+        `${section} in view on ${name}`,
+      );
+    await visit(phonePage, `phone-${name}`);
+    await expectNoOverflow(phonePage, `phone ${name}`);
+  }
   await phone.close();
 
   // 10. Switch to the referrer's wallet: the traveller's session ends; the referrer signs in and sees the earnings.
@@ -496,7 +685,7 @@ try {
   const signOutsBefore = asked.signOuts;
   await page
     .getByRole("banner")
-    .getByRole("button", { name: /0x976E/i })
+    .getByRole("button", { name: new RegExp(traveller.address.slice(0, 6), "i") })
     .click();
   await page
     .getByRole("dialog")
@@ -507,10 +696,10 @@ try {
     .getByRole("button", { name: "Sign out" })
     .waitFor({ state: "hidden", timeout: 20_000 });
   const me = await page.evaluate(
-    async (api) => (await fetch(`${api}/auth/me`, { credentials: "include" })).status,
+    async (api) => (await (await fetch(`${api}/auth/session`, { credentials: "include" })).json()) as unknown,
     urls.api,
   );
-  assert.equal(me, 401, "disconnecting the wallet signs the traveller out of the API");
+  assert.deepEqual(me, { address: null }, "disconnecting the wallet signs the traveller out of the API");
   assert.equal(asked.signOuts - signOutsBefore, 1, "one sign-out, not one from the app and one from ConnectKit");
   // The referrer closes ConnectKit's sign-in step and signs in from the header instead.
   await connectAndSignIn(page, referrer.address, "header");
@@ -541,6 +730,11 @@ try {
   await visit(page, "referrals");
   log(`the referrer sees ${trvl(referrerTotal)} earned from the traveller's two bookings`);
 
+  if (problems.length > 0) {
+    for (const problem of problems) console.log(`  ${problem}`);
+    throw new Error(`${problems.length} console errors or failed requests nobody caused`);
+  }
+  log("no console errors and no failed requests on any page");
   if (findings.length > 0) {
     for (const f of findings)
       console.log(`  axe ${f.impact}: ${f.page}: ${f.id} (${f.help}) at ${f.targets.join(", ")}`);

@@ -2,10 +2,14 @@ import { describe, expect, it } from "vitest";
 
 import {
   formatBps,
+  formatDay,
+  formatDateTime,
   formatDuration,
   formatMoney,
+  formatTime,
   formatToken,
   formatUnits,
+  formatUsdValue,
   parseUnits,
   shortAddress,
   toDecimalString,
@@ -83,7 +87,26 @@ describe("small formats", () => {
     expect(formatMoney("999.99")).toBe("$999.99");
     expect(formatMoney("-5.10")).toBe("-$5.10");
     expect(formatMoney("754.62", "EUR")).toBe("€754.62");
-    expect(formatMoney("120000.00", "JPY")).toBe("¥120,000.00");
-    expect(formatMoney("50.00", "CHF")).toBe("CHF 50.00");
+    expect(formatMoney("120000", "JPY")).toBe("¥120,000");
+    expect(formatMoney("50.00", "CHF")).toBe("CHF\u00a050.00");
+    // Every amount with its currency's cents, so "1970" and "1970.00" read the same.
+    expect(formatMoney("1970")).toBe("$1,970.00");
+    expect(formatMoney("12345678901234.56")).toBe("$12,345,678,901,234.56");
+  });
+
+  it("values a token amount in USD at a feed's price, to the cent", () => {
+    // 1,500 TRVL at $0.05 (8-decimal feed).
+    expect(formatUsdValue(1500n * 10n ** 18n, 18, 5_000_000n, 8)).toBe("$75.00");
+    // Rounded down: 0.123456 TRVL at $2 is $0.246912.
+    expect(formatUsdValue(123_456_000_000_000_000n, 18, 200_000_000n, 8)).toBe("$0.24");
+    expect(formatUsdValue(0n, 18, 5_000_000n, 8)).toBe("$0.00");
+  });
+
+  it("formats days, moments and item times in one style", () => {
+    expect(formatDay("2030-04-02")).toBe("Tue, Apr 2, 2030");
+    expect(formatDay("2030-04-02T23:30:00.000Z")).toBe("Tue, Apr 2, 2030");
+    expect(formatTime("19:30")).toBe("7:30 PM");
+    expect(formatTime("08:05")).toBe("8:05 AM");
+    expect(formatDateTime("2030-03-04T10:00:00Z")).toMatch(/^Mar 4, 2030, \d{1,2}:\d{2}\s?[AP]M$/);
   });
 });

@@ -1,6 +1,10 @@
 /**
- * Exact formatting and parsing of token amounts: bigints in, strings out, never through floating point.
+ * The one place the app formats what it shows: token amounts (bigints in, strings out, never through floating point),
+ * money and USD values, percentages, durations and dates, through Intl in one locale so every page reads the same.
  */
+
+/** The app's language for numbers and dates (its copy is English). */
+export const LOCALE = "en-US";
 
 /** `1234567890000000000000n, 18` → "1,234.56789" (at most `maxFractionDigits`, trailing zeros trimmed). */
 export function formatUnits(value: bigint, decimals: number, maxFractionDigits = 4): string {
@@ -73,20 +77,53 @@ export function shortAddress(address: string): string {
   return `${address.slice(0, 6)}…${address.slice(-4)}`;
 }
 
-const CURRENCY_SYMBOL: Record<string, string> = {
-  USD: "$",
-  EUR: "€",
-  GBP: "£",
-  JPY: "¥",
-  CHF: "CHF ",
-  CAD: "CA$",
-  AUD: "A$",
-};
+const money = new Map<string, Intl.NumberFormat>();
 
-/** An exact decimal money string regrouped, never through floating point: "2568.00", "USD" → "$2,568.00". */
+/**
+ * An exact decimal money string, grouped and with its currency's sign, never through floating point (Intl formats
+ * the decimal string itself): "2568.00", "USD" → "$2,568.00"; "1970" → "$1,970.00".
+ */
 export function formatMoney(amount: string, currency = "USD"): string {
-  const negative = amount.startsWith("-");
-  const [whole, fraction] = (negative ? amount.slice(1) : amount).split(".");
-  const grouped = whole.replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${negative ? "-" : ""}${CURRENCY_SYMBOL[currency] ?? `${currency} `}${grouped}${fraction ? `.${fraction}` : ""}`;
+  let format = money.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALE, { style: "currency", currency, currencyDisplay: "narrowSymbol" });
+    money.set(currency, format);
+  }
+  return format.format(amount as Intl.StringNumericLiteral);
+}
+
+/**
+ * What `amount` of a token (its `decimals`) is worth at a USD price feed's `answer` (with `feedDecimals`), to the
+ * cent (rounded down): 1,500 TRVL at 0.05 → "$75.00".
+ */
+export function formatUsdValue(amount: bigint, decimals: number, answer: bigint, feedDecimals: number): string {
+  const cents = (amount * answer * 100n) / 10n ** BigInt(decimals + feedDecimals);
+  return formatMoney(formatUnits(cents, 2, 2).replace(/,/g, ""));
+}
+
+const DAY = new Intl.DateTimeFormat(LOCALE, {
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  timeZone: "UTC",
+});
+const DATE_TIME = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short" });
+
+/** A calendar day as the API sends it ("2030-04-02", no time zone): "Tue, Apr 2, 2030". */
+export function formatDay(day: string): string {
+  return DAY.format(new Date(`${day.slice(0, 10)}T00:00:00Z`));
+}
+
+/** A moment (ISO string, Date or Unix seconds) in the viewer's time zone: "Mar 4, 2030, 10:00 AM". */
+export function formatDateTime(moment: string | Date | number): string {
+  return DATE_TIME.format(typeof moment === "number" ? new Date(moment * 1000) : new Date(moment));
+}
+
+/** A day's time of an item, "HH:MM" as the plan gives it, read as is (it is the destination's local time). */
+export function formatTime(hhmm: string): string {
+  const [h, m] = hhmm.split(":").map(Number);
+  return new Intl.DateTimeFormat(LOCALE, { hour: "numeric", minute: "2-digit", timeZone: "UTC" }).format(
+    new Date(Date.UTC(2000, 0, 1, h, m)),
+  );
 }

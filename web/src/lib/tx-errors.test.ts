@@ -9,6 +9,7 @@ import {
 } from "viem";
 import { describe, expect, it } from "vitest";
 
+import { formatDateTime } from "./format";
 import { describeTxError } from "./tx-errors";
 
 /** The error viem throws when a contract call reverts with `errorName(args)`. */
@@ -28,7 +29,7 @@ describe("describeTxError", () => {
       "You have only 1 TRVL staked.",
     );
     expect(describeTxError(revert(trvlStakingAbi, "StakingCooldownActive", [1_800_000_000n]))).toContain(
-      new Date(1_800_000_000_000).toLocaleString(),
+      formatDateTime(1_800_000_000),
     );
   });
 

@@ -1,10 +1,10 @@
 import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError, InsufficientFundsError } from "viem";
 
-import { formatUnits } from "./format";
+import { formatDateTime, formatUnits } from "./format";
 
 type Args = readonly unknown[] | undefined;
 const trvl = (value: unknown) => `${formatUnits(BigInt(value as bigint), 18)} TRVL`;
-const date = (seconds: unknown) => new Date(Number(seconds) * 1000).toLocaleString();
+const date = (seconds: unknown) => formatDateTime(Number(seconds));
 
 /** What each contract error means to the person who sent the transaction. */
 const MESSAGES: Record<string, (args: Args) => string> = {

@@ -10,8 +10,11 @@ import { Button, Card, Notice } from "@/components/ui";
 import { useLiveStatus } from "@/features/auth/live-updates";
 import { useSession } from "@/features/auth/session";
 import { describeError, type Booking } from "@/lib/api";
-import { formatMoney, shortAddress } from "@/lib/format";
+import { txUrl } from "@/lib/chains";
+import { config } from "@/lib/config";
+import { formatDay, formatMoney, shortAddress } from "@/lib/format";
 import { isBusy } from "@/lib/tx-state";
+import { useDeployment } from "@/lib/use-deployment";
 import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
 import { useTx } from "@/lib/use-tx";
 
@@ -44,7 +47,7 @@ export function BookingDetail({ id }: { id: string }) {
         <Card>
           <div className="flex flex-wrap items-center justify-between gap-2">
             <h2 className="text-lg font-semibold">
-              {booking.stay.checkIn} → {booking.stay.checkOut} · {booking.stay.nights} night
+              {formatDay(booking.stay.checkIn)} → {formatDay(booking.stay.checkOut)} · {booking.stay.nights} night
               {booking.stay.nights === 1 ? "" : "s"} · {booking.stay.guests} guest{booking.stay.guests === 1 ? "" : "s"}
             </h2>
             <span className={StatusBadgeClass(booking.status)} data-testid="booking-status">
@@ -104,7 +107,18 @@ export function BookingDetail({ id }: { id: string }) {
         )}
         <p className="mt-2 break-all text-xs text-slate-500">Booking id {booking.id}</p>
         {booking.payment.receiptCid && (
-          <p className="mt-1 break-all text-xs text-slate-500">Receipt (IPFS) {booking.payment.receiptCid}</p>
+          <p className="mt-1 break-all text-xs text-slate-500">
+            Receipt (IPFS){" "}
+            <a
+              className="text-brand-700 underline"
+              href={`${config.apiUrl}/ipfs/${booking.payment.receiptCid}`}
+              target="_blank"
+              rel="noreferrer"
+              data-testid="receipt-link"
+            >
+              {booking.payment.receiptCid}
+            </a>
+          </p>
         )}
       </Card>
     </div>
@@ -112,6 +126,7 @@ export function BookingDetail({ id }: { id: string }) {
 }
 
 function LeftTimeline({ booking, refundTx }: { booking: Booking; refundTx?: Hex }) {
+  const { chainId } = useDeployment();
   const text: Partial<Record<Booking["status"], string>> = {
     cancelled: "You cancelled this booking before paying. Nothing was charged.",
     expired: "The quote expired before it was paid. Nothing was charged.",
@@ -122,7 +137,14 @@ function LeftTimeline({ booking, refundTx }: { booking: Booking; refundTx?: Hex 
     <div className="text-sm">
       <p className="font-semibold">{STATUS_LABEL[booking.status]}</p>
       <p className="text-slate-600">{text[booking.status]}</p>
-      {refundTx && <p className="text-slate-600">Refund transaction: {shortAddress(refundTx)}</p>}
+      {refundTx && (
+        <p className="text-slate-600">
+          Refund transaction:{" "}
+          <a className="text-brand-700 underline" href={txUrl(chainId, refundTx)} data-testid="refund-link">
+            {shortAddress(refundTx)}
+          </a>
+        </p>
+      )}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { Button, Card, Notice } from "@/components/ui";
 import { useSession } from "@/features/auth/session";
 import { describeError } from "@/lib/api";
+import { formatDay, formatMoney } from "@/lib/format";
 
 import { paymentAmount, STATUS_LABEL, StatusBadgeClass } from "./status";
 import { useBookings } from "./use-bookings";
@@ -41,8 +42,8 @@ export function BookingsList() {
                 <span className={StatusBadgeClass(booking.status)}>{STATUS_LABEL[booking.status]}</span>
               </div>
               <p className="mt-1 text-sm text-slate-600">
-                {booking.stay.checkIn} → {booking.stay.checkOut} · ${booking.pricing.total.amount} ·{" "}
-                {paymentAmount(booking)}
+                {formatDay(booking.stay.checkIn)} → {formatDay(booking.stay.checkOut)} ·{" "}
+                {formatMoney(booking.pricing.total.amount, booking.pricing.total.currency)} · {paymentAmount(booking)}
               </p>
             </Link>
           </li>

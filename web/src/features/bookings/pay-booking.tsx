@@ -15,6 +15,8 @@ import { isBusy } from "@/lib/tx-state";
 import { liveKeys } from "@/lib/use-live-events";
 import { useTx } from "@/lib/use-tx";
 
+import { RewardPreview } from "./reward-preview";
+
 /** Pays a quoted booking from the wallet: a stablecoin with a permit in one transaction, or ETH. */
 export function PayBooking({ booking, pay }: { booking: Booking; pay: PaymentInstructions }) {
   const { address: account } = useAccount();
@@ -101,6 +103,7 @@ export function PayBooking({ booking, pay }: { booking: Booking; pay: PaymentIns
 
   return (
     <div className="grid gap-2">
+      <RewardPreview booking={booking} pay={pay} />
       <p className="text-sm text-slate-600">
         {pay.method === "payWithPermit"
           ? "One signature lets the escrow take exactly this amount, then one transaction pays: no separate approval."

@@ -7,7 +7,7 @@ import { Button, Card, Notice, Stat } from "@/components/ui";
 import { useSession } from "@/features/auth/session";
 import { useRewards } from "@/features/rewards/use-rewards";
 import { describeError } from "@/lib/api";
-import { formatToken, shortAddress } from "@/lib/format";
+import { formatDateTime, formatDay, formatToken, shortAddress } from "@/lib/format";
 
 import { referralLink } from "./pending-referrer";
 import { useReferrals } from "./use-referrals";
@@ -122,7 +122,7 @@ export function ReferralsPanel() {
                           },
                         ]
                       : []),
-                    { header: "Since", cell: (r) => new Date(r.registeredAt).toLocaleDateString() },
+                    { header: "Since", cell: (r) => formatDay(r.registeredAt) },
                     {
                       header: "Earned you",
                       cell: (r) => trvl(r.earned),
@@ -147,7 +147,7 @@ export function ReferralsPanel() {
                 rows={perBooking}
                 rowKey={(r) => `${r.txHash}-${r.bookingId}-${r.role}`}
                 columns={[
-                  { header: "When", cell: (r) => new Date(r.blockTime).toLocaleString() },
+                  { header: "When", cell: (r) => formatDateTime(r.blockTime) },
                   { header: "Booking", cell: (r) => shortAddress(r.bookingId), className: "font-mono text-xs" },
                   { header: "Level", cell: (r) => (r.role === "referrer_l1" ? "1" : "2") },
                   { header: "TRVL", cell: (r) => trvl(r.amount), align: "right" },

@@ -1,4 +1,4 @@
-import { formatToken } from "@/lib/format";
+import { formatDateTime, formatToken } from "@/lib/format";
 
 import { cumulative, stepPath, type RewardPoint } from "./series";
 
@@ -10,8 +10,8 @@ export function RewardsChart({ rewards }: { rewards: RewardPoint[] }) {
   const series = cumulative(rewards);
   if (series.length === 0) return null;
   const total = series[series.length - 1].total;
-  const from = new Date(series[0].time).toLocaleDateString();
-  const to = new Date(series[series.length - 1].time).toLocaleDateString();
+  const from = formatDateTime(series[0].time / 1000);
+  const to = formatDateTime(series[series.length - 1].time / 1000);
   const summary = `TRVL earned over time: ${formatToken(total, 18, "TRVL")} in ${series.length} rewards from ${from} to ${to}.`;
   return (
     <figure>

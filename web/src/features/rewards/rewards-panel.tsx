@@ -9,12 +9,13 @@ import { Button, Card, Notice, Stat } from "@/components/ui";
 import { useSession } from "@/features/auth/session";
 import { describeError } from "@/lib/api";
 import { txUrl } from "@/lib/chains";
-import { formatBps, formatToken, shortAddress } from "@/lib/format";
+import { formatBps, formatDateTime, formatToken, formatUsdValue, shortAddress } from "@/lib/format";
 import { useBlockRefresh } from "@/lib/use-block-refresh";
 import { useTrvlContract } from "@/lib/use-trvl-contract";
 
 import { RewardsChart } from "./rewards-chart";
 import { useRewards } from "./use-rewards";
+import { useTrvlUsdPrice } from "./use-trvl-price";
 
 const trvl = (value: bigint) => formatToken(value, 18, "TRVL");
 const ROLE_LABEL = {
@@ -40,6 +41,9 @@ export function RewardsPanel() {
   });
   useBlockRefresh(reads.refetch);
   const rewards = useRewards(address);
+  // USD values at the price the reward distributor uses (its TRVL/USD feed).
+  const price = useTrvlUsdPrice();
+  const usd = (value: bigint) => (price ? `≈ ${formatUsdValue(value, 18, price.answer, price.decimals)}` : undefined);
 
   const rows = rewards.data?.pages.flatMap((p) => p.rewards) ?? [];
   const totals = rewards.data?.pages[0]?.totals;
@@ -53,8 +57,12 @@ export function RewardsPanel() {
           <Notice tone="error">Could not read your TRVL balance from the chain. Is the network reachable?</Notice>
         ) : (
           <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3">
-            <Stat label="TRVL balance" value={<span data-testid="trvl-balance">{trvl(reads.data[0])}</span>} />
-            <Stat label="Staked" value={trvl(reads.data[1])} />
+            <Stat
+              label="TRVL balance"
+              value={<span data-testid="trvl-balance">{trvl(reads.data[0])}</span>}
+              hint={<span data-testid="trvl-balance-usd">{usd(reads.data[0])}</span>}
+            />
+            <Stat label="Staked" value={trvl(reads.data[1])} hint={usd(reads.data[1])} />
             <Stat
               label="Tier"
               value={
@@ -86,10 +94,15 @@ export function RewardsPanel() {
         <>
           <Card title="Totals">
             <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
-              <Stat label="All rewards" value={<span data-testid="total-all">{trvl(BigInt(totals!.all))}</span>} />
+              <Stat
+                label="All rewards"
+                value={<span data-testid="total-all">{trvl(BigInt(totals!.all))}</span>}
+                hint={usd(BigInt(totals!.all))}
+              />
               <Stat
                 label="As traveller"
                 value={<span data-testid="total-traveller">{trvl(BigInt(totals!.traveller))}</span>}
+                hint={usd(BigInt(totals!.traveller))}
               />
               <Stat
                 label="As referrer"
@@ -122,10 +135,11 @@ export function RewardsPanel() {
                     rows={rows}
                     rowKey={(r) => `${r.txHash}-${r.bookingId}-${r.role}`}
                     columns={[
-                      { header: "When", cell: (r) => new Date(r.blockTime).toLocaleString() },
+                      { header: "When", cell: (r) => formatDateTime(r.blockTime) },
                       { header: "Role", cell: (r) => ROLE_LABEL[r.role] },
                       { header: "Booking", cell: (r) => shortAddress(r.bookingId), className: "font-mono text-xs" },
                       { header: "TRVL", cell: (r) => trvl(BigInt(r.amount)), align: "right" },
+                      { header: "USD now", cell: (r) => usd(BigInt(r.amount)) ?? "—", align: "right" },
                       {
                         header: "Transaction",
                         align: "right",

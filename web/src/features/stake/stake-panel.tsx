@@ -16,6 +16,8 @@ import { useTrvlContract } from "@/lib/use-trvl-contract";
 import { useTx } from "@/lib/use-tx";
 import { isBusy } from "@/lib/tx-state";
 
+import { streamAprBps, tierIndexFor, type Tier } from "./stake-math";
+
 const trvl = (value: bigint) => formatToken(value, 18, "TRVL");
 
 export function StakePanel() {
@@ -37,17 +39,29 @@ export function StakePanel() {
       { ...staking, functionName: "tiers" },
       { ...staking, functionName: "INSTANT_UNSTAKE_FEE_BPS" },
       { ...staking, functionName: "COOLDOWN" },
+      { ...staking, functionName: "rewardRate" },
+      { ...staking, functionName: "totalStaked" },
+      { ...staking, functionName: "periodFinish" },
     ],
   });
   useBlockRefresh(reads.refetch);
 
   const [stakeInput, setStakeInput] = useState("");
   const [unstakeInput, setUnstakeInput] = useState("");
-  const tx = useTx({ onConfirmed: () => void reads.refetch() });
+  const tx = useTx({
+    onConfirmed: () => {
+      // The amounts typed are spent: a second click must not repeat them.
+      setStakeInput("");
+      setUnstakeInput("");
+      void reads.refetch();
+    },
+  });
 
   if (reads.isPending) return <Card>Loading your stake…</Card>;
   if (reads.isError) return <Card>Could not read your stake from the chain. Is the network reachable?</Card>;
-  const [balance, staked, earned, pending, tierIndex, tiers, feeBps, cooldown] = reads.data;
+  const [balance, staked, earned, pending, tierIndex, tiers, feeBps, cooldown, rewardRate, totalStaked, periodFinish] =
+    reads.data;
+  const apr = streamAprBps(rewardRate, totalStaked, BigInt(periodFinish), now);
 
   const tier = tiers[Number(tierIndex)];
   const next = tiers[Number(tierIndex) + 1];
@@ -103,6 +117,17 @@ export function StakePanel() {
           <Stat label="Staked" value={<span data-testid="staked">{trvl(staked)}</span>} />
           <Stat label="In your wallet" value={trvl(balance)} />
           <Stat label="Yield to claim" value={<span data-testid="earned">{trvl(earned)}</span>} />
+          <Stat
+            label="Current APR"
+            value={<span data-testid="apr">{apr === undefined ? "—" : formatBps(apr)}</span>}
+            hint={
+              apr === undefined
+                ? "No one stakes yet: the first staker takes the whole stream."
+                : apr === 0n
+                  ? "The reward stream has ended."
+                  : `The reward stream, shared by ${trvl(totalStaked)} staked; it falls as more stake.`
+            }
+          />
         </dl>
         {next ? (
           <div className="mt-4">
@@ -157,6 +182,15 @@ export function StakePanel() {
                 ? "More than you hold."
                 : "One signature for the permit, one transaction: no separate approval."}
           </p>
+          {stakeAmount.ok && stakeAmount.value > 0n && stakeAmount.value <= balance && (
+            <TierAfter
+              verb="Staking"
+              amount={stakeAmount.value}
+              tiers={tiers}
+              from={Number(tierIndex)}
+              staked={staked + stakeAmount.value}
+            />
+          )}
         </form>
       </Card>
 
@@ -195,6 +229,15 @@ export function StakePanel() {
           >
             Unstake now
           </Button>
+          {unstakeAmount.ok && unstakeAmount.value > 0n && unstakeAmount.value <= staked && (
+            <TierAfter
+              verb="Unstaking"
+              amount={unstakeAmount.value}
+              tiers={tiers}
+              from={Number(tierIndex)}
+              staked={staked - unstakeAmount.value}
+            />
+          )}
           <p className="w-full text-xs text-slate-500">
             {unstakeAmount.ok && unstakeAmount.value > 0n
               ? `Unstaking now costs a ${formatBps(feeBps)} fee: ${trvl(fee)} to the treasury, ${trvl(unstakeAmount.value - fee)} to you.`
@@ -222,7 +265,7 @@ export function StakePanel() {
       <TxStatus state={tx.state} />
 
       <Card title="Tiers">
-        <table className="w-full text-left text-sm">
+        <table className="w-full text-left text-sm max-sm:text-xs">
           <thead>
             <tr className="text-slate-500">
               <th className="py-1">Tier</th>
@@ -244,5 +287,34 @@ export function StakePanel() {
         </table>
       </Card>
     </div>
+  );
+}
+
+/** The tier the stake would be in after the change, said before signing: "Unstaking 200 TRVL drops you to …". */
+function TierAfter({
+  verb,
+  amount,
+  tiers,
+  from,
+  staked,
+}: {
+  verb: string;
+  amount: bigint;
+  tiers: readonly Tier[];
+  from: number;
+  staked: bigint;
+}) {
+  const to = tierIndexFor(tiers, staked);
+  const tier = tiers[to];
+  const change = to > from ? "moves you up to" : to < from ? "drops you to" : "keeps you at";
+  return (
+    <p
+      className={`w-full rounded-lg px-3 py-2 text-sm ${to < from ? "bg-amber-50 text-amber-800" : "bg-slate-50 text-slate-700"}`}
+      data-testid="tier-after"
+      aria-live="polite"
+    >
+      {verb} {trvl(amount)} {change} <strong>{tierName(to)}</strong>: boost +{formatBps(tier.boostBps)}, discount{" "}
+      {formatBps(tier.discountBps)}.
+    </p>
   );
 }

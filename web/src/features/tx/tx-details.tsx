@@ -1,30 +1,13 @@
 "use client";
 
-import { PROTOCOL_CONTRACTS, WATCHED_CONTRACTS } from "@trvl/abi";
-import { decodeEventLog, type Log } from "viem";
+import { useMemo } from "react";
+import { formatEther } from "viem";
 import { usePublicClient, useTransactionReceipt } from "wagmi";
 
 import { Card, Notice } from "@/components/ui";
-import { shortAddress } from "@/lib/format";
+import { formatUnits, shortAddress } from "@/lib/format";
 
-/** The ABIs of every contract whose events TRVL records. */
-const ABIS = WATCHED_CONTRACTS.map((name) => PROTOCOL_CONTRACTS[name].abi);
-
-/** A TRVL event in plain words: its name and arguments, if any of our contracts emitted it. */
-function describeLog(log: Log): { name: string; args: [string, string][] } | null {
-  for (const abi of ABIS) {
-    try {
-      const event = decodeEventLog({ abi, data: log.data, topics: log.topics });
-      const args = Object.entries((event.args ?? {}) as Record<string, unknown>).map(
-        ([k, v]) => [k, String(v)] as [string, string],
-      );
-      return { name: event.eventName ?? "", args };
-    } catch {
-      // Not this contract's event.
-    }
-  }
-  return null;
-}
+import { describeLog, namedAddresses } from "./describe-log";
 
 /**
  * A transaction on a chain without a public explorer (the local chain): status, block, and the TRVL events it
@@ -32,6 +15,11 @@ function describeLog(log: Log): { name: string; args: [string, string][] } | nul
  */
 export function TxDetails({ hash, chainId }: { hash: `0x${string}`; chainId: number }) {
   const client = usePublicClient({ chainId });
+  const named = useMemo(() => namedAddresses(chainId), [chainId]);
+  const label = (address: string) => {
+    const name = named.nameOf(address);
+    return name ? `${name} (${address})` : address;
+  };
   const receipt = useTransactionReceipt({ hash, chainId });
   if (!client) return <Notice tone="error">This app is not configured for chain {chainId}.</Notice>;
   if (receipt.isPending) return <Card>Looking up the transaction…</Card>;
@@ -47,28 +35,31 @@ export function TxDetails({ hash, chainId }: { hash: `0x${string}`; chainId: num
           {r.status === "success" ? "Confirmed" : "Reverted"}
         </dd>
         <dt className="text-slate-500">Block</dt>
-        <dd>{r.blockNumber.toString()}</dd>
+        <dd>{formatUnits(r.blockNumber, 0)}</dd>
         <dt className="text-slate-500">From</dt>
-        <dd className="break-all font-mono">{r.from}</dd>
+        <dd className="break-all font-mono">{label(r.from)}</dd>
         <dt className="text-slate-500">To</dt>
-        <dd className="break-all font-mono">{r.to ?? "contract creation"}</dd>
+        <dd className="break-all font-mono">{r.to ? label(r.to) : "contract creation"}</dd>
         <dt className="text-slate-500">Gas used</dt>
-        <dd>{r.gasUsed.toString()}</dd>
+        <dd>
+          {formatUnits(r.gasUsed, 0)} gas
+          {r.effectiveGasPrice !== undefined && ` · ${formatEther(r.gasUsed * r.effectiveGasPrice)} ETH in fees`}
+        </dd>
       </dl>
       <h2 className="mb-2 mt-5 font-semibold">Events</h2>
       <ol className="grid gap-2 text-sm">
         {r.logs.map((log, i) => {
-          const event = describeLog(log);
+          const event = describeLog(log, named);
           return (
             <li key={i} className="rounded-lg bg-slate-50 p-3">
               <p className="font-medium">{event?.name ?? "Other contract event"}</p>
-              <p className="text-xs text-slate-500">emitted by {log.address}</p>
+              <p className="break-all text-xs text-slate-500">emitted by {label(log.address)}</p>
               {event && (
                 <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 text-xs">
-                  {event.args.map(([k, v]) => (
-                    <div key={k} className="contents">
-                      <dt className="text-slate-500">{k}</dt>
-                      <dd className="break-all font-mono">{v}</dd>
+                  {event.args.map(({ key, value }) => (
+                    <div key={key} className="contents">
+                      <dt className="text-slate-500">{key}</dt>
+                      <dd className="break-all font-mono">{value}</dd>
                     </div>
                   ))}
                 </dl>

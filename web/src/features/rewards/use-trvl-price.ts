@@ -1,0 +1,36 @@
+"use client";
+
+import { mockV3AggregatorAbi, rewardDistributorAbi } from "@trvl/abi";
+import { useReadContract } from "wagmi";
+
+import { useBlockRefresh } from "@/lib/use-block-refresh";
+import { addressOf, useDeployment } from "@/lib/use-deployment";
+
+export interface UsdPrice {
+  /** The feed's answer: USD per TRVL with `decimals` decimals. */
+  answer: bigint;
+  decimals: number;
+}
+
+/**
+ * TRVL's USD price as the reward distributor prices rewards: the answer of the TRVL/USD feed it is configured with
+ * (a Chainlink-style AggregatorV3 feed). Undefined until read, or on a chain without TRVL.
+ */
+export function useTrvlUsdPrice(): UsdPrice | undefined {
+  const { deployment } = useDeployment();
+  const feed = useReadContract({
+    address: deployment ? addressOf(deployment, "RewardDistributor") : undefined,
+    abi: rewardDistributorAbi,
+    functionName: "trvlPriceFeed",
+    query: { enabled: !!deployment },
+  });
+  const round = useReadContract({
+    address: feed.data?.feed,
+    abi: mockV3AggregatorAbi,
+    functionName: "latestRoundData",
+    query: { enabled: !!feed.data },
+  });
+  useBlockRefresh(round.refetch);
+  if (!feed.data || !round.data || round.data[1] <= 0n) return undefined;
+  return { answer: round.data[1], decimals: feed.data.feedDecimals };
+}
