@@ -51,14 +51,21 @@ const log = (step: string) => console.log(`${((Date.now() - started) / 1000).toF
 const { api } = await signIn(env.API_URL, account, env.WEB_URL);
 log(`signed in as #${env.BOOK_ACCOUNT} ${account.address}`);
 
-// Pick a trip: two nights a month from now, the cheapest hotel and activity free on those dates.
+// Pick a trip: two nights a month from now, the cheapest hotel free every night and the cheapest activity free on
+// the check-in day (the day it is booked for; an activity's search window is that one day).
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const checkIn = day(30 + Math.floor(Math.random() * 200));
 const checkOut = new Date(Date.parse(checkIn) + 2 * 86_400_000).toISOString().slice(0, 10);
 const search = (type: "hotel" | "activity") =>
   ok(
     api.catalog.search.$get({
-      query: { destination: env.BOOK_DESTINATION, type, checkIn, checkOut, sort: "price_asc" },
+      query: {
+        destination: env.BOOK_DESTINATION,
+        type,
+        checkIn,
+        ...(type === "hotel" ? { checkOut } : {}),
+        sort: "price_asc",
+      },
     }),
   );
 const [hotels, activities] = await Promise.all([search("hotel"), search("activity")]);
