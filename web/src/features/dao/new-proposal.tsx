@@ -169,6 +169,8 @@ export function NewProposal() {
             className="rounded-lg border border-slate-300 px-3 py-2"
             value={kind}
             onChange={(e) => {
+              // Picking the same kind again keeps what was loaded and typed.
+              if (e.target.value === kind) return;
               setKind(e.target.value);
               setValues({});
               setCurrent({});
@@ -191,7 +193,9 @@ export function NewProposal() {
             <legend className="sr-only">{template.label}</legend>
             {template.fields.map((field) => {
               const id = `${ids}-${field.name}`;
-              const error = built && !built.ok ? built.errors[field.name] : undefined;
+              // No complaints about empty fields while the current values are still being read.
+              const error =
+                built && !built.ok && Object.keys(current).length > 0 ? built.errors[field.name] : undefined;
               return (
                 <div key={field.name} className="grid gap-1 text-sm">
                   <label htmlFor={id}>{field.label}</label>
