@@ -35,7 +35,7 @@ export function BurnerButton() {
           setSignInNext(true);
           connectAsync({ connector: burner }).catch(() => setSignInNext(false));
         }}
-        className="rounded-lg bg-orange-600 px-3 py-2 text-sm font-semibold text-white hover:bg-orange-700 disabled:bg-slate-400"
+        className="rounded-lg bg-orange-700 px-3 py-2 text-sm font-semibold text-white hover:bg-orange-800 disabled:bg-slate-400"
       >
         {isPending ? "Connecting…" : "Burner wallet"}
       </button>
