@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import type { Store } from "hono-rate-limiter";
 
 import { accountRoutes } from "./accounts/routes.js";
 import { optionalUser, requireUser } from "./auth/middleware.js";
@@ -15,6 +16,7 @@ import { authRoutes } from "./auth/routes.js";
 import { bookingRoutes } from "./bookings/routes.js";
 import { catalogRoutes } from "./catalog/routes.js";
 import { governanceRoutes } from "./governance/routes.js";
+import { budget } from "./http/budget.js";
 import { ApiError, errorBody, errorResponse } from "./http/errors.js";
 import { closeOnUnreadBody, identifyClient, ipRateLimit, requestLogger, userRateLimit } from "./http/middleware.js";
 import { createRouter } from "./http/router.js";
@@ -111,7 +113,20 @@ export function createApp(services: Services) {
     .route("/", opsRoutes(services))
     .route("/", authRoutes(services, auth, services.rateLimitStores))
     .route("/me/profile", profileRoutes(services, auth))
-    .route("/catalog", catalogRoutes(services.catalog, services.now))
+    .route(
+      "/catalog",
+      catalogRoutes(
+        services.catalog,
+        services.now,
+        budget({
+          store: services.rateLimitStores("broad-searches") as unknown as Store<never>,
+          perWindow: config.CATALOG_BROAD_SEARCHES_PER_IP_PER_WINDOW,
+          windowMs: config.RATE_LIMIT_WINDOW_MS,
+          code: "broad_searches_exhausted",
+          what: "Searches without a destination",
+        }),
+      ),
+    )
     .route("/", bookingRoutes(services, auth))
     .route("/accounts", accountRoutes(services.accounts, services.staking))
     .route("/rewards", rewardRoutes(services, auth))

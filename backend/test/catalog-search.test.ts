@@ -376,3 +376,37 @@ describe("GET /catalog/search, bounded", () => {
     await expect(priceLines(catalog, booking(day), TEST_DATE)).resolves.toHaveLength(1);
   });
 });
+
+describe("searches without a destination, per IP per window", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp("pglite", {
+      env: { TRUST_PROXY: "true", CATALOG_BROAD_SEARCHES_PER_IP_PER_WINDOW: "2" },
+    });
+  });
+  afterAll(() => t.close());
+
+  const from = (ip: string, path: string) => call(t.app, "GET", path, { headers: { "x-forwarded-for": ip } });
+
+  it("an IP past its budget gets 429 broad_searches_exhausted; cached answers, destination searches and other IPs don't count", async () => {
+    const checkIn = futureDay(30);
+    const broad = (cents: number) =>
+      `/catalog/search?limit=1&checkIn=${checkIn}&checkOut=${addDays(checkIn, 30)}&minPrice=0.${cents}`;
+    const attacker = "192.0.2.80";
+    expect((await from(attacker, broad(10))).status).toBe(200);
+    expect((await from(attacker, broad(11))).status).toBe(200);
+    // The same question again is answered from the cache: no scan, no budget.
+    expect((await from(attacker, broad(10))).status).toBe(200);
+    const refused = await from(attacker, broad(12));
+    expect(refused.status).toBe(429);
+    expect((refused.body as Json).error).toMatchObject({ code: "broad_searches_exhausted", details: { limit: 2 } });
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+
+    const destination = (await from(attacker, "/catalog/destinations?q=Lisbon")).body as Json;
+    const lisbon = destination.destinations[0].id as string;
+    expect((await from(attacker, `/catalog/search?destination=${lisbon}&checkIn=${checkIn}`)).status).toBe(200);
+    expect((await from("192.0.2.81", broad(12))).status).toBe(200);
+  });
+});

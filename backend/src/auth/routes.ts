@@ -4,6 +4,7 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import type { MiddlewareHandler } from "hono";
 import type { Store } from "hono-rate-limiter";
 
+import { budget } from "../http/budget.js";
 import { ApiError, errorResponses } from "../http/errors.js";
 import { clientIp, type StoreFactory } from "../http/middleware.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
@@ -59,11 +60,13 @@ export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>, s
     timeoutMs: config.SIWE_CONTRACT_TIMEOUT_MS,
     perIp: config.SIWE_CONTRACT_CHECKS_PER_IP,
     total: config.SIWE_CONTRACT_CHECKS_MAX,
-    budget: {
+    budget: budget({
       store: stores("siwe-contract-checks") as unknown as Store<never>,
-      perIpPerWindow: config.SIWE_CONTRACT_CHECKS_PER_IP_PER_WINDOW,
+      perWindow: config.SIWE_CONTRACT_CHECKS_PER_IP_PER_WINDOW,
       windowMs: config.RATE_LIMIT_WINDOW_MS,
-    },
+      code: "siwe_contract_checks_exhausted",
+      what: "Smart-wallet sign-ins",
+    }),
   });
   return createRouter()
     .openapi(

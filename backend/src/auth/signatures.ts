@@ -24,9 +24,9 @@ import {
   type Transport,
 } from "viem";
 import { call } from "viem/actions";
-import type { Store } from "hono-rate-limiter";
 
 import { chainRead } from "../chain/index.js";
+import type { Budget } from "../http/budget.js";
 import { ApiError } from "../http/errors.js";
 
 export interface SignedHash {
@@ -56,8 +56,8 @@ export interface ContractCheckLimits {
   timeoutMs: number;
   perIp: number;
   total: number;
-  /** Checks one IP may start per `windowMs`, counted in `store`. */
-  budget: { store: Store<never>; perIpPerWindow: number; windowMs: number };
+  /** Spends one of the checks an IP may start per window (a 429 when none is left). */
+  budget: Budget;
 }
 
 /** The checks of contract wallets' signatures one API instance runs, and how many of them run now. */
@@ -68,9 +68,7 @@ export class ContractSignatureChecks {
   constructor(
     private readonly client: PublicClient<Transport, Chain>,
     private readonly limits: ContractCheckLimits,
-  ) {
-    limits.budget.store.init?.({ windowMs: limits.budget.windowMs } as never);
-  }
+  ) {}
 
   /**
    * Checks a contract wallet's signature on the chain when a slot is free (else a 429 when `ip` has its share
@@ -85,7 +83,7 @@ export class ContractSignatureChecks {
     const release = this.admit(ip);
     let answer: Promise<Hex | undefined>;
     try {
-      await this.spendBudget(ip);
+      await this.limits.budget(ip);
       await admitted();
       answer = call(
         { ...this.client, ccipRead: false },
@@ -124,20 +122,6 @@ export class ContractSignatureChecks {
       return chainRead(() => Promise.reject(error));
     }
     return hexToBool(data ?? "0x0");
-  }
-
-  private async spendBudget(ip: string) {
-    const { store, perIpPerWindow, windowMs } = this.limits.budget;
-    const { totalHits, resetTime } = await store.increment(ip);
-    if (totalHits <= perIpPerWindow) return;
-    const seconds = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
-    throw new ApiError(
-      429,
-      "siwe_contract_checks_exhausted",
-      `Smart-wallet sign-ins from this address are limited to ${perIpPerWindow} per ${Math.ceil(windowMs / 1000)} s; Retry-After says when to try again`,
-      { limit: perIpPerWindow, windowSeconds: Math.ceil(windowMs / 1000) },
-      { "Retry-After": String(seconds) },
-    );
   }
 
   private retryAfter() {

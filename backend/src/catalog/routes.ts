@@ -2,7 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { LRUCache } from "lru-cache";
 
 import { today, type Clock } from "../clock.js";
+import type { Budget } from "../http/budget.js";
 import { ApiError, errorResponses, notFound } from "../http/errors.js";
+import { clientIp } from "../http/middleware.js";
 import { createRouter } from "../http/router.js";
 import { decodeCursor, encodeCursor, IsoDate, Money, PageQuery, UsdInput, usd } from "../http/schemas.js";
 import { addDays, BOOKING_HORIZON_MONTHS, latestCheckIn, nightsBetween, parseDay } from "./dates.js";
@@ -216,7 +218,11 @@ const DestinationsResponse = z
   .object({ destinations: z.array(DestinationOut), total: z.number().int(), nextCursor: z.string().nullable() })
   .openapi("Destinations");
 
-export function catalogRoutes(catalog: Catalog, now: Clock) {
+/**
+ * `broadSearch`: spent by each search without a destination that no cached answer serves (the costliest kind: it
+ * scans the whole catalog within its work bound), per client IP.
+ */
+export function catalogRoutes(catalog: Catalog, now: Clock, broadSearch: Budget) {
   const searchCache = new LRUCache<string, string>({
     max: 5_000,
     maxSize: 64 * 1024 * 1024,
@@ -229,7 +235,7 @@ export function catalogRoutes(catalog: Catalog, now: Clock) {
         path: "/search",
         tags: ["catalog"],
         summary: "Search hotels, flights, activities and restaurants",
-        description: `With dates, only items available in the window are returned (hotels: every night); check-in at most ${BOOKING_HORIZON_MONTHS} months ahead. Without a destination the search does bounded work: \`total\` may be a lower bound (\`totalExact: false\`) and a page may hold fewer items than \`limit\` yet have a \`nextCursor\`. Demo inventory is labelled \`demo: true\`; with a Duffel key, live flight offers for \`origin\` → destination on \`checkIn\` come first.`,
+        description: `With dates, only items available in the window are returned (hotels: every night); check-in at most ${BOOKING_HORIZON_MONTHS} months ahead. Without a destination the search does bounded work, and each IP may make CATALOG_BROAD_SEARCHES_PER_IP_PER_WINDOW of them per rate-limit window that no cached answer serves (beyond: 429 \`broad_searches_exhausted\` with Retry-After): \`total\` may be a lower bound (\`totalExact: false\`) and a page may hold fewer items than \`limit\` yet have a \`nextCursor\`. Demo inventory is labelled \`demo: true\`; with a Duffel key, live flight offers for \`origin\` → destination on \`checkIn\` come first.`,
         request: { query: SearchQuerySchema },
         responses: {
           200: { description: "Matching items", content: { "application/json": { schema: SearchResponse } } },
@@ -244,6 +250,7 @@ export function catalogRoutes(catalog: Catalog, now: Clock) {
         const key = JSON.stringify(query, (_, value) => (typeof value === "bigint" ? value.toString() : value));
         const cached = searchCache.get(key);
         if (cached) return c.body(cached, 200, { "Content-Type": "application/json" }) as never;
+        if (!query.destination) await broadSearch(clientIp(c));
         const cursor = decodeCursor(query.cursor, OffsetCursor);
         const result = await catalog.search({
           text: query.q,

@@ -93,6 +93,9 @@ const schema = z.object({
   SIWE_CONTRACT_CHECKS_MAX: positiveInt.default(4),
   /** Smart-wallet signature checks one IP may start per RATE_LIMIT_WINDOW_MS (a sign-in needs one). */
   SIWE_CONTRACT_CHECKS_PER_IP_PER_WINDOW: positiveInt.default(10),
+  /** Catalog searches without a destination (whole-catalog scans) one IP may make per RATE_LIMIT_WINDOW_MS that no
+   * cached answer serves. */
+  CATALOG_BROAD_SEARCHES_PER_IP_PER_WINDOW: positiveInt.default(60),
   COOKIE_SECURE: bool.default(false),
 
   CORS_ORIGINS: list.default(["http://localhost:3000", "http://127.0.0.1:3000"]),
