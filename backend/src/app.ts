@@ -127,7 +127,7 @@ export function createApp(services: Services) {
         }),
       ),
     )
-    .route("/", bookingRoutes(services, auth))
+    .route("/bookings", bookingRoutes(services, auth))
     .route("/accounts", accountRoutes(services.accounts, services.staking))
     .route("/rewards", rewardRoutes(services, auth))
     .route("/", referralRoutes(services, auth))

@@ -208,6 +208,65 @@ describe.each(DRIVERS)("bookings (%s)", (driver) => {
     expect(ids.filter((id) => id === (first.body as Json).booking.id)).toHaveLength(1);
   });
 
+  it("is a record of the trip: the city, each item's day and local times, and the cancellation policy it has now", async () => {
+    const request = await tripRequest(t.app, STABLECOIN, 95);
+    const [hotel, activity] = request.items;
+    const body = {
+      ...request,
+      items: [
+        { ...hotel, time: "15:00" },
+        // Ends after midnight: the next day.
+        { ...activity, time: "22:00", endTime: "01:30" },
+      ],
+    };
+    const created = await call(t.app, "POST", "/bookings", { token, body });
+    expect(created.status).toBe(201);
+    const { booking } = created.body as Json;
+    expect(booking.destination).toEqual({
+      id: "lisbon-pt-2267057",
+      name: "Lisbon",
+      country: "Portugal",
+      timezone: "Europe/Lisbon",
+    });
+    const nextDay = new Date(Date.parse(`${request.checkIn}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect(booking.items.map((item: Json) => [item.type, item.date, item.startsAt, item.endsAt])).toEqual([
+      ["hotel", request.checkIn, `${request.checkIn}T15:00`, null],
+      ["activity", request.checkIn, `${request.checkIn}T22:00`, `${nextDay}T01:30`],
+    ]);
+    expect(booking.cancellation).toMatchObject({ policy: "refund_until_settled", cancellable: true, refund: "none" });
+    expect(booking.cancellation.summary).toMatch(/until the booking is settled/);
+
+    // The list says the same.
+    const listed = await call(t.app, "GET", "/bookings?limit=1", { token });
+    const [first] = (listed.body as Json).bookings as Json[];
+    expect(first).toMatchObject({ id: booking.id, destination: booking.destination, items: booking.items });
+
+    // Without times, each item still has its day; cancelled, nothing more can be cancelled.
+    const untimed = await call(t.app, "POST", "/bookings", { token, body: await tripRequest(t.app, STABLECOIN, 96) });
+    const plain = (untimed.body as Json).booking;
+    expect(plain.items.map((item: Json) => [item.date, item.startsAt, item.endsAt])).toEqual([
+      [plain.stay.checkIn, null, null],
+      [plain.stay.checkIn, null, null],
+    ]);
+    const cancelled = await call(t.app, "POST", `/bookings/${plain.id}/cancel`, { token });
+    expect((cancelled.body as Json).cancellation).toMatchObject({ cancellable: false, refund: "none" });
+
+    // Bad times are named, and nothing is written.
+    const before = await t.services.db.select().from(schema.bookings);
+    const noStart = await call(t.app, "POST", "/bookings", {
+      token,
+      body: { ...request, items: [hotel, { ...activity, endTime: "10:00" }] },
+    });
+    expect(expectError(noStart)).toMatchObject({ status: 400, code: "validation_failed" });
+    expect(expectError(noStart).message).toMatch(/^body\.items\.1\.endTime: needs time/);
+    const badTime = await call(t.app, "POST", "/bookings", {
+      token,
+      body: { ...request, items: [{ ...hotel, time: "24:00" }, activity] },
+    });
+    expect(expectError(badTime).message).toMatch(/^body\.items\.0\.time: must be HH:MM/);
+    expect(await t.services.db.select().from(schema.bookings)).toHaveLength(before.length);
+  });
+
   it("cancels an unpaid booking, lists bookings newest first with a cursor, and expires stale quotes", async () => {
     const created = await call(t.app, "POST", "/bookings", { token, body: await tripRequest(t.app, STABLECOIN, 90) });
     const id = (created.body as Json).booking.id as Hex;

@@ -144,6 +144,11 @@ describe.each(DRIVERS)("commission pipeline (%s)", (driver) => {
     });
     expect(distributed).toHaveLength(1);
     expect(distributed[0].transactionHash).toBe(steps.rewarded.txHash);
+    // The rewarded step carries what was minted to the traveller and the boost in it, from the same event.
+    expect((steps.rewarded as unknown as { reward: unknown }).reward).toEqual({
+      amount: distributed[0].args.travellerAmount!.toString(),
+      boostBps: Number(distributed[0].args.boostBps),
+    });
     const rewardBlock = distributed[0].blockNumber;
 
     // Each on-chain step is timed by its block.

@@ -27,7 +27,8 @@ export interface BookingDeps {
 }
 
 export interface BookingRequest {
-  items: { itemId: string; date?: string }[];
+  /** `time` and `endTime` (HH:MM, local at the destination) are the plan's; an `endTime` before `time` is the next day. */
+  items: { itemId: string; date?: string; time?: string; endTime?: string }[];
   checkIn: string;
   checkOut: string;
   guests: number;
@@ -43,18 +44,57 @@ export interface PaidEvent {
   paidAt: Date;
 }
 
+/** What the distributor minted the traveller for a booking, from its stored RewardDistributed event. */
+export interface BookingReward {
+  travellerAmount: bigint;
+  boostBps: number;
+}
+
 export interface BookingRecord {
   booking: BookingRow;
   items: BookingItemRow[];
+  reward: BookingReward | null;
 }
 
 export async function withItems(db: Executor, booking: BookingRow): Promise<BookingRecord> {
-  const items = await db
-    .select()
-    .from(schema.bookingItems)
-    .where(eq(schema.bookingItems.bookingId, booking.id))
-    .orderBy(asc(schema.bookingItems.position));
-  return { booking, items };
+  const [records] = await withDetails(db, [booking]);
+  return records!;
+}
+
+/** Bookings with their items and, once rewarded, their reward: three queries however many bookings. */
+export async function withDetails(db: Executor, bookings: BookingRow[]): Promise<BookingRecord[]> {
+  if (bookings.length === 0) return [];
+  const ids = bookings.map((booking) => booking.id);
+  const rewardedIds = bookings.filter((booking) => booking.rewardedTxHash !== null).map((booking) => booking.id);
+  const [items, rewardEvents] = await Promise.all([
+    db
+      .select()
+      .from(schema.bookingItems)
+      .where(inArray(schema.bookingItems.bookingId, ids))
+      .orderBy(asc(schema.bookingItems.position)),
+    rewardedIds.length === 0
+      ? []
+      : db
+          .select({ bookingId: schema.chainEvents.bookingId, args: schema.chainEvents.args })
+          .from(schema.chainEvents)
+          .where(
+            and(
+              inArray(schema.chainEvents.bookingId, rewardedIds),
+              eq(schema.chainEvents.contract, "RewardDistributor"),
+              eq(schema.chainEvents.name, "RewardDistributed"),
+            ),
+          ),
+  ]);
+  return bookings.map((booking) => {
+    const event = booking.rewardedTxHash ? rewardEvents.find((e) => e.bookingId === booking.id) : undefined;
+    return {
+      booking,
+      items: items.filter((item) => item.bookingId === booking.id),
+      reward: event
+        ? { travellerAmount: BigInt(String(event.args.travellerAmount)), boostBps: Number(event.args.boostBps) }
+        : null,
+    };
+  });
 }
 
 /** The traveller's own booking; anyone else's is indistinguishable from a missing one (404). */

@@ -26,6 +26,10 @@ import type { BookingDeps, BookingRecord } from "./model.js";
 import { confirmPayment, paymentInstructions, quoteOf } from "./payments.js";
 import { cancelBooking, createBooking, getBooking, listBookings } from "./service.js";
 import { timelineOf } from "./lifecycle.js";
+import { CANCELLATION_POLICIES, cancellationOf, localTimeOut } from "./records.js";
+
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (00:00–23:59)");
+const LocalTime = z.string().openapi({ description: "Local time, YYYY-MM-DDTHH:MM", example: "2027-03-10T19:30" });
 
 const BookingIdParam = z.object({ id: Bytes32Schema.openapi({ description: "The booking's bytes32 id" }) });
 
@@ -46,6 +50,15 @@ const BookingOut = z
     id: z.string(),
     status: z.enum(BOOKING_STATUSES),
     traveller: AddressOut,
+    destination: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        country: z.string().nullable(),
+        timezone: z.string().nullable().openapi({ description: "IANA time zone; item times are local there" }),
+      })
+      .nullable()
+      .openapi({ description: "The city the booking is for (null for bookings made before it was recorded)" }),
     stay: z.object({ checkIn: z.string(), checkOut: z.string(), nights: z.number().int(), guests: z.number().int() }),
     items: z.array(
       z.object({
@@ -54,6 +67,12 @@ const BookingOut = z
         name: z.string(),
         provider: z.string(),
         destinationId: z.string(),
+        date: z
+          .string()
+          .nullable()
+          .openapi({ description: "The item's day (a hotel's: check-in); null only for old bookings" }),
+        startsAt: LocalTime.nullable().openapi({ description: "When it starts, local time at the destination" }),
+        endsAt: LocalTime.nullable().openapi({ description: "When it ends, local time at the destination" }),
         unitPrice: Money,
         quantity: z.number().int(),
         total: Money,
@@ -82,8 +101,31 @@ const BookingOut = z
     updatedAt: z.string(),
     cancelledAt: z.string().nullable(),
     refundRequestedAt: z.string().nullable(),
+    cancellation: z
+      .object({
+        policy: z.enum(CANCELLATION_POLICIES),
+        summary: z.string().openapi({ description: "The policy in the traveller's words" }),
+        cancellable: z.boolean().openapi({ description: "Whether POST /bookings/{id}/cancel would cancel it now" }),
+        refund: z
+          .enum(["full", "none"])
+          .openapi({ description: "What cancelling now returns: all of the payment, or nothing (nothing was paid)" }),
+      })
+      .openapi("CancellationPolicy"),
     timeline: z
-      .array(z.object({ status: z.enum(BOOKING_STATUSES), at: z.string(), txHash: z.string().nullable() }))
+      .array(
+        z.object({
+          status: z.enum(BOOKING_STATUSES),
+          at: z.string(),
+          txHash: z.string().nullable(),
+          reward: z
+            .object({
+              amount: UintString.openapi({ description: "TRVL (18 decimals) minted to the traveller" }),
+              boostBps: z.number().int().openapi({ description: "The traveller's staking-tier boost it included" }),
+            })
+            .nullable()
+            .openapi({ description: "On the rewarded step: what the distributor minted to the traveller" }),
+        }),
+      )
       .openapi({ description: "The steps the booking went through, oldest first; on-chain steps carry their tx" }),
     rewardSkipReason: z
       .string()
@@ -132,12 +174,23 @@ const CreateBody = z
   .object({
     items: z
       .array(
-        z.object({
-          itemId: z.string().min(1).max(200),
-          date: IsoDate.optional().openapi({
-            description: "Day of a flight, activity or restaurant (default checkIn)",
+        z
+          .object({
+            itemId: z.string().min(1).max(200),
+            date: IsoDate.optional().openapi({
+              description: "Day of a flight, activity or restaurant (default checkIn)",
+            }),
+            time: ClockTime.optional().openapi({
+              description: "When it starts, local time at the destination (the plan's `time`; a hotel's check-in)",
+            }),
+            endTime: ClockTime.optional().openapi({
+              description: "When it ends, local time; at or before `time` means the next day",
+            }),
+          })
+          .refine((line) => line.endTime === undefined || line.time !== undefined, {
+            path: ["endTime"],
+            message: "needs time",
           }),
-        }),
       )
       .min(1)
       .max(20),
@@ -170,13 +223,22 @@ const PaymentBody = z
   .object({ txHash: Bytes32Schema.openapi({ description: "Hash of the transaction that paid the booking" }) })
   .openapi("ReportPayment");
 
-export function bookingOut({ booking, items }: BookingRecord): z.infer<typeof BookingOut> {
+export function bookingOut({ booking, items, reward }: BookingRecord): z.infer<typeof BookingOut> {
   const quote = quoteOf(booking);
   const iso = (date: Date | null) => (date ? date.toISOString() : null);
   return {
     id: booking.id,
     status: booking.status,
     traveller: booking.traveller,
+    destination:
+      booking.destinationId && booking.destinationName
+        ? {
+            id: booking.destinationId,
+            name: booking.destinationName,
+            country: booking.destinationCountry,
+            timezone: booking.destinationTimezone,
+          }
+        : null,
     stay: {
       checkIn: booking.checkIn,
       checkOut: booking.checkOut,
@@ -189,6 +251,9 @@ export function bookingOut({ booking, items }: BookingRecord): z.infer<typeof Bo
       name: item.name,
       provider: item.provider,
       destinationId: item.destinationId,
+      date: item.date,
+      startsAt: localTimeOut(item.startsAt),
+      endsAt: localTimeOut(item.endsAt),
       unitPrice: usd(item.unitPriceCents),
       quantity: item.quantity,
       total: usd(item.totalCents),
@@ -216,7 +281,15 @@ export function bookingOut({ booking, items }: BookingRecord): z.infer<typeof Bo
     updatedAt: booking.updatedAt.toISOString(),
     cancelledAt: iso(booking.cancelledAt),
     refundRequestedAt: iso(booking.refundRequestedAt),
-    timeline: timelineOf(booking).map((step) => ({ ...step, at: step.at.toISOString() })),
+    cancellation: cancellationOf(booking),
+    timeline: timelineOf(booking).map((step) => ({
+      ...step,
+      at: step.at.toISOString(),
+      reward:
+        step.status === "rewarded" && reward
+          ? { amount: reward.travellerAmount.toString(), boostBps: reward.boostBps }
+          : null,
+    })),
     rewardSkipReason: booking.rewardSkipReason,
   };
 }
@@ -233,7 +306,7 @@ export function bookingRoutes(deps: BookingDeps, auth: MiddlewareHandler<AuthedE
     .openapi(
       createRoute({
         method: "post",
-        path: "/bookings",
+        path: "/",
         tags: ["bookings"],
         summary: "Price items from the catalog, create a booking and get its signed quote",
         description: `Prices every item for the stay and party (hotels per night and room of two; flights, activities and restaurants per person), applies the traveller's staking-tier discount, converts the total to the payment token at the protocol's Chainlink price, and signs the EIP-712 Quote. ${bookingErrors}`,
@@ -262,7 +335,7 @@ export function bookingRoutes(deps: BookingDeps, auth: MiddlewareHandler<AuthedE
     .openapi(
       createRoute({
         method: "get",
-        path: "/bookings",
+        path: "/",
         tags: ["bookings"],
         summary: "The signed-in traveller's bookings, newest first",
         security: SESSION_SECURITY,
@@ -294,7 +367,7 @@ export function bookingRoutes(deps: BookingDeps, auth: MiddlewareHandler<AuthedE
     .openapi(
       createRoute({
         method: "get",
-        path: "/bookings/{id}",
+        path: "/{id}",
         tags: ["bookings"],
         summary:
           "One of the signed-in traveller's bookings (anyone else's is a 404), with payment instructions while quoted",
@@ -311,7 +384,7 @@ export function bookingRoutes(deps: BookingDeps, auth: MiddlewareHandler<AuthedE
     .openapi(
       createRoute({
         method: "post",
-        path: "/bookings/{id}/cancel",
+        path: "/{id}/cancel",
         tags: ["bookings"],
         summary: "Cancel: before payment the booking is cancelled; after payment a refund is requested from the keeper",
         description:
@@ -329,7 +402,7 @@ export function bookingRoutes(deps: BookingDeps, auth: MiddlewareHandler<AuthedE
     .openapi(
       createRoute({
         method: "post",
-        path: "/bookings/{id}/payment",
+        path: "/{id}/payment",
         tags: ["bookings"],
         summary: "Report the transaction that paid the booking; it is checked on-chain and the receipt goes to IPFS",
         description:

@@ -15,6 +15,7 @@ import { decideCancel, deriveStatus } from "./lifecycle.js";
 import {
   loadOwn,
   lockBookings,
+  withDetails,
   withItems,
   type BookingDeps,
   type BookingRecord,
@@ -23,13 +24,19 @@ import {
 } from "./model.js";
 import { tokenAmountForCents } from "./payment-token.js";
 import { priceLines } from "./pricing.js";
+import { destinationColumns, scheduleOf } from "./records.js";
 
 const BPS = 10_000n;
 /** The escrow stores amounts as uint96. */
 const MAX_AMOUNT = 2n ** 96n - 1n;
 function requestHash(request: BookingRequest): string {
   const canonical = {
-    items: request.items.map((line) => [line.itemId, line.date ?? null]),
+    // Lines without times hash as they did before times could be given, so earlier idempotency keys still match.
+    items: request.items.map((line) =>
+      line.time === undefined && line.endTime === undefined
+        ? [line.itemId, line.date ?? null]
+        : [line.itemId, line.date ?? null, line.time ?? null, line.endTime ?? null],
+    ),
     checkIn: request.checkIn,
     checkOut: request.checkOut,
     guests: request.guests,
@@ -120,6 +127,7 @@ export async function createBooking(
     checkIn: request.checkIn,
     checkOut: request.checkOut,
     guests: request.guests,
+    ...destinationColumns(catalog, lines),
     quoteExpiresAt,
     quoteDeadline: quote.expiresAt,
     signature,
@@ -129,6 +137,7 @@ export async function createBooking(
     updatedAt: time,
   };
   const items = lines.map((line, position) => ({
+    ...scheduleOf(line.item, request.items[position]!, request.checkIn),
     bookingId: id,
     position,
     itemId: line.item.id,
@@ -221,21 +230,8 @@ export async function listBookings(
     )
     .orderBy(desc(schema.bookings.createdAt), desc(schema.bookings.id))
     .limit(page.limit + 1);
-  const pageRows = rows.slice(0, page.limit);
-  const items = pageRows.length
-    ? await db
-        .select()
-        .from(schema.bookingItems)
-        .where(
-          inArray(
-            schema.bookingItems.bookingId,
-            pageRows.map((row) => row.id),
-          ),
-        )
-        .orderBy(asc(schema.bookingItems.position))
-    : [];
   return {
-    records: pageRows.map((booking) => ({ booking, items: items.filter((item) => item.bookingId === booking.id) })),
+    records: await withDetails(db, rows.slice(0, page.limit)),
     hasMore: rows.length > page.limit,
   };
 }

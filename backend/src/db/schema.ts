@@ -116,6 +116,12 @@ export const bookings = pgTable(
     checkIn: date("check_in", { mode: "string" }).notNull(),
     checkOut: date("check_out", { mode: "string" }).notNull(),
     guests: integer("guests").notNull(),
+    /** The city the booking is for (its hotel's, else its first item's), as the catalog named it when booked. */
+    destinationId: text("destination_id"),
+    destinationName: text("destination_name"),
+    destinationCountry: text("destination_country"),
+    /** IANA time zone of the destination: item times are local there. */
+    destinationTimezone: text("destination_timezone"),
     quoteExpiresAt: at("quote_expires_at").notNull(),
     /** The signed quote's `expiresAt` in the chain's time (unix seconds), which the escrow checks. */
     quoteDeadline: bigint("quote_deadline", { mode: "bigint" }).notNull(),
@@ -171,6 +177,11 @@ export const bookingItems = pgTable(
     quantity: integer("quantity").notNull(),
     totalCents: cents("total_cents").notNull(),
     commissionBps: integer("commission_bps").notNull(),
+    /** The item's day (a hotel's is the check-in day). */
+    date: date("date", { mode: "string" }),
+    /** When it starts and ends, local time at the destination (the plan's times), when the booking named them. */
+    startsAt: timestamp("starts_at", { mode: "string" }),
+    endsAt: timestamp("ends_at", { mode: "string" }),
   },
   (t) => [primaryKey({ columns: [t.bookingId, t.position] })],
 );

@@ -1,0 +1,70 @@
+/**
+ * A booking as a record of the trip: the city it is for, each item's day and times, and the cancellation policy that
+ * applies to it now.
+ */
+import type { Catalog } from "../catalog/service.js";
+import type { CatalogItem } from "../catalog/types.js";
+import { decideCancel, deriveStatus, type LifecycleFacts } from "./lifecycle.js";
+import type { BookingRequest } from "./model.js";
+
+/** The destination columns of a booking: its hotel's city, else its first item's. */
+export function destinationColumns(catalog: Catalog, lines: { item: CatalogItem }[]) {
+  const item = (lines.find((line) => line.item.type === "hotel") ?? lines[0])!.item;
+  const destination = catalog.destinationsById.get(item.destinationId);
+  return {
+    destinationId: item.destinationId,
+    destinationName: destination?.name ?? null,
+    destinationCountry: destination?.countryName ?? null,
+    destinationTimezone: destination?.timezone ?? null,
+  };
+}
+
+/**
+ * An item's day and local start and end (Postgres `timestamp` text): a hotel's day is the check-in day, anything
+ * else's the day it was booked for; an end at or before the start is the next day (a night out, a night flight).
+ */
+export function scheduleOf(item: CatalogItem, line: BookingRequest["items"][number], checkIn: string) {
+  const date = item.type === "hotel" ? checkIn : (line.date ?? checkIn);
+  if (line.time === undefined) return { date, startsAt: null, endsAt: null };
+  const endDate = line.endTime !== undefined && line.endTime <= line.time ? nextDay(date) : date;
+  return {
+    date,
+    startsAt: `${date} ${line.time}:00`,
+    endsAt: line.endTime === undefined ? null : `${endDate} ${line.endTime}:00`,
+  };
+}
+
+function nextDay(date: string): string {
+  const day = new Date(`${date}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
+}
+
+/** A stored local time ("2027-03-10 19:30:00") as the API writes it ("2027-03-10T19:30"). */
+export function localTimeOut(value: string | null): string | null {
+  return value === null ? null : `${value.slice(0, 10)}T${value.slice(11, 16)}`;
+}
+
+export const CANCELLATION_POLICIES = ["refund_until_settled"] as const;
+
+/** The one policy every booking has today, in the traveller's words. */
+const POLICY = {
+  policy: "refund_until_settled" as const,
+  summary:
+    "Free cancellation until the booking is settled: before payment the quote is simply dropped; after payment the escrow refunds all of it. Once the supplier has been paid from the escrow, it can no longer be cancelled.",
+};
+
+/**
+ * The booking's cancellation policy and what cancelling would do now, as `decideCancel` rules it (the row as read:
+ * a settlement that has just started can still refuse the request).
+ */
+export function cancellationOf(booking: LifecycleFacts) {
+  const decision = decideCancel(booking, { paidUnrecorded: false, settling: false });
+  // An expired quote has nothing left to cancel.
+  const open = deriveStatus(booking) !== "expired";
+  return {
+    ...POLICY,
+    cancellable: open && (decision.kind === "cancel" || decision.kind === "refund"),
+    refund: decision.kind === "refund" ? ("full" as const) : ("none" as const),
+  };
+}
