@@ -9,7 +9,7 @@ import { keccak256, toHex, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { ChainEvent, WatchedContract } from "../src/chain/events.js";
-import { project, rewind, type ProjectionDeps } from "../src/chain/projections.js";
+import { project, rewind, type ProjectionDeps } from "../src/chain/projections/index.js";
 import { schema } from "../src/db/index.js";
 import { createTestApp, testAccount, type TestApp } from "./helpers/app.js";
 import { DRIVERS } from "./helpers/databases.js";

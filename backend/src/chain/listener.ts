@@ -14,7 +14,7 @@ import { unnestInsert } from "../db/unnest.js";
 import { announceChanges } from "../push/changes.js";
 import { decodeChainEvent, type ChainEvent, type WatchedContract } from "./events.js";
 import type { ChainContext } from "./index.js";
-import { project, rewind, type Changes, type ProjectionDeps } from "./projections.js";
+import { project, rewind, type Changes, type ProjectionDeps } from "./projections/index.js";
 
 export interface ListenerOptions {
   /** Blocks behind the head the listener stays (0 on the local chain). */

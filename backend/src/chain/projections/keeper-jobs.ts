@@ -1,0 +1,96 @@
+/**
+ * The keeper's jobs as the chain's facts change them (`bookings/lifecycle.ts` says how): collected per batch in
+ * order, written in rounds of a few multi-row statements; and put back in line with a booking's remaining steps
+ * after a reorg.
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+
+import type { JobKind, JobOp } from "../../bookings/lifecycle.js";
+import { schema, type Tx } from "../../db/index.js";
+
+/** Rows per multi-row statement: well under Postgres's 65,535 bind parameters. */
+const CHUNK = 500;
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  return out;
+}
+
+export class JobSchedule {
+  /** Changes by `kind:bookingId`, in order: changes to different jobs commute, to one job do not. */
+  private readonly jobs = new Map<string, { kind: JobKind; bookingId: string; ops: JobOp[] }>();
+
+  schedule(kind: JobKind, bookingId: string, op: JobOp): void {
+    const key = `${kind}:${bookingId}`;
+    const entry = this.jobs.get(key) ?? { kind, bookingId, ops: [] };
+    entry.ops.push(op);
+    this.jobs.set(key, entry);
+  }
+
+  /**
+   * Applies the changes in rounds: the first change of every job, then the second, ...; within a round the jobs are
+   * distinct, so each kind of change is one statement.
+   */
+  async flush(tx: Tx, now: Date): Promise<void> {
+    const jobs = schema.keeperJobs;
+    const entries = [...this.jobs.values()];
+    for (let round = 0; ; round++) {
+      const due = entries
+        .filter((entry) => entry.ops.length > round)
+        .map((entry) => ({ ...entry, op: entry.ops[round] }));
+      if (due.length === 0) return;
+      const values = (op: JobOp["op"]) =>
+        due.filter((d) => d.op.op === op).map(({ kind, bookingId }) => ({ kind, bookingId, runAfter: now }));
+      for (const rows of chunks(values("create"))) await tx.insert(jobs).values(rows).onConflictDoNothing();
+      for (const rows of chunks(values("enqueue"))) {
+        await tx
+          .insert(jobs)
+          .values(rows)
+          .onConflictDoUpdate({
+            target: [jobs.kind, jobs.bookingId],
+            set: { status: "pending", runAfter: now, updatedAt: now },
+            // A running job is in the keeper's hands (it may have queued it from its own receipt): left alone.
+            setWhere: sql`${jobs.status} in ('pending', 'failed')`,
+          });
+      }
+      const finished = values("finish");
+      for (const kind of new Set(finished.map((f) => f.kind))) {
+        const ids = finished.filter((f) => f.kind === kind).map((f) => f.bookingId);
+        for (const slice of chunks(ids)) {
+          await tx
+            .update(jobs)
+            .set({ status: "done", updatedAt: now })
+            .where(and(eq(jobs.kind, kind), inArray(jobs.bookingId, slice)));
+        }
+      }
+      // Retries are rare (the distributor passed a booking over): one statement each.
+      for (const { kind, bookingId, op } of due) {
+        if (op.op !== "retry") continue;
+        await tx
+          .update(jobs)
+          .set({ status: "pending", lastError: op.lastError, runAfter: op.runAfter, updatedAt: now })
+          .where(and(eq(jobs.kind, kind), eq(jobs.bookingId, bookingId)));
+      }
+    }
+  }
+}
+
+/** After a reorg: a booking's jobs of steps that are gone are dropped, those whose effect is gone run again. */
+export async function reconcileJobs(
+  tx: Tx,
+  bookingId: string,
+  { drop, rerun }: { drop: JobKind[]; rerun: JobKind[] },
+  now: Date,
+): Promise<void> {
+  const jobs = schema.keeperJobs;
+  if (drop.length > 0) {
+    await tx.delete(jobs).where(and(eq(jobs.bookingId, bookingId), inArray(jobs.kind, drop)));
+  }
+  if (rerun.length > 0) {
+    await tx
+      .update(jobs)
+      .set({ status: "pending", txHash: null, runAfter: now, updatedAt: now })
+      .where(and(eq(jobs.bookingId, bookingId), inArray(jobs.kind, rerun)));
+  }
+}
