@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import branchCoverage from "./scripts/coverage/plugin.js";
+
 const require = createRequire(import.meta.url);
 
 // solc comes from npm (pinned in package.json), never downloaded at run time.
@@ -47,7 +49,7 @@ function realNetworks(networks: Record<string, [chainId: number, rpcUrlVariable:
 }
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthers],
+  plugins: [hardhatToolboxMochaEthers, branchCoverage],
   solidity: {
     // Deployed from npm packages, so they need artifacts of their own: Chainlink's mock aggregator (local chain),
     // OpenZeppelin's timelock, and the Safe contracts (local chain).

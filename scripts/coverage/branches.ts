@@ -1,84 +1,131 @@
 /**
- * Branch coverage for Solidity, built on Hardhat's statement coverage.
+ * Branch coverage for Solidity, on top of Hardhat's statement coverage.
  *
- * Hardhat 3 (EDR) instruments statements only and reports lines; it records, per statement tag, in how many
- * executions (transactions or test calls) the statement ran. An `if` statement's outcomes follow from those counts:
- * its true branch was taken if the first statement of its true body ran; its false branch if its `else` body ran,
- * or, without an `else`, if the `if` itself ran in more executions than its true body did. This is exact for the
- * guard clauses contracts use (`if (bad) revert Error();`) and conservative elsewhere: a loop that takes both
- * outcomes in one execution counts only the true one. Ternaries and short-circuit operators are not counted.
+ * Hardhat 3 (EDR) instruments statements only. Statement hits cannot tell which operand of `a || b` decided it or
+ * which arm of `c ? x : y` ran, so the coverage build also instruments every decision (see plugin.ts): each
+ * condition of `if`, `while`, `for` and `do`, each ternary condition, each operand of `&&`/`||`, the condition of each
+ * `require`/`assert`, and each clause of `try`/`catch`. A decision reports its outcome with a tag of its own through
+ * the same hit channel statements use. Decisions are numbered in source order, which instrumentation does not change,
+ * so the tags computed here from the original source are the tags the instrumented build sent.
  */
-import { addStatementCoverageInstrumentation } from "@nomicfoundation/edr";
+import { keccak256, toUtf8Bytes } from "ethers";
 import solc from "solc";
 
+/** One decision of a source file: where it is and which of its outcomes ran. */
 export interface BranchPoint {
   line: number;
-  trueTaken: boolean;
-  falseTaken: boolean;
+  kind: DecisionKind;
+  outcomes: { label: string; taken: boolean }[];
+}
+
+export type DecisionKind = "if" | "loop" | "ternary" | "operand" | "require" | "try";
+
+/** A decision in parsed source: its byte range, and either a condition to wrap or clause blocks to mark. */
+export interface Decision {
+  kind: DecisionKind;
+  /** UTF-8 byte range of the condition (or the `try` statement). */
+  start: number;
+  end: number;
+  /** For `try`: the byte offset just inside each clause's `{`, and the clause's label. */
+  clauses?: { inside: number; label: string }[];
 }
 
 interface AstNode {
   nodeType?: string;
   src?: string;
-  trueBody?: AstNode;
-  falseBody?: AstNode | null;
   [key: string]: unknown;
 }
 
-/** The `if` statements of one source file and which of their outcomes ran, given the hit count of every tag. */
-export function branchPoints(
-  content: string,
-  sourceName: string,
-  solcVersion: string,
-  hits: ReadonlyMap<string, number>,
-): BranchPoint[] {
-  const offsets = utf16Offsets(content);
-  const tagAt = statementTags(content, sourceName, solcVersion);
-  const count = (node: AstNode | null | undefined): number => {
-    if (!node?.src) return 0;
-    const start = offsets(Number(node.src.split(":")[0]));
-    const tag = tagAt.get(start);
-    if (tag === undefined) throw new Error(`${sourceName}: no coverage tag for the statement at offset ${start}`);
-    return hits.get(tag) ?? 0;
+/** The decisions of one source file and which of their outcomes ran, given the hit count of every tag. */
+export function branchPoints(content: string, sourceName: string, hits: ReadonlyMap<string, number>): BranchPoint[] {
+  const bytes = Buffer.from(content, "utf8");
+  const lineAt = (byteOffset: number) => bytes.subarray(0, byteOffset).toString("utf8").split("\n").length;
+  return decisions(content, sourceName).map((decision, index) => {
+    const labels = decision.clauses ? decision.clauses.map((c) => c.label) : ["true", "false"];
+    return {
+      line: lineAt(decision.start),
+      kind: decision.kind,
+      outcomes: labels.map((label, arm) => ({
+        label,
+        taken: (hits.get(outcomeTag(sourceName, index, arm).slice(2)) ?? 0) > 0,
+      })),
+    };
+  });
+}
+
+/** The hit tag (0x-prefixed, 32 bytes) of outcome `arm` (0 = true or first clause) of decision `index` of a file. */
+export function outcomeTag(sourceName: string, index: number, arm: number): string {
+  return keccak256(toUtf8Bytes(`trvl-branch:${sourceName}#${index}:${arm}`));
+}
+
+/** The decisions of a source file in a stable order: by start, outer before inner. */
+export function decisions(content: string, sourceName: string): Decision[] {
+  const found: Decision[] = [];
+  const range = (node: AstNode) => {
+    const [start, length] = node.src!.split(":").map(Number);
+    return { start, end: start + length };
   };
-
-  const points: BranchPoint[] = [];
-  for (const ifStatement of ifStatements(parse(content, sourceName))) {
-    const reached = count(ifStatement);
-    const trueCount = count(ifStatement.trueBody);
-    const falseTaken = ifStatement.falseBody ? count(ifStatement.falseBody) > 0 : reached > trueCount;
-    points.push({
-      line: lineOf(content, offsets(Number(ifStatement.src!.split(":")[0]))),
-      trueTaken: trueCount > 0,
-      falseTaken,
-    });
-  }
-  return points;
+  const condition = (kind: DecisionKind, node: unknown) => {
+    if (node && typeof node === "object") found.push({ kind, ...range(node as AstNode) });
+  };
+  const operands = (node: AstNode) => {
+    for (const side of [node.leftExpression, node.rightExpression] as AstNode[]) {
+      const inner = unparenthesised(side);
+      if (!isShortCircuit(inner)) condition("operand", side);
+    }
+  };
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (value === null || typeof value !== "object") return;
+    const node = value as AstNode;
+    switch (node.nodeType) {
+      case "IfStatement":
+        condition("if", node.condition);
+        break;
+      case "WhileStatement":
+      case "DoWhileStatement":
+      case "ForStatement":
+        condition("loop", node.condition);
+        break;
+      case "Conditional":
+        condition("ternary", node.condition);
+        break;
+      case "BinaryOperation":
+        if (isShortCircuit(node)) operands(node);
+        break;
+      case "FunctionCall": {
+        const callee = node.expression as AstNode & { name?: string };
+        const args = node.arguments as AstNode[];
+        if (callee.nodeType === "Identifier" && (callee.name === "require" || callee.name === "assert") && args[0]) {
+          condition("require", args[0]);
+        }
+        break;
+      }
+      case "TryStatement": {
+        const clauses = (node.clauses as (AstNode & { errorName: string; block: AstNode })[]).map((clause, i) => ({
+          inside: range(clause.block).start + 1,
+          label: i === 0 ? "try" : clause.errorName ? `catch ${clause.errorName}` : "catch",
+        }));
+        found.push({ kind: "try", ...range(node), clauses });
+        break;
+      }
+    }
+    Object.values(node).forEach(walk);
+  };
+  walk(parse(content, sourceName));
+  return found.sort((a, b) => a.start - b.start || b.end - a.end);
 }
 
-/**
- * Statement tags by the UTF-16 offset where the statement's code begins (EDR's ranges include the whitespace and
- * comments before it).
- */
-function statementTags(content: string, sourceName: string, solcVersion: string): Map<number, string> {
-  const { metadata } = addStatementCoverageInstrumentation(content, sourceName, solcVersion);
-  const tags = new Map<number, string>();
-  for (const entry of metadata) {
-    if (entry.kind !== "statement") continue;
-    tags.set(codeStart(content, entry.startUtf16, entry.endUtf16), Buffer.from(entry.tag).toString("hex"));
-  }
-  return tags;
+function isShortCircuit(node: AstNode): boolean {
+  return node.nodeType === "BinaryOperation" && (node.operator === "&&" || node.operator === "||");
 }
 
-function codeStart(content: string, start: number, end: number): number {
-  let i = start;
-  while (i < end) {
-    if (/\s/.test(content[i])) i++;
-    else if (content.startsWith("//", i)) i = content.indexOf("\n", i) + 1 || end;
-    else if (content.startsWith("/*", i)) i = content.indexOf("*/", i) + 2;
-    else break;
+function unparenthesised(node: AstNode): AstNode {
+  let inner = node;
+  while (inner.nodeType === "TupleExpression" && (inner.components as AstNode[]).length === 1) {
+    inner = (inner.components as AstNode[])[0];
   }
-  return i;
+  return inner;
 }
 
 function parse(content: string, sourceName: string): AstNode {
@@ -94,27 +141,4 @@ function parse(content: string, sourceName: string): AstNode {
   const errors = (output.errors ?? []).filter((e) => e.severity === "error");
   if (errors.length > 0) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
   return output.sources[sourceName].ast;
-}
-
-function ifStatements(root: AstNode): AstNode[] {
-  const found: AstNode[] = [];
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(walk);
-    if (value === null || typeof value !== "object") return;
-    const node = value as AstNode;
-    if (node.nodeType === "IfStatement") found.push(node);
-    Object.values(node).forEach(walk);
-  };
-  walk(root);
-  return found;
-}
-
-/** Maps a UTF-8 byte offset (solc's) to a UTF-16 offset (EDR's). */
-function utf16Offsets(content: string): (byteOffset: number) => number {
-  const bytes = Buffer.from(content, "utf8");
-  return (byteOffset) => bytes.subarray(0, byteOffset).toString("utf8").length;
-}
-
-function lineOf(content: string, offset: number): number {
-  return content.slice(0, offset).split("\n").length;
 }
