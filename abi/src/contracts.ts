@@ -15,6 +15,7 @@ import {
   trvlStakingAbi,
   trvlTokenAbi,
 } from "./generated/abis.ts";
+import { multiSendAbi, safeAbi } from "./safe.ts";
 import type { Address } from "./types.ts";
 
 export const PROTOCOL_CONTRACTS = {
@@ -31,6 +32,10 @@ export const PROTOCOL_CONTRACTS = {
   EthUsdFeed: { abi: mockV3AggregatorAbi, watched: false },
   StablecoinUsdFeed: { abi: mockV3AggregatorAbi, watched: false },
   TrvlUsdFeed: { abi: mockV3AggregatorAbi, watched: false },
+  /** The guardian multisig (Safe 1.4.1) and the Safe libraries its batches delegatecall. */
+  Guardian: { abi: safeAbi, watched: false },
+  MultiSend: { abi: multiSendAbi, watched: false },
+  MultiSendCallOnly: { abi: multiSendAbi, watched: false },
 } as const;
 
 export type ProtocolContractName = keyof typeof PROTOCOL_CONTRACTS;
@@ -43,6 +48,18 @@ export type WatchedContractName = {
 export const WATCHED_CONTRACTS = (Object.keys(PROTOCOL_CONTRACTS) as ProtocolContractName[]).filter(
   (name) => PROTOCOL_CONTRACTS[name].watched,
 ) as WatchedContractName[];
+
+/** The contracts the timelock administers (roles, pauses, parameters): what proposals and admin batches call. */
+export const GOVERNED_CONTRACTS = [
+  "RewardDistributor",
+  "TRVLStaking",
+  "BookingEscrow",
+  "TRVLToken",
+  "TRVLGovernor",
+  "Timelock",
+] as const satisfies readonly WatchedContractName[];
+
+export type GovernedContractName = (typeof GOVERNED_CONTRACTS)[number];
 
 /** What a contract call needs, and nothing else, so it spreads into viem's and wagmi's parameters. */
 export interface TrvlContract<N extends ProtocolContractName> {

@@ -5,3 +5,4 @@ export * from "./generated/deployments.ts";
 export * from "./deployments.ts";
 export * from "./contracts.ts";
 export * from "./enums.ts";
+export * from "./safe.ts";

@@ -3,15 +3,7 @@
  * ("Transaction Builder" → drag the file in) by owners who sign there instead of with this CLI. The format is the
  * builder's `BatchFile` (version "1.0"), with the checksum the app computes and checks on import.
  */
-import {
-  bookingEscrowAbi,
-  getDeployment,
-  rewardDistributorAbi,
-  timelockControllerAbi,
-  trvlGovernorAbi,
-  trvlStakingAbi,
-  trvlTokenAbi,
-} from "@trvl/abi";
+import { getDeployment, GOVERNED_CONTRACTS, multiSendAbi, PROTOCOL_CONTRACTS } from "@trvl/abi";
 import {
   decodeFunctionData,
   getAddress,
@@ -64,16 +56,6 @@ export interface BatchFile {
 /** The Transaction Builder release whose file format this writes. */
 const TX_BUILDER_VERSION = "1.18.0";
 
-// The protocol's contracts by published name; any other target is exported as raw calldata only.
-const ABIS: Record<string, Abi> = {
-  TRVLToken: trvlTokenAbi,
-  BookingEscrow: bookingEscrowAbi,
-  RewardDistributor: rewardDistributorAbi,
-  TRVLStaking: trvlStakingAbi,
-  TRVLGovernor: trvlGovernorAbi,
-  Timelock: timelockControllerAbi,
-};
-
 /**
  * The calls a proposal's Safe transaction makes: the call itself, or, for a batch (a delegatecall to MultiSend or
  * MultiSendCallOnly), each call packed into `multiSend(bytes)`.
@@ -81,11 +63,12 @@ const ABIS: Record<string, Abi> = {
 export function callsOf(proposal: Proposal): Call[] {
   const { to, value, data, operation } = proposal.transaction;
   if (operation === 0) return [{ to: getAddress(to), value, data: data as Hex }];
-  if (data.slice(0, 10) !== MULTISEND_SELECTOR) {
+  let packed: Hex;
+  try {
+    [packed] = decodeFunctionData({ abi: multiSendAbi, data: data as Hex }).args;
+  } catch {
     throw new AdminError(`the proposal delegatecalls ${to} with something other than multiSend: cannot export it`);
   }
-  // multiSend(bytes): skip the selector, the offset and the length word.
-  const packed = slice(data as Hex, 4 + 32 + 32, 4 + 32 + 32 + Number(hexToBigInt(slice(data as Hex, 36, 68))));
   const calls: Call[] = [];
   for (let at = 0; at < size(packed);) {
     const op = hexToNumber(slice(packed, at, at + 1));
@@ -99,9 +82,6 @@ export function callsOf(proposal: Proposal): Call[] {
   }
   return calls;
 }
-
-// keccak256("multiSend(bytes)")[0:4]
-const MULTISEND_SELECTOR = "0x8d80ff0a";
 
 /** The batch file for a proposal: one transaction per call, each decoded against the protocol's ABIs when it can be. */
 export function toBatchFile(proposal: Proposal, createdAt: number): BatchFile {
@@ -189,8 +169,9 @@ function contractsByAddress(chainId: number): Map<Address, Abi> {
   } catch {
     return map;
   }
-  for (const [name, abi] of Object.entries(ABIS)) {
-    if (contracts[name]) map.set(getAddress(contracts[name].address), abi);
+  // Any other target is exported as raw calldata only.
+  for (const name of GOVERNED_CONTRACTS) {
+    if (contracts[name]) map.set(getAddress(contracts[name].address), PROTOCOL_CONTRACTS[name].abi);
   }
   return map;
 }

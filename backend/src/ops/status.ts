@@ -8,18 +8,17 @@ import path from "node:path";
 
 import {
   bookingEscrowAbi,
+  GOVERNED_CONTRACTS,
+  PROTOCOL_CONTRACTS,
   rewardDistributorAbi,
+  safeAbi,
   timelockControllerAbi,
-  trvlGovernorAbi,
-  trvlStakingAbi,
-  trvlTokenAbi,
 } from "@trvl/abi";
 import { and, asc, count, eq, inArray, min, sql } from "drizzle-orm";
 import {
   decodeFunctionData,
   getAddress,
   keccak256,
-  parseAbi,
   stringToHex,
   zeroHash,
   type Abi,
@@ -31,22 +30,10 @@ import { z } from "zod";
 import type { ChainContext } from "../chain/index.js";
 import { schema, type Db } from "../db/index.js";
 
-// The three views of the Safe (1.4.1) interface this page reads. Safe's ABI is not ours, so @trvl/abi does not publish it.
-const safeAbi = parseAbi([
-  "function getOwners() view returns (address[])",
-  "function getThreshold() view returns (uint256)",
-  "function nonce() view returns (uint256)",
-]);
-
 /** The access-controlled contracts, by their published name, with the ABI that decodes calls to them. */
-const GOVERNED: Record<string, Abi> = {
-  TRVLToken: trvlTokenAbi,
-  BookingEscrow: bookingEscrowAbi,
-  RewardDistributor: rewardDistributorAbi,
-  TRVLStaking: trvlStakingAbi,
-  Timelock: timelockControllerAbi,
-  TRVLGovernor: trvlGovernorAbi,
-};
+const GOVERNED: Record<string, Abi> = Object.fromEntries(
+  GOVERNED_CONTRACTS.map((name) => [name, PROTOCOL_CONTRACTS[name].abi]),
+);
 const PAUSABLE = ["BookingEscrow", "RewardDistributor", "TRVLStaking"] as const;
 
 /** Role ids by name: every `*_ROLE` constant the ABIs declare, and the zero admin role. */
