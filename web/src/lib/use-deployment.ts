@@ -16,7 +16,3 @@ export function useDeployment(): { chainId: number; deployment: ChainDeployment 
     return { chainId, deployment: null };
   }
 }
-
-export function addressOf(deployment: ChainDeployment, name: keyof ChainDeployment["contracts"]): `0x${string}` {
-  return deployment.contracts[name].address;
-}

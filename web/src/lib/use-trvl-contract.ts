@@ -25,3 +25,17 @@ export function useTrvlContractIfDeployed<N extends ProtocolContractName>(name: 
     return contract(chainId, name);
   }, [chainId, deployment, name]);
 }
+
+/**
+ * Several contracts on the wallet's chain, by name, or undefined unless the chain has every one of them. `names` is a
+ * module constant (the memo depends on it).
+ */
+export function useTrvlContracts<const N extends ProtocolContractName>(
+  names: readonly N[],
+): { [K in N]: TrvlContract<K> } | undefined {
+  const { chainId, deployment } = useDeployment();
+  return useMemo(() => {
+    if (!deployment || names.some((name) => !(name in deployment.contracts))) return undefined;
+    return Object.fromEntries(names.map((name) => [name, contract(chainId, name)])) as { [K in N]: TrvlContract<K> };
+  }, [chainId, deployment, names]);
+}

@@ -5,14 +5,13 @@
  * would mint to the traveller for it now (its `previewReward`: the traveller's split, plus the staking tier's boost),
  * that TRVL's USD value at the distributor's TRVL/USD feed, and how long the quote is still good for.
  */
-import { rewardDistributorAbi } from "@trvl/abi";
 import type { Address } from "viem";
 import { useReadContracts } from "wagmi";
 
 import { useTrvlUsdPrice } from "@/features/rewards/use-trvl-price";
 import type { Booking, PaymentInstructions } from "@/lib/api";
 import { formatBps, formatDuration, formatToken, formatUsdValue } from "@/lib/format";
-import { addressOf, useDeployment } from "@/lib/use-deployment";
+import { useTrvlContract } from "@/lib/use-trvl-contract";
 import { useNow } from "@/lib/use-now";
 
 /** The commission the escrow records for a payment, rounded down as it is (BookingEscrow._commission). */
@@ -21,20 +20,18 @@ export function commissionOf(amount: bigint, commissionBps: number): bigint {
 }
 
 export function RewardPreview({ booking, pay }: { booking: Booking; pay: PaymentInstructions }) {
-  const { deployment } = useDeployment();
-  const distributor = addressOf(deployment!, "RewardDistributor");
+  const distributor = useTrvlContract("RewardDistributor");
   const { token } = booking.payment;
   const commission = commissionOf(BigInt(pay.quote.amount), pay.quote.commissionBps);
   const reads = useReadContracts({
     allowFailure: false,
     contracts: [
       {
-        address: distributor,
-        abi: rewardDistributorAbi,
+        ...distributor,
         functionName: "previewReward",
         args: [pay.quote.traveller as Address, pay.quote.token as Address, commission],
       },
-      { address: distributor, abi: rewardDistributorAbi, functionName: "split" },
+      { ...distributor, functionName: "split" },
     ],
   });
   const price = useTrvlUsdPrice();

@@ -4,7 +4,7 @@
  * no prompt: it exists so that someone without a wallet extension is in with one click. Only builds for the local
  * chain include it (see ../../lib/wagmi.ts).
  */
-import { getDeployment } from "@trvl/abi";
+import { contract } from "@trvl/abi";
 import { createConnector } from "wagmi";
 import {
   createWalletClient,
@@ -97,7 +97,7 @@ export function burnerWallet(localChainId: number) {
       async connect(parameters?: { chainId?: number; isReconnecting?: boolean }) {
         const burner = getProvider();
         if (!parameters?.isReconnecting)
-          await fundFromNode(burner.node, burner.address, getDeployment(localChainId).contracts.Stablecoin.address);
+          await fundFromNode(burner.node, burner.address, contract(localChainId, "Stablecoin"));
         window.localStorage.setItem(CONNECTED, "1");
         // wagmi's connect result type depends on capabilities it was asked for; the burner has none.
         return { accounts: [burner.address], chainId: localChainId } as never;

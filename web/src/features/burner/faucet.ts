@@ -3,7 +3,7 @@
  * keys and signs `eth_sendTransaction` for them): ETH for gas and payments, and test USD (the local stablecoin mints
  * to anyone). Only ever called on the local chain.
  */
-import { mockStablecoinAbi } from "@trvl/abi";
+import type { TrvlContract } from "@trvl/abi";
 import { encodeFunctionData, type Address, type EIP1193RequestFn } from "viem";
 
 /** Which of the node's test accounts gives: one no script or service of TRVL signs with. */
@@ -23,15 +23,19 @@ export function faucetNeeds(balances: { eth: bigint; usd: bigint }): { eth: bigi
 type Request = EIP1193RequestFn;
 
 /** Tops up `address` on the node behind `request`; resolves once the transfers are mined. */
-export async function fundFromNode(request: Request, address: Address, stablecoin: Address): Promise<void> {
+export async function fundFromNode(
+  request: Request,
+  address: Address,
+  stablecoin: TrvlContract<"Stablecoin">,
+): Promise<void> {
   const [eth, usd] = await Promise.all([
     request({ method: "eth_getBalance", params: [address, "latest"] }),
     request({
       method: "eth_call",
       params: [
         {
-          to: stablecoin,
-          data: encodeFunctionData({ abi: mockStablecoinAbi, functionName: "balanceOf", args: [address] }),
+          to: stablecoin.address,
+          data: encodeFunctionData({ abi: stablecoin.abi, functionName: "balanceOf", args: [address] }),
         },
         "latest",
       ],
@@ -57,8 +61,8 @@ export async function fundFromNode(request: Request, address: Address, stablecoi
         params: [
           {
             from,
-            to: stablecoin,
-            data: encodeFunctionData({ abi: mockStablecoinAbi, functionName: "mint", args: [address, needs.usd] }),
+            to: stablecoin.address,
+            data: encodeFunctionData({ abi: stablecoin.abi, functionName: "mint", args: [address, needs.usd] }),
           },
         ],
       })) as `0x${string}`,

@@ -1,5 +1,6 @@
 "use client";
 
+import { GOVERNED_CONTRACTS, type GovernedContractName } from "@trvl/abi";
 import { useId, useState } from "react";
 import { encodeFunctionData, type Abi, type AbiFunction, type Address } from "viem";
 
@@ -7,7 +8,7 @@ import { Button } from "@/components/ui";
 import { parseUnits } from "@/lib/format";
 
 import { describeParam, parseAbiArg } from "./abi-args";
-import { GOVERNED_ABIS, type GovernedName } from "./simulate";
+import type { Governed } from "./simulate";
 import type { ProposalCall } from "./templates";
 
 /** The state-changing functions of a contract's ABI, each once (overloads by their signature). */
@@ -46,15 +47,14 @@ export function encodeCall(
 
 /** Free-form calls: pick a protocol contract and one of its functions, fill in its arguments, add the call. */
 export function CallBuilder(props: {
-  contracts: Record<GovernedName, Address>;
+  contracts: Governed;
   calls: ProposalCall[];
   onChange(calls: ProposalCall[]): void;
   describe(call: ProposalCall): string;
 }) {
   const ids = useId();
-  const names = Object.keys(GOVERNED_ABIS) as GovernedName[];
-  const [contract, setContract] = useState<GovernedName>(names[0]);
-  const functions = writableFunctions(GOVERNED_ABIS[contract] as Abi);
+  const [contract, setContract] = useState<GovernedContractName>(GOVERNED_CONTRACTS[0]);
+  const functions = writableFunctions(props.contracts[contract].abi as Abi);
   const [fnSignature, setFnSignature] = useState(signature(functions[0]));
   const fn = functions.find((f) => signature(f) === fnSignature) ?? functions[0];
   const [texts, setTexts] = useState<string[]>([]);
@@ -62,7 +62,7 @@ export function CallBuilder(props: {
   const [error, setError] = useState<string>();
 
   const add = () => {
-    const encoded = encodeCall(props.contracts[contract], fn, texts, ethValue);
+    const encoded = encodeCall(props.contracts[contract].address, fn, texts, ethValue);
     if (!encoded.ok) {
       setError(encoded.error);
       return;
@@ -99,13 +99,13 @@ export function CallBuilder(props: {
             className="rounded-lg border border-slate-300 px-3 py-2"
             value={contract}
             onChange={(e) => {
-              const next = e.target.value as GovernedName;
+              const next = e.target.value as GovernedContractName;
               setContract(next);
-              setFnSignature(signature(writableFunctions(GOVERNED_ABIS[next] as Abi)[0]));
+              setFnSignature(signature(writableFunctions(props.contracts[next].abi as Abi)[0]));
               setTexts([]);
             }}
           >
-            {names.map((n) => (
+            {GOVERNED_CONTRACTS.map((n) => (
               <option key={n} value={n}>
                 {n}
               </option>

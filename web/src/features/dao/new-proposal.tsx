@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { trvlGovernorAbi } from "@trvl/abi";
+import { GOVERNED_CONTRACTS, type GovernedContractName } from "@trvl/abi";
 import { useEffect, useId, useMemo, useState } from "react";
 import type { Address, PublicClient } from "viem";
 import { useAccount, useConfig, usePublicClient } from "wagmi";
@@ -11,19 +11,18 @@ import { TxStatus } from "@/components/tx-status";
 import { Button, Card, Notice } from "@/components/ui";
 import { api, call, describeError } from "@/lib/api";
 import { isBusy } from "@/lib/tx-state";
-import { addressOf, useDeployment } from "@/lib/use-deployment";
+import { useTrvlContracts } from "@/lib/use-trvl-contract";
 import { useTx } from "@/lib/use-tx";
 
 import { CallBuilder } from "./call-builder";
-import { describeCall, GOVERNED_ABIS, simulateProposal, type GovernedName, type Simulation } from "./simulate";
-import { TEMPLATES, type Built, type GovernedContracts, type ProposalCall, type Values } from "./templates";
+import { describeCall, simulateProposal, type Simulation } from "./simulate";
+import { TEMPLATE_CONTRACTS, TEMPLATES, type Built, type ProposalCall, type Values } from "./templates";
 
 const CUSTOM = "custom";
 
 /** "New proposal": a template per governed parameter or calls built from the ABIs, simulated, pinned, proposed. */
 export function NewProposal() {
   const { address } = useAccount();
-  const { deployment } = useDeployment();
   const wagmiConfig = useConfig();
   const client = usePublicClient();
   const queryClient = useQueryClient();
@@ -40,23 +39,15 @@ export function NewProposal() {
   const [simulating, setSimulating] = useState(false);
   const [pinError, setPinError] = useState<string>();
 
-  const contracts = useMemo(() => {
-    if (!deployment) return undefined;
-    const named = deployment.contracts as Record<string, { address: Address } | undefined>;
-    return Object.fromEntries(
-      ["RewardDistributor", "TRVLStaking", "BookingEscrow", "Timelock", "TRVLToken", "Stablecoin", "Guardian"].map(
-        (name) => [name, named[name]?.address],
-      ),
-    ) as GovernedContracts;
-  }, [deployment]);
+  const contracts = useTrvlContracts(TEMPLATE_CONTRACTS);
+  const governed = useTrvlContracts(GOVERNED_CONTRACTS);
   const nameOf = useMemo(() => {
-    const names = new Map<string, GovernedName>();
-    for (const name of Object.keys(GOVERNED_ABIS) as GovernedName[]) {
-      const entry = (deployment?.contracts as Record<string, { address: string } | undefined>)?.[name];
-      if (entry) names.set(entry.address.toLowerCase(), name);
+    const names = new Map<string, GovernedContractName>();
+    for (const name of GOVERNED_CONTRACTS) {
+      if (governed) names.set(governed[name].address.toLowerCase(), name);
     }
     return (a: Address) => names.get(a.toLowerCase());
-  }, [deployment]);
+  }, [governed]);
 
   const template = TEMPLATES.find((t) => t.id === kind);
   // Starting values: what the chain holds now, reloaded when a field that chooses what to read changes.
@@ -102,17 +93,16 @@ export function NewProposal() {
     },
   });
 
-  if (!deployment || !contracts || !address) return null;
-  const governor = addressOf(deployment, "TRVLGovernor");
-  const timelock = addressOf(deployment, "Timelock");
+  if (!contracts || !governed || !address) return null;
+  const governor = governed.TRVLGovernor;
 
   const simulate = async () => {
     setSimulating(true);
     try {
       const result = await simulateProposal({
         client: client as PublicClient,
-        governor,
-        timelock,
+        governor: governor.address,
+        timelock: governed.Timelock.address,
         proposer: address,
         calls,
         description: `# ${proposalTitle}\n\n${summary}`,
@@ -142,8 +132,7 @@ export function NewProposal() {
       });
       steps.step("Confirm the proposal in your wallet");
       const { request } = await simulateContract(wagmiConfig, {
-        address: governor,
-        abi: trvlGovernorAbi,
+        ...governor,
         functionName: "propose",
         args: [calls.map((c) => c.target), calls.map((c) => c.value), calls.map((c) => c.data), pinned.description],
         account: address,
@@ -234,11 +223,7 @@ export function NewProposal() {
 
         {kind === CUSTOM && (
           <CallBuilder
-            contracts={
-              Object.fromEntries(
-                (Object.keys(GOVERNED_ABIS) as GovernedName[]).map((n) => [n, addressOf(deployment, n)]),
-              ) as Record<GovernedName, Address>
-            }
+            contracts={governed}
             calls={customCalls}
             onChange={setCustomCalls}
             describe={(c) => describeCall(c, nameOf)}

@@ -1,10 +1,9 @@
 import {
-  bookingEscrowAbi,
-  rewardDistributorAbi,
-  timelockControllerAbi,
+  GOVERNED_CONTRACTS,
+  PROTOCOL_CONTRACTS,
   trvlGovernorAbi,
-  trvlStakingAbi,
-  trvlTokenAbi,
+  type GovernedContractName,
+  type TrvlContract,
 } from "@trvl/abi";
 import {
   BaseError,
@@ -18,26 +17,23 @@ import {
 
 import type { ProposalCall } from "./templates";
 
-/** The contracts a proposal can call, by published name: the timelock administers all of them. */
-export const GOVERNED_ABIS = {
-  RewardDistributor: rewardDistributorAbi,
-  TRVLStaking: trvlStakingAbi,
-  BookingEscrow: bookingEscrowAbi,
-  TRVLToken: trvlTokenAbi,
-  TRVLGovernor: trvlGovernorAbi,
-  Timelock: timelockControllerAbi,
-} as const satisfies Record<string, Abi>;
-export type GovernedName = keyof typeof GOVERNED_ABIS;
+/** The contracts a proposal can call (the timelock administers all of them), each with its address and ABI. */
+export type Governed = { [N in GovernedContractName]: TrvlContract<N> };
+
+const abiOf = (name: GovernedContractName) => PROTOCOL_CONTRACTS[name].abi as Abi;
 
 const json = (value: unknown) => JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 
 /** `RewardDistributor.setSplit({"traveller":7500,…})`, or the raw selector for a contract or function it does not know. */
-export function describeCall(call: ProposalCall, nameOf: (address: Address) => GovernedName | undefined): string {
+export function describeCall(
+  call: ProposalCall,
+  nameOf: (address: Address) => GovernedContractName | undefined,
+): string {
   const name = nameOf(call.target);
   const value = call.value > 0n ? ` with ${call.value} wei` : "";
   if (name) {
     try {
-      const { functionName, args } = decodeFunctionData({ abi: GOVERNED_ABIS[name] as Abi, data: call.data });
+      const { functionName, args } = decodeFunctionData({ abi: abiOf(name), data: call.data });
       return `${name}.${functionName}(${(args ?? []).map(json).join(", ")})${value}`;
     } catch {
       // Not one of its functions: shown raw.
@@ -52,7 +48,7 @@ export function revertReason(error: unknown, abi: Abi | undefined): string {
     const raw = error.walk((e) => typeof (e as { data?: unknown }).data === "string") as { data?: Hex } | null;
     const data = raw?.data;
     if (data && data !== "0x") {
-      for (const candidate of [abi, ...Object.values(GOVERNED_ABIS)]) {
+      for (const candidate of [abi, ...GOVERNED_CONTRACTS.map(abiOf)]) {
         if (!candidate) continue;
         try {
           const decoded = decodeErrorResult({ abi: candidate as Abi, data });
@@ -92,7 +88,7 @@ export async function simulateProposal(options: {
   proposer: Address;
   calls: ProposalCall[];
   description: string;
-  nameOf: (address: Address) => GovernedName | undefined;
+  nameOf: (address: Address) => GovernedContractName | undefined;
 }): Promise<Simulation> {
   const { client, calls, nameOf } = options;
   const results = await Promise.all(
@@ -103,7 +99,7 @@ export async function simulateProposal(options: {
         return { text, ok: true };
       } catch (error) {
         const name = nameOf(call.target);
-        return { text, ok: false, reason: revertReason(error, name ? (GOVERNED_ABIS[name] as Abi) : undefined) };
+        return { text, ok: false, reason: revertReason(error, name ? abiOf(name) : undefined) };
       }
     }),
   );

@@ -1,18 +1,14 @@
-import { getDeployment, rewardDistributorAbi, timelockControllerAbi, trvlStakingAbi } from "@trvl/abi";
+import { contract, rewardDistributorAbi, timelockControllerAbi, trvlStakingAbi } from "@trvl/abi";
 import { decodeFunctionData, keccak256, parseEther, stringToHex, zeroAddress, type Abi, type Address } from "viem";
 import { describe, expect, it } from "vitest";
 
 import { parseAbiArg } from "./abi-args";
 import { encodeCall, writableFunctions } from "./call-builder";
 import { describeCall } from "./simulate";
-import { TEMPLATES, type GovernedContracts, type Reader, type Values } from "./templates";
+import { TEMPLATE_CONTRACTS, TEMPLATES, type GovernedContracts, type Reader, type Values } from "./templates";
 
-const deployed = getDeployment(31337).contracts as Record<string, { address: Address }>;
 const contracts = Object.fromEntries(
-  ["RewardDistributor", "TRVLStaking", "BookingEscrow", "Timelock", "TRVLToken", "Stablecoin", "Guardian"].map((n) => [
-    n,
-    deployed[n].address,
-  ]),
+  TEMPLATE_CONTRACTS.map((name) => [name, contract(31337, name)]),
 ) as GovernedContracts;
 const template = (id: string) => TEMPLATES.find((t) => t.id === id)!;
 const build = (id: string, values: Values, current: Values = {}) => template(id).build(values, current, contracts);
@@ -30,7 +26,7 @@ describe("proposal templates", () => {
     expect(built.ok).toBe(true);
     if (!built.ok) return;
     expect(built.calls).toHaveLength(1);
-    expect(built.calls[0].target).toBe(contracts.RewardDistributor);
+    expect(built.calls[0].target).toBe(contracts.RewardDistributor.address);
     expect(decode(rewardDistributorAbi, built.calls[0].data)).toEqual({
       functionName: "setSplit",
       args: [{ traveller: 7500, level1: 700, level2: 300, treasury: 1500 }],
@@ -97,16 +93,16 @@ describe("proposal templates", () => {
     if (!trvl.ok) throw new Error("trvl feed");
     expect(decode(rewardDistributorAbi, trvl.calls[0].data).functionName).toBe("setTrvlPriceFeed");
 
-    const token = build("payment-token", { token: contracts.Stablecoin, allowed: "false" });
+    const token = build("payment-token", { token: contracts.Stablecoin.address, allowed: "false" });
     if (!token.ok) throw new Error("payment token");
-    expect(token.calls[0].target).toBe(contracts.BookingEscrow);
+    expect(token.calls[0].target).toBe(contracts.BookingEscrow.address);
 
     const treasury = build("treasury", { treasury: "0x0000000000000000000000000000000000000001" });
     if (!treasury.ok) throw new Error("treasury");
     expect(treasury.calls.map((c) => c.target)).toEqual([
-      contracts.BookingEscrow,
-      contracts.RewardDistributor,
-      contracts.TRVLStaking,
+      contracts.BookingEscrow.address,
+      contracts.RewardDistributor.address,
+      contracts.TRVLStaking.address,
     ]);
     expect(build("treasury", { treasury: zeroAddress })).toMatchObject({
       ok: false,
@@ -118,13 +114,13 @@ describe("proposal templates", () => {
     const built = build("guardian-roles", {
       action: "revoke",
       role: "Timelock:CANCELLER_ROLE",
-      account: contracts.Guardian,
+      account: contracts.Guardian.address,
     });
     if (!built.ok) throw new Error("roles");
-    expect(built.calls[0].target).toBe(contracts.Timelock);
+    expect(built.calls[0].target).toBe(contracts.Timelock.address);
     expect(decode(timelockControllerAbi, built.calls[0].data)).toEqual({
       functionName: "revokeRole",
-      args: [keccak256(stringToHex("CANCELLER_ROLE")), contracts.Guardian],
+      args: [keccak256(stringToHex("CANCELLER_ROLE")), contracts.Guardian.address],
     });
   });
 });
@@ -142,9 +138,9 @@ describe("the free-form call builder", () => {
     expect(parseAbiArg({ name: "b", type: "bool" }, "yes")).toEqual({ ok: false, error: "Enter true or false" });
     expect(parseAbiArg({ name: "b", type: "bytes32" }, "0x12")).toEqual({ ok: false, error: "Exactly 32 bytes" });
     expect(parseAbiArg({ name: "l", type: "uint256[]" }, "[1, 2]")).toEqual({ ok: true, value: [1n, 2n] });
-    const byPosition = encodeCall(contracts.RewardDistributor, setSplit, ["[7500, 700, 300, 1500]"], "");
+    const byPosition = encodeCall(contracts.RewardDistributor.address, setSplit, ["[7500, 700, 300, 1500]"], "");
     const byName = encodeCall(
-      contracts.RewardDistributor,
+      contracts.RewardDistributor.address,
       setSplit,
       ['{"traveller": 7500, "level1": 700, "level2": 300, "treasury": 1500}'],
       "",
@@ -152,9 +148,11 @@ describe("the free-form call builder", () => {
     expect(byPosition).toEqual(byName);
     if (!byPosition.ok) throw new Error(byPosition.error);
     expect(
-      describeCall(byPosition.call, (a) => (a === contracts.RewardDistributor ? "RewardDistributor" : undefined)),
+      describeCall(byPosition.call, (a) =>
+        a === contracts.RewardDistributor.address ? "RewardDistributor" : undefined,
+      ),
     ).toBe('RewardDistributor.setSplit({"traveller":7500,"level1":700,"level2":300,"treasury":1500})');
-    expect(encodeCall(contracts.RewardDistributor, setSplit, ["[7500, 700]"], "")).toEqual({
+    expect(encodeCall(contracts.RewardDistributor.address, setSplit, ["[7500, 700]"], "")).toEqual({
       ok: false,
       error: "newSplit: missing level2",
     });

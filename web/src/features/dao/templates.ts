@@ -3,7 +3,7 @@
  * values from the chain (the form starts from them), and turns what was entered into the calls the timelock will
  * make, with a line per change saying what moves from what to what. Pure, apart from the reads it is given.
  */
-import { bookingEscrowAbi, rewardDistributorAbi, timelockControllerAbi, trvlStakingAbi } from "@trvl/abi";
+import { TIER_NAMES, timelockControllerAbi, type TrvlContract } from "@trvl/abi";
 import {
   encodeFunctionData,
   getAddress,
@@ -14,6 +14,9 @@ import {
   zeroHash,
   type Abi,
   type Address,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type EncodeFunctionDataParameters,
   type Hex,
 } from "viem";
 
@@ -25,10 +28,18 @@ export interface ProposalCall {
   data: Hex;
 }
 
-export type GovernedContracts = Record<
-  "RewardDistributor" | "TRVLStaking" | "BookingEscrow" | "Timelock" | "TRVLToken" | "Stablecoin" | "Guardian",
-  Address
->;
+/** The contracts the templates read and call, by their name in `@trvl/abi`'s registry. */
+export const TEMPLATE_CONTRACTS = [
+  "RewardDistributor",
+  "TRVLStaking",
+  "BookingEscrow",
+  "Timelock",
+  "TRVLToken",
+  "Stablecoin",
+  "Guardian",
+] as const;
+
+export type GovernedContracts = { [N in (typeof TEMPLATE_CONTRACTS)[number]]: TrvlContract<N> };
 
 /** Reads a view function; the component passes wagmi's readContract. */
 export type Reader = (request: {
@@ -69,7 +80,6 @@ const SPLIT_LABELS = {
   level2: "Referrer, level 2",
   treasury: "Treasury",
 };
-const TIER_NAMES = ["Explorer", "Voyager", "Globetrotter", "Jetsetter"] as const;
 const ETH = zeroAddress;
 
 /** Field values parsed by kind; every problem collected under its field's name. */
@@ -126,7 +136,17 @@ class Parser {
   }
 }
 
-const call = (target: Address, data: Hex): ProposalCall => ({ target, value: 0n, data });
+type Writable = "nonpayable" | "payable";
+
+/** A call the timelock makes to `target`, encoded with the target's own ABI. */
+function callTo<const A extends Abi, F extends ContractFunctionName<A, Writable>>(
+  target: { address: Address; abi: A },
+  functionName: F,
+  args: ContractFunctionArgs<A, Writable, F>,
+): ProposalCall {
+  const data = encodeFunctionData({ abi: target.abi, functionName, args } as EncodeFunctionDataParameters);
+  return { target: target.address, value: 0n, data };
+}
 const change = (label: string, from: string | undefined, to: string) =>
   from === undefined || from === to
     ? `${label}: ${to}${from === to ? " (unchanged)" : ""}`
@@ -148,11 +168,10 @@ const rewardSplit: ProposalTemplate = {
     hint: part === "treasury" ? "The four parts must add up to 10,000 (100%)." : undefined,
   })),
   async current(read, contracts) {
-    const split = (await read({
-      address: contracts.RewardDistributor,
-      abi: rewardDistributorAbi,
-      functionName: "split",
-    })) as Record<(typeof SPLIT_PARTS)[number], number>;
+    const split = (await read({ ...contracts.RewardDistributor, functionName: "split" })) as Record<
+      (typeof SPLIT_PARTS)[number],
+      number
+    >;
     return Object.fromEntries(SPLIT_PARTS.map((p) => [p, String(split[p])]));
   },
   build(values, current, contracts) {
@@ -167,12 +186,7 @@ const rewardSplit: ProposalTemplate = {
     }
     return p.result(
       `Set the reward split to ${SPLIT_PARTS.map((part) => formatBps(split[part])).join(" / ")}`,
-      [
-        call(
-          contracts.RewardDistributor,
-          encodeFunctionData({ abi: rewardDistributorAbi, functionName: "setSplit", args: [split] }),
-        ),
-      ],
+      [callTo(contracts.RewardDistributor, "setSplit", [split])],
       SPLIT_PARTS.map((part) =>
         change(SPLIT_LABELS[part], current[part] && formatBps(Number(current[part])), formatBps(split[part])),
       ),
@@ -189,7 +203,7 @@ const tiers: ProposalTemplate = {
     { name: `discount${i}`, label: `${name}: booking discount (basis points)`, kind: "bps" as const },
   ]),
   async current(read, contracts) {
-    const list = (await read({ address: contracts.TRVLStaking, abi: trvlStakingAbi, functionName: "tiers" })) as {
+    const list = (await read({ ...contracts.TRVLStaking, functionName: "tiers" })) as {
       minStake: bigint;
       boostBps: number;
       discountBps: number;
@@ -217,16 +231,7 @@ const tiers: ProposalTemplate = {
           : `from ${trvlText(wei(current[`minStake${i}`]))}, boost ${formatBps(Number(current[`boost${i}`]))}, discount ${formatBps(Number(current[`discount${i}`]))}`;
       return change(name, before, now);
     });
-    return p.result(
-      "Set the staking tiers",
-      [
-        call(
-          contracts.TRVLStaking,
-          encodeFunctionData({ abi: trvlStakingAbi, functionName: "setTiers", args: [list] }),
-        ),
-      ],
-      effects,
-    );
+    return p.result("Set the staking tiers", [callTo(contracts.TRVLStaking, "setTiers", [list])], effects);
   },
 };
 
@@ -238,11 +243,11 @@ const mintLimit: ProposalTemplate = {
     { name: "window", label: "Window (seconds)", kind: "uint", hint: "86400 = one day" },
   ],
   async current(read, contracts) {
-    const [capacity, window] = (await read({
-      address: contracts.RewardDistributor,
-      abi: rewardDistributorAbi,
-      functionName: "mintLimit",
-    })) as [bigint, number, bigint];
+    const [capacity, window] = (await read({ ...contracts.RewardDistributor, functionName: "mintLimit" })) as [
+      bigint,
+      number,
+      bigint,
+    ];
     return { capacity: formatUnits(capacity, 18, 18).replace(/,/g, ""), window: String(window) };
   },
   build(values, current, contracts) {
@@ -252,16 +257,7 @@ const mintLimit: ProposalTemplate = {
     if (window === 0n && !p.errors.window) p.errors.window = "The window must be at least one second";
     return p.result(
       `Set the mint limit to ${trvlText(capacity)} per ${window} s`,
-      [
-        call(
-          contracts.RewardDistributor,
-          encodeFunctionData({
-            abi: rewardDistributorAbi,
-            functionName: "setMintLimit",
-            args: [capacity, Number(window)],
-          }),
-        ),
-      ],
+      [callTo(contracts.RewardDistributor, "setMintLimit", [capacity, Number(window)])],
       [
         change("Capacity", current.capacity && trvlText(wei(current.capacity)), trvlText(capacity)),
         change("Window", current.window && `${current.window} s`, `${window} s`),
@@ -299,12 +295,11 @@ const priceFeed: ProposalTemplate = {
     const token = values.token || "ETH";
     const config = (await read(
       token === "TRVL"
-        ? { address: contracts.RewardDistributor, abi: rewardDistributorAbi, functionName: "trvlPriceFeed" }
+        ? { ...contracts.RewardDistributor, functionName: "trvlPriceFeed" }
         : {
-            address: contracts.RewardDistributor,
-            abi: rewardDistributorAbi,
+            ...contracts.RewardDistributor,
             functionName: "priceFeedOf",
-            args: [token === "ETH" ? ETH : contracts.Stablecoin],
+            args: [token === "ETH" ? ETH : contracts.Stablecoin.address],
           },
     )) as { feed: Address; maxAge: number; minAnswer: bigint; maxAnswer: bigint };
     return {
@@ -322,22 +317,19 @@ const priceFeed: ProposalTemplate = {
     const maxAge = p.uint("maxAge", 2n ** 32n - 1n);
     const minAnswer = p.uint("minAnswer", 2n ** 128n - 1n);
     const maxAnswer = p.uint("maxAnswer", 2n ** 128n - 1n);
-    const data =
+    const limits = [Number(maxAge), minAnswer, maxAnswer] as const;
+    const setFeed =
       token === "TRVL"
-        ? encodeFunctionData({
-            abi: rewardDistributorAbi,
-            functionName: "setTrvlPriceFeed",
-            args: [feed, Number(maxAge), minAnswer, maxAnswer],
-          })
-        : encodeFunctionData({
-            abi: rewardDistributorAbi,
-            functionName: "setPriceFeed",
-            args: [token === "ETH" ? ETH : contracts.Stablecoin, feed, Number(maxAge), minAnswer, maxAnswer],
-          });
+        ? callTo(contracts.RewardDistributor, "setTrvlPriceFeed", [feed, ...limits])
+        : callTo(contracts.RewardDistributor, "setPriceFeed", [
+            token === "ETH" ? ETH : contracts.Stablecoin.address,
+            feed,
+            ...limits,
+          ]);
     const same = current.token === token;
     return p.result(
       `Set the ${token}/USD price feed`,
-      [call(contracts.RewardDistributor, data)],
+      [setFeed],
       [
         change("Feed", same ? current.feed : undefined, feed),
         change("Maximum age", same ? `${current.maxAge} s` : undefined, `${maxAge} s`),
@@ -368,13 +360,10 @@ const paymentToken: ProposalTemplate = {
     },
   ],
   async current(read, contracts, values) {
-    const token = isAddress(values.token ?? "", { strict: false }) ? getAddress(values.token) : contracts.Stablecoin;
-    const allowed = await read({
-      address: contracts.BookingEscrow,
-      abi: bookingEscrowAbi,
-      functionName: "isPaymentToken",
-      args: [token],
-    });
+    const token = isAddress(values.token ?? "", { strict: false })
+      ? getAddress(values.token)
+      : contracts.Stablecoin.address;
+    const allowed = await read({ ...contracts.BookingEscrow, functionName: "isPaymentToken", args: [token] });
     return { token, allowed: String(allowed) };
   },
   build(values, current, contracts) {
@@ -383,12 +372,7 @@ const paymentToken: ProposalTemplate = {
     const allowed = p.choice("allowed", ["true", "false"]) === "true";
     return p.result(
       `${allowed ? "Allow" : "Stop"} payments in ${token === ETH ? "ETH" : token}`,
-      [
-        call(
-          contracts.BookingEscrow,
-          encodeFunctionData({ abi: bookingEscrowAbi, functionName: "setPaymentToken", args: [token, allowed] }),
-        ),
-      ],
+      [callTo(contracts.BookingEscrow, "setPaymentToken", [token, allowed])],
       [
         change(
           `Payments in ${token === ETH ? "ETH" : token}`,
@@ -408,20 +392,18 @@ const treasury: ProposalTemplate = {
     { name: "treasury", label: "New treasury (commissions, the treasury share, unstake fees)", kind: "address" },
   ],
   async current(read, contracts) {
-    const address = await read({ address: contracts.BookingEscrow, abi: bookingEscrowAbi, functionName: "treasury" });
+    const address = await read({ ...contracts.BookingEscrow, functionName: "treasury" });
     return { treasury: String(address) };
   },
   build(values, current, contracts) {
     const p = new Parser(values);
     const to = p.address("treasury");
-    const set = (target: Address, abi: Abi) =>
-      call(target, encodeFunctionData({ abi, functionName: "setTreasury", args: [to] }));
     return p.result(
       `Move the treasury to ${to}`,
       [
-        set(contracts.BookingEscrow, bookingEscrowAbi),
-        set(contracts.RewardDistributor, rewardDistributorAbi),
-        set(contracts.TRVLStaking, trvlStakingAbi),
+        callTo(contracts.BookingEscrow, "setTreasury", [to]),
+        callTo(contracts.RewardDistributor, "setTreasury", [to]),
+        callTo(contracts.TRVLStaking, "setTreasury", [to]),
       ],
       [change("Treasury of the escrow, distributor and staking", current.treasury, to)],
     );
@@ -437,6 +419,9 @@ export const GUARDIAN_ROLES = [
   { value: "TRVLStaking:REWARDS_FUNDER_ROLE", label: "Fund staking rewards (TRVLStaking REWARDS_FUNDER_ROLE)" },
   { value: "Timelock:CANCELLER_ROLE", label: "Veto queued operations (Timelock CANCELLER_ROLE)" },
 ] as const;
+
+// Every governed contract is an OpenZeppelin AccessControl: the timelock's ABI has the same functions.
+const accessControl = ({ address }: { address: Address }) => ({ address, abi: timelockControllerAbi });
 
 export function roleId(name: string): Hex {
   return name === "DEFAULT_ADMIN_ROLE" ? zeroHash : keccak256(stringToHex(name));
@@ -463,11 +448,10 @@ const guardianRoles: ProposalTemplate = {
     const role = values.role || GUARDIAN_ROLES[0].value;
     const account = isAddress(values.account ?? "", { strict: false })
       ? getAddress(values.account)
-      : contracts.Guardian;
+      : contracts.Guardian.address;
     const [contract, roleName] = role.split(":") as [keyof GovernedContracts, string];
     const holds = await read({
-      address: contracts[contract],
-      abi: timelockControllerAbi,
+      ...accessControl(contracts[contract]),
       functionName: "hasRole",
       args: [roleId(roleName), account],
     });
@@ -486,15 +470,10 @@ const guardianRoles: ProposalTemplate = {
     return p.result(
       `${action === "grant" ? "Grant" : "Revoke"} ${roleName} on ${contract} ${action === "grant" ? "to" : "from"} ${account}`,
       [
-        call(
-          contracts[contract],
-          encodeFunctionData({
-            // Every governed contract is an OpenZeppelin AccessControl: the timelock's ABI has the same functions.
-            abi: timelockControllerAbi,
-            functionName: action === "grant" ? "grantRole" : "revokeRole",
-            args: [roleId(roleName), account],
-          }),
-        ),
+        callTo(accessControl(contracts[contract]), action === "grant" ? "grantRole" : "revokeRole", [
+          roleId(roleName),
+          account,
+        ]),
       ],
       [
         change(

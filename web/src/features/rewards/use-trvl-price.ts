@@ -1,10 +1,10 @@
 "use client";
 
-import { mockV3AggregatorAbi, rewardDistributorAbi } from "@trvl/abi";
+import { mockV3AggregatorAbi, PROTOCOL_CONTRACTS } from "@trvl/abi";
 import { useReadContract } from "wagmi";
 
 import { useBlockRefresh } from "@/lib/use-block-refresh";
-import { addressOf, useDeployment } from "@/lib/use-deployment";
+import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
 
 export interface UsdPrice {
   /** The feed's answer: USD per TRVL with `decimals` decimals. */
@@ -17,12 +17,13 @@ export interface UsdPrice {
  * (a Chainlink-style AggregatorV3 feed). Undefined until read, or on a chain without TRVL.
  */
 export function useTrvlUsdPrice(): UsdPrice | undefined {
-  const { deployment } = useDeployment();
+  const distributor = useTrvlContractIfDeployed("RewardDistributor");
   const feed = useReadContract({
-    address: deployment ? addressOf(deployment, "RewardDistributor") : undefined,
-    abi: rewardDistributorAbi,
+    // Spelled out, not spread: wagmi needs the ABI's type while the address may still be unknown.
+    address: distributor?.address,
+    abi: PROTOCOL_CONTRACTS.RewardDistributor.abi,
     functionName: "trvlPriceFeed",
-    query: { enabled: !!deployment },
+    query: { enabled: !!distributor },
   });
   const round = useReadContract({
     address: feed.data?.feed,
