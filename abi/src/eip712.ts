@@ -67,3 +67,25 @@ export const permitTypes = {
 export function permitDomain(name: string, chainId: number | bigint, token: Address) {
   return { name, version: "1", chainId: BigInt(chainId), verifyingContract: token } as const;
 }
+
+/** What an ERC-2612 permit says: `owner` lets `spender` take `value` until `deadline` (Unix seconds). */
+export interface Permit {
+  owner: Address;
+  spender: Address;
+  value: bigint;
+  nonce: bigint;
+  deadline: bigint;
+}
+
+/**
+ * The typed data of an ERC-2612 permit on `token` (named `tokenName` in its EIP-712 domain): the one builder the
+ * backend (the permit it sends with a booking's payment instructions) and the web (staking with a permit) use.
+ */
+export function permitTypedData(token: { name: string; chainId: number | bigint; address: Address }, permit: Permit) {
+  return {
+    domain: permitDomain(token.name, token.chainId, token.address),
+    types: permitTypes,
+    primaryType: "Permit" as const,
+    message: permit,
+  };
+}

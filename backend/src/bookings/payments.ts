@@ -1,5 +1,5 @@
 /** A booking's payment: how to pay it (the signed quote, permit data) and the traveller's report of a payment. */
-import { bookingEscrowAbi, mockStablecoinAbi, permitDomain, permitTypes, quoteDomain, quoteTypes } from "@trvl/abi";
+import { bookingEscrowAbi, mockStablecoinAbi, permitTypedData, quoteDomain, quoteTypes } from "@trvl/abi";
 import { eq } from "drizzle-orm";
 import { isAddressEqual, parseEventLogs, zeroAddress, type Address, type Hex } from "viem";
 
@@ -127,17 +127,25 @@ export async function paymentInstructions(deps: BookingDeps, booking: BookingRow
         args: [quote.traveller],
       }),
     );
-    const domain = permitDomain(token.permitName ?? token.symbol, booking.chainId, quote.token);
-    permit = {
-      domain: { ...domain, chainId: booking.chainId },
-      types: permitTypes,
-      primaryType: "Permit" as const,
-      message: {
+    // Valid as long as the quote: a permit never outlives what it pays for.
+    const typed = permitTypedData(
+      { name: token.permitName ?? token.symbol, chainId: booking.chainId, address: quote.token },
+      {
         owner: quote.traveller,
-        spender: booking.escrow,
-        value: quote.amount.toString(),
-        nonce: nonce.toString(),
-        deadline: quote.expiresAt.toString(),
+        spender: booking.escrow as Address,
+        value: quote.amount,
+        nonce,
+        deadline: quote.expiresAt,
+      },
+    );
+    permit = {
+      ...typed,
+      domain: { ...typed.domain, chainId: booking.chainId },
+      message: {
+        ...typed.message,
+        value: typed.message.value.toString(),
+        nonce: typed.message.nonce.toString(),
+        deadline: typed.message.deadline.toString(),
       },
     };
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   formatBps,
   formatDay,
+  formatItemWhen,
   formatDateTime,
   formatDuration,
   formatMoney,
@@ -108,5 +109,19 @@ describe("small formats", () => {
     expect(formatTime("19:30")).toBe("7:30 PM");
     expect(formatTime("08:05")).toBe("8:05 AM");
     expect(formatDateTime("2030-03-04T10:00:00Z")).toMatch(/^Mar 4, 2030, \d{1,2}:\d{2}\s?[AP]M$/);
+  });
+
+  it("says when a booked item happens in the destination's own time, naming an end on another day", () => {
+    expect(formatItemWhen({ date: "2030-04-02", startsAt: null, endsAt: null })).toBe("Tue, Apr 2, 2030");
+    expect(formatItemWhen({ date: "2030-04-02", startsAt: "2030-04-02T15:00", endsAt: null })).toBe(
+      "Tue, Apr 2, 2030, 3:00 PM",
+    );
+    expect(formatItemWhen({ date: "2030-04-02", startsAt: "2030-04-02T09:30", endsAt: "2030-04-02T12:00" })).toBe(
+      "Tue, Apr 2, 2030, 9:30 AM – 12:00 PM",
+    );
+    expect(formatItemWhen({ date: "2030-04-02", startsAt: "2030-04-02T22:00", endsAt: "2030-04-03T01:30" })).toBe(
+      "Tue, Apr 2, 2030, 10:00 PM – Wed, Apr 3, 2030, 1:30 AM",
+    );
+    expect(formatItemWhen({ date: null, startsAt: null, endsAt: null })).toBe("");
   });
 });

@@ -127,3 +127,18 @@ export function formatTime(hhmm: string): string {
     new Date(Date.UTC(2000, 0, 1, h, m)),
   );
 }
+
+/**
+ * When a booked item happens, from the API's day and local start/end ("2030-04-02T22:00", the destination's wall
+ * time, shown as is): "Tue, Apr 2, 2030, 10:00 PM – 1:30 AM", the end's day named when it is another day.
+ */
+export function formatItemWhen(item: { date: string | null; startsAt: string | null; endsAt: string | null }): string {
+  const day = item.startsAt?.slice(0, 10) ?? item.date;
+  if (!day) return "";
+  if (!item.startsAt) return formatDay(day);
+  const start = `${formatDay(day)}, ${formatTime(item.startsAt.slice(11, 16))}`;
+  if (!item.endsAt) return start;
+  const endDay = item.endsAt.slice(0, 10);
+  const end = formatTime(item.endsAt.slice(11, 16));
+  return `${start} – ${endDay === day ? end : `${formatDay(endDay)}, ${end}`}`;
+}

@@ -12,21 +12,20 @@ import { useSession } from "@/features/auth/session";
 import { describeError, type Booking } from "@/lib/api";
 import { txUrl } from "@/lib/chains";
 import { config } from "@/lib/config";
-import { formatDay, formatMoney, shortAddress } from "@/lib/format";
+import { formatDay, formatItemWhen, formatMoney, shortAddress } from "@/lib/format";
 import { isBusy } from "@/lib/tx-state";
 import { useDeployment } from "@/lib/use-deployment";
 import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
 import { useTx } from "@/lib/use-tx";
 
 import { PayBooking } from "./pay-booking";
-import { paymentAmount, STATUS_LABEL, StatusBadgeClass } from "./status";
+import { paymentAmount, STATUS_LABEL, StatusBadgeClass, titleOf } from "./status";
 import { StatusTimeline } from "./status-timeline";
-import { useBooking, useBookingChainHistory, useCancelBooking } from "./use-bookings";
+import { useBooking, useCancelBooking } from "./use-bookings";
 
 export function BookingDetail({ id }: { id: string }) {
   const { address } = useSession();
   const query = useBooking(id, address);
-  const chain = useBookingChainHistory(query.data?.booking);
   const live = useLiveStatus();
 
   if (query.isPending) return <Card>Loading the booking…</Card>;
@@ -46,27 +45,39 @@ export function BookingDetail({ id }: { id: string }) {
       <div className="grid content-start gap-4">
         <Card>
           <div className="flex flex-wrap items-center justify-between gap-2">
-            <h2 className="text-lg font-semibold">
-              {formatDay(booking.stay.checkIn)} → {formatDay(booking.stay.checkOut)} · {booking.stay.nights} night
-              {booking.stay.nights === 1 ? "" : "s"} · {booking.stay.guests} guest{booking.stay.guests === 1 ? "" : "s"}
+            <h2 className="text-lg font-semibold" data-testid="booking-destination">
+              {titleOf(booking)}
             </h2>
             <span className={StatusBadgeClass(booking.status)} data-testid="booking-status">
               {STATUS_LABEL[booking.status]}
             </span>
           </div>
+          <p className="mt-1 text-sm text-slate-600">
+            {formatDay(booking.stay.checkIn)} → {formatDay(booking.stay.checkOut)} · {booking.stay.nights} night
+            {booking.stay.nights === 1 ? "" : "s"} · {booking.stay.guests} guest{booking.stay.guests === 1 ? "" : "s"}
+          </p>
           <ul className="mt-3 divide-y divide-slate-100">
-            {booking.items.map((item) => (
-              <li key={item.itemId} className="flex justify-between gap-4 py-2 text-sm">
-                <span>
+            {booking.items.map((item, i) => (
+              <li key={`${item.itemId}@${item.date ?? i}`} className="flex justify-between gap-4 py-2 text-sm">
+                <span className="min-w-0">
                   <span className="font-medium">{item.name}</span>{" "}
                   <span className="text-slate-500">
                     ({item.type}, {item.quantity} × {formatMoney(item.unitPrice.amount)})
                   </span>
+                  {(item.date || item.startsAt) && (
+                    <span className="block text-slate-600" data-testid="item-when">
+                      {item.type === "hotel" && item.startsAt ? "Check-in " : ""}
+                      {formatItemWhen(item)}
+                    </span>
+                  )}
                 </span>
                 <span className="tabular-nums">{formatMoney(item.total.amount)}</span>
               </li>
             ))}
           </ul>
+          {booking.destination?.timezone && booking.items.some((item) => item.startsAt) && (
+            <p className="mt-1 text-xs text-slate-500">Times are local to {booking.destination.name}.</p>
+          )}
           <dl className="mt-3 grid grid-cols-2 gap-1 border-t border-slate-200 pt-3 text-sm">
             <dt className="text-slate-600">Subtotal</dt>
             <dd className="text-right tabular-nums">{formatMoney(booking.pricing.subtotal.amount)}</dd>
@@ -98,12 +109,9 @@ export function BookingDetail({ id }: { id: string }) {
               : "Connecting to live updates…"}
         </p>
         {["cancelled", "refund_requested", "refunded", "expired"].includes(booking.status) ? (
-          <LeftTimeline booking={booking} refundTx={chain.data?.refunded?.txHash} />
+          <LeftTimeline booking={booking} />
         ) : (
-          <StatusTimeline booking={booking} chain={chain.data} />
-        )}
-        {chain.isError && (
-          <p className="text-sm text-slate-500">Could not read the booking's transactions from the chain.</p>
+          <StatusTimeline booking={booking} />
         )}
         <p className="mt-2 break-all text-xs text-slate-500">Booking id {booking.id}</p>
         {booking.payment.receiptCid && (
@@ -125,8 +133,9 @@ export function BookingDetail({ id }: { id: string }) {
   );
 }
 
-function LeftTimeline({ booking, refundTx }: { booking: Booking; refundTx?: Hex }) {
+function LeftTimeline({ booking }: { booking: Booking }) {
   const { chainId } = useDeployment();
+  const refundTx = booking.timeline.find((step) => step.status === "refunded")?.txHash as Hex | null | undefined;
   const text: Partial<Record<Booking["status"], string>> = {
     cancelled: "You cancelled this booking before paying. Nothing was charged.",
     expired: "The quote expired before it was paid. Nothing was charged.",
@@ -155,21 +164,25 @@ function CancelBooking({ booking }: { booking: Booking }) {
   const { address: account } = useAccount();
   const wagmiConfig = useConfig();
   const tx = useTx({ onConfirmed: () => void cancel.reset() });
-  const cancellable = booking.status === "quoted" || booking.status === "paid" || booking.status === "confirmed";
+  const { cancellable, refund, summary } = booking.cancellation;
   const selfRefund = booking.status === "refund_requested" && escrow !== undefined;
-  if (!cancellable && !selfRefund) return null;
   return (
-    <Card title={booking.status === "quoted" ? "Cancel" : "Cancel and refund"}>
-      <p className="mb-3 text-sm text-slate-600">
-        {booking.status === "quoted"
-          ? "Nothing has been paid yet: cancelling just drops the quote."
-          : booking.status === "refund_requested"
-            ? "A refund is on its way. If it has not arrived by the booking's refund date, you can take your payment back from the escrow yourself."
-            : "Your payment is still in the escrow: cancelling returns all of it to your wallet."}
+    <Card title={refund === "full" ? "Cancel and refund" : "Cancellation"}>
+      <p className="text-sm text-slate-600" data-testid="cancellation-policy">
+        {summary}
       </p>
+      {(cancellable || selfRefund) && (
+        <p className="mt-2 mb-3 text-sm text-slate-600">
+          {selfRefund
+            ? "A refund is on its way. If it has not arrived by the booking's refund date, you can take your payment back from the escrow yourself."
+            : refund === "full"
+              ? "Your payment is still in the escrow: cancelling now returns all of it to your wallet."
+              : "Nothing has been paid yet: cancelling now just drops the quote."}
+        </p>
+      )}
       {cancellable && (
         <Button variant="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
-          {cancel.isPending ? "Cancelling…" : booking.status === "quoted" ? "Cancel booking" : "Cancel and refund"}
+          {cancel.isPending ? "Cancelling…" : refund === "full" ? "Cancel and refund" : "Cancel booking"}
         </Button>
       )}
       {selfRefund && (

@@ -7,7 +7,7 @@ import { useSession } from "@/features/auth/session";
 import { describeError } from "@/lib/api";
 import { formatDay, formatMoney } from "@/lib/format";
 
-import { paymentAmount, STATUS_LABEL, StatusBadgeClass } from "./status";
+import { paymentAmount, STATUS_LABEL, StatusBadgeClass, titleOf } from "./status";
 import { useBookings } from "./use-bookings";
 
 export function BookingsList() {
@@ -38,9 +38,14 @@ export function BookingsList() {
               className="block rounded-xl border border-slate-200 bg-white p-4 shadow-sm hover:border-brand-500 focus-visible:border-brand-500"
             >
               <div className="flex flex-wrap items-center justify-between gap-2">
-                <span className="font-semibold">{booking.items.map((i) => i.name).join(" · ")}</span>
+                <span className="font-semibold" data-testid="booking-destination">
+                  {titleOf(booking)}
+                </span>
                 <span className={StatusBadgeClass(booking.status)}>{STATUS_LABEL[booking.status]}</span>
               </div>
+              {booking.destination && (
+                <p className="mt-1 text-sm text-slate-700">{booking.items.map((i) => i.name).join(" · ")}</p>
+              )}
               <p className="mt-1 text-sm text-slate-600">
                 {formatDay(booking.stay.checkIn)} → {formatDay(booking.stay.checkOut)} ·{" "}
                 {formatMoney(booking.pricing.total.amount, booking.pricing.total.currency)} · {paymentAmount(booking)}

@@ -1,8 +1,7 @@
 "use client";
 
-import { bookingEscrowAbi, mockStablecoinAbi } from "@trvl/abi";
 import { useQueryClient } from "@tanstack/react-query";
-import type { Address, Hex } from "viem";
+import { erc20Abi, type Address, type Hex } from "viem";
 import { useAccount, useConfig } from "wagmi";
 import { readContract, simulateContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
 
@@ -10,9 +9,10 @@ import { TxStatus } from "@/components/tx-status";
 import { Button } from "@/components/ui";
 import { api, call, type Booking, type PaymentInstructions } from "@/lib/api";
 import { formatToken } from "@/lib/format";
-import { signPermit } from "@/lib/permit";
+import { signApiPermit } from "@/lib/permit";
 import { isBusy } from "@/lib/tx-state";
 import { liveKeys } from "@/lib/use-live-events";
+import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
 import { useTx } from "@/lib/use-tx";
 
 import { RewardPreview } from "./reward-preview";
@@ -42,27 +42,25 @@ export function PayBooking({ booking, pay }: { booking: Booking; pay: PaymentIns
     supplier: pay.quote.supplier as Address,
     expiresAt: BigInt(pay.quote.expiresAt),
   };
-  const escrow = pay.escrow as Address;
+  const escrow = useTrvlContractIfDeployed("BookingEscrow");
   const signature = pay.signature as Hex;
   const expired = new Date(booking.payment.quoteExpiresAt).getTime() <= Date.now();
   const wrongWallet = account?.toLowerCase() !== booking.traveller.toLowerCase();
+  // The quote is signed for one escrow: the wallet's chain must have that one.
+  const wrongChain = escrow === undefined || escrow.address.toLowerCase() !== pay.escrow.toLowerCase();
 
   const payNow = () =>
     tx.run(
       async (steps) => {
-        if (pay.method === "payWithPermit" && pay.permit) {
-          const permit = await signPermit(wagmiConfig, {
-            token: quote.token,
-            tokenName: pay.permit.domain.name,
-            chainId: pay.chainId,
-            owner: account!,
-            spender: escrow,
-            value: amount,
-          });
+        if (pay.method === "payWithPermit") {
+          // The API builds the permit with the token's current nonce: ask for it now, so a permit signed since
+          // (staking, another booking) cannot have used that nonce up.
+          const fresh = await call(api.bookings[":id"].$get({ param: { id: booking.id } }));
+          if (!fresh.pay?.permit) throw new Error("This booking can no longer be paid: it is not awaiting payment.");
+          const permit = await signApiPermit(wagmiConfig, fresh.pay.permit);
           steps.step("Confirm the payment in your wallet");
           const { request } = await simulateContract(wagmiConfig, {
-            address: escrow,
-            abi: bookingEscrowAbi,
+            ...escrow!,
             functionName: "payWithPermit",
             args: [quote, signature, permit.deadline, permit.v, permit.r, permit.s],
             account,
@@ -70,18 +68,19 @@ export function PayBooking({ booking, pay }: { booking: Booking; pay: PaymentIns
           return writeContract(wagmiConfig, request);
         }
         if (pay.approve) {
+          // Any ERC-20 the escrow accepts: the standard ABI, not a TRVL contract's.
           const allowance = await readContract(wagmiConfig, {
             address: pay.approve.token as Address,
-            abi: mockStablecoinAbi,
+            abi: erc20Abi,
             functionName: "allowance",
-            args: [account!, escrow],
+            args: [account!, escrow!.address],
           });
           if (allowance < amount) {
             const approval = await writeContract(wagmiConfig, {
               address: pay.approve.token as Address,
-              abi: mockStablecoinAbi,
+              abi: erc20Abi,
               functionName: "approve",
-              args: [escrow, amount],
+              args: [escrow!.address, amount],
             });
             steps.step("Waiting for the approval");
             await waitForTransactionReceipt(wagmiConfig, { hash: approval });
@@ -89,8 +88,7 @@ export function PayBooking({ booking, pay }: { booking: Booking; pay: PaymentIns
           }
         }
         const { request } = await simulateContract(wagmiConfig, {
-          address: escrow,
-          abi: bookingEscrowAbi,
+          ...escrow!,
           functionName: "pay",
           args: [quote, signature],
           value: BigInt(pay.value),
@@ -111,12 +109,15 @@ export function PayBooking({ booking, pay }: { booking: Booking; pay: PaymentIns
         The escrow holds it until your booking is settled, and you can get it back until then.
       </p>
       <div>
-        <Button disabled={isBusy(tx.state) || expired || wrongWallet} onClick={() => void payNow()}>
+        <Button disabled={isBusy(tx.state) || expired || wrongWallet || wrongChain} onClick={() => void payNow()}>
           Pay {formatToken(amount, token.decimals, token.symbol)}
         </Button>
       </div>
       {expired && <p className="text-sm text-amber-800">This quote has expired: book again for a new one.</p>}
       {wrongWallet && <p className="text-sm text-amber-800">Connect the wallet this booking was made with to pay.</p>}
+      {!wrongWallet && wrongChain && (
+        <p className="text-sm text-amber-800">Switch your wallet to the network this booking is quoted on to pay.</p>
+      )}
       <TxStatus state={tx.state} confirmedText="Paid." />
     </div>
   );

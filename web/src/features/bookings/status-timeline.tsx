@@ -1,13 +1,11 @@
 "use client";
 
-import { useChainId } from "wagmi";
-
 import type { Booking } from "@/lib/api";
 import { txUrl } from "@/lib/chains";
-import { formatToken } from "@/lib/format";
+import { formatBps, formatDateTime, formatToken } from "@/lib/format";
+import { useDeployment } from "@/lib/use-deployment";
 
 import { progressOf, TIMELINE } from "./status";
-import type { BookingChainHistory, ChainStep } from "./use-bookings";
 
 const STEP_TEXT: Record<(typeof TIMELINE)[number], { title: string; detail: string }> = {
   quoted: { title: "Quoted", detail: "Priced and signed by TRVL; waiting for your payment." },
@@ -17,30 +15,24 @@ const STEP_TEXT: Record<(typeof TIMELINE)[number], { title: string; detail: stri
   rewarded: { title: "Rewarded", detail: "TRVL was minted to you from the booking's commission." },
 };
 
-/** quoted → paid → confirmed → settled → rewarded, with the transaction of each on-chain step. */
-export function StatusTimeline({ booking, chain }: { booking: Booking; chain: BookingChainHistory | undefined }) {
-  const chainId = useChainId();
+const TX_LABEL: Partial<Record<Booking["status"], string>> = {
+  paid: "payment transaction",
+  settled: "settlement transaction",
+  rewarded: "reward transaction",
+};
+
+/** quoted → paid → confirmed → settled → rewarded as the API's timeline records them, each step's time and transaction. */
+export function StatusTimeline({ booking }: { booking: Booking }) {
+  const { chainId } = useDeployment();
   const reached = progressOf(booking.status);
-  const link = (step: ChainStep | undefined, label: string) =>
-    step && (
-      <a className="text-brand-700 underline" href={txUrl(chainId, step.txHash)} target="_blank" rel="noreferrer">
-        {label}
-      </a>
-    );
-  const txOf = (key: (typeof TIMELINE)[number]) =>
-    key === "paid"
-      ? link(chain?.paid, "payment transaction")
-      : key === "settled"
-        ? link(chain?.settled, "settlement transaction")
-        : key === "rewarded"
-          ? link(chain?.rewarded, "reward transaction")
-          : null;
+  const stepOf = (key: (typeof TIMELINE)[number]) => booking.timeline.find((step) => step.status === key);
 
   return (
     <ol className="grid gap-0" aria-label="Booking status">
       {TIMELINE.map((key, i) => {
         const done = reached >= i;
         const current = reached === i;
+        const step = stepOf(key);
         return (
           <li
             key={key}
@@ -68,13 +60,30 @@ export function StatusTimeline({ booking, chain }: { booking: Booking; chain: Bo
                 <span className="sr-only">{done ? " (done)" : " (not yet)"}</span>
               </p>
               <p className="text-sm text-slate-600">{STEP_TEXT[key].detail}</p>
-              {key === "rewarded" && chain?.rewarded && (
+              {step?.reward && (
                 <p className="text-sm font-semibold text-emerald-800" data-testid="trvl-earned">
-                  You earned {formatToken(chain.rewarded.travellerAmount, 18, "TRVL")}
-                  {chain.rewarded.boostBps > 0n && ` (with a +${Number(chain.rewarded.boostBps) / 100}% tier boost)`}
+                  You earned {formatToken(BigInt(step.reward.amount), 18, "TRVL")}
+                  {step.reward.boostBps > 0 && ` (with a +${formatBps(step.reward.boostBps)} tier boost)`}
                 </p>
               )}
-              {done && <p className="text-sm">{txOf(key)}</p>}
+              {step && (
+                <p className="text-sm text-slate-600">
+                  <time dateTime={step.at}>{formatDateTime(step.at)}</time>
+                  {step.txHash && TX_LABEL[key] && (
+                    <>
+                      {" · "}
+                      <a
+                        className="text-brand-700 underline"
+                        href={txUrl(chainId, step.txHash as `0x${string}`)}
+                        target="_blank"
+                        rel="noreferrer"
+                      >
+                        {TX_LABEL[key]}
+                      </a>
+                    </>
+                  )}
+                </p>
+              )}
             </div>
           </li>
         );

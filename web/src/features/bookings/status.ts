@@ -42,3 +42,10 @@ export function paymentAmount(booking: Booking): string {
   const { amount, token } = booking.payment;
   return formatToken(BigInt(amount), token.decimals, token.symbol);
 }
+
+/** The city a booking is for, "Madrid, Spain"; bookings made before it was recorded name their items instead. */
+export function titleOf(booking: Booking): string {
+  if (!booking.destination) return booking.items.map((item) => item.name).join(" · ");
+  const { name, country } = booking.destination;
+  return country ? `${name}, ${country}` : name;
+}

@@ -11,12 +11,14 @@ import { ConnectButton } from "@/components/connect-button";
 import { Button } from "@/components/ui";
 import { useSession } from "@/features/auth/session";
 import { SignInButton } from "@/features/auth/sign-in-button";
+import { bookingLinesOf } from "@/features/bookings/booking-body";
 import { api, call, describeError, type Plan } from "@/lib/api";
 import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
 
 /**
- * "Book this trip": the plan's own booking body (every item a catalog item, on its day) goes to POST /bookings with
- * the chosen payment token, and the booking page takes it from there. Loaded once there is a plan to book.
+ * "Book this trip": the plan's own booking body (every item a catalog item, on its day, at its time) goes to
+ * POST /bookings with the chosen payment token, and the booking page takes it from there. Loaded once there is a
+ * plan to book.
  */
 export function BookTrip({ plan }: { plan: Plan }) {
   const { address } = useSession();
@@ -36,7 +38,11 @@ export function BookTrip({ plan }: { plan: Plan }) {
       call(
         api.bookings.$post({
           header: { "idempotency-key": crypto.randomUUID() },
-          json: { ...trip.booking, paymentToken: token === "eth" || !stablecoin ? zeroAddress : stablecoin },
+          json: {
+            ...trip.booking,
+            items: bookingLinesOf(trip),
+            paymentToken: token === "eth" || !stablecoin ? zeroAddress : stablecoin,
+          },
         }),
       ),
     onSuccess: (result) => router.push(`/bookings/${result.booking.id}`),

@@ -8,7 +8,7 @@ import { simulateContract, writeContract } from "wagmi/actions";
 import { TxStatus } from "@/components/tx-status";
 import { Button, Card, Stat } from "@/components/ui";
 import { formatBps, formatDuration, formatToken, parseUnits, toDecimalString } from "@/lib/format";
-import { signPermit } from "@/lib/permit";
+import { signTrvlPermit } from "@/lib/permit";
 import { useBlockRefresh } from "@/lib/use-block-refresh";
 import { useDeployment } from "@/lib/use-deployment";
 import { useNow } from "@/lib/use-now";
@@ -87,9 +87,8 @@ export function StakePanel() {
 
   const stake = (amount: bigint) =>
     tx.run(async (steps) => {
-      const permit = await signPermit(wagmiConfig, {
-        token: token.address,
-        tokenName: "Travel Token",
+      const permit = await signTrvlPermit(wagmiConfig, {
+        token,
         chainId,
         owner: account!,
         spender: staking.address,
