@@ -26,7 +26,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { getDeployment, rewardDistributorAbi, referralRegistryAbi, trvlGovernorAbi, trvlTokenAbi } from "@trvl/abi";
+import { contract, type ProtocolContractName } from "@trvl/abi";
 import hre from "hardhat";
 import type { Page } from "playwright-core";
 import { createPublicClient, createTestClient, createWalletClient, encodeFunctionData, http, type Hex } from "viem";
@@ -35,7 +35,7 @@ import { hardhat } from "viem/chains";
 
 import { LOCAL_ACCOUNT_INDEX, LOCAL_CHAIN_ID, localAccount } from "@trvl/tooling/local-accounts";
 import { startStack, type Stack } from "../../scripts/dev/stack.js";
-import type { Plan, PlanResult } from "../src/lib/api.ts";
+import type { Plan, PlanResult, SessionState, VoicePlan } from "../src/lib/api.ts";
 import { formatMoney, formatToken } from "../src/lib/format.ts";
 import { axeScan, eventually, launch, screenshot, type AxeFinding } from "./browser.js";
 import { E2E_DAY, E2E_TRIP } from "./fixed-date.js";
@@ -54,7 +54,8 @@ else log(`running at the real date (${today}): plans and screenshots follow the 
 // The traveller comes in through the local chain's burner wallet (a fresh key in the browser); the referrer through
 // a test wallet on a local test account.
 const referrer = localAccount(LOCAL_ACCOUNT_INDEX.referrer);
-const contracts = getDeployment(LOCAL_CHAIN_ID).contracts;
+/** A protocol contract on the local chain: its address and ABI, by name. */
+const protocol = <N extends ProtocolContractName>(name: N) => contract(LOCAL_CHAIN_ID, name);
 const trvl = (value: bigint) => formatToken(value, 18, "TRVL");
 
 let stack: Stack | undefined;
@@ -260,8 +261,7 @@ try {
   await page.getByRole("button", { name: "Accept referral" }).click();
   await page.getByText(/^Registered\./).waitFor({ timeout: 30_000 });
   const registered = await client.readContract({
-    address: contracts.ReferralRegistry.address,
-    abi: referralRegistryAbi,
+    ...protocol("ReferralRegistry"),
     functionName: "referrerOf",
     args: [traveller.address],
   });
@@ -306,7 +306,7 @@ try {
   const held = (Date.now() - pressed) / 1000;
   const voiceResponse = await heard;
   assert.equal(voiceResponse.status(), 200, await voiceResponse.text());
-  const voice = (await voiceResponse.json()) as { transcript: string; result: PlanResult; reply: { audio: unknown } };
+  const voice = (await voiceResponse.json()) as VoicePlan;
   const wav = (await page.evaluate(`(async () => {
     const view = new DataView(await window.lastRecording.arrayBuffer());
     const text = (o) => String.fromCharCode(...[0, 1, 2, 3].map((i) => view.getUint8(o + i)));
@@ -356,8 +356,7 @@ try {
   );
 
   const balanceBefore = await client.readContract({
-    address: contracts.TRVLToken.address,
-    abi: trvlTokenAbi,
+    ...protocol("TRVLToken"),
     functionName: "balanceOf",
     args: [traveller.address],
   });
@@ -382,8 +381,7 @@ try {
   log("paid; waiting for confirmed → settled → rewarded");
   await page.getByTestId("booking-status").filter({ hasText: "Rewarded" }).waitFor({ timeout: 90_000 });
   const [reward] = await client.getContractEvents({
-    address: contracts.RewardDistributor.address,
-    abi: rewardDistributorAbi,
+    ...protocol("RewardDistributor"),
     eventName: "RewardDistributed",
     args: { bookingId },
     fromBlock: 0n,
@@ -452,14 +450,13 @@ try {
   await page.getByTestId("voting-power").filter({ hasText: votingPower }).waitFor({ timeout: 20_000 });
   // The guardian Safe holds most TRVL; on this test chain it delegates to the traveller (impersonated, outside the
   // browser) so that the vote can reach quorum and the proposal can go through the timelock.
-  const guardian = contracts.Guardian.address;
+  const guardian = protocol("Guardian").address;
   await testClient.impersonateAccount({ address: guardian });
   await testClient.setBalance({ address: guardian, value: 10n ** 18n });
   const asGuardian = createWalletClient({ chain, transport: http(urls.chain), account: guardian });
   await client.waitForTransactionReceipt({
     hash: await asGuardian.writeContract({
-      address: contracts.TRVLToken.address,
-      abi: trvlTokenAbi,
+      ...protocol("TRVLToken"),
       functionName: "delegate",
       args: [traveller.address as Hex],
     }),
@@ -496,17 +493,16 @@ try {
   await page.getByRole("button", { name: "Propose", exact: true }).click();
   await page.getByText(/^Proposed\./).waitFor({ timeout: 30_000 });
   const [created] = await client.getContractEvents({
-    address: contracts.TRVLGovernor.address,
-    abi: trvlGovernorAbi,
+    ...protocol("TRVLGovernor"),
     eventName: "ProposalCreated",
     fromBlock: 0n,
   });
   assert.ok(created, "the proposal is on chain");
   assert.equal(created.args.proposer, traveller.address as Hex, "proposed by the traveller's wallet");
-  assert.deepEqual(created.args.targets, [contracts.RewardDistributor.address]);
+  assert.deepEqual(created.args.targets, [protocol("RewardDistributor").address]);
   assert.equal(
     created.args.calldatas?.[0],
-    encodeFunctionData({ abi: rewardDistributorAbi, functionName: "setSplit", args: [NEW_SPLIT] }),
+    encodeFunctionData({ abi: protocol("RewardDistributor").abi, functionName: "setSplit", args: [NEW_SPLIT] }),
   );
   const proposalId = created.args.proposalId!;
   const cid = /ipfs:\/\/([a-z0-9]+)\s*$/.exec(created.args.description ?? "")?.[1];
@@ -526,8 +522,7 @@ try {
   await proposal.getByRole("button", { name: "Vote for" }).click();
   const [, forVotes] = await eventually("the vote on chain", async () => {
     const votes = await client.readContract({
-      address: contracts.TRVLGovernor.address,
-      abi: trvlGovernorAbi,
+      ...protocol("TRVLGovernor"),
       functionName: "proposalVotes",
       args: [proposalId],
     });
@@ -569,8 +564,7 @@ try {
   await proposal.getByRole("button", { name: "Execute" }).click();
   await proposalState("Executed", 30_000);
   const split = await client.readContract({
-    address: contracts.RewardDistributor.address,
-    abi: rewardDistributorAbi,
+    ...protocol("RewardDistributor"),
     functionName: "split",
   });
   assert.deepEqual(split, NEW_SPLIT, "the timelock set the new split");
@@ -597,8 +591,7 @@ try {
   // It was rewarded with the split the DAO just set: 75% to the traveller (plus the tier's boost), 7% to the referrer.
   const secondBooking = page.url().split("/").pop() as Hex;
   const [second] = await client.getContractEvents({
-    address: contracts.RewardDistributor.address,
-    abi: rewardDistributorAbi,
+    ...protocol("RewardDistributor"),
     eventName: "RewardDistributed",
     args: { bookingId: secondBooking },
     fromBlock: 0n,
@@ -696,7 +689,7 @@ try {
     .getByRole("button", { name: "Sign out" })
     .waitFor({ state: "hidden", timeout: 20_000 });
   const me = await page.evaluate(
-    async (api) => (await (await fetch(`${api}/auth/session`, { credentials: "include" })).json()) as unknown,
+    async (api) => (await (await fetch(`${api}/auth/session`, { credentials: "include" })).json()) as SessionState,
     urls.api,
   );
   assert.deepEqual(me, { address: null }, "disconnecting the wallet signs the traveller out of the API");
@@ -705,8 +698,7 @@ try {
   await connectAndSignIn(page, referrer.address, "header");
   log("referrer signed in with Ethereum (the header's Sign in)");
   const rewardEvents = await client.getContractEvents({
-    address: contracts.RewardDistributor.address,
-    abi: rewardDistributorAbi,
+    ...protocol("RewardDistributor"),
     eventName: "RewardDistributed",
     fromBlock: 0n,
     toBlock: "latest",

@@ -77,6 +77,7 @@ export type PlanResult = InferResponseType<typeof api.planner.plan.$post, 200>;
 export type Plan = Extract<PlanResult, { status: "plan" }>["plan"];
 export type PlanItem = Plan["days"][number]["items"][number];
 export type VoicePlan = InferResponseType<typeof api.voice.plan.$post, 200>;
+export type SessionState = InferResponseType<typeof api.auth.session.$get, 200>;
 export type PlannerTurn = InferResponseType<
   typeof api.planner.conversations.$get,
   200
