@@ -13,7 +13,7 @@ import { onSupplierAnswer } from "../bookings/lifecycle.js";
 import { lockBookings } from "../bookings/model.js";
 import type { Catalog } from "../catalog/service.js";
 import type { ChainContext } from "../chain/index.js";
-import { schema, type Db } from "../db/index.js";
+import { schema, type Db, type Executor } from "../db/index.js";
 import type { BookingStatus, KEEPER_JOB_KINDS } from "../db/schema.js";
 import { announceChanges } from "../push/changes.js";
 import type { TxSender } from "./sender.js";
@@ -281,17 +281,13 @@ export class Keeper {
       receipt = await sender.send(
         to as Address,
         data,
-        async (hash) => {
-          await db
-            .update(schema.keeperJobs)
-            .set({ txHash: hash, sentAt: this.deps.now(), updatedAt: this.deps.now() })
-            .where(
-              inArray(
-                schema.keeperJobs.id,
-                jobs.map((job) => job.id),
-              ),
-            );
-        },
+        (hash) =>
+          recordSent(
+            db,
+            jobs.map((job) => job.id),
+            hash,
+            this.deps.now(),
+          ),
         { kind, items: ids.length },
       );
       this.deps.signals?.mined();
@@ -486,6 +482,17 @@ export class Keeper {
       .groupBy(schema.keeperJobs.kind, schema.keeperJobs.status);
     this.deps.metrics.onJobs(rows);
   }
+}
+
+/**
+ * Records the transaction just sent for running jobs (a restart checks it before sending again). It takes only the
+ * locks of those rows, which the listener never holds: it leaves running jobs alone.
+ */
+export async function recordSent(db: Executor, jobIds: bigint[], hash: Hex, at: Date): Promise<void> {
+  await db
+    .update(schema.keeperJobs)
+    .set({ txHash: hash, sentAt: at, updatedAt: at })
+    .where(inArray(schema.keeperJobs.id, jobIds));
 }
 
 function describe(error: unknown): string {

@@ -3,7 +3,7 @@
  * order, written in rounds of a few multi-row statements; and put back in line with a booking's remaining steps
  * after a reorg.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 
 import type { JobKind, JobOp } from "../../bookings/lifecycle.js";
 import { schema, type Tx } from "../../db/index.js";
@@ -16,6 +16,8 @@ function chunks<T>(rows: T[]): T[][] {
   for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
   return out;
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export class JobSchedule {
   /** Changes by `kind:bookingId`, in order: changes to different jobs commute, to one job do not. */
@@ -36,23 +38,36 @@ export class JobSchedule {
     const jobs = schema.keeperJobs;
     const entries = [...this.jobs.values()];
     for (let round = 0; ; round++) {
+      // In one order (kind, then booking) in every statement, as the keeper's own inserts are: rows are locked in it.
       const due = entries
         .filter((entry) => entry.ops.length > round)
-        .map((entry) => ({ ...entry, op: entry.ops[round] }));
+        .map((entry) => ({ ...entry, op: entry.ops[round] }))
+        .sort((a, b) => compare(a.kind, b.kind) || compare(a.bookingId, b.bookingId));
       if (due.length === 0) return;
       const values = (op: JobOp["op"]) =>
         due.filter((d) => d.op.op === op).map(({ kind, bookingId }) => ({ kind, bookingId, runAfter: now }));
       for (const rows of chunks(values("create"))) await tx.insert(jobs).values(rows).onConflictDoNothing();
+      // Not an upsert: `on conflict do update` locks every conflicting row, running ones too, and the keeper updates
+      // its running jobs (their transaction hash) meanwhile: the two would lock the same rows in different orders
+      // and deadlock. Inserting the missing jobs and updating only those that wait locks no running job.
       for (const rows of chunks(values("enqueue"))) {
-        await tx
-          .insert(jobs)
-          .values(rows)
-          .onConflictDoUpdate({
-            target: [jobs.kind, jobs.bookingId],
-            set: { status: "pending", runAfter: now, updatedAt: now },
-            // A running job is in the keeper's hands (it may have queued it from its own receipt): left alone.
-            setWhere: sql`${jobs.status} in ('pending', 'failed')`,
-          });
+        await tx.insert(jobs).values(rows).onConflictDoNothing();
+        for (const kind of new Set(rows.map((row) => row.kind))) {
+          await tx
+            .update(jobs)
+            .set({ status: "pending", runAfter: now, updatedAt: now })
+            .where(
+              and(
+                eq(jobs.kind, kind),
+                inArray(
+                  jobs.bookingId,
+                  rows.filter((row) => row.kind === kind).map((row) => row.bookingId),
+                ),
+                // A running job is in the keeper's hands (it may have queued it from its own receipt): left alone.
+                inArray(jobs.status, ["pending", "failed"]),
+              ),
+            );
+        }
       }
       const finished = values("finish");
       for (const kind of new Set(finished.map((f) => f.kind))) {
