@@ -65,7 +65,9 @@ describe("keeper jobs under two writers (postgres)", () => {
     const running = await db
       .insert(schema.keeperJobs)
       .values(
-        bookings.slice(0, 2).map((bookingId) => ({ kind: "distribute" as const, bookingId, status: "running" as const })),
+        bookings
+          .slice(0, 2)
+          .map((bookingId) => ({ kind: "distribute" as const, bookingId, status: "running" as const })),
       )
       .returning({ id: schema.keeperJobs.id });
     await db.insert(schema.keeperJobs).values({
