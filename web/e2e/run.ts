@@ -36,7 +36,7 @@ import { hardhat } from "viem/chains";
 import { LOCAL_ACCOUNT_INDEX, LOCAL_CHAIN_ID, localAccount } from "@trvl/tooling/local-accounts";
 import { startStack, type Stack } from "../../scripts/dev/stack.js";
 import type { Plan, PlanResult, SessionState, VoicePlan } from "../src/lib/api.ts";
-import { formatMoney, formatToken } from "../src/lib/format.ts";
+import { formatDay, formatMoney, formatTime, formatToken } from "../src/lib/format.ts";
 import { axeScan, eventually, launch, screenshot, type AxeFinding } from "./browser.js";
 import { E2E_DAY, E2E_TRIP } from "./fixed-date.js";
 import { speechWav } from "./speech.js";
@@ -364,6 +364,15 @@ try {
   await page.waitForURL(/\/bookings\/0x[0-9a-f]{64}$/, { timeout: 30_000 });
   const bookingId = page.url().split("/").pop() as Hex;
   await page.getByText(spoken.days[0].items[0].name).first().waitFor();
+  // A record of the trip: its city, each item's day and time as the plan had them, the policy the API applies.
+  await page.getByTestId("booking-destination").filter({ hasText: "Madrid, Spain" }).waitFor();
+  const firstItem = spoken.days[0].items[0];
+  await page
+    .getByTestId("item-when")
+    .filter({ hasText: `${formatDay(firstItem.date)}, ${formatTime(firstItem.time)}` })
+    .first()
+    .waitFor();
+  await page.getByTestId("cancellation-policy").filter({ hasText: "until the booking is settled" }).waitFor();
   await page.getByRole("button", { name: /^Pay \d/ }).waitFor();
   // The page listens to the API's server-sent events: nothing else refreshes it while the booking moves on.
   await page.getByText("Updates live as your booking moves.").waitFor({ timeout: 20_000 });

@@ -10,11 +10,13 @@ import { ConnectButton } from "./connect-button";
 
 const LINKS = [
   { href: "/plan", label: "Plan" },
+  { href: "/trips", label: "Trips" },
   { href: "/bookings", label: "Bookings" },
   { href: "/rewards", label: "Rewards" },
   { href: "/stake", label: "Stake" },
   { href: "/referrals", label: "Referrals" },
   { href: "/dao", label: "DAO" },
+  { href: "/ops", label: "Ops" },
 ] as const;
 
 export function Header() {
@@ -25,9 +27,9 @@ export function Header() {
         <Link href="/plan" prefetch={false} className="text-xl font-bold tracking-tight text-brand-700">
           TRVL
         </Link>
-        {/* Every section in view at any width: one row from a tablet up, a 3 × 2 grid under the logo on a phone. */}
+        {/* Every section in view at any width: one row from a tablet up, a 4 × 2 grid under the logo on a phone. */}
         <nav aria-label="Main" className="order-3 w-full sm:order-none sm:w-auto">
-          <ul className="grid grid-cols-3 gap-1 sm:flex">
+          <ul className="grid grid-cols-4 gap-1 sm:flex">
             {LINKS.map(({ href, label }) => {
               const active = pathname === href || pathname.startsWith(`${href}/`);
               return (
@@ -38,7 +40,7 @@ export function Header() {
                     // above too).
                     prefetch={false}
                     aria-current={active ? "page" : undefined}
-                    className={`block rounded-md px-3 py-2 text-center text-sm font-medium ${
+                    className={`block rounded-md px-1 py-2 text-center text-sm font-medium sm:px-3 ${
                       active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100"
                     }`}
                   >

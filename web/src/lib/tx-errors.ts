@@ -1,9 +1,9 @@
 import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError, InsufficientFundsError } from "viem";
 
-import { formatDateTime, formatUnits } from "./format";
+import { formatDateTime, formatToken } from "./format";
 
 type Args = readonly unknown[] | undefined;
-const trvl = (value: unknown) => `${formatUnits(BigInt(value as bigint), 18)} TRVL`;
+const trvl = (value: unknown) => formatToken(BigInt(value as bigint), 18, "TRVL");
 const date = (seconds: unknown) => formatDateTime(Number(seconds));
 
 /** What each contract error means to the person who sent the transaction. */

@@ -10,11 +10,10 @@ import { Button, Card, Notice, Stat } from "@/components/ui";
 import { describeError } from "@/lib/api";
 import { formatToken, shortAddress } from "@/lib/format";
 import { isBusy } from "@/lib/tx-state";
+import { useAccountPosition } from "@/lib/use-account-position";
 import { useBlockRefresh } from "@/lib/use-block-refresh";
 import { useTrvlContract } from "@/lib/use-trvl-contract";
 import { useTx } from "@/lib/use-tx";
-
-import { useAccountFigures } from "./use-governance";
 
 const trvl = (value: string | bigint) => formatToken(BigInt(value), 18, "TRVL");
 
@@ -22,7 +21,7 @@ const trvl = (value: string | bigint) => formatToken(BigInt(value), 18, "TRVL");
 export function VotingPower() {
   const { address } = useAccount();
   const wagmiConfig = useConfig();
-  const figures = useAccountFigures(address);
+  const figures = useAccountPosition(address);
   const token = useTrvlContract("TRVLToken");
   const staking = useTrvlContract("TRVLStaking");
   const stakedDelegate = useReadContract({
@@ -32,7 +31,6 @@ export function VotingPower() {
   });
   const { refetch: refetchFigures } = figures;
   const { refetch: refetchStakedDelegate } = stakedDelegate;
-  useBlockRefresh(refetchFigures);
   useBlockRefresh(refetchStakedDelegate);
   const [other, setOther] = useState("");
   const tx = useTx({

@@ -6,14 +6,10 @@ import type { ReactNode } from "react";
 
 import { Card, Notice, Stat } from "@/components/ui";
 import { api, call, describeError } from "@/lib/api";
-import { formatDuration, formatToken, formatUnits, shortAddress } from "@/lib/format";
+import { formatDateTime, formatDuration, formatToken, shortAddress } from "@/lib/format";
 import { useNow } from "@/lib/use-now";
 
 type Status = InferResponseType<typeof api.ops.status.$get, 200>;
-
-// Until the shared format module has a date formatter: one fixed, unambiguous style on this page.
-const when = (date: Date) =>
-  date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
 
 function Address({ address, name }: { address: string; name?: string | null }) {
   return (
@@ -108,9 +104,9 @@ export function OpsPanel() {
               <li key={op.id} className="rounded-lg border border-slate-200 p-3 text-sm">
                 <p className="text-xs text-slate-600">
                   Operation <span className="font-mono">{shortAddress(op.id)}</span> · queued{" "}
-                  {when(new Date(op.scheduledAt))} ·{" "}
+                  {formatDateTime(op.scheduledAt)} ·{" "}
                   {op.eta <= now ? "executable now" : `executable in ${formatDuration(op.eta - now)}`} (
-                  {when(new Date(op.eta * 1000))})
+                  {formatDateTime(op.eta)})
                 </p>
                 <ul className="mt-1 grid gap-1">
                   {op.calls.map((c, i) => (
@@ -197,7 +193,7 @@ export function OpsPanel() {
             value={s.keeper.jobs.pending + s.keeper.jobs.running}
             hint={
               s.keeper.jobs.oldestPendingSince
-                ? `oldest since ${when(new Date(s.keeper.jobs.oldestPendingSince))}`
+                ? `oldest since ${formatDateTime(s.keeper.jobs.oldestPendingSince)}`
                 : "none pending"
             }
           />
@@ -207,7 +203,7 @@ export function OpsPanel() {
             value={
               s.keeper.accounts.length === 0
                 ? "no settler"
-                : s.keeper.accounts.map((a) => `${formatUnits(BigInt(a.balance), 18, 3)} ETH`).join(", ")
+                : s.keeper.accounts.map((a) => formatToken(BigInt(a.balance), 18, "ETH", 3)).join(", ")
             }
             hint={s.keeper.accounts.map((a) => shortAddress(a.address)).join(", ")}
           />

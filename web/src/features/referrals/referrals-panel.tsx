@@ -6,6 +6,7 @@ import { DataTable } from "@/components/data-table";
 import { Button, Card, Notice, Stat } from "@/components/ui";
 import { useSession } from "@/features/auth/session";
 import { useRewards } from "@/features/rewards/use-rewards";
+import { useTrvlUsdValue } from "@/features/rewards/use-trvl-price";
 import { describeError } from "@/lib/api";
 import { formatDateTime, formatDay, formatToken, shortAddress } from "@/lib/format";
 
@@ -20,6 +21,8 @@ export function ReferralsPanel() {
   const { address } = useSession();
   const referrals = useReferrals(address);
   const rewards = useRewards(address);
+  // USD values at the price the reward distributor uses (its TRVL/USD feed).
+  const usd = useTrvlUsdValue();
   const [origin, setOrigin] = useState("");
   const [copied, setCopied] = useState(false);
   useEffect(() => setOrigin(window.location.origin), []);
@@ -77,16 +80,21 @@ export function ReferralsPanel() {
               <Stat
                 label="Earned from referrals"
                 value={<span data-testid="referral-earnings">{trvl(referrals.data.earnings.total)}</span>}
+                hint={usd(BigInt(referrals.data.earnings.total))}
               />
               <Stat
                 label="Level 1"
                 value={trvl(referrals.data.earnings.level1)}
-                hint={referees(referrals.data.counts.level1)}
+                hint={[referees(referrals.data.counts.level1), usd(BigInt(referrals.data.earnings.level1))]
+                  .filter(Boolean)
+                  .join(" · ")}
               />
               <Stat
                 label="Level 2"
                 value={trvl(referrals.data.earnings.level2)}
-                hint={referees(referrals.data.counts.level2)}
+                hint={[referees(referrals.data.counts.level2), usd(BigInt(referrals.data.earnings.level2))]
+                  .filter(Boolean)
+                  .join(" · ")}
               />
               <Stat
                 label="Your referrer"
@@ -129,6 +137,7 @@ export function ReferralsPanel() {
                       align: "right",
                       testId: (r) => `referee-earned-${r.address}`,
                     },
+                    { header: "USD now", cell: (r) => usd(BigInt(r.earned)) ?? "—", align: "right" },
                   ]}
                 />
               )}
@@ -151,6 +160,7 @@ export function ReferralsPanel() {
                   { header: "Booking", cell: (r) => shortAddress(r.bookingId), className: "font-mono text-xs" },
                   { header: "Level", cell: (r) => (r.role === "referrer_l1" ? "1" : "2") },
                   { header: "TRVL", cell: (r) => trvl(r.amount), align: "right" },
+                  { header: "USD now", cell: (r) => usd(BigInt(r.amount)) ?? "—", align: "right" },
                 ]}
               />
             )}

@@ -1,21 +1,19 @@
 "use client";
 
-import { tierName } from "@trvl/abi";
 import Link from "next/link";
-import { useChainId, useReadContracts } from "wagmi";
+import { useChainId } from "wagmi";
 
 import { DataTable } from "@/components/data-table";
 import { Button, Card, Notice, Stat } from "@/components/ui";
 import { useSession } from "@/features/auth/session";
 import { describeError } from "@/lib/api";
 import { txUrl } from "@/lib/chains";
-import { formatBps, formatDateTime, formatToken, formatUsdValue, shortAddress } from "@/lib/format";
-import { useBlockRefresh } from "@/lib/use-block-refresh";
-import { useTrvlContract } from "@/lib/use-trvl-contract";
+import { formatBps, formatDateTime, formatToken, shortAddress } from "@/lib/format";
+import { useAccountPosition } from "@/lib/use-account-position";
 
 import { RewardsChart } from "./rewards-chart";
 import { useRewards } from "./use-rewards";
-import { useTrvlUsdPrice } from "./use-trvl-price";
+import { useTrvlUsdValue } from "./use-trvl-price";
 
 const trvl = (value: bigint) => formatToken(value, 18, "TRVL");
 const ROLE_LABEL = {
@@ -28,22 +26,10 @@ const ROLE_LABEL = {
 export function RewardsPanel() {
   const { address } = useSession();
   const chainId = useChainId();
-  const token = useTrvlContract("TRVLToken");
-  const staking = useTrvlContract("TRVLStaking");
-  const reads = useReadContracts({
-    allowFailure: false,
-    contracts: [
-      { ...token, functionName: "balanceOf", args: [address!] },
-      { ...staking, functionName: "stakedOf", args: [address!] },
-      { ...staking, functionName: "tierOf", args: [address!] },
-      { ...staking, functionName: "tiers" },
-    ],
-  });
-  useBlockRefresh(reads.refetch);
+  const position = useAccountPosition(address);
   const rewards = useRewards(address);
   // USD values at the price the reward distributor uses (its TRVL/USD feed).
-  const price = useTrvlUsdPrice();
-  const usd = (value: bigint) => (price ? `≈ ${formatUsdValue(value, 18, price.answer, price.decimals)}` : undefined);
+  const usd = useTrvlUsdValue();
 
   const rows = rewards.data?.pages.flatMap((p) => p.rewards) ?? [];
   const totals = rewards.data?.pages[0]?.totals;
@@ -51,38 +37,12 @@ export function RewardsPanel() {
   return (
     <div className="grid gap-4">
       <Card>
-        {reads.isPending ? (
+        {position.isPending ? (
           <p>Reading your balance…</p>
-        ) : reads.isError ? (
-          <Notice tone="error">Could not read your TRVL balance from the chain. Is the network reachable?</Notice>
+        ) : position.isError ? (
+          <Notice tone="error">{describeError(position.error)}</Notice>
         ) : (
-          <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3">
-            <Stat
-              label="TRVL balance"
-              value={<span data-testid="trvl-balance">{trvl(reads.data[0])}</span>}
-              hint={<span data-testid="trvl-balance-usd">{usd(reads.data[0])}</span>}
-            />
-            <Stat label="Staked" value={trvl(reads.data[1])} hint={usd(reads.data[1])} />
-            <Stat
-              label="Tier"
-              value={
-                <span
-                  className="inline-block rounded-full bg-brand-50 px-3 py-0.5 text-base text-brand-700"
-                  data-testid="tier-badge"
-                >
-                  {tierName(reads.data[2])}
-                </span>
-              }
-              hint={
-                <>
-                  +{formatBps(reads.data[3][Number(reads.data[2])].boostBps)} on booking rewards ·{" "}
-                  <Link href="/stake" className="underline">
-                    stake for more
-                  </Link>
-                </>
-              }
-            />
-          </dl>
+          <PositionFigures position={position.data} usd={usd} />
         )}
       </Card>
 
@@ -174,5 +134,54 @@ export function RewardsPanel() {
         </>
       )}
     </div>
+  );
+}
+
+function PositionFigures({
+  position,
+  usd,
+}: {
+  position: NonNullable<ReturnType<typeof useAccountPosition>["data"]>;
+  usd: (trvl: bigint) => string | undefined;
+}) {
+  const balance = BigInt(position.trvl.balance);
+  const { staking } = position;
+  const staked = staking.staked === null ? null : BigInt(staking.staked);
+  return (
+    <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3">
+      <Stat
+        label="TRVL balance"
+        value={<span data-testid="trvl-balance">{trvl(balance)}</span>}
+        hint={<span data-testid="trvl-balance-usd">{usd(balance)}</span>}
+      />
+      <Stat
+        label="Staked"
+        value={staked === null ? "—" : trvl(staked)}
+        hint={staked === null ? undefined : usd(staked)}
+      />
+      <Stat
+        label="Tier"
+        value={
+          <span
+            className="inline-block rounded-full bg-brand-50 px-3 py-0.5 text-base text-brand-700"
+            data-testid="tier-badge"
+          >
+            {staking.tier ?? "—"}
+          </span>
+        }
+        hint={
+          staking.boostBps === null ? (
+            (staking.reason ?? undefined)
+          ) : (
+            <>
+              +{formatBps(staking.boostBps)} on booking rewards ·{" "}
+              <Link href="/stake" className="underline">
+                stake for more
+              </Link>
+            </>
+          )
+        }
+      />
+    </dl>
   );
 }

@@ -3,6 +3,7 @@
 import { mockV3AggregatorAbi, PROTOCOL_CONTRACTS } from "@trvl/abi";
 import { useReadContract } from "wagmi";
 
+import { formatUsdValue } from "@/lib/format";
 import { useBlockRefresh } from "@/lib/use-block-refresh";
 import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
 
@@ -34,4 +35,10 @@ export function useTrvlUsdPrice(): UsdPrice | undefined {
   useBlockRefresh(round.refetch);
   if (!feed.data || !round.data || round.data[1] <= 0n) return undefined;
   return { answer: round.data[1], decimals: feed.data.feedDecimals };
+}
+
+/** What TRVL amounts are worth at that price, "≈ $75.00"; undefined until the price is read. */
+export function useTrvlUsdValue(): (trvl: bigint) => string | undefined {
+  const price = useTrvlUsdPrice();
+  return (trvl) => (price ? `≈ ${formatUsdValue(trvl, 18, price.answer, price.decimals)}` : undefined);
 }

@@ -1,14 +1,17 @@
 "use client";
 
-import { tierName } from "@trvl/abi";
+import { TIER_NAMES, tierName } from "@trvl/abi";
 import { useState } from "react";
 import { useAccount, useConfig, useReadContracts } from "wagmi";
 import { simulateContract, writeContract } from "wagmi/actions";
 
 import { TxStatus } from "@/components/tx-status";
-import { Button, Card, Stat } from "@/components/ui";
+import { Button, Card, Notice, Stat } from "@/components/ui";
+import { useTrvlUsdValue } from "@/features/rewards/use-trvl-price";
+import { describeError } from "@/lib/api";
 import { formatBps, formatDuration, formatToken, parseUnits, toDecimalString } from "@/lib/format";
 import { signTrvlPermit } from "@/lib/permit";
+import { useAccountPosition } from "@/lib/use-account-position";
 import { useBlockRefresh } from "@/lib/use-block-refresh";
 import { useDeployment } from "@/lib/use-deployment";
 import { useNow } from "@/lib/use-now";
@@ -27,15 +30,14 @@ export function StakePanel() {
   const token = useTrvlContract("TRVLToken");
   const staking = useTrvlContract("TRVLStaking");
   const now = useNow();
+  const usd = useTrvlUsdValue();
 
+  const position = useAccountPosition(account);
   const reads = useReadContracts({
     allowFailure: false,
     contracts: [
-      { ...token, functionName: "balanceOf", args: [account!] },
-      { ...staking, functionName: "stakedOf", args: [account!] },
       { ...staking, functionName: "earned", args: [account!] },
       { ...staking, functionName: "pendingUnstakeOf", args: [account!] },
-      { ...staking, functionName: "tierOf", args: [account!] },
       { ...staking, functionName: "tiers" },
       { ...staking, functionName: "INSTANT_UNSTAKE_FEE_BPS" },
       { ...staking, functionName: "COOLDOWN" },
@@ -54,13 +56,17 @@ export function StakePanel() {
       setStakeInput("");
       setUnstakeInput("");
       void reads.refetch();
+      void position.refetch();
     },
   });
 
-  if (reads.isPending) return <Card>Loading your stake…</Card>;
+  if (reads.isPending || position.isPending) return <Card>Loading your stake…</Card>;
   if (reads.isError) return <Card>Could not read your stake from the chain. Is the network reachable?</Card>;
-  const [balance, staked, earned, pending, tierIndex, tiers, feeBps, cooldown, rewardRate, totalStaked, periodFinish] =
-    reads.data;
+  if (position.isError) return <Notice tone="error">{describeError(position.error)}</Notice>;
+  const [earned, pending, tiers, feeBps, cooldown, rewardRate, totalStaked, periodFinish] = reads.data;
+  const balance = BigInt(position.data.trvl.balance);
+  const staked = BigInt(position.data.staking.staked ?? "0");
+  const tierIndex = Math.max(0, TIER_NAMES.indexOf(position.data.staking.tier ?? "Explorer"));
   const apr = streamAprBps(rewardRate, totalStaked, BigInt(periodFinish), now);
 
   const tier = tiers[Number(tierIndex)];
@@ -113,9 +119,9 @@ export function StakePanel() {
             value={<span data-testid="tier-name">{tierName(tierIndex)}</span>}
             hint={`+${formatBps(tier.boostBps)} rewards · ${formatBps(tier.discountBps)} off bookings`}
           />
-          <Stat label="Staked" value={<span data-testid="staked">{trvl(staked)}</span>} />
-          <Stat label="In your wallet" value={trvl(balance)} />
-          <Stat label="Yield to claim" value={<span data-testid="earned">{trvl(earned)}</span>} />
+          <Stat label="Staked" value={<span data-testid="staked">{trvl(staked)}</span>} hint={usd(staked)} />
+          <Stat label="In your wallet" value={trvl(balance)} hint={usd(balance)} />
+          <Stat label="Yield to claim" value={<span data-testid="earned">{trvl(earned)}</span>} hint={usd(earned)} />
           <Stat
             label="Current APR"
             value={<span data-testid="apr">{apr === undefined ? "—" : formatBps(apr)}</span>}

@@ -1,11 +1,10 @@
 "use client";
 
 import { useMemo } from "react";
-import { formatEther } from "viem";
 import { usePublicClient, useTransactionReceipt } from "wagmi";
 
 import { Card, Notice } from "@/components/ui";
-import { formatUnits, shortAddress } from "@/lib/format";
+import { formatToken, formatUnits, shortAddress } from "@/lib/format";
 
 import { describeLog, namedAddresses } from "./describe-log";
 
@@ -43,7 +42,8 @@ export function TxDetails({ hash, chainId }: { hash: `0x${string}`; chainId: num
         <dt className="text-slate-500">Gas used</dt>
         <dd>
           {formatUnits(r.gasUsed, 0)} gas
-          {r.effectiveGasPrice !== undefined && ` · ${formatEther(r.gasUsed * r.effectiveGasPrice)} ETH in fees`}
+          {r.effectiveGasPrice !== undefined &&
+            ` · ${formatToken(r.gasUsed * r.effectiveGasPrice, 18, "ETH", 18)} in fees`}
         </dd>
       </dl>
       <h2 className="mb-2 mt-5 font-semibold">Events</h2>
