@@ -111,7 +111,7 @@ export function createApp(services: Services) {
 
   const routes = app
     .route("/", opsRoutes(services))
-    .route("/", authRoutes(services, auth, services.rateLimitStores))
+    .route("/auth", authRoutes(services, auth, services.rateLimitStores))
     .route("/me/profile", profileRoutes(services, auth))
     .route(
       "/catalog",
@@ -130,7 +130,7 @@ export function createApp(services: Services) {
     .route("/bookings", bookingRoutes(services, auth))
     .route("/accounts", accountRoutes(services.accounts, services.staking))
     .route("/rewards", rewardRoutes(services, auth))
-    .route("/", referralRoutes(services, auth))
+    .route("/referrals", referralRoutes(services, auth))
     .route("/governance", governanceRoutes(services, auth))
     .route("/events", pushRoutes(services.push, auth, config.SSE_STREAMS_PER_USER))
     .route("/ipfs", ipfsRoutes(services.ipfs))

@@ -99,9 +99,11 @@ describe.each(DRIVERS)("fuzzing every endpoint (%s)", (driver) => {
       "/referrals",
       "/referrals/signature",
       "/governance/proposals",
+      "/governance/votes",
       "/ipfs/{x}",
       "/me/profile",
       "/auth/me",
+      "/auth/session",
     ];
     const keys = [
       "q",

@@ -55,6 +55,9 @@ describe.each(DRIVERS)("HTTP behaviour users rely on (%s)", (driver) => {
     for (const path of [
       "/auth/nonce",
       "/auth/verify",
+      "/auth/me",
+      "/auth/session",
+      "/auth/logout",
       "/bookings",
       "/bookings/{id}",
       "/bookings/{id}/cancel",

@@ -1,9 +1,10 @@
+import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 
 import { requireWriteOrigin, writeOrigins } from "../http/csrf.js";
 import { ApiError } from "../http/errors.js";
-import type { AuthedEnv } from "../http/router.js";
+import type { AuthedEnv, SessionUser } from "../http/router.js";
 import { authenticate, type AuthDeps } from "./service.js";
 
 export const SESSION_COOKIE = "trvl_session";
@@ -18,6 +19,17 @@ export function sessionToken(c: Context): { token: string; via: "bearer" | "cook
   }
   const cookie = getCookie(c, SESSION_COOKIE);
   return cookie ? { token: cookie, via: "cookie" } : undefined;
+}
+
+/** The signed-in address, or null: no session, or one that ended or is not valid (signed out is not an error). */
+export async function signedInAddress(deps: AuthDeps, c: Context): Promise<SessionUser["address"] | null> {
+  try {
+    const session = sessionToken(c);
+    return session ? (await authenticate(deps, session.token)).address : null;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
 }
 
 /**
@@ -48,3 +60,13 @@ export function optionalUser(
 
 /** OpenAPI security requirement of authenticated routes. */
 export const SESSION_SECURITY: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
+
+/**
+ * `createRoute` for a feature's signed-in routes: each under the feature's tag, behind `auth` (the handler gets
+ * `c.var.user`), documented as needing a session.
+ */
+export function signedInRoute(tag: string, auth: MiddlewareHandler<AuthedEnv>) {
+  return <P extends string, R extends Omit<RouteConfig, "path" | "tags" | "security" | "middleware"> & { path: P }>(
+    route: R,
+  ) => createRoute({ ...route, tags: [tag], security: SESSION_SECURITY, middleware: [auth] as const });
+}

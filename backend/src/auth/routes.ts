@@ -5,12 +5,12 @@ import type { MiddlewareHandler } from "hono";
 import type { Store } from "hono-rate-limiter";
 
 import { budget } from "../http/budget.js";
-import { ApiError, errorResponses } from "../http/errors.js";
+import { errorResponses } from "../http/errors.js";
 import { clientIp, type StoreFactory } from "../http/middleware.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
 import { AddressOut, HexSchema } from "../http/schemas.js";
-import { SESSION_COOKIE, SESSION_SECURITY, sessionToken } from "./middleware.js";
-import { authenticate, issueNonce, signIn, signOut, type AuthDeps } from "./service.js";
+import { SESSION_COOKIE, signedInAddress, signedInRoute } from "./middleware.js";
+import { issueNonce, signIn, signOut, type AuthDeps } from "./service.js";
 import { ContractSignatureChecks } from "./signatures.js";
 
 const NonceResponse = z
@@ -68,11 +68,12 @@ export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>, s
       what: "Smart-wallet sign-ins",
     }),
   });
+  const signedIn = signedInRoute("auth", auth);
   return createRouter()
     .openapi(
       createRoute({
         method: "get",
-        path: "/auth/nonce",
+        path: "/nonce",
         tags: ["auth"],
         summary: "A single-use nonce for a Sign-In with Ethereum message",
         responses: {
@@ -81,24 +82,14 @@ export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>, s
         },
       }),
       async (c) => {
-        const { nonce, issuedAt, expiresAt } = await issueNonce(deps);
         c.header("Cache-Control", "no-store");
-        return c.json(
-          {
-            nonce,
-            issuedAt: issuedAt.toISOString(),
-            expiresAt: expiresAt.toISOString(),
-            domains: deps.config.SIWE_DOMAINS,
-            chainId: deps.config.CHAIN_ID,
-          },
-          200,
-        );
+        return c.json(await issueNonce(deps), 200);
       },
     )
     .openapi(
       createRoute({
         method: "post",
-        path: "/auth/verify",
+        path: "/verify",
         tags: ["auth"],
         summary: "Sign in: verify a signed SIWE message and open a session",
         description: `Checks the signature (EOA by recovery, or an ERC-1271/6492 smart wallet on the chain), domain, URI, chain id, issue time, expiry and that the nonce is unused. ${siweErrors}.`,
@@ -128,13 +119,10 @@ export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>, s
       },
     )
     .openapi(
-      createRoute({
+      signedIn({
         method: "get",
-        path: "/auth/me",
-        tags: ["auth"],
+        path: "/me",
         summary: "Who is signed in",
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
         responses: {
           200: { description: "The signed-in address", content: { "application/json": { schema: MeResponse } } },
           ...errorResponses(401, 429),
@@ -145,7 +133,7 @@ export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>, s
     .openapi(
       createRoute({
         method: "get",
-        path: "/auth/session",
+        path: "/session",
         tags: ["auth"],
         summary: "Whether anyone is signed in: 200 either way, so that a signed-out page's check is not an error",
         responses: {
@@ -156,25 +144,13 @@ export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>, s
           ...errorResponses(429),
         },
       }),
-      async (c) => {
-        try {
-          const session = sessionToken(c);
-          if (!session) return c.json({ address: null }, 200);
-          return c.json({ address: (await authenticate(deps, session.token)).address }, 200);
-        } catch (error) {
-          if (error instanceof ApiError && error.status === 401) return c.json({ address: null }, 200);
-          throw error;
-        }
-      },
+      async (c) => c.json({ address: await signedInAddress(deps, c) }, 200),
     )
     .openapi(
-      createRoute({
+      signedIn({
         method: "post",
-        path: "/auth/logout",
-        tags: ["auth"],
+        path: "/logout",
         summary: "End the session (the token stops working everywhere)",
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
         responses: { 204: { description: "Signed out" }, ...errorResponses(401, 429) },
       }),
       async (c) => {

@@ -22,13 +22,20 @@ export interface AuthDeps {
 
 const reject = (code: string, message: string, details: unknown = null) => new ApiError(401, code, message, details);
 
+/** A single-use nonce for a sign-in message, with what the message must name (domains, chain). */
 export async function issueNonce({ db, config, now }: AuthDeps) {
   const issuedAt = now();
   const expiresAt = new Date(issuedAt.getTime() + config.SIWE_NONCE_TTL_SECONDS * 1000);
   const nonce = generateSiweNonce();
   await db.delete(schema.authNonces).where(lt(schema.authNonces.expiresAt, issuedAt));
   await db.insert(schema.authNonces).values({ nonce, createdAt: issuedAt, expiresAt });
-  return { nonce, issuedAt, expiresAt };
+  return {
+    nonce,
+    issuedAt: issuedAt.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+    domains: config.SIWE_DOMAINS,
+    chainId: config.CHAIN_ID,
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 
-import { SESSION_SECURITY } from "../auth/middleware.js";
+import { signedInRoute } from "../auth/middleware.js";
 import { errorResponses } from "../http/errors.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
 import { AddressOut, AddressSchema, HexSchema, TypedDataDomain, TypedFields, UintString } from "../http/schemas.js";
@@ -54,52 +54,25 @@ const RelayBody = z
 
 export function referralRoutes(deps: ReferralDeps, auth: MiddlewareHandler<AuthedEnv>) {
   const relayer = createRelayer(deps);
+  const referralRoute = signedInRoute("referrals", auth);
   return createRouter()
     .openapi(
-      createRoute({
+      referralRoute({
         method: "get",
-        path: "/referrals",
-        tags: ["referrals"],
+        path: "/",
         summary: "The signed-in account's referrer, its referees on two levels, and what they earned it",
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
         responses: {
           200: { description: "Referrals", content: { "application/json": { schema: ReferralsResponse } } },
           ...errorResponses(401, 429, 503),
         },
       }),
-      async (c) => {
-        const overview = await referralOverview(deps, c.var.user.address);
-        const referee = (row: (typeof overview.level1)[number]) => ({
-          ...row,
-          registeredAt: row.registeredAt.toISOString(),
-          earned: row.earned.toString(),
-        });
-        return c.json(
-          {
-            referrer: overview.referrer,
-            referrerOfReferrer: overview.referrerOfReferrer,
-            counts: { level1: overview.counts.level1.toString(), level2: overview.counts.level2.toString() },
-            level1: overview.level1.map(referee),
-            level2: overview.level2.map(referee),
-            earnings: {
-              level1: overview.earnings.level1.toString(),
-              level2: overview.earnings.level2.toString(),
-              total: (overview.earnings.level1 + overview.earnings.level2).toString(),
-            },
-          },
-          200,
-        );
-      },
+      async (c) => c.json(await referralOverview(deps, c.var.user.address), 200),
     )
     .openapi(
-      createRoute({
+      referralRoute({
         method: "get",
-        path: "/referrals/signature",
-        tags: ["referrals"],
+        path: "/signature",
         summary: "The EIP-712 Registration to sign for a gasless referral (nonce read on-chain, deadline in 1 hour)",
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
         request: { query: z.object({ referrer: AddressSchema }) },
         responses: {
           200: { description: "Typed data to sign", content: { "application/json": { schema: RegistrationRequest } } },
@@ -109,15 +82,12 @@ export function referralRoutes(deps: ReferralDeps, auth: MiddlewareHandler<Authe
       async (c) => c.json(await registrationRequest(deps, c.var.user.address, c.req.valid("query").referrer), 200),
     )
     .openapi(
-      createRoute({
+      referralRoute({
         method: "post",
-        path: "/referrals/signature",
-        tags: ["referrals"],
+        path: "/signature",
         summary: "Relay the signed registration: the API's relayer sends registerWithSig and pays the gas",
         description:
           "For accounts that pass RELAY_ELIGIBLE_IF, within a budget per account and in all per 24 hours; simulated with the relayer's gas limit (RELAY_GAS_LIMIT) before anything is sent. Errors: 403 relay_not_eligible, 409 already_registered / referral_cycle, 422 self_referral / signature_expired / invalid_signature / relay_gas_limit_exceeded / registration_rejected (details.revert names the contract's error), 429 relay_user_budget_exceeded / relay_attempts_exceeded (refused simulations count) / relay_daily_budget_exceeded (with Retry-After), 503 relayer_not_configured / relayer_busy / relayer_out_of_funds / chain_unavailable.",
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
         request: { body: { required: true, content: { "application/json": { schema: RelayBody } } } },
         responses: {
           202: {

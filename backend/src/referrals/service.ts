@@ -33,7 +33,10 @@ export interface ReferralDeps {
 
 const MAX_LISTED = 500;
 
-/** Own referrer (on-chain, always fresh), referee counts (on-chain), referees and earnings (from the listener's rows). */
+/**
+ * Own referrer (on-chain, always fresh), referee counts (on-chain), referees and earnings (from the listener's rows),
+ * as the API serves them: amounts as decimal strings, times as ISO strings.
+ */
 export async function referralOverview({ db, chain }: ReferralDeps, user: Address) {
   const registry = requireContract(chain, "ReferralRegistry");
   const [[level1, level2], [direct, indirect]] = await chainRead(() =>
@@ -97,16 +100,18 @@ export async function referralOverview({ db, chain }: ReferralDeps, user: Addres
   const refereeOut = (row: (typeof referees)[number]) => ({
     address: row.user as Address,
     referredBy: row.referrer as Address,
-    registeredAt: row.blockTime,
+    registeredAt: row.blockTime.toISOString(),
     txHash: row.txHash,
     earned: perReferee
       .filter((entry) => entry.referee === row.user)
-      .reduce((sum, entry) => sum + BigInt(entry.total ?? "0"), 0n),
+      .reduce((sum, entry) => sum + BigInt(entry.total ?? "0"), 0n)
+      .toString(),
   });
+  const [fromLevel1, fromLevel2] = [earned("referrer_l1"), earned("referrer_l2")];
   return {
     referrer: level1 === zeroAddress ? null : level1,
     referrerOfReferrer: level2 === zeroAddress ? null : level2,
-    counts: { level1: direct, level2: indirect },
+    counts: { level1: direct.toString(), level2: indirect.toString() },
     level1: referees
       .filter((row) => row.referrer === user)
       .slice(0, MAX_LISTED)
@@ -115,7 +120,11 @@ export async function referralOverview({ db, chain }: ReferralDeps, user: Addres
       .filter((row) => row.level2 === user)
       .slice(0, MAX_LISTED)
       .map(refereeOut),
-    earnings: { level1: earned("referrer_l1"), level2: earned("referrer_l2") },
+    earnings: {
+      level1: fromLevel1.toString(),
+      level2: fromLevel2.toString(),
+      total: (fromLevel1 + fromLevel2).toString(),
+    },
   };
 }
 
