@@ -1,7 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 
-import { SESSION_SECURITY } from "../auth/middleware.js";
+import { signedInRoute } from "../auth/middleware.js";
 import { CatalogItemOut, itemOut } from "../catalog/routes.js";
 import type { Catalog } from "../catalog/service.js";
 import { errorResponses } from "../http/errors.js";
@@ -28,7 +28,17 @@ const TripEditIn = z
   .discriminatedUnion("op", [
     z.object({ op: z.literal("remove"), itemId, date: IsoDate }),
     z.object({ op: z.literal("swap"), itemId, date: IsoDate, withItemId: itemId }),
-    z.object({ op: z.literal("move"), itemId, date: IsoDate, toDate: IsoDate }),
+    z.object({
+      op: z.literal("move"),
+      itemId,
+      date: IsoDate,
+      toDate: IsoDate.optional().openapi({ description: "Another day of the stay" }),
+      time: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time as HH:MM")
+        .optional()
+        .openapi({ description: "The start time the traveller chooses (local, HH:MM); the timetable keeps it" }),
+    }),
     z.object({ op: z.literal("add"), itemId, date: IsoDate }),
   ])
   .openapi("TripEdit");
@@ -36,12 +46,10 @@ const TripEditIn = z
 const TripId = z.object({ id: z.uuid() });
 
 export function tripRoutes(trips: TripService, catalog: Catalog, auth: MiddlewareHandler<AuthedEnv>) {
+  const tripRoute = signedInRoute("trips", auth);
   return createRouter()
     .openapi(
-      createRoute({
-        tags: ["trips"],
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
+      tripRoute({
         method: "post",
         path: "/trips",
         summary: "Save a plan as a draft trip",
@@ -67,10 +75,7 @@ export function tripRoutes(trips: TripService, catalog: Catalog, auth: Middlewar
       },
     )
     .openapi(
-      createRoute({
-        tags: ["trips"],
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
+      tripRoute({
         method: "get",
         path: "/trips",
         summary: "The signed-in traveller's trips, latest changed first",
@@ -85,10 +90,7 @@ export function tripRoutes(trips: TripService, catalog: Catalog, auth: Middlewar
       async (c) => c.json({ trips: await trips.list(c.var.user.address) }, 200),
     )
     .openapi(
-      createRoute({
-        tags: ["trips"],
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
+      tripRoute({
         method: "get",
         path: "/trips/{id}",
         summary: "One trip, as it was left",
@@ -101,10 +103,7 @@ export function tripRoutes(trips: TripService, catalog: Catalog, auth: Middlewar
       async (c) => c.json(await trips.get(c.var.user.address, c.req.valid("param").id), 200),
     )
     .openapi(
-      createRoute({
-        tags: ["trips"],
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
+      tripRoute({
         method: "delete",
         path: "/trips/{id}",
         summary: "Delete a draft trip",
@@ -120,13 +119,10 @@ export function tripRoutes(trips: TripService, catalog: Catalog, auth: Middlewar
       },
     )
     .openapi(
-      createRoute({
-        tags: ["trips"],
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
+      tripRoute({
         method: "post",
         path: "/trips/{id}/edits",
-        summary: "Change a draft: remove, swap, move (to another day) or add an item; the trip is re-priced",
+        summary: "Change a draft: remove, swap, move (to another day or time) or add an item; the trip is re-priced",
         description:
           "Items are named by id and day. The edited trip is scheduled and priced again exactly as POST /bookings " +
           "prices it; 409 `trip_does_not_fit` says why an edit cannot be made (closed that day, over the budget, …).",
@@ -142,10 +138,7 @@ export function tripRoutes(trips: TripService, catalog: Catalog, auth: Middlewar
       async (c) => c.json(await trips.edit(c.var.user.address, c.req.valid("param").id, c.req.valid("json")), 200),
     )
     .openapi(
-      createRoute({
-        tags: ["trips"],
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
+      tripRoute({
         method: "get",
         path: "/trips/{id}/alternatives",
         summary: "Three items of the same kind to swap for one of the trip's, free on its day",
@@ -165,10 +158,7 @@ export function tripRoutes(trips: TripService, catalog: Catalog, auth: Middlewar
       },
     )
     .openapi(
-      createRoute({
-        tags: ["trips"],
-        security: SESSION_SECURITY,
-        middleware: [auth] as const,
+      tripRoute({
         method: "post",
         path: "/trips/{id}/booking",
         summary: "Record the booking made of this trip (POST /bookings with its plan.booking)",
