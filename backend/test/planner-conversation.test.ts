@@ -23,7 +23,13 @@ const facts = (plan: Json) => ({
   guests: plan.guests,
   budget: plan.budget,
   interests: [...plan.interests].sort(),
+  pace: plan.pace,
 });
+
+/** Activities on each full day (neither the arrival nor the departure day). */
+const activitiesOnFullDays = (plan: Json): number[] =>
+  plan.days.slice(1, -1).map((day: Json) => day.items.filter((item: Json) => item.type === "activity").length);
+const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
 
 describe.each(DRIVERS)("planner conversations (%s)", (driver) => {
   let t: TestApp;
@@ -38,16 +44,23 @@ describe.each(DRIVERS)("planner conversations (%s)", (driver) => {
   afterAll(() => t.close());
 
   /** Sends one turn; returns the answer. */
-  async function say(text: string, options: { conversationId?: string; token?: string } = {}) {
+  async function say(
+    text: string,
+    options: { conversationId?: string; token?: string; newConversation?: boolean } = {},
+  ) {
     const body: Json = { text };
     if (options.conversationId) body.conversationId = options.conversationId;
+    if (options.newConversation) body.newConversation = true;
     const response = await call(t.app, "POST", "/planner/plan", { body, token: options.token });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     return response.body;
   }
 
   /** A turn that must be a plan; returns its facts and the conversation's id. */
-  async function planned(text: string, options: { conversationId?: string; token?: string } = {}) {
+  async function planned(
+    text: string,
+    options: { conversationId?: string; token?: string; newConversation?: boolean } = {},
+  ) {
     const answer = await say(text, options);
     expect(answer.status, answer.reply).toBe("plan");
     return { facts: facts(answer.plan), conversationId: answer.conversationId as string, plan: answer.plan };
@@ -95,6 +108,40 @@ describe.each(DRIVERS)("planner conversations (%s)", (driver) => {
 
     const noBudget = await planned("forget the budget", { conversationId });
     expect(noBudget.facts).toEqual({ ...noMuseums.facts, budget: null });
+  });
+
+  it.each([
+    ["signed out", false],
+    ["signed in", true],
+  ])("%s, the pace changes only the pace, and every day shows it", async (_, signedIn) => {
+    const who = signedIn ? { token } : {};
+    const start = futureDay(48);
+    const first = await planned(`5 nights in Lisbon from ${start} for 2, food and history`, {
+      ...who,
+      newConversation: signedIn,
+    });
+    expect(first.facts.pace).toBe("balanced");
+    const conversationId = first.conversationId;
+
+    const relaxed = await planned("make it more relaxed", { ...who, conversationId });
+    expect(relaxed.facts).toEqual({ ...first.facts, pace: "relaxed" });
+    expect(Math.max(...activitiesOnFullDays(relaxed.plan))).toBe(1);
+    expect(relaxed.plan.summary).toContain("relaxed pace");
+
+    const packed = await planned("actually we want it packed", { ...who, conversationId });
+    expect(packed.facts).toEqual({ ...first.facts, pace: "packed" });
+    expect(Math.max(...activitiesOnFullDays(packed.plan))).toBe(3);
+    expect(sum(activitiesOnFullDays(packed.plan))).toBeGreaterThan(sum(activitiesOnFullDays(first.plan)));
+    expect(sum(activitiesOnFullDays(first.plan))).toBeGreaterThan(sum(activitiesOnFullDays(relaxed.plan)));
+
+    // Other follow-ups keep the pace.
+    const party = await planned("we are 3 people now", { ...who, conversationId });
+    expect(party.facts).toEqual({ ...packed.facts, guests: 3 });
+    const shorter = await planned("make it 4 nights", { ...who, conversationId });
+    expect(shorter.facts).toEqual({ ...party.facts, nights: 4, checkOut: addDays(start, 4) });
+
+    const balanced = await planned("a normal pace please", { ...who, conversationId });
+    expect(balanced.facts).toEqual({ ...shorter.facts, pace: "balanced" });
   });
 
   it("signed out, a name several places share is asked about and the answer picks one", async () => {

@@ -159,6 +159,83 @@ describe.each(DRIVERS)("trips (%s)", (driver) => {
     expect(expectError(await edit(id, { op: "remove", itemId: extra.id, date: day })).code).toBe("trip_booked");
   });
 
+  it("moves an item to a time the traveller chooses, keeps that time through later edits, and says when it cannot", async () => {
+    const planned = await call(t.app, "POST", "/planner/plan", {
+      token,
+      body: { text: `3 nights in Lisbon from ${futureDay(62)} for 2`, newConversation: true },
+    });
+    expect(planned.body.status, planned.body.reply).toBe("plan");
+    const saved = await call(t.app, "POST", "/trips", { token, body: { plan: planned.body.plan } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    const id = saved.body.id as string;
+    const plan = saved.body.plan as Json;
+    const day = plan.days[1];
+    const activity = day.items.find((item: Json) => item.type === "activity");
+    const item = (await call(t.app, "GET", `/catalog/items/${encodeURIComponent(activity.itemId)}`)).body;
+    const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3));
+    const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+    const opens = minutes(item.details.opens);
+
+    // Before it opens: refused with the reason, the trip unchanged.
+    const early = await edit(id, { op: "move", itemId: activity.itemId, date: day.date, time: clock(opens - 60) });
+    expect(expectError(early).code).toBe("trip_does_not_fit");
+    expect(early.body.error.message).toContain(`cannot start at ${clock(opens - 60)}`);
+    expect((await call(t.app, "GET", `/trips/${id}`, { token })).body.plan).toEqual(plan);
+
+    // Neither a day nor a time: 400 naming both fields.
+    const neither = expectError(await edit(id, { op: "move", itemId: activity.itemId, date: day.date }));
+    expect(neither.status).toBe(400);
+    expect(neither.message).toMatch(/toDate.*time/);
+    expect(
+      expectError(await edit(id, { op: "move", itemId: activity.itemId, date: day.date, time: "9:5" })).status,
+    ).toBe(400);
+
+    // A time inside its hours that leaves room for the rest of the day: kept exactly, the others around it.
+    let moved: Json | undefined;
+    let chosen = "";
+    for (let start = opens; start <= opens + 6 * 60 && !moved; start += 30) {
+      if (clock(start) === activity.time) continue;
+      const answer = await edit(id, { op: "move", itemId: activity.itemId, date: day.date, time: clock(start) });
+      if (answer.status === 200) {
+        moved = answer.body.plan;
+        chosen = clock(start);
+      } else expect(answer.body.error.code).toBe("trip_does_not_fit");
+    }
+    expect(moved, "some time in its opening hours fits the day").toBeDefined();
+    const placed = (p: Json) => p.days.find((d: Json) => d.date === day.date).items;
+    const pinned = placed(moved!).find((i: Json) => i.itemId === activity.itemId);
+    expect(pinned).toMatchObject({ time: chosen, fixedTime: true });
+    const timed = placed(moved!)
+      .filter((i: Json) => i.endTime)
+      .map((i: Json) => [
+        minutes(i.time),
+        minutes(i.endTime) < minutes(i.time) ? minutes(i.endTime) + 1440 : minutes(i.endTime),
+      ])
+      .sort((a: number[], b: number[]) => a[0] - b[0]);
+    for (let i = 1; i < timed.length; i++) expect(timed[i][0]).toBeGreaterThanOrEqual(timed[i - 1][1]);
+    expectPricedByItems(moved!);
+    expect(moved!.totals.total).toEqual(plan.totals.total);
+
+    // Another edit keeps the chosen time; moving it to another day without a time lets that day's timetable place it.
+    const dinner = moved!.days.flatMap((d: Json) => d.items).find((i: Json) => i.type === "restaurant");
+    const afterRemove = await edit(id, { op: "remove", itemId: dinner.itemId, date: dinner.date });
+    expect(afterRemove.status, JSON.stringify(afterRemove.body)).toBe(200);
+    expect(placed(afterRemove.body.plan).find((i: Json) => i.itemId === activity.itemId)).toMatchObject({
+      time: chosen,
+      fixedTime: true,
+    });
+    const elsewhere = await edit(id, {
+      op: "move",
+      itemId: activity.itemId,
+      date: day.date,
+      toDate: plan.days[2].date,
+    });
+    if (elsewhere.status === 200) {
+      const there = elsewhere.body.plan.days[2].items.find((i: Json) => i.itemId === activity.itemId);
+      expect(there.fixedTime).toBeUndefined();
+    } else expect(elsewhere.body.error.code).toBe("trip_does_not_fit");
+  });
+
   it("refuses a booking of other items, and needs a signed-in traveller", async () => {
     const planned = await call(t.app, "POST", "/planner/plan", {
       token,

@@ -14,8 +14,8 @@ import { departureNotes, MAX_PLAN_ITEMS, timeFields } from "./build.js";
 import { findInterests, labelOf, tagsOf } from "./interests.js";
 import { normalise, toMinor, toUsdCents } from "./parse.js";
 import { capitalise, joinAnd } from "./reply.js";
-import { CHECK_OUT, scheduleDay, windowOf, type Placed } from "./schedule.js";
-import type { Currency, Plan, PlanItem } from "./types.js";
+import { CHECK_OUT, clock, minutesOf, pinnedWindow, scheduleDay, windowOf, type Placed } from "./schedule.js";
+import type { Currency, Pace, Plan, PlanItem } from "./types.js";
 
 export interface PlanSpec {
   destinationId: string;
@@ -25,7 +25,9 @@ export interface PlanSpec {
   /** A number or a decimal string; read exactly as written (no floating-point arithmetic). */
   budget?: { amount: number | string; currency: Currency } | null;
   interests?: string[];
-  items: { itemId: string; date?: string; time?: string; why?: string }[];
+  pace?: Pace;
+  /** `time` is the model's suggestion, replaced by the timetable, unless `fixedTime` says the traveller chose it. */
+  items: { itemId: string; date?: string; time?: string; fixedTime?: boolean; why?: string }[];
   summary: string;
   assumptions?: string[];
 }
@@ -80,16 +82,28 @@ export async function assemblePlan(catalog: Catalog, spec: PlanSpec, today: stri
   for (const [index, date] of dayList.entries()) {
     const ofDay = spec.items
       .filter((line) => line.itemId !== hotel.id && (line.date ?? spec.checkIn) === date)
-      .map((line) => itemsById.get(line.itemId)!)
-      .filter((item) => item.type !== "flight");
+      .map((line) => ({ line, item: itemsById.get(line.itemId)! }))
+      .filter(({ item }) => item.type !== "flight");
     const fixed = index === 0 ? [{ item: hotel, window: windowOf(hotel, date, 0, d.lat) }] : [];
+    const windows = ofDay.map(({ line, item }) => {
+      const window = windowOf(item, date, index, d.lat);
+      if (!line.fixedTime || line.time === undefined) return { item, window };
+      const pinned = pinnedWindow(window, minutesOf(line.time));
+      if (!pinned)
+        problems.push(
+          `${item.name} is open ${clock(window.opens)}–${clock(window.closes)} and takes ${window.minutes} minutes, so it cannot start at ${line.time}`,
+        );
+      return { item, window: pinned ?? window };
+    });
+    if (problems.length > 0) continue;
     const placed = scheduleDay(
-      [...fixed, ...ofDay.map((item) => ({ item, window: windowOf(item, date, index, d.lat) }))],
+      [...fixed, ...windows],
       index === dayList.length - 1 ? { latest: CHECK_OUT, backTo: hotel.location } : {},
     );
     if (!placed) {
+      const chosen = ofDay.filter(({ line }) => line.fixedTime && line.time !== undefined);
       problems.push(
-        `the items on ${date} (${ofDay.map((item) => item.name).join(", ")}) cannot all fit their opening hours${index === dayList.length - 1 ? " before check-out at 12:00" : ""}; move one to another day or drop it`,
+        `the items on ${date} (${ofDay.map(({ item }) => item.name).join(", ")}) cannot all fit their opening hours${chosen.length > 0 ? ` with ${joinAnd(chosen.map(({ item, line }) => `${item.name} at ${line.time}`))}` : ""}${index === dayList.length - 1 ? " before check-out at 12:00" : ""}; move one to another day or time, or drop it`,
       );
       continue;
     }
@@ -136,6 +150,7 @@ export async function assemblePlan(catalog: Catalog, spec: PlanSpec, today: stri
     quantity: line.quantity,
     total: usd(line.totalCents),
     why: spec.items[i].why?.slice(0, 200) ?? "",
+    ...(spec.items[i].fixedTime && spec.items[i].time !== undefined ? { fixedTime: true } : {}),
   }));
   // Every interest the plan names shapes an item, or the summary says it is not there.
   const interests = (spec.interests ?? []).flatMap((said) => {
@@ -174,6 +189,7 @@ export async function assemblePlan(catalog: Catalog, spec: PlanSpec, today: stri
       nights,
       guests: spec.guests,
       interests,
+      ...(spec.pace ? { pace: spec.pace } : {}),
       budget:
         spec.budget && budgetCents !== undefined
           ? { amount: usd(budgetMinor!).amount, currency: spec.budget.currency, usd: usd(budgetCents).amount }

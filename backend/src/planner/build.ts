@@ -11,10 +11,20 @@ import type { Catalog } from "../catalog/service.js";
 import type { CatalogItem } from "../catalog/types.js";
 import { priceLines } from "../bookings/pricing.js";
 import { usd } from "../http/schemas.js";
+import { inspire, wantsIdeas } from "./inspire.js";
 import { correctionNote, unknownPlaceReply, whichPlace } from "./places.js";
 import { describeDay, normalise, toUsdCents, type TripRequest } from "./parse.js";
 import { capitalise, joinAnd, money, plural, say } from "./reply.js";
-import type { Answer, Plan, PlanEvent, PlanItem, PlanNote, TravellerAffinity, TravellerContext } from "./types.js";
+import type {
+  Answer,
+  Pace,
+  Plan,
+  PlanEvent,
+  PlanItem,
+  PlanNote,
+  TravellerAffinity,
+  TravellerContext,
+} from "./types.js";
 import { findInterests, labelOf, tagsOf, INTEREST_VOCABULARY } from "./interests.js";
 import {
   CHECK_IN,
@@ -30,6 +40,9 @@ import {
 
 /** POST /bookings takes at most this many items. */
 export const MAX_PLAN_ITEMS = 20;
+
+/** Activities on a full day (neither the arrival nor the departure day) at each pace, where they fit. */
+export const ACTIVITIES_A_FULL_DAY: Record<Pace, number> = { relaxed: 1, balanced: 2, packed: 3 };
 
 export interface BuildOptions {
   today: string;
@@ -196,6 +209,9 @@ interface Line {
 /** Builds the plan for a checked request (destination and dates known). */
 export async function buildPlan(catalog: Catalog, input: TripRequest, options: BuildOptions): Promise<Answer> {
   const problem = checkRequest(input);
+  // No destination, but a month, the weather, a region, a budget or interests: ideas to choose from.
+  if (problem?.status === "clarification" && problem.missing[0] === "destination" && wantsIdeas(input))
+    return inspire(catalog, input, options.today);
   if (problem) return problem;
   const request = { ...input };
   const destination = request.destination!;
@@ -342,11 +358,14 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
           ? { earliest: arrival }
           : {},
   }));
-  // A booking holds MAX_PLAN_ITEMS: one activity a day and dinner every evening first, a second activity on the
-  // full days while room is left (the arrival day stays light).
+  // A booking holds MAX_PLAN_ITEMS: one activity a day and dinner every evening first, then on the full days a
+  // second activity, then a third, as the pace asks and while room is left (arrival and departure days stay light).
   const dinnersWanted = restaurants.length > 0 ? last : 0;
   let extra = MAX_PLAN_ITEMS - lines.length - dinnersWanted - days.length;
-  const caps = days.map((_, index) => (index > 0 && index < last && extra-- > 0 ? 2 : 1));
+  const pace = request.pace ?? "balanced";
+  const caps = days.map(() => 1);
+  for (let level = 2; level <= ACTIVITIES_A_FULL_DAY[pace]; level++)
+    for (let index = 1; index < last && extra > 0; index++, extra--) caps[index] = level;
   const taken = () => lines.length + dayPlans.reduce((sum, day) => sum + day.picks.length, 0);
   const used = new Set<string>();
   const timetable = (day: DayPlan, more: Scored[] = []) =>
@@ -522,6 +541,7 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
     nights,
     guests,
     interests: request.interests,
+    pace,
     budget,
     days: planDays,
     totals: {
@@ -621,6 +641,8 @@ function summarise(
     );
   }
   if (dinners > 0) parts.push(`${capitalise(plural(dinners, "dinner"))} booked.`);
+  if (plan.pace === "relaxed") parts.push("A relaxed pace: one activity a day.");
+  if (plan.pace === "packed") parts.push("A packed pace: up to three activities on full days.");
   if (budgetCents === undefined) parts.push(`About ${dollars(total)} in total.`);
   else {
     const budget = request.budget!;

@@ -1,12 +1,13 @@
 /**
  * A conversation as one request: each turn changes only what it says (length, dates, party, budget, destination,
- * style, interests) and keeps everything else from the turns before it. "Make it 2 nights" then "actually we are 3
+ * style, pace, interests) and keeps everything else from the turns before it. "Make it 2 nights" then "actually we are 3
  * people" is 2 nights for 3 people. What went wrong in an earlier turn (an unknown place, impossible dates) is not
  * carried on: only the latest turn's problems are answered.
  */
 import { addDays } from "../catalog/dates.js";
 import type { Destination } from "../catalog/geodata.js";
 import type { TripRequest } from "./parse.js";
+import type { Pace } from "./types.js";
 
 /** What a plan given in answer to a turn settled, dates and party it assumed included (the trip panel showed them). */
 export interface Settled {
@@ -16,6 +17,7 @@ export interface Settled {
   nights: number;
   guests: number;
   interests: string[];
+  pace?: Pace;
 }
 
 export interface ReadTurn {
@@ -115,6 +117,10 @@ export function followUp(state: TripRequest | undefined, turn: ReadTurn, interes
   next.guests = current.guests ?? state.guests;
   next.budget = current.budget ?? (NO_BUDGET.test(turn.text) ? undefined : state.budget);
   next.style = current.style ?? state.style;
+  next.pace = current.pace ?? state.pace;
+  next.climate = current.climate ?? state.climate;
+  next.region = current.region ?? state.region;
+  next.surprise = current.surprise ?? state.surprise;
   next.minStars = current.minStars ?? state.minStars;
   next.origin = current.origin ?? state.origin;
 

@@ -26,8 +26,9 @@ export class OfflinePlanner implements Planner {
   /** What an earlier turn's plan settled, when it was a plan of a destination the catalog still has. */
   private settled(turn: Turn): Settled | undefined {
     if (turn.result.status !== "plan") return undefined;
-    const { destination, checkIn, checkOut, nights, guests, interests } = turn.result.plan;
+    const { destination, checkIn, checkOut, nights, guests, interests, pace } = turn.result.plan;
     const known = this.catalog.destinationsById.get(destination.id);
-    return known ? { destination: known, checkIn, checkOut, nights, guests, interests } : undefined;
+    if (!known) return undefined;
+    return { destination: known, checkIn, checkOut, nights, guests, interests, ...(pace ? { pace } : {}) };
   }
 }

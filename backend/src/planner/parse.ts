@@ -4,11 +4,13 @@
  */
 import { addDays, addMonths, formatDay, nightsBetween, parseDay } from "../catalog/dates.js";
 import { foldName, gazetteerOf } from "../catalog/gazetteer.js";
+import type { Region } from "../catalog/climate.js";
 import type { Destination } from "../catalog/geodata.js";
 import type { Catalog } from "../catalog/service.js";
+import { asksForIdeas, climateWishOf, regionOf, type ClimateWish } from "./wishes.js";
 import { capitalWords, placeAt } from "./places.js";
 import { findInterests, INTEREST_WORDS } from "./interests.js";
-import type { Currency } from "./types.js";
+import type { Currency, Pace } from "./types.js";
 import {
   AMENITY_WORDS,
   COMMON_WORDS,
@@ -66,6 +68,11 @@ export interface TripRequest {
   budget?: Budget;
   budgetProblem?: string;
   style?: "budget" | "comfort" | "luxury";
+  pace?: Pace;
+  /** For a request without a destination: the weather, the part of the world, or simply "surprise me". */
+  climate?: ClimateWish;
+  region?: Region;
+  surprise?: boolean;
   /** Interests in the order said (keys of planner/interests.ts), and those ruled out ("no museums"). */
   interests: string[];
   avoided: string[];
@@ -669,7 +676,7 @@ export function parseRequest(catalog: Catalog, original: string, today: string):
     // Two strong mentions ("Lisbon and Porto"): the planner plans one city at a time.
     request.otherDestinations = distinct.slice(1).map((m) => m.destination);
     request.placeChoices = distinct[0].choices;
-  } else if (unknown && !impossible) {
+  } else if (unknown && !impossible && !regionOf(text)?.toLowerCase().includes(fold(unknown))) {
     const gazetteer = gazetteerOf(catalog);
     const corrected = gazetteer.correction(unknown);
     if (corrected) {
@@ -722,40 +729,26 @@ export function parseRequest(catalog: Catalog, original: string, today: string):
   const stars = text.match(/\b([2-5])\s*-?\s*star\b/);
   if (stars) request.minStars = Number(stars[1]);
   else if (request.style === "luxury") request.minStars = 4;
+  request.pace = parsePace(text);
+  request.climate = climateWishOf(text);
+  request.region = regionOf(text);
+  if (asksForIdeas(text)) request.surprise = true;
   return request;
 }
 
-/** Earlier turns fill what a follow-up leaves out ("make it 5 days" after "a weekend in Rome"). */
-export function mergeFollowUp(current: TripRequest, earlier: TripRequest[]): TripRequest {
-  if (current.destination || current.unknownPlace || current.impossiblePlace) return current;
-  const previous = earlier.find((request) => request.destination);
-  if (!previous) return current;
-  const merged: TripRequest = { ...current, destination: previous.destination, otherDestinations: [] };
-  merged.destinationFromCountry = previous.destinationFromCountry;
-  if (!current.checkIn && !current.nights && !current.dateProblem) {
-    merged.checkIn = previous.checkIn;
-    merged.checkOut = previous.checkOut;
-    merged.nights = previous.nights;
-    merged.dateAssumption = previous.dateAssumption;
-  } else if (!current.checkIn && current.nights && previous.checkIn) {
-    merged.checkIn = previous.checkIn;
-    merged.checkOut = addDays(previous.checkIn, current.nights);
-  } else if (current.checkIn && !current.nights && previous.nights && !current.checkOut) {
-    merged.nights = previous.nights;
-    merged.checkOut = addDays(current.checkIn, previous.nights);
-  }
-  merged.guests ??= previous.guests;
-  merged.budget ??= previous.budget;
-  merged.style ??= previous.style;
-  merged.minStars ??= previous.minStars;
-  merged.origin ??= previous.origin;
-  for (const key of ["interests", "avoided", "dietary", "cuisines", "amenities"] as const) {
-    merged[key] = [...new Set([...previous[key], ...current[key]])];
-  }
-  // "no museums after all" takes back an earlier "museums".
-  merged.interests = merged.interests.filter((interest) => !current.avoided.includes(interest));
-  merged.avoided = merged.avoided.filter((interest) => !current.interests.includes(interest));
-  return merged;
+// "Less packed" and "not too busy" are relaxed: the relaxed words are tried first.
+const RELAXED =
+  /\b(?:relaxed|relaxing pace|slow(?:er)?(?: pace)?|slow (?:it )?down|take it easy|taking it easy|laid[ -]?back|leisurely|easy ?going|unhurried|less (?:packed|busy|rushed|hectic)|not (?:so |too )?(?:packed|busy|rushed|hectic)|fewer (?:activities|things)|lighter|chill(?:ed)?)\b/;
+const PACKED =
+  /\b(?:packed|action packed|busy|busier|full(?:er)? days|more (?:activities|things to do)|pack (?:it|more) in|as much as (?:possible|we can)|intense|fast(?:er)?(?: paced| pace)?)\b/;
+const BALANCED = /\b(?:balanced|moderate|normal|medium|regular|steady) pace\b|\bbalanced\b/;
+
+/** How full the days should be, when the request says: "a relaxed trip", "make it more packed". */
+export function parsePace(text: string): Pace | undefined {
+  if (RELAXED.test(text)) return "relaxed";
+  if (BALANCED.test(text)) return "balanced";
+  if (PACKED.test(text)) return "packed";
+  return undefined;
 }
 
 export { DAY_MS };

@@ -28,22 +28,22 @@ export function placeAt(gazetteer: Gazetteer, phrase: string, after: string[], c
     return served ? { destinations: [served], ambiguous: false, qualifierWords: 0 } : NONE;
   }
   if (destinations.length === 0) return NONE;
+  // The country or US state after a name picks among places of that name, and after a single place's name
+  // ("Marseille, France") is read with it rather than as a second destination.
   let qualifierWords = 0;
-  if (destinations.length > 1) {
-    const skip = after[0] === "in" ? (after[1] === "the" ? 2 : 1) : 0;
-    for (let n = 3; n >= 1; n--) {
-      const words = after.slice(skip, skip + n);
-      if (words.length < n) continue;
-      const country = gazetteer.country(words.join(" "));
-      let there = country ? destinations.filter((destination) => destination.country === country) : [];
-      // A state's code: "Springfield, MO".
-      if (there.length === 0 && n === 1 && /^[a-z]{2}$/.test(words[0]))
-        there = destinations.filter((destination) => destination.admin.toLowerCase() === words[0]);
-      if (there.length > 0) {
-        destinations = there;
-        qualifierWords = skip + n;
-        break;
-      }
+  const skip = after[0] === "in" ? (after[1] === "the" ? 2 : 1) : 0;
+  for (let n = 3; n >= 1; n--) {
+    const words = after.slice(skip, skip + n);
+    if (words.length < n) continue;
+    const country = gazetteer.country(words.join(" "));
+    let there = country ? destinations.filter((destination) => destination.country === country) : [];
+    // A state's code: "Springfield, MO".
+    if (there.length === 0 && destinations.length > 1 && n === 1 && /^[a-z]{2}$/.test(words[0]))
+      there = destinations.filter((destination) => destination.admin.toLowerCase() === words[0]);
+    if (there.length > 0) {
+      destinations = there;
+      qualifierWords = skip + n;
+      break;
     }
   }
   return { destinations, ambiguous: gazetteer.isAmbiguous(destinations), qualifierWords };

@@ -12,6 +12,8 @@ export interface Window {
   minutes: number;
   /** When it is best started (the first morning slot, a late dinner in Spain, the hour before sunset). */
   preferred: number;
+  /** Starts exactly at `opens` (a flight's departure, a time the traveller chose). */
+  fixed?: boolean;
 }
 
 export interface Placed {
@@ -93,6 +95,15 @@ export function windowOf(item: CatalogItem, date: string, dayIndex: number, lat:
   }
 }
 
+/**
+ * The window of an item the traveller wants to start at `start` (minutes after midnight): only then, or undefined
+ * when it would start before the item opens or end after it closes.
+ */
+export function pinnedWindow(window: Window, start: number): Window | undefined {
+  if (start < window.opens || start + window.minutes > window.closes) return undefined;
+  return { opens: start, closes: start + window.minutes, minutes: window.minutes, preferred: start, fixed: true };
+}
+
 /** Minutes from one place to another across a city: ten to get going, then about four a kilometre. */
 export function travelMinutes(from?: { lat: number; lon: number }, to?: { lat: number; lon: number }): number {
   if (!from || !to) return 15;
@@ -160,9 +171,12 @@ function place(
   let at: { lat: number; lon: number } | undefined;
   for (const [i, { item, window }] of sequence.entries()) {
     const travel = i === 0 && limits.earliest === undefined ? 0 : travelMinutes(at, item.location);
-    const fixed = item.type === "flight";
-    const start = fixed ? window.opens : roundUp(Math.max(window.opens, early ? 0 : window.preferred, free + travel));
-    if (start < free + (fixed ? 0 : travel) || start + window.minutes > window.closes) return undefined;
+    const flight = item.type === "flight";
+    const start =
+      flight || window.fixed
+        ? window.opens
+        : roundUp(Math.max(window.opens, early ? 0 : window.preferred, free + travel));
+    if (start < free + (flight ? 0 : travel) || start + window.minutes > window.closes) return undefined;
     if (start >= 24 * 60) return undefined;
     placed.push({ item, start, end: start + window.minutes, travel: i === 0 ? 0 : travel });
     free = start + window.minutes;

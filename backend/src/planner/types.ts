@@ -10,6 +10,10 @@ import { IsoDate, Money, UsdString } from "../http/schemas.js";
 export const CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD"] as const;
 export type Currency = (typeof CURRENCIES)[number];
 
+/** How full the days are: one activity a full day, two, or three where they fit. */
+export const PACES = ["relaxed", "balanced", "packed"] as const;
+export type Pace = (typeof PACES)[number];
+
 export const PlanItem = z
   .object({
     itemId: z.string().openapi({ description: "A catalog item id, bookable as is" }),
@@ -35,6 +39,10 @@ export const PlanItem = z
     quantity: z.number().int(),
     total: Money,
     why: z.string().openapi({ description: "Why the planner chose it" }),
+    fixedTime: z
+      .boolean()
+      .optional()
+      .openapi({ description: "The traveller chose this start time; the day's timetable keeps it" }),
   })
   .openapi("PlanItem");
 
@@ -55,6 +63,10 @@ export const Plan = z
     nights: z.number().int().openapi({ description: "Nights at the hotel; the plan has nights + 1 days" }),
     guests: z.number().int(),
     interests: z.array(z.string()),
+    pace: z
+      .enum(PACES)
+      .optional()
+      .openapi({ description: "How full the days are (balanced when not said): relaxed, balanced or packed" }),
     budget: z
       .object({
         amount: z.string(),
@@ -83,6 +95,19 @@ export const Plan = z
 export type Plan = z.infer<typeof Plan>;
 export type PlanItem = z.infer<typeof PlanItem>;
 
+export const Suggestion = z
+  .object({
+    destination: z.object({ id: z.string(), name: z.string(), country: z.string(), countryName: z.string() }),
+    reason: z.string().openapi({ description: "One line of real figures: climate, what the catalog has, prices" }),
+    climate: z.object({
+      month: z.number().int().min(1).max(12),
+      meanC: z.string().openapi({ description: "The month's mean temperature in °C, as the source gives it" }),
+      source: z.string(),
+    }),
+  })
+  .openapi("Suggestion", { description: "A destination suggested for a request without one; naming it plans it" });
+export type Suggestion = z.infer<typeof Suggestion>;
+
 export const PLAN_SOURCES = ["offline", "openai"] as const;
 
 const Common = {
@@ -105,6 +130,10 @@ export const PlanResult = z
     z.object({
       status: z.literal("clarification"),
       missing: z.array(z.string()).openapi({ description: "What the planner needs: destination, dates, …" }),
+      suggestions: z
+        .array(Suggestion)
+        .optional()
+        .openapi({ description: "For a request without a destination: 3–5 ranked ideas, best first" }),
       ...Common,
     }),
     z.object({ status: z.literal("cannot"), reason: z.string(), ...Common }),
@@ -114,7 +143,7 @@ export type PlanResult = z.infer<typeof PlanResult>;
 /** What an adapter produces; the service adds `source` and `fallback`. */
 export type Answer =
   | { status: "plan"; plan: Plan; reply: string }
-  | { status: "clarification"; missing: string[]; reply: string }
+  | { status: "clarification"; missing: string[]; reply: string; suggestions?: Suggestion[] }
   | { status: "cannot"; reason: string; reply: string };
 
 /** The traveller as the planner sees them: the saved profile, overridden per request. */

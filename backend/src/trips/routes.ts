@@ -28,7 +28,17 @@ const TripEditIn = z
   .discriminatedUnion("op", [
     z.object({ op: z.literal("remove"), itemId, date: IsoDate }),
     z.object({ op: z.literal("swap"), itemId, date: IsoDate, withItemId: itemId }),
-    z.object({ op: z.literal("move"), itemId, date: IsoDate, toDate: IsoDate }),
+    z.object({
+      op: z.literal("move"),
+      itemId,
+      date: IsoDate,
+      toDate: IsoDate.optional().openapi({ description: "Another day of the stay" }),
+      time: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time as HH:MM")
+        .optional()
+        .openapi({ description: "The start time the traveller chooses (local, HH:MM); the timetable keeps it" }),
+    }),
     z.object({ op: z.literal("add"), itemId, date: IsoDate }),
   ])
   .openapi("TripEdit");
@@ -112,7 +122,7 @@ export function tripRoutes(trips: TripService, catalog: Catalog, auth: Middlewar
       tripRoute({
         method: "post",
         path: "/trips/{id}/edits",
-        summary: "Change a draft: remove, swap, move (to another day) or add an item; the trip is re-priced",
+        summary: "Change a draft: remove, swap, move (to another day or time) or add an item; the trip is re-priced",
         description:
           "Items are named by id and day. The edited trip is scheduled and priced again exactly as POST /bookings " +
           "prices it; 409 `trip_does_not_fit` says why an edit cannot be made (closed that day, over the budget, …).",

@@ -27,11 +27,15 @@ export interface Trip {
   updatedAt: string;
 }
 
-/** One change to a draft's items; an item is named by its id and its day (the same activity may be on two days). */
+/**
+ * One change to a draft's items; an item is named by its id and its day (the same activity may be on two days). A move
+ * goes to another day (`toDate`), to a time the traveller chooses (`time`, kept by the timetable), or both; moved to
+ * another day without a time, the day's timetable places it.
+ */
 export type TripEdit =
   | { op: "remove"; itemId: string; date: string }
   | { op: "swap"; itemId: string; date: string; withItemId: string }
-  | { op: "move"; itemId: string; date: string; toDate: string }
+  | { op: "move"; itemId: string; date: string; toDate?: string; time?: string }
   | { op: "add"; itemId: string; date: string };
 
 /** Alternatives offered for an item. */
@@ -132,7 +136,7 @@ export class TripService {
     const row = await this.row(address, id);
     if (row.bookingId) throw conflict("trip_booked", "This trip is booked; plan a new one to change it");
     const plan = row.plan as unknown as Plan;
-    const lines = plan.booking.items.map((line) => ({ ...line }));
+    const lines: Line[] = plan.booking.items.map((line) => ({ ...line }));
     const at = lines.findIndex((line) => line.itemId === edit.itemId && (line.date ?? plan.checkIn) === edit.date);
     if (edit.op !== "add" && at < 0) throw notFound(`Item ${edit.itemId} on ${edit.date}`);
     const hotel = at >= 0 && lines[at].date === undefined;
@@ -141,8 +145,28 @@ export class TripService {
       if (hotel) throw conflict("trip_needs_hotel", "A trip keeps its hotel; swap it for another instead");
       lines.splice(at, 1);
     } else if (edit.op === "move") {
+      if (edit.toDate === undefined && edit.time === undefined)
+        throw new ApiError(
+          400,
+          "validation_failed",
+          "body.toDate or body.time: a move needs another day, a time or both",
+          {
+            fields: [
+              { field: "toDate", message: "another day of the stay, or" },
+              { field: "time", message: "a start time as HH:MM" },
+            ],
+          },
+        );
       if (hotel) throw conflict("trip_needs_hotel", "The hotel is booked for the whole stay and cannot move");
-      lines[at] = { itemId: edit.itemId, date: edit.toDate };
+      const why = plan.days
+        .flatMap((day) => day.items)
+        .find((i) => i.itemId === edit.itemId && i.date === edit.date)?.why;
+      lines[at] = {
+        itemId: edit.itemId,
+        date: edit.toDate ?? edit.date,
+        why,
+        ...(edit.time !== undefined ? { time: edit.time, fixedTime: true } : { fixedTime: false }),
+      };
     } else {
       const replacement = await this.deps.catalog.getItem(edit.withItemId);
       const current = await this.deps.catalog.getItem(edit.itemId);
@@ -212,12 +236,24 @@ export class TripService {
   }
 }
 
-/** A plan's items as the planner's checker takes them, with the lines given (edited). */
-function specOf(plan: Plan, lines: { itemId: string; date?: string }[]): PlanSpec {
-  const whyOf = (line: { itemId: string; date?: string }) =>
+/** A booking line being edited; a moved line says its own reason and whether its time is the traveller's. */
+interface Line {
+  itemId: string;
+  date?: string;
+  why?: string;
+  time?: string;
+  fixedTime?: boolean;
+}
+
+/**
+ * A plan's items as the planner's checker takes them, with the lines given (edited): each keeps its reason and a time
+ * the traveller chose, unless the edit said otherwise.
+ */
+function specOf(plan: Plan, lines: Line[]): PlanSpec {
+  const itemOf = (line: Line) =>
     plan.days
       .flatMap((day) => day.items)
-      .find((item) => item.itemId === line.itemId && (line.date === undefined || item.date === line.date))?.why;
+      .find((item) => item.itemId === line.itemId && (line.date === undefined || item.date === line.date));
   return {
     destinationId: plan.destination.id,
     checkIn: plan.checkIn,
@@ -225,7 +261,17 @@ function specOf(plan: Plan, lines: { itemId: string; date?: string }[]): PlanSpe
     guests: plan.guests,
     budget: plan.budget ? { amount: plan.budget.amount, currency: plan.budget.currency } : null,
     interests: plan.interests,
-    items: lines.map((line) => ({ ...line, why: whyOf(line) })),
+    pace: plan.pace,
+    items: lines.map((line) => {
+      const item = itemOf(line);
+      const chosen =
+        line.fixedTime !== undefined
+          ? { time: line.time, fixedTime: line.fixedTime }
+          : item?.fixedTime
+            ? { time: item.time, fixedTime: true }
+            : {};
+      return { itemId: line.itemId, date: line.date, why: line.why ?? item?.why, ...chosen };
+    }),
     summary: plan.summary,
   };
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 
 import type { Catalog } from "../catalog/service.js";
+import { INTEREST_VOCABULARY } from "../planner/interests.js";
 import { fold } from "../planner/parse.js";
 import { MONTHS } from "../planner/words.js";
 
@@ -20,25 +21,12 @@ const ORDINALS =
   "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(
     " ",
   );
-const INTERESTS = [
-  "food",
-  "museums",
-  "art",
-  "history",
-  "hiking",
-  "nature",
-  "nightlife",
-  "music",
-  "beaches",
-  "the beach",
-  "wine",
-  "shopping",
-  "culture",
-  "sightseeing",
-  "cycling",
-  "day trips",
-  "street food",
-];
+
+/**
+ * Each interest of the planner's vocabulary by its name ("street art", "jazz"), not every synonym: a grammar with
+ * hundreds of near-homophones makes the recogniser hear an interest where "two days" was said.
+ */
+const INTERESTS = Object.values(INTEREST_VOCABULARY).map((interest) => interest.label);
 
 export function loadDictionary(file: string): Set<string> {
   const words = new Set<string>();
@@ -82,7 +70,7 @@ public <request> = [<polite>] [<intro>] [<trip>] <detail>*;
   | visit <place>
   | <length> in <place>
   | <place>;
-<kind> = long weekend | weekend | city | romantic | family | food | beach | short | cheap | luxury;
+<kind> = long weekend | weekend | city | romantic | family | food | beach | short | cheap | luxury | relaxed | packed;
 <place> = ${alternatives([...places, ...countries])};
 <detail> = for <number> (days | nights | weeks | people | adults | travellers)
   | for <length>
