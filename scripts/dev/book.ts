@@ -25,6 +25,7 @@ import { hardhat } from "viem/chains";
 import { z } from "zod";
 
 import { ok, signIn } from "@trvl/tooling/api-client";
+import { pickTrip } from "@trvl/tooling/book-trip";
 import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts";
 
 const env = z
@@ -51,32 +52,18 @@ const log = (step: string) => console.log(`${((Date.now() - started) / 1000).toF
 const { api } = await signIn(env.API_URL, account, env.WEB_URL);
 log(`signed in as #${env.BOOK_ACCOUNT} ${account.address}`);
 
-// Pick a trip: two nights a month from now, the cheapest hotel free every night and the cheapest activity free on
-// the check-in day (the day it is booked for; an activity's search window is that one day).
+// Pick a trip two nights long, a month or more from now (see pickTrip for what it books).
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const checkIn = day(30 + Math.floor(Math.random() * 200));
 const checkOut = new Date(Date.parse(checkIn) + 2 * 86_400_000).toISOString().slice(0, 10);
-const search = (type: "hotel" | "activity") =>
-  ok(
-    api.catalog.search.$get({
-      query: {
-        destination: env.BOOK_DESTINATION,
-        type,
-        checkIn,
-        ...(type === "hotel" ? { checkOut } : {}),
-        sort: "price_asc",
-      },
-    }),
-  );
-const [hotels, activities] = await Promise.all([search("hotel"), search("activity")]);
-if (!hotels.items[0] || !activities.items[0]) throw new Error(`nothing free in ${env.BOOK_DESTINATION} on ${checkIn}`);
+const { hotel, activity } = await pickTrip(api, { destination: env.BOOK_DESTINATION, checkIn, checkOut });
 
 const paymentToken = env.BOOK_PAY_WITH === "eth" ? zeroAddress : getDeployment(hardhat.id).contracts.Stablecoin.address;
 const { booking, pay } = await ok(
   api.bookings.$post({
     header: {},
     json: {
-      items: [{ itemId: hotels.items[0].id }, { itemId: activities.items[0].id, date: checkIn }],
+      items: [{ itemId: hotel.id }, { itemId: activity.id, date: checkIn }],
       checkIn,
       checkOut,
       guests: 2,
