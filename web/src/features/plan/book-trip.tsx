@@ -20,7 +20,7 @@ import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
  * POST /bookings with the chosen payment token, and the booking page takes it from there. Loaded once there is a
  * plan to book.
  */
-export function BookTrip({ plan }: { plan: Plan }) {
+export function BookTrip({ plan, tripId }: { plan: Plan; tripId?: string }) {
   const { address } = useSession();
   const { isConnected } = useAccount();
   const router = useRouter();
@@ -45,7 +45,12 @@ export function BookTrip({ plan }: { plan: Plan }) {
           },
         }),
       ),
-    onSuccess: (result) => router.push(`/bookings/${result.booking.id}`),
+    onSuccess: async (result) => {
+      // A saved trip records its booking, so the Trips page shows it booked.
+      if (tripId)
+        await call(api.trips[":id"].booking.$post({ param: { id: tripId }, json: { bookingId: result.booking.id } }));
+      router.push(`/bookings/${result.booking.id}`);
+    },
   });
 
   return (

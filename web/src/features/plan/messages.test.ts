@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 
+import type { PlanResult } from "@/lib/api";
+
 import { CANNOT, CLARIFICATION, LISBON_PLAN, PLAN_RESULT, VOICE } from "./fixtures";
 import {
   latestPlan,
+  pickSuggestion,
   planChanges,
   previousPlan,
   replyOf,
@@ -89,6 +92,38 @@ describe("what a follow-up changed", () => {
       ...(LISBON_PLAN.interests.length > 0 ? [`Interests dropped: ${LISBON_PLAN.interests[0]}`] : []),
     ]);
     expect(planChanges(LISBON_PLAN, LISBON_PLAN)).toEqual([]);
+  });
+
+  it("ideas for a request without a destination come with the reply, and picking one names it with its country", () => {
+    const suggestion = {
+      destination: { id: "barcelona-es-3128760", name: "Barcelona", country: "ES", countryName: "Spain" },
+      reason: "Barcelona, Spain: 23.0 °C on average in June; beaches in the catalog.",
+      climate: { month: 6, meanC: "23.0", source: "Wikipedia's climate normals" },
+    };
+    const ideas: PlanResult = {
+      status: "clarification",
+      missing: ["destination"],
+      reply: CLARIFICATION.reply,
+      source: "offline",
+      fallback: null,
+      conversationId: null,
+      suggestions: [suggestion],
+    };
+    expect(replyOf(ideas)).toEqual({
+      role: "assistant",
+      status: "clarification",
+      text: CLARIFICATION.reply,
+      suggestions: [suggestion],
+    });
+    expect(replyOf({ ...ideas, suggestions: [] })).not.toHaveProperty("suggestions");
+    expect(pickSuggestion(suggestion)).toBe("Barcelona, Spain");
+  });
+
+  it("a pace follow-up changes only the pace, and the panel says so", () => {
+    const relaxed = { ...LISBON_PLAN, pace: "relaxed" as const };
+    expect(planChanges(LISBON_PLAN, relaxed)).toEqual(["Pace: balanced → relaxed"]);
+    expect(planChanges(relaxed, { ...relaxed, pace: "packed" })).toEqual(["Pace: relaxed → packed"]);
+    expect(planChanges({ ...LISBON_PLAN, pace: "balanced" }, LISBON_PLAN)).toEqual([]);
   });
 
   it("the previous plan is the one before the latest", () => {

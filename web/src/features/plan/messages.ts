@@ -12,6 +12,8 @@ export type Message =
       status: PlanResult["status"];
       text: string;
       plan?: Plan;
+      /** Destinations suggested for a request without one, best first; picking one plans it. */
+      suggestions?: Suggestion[];
       /** Said when a configured provider failed and the offline one answered. */
       note?: string;
       /** An answer to a spoken request is spoken too: from this audio (an object URL), else by the browser. */
@@ -21,6 +23,12 @@ export type Message =
   | { id: number; role: "assistant-error"; text: string };
 
 /** A message before it has an id (Omit distributed over the union). */
+export type Suggestion = NonNullable<Extract<PlanResult, { status: "clarification" }>["suggestions"]>[number];
+
+/** What picking a suggestion says: its name and country, so that a name several places share is not asked about. */
+export const pickSuggestion = (suggestion: Suggestion) =>
+  `${suggestion.destination.name}, ${suggestion.destination.countryName}`;
+
 export type NewMessage = Message extends infer M ? (M extends Message ? Omit<M, "id"> : never) : never;
 
 const PROVIDER_NAME: Record<string, string> = {
@@ -42,6 +50,7 @@ export function replyOf(result: PlanResult): Extract<NewMessage, { role: "assist
     status: result.status,
     text: result.reply,
     ...(result.status === "plan" ? { plan: result.plan } : {}),
+    ...(result.status === "clarification" && result.suggestions?.length ? { suggestions: result.suggestions } : {}),
     ...(result.fallback ? { note: fallbackNote(result.fallback, "the offline planner answered") } : {}),
   };
 }
@@ -105,6 +114,7 @@ export function planChanges(before: Plan, after: Plan): string[] {
   said("Nights", String(before.nights), String(after.nights));
   said("Who", plural(before.guests, "traveller"), plural(after.guests, "traveller"));
   said("Budget", budgetOf(before), budgetOf(after));
+  said("Pace", before.pace ?? "balanced", after.pace ?? "balanced");
   const added = after.interests.filter((i) => !before.interests.includes(i));
   const dropped = before.interests.filter((i) => !after.interests.includes(i));
   if (added.length > 0) changes.push(`Interests added: ${added.join(", ")}`);

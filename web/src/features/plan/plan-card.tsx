@@ -1,4 +1,6 @@
-import type { Plan } from "@/lib/api";
+import type { ReactNode } from "react";
+
+import type { Plan, PlanItem } from "@/lib/api";
 import { formatMoney } from "@/lib/format";
 
 import { formatDay, itemTypeLabel, priceLine, totalsOf, tripHeadline } from "./plan-format";
@@ -10,8 +12,19 @@ const TYPE_STYLE: Record<string, string> = {
   restaurant: "bg-amber-50 text-amber-900",
 };
 
-/** A plan as day cards (each item with its time, why it was picked and its price), then the totals. */
-export function PlanCard({ plan }: { plan: Plan }) {
+/**
+ * A plan as day cards (each item with its time, why it was picked and its price), then the totals. A saved trip's
+ * editor adds controls under each item (`itemActions`) and at the foot of each day (`dayActions`).
+ */
+export function PlanCard({
+  plan,
+  itemActions,
+  dayActions,
+}: {
+  plan: Plan;
+  itemActions?: (item: PlanItem) => ReactNode;
+  dayActions?: (day: Plan["days"][number]) => ReactNode;
+}) {
   const totals = totalsOf(plan);
   return (
     <article className="grid gap-3" aria-label={`Plan: ${plan.destination.name}`} data-testid="plan">
@@ -40,12 +53,15 @@ export function PlanCard({ plan }: { plan: Plan }) {
                         <span className="tabular-nums">{priceLine(item, plan)}</span>
                       </p>
                       <p className="mt-0.5 text-xs text-slate-500">{item.why}</p>
+                      {item.fixedTime && <p className="mt-0.5 text-xs text-slate-500">At the time you chose.</p>}
+                      {itemActions?.(item)}
                     </div>
                     <p className="shrink-0 font-semibold tabular-nums">{formatMoney(item.total.amount)}</p>
                   </li>
                 ))}
               </ul>
             )}
+            {dayActions?.(day)}
           </li>
         ))}
       </ol>

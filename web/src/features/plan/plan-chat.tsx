@@ -6,7 +6,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui";
 
 import { Bubble } from "./bubble";
-import type { Message } from "./messages";
+import { pickSuggestion, type Message } from "./messages";
 import type { Recording } from "./recorder";
 import { speakText } from "./speak";
 import { TripPanel } from "./trip-panel";
@@ -98,7 +98,7 @@ export function PlanChat({ intro }: { intro: ReactNode }) {
           {trip.restoring && <Bubble role="assistant">Loading your last conversation…</Bubble>}
           {trip.messages.map((m) => (
             <div key={m.id} data-message={m.id}>
-              <MessageView message={m} />
+              <MessageView message={m} onPick={busy ? undefined : send} />
             </div>
           ))}
           {trip.pending && (
@@ -183,7 +183,7 @@ function Composer({
   );
 }
 
-function MessageView({ message }: { message: Message }) {
+function MessageView({ message, onPick }: { message: Message; onPick?: (request: string) => void }) {
   if (message.role === "user")
     return (
       <Bubble role="user">
@@ -221,6 +221,23 @@ function MessageView({ message }: { message: Message }) {
             Say it again
           </button>
         )
+      )}
+      {message.suggestions && (
+        <ol className="grid gap-2" aria-label="Suggested destinations" data-testid="suggestions">
+          {message.suggestions.map((suggestion) => (
+            <li key={suggestion.destination.id}>
+              <button
+                type="button"
+                className="w-full rounded-lg border border-slate-200 bg-white px-3 py-2 text-left text-sm hover:border-brand-600 disabled:cursor-not-allowed"
+                disabled={!onPick}
+                onClick={() => onPick?.(pickSuggestion(suggestion))}
+              >
+                <span className="font-medium">Plan {pickSuggestion(suggestion)}</span>
+                <span className="block text-xs text-slate-600">{suggestion.reason}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
       )}
       {message.plan && <PlanCard plan={message.plan} />}
     </div>

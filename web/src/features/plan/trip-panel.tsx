@@ -5,12 +5,19 @@ import type { Plan } from "@/lib/api";
 
 import { planChanges } from "./messages";
 import { formatDay, totalsOf } from "./plan-format";
+import { SaveTrip } from "./save-trip";
 
 // Booking (the wallet, the payment token's symbol read from the chain, POST /bookings) only matters once there is a
 // plan: its code and its chain read are not part of the page's first load.
 const BookTrip = dynamic(() => import("./book-trip").then((m) => m.BookTrip), {
   loading: () => <div aria-hidden className="mt-4 h-24 animate-pulse rounded-lg bg-slate-100" />,
 });
+
+const PACE_LABEL = {
+  relaxed: "Relaxed: one activity a day",
+  balanced: "Balanced: up to two activities a day",
+  packed: "Packed: up to three activities a day",
+};
 
 /**
  * The latest plan beside the conversation, with what the last follow-up changed and "Book this trip" (see
@@ -48,6 +55,12 @@ export function TripPanel({ plan, previous }: { plan: Plan | undefined; previous
         <dd>
           {items} {items === 1 ? "booking" : "bookings"} over {plan.nights} {plan.nights === 1 ? "night" : "nights"}
         </dd>
+        {plan.pace && (
+          <>
+            <dt className="text-slate-500">Pace</dt>
+            <dd data-testid="trip-pace">{PACE_LABEL[plan.pace]}</dd>
+          </>
+        )}
         <dt className="text-slate-500">Total</dt>
         <dd className="font-semibold tabular-nums">{totals.total}</dd>
       </dl>
@@ -62,6 +75,7 @@ export function TripPanel({ plan, previous }: { plan: Plan | undefined; previous
           </ul>
         </div>
       )}
+      <SaveTrip plan={plan} />
       <BookTrip plan={plan} />
     </Card>
   );

@@ -1,11 +1,13 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 
 import { api, call, describeError } from "@/lib/api";
 
 import { PlanCard } from "./plan-card";
 import { formatDay, totalsOf } from "./plan-format";
+import { statusLabel } from "./trip-edits";
 
 const STATUS_STYLE: Record<string, string> = {
   draft: "bg-slate-100 text-slate-700",
@@ -43,10 +45,17 @@ export function TripsList() {
               </span>
               <span className="tabular-nums font-medium">{totalsOf(trip.plan).total}</span>
               <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[trip.status]}`}>
-                {trip.status}
+                {statusLabel(trip.status)}
               </span>
             </summary>
             <div className="mt-3">
+              <Link
+                href={`/trips/${trip.id}`}
+                className="mb-3 inline-block text-sm font-medium text-brand-700 underline"
+                data-testid="open-trip"
+              >
+                {trip.status === "draft" ? "Open to edit and book" : "Open"}
+              </Link>
               <PlanCard plan={trip.plan} />
               {trip.status === "draft" && (
                 <button
