@@ -34,6 +34,10 @@ describe("BookingEscrow", () => {
       expect(booking.traveller).to.equal(alice.address);
       expect(booking.amount).to.equal(q.amount);
       expect(booking.refundableAt).to.equal(refundableAt);
+      // The payment time, which the settlement record carries to the distributor (boosts count stake held before it).
+      expect(booking.paidAt).to.equal(block!.timestamp);
+      const [settlement] = await escrow.settlementsOf([q.bookingId]);
+      expect(settlement.paidAt).to.equal(block!.timestamp);
     });
 
     it("takes a native ETH payment of exactly the quoted amount", async () => {

@@ -12,6 +12,12 @@ const { fresh } = await useSystem();
 
 const TRVL = (n: string) => parseEther(n);
 const Tier = { Explorer: 0n, Voyager: 1n, Globetrotter: 2n, Jetsetter: 3n };
+const HOLDING_PERIOD = 7n * DAY;
+
+/** Lets `seconds` pass on the chain (a new block at the end). */
+async function wait(system: System, seconds: bigint) {
+  await system.connection.networkHelpers.time.increase(seconds);
+}
 
 /** Funds the reward pool with `amount` TRVL streamed over `duration` seconds, as the guardian does; `at` pins the
  * funding transaction's timestamp. */
@@ -40,16 +46,31 @@ describe("TRVLStaking", () => {
         ["250000", Tier.Jetsetter, 5_000n, 500n],
       ];
       const accounts = [];
-      for (const [amount, tier, boost, discount] of cases) {
+      for (const [amount, tier] of cases) {
         const account = await system.newAccount();
         accounts.push(account);
         if (amount !== "0") await stakeFor(account, TRVL(amount));
         expect(await staking.tierOf(account.address), amount).to.equal(tier);
-        expect(await staking.boostBpsOf(account.address)).to.equal(boost);
-        expect(await staking.discountBpsOf(account.address)).to.equal(discount);
+        // Not held for the holding period yet: no boost, no discount.
+        expect(await staking.heldTierOf(account.address), amount).to.equal(Tier.Explorer);
+        expect(await staking.boostBpsOf(account.address)).to.equal(0n);
+        expect(await staking.discountBpsOf(account.address)).to.equal(0n);
       }
-      const many = await staking.boostBpsOfMany([accounts[2].address, accounts[5].address, travellers[0].address]);
+      await wait(system, HOLDING_PERIOD);
+      for (const [i, [amount, tier, boost, discount]] of cases.entries()) {
+        expect(await staking.heldTierOf(accounts[i].address), amount).to.equal(tier);
+        expect(await staking.boostBpsOf(accounts[i].address), amount).to.equal(boost);
+        expect(await staking.discountBpsOf(accounts[i].address), amount).to.equal(discount);
+      }
+      const now = BigInt(await system.connection.networkHelpers.time.latest());
+      const many = await staking.boostBpsAtMany(
+        [accounts[2].address, accounts[5].address, travellers[0].address],
+        [now, now, now],
+      );
       expect(many).to.deep.equal([1_000n, 5_000n, 0n]);
+      await expect(staking.boostBpsAtMany([accounts[2].address], []))
+        .to.be.revertedWithCustomError(staking, "StakingLengthMismatch")
+        .withArgs(1, 0);
     });
 
     it("lets governance replace the tiers, only with sound ones", async () => {
@@ -343,6 +364,7 @@ describe("TRVLStaking", () => {
         const traveller = await system.newAccount();
         await referrals.connect(traveller).register(bob.address);
         if (stake !== "0") await stakeFor(traveller, TRVL(stake));
+        await wait(system, HOLDING_PERIOD);
         const q = await settledBooking(traveller);
         const before = [await token.balanceOf(traveller.address), await token.balanceOf(treasury.address)];
         await distributor.distribute([q.bookingId]);
@@ -362,10 +384,103 @@ describe("TRVLStaking", () => {
       const { distributor, admin, token, stakeFor, settledBooking } = system;
       const traveller = await system.newAccount();
       await stakeFor(traveller, TRVL("50000"));
+      await wait(system, HOLDING_PERIOD);
       await distributor.connect(admin).setBoostSource(ZeroAddress);
       const q = await settledBooking(traveller);
       await distributor.distribute([q.bookingId]);
       expect(await token.balanceOf(traveller.address)).to.equal(TRVL("700"));
+    });
+
+    it("gives no boost to a stake made for the moment of the reward (stake, distribute, unstake)", async () => {
+      const system = await fresh();
+      const { distributor, staking, token, stakeFor, settledBooking, treasury } = system;
+      const traveller = await system.newAccount();
+      const q = await settledBooking(traveller);
+      // The traveller stakes 50,000 TRVL just before calling distribute on their own booking, then leaves.
+      await stakeFor(traveller, TRVL("50000"));
+      expect(await staking.tierOf(traveller.address)).to.equal(Tier.Jetsetter);
+      const treasuryBefore = await token.balanceOf(treasury.address);
+      await expect(distributor.connect(traveller).distribute([q.bookingId])).to.emit(distributor, "RewardDistributed");
+      await staking.connect(traveller).instantUnstake(TRVL("50000"));
+      expect(await token.balanceOf(traveller.address)).to.equal(TRVL("700") + TRVL("49000"));
+      expect((await token.balanceOf(treasury.address)) - treasuryBefore).to.equal(TRVL("300") + TRVL("1000"));
+    });
+
+    it("counts what was held over the whole period before paying: later stake, short stake or a dip earn less", async () => {
+      const system = await fresh();
+      const { distributor, staking, token, stakeFor, settledBooking } = system;
+      const reward = async (traveller: Awaited<ReturnType<typeof system.newAccount>>) => {
+        const q = await settledBooking(traveller);
+        const before = await token.balanceOf(traveller.address);
+        return { q, minted: async () => (await token.balanceOf(traveller.address)) - before };
+      };
+
+      // Day 0: three accounts stake.
+      const [topUp, short, dip, leaver] = [
+        await system.newAccount(),
+        await system.newAccount(),
+        await system.newAccount(),
+        await system.newAccount(),
+      ];
+      await stakeFor(topUp, TRVL("1000"));
+      await stakeFor(dip, TRVL("50000"));
+      await stakeFor(leaver, TRVL("10000"));
+      // Day 6: one tops 1,000 up to 50,000, one stakes 50,000 for the first time, one dips to 0 for a moment.
+      await wait(system, 6n * DAY);
+      await stakeFor(topUp, TRVL("49000"));
+      await stakeFor(short, TRVL("50000"));
+      await staking.connect(dip).requestUnstake(TRVL("50000"));
+      await staking.connect(dip).cancelUnstake();
+      // Day 7 and a minute: all pay. Held over the 7 days: 1,000 (Voyager), none, none, 10,000 (Globetrotter).
+      await wait(system, DAY + 60n);
+      const bookings = [await reward(topUp), await reward(short), await reward(dip), await reward(leaver)];
+      await staking.connect(leaver).instantUnstake(TRVL("10000"));
+      await wait(system, 30n * DAY);
+      await distributor.distribute(bookings.map((b) => b.q.bookingId));
+      expect(await Promise.all(bookings.map((b) => b.minted()))).to.deep.equal([
+        TRVL("770"),
+        TRVL("700"),
+        TRVL("700"),
+        TRVL("875") + TRVL("9800"), // the boosted share, and the stake it took back (less the 2% fee)
+      ]);
+    });
+
+    it("reads at most MAX_HOLDING_CHANGES stake changes back: a longer history in the period counts as nothing", async () => {
+      const system = await fresh();
+      const { staking, stakeFor } = system;
+      const busy = await system.newAccount();
+      await stakeFor(busy, TRVL("1000"));
+      await wait(system, HOLDING_PERIOD);
+      expect(
+        await staking.heldStakeAt(busy.address, BigInt(await system.connection.networkHelpers.time.latest())),
+      ).to.equal(TRVL("1000"));
+      const limit = await staking.MAX_HOLDING_CHANGES();
+      for (let i = 1n; i < limit; i++) await stakeFor(busy, 1n);
+      const now = async () => BigInt(await system.connection.networkHelpers.time.latest());
+      expect(await staking.heldStakeAt(busy.address, await now())).to.equal(TRVL("1000"));
+      await stakeFor(busy, 1n);
+      expect(await staking.heldStakeAt(busy.address, await now())).to.equal(0n);
+      // Before any stake, and at a time before the history, nothing was held.
+      expect(await staking.heldStakeAt(busy.address, 0n)).to.equal(0n);
+    });
+
+    it("lets governance set the holding period (zero: the stake at payment counts), up to 90 days", async () => {
+      const system = await fresh();
+      const { staking, admin, stakeFor, travellers } = system;
+      await expect(staking.connect(admin).setHoldingPeriod(0))
+        .to.emit(staking, "HoldingPeriodSet")
+        .withArgs(HOLDING_PERIOD, 0);
+      const account = await system.newAccount();
+      await stakeFor(account, TRVL("1000"));
+      expect(await staking.heldTierOf(account.address)).to.equal(Tier.Voyager);
+      await expect(staking.connect(admin).setHoldingPeriod(90n * DAY + 1n))
+        .to.be.revertedWithCustomError(staking, "StakingInvalidHoldingPeriod")
+        .withArgs(90n * DAY + 1n);
+      await expect(staking.connect(travellers[0]).setHoldingPeriod(DAY)).to.be.revertedWithCustomError(
+        staking,
+        "AccessControlUnauthorizedAccount",
+      );
+      expect(await staking.holdingPeriod()).to.equal(0n);
     });
 
     it("rejects a zero admin or token at deployment", async () => {

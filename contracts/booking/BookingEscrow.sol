@@ -65,7 +65,7 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
     }
 
     /// @notice A booking's on-chain record, packed in three storage slots. `serial` numbers bookings in the order
-    /// they were paid, from 1; it keys the bitmap of rewarded bookings.
+    /// they were paid, from 1; it keys the bitmap of rewarded bookings. `paidAt` is the payment's timestamp.
     struct Booking {
         address traveller;
         uint40 refundableAt;
@@ -75,6 +75,7 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
         address token;
         uint96 amount;
         address supplier;
+        uint40 paidAt;
     }
 
     mapping(bytes32 bookingId => Booking) private _bookings;
@@ -288,7 +289,8 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
                 status: status,
                 traveller: booking.traveller,
                 token: booking.token,
-                commission: _commission(booking.amount, booking.commissionBps)
+                commission: _commission(booking.amount, booking.commissionBps),
+                paidAt: booking.paidAt
             });
         }
     }
@@ -372,7 +374,8 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
             serial: serial,
             token: quote.token,
             amount: uint96(quote.amount),
-            supplier: quote.supplier
+            supplier: quote.supplier,
+            paidAt: uint40(block.timestamp)
         });
 
         if (quote.token == NATIVE_TOKEN) {

@@ -22,12 +22,13 @@ interface IBookingEscrow {
         address traveller;
         address token;
         uint256 commission;
+        uint256 paidAt;
     }
 
     /**
      * @notice The settlement record of each booking in `bookingIds`: its status (only `Settled` bookings can be
-     * rewarded), its traveller, its payment token (`address(0)` for the native coin) and the commission the treasury
-     * received, in token units.
+     * rewarded), its traveller, its payment token (`address(0)` for the native coin), the commission the treasury
+     * received, in token units, and when it was paid (a timestamp: staking boosts count what was held before it).
      */
     function settlementsOf(bytes32[] calldata bookingIds) external view returns (Settlement[] memory);
 

@@ -84,7 +84,10 @@ contract MockRewardBoost is IRewardBoost {
     mapping(address traveller => uint256) public boostBpsOf;
 
     /// @inheritdoc IRewardBoost
-    function boostBpsOfMany(address[] calldata travellers) external view returns (uint256[] memory boosts) {
+    function boostBpsAtMany(
+        address[] calldata travellers,
+        uint256[] calldata
+    ) external view returns (uint256[] memory boosts) {
         boosts = new uint256[](travellers.length);
         for (uint256 i = 0; i < travellers.length; ++i) boosts[i] = boostBpsOf[travellers[i]];
     }

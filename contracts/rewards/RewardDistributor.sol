@@ -22,7 +22,8 @@ import {IRewardBoost} from "./IRewardBoost.sol";
  * @dev Anyone may call `distribute`: it takes booking ids only, and reads traveller, token and commission from the
  * escrow, so no caller can invent or inflate a reward. Minting is bounded by a refilling mint limit (at most
  * `capacity` TRVL per `window`) on top of the token's cap. A traveller's staking boost is paid out of the treasury
- * share, so a booking never mints more than its commission is worth.
+ * share, so a booking never mints more than its commission is worth; it is the boost of the stake the traveller had
+ * held over the holding period before paying (the escrow records the payment time), whenever `distribute` runs.
  */
 contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient {
     using RateLimiter for RateLimiter.RefillingBucket;
@@ -331,6 +332,7 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         uint256 count;
         bytes32[] ids;
         address[] travellers;
+        uint256[] paidAt;
         uint256[] rewards;
         uint256[] tokenPrices;
     }
@@ -351,6 +353,7 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         uint256 size = bookingIds.length;
         candidates.ids = new bytes32[](size);
         candidates.travellers = new address[](size);
+        candidates.paidAt = new uint256[](size);
         candidates.rewards = new uint256[](size);
         candidates.tokenPrices = new uint256[](size);
         for (uint256 i = 0; i < size; ++i) {
@@ -380,17 +383,20 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
             }
             candidates.ids[n] = bookingIds[i];
             candidates.travellers[n] = settlement.traveller;
+            candidates.paidAt[n] = settlement.paidAt;
             candidates.rewards[n] = reward;
             candidates.tokenPrices[n] = tokenPrice;
         }
-        (bytes32[] memory ids, address[] memory travellers, uint256 count) = (
+        (bytes32[] memory ids, address[] memory travellers, uint256[] memory paidAt, uint256 count) = (
             candidates.ids,
             candidates.travellers,
+            candidates.paidAt,
             candidates.count
         );
         assembly ("memory-safe") {
             mstore(ids, count)
             mstore(travellers, count)
+            mstore(paidAt, count)
         }
     }
 
@@ -402,7 +408,7 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         bool[] memory marked
     ) private returns (uint256 rewarded) {
         (address[] memory level1, address[] memory level2) = referrals.uplinesOf(candidates.travellers);
-        uint256[] memory boosts = _boosts(candidates.travellers);
+        uint256[] memory boosts = _boosts(candidates.travellers, candidates.paidAt);
         Split memory split_ = _split;
         for (uint256 i = 0; i < candidates.count; ++i) {
             if (!marked[i]) {
@@ -433,10 +439,10 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         }
     }
 
-    function _boosts(address[] memory travellers) private view returns (uint256[] memory) {
+    function _boosts(address[] memory travellers, uint256[] memory paidAt) private view returns (uint256[] memory) {
         IRewardBoost boost = boostSource;
         if (address(boost) == address(0)) return new uint256[](travellers.length);
-        return boost.boostBpsOfMany(travellers);
+        return boost.boostBpsAtMany(travellers, paidAt);
     }
 
     /// @dev Everything `RewardDistributed` reports, in one memory struct to keep the stack shallow.

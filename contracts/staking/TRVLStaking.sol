@@ -12,6 +12,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 
 import {IRewardBoost} from "../rewards/IRewardBoost.sol";
@@ -21,6 +22,9 @@ import {IRewardBoost} from "../rewards/IRewardBoost.sol";
  * @notice Stake TRVL to climb tiers (Explorer, Voyager, Globetrotter, Jetsetter), each with a boost on booking
  * rewards and a discount on bookings, and to earn a yield streamed from a funded reward pool. Unstaking takes a
  * 7-day cooldown, or happens at once for a 2% fee to the treasury. Staked TRVL keeps its voting power.
+ * Boosts and discounts are earned by stake held over time: they follow the tier of the least an account had staked
+ * at any moment of the holding period (7 days by default) before the booking's payment, read from checkpoints of
+ * every account's stake. A stake made for the moment of a reward, or after paying, earns nothing.
  * @dev Yield uses a reward-per-token accumulator: `notifyRewardAmount` streams a funded amount over a duration,
  * shared pro rata to stake, second by second. Voting power is tracked with OpenZeppelin `Votes` checkpoints on the
  * token's timestamp clock; a staker's staked votes go to the delegate they chose in the TRVL token (`syncDelegate`
@@ -29,6 +33,7 @@ import {IRewardBoost} from "../rewards/IRewardBoost.sol";
  */
 contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTransient, Votes {
     using SafeERC20 for IERC20;
+    using Checkpoints for Checkpoints.Trace208;
 
     /// @notice May pause and unpause staking, claims and reward funding (never unstaking).
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
@@ -44,6 +49,11 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
     uint256 public constant MAX_BOOST_BPS = 10_000;
     /// @notice Largest booking discount a tier may give: 20%.
     uint256 public constant MAX_DISCOUNT_BPS = 2_000;
+    /// @notice Longest holding period governance may set.
+    uint256 public constant MAX_HOLDING_PERIOD = 90 days;
+    /// @notice Stake changes read when looking back over a holding period; an account that changed its stake more
+    /// often than this within the period counts as holding nothing (its history could not be read in bounded gas).
+    uint256 public constant MAX_HOLDING_CHANGES = 32;
     uint256 public constant MIN_REWARD_DURATION = 1 hours;
     uint256 public constant MAX_REWARD_DURATION = 365 days;
 
@@ -67,6 +77,10 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
     /// @notice Receives instant-unstake fees.
     address public treasury;
 
+    /// @notice How long a stake must have been held, without falling below a tier's threshold, to earn that tier's
+    /// boost and discount.
+    uint64 public holdingPeriod = 7 days;
+
     /// @notice TRVL staked in total (earning yield and counting for tiers and votes).
     uint256 public totalStaked;
     /// @notice TRVL in cooldown in total.
@@ -83,6 +97,7 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
     uint256 public rewardPerTokenStored;
 
     mapping(address account => uint256) private _staked;
+    mapping(address account => Checkpoints.Trace208) private _stakeHistory;
     mapping(address account => PendingUnstake) private _pending;
     mapping(address account => uint256) private _rewardPerTokenPaid;
     mapping(address account => uint256) private _rewards;
@@ -105,6 +120,7 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
     event TierChanged(address indexed account, uint256 previousTier, uint256 newTier);
     event TiersSet(Tier[] tiers);
     event TreasurySet(address indexed previousTreasury, address indexed newTreasury);
+    event HoldingPeriodSet(uint64 previousPeriod, uint64 newPeriod);
 
     /// @dev An address that must be set is zero.
     error StakingZeroAddress();
@@ -122,6 +138,10 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
     error StakingInvalidDuration(uint256 duration);
     /// @dev Staked votes follow the staker's delegate in the TRVL token: delegate there, then call `syncDelegate`.
     error StakingDelegationFollowsToken();
+    /// @dev The holding period exceeds `MAX_HOLDING_PERIOD`.
+    error StakingInvalidHoldingPeriod(uint256 period);
+    /// @dev Two lists that must match have different lengths.
+    error StakingLengthMismatch(uint256 accounts, uint256 times);
 
     /**
      * @param admin Receives `DEFAULT_ADMIN_ROLE` (tiers, treasury, roles).
@@ -301,28 +321,59 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
         return _tiers;
     }
 
-    /// @notice Index in `tiers()` of the tier `account` is in.
+    /// @notice Index in `tiers()` of the tier `account`'s current stake reaches. Boosts and discounts follow
+    /// `heldTierOf` instead.
     function tierOf(address account) public view returns (uint256) {
         return _tierIndex(_tiers, _staked[account]);
     }
 
-    /// @inheritdoc IRewardBoost
-    function boostBpsOf(address account) external view returns (uint256) {
-        return _tiers[tierOf(account)].boostBps;
+    /**
+     * @notice The least `account` had staked at any moment of the holding period ending at `time`: what it held
+     * continuously over that period. Zero if its stake changed more than `MAX_HOLDING_CHANGES` times in the period.
+     */
+    function heldStakeAt(address account, uint256 time) public view returns (uint256 held) {
+        Checkpoints.Trace208 storage history = _stakeHistory[account];
+        uint256 start = time > holdingPeriod ? time - holdingPeriod : 0;
+        held = type(uint256).max;
+        uint256 end = _checkpointsUpTo(history, time);
+        for (uint256 i = end; i > 0 && end - i < MAX_HOLDING_CHANGES; --i) {
+            Checkpoints.Checkpoint208 memory checkpoint = history.pos(uint32(i - 1));
+            held = Math.min(held, checkpoint._value);
+            // The stake this checkpoint set was already held when the period began: nothing earlier matters.
+            if (checkpoint._key <= start) return held;
+        }
+        // Nothing was staked before the first checkpoint, or the history is longer than may be read.
+        return 0;
+    }
+
+    /// @notice Index in `tiers()` of the tier `account` has held over the holding period up to now: the tier of
+    /// its boost and its booking discount.
+    function heldTierOf(address account) public view returns (uint256) {
+        return _tierIndex(_tiers, heldStakeAt(account, block.timestamp));
     }
 
     /// @inheritdoc IRewardBoost
-    function boostBpsOfMany(address[] calldata accounts) external view returns (uint256[] memory boosts) {
+    function boostBpsOf(address account) external view returns (uint256) {
+        return _tiers[heldTierOf(account)].boostBps;
+    }
+
+    /// @inheritdoc IRewardBoost
+    function boostBpsAtMany(
+        address[] calldata accounts,
+        uint256[] calldata paidAt
+    ) external view returns (uint256[] memory boosts) {
+        if (accounts.length != paidAt.length) revert StakingLengthMismatch(accounts.length, paidAt.length);
         Tier[] memory tiers_ = _tiers;
         boosts = new uint256[](accounts.length);
         for (uint256 i = 0; i < accounts.length; ++i) {
-            boosts[i] = tiers_[_tierIndex(tiers_, _staked[accounts[i]])].boostBps;
+            boosts[i] = tiers_[_tierIndex(tiers_, heldStakeAt(accounts[i], paidAt[i]))].boostBps;
         }
     }
 
-    /// @notice The booking discount of `account`'s tier, in basis points; the backend applies it to quotes.
+    /// @notice The booking discount of the tier `account` has held over the holding period up to now, in basis
+    /// points; the backend applies it to quotes.
     function discountBpsOf(address account) external view returns (uint256) {
-        return _tiers[tierOf(account)].discountBps;
+        return _tiers[heldTierOf(account)].discountBps;
     }
 
     /// @notice Votes follow the TRVL token's clock: timestamps.
@@ -346,6 +397,13 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
      */
     function setTiers(Tier[] calldata newTiers) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setTiers(newTiers);
+    }
+
+    /// @notice Sets how long a stake must be held to earn its tier's boost and discount (at most 90 days).
+    function setHoldingPeriod(uint64 newPeriod) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (newPeriod > MAX_HOLDING_PERIOD) revert StakingInvalidHoldingPeriod(newPeriod);
+        emit HoldingPeriodSet(holdingPeriod, newPeriod);
+        holdingPeriod = newPeriod;
     }
 
     /// @notice Sets where instant-unstake fees go.
@@ -378,7 +436,7 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
         _updateReward(account);
         syncDelegate(account);
         uint256 before = _staked[account];
-        _staked[account] = before + amount;
+        _setStake(account, before + amount);
         totalStaked += amount;
         _transferVotingUnits(address(0), account, amount);
         _emitTierChange(account, before, before + amount);
@@ -390,10 +448,28 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
         if (amount > before) revert StakingInsufficientStake(amount, before);
         _updateReward(account);
         syncDelegate(account);
-        _staked[account] = before - amount;
+        _setStake(account, before - amount);
         totalStaked -= amount;
         _transferVotingUnits(account, address(0), amount);
         _emitTierChange(account, before, before - amount);
+    }
+
+    function _setStake(address account, uint256 amount) private {
+        _staked[account] = amount;
+        _stakeHistory[account].push(Time.timestamp(), SafeCast.toUint208(amount));
+    }
+
+    /// @dev How many of `history`'s checkpoints have a key at or before `time` (binary search, latest first).
+    function _checkpointsUpTo(Checkpoints.Trace208 storage history, uint256 time) private view returns (uint256) {
+        uint256 high = history.length();
+        if (high == 0 || history.pos(uint32(high - 1))._key <= time) return high;
+        uint256 low = 0;
+        while (low < high) {
+            uint256 mid = Math.average(low, high);
+            if (history.pos(uint32(mid))._key > time) high = mid;
+            else low = mid + 1;
+        }
+        return high;
     }
 
     function _updateReward(address account) private {

@@ -33,6 +33,7 @@ export default buildModule("TRVL", (m) => {
       proposalThreshold: m.getParameter<bigint>("proposalThreshold"),
       timelockDelay: m.getParameter("timelockDelay", 2 * DAY),
     },
+    holdingPeriod: m.getParameter("holdingPeriod", 7 * DAY),
     genesis: [],
   });
 });

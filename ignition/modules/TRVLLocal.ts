@@ -91,6 +91,9 @@ export default buildModule("TRVLLocal", (m) => {
     nativeFeed: { feed: mocks.EthUsdFeed, maxAge: LOCAL_MAX_AGE, minAnswer: usd(10), maxAnswer: usd(1_000_000) },
     trvlFeed: { feed: mocks.TrvlUsdFeed, maxAge: LOCAL_MAX_AGE, minAnswer: usd(0.0001), maxAnswer: usd(10_000) },
     governance: LOCAL_GOVERNANCE,
+    // Like its governance delays, the local chain's holding period is short (none): a stake counts for discounts and
+    // boosts at once, so the product can be tried in minutes. Real networks hold for 7 days; so do the contract tests.
+    holdingPeriod: m.getParameter("holdingPeriod", 0),
     genesis: [{ to: safe.Guardian, amount: LOCAL_GUARDIAN_GENESIS }],
   });
 

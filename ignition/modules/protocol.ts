@@ -62,6 +62,8 @@ export interface ProtocolSettings {
   nativeFeed: FeedSettings;
   trvlFeed: FeedSettings;
   governance: GovernanceSettings;
+  /** Seconds a stake must be held before paying to earn its tier's boost and discount. */
+  holdingPeriod: ArgumentType;
   /** TRVL minted once at deployment, before minting is left to the reward distributor alone. */
   genesis: { to: ArgumentType; amount: ArgumentType }[];
 }
@@ -130,6 +132,7 @@ export function deployProtocol(m: IgnitionModuleBuilder, settings: ProtocolSetti
     }),
     m.call(rewardDistributor, "setTrvlPriceFeed", feedArgs(settings.trvlFeed), { id: "setTrvlFeed" }),
     m.call(rewardDistributor, "setBoostSource", [staking], { id: "setStakingBoost" }),
+    m.call(staking, "setHoldingPeriod", [settings.holdingPeriod], { id: "setHoldingPeriod" }),
   ];
 
   for (const [name, contract] of [

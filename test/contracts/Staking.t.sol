@@ -51,7 +51,7 @@ contract StakingFuzzTest is StakingTestBase {
         assertEq(staking.totalStaked(), staked - amount);
     }
 
-    function testFuzz_TierFollowsThresholds(uint96 amount) public {
+    function testFuzz_TierFollowsThresholds(uint96 amount, uint32 held) public {
         amount = uint96(bound(amount, 1, 1_000_000 ether));
         address a = makeAddr("a");
         _stake(a, amount);
@@ -65,7 +65,14 @@ contract StakingFuzzTest is StakingTestBase {
                         : 0;
         assertEq(staking.tierOf(a), expected);
         uint16[4] memory boosts = [uint16(0), 1_000, 2_500, 5_000];
-        assertEq(staking.boostBpsOf(a), boosts[expected]);
+        uint16[4] memory discounts = [uint16(0), 200, 300, 500];
+        // The boost and discount come with the tier only once the stake has been held for the holding period.
+        held = uint32(bound(held, 0, 14 days));
+        vm.warp(block.timestamp + held);
+        uint256 earned = held >= staking.holdingPeriod() ? expected : 0;
+        assertEq(staking.heldTierOf(a), earned);
+        assertEq(staking.boostBpsOf(a), boosts[earned]);
+        assertEq(staking.discountBpsOf(a), discounts[earned]);
     }
 
     function testFuzz_CooldownCannotBeBypassed(uint96 amount, uint32 wait) public {

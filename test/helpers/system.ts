@@ -28,12 +28,19 @@ export const DAY = 24n * HOUR;
  * Deploys the whole local system with the same Ignition module `npm start` uses, and names its actors. Over an
  * HTTP connection, give a `deploymentId` so the Ignition journal does not collide with another deployment's.
  */
-export async function deploySystem(connection: Connection, options: { deploymentId?: string } = {}) {
+export async function deploySystem(
+  connection: Connection,
+  options: { deploymentId?: string; holdingPeriod?: bigint } = {},
+) {
   const { ethers, ignition } = connection;
+  const parameters = localDeploymentParameters();
   const deployed = await ignition.deploy(TRVLLocal, {
     displayUi: false,
     deploymentId: options.deploymentId,
-    parameters: localDeploymentParameters(),
+    parameters:
+      options.holdingPeriod === undefined
+        ? parameters
+        : { ...parameters, TRVLLocal: { ...parameters.TRVLLocal, holdingPeriod: options.holdingPeriod } },
   });
   const signers = await ethers.getSigners();
   const actor = (role: LocalRole) => signers[LOCAL_ACCOUNT_INDEX[role]];

@@ -2472,6 +2472,11 @@ export const bookingEscrowAbi = [
             "internalType": "address",
             "name": "supplier",
             "type": "address"
+          },
+          {
+            "internalType": "uint40",
+            "name": "paidAt",
+            "type": "uint40"
           }
         ],
         "internalType": "struct BookingEscrow.Booking",
@@ -2985,6 +2990,11 @@ export const bookingEscrowAbi = [
           {
             "internalType": "uint256",
             "name": "commission",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "paidAt",
             "type": "uint256"
           }
         ],
@@ -4445,12 +4455,39 @@ export const trvlStakingAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "StakingInvalidHoldingPeriod",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "string",
         "name": "reason",
         "type": "string"
       }
     ],
     "name": "StakingInvalidTiers",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "accounts",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "times",
+        "type": "uint256"
+      }
+    ],
+    "name": "StakingLengthMismatch",
     "type": "error"
   },
   {
@@ -4544,6 +4581,25 @@ export const trvlStakingAbi = [
     "anonymous": false,
     "inputs": [],
     "name": "EIP712DomainChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "previousPeriod",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "newPeriod",
+        "type": "uint64"
+      }
+    ],
+    "name": "HoldingPeriodSet",
     "type": "event"
   },
   {
@@ -4970,6 +5026,32 @@ export const trvlStakingAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_HOLDING_CHANGES",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_HOLDING_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_REWARD_DURATION",
     "outputs": [
       {
@@ -5036,6 +5118,30 @@ export const trvlStakingAbi = [
   {
     "inputs": [
       {
+        "internalType": "address[]",
+        "name": "accounts",
+        "type": "address[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "paidAt",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "boostBpsAtMany",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "boosts",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -5047,25 +5153,6 @@ export const trvlStakingAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address[]",
-        "name": "accounts",
-        "type": "address[]"
-      }
-    ],
-    "name": "boostBpsOfMany",
-    "outputs": [
-      {
-        "internalType": "uint256[]",
-        "name": "boosts",
-        "type": "uint256[]"
       }
     ],
     "stateMutability": "view",
@@ -5381,6 +5468,62 @@ export const trvlStakingAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "time",
+        "type": "uint256"
+      }
+    ],
+    "name": "heldStakeAt",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "held",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "heldTierOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "holdingPeriod",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "amount",
         "type": "uint256"
@@ -5617,6 +5760,19 @@ export const trvlStakingAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "newPeriod",
+        "type": "uint64"
+      }
+    ],
+    "name": "setHoldingPeriod",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

@@ -1,6 +1,8 @@
 /**
  * The staking contract as the API reads it: an account's staked amount, tier, booking discount, reward boost and
- * staked votes. Bookings apply the discount to quotes; accounts show the position.
+ * staked votes. Bookings apply the discount to quotes; accounts show the position. The discount and boost are those
+ * of the tier held over the contract's holding period up to now (`heldTierOf`), the rule the distributor applies to
+ * the boost at the payment time; `tier` is what the current stake reaches.
  */
 import { TIER_NAMES, tierName, trvlStakingAbi } from "@trvl/abi";
 import type { Address } from "viem";
@@ -13,9 +15,9 @@ export type Tier = (typeof TIERS)[number];
 export interface StakingPosition {
   staked: bigint;
   tier: Tier;
-  /** Discount on bookings, in basis points, as the contract sets it for the tier. */
+  /** Discount on bookings, in basis points, of the tier held over the holding period. */
   discountBps: number;
-  /** Reward boost, in basis points. */
+  /** Reward boost of a booking paid now, in basis points, of the tier held over the holding period. */
   boostBps: number;
   /** Votes delegated to this account from staked TRVL (on top of its token votes). */
   votes: bigint;
@@ -43,23 +45,24 @@ export function createStakingReader(chain: ChainContext): StakingReader {
     available: true,
     reason: null,
     async positionOf(account, blockNumber) {
-      const [staked, tierIndex, tiers, votes] = await chain.client.multicall({
+      const [staked, tierIndex, heldTierIndex, tiers, votes] = await chain.client.multicall({
         ...chain.multicallOptions,
         allowFailure: false,
         blockNumber,
         contracts: [
           { address: staking, abi: trvlStakingAbi, functionName: "stakedOf", args: [account] },
           { address: staking, abi: trvlStakingAbi, functionName: "tierOf", args: [account] },
+          { address: staking, abi: trvlStakingAbi, functionName: "heldTierOf", args: [account] },
           { address: staking, abi: trvlStakingAbi, functionName: "tiers" },
           { address: staking, abi: trvlStakingAbi, functionName: "getVotes", args: [account] },
         ],
       });
-      const tier = tiers[Number(tierIndex)];
+      const held = tiers[Number(heldTierIndex)];
       return {
         staked,
         tier: tierName(tierIndex) as Tier,
-        discountBps: tier.discountBps,
-        boostBps: tier.boostBps,
+        discountBps: held.discountBps,
+        boostBps: held.boostBps,
         votes,
       };
     },
