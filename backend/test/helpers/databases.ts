@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
-
-import pg from "pg";
 import { inject } from "vitest";
+
+import { createScratchDatabase } from "@trvl/tooling/scratch-database";
 
 import { openDatabase, type Database, type DatabaseOptions } from "../../src/db/index.js";
 
@@ -31,24 +30,14 @@ export async function openTestDatabase(
     const database = await openDatabase({ kind: "pglite", ...options });
     return { database, drop: () => database.close() };
   }
-  const name = `trvl_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const server = testPostgresUrl();
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 5, ...options });
+  const scratch = await createScratchDatabase(testPostgresUrl(), "trvl_test");
+  const database = await openDatabase({ kind: "postgres", url: scratch.url, poolSize: 5, ...options });
   return {
     database,
-    url: url.toString(),
+    url: scratch.url,
     drop: async () => {
       await database.close();
-      const client = new pg.Client({ connectionString: server });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
+      await scratch.drop();
     },
   };
 }
