@@ -101,7 +101,7 @@ export function NewProposal() {
     try {
       const result = await simulateProposal({
         client: client as PublicClient,
-        governor: governor.address,
+        governor,
         timelock: governed.Timelock.address,
         proposer: address,
         calls,

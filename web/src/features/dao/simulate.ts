@@ -1,10 +1,4 @@
-import {
-  GOVERNED_CONTRACTS,
-  PROTOCOL_CONTRACTS,
-  trvlGovernorAbi,
-  type GovernedContractName,
-  type TrvlContract,
-} from "@trvl/abi";
+import { GOVERNED_CONTRACTS, PROTOCOL_CONTRACTS, type GovernedContractName, type TrvlContract } from "@trvl/abi";
 import {
   BaseError,
   decodeErrorResult,
@@ -83,7 +77,7 @@ export interface Simulation {
  */
 export async function simulateProposal(options: {
   client: PublicClient;
-  governor: Address;
+  governor: TrvlContract<"TRVLGovernor">;
   timelock: Address;
   proposer: Address;
   calls: ProposalCall[];
@@ -106,15 +100,14 @@ export async function simulateProposal(options: {
   let propose: Simulation["propose"];
   try {
     await client.simulateContract({
-      address: options.governor,
-      abi: trvlGovernorAbi,
+      ...options.governor,
       functionName: "propose",
       args: [calls.map((c) => c.target), calls.map((c) => c.value), calls.map((c) => c.data), options.description],
       account: options.proposer,
     });
     propose = { ok: true };
   } catch (error) {
-    propose = { ok: false, reason: revertReason(error, trvlGovernorAbi as Abi) };
+    propose = { ok: false, reason: revertReason(error, options.governor.abi as Abi) };
   }
   return { calls: results, propose, ok: propose.ok && results.every((r) => r.ok) };
 }
