@@ -69,6 +69,15 @@ async function check(plan: Plan, expected: Expect) {
     if (expected.offered?.includes(interest)) expect(shaped, `${interest} should be offered`).toBe(true);
   }
   await checkTimes(plan);
+  expect(plan.pace).toBe(expected.pace ?? "balanced");
+  if (expected.pace) {
+    const fullDays = plan.days.slice(1, -1).map((day) => day.items.filter((i) => i.type === "activity").length);
+    // Packed is up to three where the booking's 20 items leave room: a long stay fills its days with two first.
+    const most = Math.max(...fullDays);
+    if (expected.pace === "relaxed") expect(most).toBe(1);
+    if (expected.pace === "balanced") expect(most).toBe(2);
+    if (expected.pace === "packed") expect(most).toBe(plan.days.length <= 5 ? 3 : 2);
+  }
   for (const diet of expected.dietary ?? []) {
     const dinners = items.filter((i) => i.type === "restaurant");
     expect(dinners.length).toBeGreaterThan(0);
@@ -152,7 +161,12 @@ describe("offline planner: request table", () => {
     expect(answer.status, JSON.stringify(answer).slice(0, 400)).toBe(expected.status);
     expect(answer.reply.length).toBeGreaterThan(10);
     if (answer.status === "plan") await check(answer.plan, expected);
-    if (answer.status === "clarification") expect(answer.missing).toEqual(expected.missing);
+    if (answer.status === "clarification") {
+      expect(answer.missing).toEqual(expected.missing);
+      const ideas = answer.suggestions?.length ?? 0;
+      if (expected.ideas) expect(ideas >= 3 && ideas <= 5, answer.reply).toBe(true);
+      else expect(ideas).toBe(0);
+    }
     if (answer.status === "cannot") expect(answer.reason).toMatch(expected.reason!);
   });
 
