@@ -25,11 +25,14 @@ const Skip = {
   SupplyCapReached: 6,
 };
 
-/** carol was referred by bob, who was referred by alice. */
+/** carol was referred by bob, who was referred by alice; alice and bob have travelled (a settled booking of their
+ * own), so both are active referrers. */
 async function referralChain(system: System): Promise<[HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner]> {
   const [alice, bob, carol] = system.travellers;
   await system.referrals.connect(bob).register(alice.address);
   await system.referrals.connect(carol).register(bob.address);
+  await system.settledBooking(alice);
+  await system.settledBooking(bob);
   return [alice, bob, carol];
 }
 
@@ -66,6 +69,7 @@ describe("RewardDistributor", () => {
       const { distributor, token, treasury, referrals, settledBooking, travellers } = await fresh();
       const [bob, carol] = travellers;
       await referrals.connect(carol).register(bob.address);
+      await settledBooking(bob);
       const q = await settledBooking(carol);
       await distributor.distribute([q.bookingId]);
       expect(await token.balanceOf(carol.address)).to.equal(TRVL("700"));
@@ -324,6 +328,90 @@ describe("RewardDistributor", () => {
         distributor,
         "DistributorInvalidMintLimit",
       );
+    });
+  });
+
+  describe("active referrers", () => {
+    it("pays no referral share to a sybil pair of the traveller's own wallets until they are active", async () => {
+      const system = await fresh();
+      const { distributor, referrals, token, treasury, settledBooking, stakeFor } = system;
+      // The traveller names their own fresh wallet w1 as referrer, and w1 names w2.
+      const [w2, w1, traveller] = [await system.newAccount(), await system.newAccount(), await system.newAccount()];
+      await referrals.connect(w1).register(w2.address);
+      await referrals.connect(traveller).register(w1.address);
+      const first = await settledBooking(traveller);
+      await expect(distributor.distribute([first.bookingId]))
+        .to.emit(distributor, "RewardDistributed")
+        .withArgs(
+          first.bookingId,
+          traveller.address,
+          ZeroAddress,
+          ZeroAddress,
+          TRVL("700"),
+          0,
+          0,
+          TRVL("300"),
+          0,
+          USD8("1"),
+          USD8("0.1"),
+        );
+      // The wallets together got 700 of 1,000, the treasury 300 (with the exploit: 800 and 200).
+      expect(await token.balanceOf(w1.address)).to.equal(0n);
+      expect(await token.balanceOf(w2.address)).to.equal(0n);
+      expect(await token.balanceOf(treasury.address)).to.equal(TRVL("300"));
+
+      // w1 becomes active by travelling itself; w2 by holding 1,000 TRVL staked over the holding period before the
+      // referee paid. A stake made after paying does not count.
+      await settledBooking(w1);
+      await stakeFor(w2, TRVL("1000"));
+      const second = await settledBooking(traveller);
+      await distributor.distribute([second.bookingId]);
+      expect(await token.balanceOf(w1.address)).to.equal(TRVL("70"));
+      expect(await token.balanceOf(w2.address)).to.equal(0n);
+      await system.connection.networkHelpers.time.increase(7n * 24n * 3600n);
+      const third = await settledBooking(traveller);
+      await distributor.distribute([third.bookingId]);
+      expect(await token.balanceOf(w1.address)).to.equal(TRVL("140"));
+      expect(await token.balanceOf(w2.address)).to.equal(TRVL("30"));
+      // The preview applies the same rule.
+      const [allocation, level1, level2] = await distributor.previewReward(traveller.address, first.token, TRVL("1"));
+      expect([level1, level2]).to.deep.equal([w1.address, w2.address]);
+      expect(allocation.level2).to.be.greaterThan(0n);
+    });
+
+    it("lets governance set the rule: bookings only, stake only, or every referrer", async () => {
+      const system = await fresh();
+      const { distributor, admin, referrals, token, settledBooking, stakeFor, travellers } = system;
+      const [referrer, traveller] = [await system.newAccount(), await system.newAccount()];
+      await referrals.connect(traveller).register(referrer.address);
+      expect(await distributor.referrerRule()).to.deep.equal([true, TRVL("1000")]);
+      await expect(
+        distributor.connect(travellers[0]).setReferrerRule({ ownBooking: false, minHeldStake: 0 }),
+      ).to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount");
+
+      // Stake only, at 5,000 TRVL: a referrer holding 1,000 is not active, nor is one that travelled.
+      await expect(distributor.connect(admin).setReferrerRule({ ownBooking: false, minHeldStake: TRVL("5000") }))
+        .to.emit(distributor, "ReferrerRuleSet")
+        .withArgs(false, TRVL("5000"));
+      await stakeFor(referrer, TRVL("1000"));
+      await settledBooking(referrer);
+      await system.connection.networkHelpers.time.increase(7n * 24n * 3600n);
+      const a = await settledBooking(traveller);
+      await distributor.distribute([a.bookingId]);
+      expect(await token.balanceOf(referrer.address)).to.equal(0n);
+
+      // Without a boost source there is no stake to read: the stake path pays nobody.
+      await distributor.connect(admin).setReferrerRule({ ownBooking: false, minHeldStake: TRVL("1000") });
+      await distributor.connect(admin).setBoostSource(ZeroAddress);
+      const b = await settledBooking(traveller);
+      await distributor.distribute([b.bookingId]);
+      expect(await token.balanceOf(referrer.address)).to.equal(0n);
+
+      // Every referrer: the rule is off.
+      await distributor.connect(admin).setReferrerRule({ ownBooking: false, minHeldStake: 0 });
+      const c = await settledBooking(traveller);
+      await distributor.distribute([c.bookingId]);
+      expect(await token.balanceOf(referrer.address)).to.equal(TRVL("70"));
     });
   });
 

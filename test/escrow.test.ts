@@ -180,6 +180,8 @@ describe("BookingEscrow", () => {
       const [alice] = travellers;
       const q = await quote(alice, { amount: 999_999n, commissionBps: 1_234 });
       await pay(q, alice);
+      // A paid booking does not make its traveller one who travelled; a settled one does.
+      expect(await escrow.hasSettledBooking([alice.address])).to.deep.equal([false]);
       const commission = (999_999n * 1_234n) / 10_000n;
       const tx = escrow.connect(keeper).settle([q.bookingId]);
       await expect(tx)
@@ -192,6 +194,7 @@ describe("BookingEscrow", () => {
         [-999_999n, 999_999n - commission, commission],
       );
       expect((await escrow.bookingOf(q.bookingId)).status).to.equal(Status.Settled);
+      expect(await escrow.hasSettledBooking([alice.address, supplier.address])).to.deep.equal([true, false]);
     });
 
     it("settles native bookings in ETH, in batches, skipping what is not paid", async () => {

@@ -97,6 +97,9 @@ describe("Governance (TRVLGovernor + timelock)", () => {
     const carol = travellers[4];
     await referrals.connect(bob).register(alice.address);
     await referrals.connect(carol).register(bob.address);
+    // Both referrers have travelled, so both are active and earn.
+    await system.settledBooking(alice);
+    await system.settledBooking(bob);
     const q = await system.settledBooking(carol);
     await distributor.distribute([q.bookingId]);
     expect(await token.balanceOf(carol.address)).to.equal(TRVL("600"));

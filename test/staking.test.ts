@@ -71,6 +71,13 @@ describe("TRVLStaking", () => {
       await expect(staking.boostBpsAtMany([accounts[2].address], []))
         .to.be.revertedWithCustomError(staking, "StakingLengthMismatch")
         .withArgs(1, 0);
+      await expect(staking.heldStakeAtMany([], [now]))
+        .to.be.revertedWithCustomError(staking, "StakingLengthMismatch")
+        .withArgs(0, 1);
+      expect(await staking.heldStakeAtMany([accounts[2].address, accounts[5].address], [now, now])).to.deep.equal([
+        TRVL("1000"),
+        TRVL("50000"),
+      ]);
     });
 
     it("lets governance replace the tiers, only with sound ones", async () => {
@@ -360,6 +367,9 @@ describe("TRVLStaking", () => {
         ["50000", TRVL("900"), 0n], // Jetsetter +50% = 350, capped at the treasury's 200
       ];
       await referrals.connect(bob).register(alice.address);
+      // Both referrers have travelled: they are active and earn their shares.
+      await settledBooking(alice);
+      await settledBooking(bob);
       for (const [stake, travellerShare, treasuryShare] of expected) {
         const traveller = await system.newAccount();
         await referrals.connect(traveller).register(bob.address);

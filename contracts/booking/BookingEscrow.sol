@@ -83,6 +83,7 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
     // Bit `serial % 256` of word `serial / 256` is set once the booking is rewarded: consecutive bookings share a
     // word, so rewarding a batch costs one storage write per 256 bookings instead of one per booking.
     mapping(uint256 word => uint256 bits) private _rewarded;
+    mapping(address traveller => bool) private _hasSettledBooking;
 
     /// @notice Receives the commission of every settled booking.
     address public treasury;
@@ -233,7 +234,9 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
             uint256 commission = _commission(amount, booking.commissionBps);
             _transferOut(token, supplier, amount - commission);
             _transferOut(token, treasury_, commission);
-            emit BookingSettled(bookingId, booking.traveller, supplier, token, amount - commission, commission);
+            address traveller = booking.traveller;
+            if (!_hasSettledBooking[traveller]) _hasSettledBooking[traveller] = true;
+            emit BookingSettled(bookingId, traveller, supplier, token, amount - commission, commission);
             ++settled;
         }
     }
@@ -293,6 +296,12 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
                 paidAt: booking.paidAt
             });
         }
+    }
+
+    /// @inheritdoc IBookingEscrow
+    function hasSettledBooking(address[] calldata accounts) external view returns (bool[] memory settled) {
+        settled = new bool[](accounts.length);
+        for (uint256 i = 0; i < accounts.length; ++i) settled[i] = _hasSettledBooking[accounts[i]];
     }
 
     /// @notice The full on-chain record of booking `bookingId` (all zero if it was never paid).

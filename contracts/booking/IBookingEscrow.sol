@@ -32,6 +32,9 @@ interface IBookingEscrow {
      */
     function settlementsOf(bytes32[] calldata bookingIds) external view returns (Settlement[] memory);
 
+    /// @notice For each of `accounts`, whether a booking it paid for itself was ever settled.
+    function hasSettledBooking(address[] calldata accounts) external view returns (bool[] memory);
+
     /**
      * @notice Marks settled bookings as rewarded. Only the reward distributor may call it.
      * @return marked `marked[i]` is true if `bookingIds[i]` was settled and not yet rewarded, and now is; false if

@@ -92,6 +92,11 @@ contract MockRewardBoost is IRewardBoost {
         for (uint256 i = 0; i < travellers.length; ++i) boosts[i] = boostBpsOf[travellers[i]];
     }
 
+    /// @notice Held stakes are not modelled: none.
+    function heldStakeAtMany(address[] calldata accounts, uint256[] calldata) external pure returns (uint256[] memory) {
+        return new uint256[](accounts.length);
+    }
+
     /// @notice Sets `traveller`'s boost.
     function setBoost(address traveller, uint256 bps) external {
         boostBpsOf[traveller] = bps;

@@ -21,7 +21,8 @@ import {IRewardBoost} from "./IRewardBoost.sol";
  * referrers and the treasury (70 / 7 / 3 / 20 by default).
  * @dev Anyone may call `distribute`: it takes booking ids only, and reads traveller, token and commission from the
  * escrow, so no caller can invent or inflate a reward. Minting is bounded by a refilling mint limit (at most
- * `capacity` TRVL per `window`) on top of the token's cap. A traveller's staking boost is paid out of the treasury
+ * `capacity` TRVL per `window`) on top of the token's cap. Only active referrers earn (see `ReferrerRule`); an
+ * inactive referrer's share goes to the treasury, like a missing one's. A traveller's staking boost is paid out of the treasury
  * share, so a booking never mints more than its commission is worth; it is the boost of the stake the traveller had
  * held over the holding period before paying (the escrow records the payment time), whenever `distribute` runs.
  */
@@ -65,6 +66,14 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         uint256 boostBps;
     }
 
+    /// @notice Who counts as an active referrer, whose share is paid: one with a settled booking of its own (if
+    /// `ownBooking`), or one that held at least `minHeldStake` TRVL staked over the holding period before the
+    /// referee paid (if `minHeldStake` is not zero). With neither set, every referrer is active.
+    struct ReferrerRule {
+        bool ownBooking;
+        uint128 minHeldStake;
+    }
+
     /// @notice Why `distribute` passed over a booking.
     enum SkipReason {
         Unknown,
@@ -89,6 +98,7 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     FeedConfig private _trvlFeed;
     mapping(address token => FeedConfig) private _feeds;
     RateLimiter.RefillingBucket private _mintLimit;
+    ReferrerRule private _referrerRule;
 
     /// @notice Booking `bookingId` was rewarded: who received what, with the prices used (raw feed answers).
     event RewardDistributed(
@@ -119,6 +129,7 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     event MintLimitSet(uint256 capacity, uint48 window);
     event TreasurySet(address indexed previousTreasury, address indexed newTreasury);
     event BoostSourceSet(address indexed previousSource, address indexed newSource);
+    event ReferrerRuleSet(bool ownBooking, uint128 minHeldStake);
 
     /// @dev An address argument that must be set is zero.
     error DistributorZeroAddress();
@@ -170,6 +181,7 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         _setTreasury(treasury_);
         _setSplit(Split({traveller: 7_000, level1: 700, level2: 300, treasury: 2_000}));
         _setMintLimit(mintCapacity, mintWindow);
+        _setReferrerRule(ReferrerRule({ownBooking: true, minHeldStake: 1_000 ether}));
     }
 
     // --------------------------------------------------------------------------------------------------------------
@@ -211,6 +223,14 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         (bool priced, , uint256 reward) = _value(prices, token, commission, _price(_trvlFeed));
         if (!priced) revert DistributorNoPriceFeed(token);
         (level1, level2) = referrals.uplines(traveller);
+        (address[] memory l1, address[] memory l2, uint256[] memory now_) = (
+            new address[](1),
+            new address[](1),
+            new uint256[](1)
+        );
+        (l1[0], l2[0], now_[0]) = (level1, level2, block.timestamp);
+        _dropInactive(l1, l2, now_);
+        (level1, level2) = (l1[0], l2[0]);
         IRewardBoost boost = boostSource;
         uint256 boostBps = address(boost) == address(0) ? 0 : boost.boostBpsOf(traveller);
         allocation = _allocate(_split, reward, level1, level2, boostBps);
@@ -219,6 +239,11 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     /// @notice The current split, in basis points.
     function split() external view returns (Split memory) {
         return _split;
+    }
+
+    /// @notice The rule that decides which referrers are active.
+    function referrerRule() external view returns (ReferrerRule memory) {
+        return _referrerRule;
     }
 
     /// @notice The USD feed configured for payment `token` (zero feed if none).
@@ -291,6 +316,11 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     /// @notice Sets where the treasury share goes.
     function setTreasury(address newTreasury) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setTreasury(newTreasury);
+    }
+
+    /// @notice Sets who counts as an active referrer (see `ReferrerRule`).
+    function setReferrerRule(ReferrerRule calldata newRule) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setReferrerRule(newRule);
     }
 
     /// @notice Sets the source of traveller boosts (the staking contract); zero disables boosts.
@@ -408,6 +438,7 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         bool[] memory marked
     ) private returns (uint256 rewarded) {
         (address[] memory level1, address[] memory level2) = referrals.uplinesOf(candidates.travellers);
+        _dropInactive(level1, level2, candidates.paidAt);
         uint256[] memory boosts = _boosts(candidates.travellers, candidates.paidAt);
         Split memory split_ = _split;
         for (uint256 i = 0; i < candidates.count; ++i) {
@@ -436,6 +467,29 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
                 )
             );
             ++rewarded;
+        }
+    }
+
+    /// @dev Replaces each inactive referrer by the zero address, so that its share goes to the treasury. `paidAt[i]`
+    /// is when the referee of `level1[i]` and `level2[i]` paid.
+    function _dropInactive(address[] memory level1, address[] memory level2, uint256[] memory paidAt) private view {
+        ReferrerRule memory rule = _referrerRule;
+        IRewardBoost stakes = boostSource;
+        bool byStake = rule.minHeldStake != 0 && address(stakes) != address(0);
+        if (!rule.ownBooking && rule.minHeldStake == 0) return;
+        uint256 n = level1.length;
+        address[] memory referrers = new address[](2 * n);
+        uint256[] memory times = new uint256[](2 * n);
+        for (uint256 i = 0; i < n; ++i) {
+            (referrers[i], referrers[n + i]) = (level1[i], level2[i]);
+            (times[i], times[n + i]) = (paidAt[i], paidAt[i]);
+        }
+        bool[] memory booked = rule.ownBooking ? escrow.hasSettledBooking(referrers) : new bool[](2 * n);
+        uint256[] memory held = byStake ? stakes.heldStakeAtMany(referrers, times) : new uint256[](2 * n);
+        for (uint256 i = 0; i < 2 * n; ++i) {
+            if (booked[i] || (byStake && held[i] >= rule.minHeldStake)) continue;
+            if (i < n) level1[i] = address(0);
+            else level2[i - n] = address(0);
         }
     }
 
@@ -613,6 +667,11 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         if (window == 0) revert DistributorInvalidMintLimit();
         _mintLimit.updateSettings(window, uint208(Math.min(capacity, type(uint208).max)));
         emit MintLimitSet(capacity, window);
+    }
+
+    function _setReferrerRule(ReferrerRule memory newRule) private {
+        _referrerRule = newRule;
+        emit ReferrerRuleSet(newRule.ownBooking, newRule.minHeldStake);
     }
 
     function _setTreasury(address newTreasury) private {

@@ -346,6 +346,16 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
         return 0;
     }
 
+    /// @inheritdoc IRewardBoost
+    function heldStakeAtMany(
+        address[] calldata accounts,
+        uint256[] calldata times
+    ) external view returns (uint256[] memory held) {
+        if (accounts.length != times.length) revert StakingLengthMismatch(accounts.length, times.length);
+        held = new uint256[](accounts.length);
+        for (uint256 i = 0; i < accounts.length; ++i) held[i] = heldStakeAt(accounts[i], times[i]);
+    }
+
     /// @notice Index in `tiers()` of the tier `account` has held over the holding period up to now: the tier of
     /// its boost and its booking discount.
     function heldTierOf(address account) public view returns (uint256) {

@@ -1,6 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
-import { deployProtocol } from "./protocol.js";
+import { ECONOMY_RULES, deployProtocol } from "./protocol.js";
 
 const DAY = 24 * 3600;
 
@@ -33,7 +33,11 @@ export default buildModule("TRVL", (m) => {
       proposalThreshold: m.getParameter<bigint>("proposalThreshold"),
       timelockDelay: m.getParameter("timelockDelay", 2 * DAY),
     },
-    holdingPeriod: m.getParameter("holdingPeriod", 7 * DAY),
+    holdingPeriod: m.getParameter("holdingPeriod", ECONOMY_RULES.holdingPeriod),
+    referrerRule: {
+      ownBooking: m.getParameter("referrerNeedsOwnBooking", ECONOMY_RULES.referrerNeedsOwnBooking),
+      minHeldStake: m.getParameter("referrerMinHeldStake", ECONOMY_RULES.referrerMinHeldStake),
+    },
     genesis: [],
   });
 });

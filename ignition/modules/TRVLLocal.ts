@@ -91,9 +91,14 @@ export default buildModule("TRVLLocal", (m) => {
     nativeFeed: { feed: mocks.EthUsdFeed, maxAge: LOCAL_MAX_AGE, minAnswer: usd(10), maxAnswer: usd(1_000_000) },
     trvlFeed: { feed: mocks.TrvlUsdFeed, maxAge: LOCAL_MAX_AGE, minAnswer: usd(0.0001), maxAnswer: usd(10_000) },
     governance: LOCAL_GOVERNANCE,
-    // Like its governance delays, the local chain's holding period is short (none): a stake counts for discounts and
-    // boosts at once, so the product can be tried in minutes. Real networks hold for 7 days; so do the contract tests.
+    // Like its governance delays, the local chain's economy rules are short: a stake counts for discounts and boosts
+    // at once and every referrer earns, so the product can be tried in minutes. Real networks use ECONOMY_RULES; so
+    // do the contract tests.
     holdingPeriod: m.getParameter("holdingPeriod", 0),
+    referrerRule: {
+      ownBooking: m.getParameter("referrerNeedsOwnBooking", false),
+      minHeldStake: m.getParameter("referrerMinHeldStake", 0n),
+    },
     genesis: [{ to: safe.Guardian, amount: LOCAL_GUARDIAN_GENESIS }],
   });
 

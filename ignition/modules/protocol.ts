@@ -37,6 +37,17 @@ export interface FeedSettings {
   maxAnswer: ArgumentType;
 }
 
+/**
+ * The economy's rules against gaming, as real networks deploy them: a stake counts for boosts and discounts once held
+ * for `holdingPeriod` seconds; a referrer earns only with a settled booking of its own or `referrerMinHeldStake` TRVL
+ * held over the holding period. Ignition parameters of the same names override them.
+ */
+export const ECONOMY_RULES = {
+  holdingPeriod: 7 * 24 * 3600,
+  referrerNeedsOwnBooking: true,
+  referrerMinHeldStake: parseEther("1000"),
+};
+
 export interface GovernanceSettings {
   /** Seconds between a proposal and the start of its vote. */
   votingDelay: ArgumentType;
@@ -64,6 +75,8 @@ export interface ProtocolSettings {
   governance: GovernanceSettings;
   /** Seconds a stake must be held before paying to earn its tier's boost and discount. */
   holdingPeriod: ArgumentType;
+  /** Who counts as an active referrer (RewardDistributor.ReferrerRule). */
+  referrerRule: { ownBooking: ArgumentType; minHeldStake: ArgumentType };
   /** TRVL minted once at deployment, before minting is left to the reward distributor alone. */
   genesis: { to: ArgumentType; amount: ArgumentType }[];
 }
@@ -133,6 +146,7 @@ export function deployProtocol(m: IgnitionModuleBuilder, settings: ProtocolSetti
     m.call(rewardDistributor, "setTrvlPriceFeed", feedArgs(settings.trvlFeed), { id: "setTrvlFeed" }),
     m.call(rewardDistributor, "setBoostSource", [staking], { id: "setStakingBoost" }),
     m.call(staking, "setHoldingPeriod", [settings.holdingPeriod], { id: "setHoldingPeriod" }),
+    m.call(rewardDistributor, "setReferrerRule", [settings.referrerRule], { id: "setReferrerRule" }),
   ];
 
   for (const [name, contract] of [

@@ -29,7 +29,8 @@ contract RewardSplitFuzzTest is TRVLTestBase {
         uint64 usdPrice,
         uint64 trvlPrice,
         uint8 levels,
-        uint16 boostBps
+        uint16 boostBps,
+        bool referrersTravelled
     ) public {
         amount = uint96(bound(amount, 1, 1e15)); // up to a billion tUSD
         commissionBps = uint16(bound(commissionBps, 0, escrow.MAX_COMMISSION_BPS()));
@@ -48,6 +49,8 @@ contract RewardSplitFuzzTest is TRVLTestBase {
             referrals.register(alice);
         }
         boost.setBoost(carol, boostBps);
+        // Referrers earn only when active: here, when they have a settled booking of their own.
+        if (referrersTravelled) _travel(bob, alice);
 
         BookingEscrow.Quote memory q = _quote(carol, address(usd), amount, commissionBps);
         _pay(q);
@@ -63,8 +66,8 @@ contract RewardSplitFuzzTest is TRVLTestBase {
         }
         assertEq(_distribute(q.bookingId), 1);
         uint256 travellerBase = (value * 7_000) / 10_000;
-        uint256 level1 = levels >= 1 ? (value * 700) / 10_000 : 0;
-        uint256 level2 = levels == 2 ? (value * 300) / 10_000 : 0;
+        uint256 level1 = levels >= 1 && referrersTravelled ? (value * 700) / 10_000 : 0;
+        uint256 level2 = levels == 2 && referrersTravelled ? (value * 300) / 10_000 : 0;
         uint256 treasuryBase = value - travellerBase - level1 - level2;
         uint256 extra = Math.min((travellerBase * boostBps) / 10_000, treasuryBase);
 
@@ -114,5 +117,14 @@ contract RewardSplitFuzzTest is TRVLTestBase {
         }
         assertLe(trvl.totalSupply(), capacity);
         assertEq(trvl.totalSupply(), Math.min(bookings, capacity / 1_000 ether) * 1_000 ether);
+    }
+
+    function _travel(address first, address second) private {
+        BookingEscrow.Quote memory a = _quote(first, address(usd), 1e6, 1_000);
+        BookingEscrow.Quote memory b = _quote(second, address(usd), 1e6, 1_000);
+        _pay(a);
+        _pay(b);
+        _settle(a.bookingId);
+        _settle(b.bookingId);
     }
 }

@@ -4,6 +4,7 @@ import { Signature, Wallet, ZeroAddress, hexlify, parseEther, randomBytes } from
 import type { NetworkConnection } from "hardhat/types/network";
 
 import TRVLLocal, { LOCAL_GUARDIAN_GENESIS } from "../../ignition/modules/TRVLLocal.js";
+import { ECONOMY_RULES } from "../../ignition/modules/protocol.js";
 import { LOCAL_ACCOUNT_INDEX, localDeploymentParameters, type LocalRole } from "@trvl/tooling/local-accounts";
 import {
   BookingEscrow__factory,
@@ -30,17 +31,16 @@ export const DAY = 24n * HOUR;
  */
 export async function deploySystem(
   connection: Connection,
-  options: { deploymentId?: string; holdingPeriod?: bigint } = {},
+  options: { deploymentId?: string; realEconomyRules?: boolean } = {},
 ) {
   const { ethers, ignition } = connection;
   const parameters = localDeploymentParameters();
   const deployed = await ignition.deploy(TRVLLocal, {
     displayUi: false,
     deploymentId: options.deploymentId,
-    parameters:
-      options.holdingPeriod === undefined
-        ? parameters
-        : { ...parameters, TRVLLocal: { ...parameters.TRVLLocal, holdingPeriod: options.holdingPeriod } },
+    parameters: options.realEconomyRules
+      ? { ...parameters, TRVLLocal: { ...parameters.TRVLLocal, ...ECONOMY_RULES } }
+      : parameters,
   });
   const signers = await ethers.getSigners();
   const actor = (role: LocalRole) => signers[LOCAL_ACCOUNT_INDEX[role]];

@@ -2594,6 +2594,25 @@ export const bookingEscrowAbi = [
   {
     "inputs": [
       {
+        "internalType": "address[]",
+        "name": "accounts",
+        "type": "address[]"
+      }
+    ],
+    "name": "hasSettledBooking",
+    "outputs": [
+      {
+        "internalType": "bool[]",
+        "name": "settled",
+        "type": "bool[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "components": [
           {
             "internalType": "bytes32",
@@ -3349,6 +3368,25 @@ export const rewardDistributorAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "ownBooking",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint128",
+        "name": "minHeldStake",
+        "type": "uint128"
+      }
+    ],
+    "name": "ReferrerRuleSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": true,
         "internalType": "bytes32",
         "name": "bookingId",
@@ -3951,6 +3989,31 @@ export const rewardDistributorAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "referrerRule",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "ownBooking",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint128",
+            "name": "minHeldStake",
+            "type": "uint128"
+          }
+        ],
+        "internalType": "struct RewardDistributor.ReferrerRule",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -4046,6 +4109,31 @@ export const rewardDistributorAbi = [
       }
     ],
     "name": "setPriceFeed",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "ownBooking",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint128",
+            "name": "minHeldStake",
+            "type": "uint128"
+          }
+        ],
+        "internalType": "struct RewardDistributor.ReferrerRule",
+        "name": "newRule",
+        "type": "tuple"
+      }
+    ],
+    "name": "setReferrerRule",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -5484,6 +5572,30 @@ export const trvlStakingAbi = [
         "internalType": "uint256",
         "name": "held",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address[]",
+        "name": "accounts",
+        "type": "address[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "times",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "heldStakeAtMany",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "held",
+        "type": "uint256[]"
       }
     ],
     "stateMutability": "view",
