@@ -11,7 +11,8 @@ export function bookingLinesOf(plan: Pick<Plan, "booking" | "days" | "checkIn">)
       (candidate) => candidate.itemId === line.itemId && (line.date === undefined || candidate.date === line.date),
     );
     if (!item) return line;
-    return item.endTime === undefined
+    // A hotel's time is when it checks in; its stay ends on the check-out day.
+    return item.endTime === undefined || line.date === undefined
       ? { ...line, time: item.time }
       : { ...line, time: item.time, endTime: item.endTime };
   });

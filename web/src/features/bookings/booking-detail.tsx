@@ -57,7 +57,7 @@ export function BookingDetail({ id }: { id: string }) {
             {booking.stay.nights === 1 ? "" : "s"} · {booking.stay.guests} guest{booking.stay.guests === 1 ? "" : "s"}
           </p>
           <ul className="mt-3 divide-y divide-slate-100">
-            {booking.items.map((item, i) => (
+            {inTimeOrder(booking.items).map((item, i) => (
               <li key={`${item.itemId}@${item.date ?? i}`} className="flex justify-between gap-4 py-2 text-sm">
                 <span className="min-w-0">
                   <span className="font-medium">{item.name}</span>{" "}
@@ -131,6 +131,12 @@ export function BookingDetail({ id }: { id: string }) {
       </Card>
     </div>
   );
+}
+
+/** Items as the trip runs (day, then time); items without either keep their place at the end. */
+function inTimeOrder(items: Booking["items"]): Booking["items"] {
+  const when = (item: Booking["items"][number]) => item.startsAt ?? item.date ?? "~";
+  return [...items].sort((a, b) => when(a).localeCompare(when(b)));
 }
 
 function LeftTimeline({ booking }: { booking: Booking }) {
