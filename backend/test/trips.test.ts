@@ -69,7 +69,9 @@ describe.each(DRIVERS)("trips (%s)", (driver) => {
     );
     const free = open.body.items.filter((item: Json) => !inTrip.has(item.id));
     expect(free.length).toBeGreaterThan(0);
-    expect(alternatives.body.items).toHaveLength(Math.min(3, free.length));
+    // Free that day and fitting the day's timetable and the budget once swapped in: at most three.
+    expect(alternatives.body.items.length).toBeGreaterThan(0);
+    expect(alternatives.body.items.length).toBeLessThanOrEqual(Math.min(3, free.length));
     for (const alternative of alternatives.body.items) {
       expect(alternative.type).toBe("activity");
       expect(inTrip.has(alternative.id)).toBe(false);

@@ -187,7 +187,8 @@ export class TripService {
 
   /**
    * Up to 3 catalog items of the same kind to swap for one of the trip's (an activity's own category first), free
-   * on its day (a hotel: every night), in the destination, not already in the trip; best rated first.
+   * on its day (a hotel: every night), in the destination, not already in the trip, that the trip would still fit
+   * with (the day's timetable, the budget); best rated first.
    */
   async alternatives(address: string, id: string, itemId: string, date: string): Promise<CatalogItem[]> {
     const plan = (await this.get(address, id)).plan;
@@ -211,7 +212,18 @@ export class TripService {
         ? candidate.details.category === item.details.category
         : true;
     const candidates = items.filter((candidate) => !inTrip.has(candidate.id));
-    return [...candidates.filter(category), ...candidates.filter((c) => !category(c))].slice(0, ALTERNATIVES);
+    const ordered = [...candidates.filter(category), ...candidates.filter((c) => !category(c))];
+    // Only what the swap would leave bookable: inside that day's timetable and the budget.
+    const fitting: CatalogItem[] = [];
+    for (const candidate of ordered.slice(0, ALTERNATIVES * 5)) {
+      const lines: Line[] = plan.booking.items.map((l) =>
+        l === line ? (hotel ? { itemId: candidate.id } : { itemId: candidate.id, date }) : { ...l },
+      );
+      const swapped = await assemblePlan(this.deps.catalog, specOf(plan, lines), todayOf(this.deps.now));
+      if (swapped.ok) fitting.push(candidate);
+      if (fitting.length === ALTERNATIVES) break;
+    }
+    return fitting;
   }
 
   /** Records the booking made of a draft (POST /bookings with its `plan.booking`): the same items, the same stay. */

@@ -296,7 +296,7 @@ function MoveForm({
         />
       </label>
       <Button type="submit" variant="secondary" className="px-2 py-1 text-xs" disabled={pending}>
-        Move
+        Move it
       </Button>
       {problem && (
         <p role="alert" className="w-full text-red-700">
