@@ -5,6 +5,8 @@ import { TypedDataEncoder, ZeroAddress, id, parseEther } from "ethers";
 import { ROLES } from "../ignition/modules/protocol.js";
 import {
   BookingEscrow__factory,
+  MockFeeOnTransferToken__factory,
+  MockRebasingToken__factory,
   RejectingReceiver__factory,
   ReentrantTraveller__factory,
 } from "../types/ethers-contracts/index.js";
@@ -18,6 +20,38 @@ const Status = { None: 0n, Paid: 1n, Settled: 2n, Refunded: 3n, Rewarded: 4n } a
 
 describe("BookingEscrow", () => {
   describe("pay", () => {
+    it("refuses tokens that arrive short: a fee-on-transfer token, and a rebasing one once it shrinks balances", async () => {
+      const { escrow, admin, deployer, quote, signQuote, travellers } = await fresh();
+      const [alice] = travellers;
+      const escrowAddress = await escrow.getAddress();
+      const fee = await new MockFeeOnTransferToken__factory(deployer).deploy();
+      const rebasing = await new MockRebasingToken__factory(deployer).deploy();
+      for (const token of [fee, rebasing]) {
+        await escrow.connect(admin).setPaymentToken(await token.getAddress(), true);
+        await token.mint(alice.address, 10_000_000_000n);
+        await token.connect(alice).approve(escrowAddress, 10_000_000_000n);
+      }
+
+      // 1% of a fee-on-transfer payment never arrives: recording the quoted amount would make other deposits pay it.
+      const q = await quote(alice, { token: (await fee.getAddress()) as `0x${string}`, amount: 1_000_000_000n });
+      await expect(escrow.connect(alice).pay(q, await signQuote(q)))
+        .to.be.revertedWithCustomError(escrow, "EscrowShortTransfer")
+        .withArgs(q.bookingId, 1_000_000_000n, 990_000_000n);
+      expect(await fee.balanceOf(escrowAddress)).to.equal(0n);
+
+      // A rebasing token is accepted while whole, refused once a rebase makes the escrow receive less.
+      const token = (await rebasing.getAddress()) as `0x${string}`;
+      const whole = await quote(alice, { token, amount: 1_000_000n });
+      await escrow.connect(alice).pay(whole, await signQuote(whole));
+      expect((await escrow.bookingOf(whole.bookingId)).amount).to.equal(1_000_000n);
+      await rebasing.setHaircut(50);
+      const shrunk = await quote(alice, { token, amount: 1_000_000n });
+      await expect(escrow.connect(alice).pay(shrunk, await signQuote(shrunk)))
+        .to.be.revertedWithCustomError(escrow, "EscrowShortTransfer")
+        .withArgs(shrunk.bookingId, 1_000_000n, 995_000n);
+      expect((await escrow.bookingOf(shrunk.bookingId)).status).to.equal(Status.None);
+    });
+
     it("takes a stablecoin payment against a signed quote and records the booking", async () => {
       const { escrow, stablecoin, quote, pay, travellers } = await fresh();
       const [alice] = travellers;

@@ -288,6 +288,45 @@ describe("TRVLStaking", () => {
       expect(await staking.rewardsFunded()).to.equal(TRVL("1500"));
     });
 
+    it("strands no yield: what streams while nothing is staked is streamed again by the next funding", async () => {
+      const system = await fresh();
+      const { staking, travellers, stakeFor, connection } = system;
+      const { time } = connection.networkHelpers;
+      const [alice] = travellers;
+      const start = BigInt(await time.latest()) + 10n;
+      await fundRewards(system, TRVL("1000"), 10n * DAY, start);
+      // Nobody stakes for the first half of the stream: 500 TRVL streams to nobody.
+      await time.setNextBlockTimestamp(start + 5n * DAY);
+      await stakeFor(alice, TRVL("100"));
+      // (stakeFor's approval takes a block first: the stake lands a second later, 1/864,000 of the stream.)
+      expect(await staking.unallocatedRewards()).to.be.closeTo(TRVL("500"), TRVL("0.01"));
+      await time.increaseTo(start + 20n * DAY);
+      expect(await staking.earned(alice.address)).to.be.closeTo(TRVL("500"), TRVL("0.01"));
+      // Paid + owed + unallocated = funded.
+      expect((await staking.earned(alice.address)) + (await staking.unallocatedRewards())).to.be.closeTo(
+        TRVL("1000"),
+        TRVL("0.001"),
+      );
+      // The next funding streams the stranded 500 with its own 100: alice, alone, earns all 600.
+      await fundRewards(system, TRVL("100"), DAY);
+      expect(await staking.unallocatedRewards()).to.equal(0n);
+      await time.increase(2n * DAY);
+      expect(await staking.earned(alice.address)).to.be.closeTo(TRVL("1100"), TRVL("0.001"));
+    });
+
+    it("refuses a top-up that would spread a running stream thinner (a 1-wei top-up over a year)", async () => {
+      const system = await fresh();
+      const { staking, travellers, stakeFor } = system;
+      await stakeFor(travellers[0], TRVL("100"));
+      await fundRewards(system, TRVL("1000"), 10n * DAY);
+      const rate = await staking.rewardRate();
+      await expect(fundRewards(system, 1n, 365n * DAY)).to.be.revertedWithCustomError(staking, "StakingRateWouldDrop");
+      expect(await staking.rewardRate()).to.equal(rate);
+      // Once the stream has ended, any new stream may start at any rate.
+      await system.connection.networkHelpers.time.increase(10n * DAY);
+      await fundRewards(system, 1n, 365n * DAY);
+    });
+
     it("lets only the rewards funder fund, for a sane duration", async () => {
       const system = await fresh();
       const { staking, travellers } = system;

@@ -153,6 +153,9 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
     error EscrowRefundTooEarly(bytes32 bookingId, uint40 refundableAt);
     /// @dev The settlement window is outside [`MIN_SETTLEMENT_WINDOW`, `MAX_SETTLEMENT_WINDOW`].
     error EscrowInvalidSettlementWindow(uint64 window);
+    /// @dev The token delivered `received` of the `expected` amount (a fee-on-transfer or rebasing token): the escrow
+    /// would otherwise pay this booking's settlement or refund out of other travellers' deposits.
+    error EscrowShortTransfer(bytes32 bookingId, uint256 expected, uint256 received);
 
     /**
      * @param admin Receives `DEFAULT_ADMIN_ROLE`: grants roles (`OPERATOR_ROLE` grants the settler and quote-signer
@@ -391,7 +394,11 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
             if (msg.value != quote.amount) revert EscrowWrongValue(bookingId, quote.amount, msg.value);
         } else {
             if (msg.value != 0) revert EscrowWrongValue(bookingId, 0, msg.value);
-            IERC20(quote.token).safeTransferFrom(msg.sender, address(this), quote.amount);
+            IERC20 token = IERC20(quote.token);
+            uint256 balanceBefore = token.balanceOf(address(this));
+            token.safeTransferFrom(msg.sender, address(this), quote.amount);
+            uint256 received = token.balanceOf(address(this)) - balanceBefore;
+            if (received != quote.amount) revert EscrowShortTransfer(bookingId, quote.amount, received);
         }
         emit BookingPaid(
             bookingId,

@@ -95,6 +95,9 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
     uint64 public periodFinish;
     uint64 public lastUpdate;
     uint256 public rewardPerTokenStored;
+    /// @dev Yield streamed while nothing was staked, scaled by 1e18: nobody could earn it, so the next funding
+    /// streams it again.
+    uint256 private _unallocatedScaled;
 
     mapping(address account => uint256) private _staked;
     mapping(address account => Checkpoints.Trace208) private _stakeHistory;
@@ -136,6 +139,8 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
     error StakingInvalidTiers(string reason);
     /// @dev The reward duration is outside [`MIN_REWARD_DURATION`, `MAX_REWARD_DURATION`].
     error StakingInvalidDuration(uint256 duration);
+    /// @dev A top-up would spread the running stream thinner: `rate` per second instead of `currentRate`.
+    error StakingRateWouldDrop(uint256 currentRate, uint256 rate);
     /// @dev Staked votes follow the staker's delegate in the TRVL token: delegate there, then call `syncDelegate`.
     error StakingDelegationFollowsToken();
     /// @dev The holding period exceeds `MAX_HOLDING_PERIOD`.
@@ -267,7 +272,8 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
 
     /**
      * @notice Adds `amount` TRVL (taken from the caller) to the reward pool and streams it, with whatever is left of
-     * the current stream, over the next `duration` seconds.
+     * the current stream and whatever was streamed while nothing was staked, over the next `duration` seconds. While
+     * a stream runs, a top-up may not lower its rate (so a tiny top-up cannot stretch it over a long duration).
      */
     function notifyRewardAmount(
         uint256 amount,
@@ -282,8 +288,12 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
         // The new amount and what the current stream has not yet released are spread over the new duration. Both
         // are already in this contract (the amount was just taken), so the stream can never promise more than it
         // holds.
-        uint256 leftover = block.timestamp < periodFinish ? (periodFinish - block.timestamp) * rewardRate : 0;
-        uint256 rate = (amount * PRECISION + leftover) / duration;
+        bool running = block.timestamp < periodFinish;
+        uint256 leftover = running ? (periodFinish - block.timestamp) * rewardRate : 0;
+        uint256 total = amount * PRECISION + leftover + _unallocatedScaled;
+        if (running && total < rewardRate * duration) revert StakingRateWouldDrop(rewardRate, total / duration);
+        _unallocatedScaled = 0;
+        uint256 rate = total / duration;
         rewardRate = rate;
         lastUpdate = Time.timestamp();
         periodFinish = SafeCast.toUint64(block.timestamp + duration);
@@ -307,6 +317,12 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
     /// @notice Yield `account` can claim now.
     function earned(address account) public view returns (uint256) {
         return (_staked[account] * (rewardPerToken() - _rewardPerTokenPaid[account])) / PRECISION + _rewards[account];
+    }
+
+    /// @notice TRVL streamed while nothing was staked, not yet streamed again (the next funding does).
+    function unallocatedRewards() public view returns (uint256) {
+        uint256 pending = totalStaked == 0 ? (_lastTimeRewardApplicable() - lastUpdate) * rewardRate : 0;
+        return (_unallocatedScaled + pending) / PRECISION;
     }
 
     /// @notice The accumulator: yield per staked TRVL since the start, scaled by 1e18.
@@ -483,6 +499,7 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
     }
 
     function _updateReward(address account) private {
+        if (totalStaked == 0) _unallocatedScaled += (_lastTimeRewardApplicable() - lastUpdate) * rewardRate;
         uint256 perToken = rewardPerToken();
         rewardPerTokenStored = perToken;
         lastUpdate = SafeCast.toUint64(_lastTimeRewardApplicable());

@@ -14,6 +14,7 @@ contract StakingHandler is Test {
     address[] public actors;
     uint256 public ghostEarlyWithdrawals;
     uint256 public ghostFunded;
+    uint256 public ghostThinnedStreams;
 
     constructor(TRVLStaking staking_, TRVLToken trvl_) {
         staking = staking_;
@@ -73,12 +74,21 @@ contract StakingHandler is Test {
         staking.claim();
     }
 
+    /// Funds now and then, including top-ups that would spread a running stream thinner: those must be refused.
     function fund(uint256 amount, uint256 duration) external {
         amount = bound(amount, 1 ether, 1_000_000 ether);
+        duration = bound(duration, 1 hours, 30 days);
         trvl.mint(address(this), amount);
         trvl.approve(address(staking), amount);
-        staking.notifyRewardAmount(amount, bound(duration, 1 hours, 30 days));
-        ghostFunded += amount;
+        uint256 rateBefore = staking.rewardRate();
+        bool running = block.timestamp < staking.periodFinish();
+        try staking.notifyRewardAmount(amount, duration) {
+            ghostFunded += amount;
+            if (running && staking.rewardRate() < rateBefore) ++ghostThinnedStreams;
+        } catch (bytes memory reason) {
+            // Only a top-up of a running stream may be refused, and only for lowering its rate.
+            if (!running || bytes4(reason) != TRVLStaking.StakingRateWouldDrop.selector) ++ghostThinnedStreams;
+        }
     }
 
     function wait(uint32 seconds_) external {
@@ -120,6 +130,19 @@ contract StakingInvariantTest is StakingTestBase {
             trvl.balanceOf(address(staking)),
             staking.totalStaked() + staking.totalPendingUnstake() + staking.rewardsFunded() - staking.rewardsPaid()
         );
+    }
+
+    /// Yield is never lost: paid + owed + streamed to nobody (and not yet streamed again) + still to stream = funded,
+    /// to within rounding; and no top-up ever lowered a running stream's rate.
+    function invariant_NoYieldIsStranded() public view {
+        uint256 owed;
+        for (uint256 i = 0; i < handler.actorCount(); ++i) owed += staking.earned(handler.actors(i));
+        uint256 finish = staking.periodFinish();
+        uint256 toStream = block.timestamp < finish ? ((finish - block.timestamp) * staking.rewardRate()) / 1e18 : 0;
+        uint256 accounted = staking.rewardsPaid() + owed + staking.unallocatedRewards() + toStream;
+        assertLe(accounted, staking.rewardsFunded());
+        assertApproxEqAbs(accounted, staking.rewardsFunded(), 1e9);
+        assertEq(handler.ghostThinnedStreams(), 0);
     }
 
     /// Nothing in cooldown was ever withdrawn before its unlock time.
