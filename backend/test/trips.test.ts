@@ -2,10 +2,12 @@
  * Saved trips over HTTP, on both databases: a plan saved as a draft, edited on its day cards (swap for one of three
  * alternatives of the same kind, remove, move to another day, add from search), re-priced by the bookings' pricing
  * each time, reopened as left, then booked as edited (POST /bookings charges exactly the trip's total) and marked
- * booked; nobody else sees it.
+ * booked, then travelled once its check-out day has come; nobody else sees it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { addDays } from "../src/catalog/dates.js";
+import { TripService } from "../src/trips/service.js";
 import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
 import { DRIVERS } from "./helpers/databases.js";
 import { futureDay, LISBON, STABLECOIN } from "./helpers/trips.js";
@@ -159,6 +161,13 @@ describe.each(DRIVERS)("trips (%s)", (driver) => {
     expect(marked.status, JSON.stringify(marked.body)).toBe(200);
     expect(marked.body).toMatchObject({ status: "booked", bookingId: booked.body.booking.id });
     expect(expectError(await edit(id, { op: "remove", itemId: extra.id, date: day })).code).toBe("trip_booked");
+
+    // Travelled once its check-out day has come, by the services' clock: booked the day before, travelled on it.
+    const at = (date: string) =>
+      new TripService({ ...t.services, now: () => new Date(`${date}T09:00:00Z`) }).get(testAccount(8).address, id);
+    expect((await at(addDays(plan.checkOut, -1))).status).toBe("booked");
+    expect((await at(plan.checkOut)).status).toBe("travelled");
+    expect((await at(addDays(plan.checkOut, 30))).status).toBe("travelled");
   });
 
   it("moves an item to a time the traveller chooses, keeps that time through later edits, and says when it cannot", async () => {
