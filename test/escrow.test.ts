@@ -260,18 +260,44 @@ describe("BookingEscrow", () => {
         .withArgs(alice.address, ROLES.SETTLER);
     });
 
-    it("reverts the whole batch if a supplier refuses ETH, leaving every booking paid", async () => {
-      const { escrow, quote, pay, keeper, travellers, deployer } = await fresh();
-      const [alice] = travellers;
+    it("settles a batch of 50 when one supplier refuses ETH: the 49 are paid, the refuser is credited", async () => {
+      const { escrow, quote, pay, keeper, travellers, deployer, supplier, connection, ethers } = await fresh();
+      const [alice, elsewhere] = travellers;
       const refuser = await new RejectingReceiver__factory(deployer).deploy();
-      const q = await quote(alice, {
-        token: NATIVE,
-        amount: 1000n,
-        supplier: (await refuser.getAddress()) as `0x${string}`,
-      });
-      await pay(q, alice);
-      await expect(escrow.connect(keeper).settle([q.bookingId])).to.be.revertedWithCustomError(refuser, "NoEther");
-      expect((await escrow.bookingOf(q.bookingId)).status).to.equal(Status.Paid);
+      const refuserAddress = (await refuser.getAddress()) as `0x${string}`;
+      const bookings = [];
+      for (let i = 0; i < 50; i++) {
+        const q = await quote(alice, {
+          token: NATIVE,
+          amount: 1000n,
+          commissionBps: 1_000,
+          supplier: i === 17 ? refuserAddress : (supplier.address as `0x${string}`),
+        });
+        await pay(q, alice);
+        bookings.push(q.bookingId);
+      }
+      const tx = escrow.connect(keeper).settle(bookings);
+      await expect(tx).to.emit(escrow, "PaymentCredited").withArgs(refuserAddress, NATIVE, 900n);
+      await expect(tx).to.changeEtherBalances(ethers, [supplier, refuser], [49n * 900n, 0n]);
+      for (const id of bookings) expect((await escrow.bookingOf(id)).status).to.equal(Status.Settled);
+      expect(await escrow.creditOf(NATIVE, refuserAddress)).to.equal(900n);
+      expect(await escrow.totalCredits(NATIVE)).to.equal(900n);
+
+      // The refuser withdraws its credit to an address that takes ETH; nobody else can, and only once.
+      await expect(escrow.connect(alice).withdrawCredit(NATIVE, alice.address))
+        .to.be.revertedWithCustomError(escrow, "EscrowNoCredit")
+        .withArgs(alice.address, NATIVE);
+      await connection.networkHelpers.impersonateAccount(refuserAddress);
+      await connection.networkHelpers.setBalance(refuserAddress, 10n ** 18n);
+      const asRefuser = await ethers.getSigner(refuserAddress);
+      await expect(escrow.connect(asRefuser).withdrawCredit(NATIVE, elsewhere.address))
+        .to.emit(escrow, "CreditWithdrawn")
+        .withArgs(refuserAddress, NATIVE, elsewhere.address, 900n);
+      expect(await escrow.totalCredits(NATIVE)).to.equal(0n);
+      await expect(escrow.connect(asRefuser).withdrawCredit(NATIVE, elsewhere.address)).to.be.revertedWithCustomError(
+        escrow,
+        "EscrowNoCredit",
+      );
     });
   });
 

@@ -52,6 +52,8 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
     uint64 public constant MAX_SETTLEMENT_WINDOW = 365 days;
 
     uint256 private constant BPS = 10_000;
+    /// @notice Gas an ETH recipient may use on receiving; one that refuses, or needs more, is credited instead.
+    uint256 public constant RECEIVE_GAS = 100_000;
 
     /// @notice A priced booking, signed by the backend: what the traveller pays, to whom, and until when.
     struct Quote {
@@ -91,6 +93,9 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
     uint64 public settlementWindow;
     /// @notice How many bookings were ever paid (the last serial given out).
     uint32 public bookingCount;
+    /// @notice What each account may withdraw, per token, because a transfer to it failed; and the total per token.
+    mapping(address token => mapping(address account => uint256)) public creditOf;
+    mapping(address token => uint256) public totalCredits;
 
     /// @notice A traveller paid `amount` of `token` for booking `bookingId`; `commission` of it goes to the treasury
     /// on settlement; the traveller may refund it alone from `refundableAt` if it is still unsettled then.
@@ -112,6 +117,11 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
         uint256 supplierAmount,
         uint256 commission
     );
+    /// @notice A transfer of `amount` of `token` to `account` failed (ETH refused, a token transfer blocked): it is
+    /// credited to `account`, which withdraws it with `withdrawCredit`. Nobody else's payment waits for it.
+    event PaymentCredited(address indexed account, address indexed token, uint256 amount);
+    /// @notice `account` withdrew its credit of `amount` of `token` to `to`.
+    event CreditWithdrawn(address indexed account, address indexed token, address to, uint256 amount);
     /// @notice Booking `bookingId` was refunded in full to its traveller; `by` is who asked for it.
     event BookingRefunded(
         bytes32 indexed bookingId,
@@ -153,6 +163,8 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
     error EscrowRefundTooEarly(bytes32 bookingId, uint40 refundableAt);
     /// @dev The settlement window is outside [`MIN_SETTLEMENT_WINDOW`, `MAX_SETTLEMENT_WINDOW`].
     error EscrowInvalidSettlementWindow(uint64 window);
+    /// @dev `account` has no credit in `token` to withdraw.
+    error EscrowNoCredit(address account, address token);
     /// @dev The token delivered `received` of the `expected` amount (a fee-on-transfer or rebasing token): the escrow
     /// would otherwise pay this booking's settlement or refund out of other travellers' deposits.
     error EscrowShortTransfer(bytes32 bookingId, uint256 expected, uint256 received);
@@ -261,6 +273,20 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
         (address token, uint256 amount) = (booking.token, booking.amount);
         _transferOut(token, traveller, amount);
         emit BookingRefunded(bookingId, traveller, msg.sender, token, amount);
+    }
+
+    /**
+     * @notice Withdraws the caller's credit in `token` (`address(0)` for ETH) to `to`: what a failed settlement or
+     * refund transfer left owed to it. A contract that refuses ETH names another address to receive it.
+     */
+    function withdrawCredit(address token, address payable to) external nonReentrant {
+        uint256 amount = creditOf[token][msg.sender];
+        if (amount == 0) revert EscrowNoCredit(msg.sender, token);
+        delete creditOf[token][msg.sender];
+        totalCredits[token] -= amount;
+        if (token == NATIVE_TOKEN) Address.sendValue(to, amount);
+        else IERC20(token).safeTransfer(to, amount);
+        emit CreditWithdrawn(msg.sender, token, to, amount);
     }
 
     /// @inheritdoc IBookingEscrow
@@ -420,13 +446,19 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
         return Status.Settled;
     }
 
+    /// @dev Pays `to`, or credits it if the transfer fails, so one recipient can never block a batch.
     function _transferOut(address token, address to, uint256 amount) private {
         if (amount == 0) return;
+        bool sent;
         if (token == NATIVE_TOKEN) {
-            Address.sendValue(payable(to), amount);
+            (sent, ) = payable(to).call{value: amount, gas: RECEIVE_GAS}("");
         } else {
-            IERC20(token).safeTransfer(to, amount);
+            sent = IERC20(token).trySafeTransfer(to, amount);
         }
+        if (sent) return;
+        creditOf[token][to] += amount;
+        totalCredits[token] += amount;
+        emit PaymentCredited(to, token, amount);
     }
 
     function _commission(uint256 amount, uint16 commissionBps) private pure returns (uint256) {
