@@ -71,7 +71,11 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const redis = config.REDIS_URL ? await redisStores(config.REDIS_URL) : undefined;
   const chain = createChainContext(config);
   const staking = createStakingReader(chain);
-  const push = new PushBroker(database, logger.child({ component: "push" }));
+  const accounts = new AccountReader({ chain, staking }, config.ACCOUNT_CACHE_TTL_MS);
+  const push = new PushBroker(database, logger.child({ component: "push" }), {
+    accountChanged: (address) => accounts.invalidate(address),
+    everythingChanged: () => accounts.invalidateAll(),
+  });
   await push.start();
   const now = overrides.now ?? systemClock;
   const catalog =
@@ -90,7 +94,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     chain,
     catalog,
     staking,
-    accounts: new AccountReader({ chain, staking }, config.ACCOUNT_CACHE_TTL_MS),
+    accounts,
     tokens: new PaymentTokens(chain),
     ipfs: config.IPFS_API_URL
       ? new KuboStore(config.IPFS_API_URL)

@@ -1,9 +1,12 @@
 /**
  * The account reader's cache under the listener's invalidations: a request waiting on a read that an invalidation
- * overtakes still gets its answer, and that read's figures are not kept as the account's current ones.
+ * overtakes still gets its answer, and that read's figures are not kept as the account's current ones; and a page
+ * that reads an account again when told it changed gets the changed figures, not the cached ones.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import type { AccountSnapshot } from "../src/accounts/service.js";
+import { announceChanges } from "../src/push/changes.js";
 import { createTestApp, testAccount, type TestApp } from "./helpers/app.js";
 import { publicClient } from "./helpers/chain.js";
 
@@ -36,5 +39,27 @@ describe("account snapshots (pglite)", () => {
     const fresh = await t.services.accounts.snapshot(account);
     expect(fresh).not.toBe(answered[0]);
     expect(fresh.blockNumber).toBeGreaterThan(answered[0].blockNumber);
+  });
+
+  it("a stream told that an account changed reads its new figures, although the old ones were cached", async () => {
+    const cached = await t.services.accounts.snapshot(account);
+    expect(await t.services.accounts.snapshot(account)).toBe(cached);
+    await publicClient().request({ method: "hardhat_mine" as never, params: ["0x1"] as never });
+
+    // As the web does: on an "account" event, read the account again.
+    const reread = new Promise<AccountSnapshot>((resolve) => {
+      const unsubscribe = t.services.push.subscribe(account, {
+        send: (event) => {
+          if (event.type !== "account") return;
+          unsubscribe();
+          resolve(t.services.accounts.snapshot(account));
+        },
+        supersede: () => {},
+      });
+    });
+    await t.services.db.transaction((tx) => announceChanges(tx, { bookings: [], accounts: [account] }));
+    const fresh = await reread;
+    expect(fresh).not.toBe(cached);
+    expect(fresh.blockNumber).toBeGreaterThan(cached.blockNumber);
   });
 });

@@ -52,12 +52,18 @@ export class AccountReader {
   }
 
   /**
-   * Forgets an account's figures (the listener calls this when it sees them change). A read in flight still answers
-   * the requests waiting on it, but is not cached; the next request reads again.
+   * Forgets an account's figures (when a change to them is announced, see push/broker.ts). A read in flight still
+   * answers the requests waiting on it, but is not cached; the next request reads again.
    */
   invalidate(address: Address) {
     this.cache.delete(address);
     this.loading.delete(address);
+  }
+
+  /** Forgets every account's figures (a change too large to name each account). */
+  invalidateAll() {
+    this.cache.clear();
+    this.loading.clear();
   }
 
   private async read(address: Address): Promise<AccountSnapshot> {

@@ -31,6 +31,8 @@ export class PushBroker {
   constructor(
     private readonly database: Database,
     private readonly logger: Logger,
+    /** Caches of what a change makes stale, emptied before anyone is told of the change (and re-reads). */
+    private readonly stale: { accountChanged(address: Address): void; everythingChanged(): void },
   ) {}
 
   async start() {
@@ -68,8 +70,11 @@ export class PushBroker {
   }
 
   private async deliver(payload: string) {
-    if (this.subscribers.size === 0) return;
     const change = JSON.parse(payload) as { bookings?: string[]; accounts?: string[]; all?: boolean };
+    // Every instance hears every change: each forgets what it cached of it before its streams tell their users.
+    if (change.all) this.stale.everythingChanged();
+    for (const account of change.accounts ?? []) if (isAddress(account)) this.stale.accountChanged(getAddress(account));
+    if (this.subscribers.size === 0) return;
     if (change.all) {
       for (const set of this.subscribers.values()) for (const { send } of set) send({ type: "refresh" });
       return;

@@ -126,7 +126,7 @@ async function sleepWhile(ms: number, running: () => boolean) {
 }
 
 function listenerLoop(services: Services, running: () => boolean, wakeups: Wakeups) {
-  const { config, db, chain, now, logger, metrics, accounts } = services;
+  const { config, db, chain, now, logger, metrics } = services;
   const startBlock = Object.values(chain.deployment.contracts).reduce(
     (min, c) => (BigInt(c.blockNumber) < min ? BigInt(c.blockNumber) : min),
     BigInt(Number.MAX_SAFE_INTEGER),
@@ -156,7 +156,6 @@ function listenerLoop(services: Services, running: () => boolean, wakeups: Wakeu
   );
   return loop("listener", services, running, wakeups.listener, async () => {
     const result = await listener.tick();
-    for (const account of result.changes.accounts) accounts.invalidate(account);
     // Bookings changed: paid ones need confirming, settled ones distributing. (Receipts, off the money path, keep to
     // their poll and leave the process to the pipeline under load.)
     if (result.changes.bookings.size > 0) for (const loops of Object.values(wakeups.keeper)) wakeAll(loops);
