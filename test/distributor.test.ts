@@ -1,4 +1,5 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import { ZeroAddress, parseEther, parseUnits } from "ethers";
 
@@ -23,6 +24,7 @@ const Skip = {
   NoPriceFeed: 4,
   MintLimitReached: 5,
   SupplyCapReached: 6,
+  PriceUnavailable: 7,
 };
 
 /** carol was referred by bob, who was referred by alice; alice and bob have travelled (a settled booking of their
@@ -184,7 +186,7 @@ describe("RewardDistributor", () => {
   });
 
   describe("prices", () => {
-    it("rejects a stale TRVL or token price, and a price from the future", async () => {
+    it("rejects a stale TRVL price, and skips bookings in a token whose price is stale or from the future", async () => {
       const { distributor, feeds, settledBooking, travellers, admin, connection } = await fresh();
       const q = await settledBooking(travellers[0]);
       const feed = await feeds.trvl.getAddress();
@@ -197,7 +199,10 @@ describe("RewardDistributor", () => {
       await feeds.trvl.updateAnswer(USD8("0.1"));
       const stable = await feeds.stablecoin.getAddress();
       await distributor.connect(admin).setPriceFeed(q.token, stable, 60, USD8("0.9"), USD8("1.1"));
-      await expect(distributor.distribute([q.bookingId])).to.be.revertedWithCustomError(
+      await expect(distributor.distribute([q.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(q.bookingId, Skip.PriceUnavailable);
+      await expect(distributor.previewReward(q.traveller, q.token, 1n)).to.be.revertedWithCustomError(
         distributor,
         "DistributorStalePrice",
       );
@@ -205,8 +210,33 @@ describe("RewardDistributor", () => {
       const now = BigInt(await connection.networkHelpers.time.latest());
       await feeds.stablecoin.updateRoundData(2, USD8("1"), now + 1000n, now + 1000n);
       await expect(distributor.distribute([q.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(q.bookingId, Skip.PriceUnavailable);
+      await expect(distributor.previewReward(q.traveller, q.token, 1n))
         .to.be.revertedWithCustomError(distributor, "DistributorStalePrice")
         .withArgs(stable, now + 1000n, 60);
+    });
+
+    it("skips only the bookings of a token whose feed is stale: the rest of the batch is rewarded", async () => {
+      const { distributor, feeds, settledBooking, travellers, connection, token } = await fresh();
+      const [alice, bob] = travellers;
+      const inDollars = await settledBooking(alice);
+      const inEth = await settledBooking(bob, { token: NATIVE, amount: parseEther("0.5") });
+      const alsoDollars = await settledBooking(alice);
+      const now = BigInt(await connection.networkHelpers.time.latest());
+      // The ETH/USD feed last answered 11 years ago: beyond any max age.
+      await feeds.eth.updateRoundData(2, USD8("3000"), now - 11n * 365n * 86_400n, now - 11n * 365n * 86_400n);
+      const tx = distributor.distribute([inDollars.bookingId, inEth.bookingId, alsoDollars.bookingId]);
+      await expect(tx).to.emit(distributor, "RewardSkipped").withArgs(inEth.bookingId, Skip.PriceUnavailable);
+      await expect(tx)
+        .to.emit(distributor, "RewardDistributed")
+        .withArgs(inDollars.bookingId, ...Array(10).fill(anyValue));
+      expect(await token.balanceOf(alice.address)).to.equal(TRVL("1400"));
+      expect(await token.balanceOf(bob.address)).to.equal(0n);
+      // Once the feed answers again, the skipped booking is rewarded.
+      await feeds.eth.updateAnswer(USD8("3000"));
+      await distributor.distribute([inEth.bookingId]);
+      expect(await token.balanceOf(bob.address)).to.equal(TRVL("1050"));
     });
 
     it("rejects zero and negative prices", async () => {
@@ -219,6 +249,9 @@ describe("RewardDistributor", () => {
       await feeds.trvl.updateAnswer(USD8("0.1"));
       await feeds.stablecoin.updateAnswer(-1);
       await expect(distributor.distribute([q.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(q.bookingId, Skip.PriceUnavailable);
+      await expect(distributor.previewReward(q.traveller, q.token, 1n))
         .to.be.revertedWithCustomError(distributor, "DistributorInvalidPrice")
         .withArgs(await feeds.stablecoin.getAddress(), -1);
     });
@@ -228,6 +261,9 @@ describe("RewardDistributor", () => {
       const q = await settledBooking(travellers[0]);
       await feeds.stablecoin.updateAnswer(USD8("0.5")); // a depeg below $0.90
       await expect(distributor.distribute([q.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(q.bookingId, Skip.PriceUnavailable);
+      await expect(distributor.previewReward(q.traveller, q.token, 1n))
         .to.be.revertedWithCustomError(distributor, "DistributorPriceOutOfBounds")
         .withArgs(await feeds.stablecoin.getAddress(), USD8("0.5"), USD8("0.9"), USD8("1.1"));
       await feeds.stablecoin.updateAnswer(USD8("1"));

@@ -13,6 +13,7 @@ export const SKIP_REASONS = [
   "NoPriceFeed",
   "MintLimitReached",
   "SupplyCapReached",
+  "PriceUnavailable",
 ] as const;
 
 export type SkipReasonName = (typeof SKIP_REASONS)[number];

@@ -82,7 +82,8 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         AlreadyRewarded,
         NoPriceFeed,
         MintLimitReached,
-        SupplyCapReached
+        SupplyCapReached,
+        PriceUnavailable
     }
 
     ITRVLMinter public immutable trvl;
@@ -192,7 +193,9 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
      * @notice Mints the TRVL rewards of settled bookings. Ids that cannot be rewarded now (unknown, unsettled,
      * refunded, already rewarded, no price feed for their token, over the mint limit) are skipped with
      * `RewardSkipped`, so one bad id never blocks a batch.
-     * @dev Reverts if a price the batch needs is stale, non-positive or out of bounds: nothing would be priced right.
+     * @dev A payment token whose price cannot be used now (stale, non-positive, out of bounds, a reverting feed) has its
+     * bookings skipped with `PriceUnavailable`; the rest of the batch is rewarded. A bad TRVL/USD price reverts:
+     * nothing could be priced right.
      * @param bookingIds The bookings to reward.
      * @return rewarded How many bookings were rewarded.
      */
@@ -221,7 +224,10 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     ) external view returns (Allocation memory allocation, address level1, address level2) {
         PriceCache memory prices;
         (bool priced, , uint256 reward) = _value(prices, token, commission, _price(_trvlFeed));
-        if (!priced) revert DistributorNoPriceFeed(token);
+        if (!priced) {
+            if (prices.problem == SkipReason.NoPriceFeed) revert DistributorNoPriceFeed(token);
+            _price(_feeds[token]); // reverts with what is wrong with the token's price
+        }
         (level1, level2) = referrals.uplines(traveller);
         (address[] memory l1, address[] memory l2, uint256[] memory now_) = (
             new address[](1),
@@ -399,7 +405,7 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
                 batch.trvlPrice
             );
             if (!priced) {
-                emit RewardSkipped(bookingIds[i], SkipReason.NoPriceFeed);
+                emit RewardSkipped(bookingIds[i], batch.prices.problem);
                 continue;
             }
             if (reward > batch.mintable) {
@@ -555,6 +561,7 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     struct PriceCache {
         address token;
         bool set;
+        SkipReason problem;
         uint256 price;
         uint256 numerator;
         uint256 denominator;
@@ -571,15 +578,25 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         return (true, cache.price, Math.mulDiv(commission, cache.numerator, cache.denominator));
     }
 
-    /// @dev Makes `cache` hold `token`'s conversion factors, reading its feed unless it already does; false if the
-    /// token has no feed.
+    /// @dev Makes `cache` hold `token`'s conversion factors, reading its feed unless it already does; false, with the
+    /// reason in `cache.problem`, if the token has no feed or its feed's answer cannot be used now (stale, from the
+    /// future, not positive, out of bounds, or the feed reverts): only that token's bookings wait.
     function _loadPrice(PriceCache memory cache, address token, uint256 trvlPrice) private view returns (bool) {
-        if (cache.set && cache.token == token) return true;
+        if (cache.set && cache.token == token) return cache.problem == SkipReason.Unknown;
         FeedConfig memory config = _feeds[token];
-        if (address(config.feed) == address(0)) return false;
         cache.token = token;
         cache.set = true;
-        cache.price = _price(config);
+        cache.problem = SkipReason.Unknown;
+        if (address(config.feed) == address(0)) {
+            cache.problem = SkipReason.NoPriceFeed;
+            return false;
+        }
+        (bool usable, uint256 price) = _tryPrice(config);
+        if (!usable) {
+            cache.problem = SkipReason.PriceUnavailable;
+            return false;
+        }
+        cache.price = price;
         cache.numerator = cache.price * 10 ** (18 + uint256(_trvlFeed.feedDecimals));
         cache.denominator = 10 ** (uint256(config.tokenDecimals) + config.feedDecimals) * trvlPrice;
         return true;
@@ -608,6 +625,21 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
             allocation.traveller += extra;
             allocation.treasury -= extra;
             allocation.boostBps = boostBps;
+        }
+    }
+
+    /// @dev Reads and checks a payment token feed's latest answer without reverting: false if it cannot be used.
+    function _tryPrice(FeedConfig memory config) private view returns (bool, uint256) {
+        try config.feed.latestRoundData() returns (uint80, int256 answer, uint256, uint256 updatedAt, uint80) {
+            bool usable =
+                answer > 0 &&
+                    updatedAt <= block.timestamp &&
+                    block.timestamp - updatedAt <= config.maxAge &&
+                    uint256(answer) >= config.minAnswer &&
+                    uint256(answer) <= config.maxAnswer;
+            return (usable, usable ? uint256(answer) : 0);
+        } catch {
+            return (false, 0);
         }
     }
 
