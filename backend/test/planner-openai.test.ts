@@ -38,7 +38,7 @@ function pickTrip() {
   }
 }
 const trip = pickTrip();
-const REQUEST = `A weekend in Barcelona from ${trip.friday} to ${trip.sunday}, flamenco and skiing, budget $10,000,000`;
+const REQUEST = `A relaxed weekend in Barcelona from ${trip.friday} to ${trip.sunday}, flamenco and skiing, budget $10,000,000`;
 
 function chunk(delta: Json, finish: string | null = null) {
   const body = { id: "chatcmpl-stub", object: "chat.completion.chunk", created: 0, model: "gpt-test" };
@@ -74,6 +74,7 @@ function modelTurn(messages: Json[]): string {
       guests: 2,
       budget: { amount: "10000000", currency: "USD" },
       interests: ["flamenco", "skiing"],
+      pace: "relaxed",
       items: [
         line(trip.hotel, undefined, "15:00", "central"),
         // An evening show at ten in the morning and dinner at noon: the checker puts them at their hours.
@@ -138,6 +139,7 @@ describe("OpenAI planner under the offline planner's rules", () => {
     const system = chats[0].messages[0].content as string;
     expect(system).toContain("'N days' are N day cards");
     expect(system).toContain("a long weekend Friday to Monday");
+    expect(system).toContain("Give the pace the traveller asks for");
     // The search results carry each item's hours, so the model can choose sensibly.
     const search = JSON.parse(chats[2].messages.at(-1).content) as Json[];
     expect(search.find((item) => item.id === flamenco.id)).toMatchObject({ timeOfDay: "evening", opens: "18:00" });
@@ -168,6 +170,7 @@ describe("OpenAI planner under the offline planner's rules", () => {
     const beachLine = plan.days[1].items.find((item) => item.itemId === beach.id)!;
     expect(minutes(beachLine.time)).toBeGreaterThanOrEqual(12 * 60 + 30);
     expect(plan.interests).toEqual(["flamenco", "skiing"]);
+    expect(plan.pace).toBe("relaxed");
     expect(plan.summary).toMatch(/^A weekend in Barcelona/);
     expect(plan.summary).toContain("I found nothing for skiing in Barcelona");
     expect(plan.budget).toEqual({ amount: "10000000.00", currency: "USD", usd: "10000000.00" });

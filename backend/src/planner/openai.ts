@@ -12,7 +12,7 @@ import { ITEM_TYPES, type CatalogItem } from "../catalog/types.js";
 import { usd } from "../http/schemas.js";
 import { assemblePlan } from "./assemble.js";
 import { ProviderError, providerError } from "./service.js";
-import { CURRENCIES, type Answer, type PlanEvent, type PlanInput, type Planner, type Turn } from "./types.js";
+import { CURRENCIES, PACES, type Answer, type PlanEvent, type PlanInput, type Planner, type Turn } from "./types.js";
 
 export interface OpenAIPlannerOptions {
   apiKey: string;
@@ -50,6 +50,7 @@ const SubmitPlan = z.object({
     .nullable()
     .optional(),
   interests: z.array(z.string()).optional(),
+  pace: z.enum(PACES).optional(),
   items: z.array(
     z.object({
       itemId: z.string(),
@@ -123,6 +124,11 @@ const TOOLS: ChatCompletionTool[] = [
             },
           },
           interests: { type: "array", items: { type: "string" } },
+          pace: {
+            type: "string",
+            enum: [...PACES],
+            description: "relaxed: one activity a full day; balanced (the default): two; packed: up to three",
+          },
           items: {
             type: "array",
             items: {
@@ -276,6 +282,7 @@ export class OpenAIPlanner implements Planner {
       "'N days' are N day cards (N - 1 nights: checkOut = checkIn + N - 1); 'N nights' are N nights; 'from X to Y'",
       "is checkIn X, checkOut Y. A weekend is Friday to Sunday, a long weekend Friday to Monday. List the traveller's",
       "interests in submit_plan and choose an item for each (search with its words); say which you could not find.",
+      "Give the pace the traveller asks for (relaxed, balanced or packed) in submit_plan.",
       `Today is ${input.today}. Stays are at most 30 nights, for 1 to 9 guests; bookings hold at most 20 items.`,
       profile.length ? `The traveller's profile — ${profile.join("; ")}.` : "The traveller has no saved profile.",
     ].join(" ");
