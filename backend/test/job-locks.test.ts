@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobSchedule } from "../src/chain/projections/keeper-jobs.js";
 import { schema } from "../src/db/index.js";
 import { recordSent } from "../src/keeper/keeper.js";
+import { insertBookingRow } from "./helpers/booking-rows.js";
 import { openTestDatabase, reopenTestDatabase, type TestDatabase } from "./helpers/databases.js";
 
 const AT = new Date("2030-03-04T10:00:00Z");
@@ -16,28 +17,13 @@ const TRAVELLER = "0x00000000000000000000000000000000000000aa";
 const SENT = `0x${"ab".repeat(32)}` as const;
 
 async function insertBooking(database: TestDatabase, id: string) {
-  await database.database.db.insert(schema.bookings).values({
+  await insertBookingRow(database.database.db, {
     id,
     traveller: TRAVELLER,
     status: "settled",
-    chainId: 31337,
-    escrow: TRAVELLER,
-    tokenAddress: "0x0000000000000000000000000000000000000000",
-    tokenSymbol: "ETH",
-    tokenDecimals: 18,
-    amount: 10n ** 16n,
-    subtotalCents: 2_000n,
-    discountCents: 0n,
-    totalCents: 2_000n,
-    commissionBps: 1_000,
-    supplier: TRAVELLER,
     checkIn: "2030-04-01",
     checkOut: "2030-04-02",
-    guests: 1,
     quoteExpiresAt: AT,
-    quoteDeadline: 0n,
-    signature: "0x",
-    requestHash: id,
   });
 }
 

@@ -11,6 +11,7 @@ import { schema } from "../src/db/index.js";
 import { call, createTestApp, expectError, siweMessage, signIn, type TestApp } from "./helpers/app.js";
 import { fundedAccount, publicClient } from "./helpers/chain.js";
 import { testClock } from "./helpers/clock.js";
+import { insertBookingRow } from "./helpers/booking-rows.js";
 import { DRIVERS } from "./helpers/databases.js";
 import { deployGasBurningWallet, JUNK_SIGNATURE, setBurn } from "./helpers/hostile-wallets.js";
 
@@ -250,28 +251,6 @@ describe.each(DRIVERS)("the relayer's budgets and who it pays for (%s)", (driver
 /** A quoted booking of `traveller`, not paid, as the bookings service writes it. */
 async function insertQuotedBooking(t: TestApp, traveller: Address) {
   const id = generatePrivateKey();
-  await t.services.db.insert(schema.bookings).values({
-    id,
-    traveller,
-    status: "quoted",
-    chainId: 31337,
-    escrow: traveller,
-    tokenAddress: "0x0000000000000000000000000000000000000000",
-    tokenSymbol: "ETH",
-    tokenDecimals: 18,
-    amount: 10n ** 16n,
-    subtotalCents: 2_000n,
-    discountCents: 0n,
-    totalCents: 2_000n,
-    commissionBps: 1_000,
-    supplier: traveller,
-    checkIn: "2030-01-01",
-    checkOut: "2030-01-02",
-    guests: 1,
-    quoteExpiresAt: new Date("2030-01-01T00:00:00Z"),
-    quoteDeadline: 0n,
-    signature: "0x",
-    requestHash: id,
-  });
+  await insertBookingRow(t.services.db, { id, traveller, status: "quoted" });
   return id;
 }
