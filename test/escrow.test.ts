@@ -372,6 +372,96 @@ describe("BookingEscrow", () => {
     });
   });
 
+  describe("refundPartially", () => {
+    it("gives the traveller part back and settles the rest: supplier and commission on the kept part only", async () => {
+      const { escrow, stablecoin, quote, pay, keeper, supplier, treasury, guardian, travellers, ethers } =
+        await fresh();
+      const [alice] = travellers;
+      const q = await quote(alice, { amount: 1_000_000n, commissionBps: 1_000 });
+      await pay(q, alice);
+      // A cancellation fee of 30%: 700,000 back, 300,000 kept, of which 10% commission.
+      await escrow.connect(guardian).pause();
+      const tx = escrow.connect(keeper).refundPartially(q.bookingId, 700_000n);
+      await expect(tx)
+        .to.emit(escrow, "BookingPartiallyRefunded")
+        .withArgs(q.bookingId, alice.address, q.token, 700_000n, 300_000n);
+      await expect(tx)
+        .to.emit(escrow, "BookingSettled")
+        .withArgs(q.bookingId, alice.address, supplier.address, q.token, 270_000n, 30_000n);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        stablecoin,
+        [escrow, alice, supplier, treasury],
+        [-1_000_000n, 700_000n, 270_000n, 30_000n],
+      );
+      const booking = await escrow.bookingOf(q.bookingId);
+      expect(booking.status).to.equal(Status.Settled);
+      expect(booking.amount).to.equal(300_000n);
+      // The distributor rewards the kept part's commission; a cancelled trip does not make an active traveller.
+      const [settlement] = await escrow.settlementsOf([q.bookingId]);
+      expect(settlement.commission).to.equal(30_000n);
+      expect(await escrow.hasSettledBooking([alice.address])).to.deep.equal([false]);
+    });
+
+    it("pays native bookings in ETH, crediting a recipient that refuses", async () => {
+      const { escrow, quote, pay, keeper, treasury, travellers, deployer, ethers } = await fresh();
+      const [alice] = travellers;
+      const refuser = await new RejectingReceiver__factory(deployer).deploy();
+      const refuserAddress = (await refuser.getAddress()) as `0x${string}`;
+      const q = await quote(alice, {
+        token: NATIVE,
+        amount: parseEther("1"),
+        commissionBps: 500,
+        supplier: refuserAddress,
+      });
+      await pay(q, alice);
+      const tx = escrow.connect(keeper).refundPartially(q.bookingId, parseEther("0.8"));
+      await expect(tx).to.changeEtherBalances(
+        ethers,
+        [escrow, alice, treasury],
+        [-parseEther("0.81"), parseEther("0.8"), parseEther("0.01")],
+      );
+      await expect(tx).to.emit(escrow, "PaymentCredited").withArgs(refuserAddress, NATIVE, parseEther("0.19"));
+      expect(await escrow.totalCredits(NATIVE)).to.equal(parseEther("0.19"));
+    });
+
+    it("is for settlers, on paid bookings only, once, for a part that is neither nothing nor all", async () => {
+      const { escrow, quote, pay, keeper, travellers } = await fresh();
+      const [alice] = travellers;
+      const q = await quote(alice, { amount: 1_000n });
+      await pay(q, alice);
+      await expect(escrow.connect(alice).refundPartially(q.bookingId, 500n))
+        .to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount")
+        .withArgs(alice.address, ROLES.SETTLER);
+      for (const part of [0n, 1_000n, 1_001n]) {
+        await expect(escrow.connect(keeper).refundPartially(q.bookingId, part))
+          .to.be.revertedWithCustomError(escrow, "EscrowInvalidRefundAmount")
+          .withArgs(q.bookingId, part, 1_000n);
+      }
+      await escrow.connect(keeper).refundPartially(q.bookingId, 1n);
+      await expect(escrow.connect(keeper).refundPartially(q.bookingId, 1n))
+        .to.be.revertedWithCustomError(escrow, "EscrowNotRefundable")
+        .withArgs(q.bookingId, Status.Settled);
+      await expect(escrow.connect(keeper).refund(q.bookingId))
+        .to.be.revertedWithCustomError(escrow, "EscrowNotRefundable")
+        .withArgs(q.bookingId, Status.Settled);
+      await expect(escrow.connect(keeper).settle([q.bookingId]))
+        .to.emit(escrow, "SettlementSkipped")
+        .withArgs(q.bookingId, Status.Settled);
+
+      const refunded = await quote(alice, { amount: 1_000n });
+      await pay(refunded, alice);
+      await escrow.connect(keeper).refund(refunded.bookingId);
+      await expect(escrow.connect(keeper).refundPartially(refunded.bookingId, 1n))
+        .to.be.revertedWithCustomError(escrow, "EscrowNotRefundable")
+        .withArgs(refunded.bookingId, Status.Refunded);
+      const unknown = `0x${"cd".repeat(32)}`;
+      await expect(escrow.connect(keeper).refundPartially(unknown, 1n))
+        .to.be.revertedWithCustomError(escrow, "EscrowNotRefundable")
+        .withArgs(unknown, Status.None);
+    });
+  });
+
   describe("rewards hand-off", () => {
     it("lets only the rewarder mark settled bookings rewarded, each once", async () => {
       const { escrow, settledBooking, quote, pay, admin, travellers } = await fresh();

@@ -68,6 +68,7 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
 
     /// @notice A booking's on-chain record, packed in three storage slots. `serial` numbers bookings in the order
     /// they were paid, from 1; it keys the bitmap of rewarded bookings. `paidAt` is the payment's timestamp.
+    /// `amount` is what was paid, or after a partial refund what was kept and settled.
     struct Booking {
         address traveller;
         uint40 refundableAt;
@@ -130,6 +131,15 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
         address token,
         uint256 amount
     );
+    /// @notice Booking `bookingId` was cancelled on the supplier's terms: `refunded` went back to its traveller and
+    /// `kept` stays with the booking, settled (a `BookingSettled` for `kept` follows in the same transaction).
+    event BookingPartiallyRefunded(
+        bytes32 indexed bookingId,
+        address indexed traveller,
+        address token,
+        uint256 refunded,
+        uint256 kept
+    );
     /// @notice `settle` passed over booking `bookingId` because it was not `Paid` (its status is `status`).
     event SettlementSkipped(bytes32 indexed bookingId, Status status);
     /// @notice `token` was allowed (`allowed == true`) or disallowed as a payment token.
@@ -161,6 +171,9 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
     error EscrowRefundNotAllowed(bytes32 bookingId, address caller);
     /// @dev The traveller may refund alone only from `refundableAt`.
     error EscrowRefundTooEarly(bytes32 bookingId, uint40 refundableAt);
+    /// @dev A partial refund must be more than zero and less than the booking's `amount` (`refund` gives it all back,
+    /// `settle` none).
+    error EscrowInvalidRefundAmount(bytes32 bookingId, uint256 refundAmount, uint256 amount);
     /// @dev The settlement window is outside [`MIN_SETTLEMENT_WINDOW`, `MAX_SETTLEMENT_WINDOW`].
     error EscrowInvalidSettlementWindow(uint64 window);
     /// @dev `account` has no credit in `token` to withdraw.
@@ -245,13 +258,9 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
                 continue;
             }
             booking.status = Status.Settled;
-            (address token, uint256 amount, address supplier) = (booking.token, booking.amount, booking.supplier);
-            uint256 commission = _commission(amount, booking.commissionBps);
-            _transferOut(token, supplier, amount - commission);
-            _transferOut(token, treasury_, commission);
             address traveller = booking.traveller;
             if (!_hasSettledBooking[traveller]) _hasSettledBooking[traveller] = true;
-            emit BookingSettled(bookingId, traveller, supplier, token, amount - commission, commission);
+            _paySupplier(bookingId, booking, booking.amount, treasury_);
             ++settled;
         }
     }
@@ -273,6 +282,33 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
         (address token, uint256 amount) = (booking.token, booking.amount);
         _transferOut(token, traveller, amount);
         emit BookingRefunded(bookingId, traveller, msg.sender, token, amount);
+    }
+
+    /**
+     * @notice Cancels a paid booking on its supplier's terms: `refundAmount` goes back to the traveller and the rest is
+     * settled — the supplier receives it minus the commission on it, the treasury that commission. The booking is then
+     * `Settled` with `amount` the part kept, so it is rewarded on the kept part's commission only. A cancelled booking
+     * does not count as the traveller's own settled booking (`hasSettledBooking`). Only a settler; works while paused.
+     * @param bookingId The booking to cancel.
+     * @param refundAmount What the traveller gets back: more than zero, less than the booking's amount.
+     */
+    function refundPartially(
+        bytes32 bookingId,
+        uint256 refundAmount
+    ) external nonReentrant onlyRole(SETTLER_ROLE) {
+        Booking storage booking = _bookings[bookingId];
+        if (booking.status != Status.Paid) revert EscrowNotRefundable(bookingId, _statusOf(booking));
+        uint256 amount = booking.amount;
+        if (refundAmount == 0 || refundAmount >= amount) {
+            revert EscrowInvalidRefundAmount(bookingId, refundAmount, amount);
+        }
+        uint256 kept = amount - refundAmount;
+        booking.status = Status.Settled;
+        booking.amount = uint96(kept);
+        (address token, address traveller) = (booking.token, booking.traveller);
+        _transferOut(token, traveller, refundAmount);
+        emit BookingPartiallyRefunded(bookingId, traveller, token, refundAmount, kept);
+        _paySupplier(bookingId, booking, kept, treasury);
     }
 
     /**
@@ -444,6 +480,15 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
         uint256 serial = booking.serial;
         if (_rewarded[serial >> 8] & (1 << (serial & 0xff)) != 0) return Status.Rewarded;
         return Status.Settled;
+    }
+
+    /// @dev Pays `amount` of a booking out: the supplier all but the commission, the treasury the commission.
+    function _paySupplier(bytes32 bookingId, Booking storage booking, uint256 amount, address treasury_) private {
+        (address token, address supplier) = (booking.token, booking.supplier);
+        uint256 commission = _commission(amount, booking.commissionBps);
+        _transferOut(token, supplier, amount - commission);
+        _transferOut(token, treasury_, commission);
+        emit BookingSettled(bookingId, booking.traveller, supplier, token, amount - commission, commission);
     }
 
     /// @dev Pays `to`, or credits it if the transfer fails, so one recipient can never block a batch.

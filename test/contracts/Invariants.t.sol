@@ -115,6 +115,19 @@ contract MoneyPathHandler is Test {
         _release(id);
     }
 
+    /// A cancellation on the supplier's terms: part back to the traveller, the rest settled.
+    function refundPartially(uint256 seed, uint256 part) external {
+        if (bookings.length == 0) return;
+        bytes32 id = bookings[seed % bookings.length];
+        if (expectedStatus[id] != IBookingEscrow.Status.Paid) return;
+        uint256 amount = escrow.bookingOf(id).amount;
+        if (amount < 2) return;
+        _release(id);
+        vm.prank(keeper);
+        escrow.refundPartially(id, bound(part, 1, amount - 1));
+        expectedStatus[id] = IBookingEscrow.Status.Settled;
+    }
+
     function distribute(uint256 seed, uint8 count) external {
         bytes32[] memory ids = _pick(seed, count);
         vm.recordLogs();
