@@ -292,10 +292,7 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
      * @param bookingId The booking to cancel.
      * @param refundAmount What the traveller gets back: more than zero, less than the booking's amount.
      */
-    function refundPartially(
-        bytes32 bookingId,
-        uint256 refundAmount
-    ) external nonReentrant onlyRole(SETTLER_ROLE) {
+    function refundPartially(bytes32 bookingId, uint256 refundAmount) external nonReentrant onlyRole(SETTLER_ROLE) {
         Booking storage booking = _bookings[bookingId];
         if (booking.status != Status.Paid) revert EscrowNotRefundable(bookingId, _statusOf(booking));
         uint256 amount = booking.amount;
