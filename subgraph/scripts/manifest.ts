@@ -60,6 +60,7 @@ export const DATA_SOURCES: DataSource[] = [
       BookingPaid: "handleBookingPaid",
       BookingSettled: "handleBookingSettled",
       BookingRefunded: "handleBookingRefunded",
+      BookingPartiallyRefunded: "handleBookingPartiallyRefunded",
       SettlementSkipped: "handleSettlementSkipped",
       PaymentTokenSet: "handlePaymentTokenSet",
     },

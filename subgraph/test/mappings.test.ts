@@ -205,6 +205,25 @@ describe("bookings", () => {
     assert.deepEqual([skip.bookingId, skip.status], [bookingId(2), 3]);
   });
 
+  it("records a cancellation on the supplier's terms: the part given back, then the kept part settled", () => {
+    pay(3, alice);
+    escrow("BookingPartiallyRefunded", {
+      bookingId: bookingId(3),
+      traveller: alice,
+      token: usd,
+      refunded: 700_000_000n,
+      kept: 300_000_000n,
+    });
+    settle(3, alice, usd, 300_000_000n);
+    const booking = get("Booking", bookingId(3))!;
+    assert.deepEqual(
+      [booking.status, booking.amount, booking.partiallyRefunded, booking.supplierAmount, booking.commission],
+      ["SETTLED", 1_000_000_000n, 700_000_000n, 270_000_000n, 30_000_000n],
+    );
+    const paymentToken = get("PaymentToken", usd)!;
+    assert.deepEqual([paymentToken.refundedVolume, paymentToken.settledVolume], [700_000_000n, 300_000_000n]);
+  });
+
   it("keeps daily statistics: distinct active travellers and volume per token per day", () => {
     pay(1, alice);
     pay(2, alice, NATIVE, E18);

@@ -2,6 +2,7 @@ import { Bytes, log } from "@graphprotocol/graph-ts";
 
 import {
   BookingPaid,
+  BookingPartiallyRefunded,
   BookingRefunded,
   BookingSettled,
   PaymentTokenSet,
@@ -92,6 +93,24 @@ export function handleBookingSettled(event: BookingSettled): void {
   const volume = getDailyTokenVolume(event.block.timestamp, token.id);
   volume.settledVolume = volume.settledVolume.plus(settled);
   volume.commission = volume.commission.plus(params.commission);
+  volume.save();
+}
+
+/** A cancellation on the supplier's terms: the part given back; its BookingSettled (the kept part) follows. */
+export function handleBookingPartiallyRefunded(event: BookingPartiallyRefunded): void {
+  const params = event.params;
+  const booking = loadBooking(params.bookingId, "BookingPartiallyRefunded");
+  if (booking == null) return;
+  booking.partiallyRefunded = params.refunded;
+  booking.refundedAt = event.block.timestamp;
+  booking.refundedTransaction = event.transaction.hash;
+  booking.save();
+
+  const token = getPaymentToken(params.token);
+  token.refundedVolume = token.refundedVolume.plus(params.refunded);
+  token.save();
+  const volume = getDailyTokenVolume(event.block.timestamp, token.id);
+  volume.refundedVolume = volume.refundedVolume.plus(params.refunded);
   volume.save();
 }
 
