@@ -178,6 +178,16 @@ const schema = z.object({
   POCKETSPHINX_BIN: z.string().min(1).default("pocketsphinx_continuous"),
   POCKETSPHINX_MODEL_DIR: z.string().min(1).default("/usr/share/pocketsphinx/model/en-us"),
   ESPEAK_BIN: z.string().min(1).default("espeak-ng"),
+  /**
+   * CPUs the offline speech binaries may use together: a Linux cgroup with this quota and the lowest CPU weight, where
+   * the process may create one (0: none). Within it speech runs at full speed on an idle machine and yields to every
+   * other process when the CPU is contended, so voice requests queue rather than take the API's cores.
+   */
+  SPEECH_CPU_CORES: z.coerce
+    .number()
+    .min(0)
+    .max(availableParallelism())
+    .default(Math.max(1, availableParallelism() / 2)),
   /** Largest voice upload (bytes) and longest recording (seconds) POST /voice/plan accepts. */
   VOICE_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
   VOICE_MAX_SECONDS: positiveInt.default(30),

@@ -1,4 +1,5 @@
 /** Offline text to speech: espeak-ng writing a WAV. */
+import type { CpuQuota } from "./cpu-quota.js";
 import { run } from "./exec.js";
 import type { Speech, TextToSpeech } from "./types.js";
 
@@ -6,7 +7,13 @@ export class EspeakTts implements TextToSpeech {
   readonly name = "espeak" as const;
 
   constructor(
-    private readonly options: { binary: string; voice?: string; wordsPerMinute?: number; timeoutMs?: number },
+    private readonly options: {
+      binary: string;
+      voice?: string;
+      wordsPerMinute?: number;
+      timeoutMs?: number;
+      cpu?: CpuQuota;
+    },
   ) {}
 
   async synthesize(text: string, signal?: AbortSignal): Promise<Speech> {
@@ -14,7 +21,7 @@ export class EspeakTts implements TextToSpeech {
     const { stdout } = await run(
       this.options.binary,
       ["-v", this.options.voice ?? "en-us", "-s", String(this.options.wordsPerMinute ?? 150), "--stdout", "--", text],
-      { timeoutMs: this.options.timeoutMs ?? 20_000, signal },
+      { timeoutMs: this.options.timeoutMs ?? 20_000, signal, cpu: this.options.cpu },
     );
     if (stdout.length < 44) throw new Error("espeak-ng produced no audio");
     return { audio: fixStreamedWavSizes(stdout), mimeType: "audio/wav" };

@@ -4,6 +4,8 @@ import { accessSync, constants } from "node:fs";
 import { setPriority } from "node:os";
 import path from "node:path";
 
+import type { CpuQuota } from "./cpu-quota.js";
+
 /** The niceness of the speech binaries' processes (19: the lowest priority). */
 const LOWEST_PRIORITY = 19;
 
@@ -32,10 +34,11 @@ export function findBinary(name: string): string | undefined {
 export async function run(
   file: string,
   args: string[],
-  options: { timeoutMs: number; signal?: AbortSignal },
+  options: { timeoutMs: number; signal?: AbortSignal; cpu?: CpuQuota },
 ): Promise<{ stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], signal: options.signal });
+    const command = options.cpu ? options.cpu.confine(file, args) : { file, args };
+    const child = spawn(command.file, command.args, { stdio: ["ignore", "pipe", "pipe"], signal: options.signal });
     // Speech is batch work: at the lowest CPU priority, so it never slows the API's own requests (or anyone's).
     if (child.pid !== undefined) {
       try {

@@ -7,6 +7,7 @@ import type { PlannerService } from "../planner/service.js";
 import { DeepgramStt } from "./deepgram.js";
 import { ElevenLabsTts } from "./elevenlabs.js";
 import { EspeakTts } from "./espeak.js";
+import { createCpuQuota, type CpuQuota } from "./cpu-quota.js";
 import { findBinary } from "./exec.js";
 import { PocketsphinxStt } from "./pocketsphinx.js";
 import { VoiceService } from "./service.js";
@@ -23,6 +24,7 @@ export function createVoice(deps: {
   const tts: TextToSpeech[] = [];
   const pocketsphinx = findBinary(config.POCKETSPHINX_BIN);
   const espeak = findBinary(config.ESPEAK_BIN);
+  const cpu = pocketsphinx || espeak ? speechCpuQuota(config.SPEECH_CPU_CORES, deps.logger) : undefined;
 
   const deepgram = () =>
     config.DEEPGRAM_API_KEY
@@ -35,7 +37,7 @@ export function createVoice(deps: {
       : undefined;
   const sphinx = () =>
     pocketsphinx
-      ? new PocketsphinxStt(catalog, { binary: pocketsphinx, modelDir: config.POCKETSPHINX_MODEL_DIR })
+      ? new PocketsphinxStt(catalog, { binary: pocketsphinx, modelDir: config.POCKETSPHINX_MODEL_DIR, cpu })
       : undefined;
   const chosenStt =
     config.STT_PROVIDER === "none"
@@ -57,7 +59,7 @@ export function createVoice(deps: {
           timeoutMs: config.ELEVENLABS_TIMEOUT_MS,
         })
       : undefined;
-  const speak = () => (espeak ? new EspeakTts({ binary: espeak }) : undefined);
+  const speak = () => (espeak ? new EspeakTts({ binary: espeak, cpu }) : undefined);
   const chosenTts =
     config.TTS_PROVIDER === "none"
       ? []
@@ -83,4 +85,21 @@ export function createVoice(deps: {
     maxSeconds: config.VOICE_MAX_SECONDS,
     sttHint,
   });
+}
+
+const quotas = new Map<number, CpuQuota | undefined>();
+
+/** The speech binaries' CPU quota: one control group per process, set up (and its absence logged) once. */
+function speechCpuQuota(cores: number, logger: Logger): CpuQuota | undefined {
+  if (quotas.has(cores)) return quotas.get(cores);
+  const quota = createCpuQuota(cores);
+  if ("unavailable" in quota) {
+    if (cores > 0)
+      logger.warn({ reason: quota.unavailable }, "speech runs without a CPU quota, at the lowest priority only");
+    quotas.set(cores, undefined);
+    return undefined;
+  }
+  logger.info({ cores, cgroup: quota.directory }, "speech runs under a CPU quota");
+  quotas.set(cores, quota);
+  return quota;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import type { Catalog } from "../catalog/service.js";
+import type { CpuQuota } from "./cpu-quota.js";
 import { decodeWav, encodeWav, resample, type AudioFormat, type Pcm } from "./audio.js";
 import { run } from "./exec.js";
 import { buildGrammar, loadDictionary } from "./grammar.js";
@@ -14,6 +15,8 @@ export interface PocketsphinxOptions {
   /** Directory of the en-us model: `en-us/` (acoustic model) and `cmudict-en-us.dict`. */
   modelDir: string;
   timeoutMs?: number;
+  /** The CPU quota the decoder runs under, when the machine grants one. */
+  cpu?: CpuQuota;
 }
 
 export class PocketsphinxStt implements SpeechToText {
@@ -67,7 +70,7 @@ export class PocketsphinxStt implements SpeechToText {
           "-logfn",
           "/dev/null",
         ],
-        { timeoutMs: this.options.timeoutMs ?? 30_000, signal },
+        { timeoutMs: this.options.timeoutMs ?? 30_000, signal, cpu: this.options.cpu },
       );
       // One line per utterance the recogniser heard.
       const text = stdout
