@@ -133,6 +133,12 @@ export const bookings = pgTable(
     paidAt: at("paid_at"),
     /** The provider confirmed the booking (off-chain; the keeper settles confirmed bookings). */
     confirmedAt: at("confirmed_at"),
+    /** The providers' references for the booking, as they confirmed it. */
+    providerReference: text("provider_reference"),
+    /** When its items' cancellation windows have all closed and the supplier is due: the keeper settles then. */
+    settleDueAt: at("settle_due_at"),
+    /** What a cancellation after payment gives back, in token units, when the policy keeps part of it. */
+    refundAmount: uint256("refund_amount"),
     settledTxHash: text("settled_tx_hash"),
     settledBlockNumber: bigint("settled_block_number", { mode: "bigint" }),
     settledAt: at("settled_at"),
@@ -182,6 +188,15 @@ export const bookingItems = pgTable(
     /** When it starts and ends, local time at the destination (the plan's times), when the booking named them. */
     startsAt: timestamp("starts_at", { mode: "string" }),
     endsAt: timestamp("ends_at", { mode: "string" }),
+    /** The offer the provider knows this item by. */
+    providerOfferId: text("provider_offer_id"),
+    /**
+     * The item's cancellation terms as booked: all back until `freeCancelUntil` (never set: until the booking is
+     * settled), then all but `cancelFeeBps` of its price, until `settleDueAt` (never set: when the supplier confirms).
+     */
+    freeCancelUntil: at("free_cancel_until"),
+    cancelFeeBps: integer("cancel_fee_bps").notNull().default(0),
+    settleDueAt: at("settle_due_at"),
   },
   (t) => [primaryKey({ columns: [t.bookingId, t.position] })],
 );
