@@ -25,6 +25,7 @@ const Skip = {
   MintLimitReached: 5,
   SupplyCapReached: 6,
   PriceUnavailable: 7,
+  Queued: 8,
 };
 
 /** carol was referred by bob, who was referred by alice; alice and bob have travelled (a settled booking of their
@@ -330,21 +331,115 @@ describe("RewardDistributor", () => {
   });
 
   describe("mint limit", () => {
-    it("mints at most the limit per window, skipping the rest until it refills", async () => {
-      const { distributor, admin, settledBooking, travellers, token, connection, rewardsMinted } = await fresh();
+    it("queues a reward the limit has no room for, and mints the queue first, in order, as the limit refills", async () => {
+      const { distributor, admin, escrow, settledBooking, travellers, connection, rewardsMinted } = await fresh();
       await distributor.connect(admin).setMintLimit(TRVL("1500"), 24 * 3600);
       const first = await settledBooking(travellers[0]); // 1,000 TRVL
-      const second = await settledBooking(travellers[1]); // 1,000 TRVL: over the 500 left
+      const second = await settledBooking(travellers[1]); // 1,000 TRVL: 500 of it fits now
       const tx = distributor.distribute([first.bookingId, second.bookingId]);
-      await expect(tx).to.emit(distributor, "RewardSkipped").withArgs(second.bookingId, Skip.MintLimitReached);
-      expect(await rewardsMinted()).to.equal(TRVL("1000"));
-      const [capacity, window, available] = await distributor.mintLimit();
-      expect([capacity, window]).to.deep.equal([TRVL("1500"), 86_400n]);
-      expect(available).to.be.closeTo(TRVL("500"), TRVL("1"));
+      await expect(tx)
+        .to.emit(distributor, "RewardDistributed")
+        .withArgs(first.bookingId, ...Array(10).fill(anyValue));
+      await expect(tx).to.emit(distributor, "RewardQueued").withArgs(second.bookingId, TRVL("1000"));
+      await expect(tx).to.emit(distributor, "RewardSkipped").withArgs(second.bookingId, Skip.Queued);
+      await expect(tx).to.emit(distributor, "RewardPartMinted").withArgs(second.bookingId, anyValue, anyValue);
+      expect(await rewardsMinted()).to.be.closeTo(TRVL("1500"), TRVL("1"));
+      const [queued, owed] = await distributor.rewardQueue();
+      expect(queued).to.deep.equal([second.bookingId]);
+      expect(owed).to.be.closeTo(TRVL("500"), TRVL("1"));
+      expect((await escrow.settlementsOf([second.bookingId]))[0].status).to.equal(2n); // still settled
 
-      await connection.networkHelpers.time.increase(12 * 3600); // refills 750
-      await distributor.distribute([second.bookingId]);
+      // A later, smaller reward waits behind the queued one even though the refill would cover it alone.
+      await connection.networkHelpers.time.increase(8 * 3600); // refills 500
+      const small = await settledBooking(travellers[2], { amount: 100_000_000n }); // 100 TRVL
+      const later = distributor.distribute([small.bookingId, second.bookingId]);
+      await expect(later)
+        .to.emit(distributor, "RewardDistributed")
+        .withArgs(second.bookingId, ...Array(10).fill(anyValue));
+      await expect(later).to.emit(distributor, "RewardSkipped").withArgs(small.bookingId, Skip.Queued);
+      // Finished by the queue before the batch's ids are read: the id itself is then already rewarded.
+      await expect(later).to.emit(distributor, "RewardSkipped").withArgs(second.bookingId, Skip.AlreadyRewarded);
+      expect((await escrow.settlementsOf([second.bookingId]))[0].status).to.equal(4n); // rewarded
+      expect((await distributor.rewardQueue())[0]).to.deep.equal([small.bookingId]);
+
+      // The queue moves whoever calls, with any ids.
+      await connection.networkHelpers.time.increase(4 * 3600);
+      await expect(distributor.distribute([]))
+        .to.emit(distributor, "RewardDistributed")
+        .withArgs(small.bookingId, ...Array(10).fill(anyValue));
+      expect(await rewardsMinted()).to.equal(TRVL("2100"));
+      expect(await distributor.rewardQueue()).to.deep.equal([[], 0n]);
+    });
+
+    it("mints a reward larger than the limit's whole capacity in parts, traveller first, never skipping it", async () => {
+      const system = await fresh();
+      const { distributor, admin, token, treasury, settledBooking, connection, rewardsMinted } = system;
+      const [alice, bob, carol] = await referralChain(system);
+      await distributor.connect(admin).setMintLimit(TRVL("1000"), 24 * 3600);
+      await connection.networkHelpers.time.increase(24 * 3600); // the limit is full again after the chain's bookings
+      const recipients = [carol, bob, alice, treasury];
+      const before = await Promise.all(recipients.map((a) => token.balanceOf(a.address)));
+      const big = await settledBooking(carol, { amount: 2_500_000_000n }); // 2,500 TRVL: 1,750 / 175 / 75 / 500
+      const gained = async () =>
+        (await Promise.all(recipients.map((a) => token.balanceOf(a.address)))).map((b, i) => b - before[i]);
+
+      await expect(distributor.distribute([big.bookingId]))
+        .to.emit(distributor, "RewardQueued")
+        .withArgs(big.bookingId, TRVL("2500"));
+      const [travellerPart, ...others] = await gained();
+      expect(travellerPart).to.be.closeTo(TRVL("1000"), TRVL("1")); // the first part is all the traveller's
+      expect(others).to.deep.equal([0n, 0n, 0n]);
+
+      await connection.networkHelpers.time.increase(24 * 3600);
+      await expect(distributor.distribute([big.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(big.bookingId, Skip.Queued);
+      expect(await rewardsMinted()).to.be.closeTo(TRVL("2000"), TRVL("2")); // two parts of 1,000
+
+      await connection.networkHelpers.time.increase(24 * 3600);
+      await expect(distributor.distribute([big.bookingId]))
+        .to.emit(distributor, "RewardDistributed")
+        .withArgs(
+          big.bookingId,
+          carol.address,
+          bob.address,
+          alice.address,
+          TRVL("1750"),
+          TRVL("175"),
+          TRVL("75"),
+          TRVL("500"),
+          0n,
+          anyValue,
+          anyValue,
+        );
+      expect(await gained()).to.deep.equal([TRVL("1750"), TRVL("175"), TRVL("75"), TRVL("500")]);
+      await expect(distributor.distribute([big.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(big.bookingId, Skip.AlreadyRewarded);
+      expect(await distributor.rewardQueue()).to.deep.equal([[], 0n]);
+    });
+
+    it("queues a booking once, and never one rewarded in the same batch, when its id comes twice", async () => {
+      const { distributor, admin, settledBooking, travellers, connection, rewardsMinted } = await fresh();
+      await distributor.connect(admin).setMintLimit(TRVL("600"), 24 * 3600);
+      const booking = await settledBooking(travellers[0]); // 1,000 TRVL
+      await expect(distributor.distribute([booking.bookingId, booking.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(booking.bookingId, Skip.Queued);
+      expect((await distributor.rewardQueue())[0]).to.deep.equal([booking.bookingId]);
+      await connection.networkHelpers.time.increase(24 * 3600);
+      await distributor.distribute([booking.bookingId, booking.bookingId]);
+      expect(await rewardsMinted()).to.equal(TRVL("1000"));
+      expect(await distributor.rewardQueue()).to.deep.equal([[], 0n]);
+
+      await distributor.connect(admin).setMintLimit(TRVL("1500"), 24 * 3600);
+      await connection.networkHelpers.time.increase(24 * 3600);
+      const twice = await settledBooking(travellers[1]); // fits once, not twice
+      await expect(distributor.distribute([twice.bookingId, twice.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(twice.bookingId, Skip.AlreadyRewarded);
       expect(await rewardsMinted()).to.equal(TRVL("2000"));
+      expect(await distributor.rewardQueue()).to.deep.equal([[], 0n]);
     });
 
     it("never mints past the token's cap", async () => {

@@ -14,6 +14,7 @@ export const SKIP_REASONS = [
   "MintLimitReached",
   "SupplyCapReached",
   "PriceUnavailable",
+  "Queued",
 ] as const;
 
 export type SkipReasonName = (typeof SKIP_REASONS)[number];

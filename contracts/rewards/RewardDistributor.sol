@@ -38,6 +38,8 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     uint16 public constant BPS = 10_000;
     /// @notice Largest traveller boost applied, whatever the boost source says: +100% of the traveller share.
     uint256 public constant MAX_BOOST_BPS = 10_000;
+    /// @notice Most queued rewards one `distribute` call finishes, so a long queue never makes a call too big to mine.
+    uint256 public constant MAX_QUEUE_STEPS = 16;
 
     /// @notice How a booking's reward is shared, in basis points summing to `BPS`.
     struct Split {
@@ -83,7 +85,31 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         NoPriceFeed,
         MintLimitReached,
         SupplyCapReached,
-        PriceUnavailable
+        PriceUnavailable,
+        Queued
+    }
+
+    /// @notice A reward larger than the mint limit's room when it came up: its allocation is fixed, and it is minted in
+    /// parts (traveller first, then the referrers, then the treasury) as the limit refills, before any later reward.
+    struct QueuedReward {
+        address traveller;
+        uint96 travellerAmount;
+        address level1;
+        uint96 level1Amount;
+        address level2;
+        uint96 level2Amount;
+        uint96 treasuryAmount;
+        uint96 minted;
+        uint16 boostBps;
+        uint128 tokenPrice;
+        uint128 trvlPrice;
+    }
+
+    /// @dev The queue's bounds (ids at `head` .. `tail - 1`) and the TRVL its rewards still owe, in one slot.
+    struct QueueState {
+        uint64 head;
+        uint64 tail;
+        uint128 owed;
     }
 
     ITRVLMinter public immutable trvl;
@@ -100,6 +126,9 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     mapping(address token => FeedConfig) private _feeds;
     RateLimiter.RefillingBucket private _mintLimit;
     ReferrerRule private _referrerRule;
+    QueueState private _queueState;
+    mapping(uint256 position => bytes32 bookingId) private _queueIds;
+    mapping(bytes32 bookingId => QueuedReward) private _queued;
 
     /// @notice Booking `bookingId` was rewarded: who received what, with the prices used (raw feed answers).
     event RewardDistributed(
@@ -117,6 +146,11 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     );
     /// @notice `distribute` passed over booking `bookingId` for `reason`; it can be retried if the reason goes away.
     event RewardSkipped(bytes32 indexed bookingId, SkipReason reason);
+    /// @notice Booking `bookingId`'s reward of `reward` TRVL did not fit under the mint limit: it joined the queue and
+    /// is minted in parts as the limit refills (`RewardPartMinted`), then reported by `RewardDistributed`.
+    event RewardQueued(bytes32 indexed bookingId, uint256 reward);
+    /// @notice `amount` TRVL of queued booking `bookingId`'s reward was minted; `remaining` is still to come.
+    event RewardPartMinted(bytes32 indexed bookingId, uint256 amount, uint256 remaining);
     event SplitSet(uint16 traveller, uint16 level1, uint16 level2, uint16 treasury);
     /// @notice The USD feed of payment `token` was set (`feed == address(0)` removes it).
     event PriceFeedSet(
@@ -191,8 +225,10 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
 
     /**
      * @notice Mints the TRVL rewards of settled bookings. Ids that cannot be rewarded now (unknown, unsettled,
-     * refunded, already rewarded, no price feed for their token, over the mint limit) are skipped with
-     * `RewardSkipped`, so one bad id never blocks a batch.
+     * refunded, already rewarded, no price feed for their token, over the supply cap) are skipped with
+     * `RewardSkipped`, so one bad id never blocks a batch. A reward the mint limit has no room for now joins the queue
+     * (`RewardQueued`, and `RewardSkipped` with `Queued`): first in, first minted, in parts as the limit refills.
+     * Every call first mints what the limit allows of the queue, so the queue moves whoever calls.
      * @dev A payment token whose price cannot be used now (stale, non-positive, out of bounds, a reverting feed) has its
      * bookings skipped with `PriceUnavailable`; the rest of the batch is rewarded. A bad TRVL/USD price reverts:
      * nothing could be priced right.
@@ -201,12 +237,20 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
      */
     function distribute(bytes32[] calldata bookingIds) external nonReentrant whenNotPaused returns (uint256 rewarded) {
         Batch memory batch = _openBatch(bookingIds.length);
+        bool queued = batch.queue.head != batch.queue.tail;
+        if (queued) rewarded = _drainQueue(batch);
         Candidates memory candidates = _select(batch, bookingIds, escrow.settlementsOf(bookingIds));
-        if (candidates.count == 0) return 0;
-        bool[] memory marked = escrow.markRewarded(candidates.ids);
-        // Every candidate was settled and unrewarded before this call, so the escrow marks at least the first.
-        rewarded = _allocateAll(batch, candidates, marked);
-        _closeBatch(batch);
+        if (candidates.count != 0) {
+            bool[] memory marked = escrow.markRewarded(candidates.ids);
+            rewarded += _allocateAll(batch, candidates, marked);
+        }
+        if (batch.queue.head != batch.queue.tail) {
+            // Rewards queued by this call get what the limit still has room for.
+            rewarded += _drainQueue(batch);
+            queued = true;
+        }
+        if (queued) _queueState = batch.queue;
+        if (batch.mintedTotal != 0) _closeBatch(batch);
     }
 
     // --------------------------------------------------------------------------------------------------------------
@@ -240,6 +284,23 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         IRewardBoost boost = boostSource;
         uint256 boostBps = address(boost) == address(0) ? 0 : boost.boostBpsOf(traveller);
         allocation = _allocate(_split, reward, level1, level2, boostBps);
+    }
+
+    /**
+     * @notice The rewards waiting for the mint limit to refill, first to be minted first, and the TRVL they still owe
+     * in all.
+     */
+    function rewardQueue() external view returns (bytes32[] memory bookingIds, uint256 owed) {
+        QueueState memory q = _queueState;
+        bookingIds = new bytes32[](q.tail - q.head);
+        for (uint256 i = 0; i < bookingIds.length; ++i) bookingIds[i] = _queueIds[q.head + i];
+        return (bookingIds, q.owed);
+    }
+
+    /// @notice Queued booking `bookingId`'s fixed allocation and how much of it is minted so far (all zero if the
+    /// booking is not queued).
+    function queuedReward(bytes32 bookingId) external view returns (QueuedReward memory) {
+        return _queued[bookingId];
     }
 
     /// @notice The current split, in basis points.
@@ -353,8 +414,11 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     /// collected so that the token is called once per batch and the treasury minted to once.
     struct Batch {
         uint256 trvlPrice;
-        uint256 mintable;
-        SkipReason overLimit;
+        /// What the mint limit still allows in this call.
+        uint256 limitRoom;
+        /// What the supply cap still allows in this call, beyond what the queue owes.
+        uint256 capRoom;
+        QueueState queue;
         PriceCache prices;
         address[] recipients;
         uint256[] amounts;
@@ -375,9 +439,15 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
 
     function _openBatch(uint256 size) private view returns (Batch memory batch) {
         batch.trvlPrice = _price(_trvlFeed);
-        (batch.mintable, batch.overLimit) = _mintable();
-        batch.recipients = new address[](size * 3 + 1);
-        batch.amounts = new uint256[](size * 3 + 1);
+        batch.queue = _queueState;
+        batch.limitRoom = _mintLimit.available(bytes32(0));
+        // The queue's rewards are reserved under the cap: the parts still owed can always be minted.
+        batch.capRoom = trvl.cap() - trvl.totalSupply() - batch.queue.owed;
+        // Room for three mints per booking, three per queued reward finished in each of the two queue passes, the
+        // treasury's.
+        uint256 room = size * 3 + 6 * (MAX_QUEUE_STEPS + 1) + 1;
+        batch.recipients = new address[](room);
+        batch.amounts = new uint256[](room);
     }
 
     /// @dev Values every settled booking, and keeps those that can be rewarded now; emits why the others cannot.
@@ -408,13 +478,20 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
                 emit RewardSkipped(bookingIds[i], batch.prices.problem);
                 continue;
             }
-            if (reward > batch.mintable) {
-                emit RewardSkipped(bookingIds[i], batch.overLimit);
+            if (reward > batch.capRoom) {
+                emit RewardSkipped(bookingIds[i], SkipReason.SupplyCapReached);
+                continue;
+            }
+            // First in, first minted: while rewards wait in the queue, every later one joins it.
+            if (reward > batch.limitRoom || batch.queue.head != batch.queue.tail) {
+                _enqueue(batch, candidates, bookingIds[i], settlement, reward, tokenPrice);
                 continue;
             }
             uint256 n;
             unchecked {
-                batch.mintable -= reward; // reward <= mintable, checked just above
+                // reward <= limitRoom and reward <= capRoom, checked just above
+                batch.limitRoom -= reward;
+                batch.capRoom -= reward;
                 n = candidates.count++;
             }
             candidates.ids[n] = bookingIds[i];
@@ -474,6 +551,156 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
             );
             ++rewarded;
         }
+    }
+
+    /// @dev Puts a settled, priced booking at the end of the queue with its allocation fixed now, unless it is queued
+    /// already or is a candidate of this batch (a duplicate id).
+    function _enqueue(
+        Batch memory batch,
+        Candidates memory candidates,
+        bytes32 bookingId,
+        IBookingEscrow.Settlement memory settlement,
+        uint256 reward,
+        uint256 tokenPrice
+    ) private {
+        if (batch.queue.head != batch.queue.tail && _queued[bookingId].traveller != address(0)) {
+            emit RewardSkipped(bookingId, SkipReason.Queued);
+            return;
+        }
+        for (uint256 j = 0; j < candidates.count; ++j) {
+            if (candidates.ids[j] == bookingId) {
+                emit RewardSkipped(bookingId, SkipReason.AlreadyRewarded);
+                return;
+            }
+        }
+        (Allocation memory allocation, address level1, address level2) = _allocationAt(
+            settlement.traveller,
+            settlement.paidAt,
+            reward
+        );
+        // The casts are exact: every amount is at most the cap (< 2^96), prices at most a feed's uint128 bound.
+        _queued[bookingId] = QueuedReward({
+            traveller: settlement.traveller,
+            travellerAmount: uint96(allocation.traveller),
+            level1: level1,
+            level1Amount: uint96(allocation.level1),
+            level2: level2,
+            level2Amount: uint96(allocation.level2),
+            treasuryAmount: uint96(allocation.treasury),
+            minted: 0,
+            boostBps: uint16(allocation.boostBps),
+            tokenPrice: uint128(tokenPrice),
+            trvlPrice: uint128(batch.trvlPrice)
+        });
+        _queueIds[batch.queue.tail] = bookingId;
+        unchecked {
+            // reward <= capRoom, checked by the caller; the queue's length and owed TRVL are bounded by the cap.
+            ++batch.queue.tail;
+            batch.queue.owed += uint128(reward);
+            batch.capRoom -= reward;
+        }
+        emit RewardQueued(bookingId, reward);
+        emit RewardSkipped(bookingId, SkipReason.Queued);
+    }
+
+    /// @dev Mints the queue's rewards in order, as far as the mint limit allows and at most `MAX_QUEUE_STEPS` of them:
+    /// the first unfinished one gets a part. Returns how many were finished (and reported by `RewardDistributed`).
+    function _drainQueue(Batch memory batch) private returns (uint256 finished) {
+        QueueState memory q = batch.queue;
+        bytes32[] memory done = new bytes32[](MAX_QUEUE_STEPS);
+        while (q.head != q.tail && batch.limitRoom != 0 && finished < MAX_QUEUE_STEPS) {
+            bytes32 bookingId = _queueIds[q.head];
+            QueuedReward memory entry = _queued[bookingId];
+            uint256 total =
+                uint256(entry.travellerAmount) + entry.level1Amount + entry.level2Amount + entry.treasuryAmount;
+            uint256 part = Math.min(total - entry.minted, batch.limitRoom);
+            _pushPart(batch, entry, part);
+            unchecked {
+                // part <= limitRoom, and part <= what this reward still owes, itself part of the queue's owed total.
+                batch.limitRoom -= part;
+                batch.mintedTotal += part;
+                q.owed -= uint128(part);
+            }
+            uint256 remaining = total - entry.minted - part;
+            emit RewardPartMinted(bookingId, part, remaining);
+            if (remaining != 0) {
+                _queued[bookingId].minted = uint96(entry.minted + part);
+                break;
+            }
+            done[finished++] = bookingId;
+            delete _queued[bookingId];
+            delete _queueIds[q.head];
+            ++q.head;
+            _emitRewarded(
+                RewardRecord(
+                    bookingId,
+                    entry.traveller,
+                    entry.level1,
+                    entry.level2,
+                    Allocation(
+                        entry.travellerAmount,
+                        entry.level1Amount,
+                        entry.level2Amount,
+                        entry.treasuryAmount,
+                        entry.boostBps
+                    ),
+                    entry.tokenPrice,
+                    entry.trvlPrice
+                )
+            );
+        }
+        batch.queue = q;
+        if (finished == 0) return 0;
+        assembly ("memory-safe") {
+            mstore(done, finished)
+        }
+        // Queued bookings stay settled in the escrow until their reward is whole; only this contract marks them.
+        escrow.markRewarded(done);
+    }
+
+    /// @dev Collects the mints of `part` TRVL of a queued reward, continuing from what is minted: the traveller's
+    /// share first, then the level-1 and level-2 referrers', then the treasury's.
+    function _pushPart(Batch memory batch, QueuedReward memory entry, uint256 part) private pure {
+        uint256 from = entry.minted;
+        uint256 to = from + part;
+        uint256 start = 0;
+        (address[3] memory who, uint256[3] memory amounts) = (
+            [entry.traveller, entry.level1, entry.level2],
+            [uint256(entry.travellerAmount), entry.level1Amount, entry.level2Amount]
+        );
+        for (uint256 k = 0; k < 3; ++k) {
+            uint256 end = start + amounts[k];
+            _push(batch, who[k], _overlap(from, to, start, end));
+            start = end;
+        }
+        batch.treasuryTotal += _overlap(from, to, start, type(uint256).max);
+    }
+
+    /// @dev The length of [from, to) ∩ [start, end).
+    function _overlap(uint256 from, uint256 to, uint256 start, uint256 end) private pure returns (uint256) {
+        uint256 lo = Math.max(from, start);
+        uint256 hi = Math.min(to, end);
+        return hi > lo ? hi - lo : 0;
+    }
+
+    /// @dev One booking's allocation of `reward`, with its active referrers and the boost the traveller held at
+    /// `paidAt`.
+    function _allocationAt(
+        address traveller,
+        uint256 paidAt,
+        uint256 reward
+    ) private view returns (Allocation memory allocation, address level1, address level2) {
+        (level1, level2) = referrals.uplines(traveller);
+        (address[] memory l1, address[] memory l2, uint256[] memory times, address[] memory travellers) = (
+            new address[](1),
+            new address[](1),
+            new uint256[](1),
+            new address[](1)
+        );
+        (l1[0], l2[0], times[0], travellers[0]) = (level1, level2, paidAt, traveller);
+        _dropInactive(l1, l2, times);
+        allocation = _allocate(_split, reward, l1[0], l2[0], _boosts(travellers, times)[0]);
+        return (allocation, l1[0], l2[0]);
     }
 
     /// @dev Replaces each inactive referrer by the zero address, so that its share goes to the treasury. `paidAt[i]`
@@ -657,14 +884,6 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
             revert DistributorPriceOutOfBounds(address(feed), answer, config.minAnswer, config.maxAnswer);
         }
         return uint256(answer);
-    }
-
-    /// @dev How much TRVL may be minted now, and which bound is the tighter: the mint limit or the token's cap.
-    function _mintable() private view returns (uint256 mintable, SkipReason overLimit) {
-        uint256 capRoom = trvl.cap() - trvl.totalSupply();
-        uint256 limitRoom = _mintLimit.available(bytes32(0));
-        if (limitRoom < capRoom) return (limitRoom, SkipReason.MintLimitReached);
-        return (capRoom, SkipReason.SupplyCapReached);
     }
 
     function _skipReason(IBookingEscrow.Status status) private pure returns (SkipReason) {

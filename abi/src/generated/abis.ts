@@ -3710,6 +3710,50 @@ export const rewardDistributorAbi = [
       },
       {
         "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "remaining",
+        "type": "uint256"
+      }
+    ],
+    "name": "RewardPartMinted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "bookingId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "reward",
+        "type": "uint256"
+      }
+    ],
+    "name": "RewardQueued",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "bookingId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
         "internalType": "enum RewardDistributor.SkipReason",
         "name": "reason",
         "type": "uint8"
@@ -3916,6 +3960,19 @@ export const rewardDistributorAbi = [
   {
     "inputs": [],
     "name": "MAX_BOOST_BPS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_QUEUE_STEPS",
     "outputs": [
       {
         "internalType": "uint256",
@@ -4219,6 +4276,82 @@ export const rewardDistributorAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "bookingId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "queuedReward",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "traveller",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "travellerAmount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "address",
+            "name": "level1",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "level1Amount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "address",
+            "name": "level2",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "level2Amount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint96",
+            "name": "treasuryAmount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint96",
+            "name": "minted",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint16",
+            "name": "boostBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint128",
+            "name": "tokenPrice",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "trvlPrice",
+            "type": "uint128"
+          }
+        ],
+        "internalType": "struct RewardDistributor.QueuedReward",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "referrals",
     "outputs": [
@@ -4290,6 +4423,24 @@ export const rewardDistributorAbi = [
     "name": "revokeRole",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "rewardQueue",
+    "outputs": [
+      {
+        "internalType": "bytes32[]",
+        "name": "bookingIds",
+        "type": "bytes32[]"
+      },
+      {
+        "internalType": "uint256",
+        "name": "owed",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
