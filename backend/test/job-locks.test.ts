@@ -67,7 +67,7 @@ describe("keeper jobs under two writers (postgres)", () => {
       // The listener sees the bookings' settlement events and queues their distribution, in its batch transaction.
       const schedule = new JobSchedule();
       for (const id of bookings) schedule.schedule("distribute", id, { op: "enqueue" });
-      await schedule.flush(listenerTx, AT);
+      await schedule.flush(listenerTx, AT, { baseMs: 1_000, maxMs: 60_000 });
 
       // Before that transaction commits, the keeper records its transaction: it must not wait for the listener.
       await keeperDb.database.db.transaction(async (keeperTx) => {

@@ -37,40 +37,35 @@ const settled = { ...paid, status: "settled" as const, settledTxHash: step(2).tx
 describe("onChainFact", () => {
   it("a payment records its facts once and starts the confirmation", () => {
     const fact: ChainFact = { kind: "paid", ...step(1) };
-    expect(onChainFact(booking(), fact, 1000)).toEqual({
+    expect(onChainFact(booking(), fact)).toEqual({
       patch: { paidTxHash: step(1).txHash, paidBlockNumber: 1n, paidAt: AT, status: "paid" },
       jobs: [["confirm", { op: "create" }]],
     });
-    expect(onChainFact(booking(paid), fact, 1000)).toEqual({ patch: {}, jobs: [] });
+    expect(onChainFact(booking(paid), fact)).toEqual({ patch: {}, jobs: [] });
   });
 
   it("a payment seen after the traveller cancelled leads to a refund, never a confirmation", () => {
-    const { patch, jobs } = onChainFact(
-      booking({ cancelledAt: AT, status: "cancelled" }),
-      { kind: "paid", ...step(1) },
-      0,
-    );
+    const { patch, jobs } = onChainFact(booking({ cancelledAt: AT, status: "cancelled" }), {
+      kind: "paid",
+      ...step(1),
+    });
     expect(patch.status).toBe("refund_requested");
     expect(jobs).toEqual([["refund", { op: "create" }]]);
   });
 
   it("a settlement ends the settle job and queues the distribution; seen again it changes no column", () => {
     const fact: ChainFact = { kind: "settled", ...step(2) };
-    const first = onChainFact(booking({ ...paid, confirmedAt: AT, status: "confirmed" }), fact, 0);
+    const first = onChainFact(booking({ ...paid, confirmedAt: AT, status: "confirmed" }), fact);
     expect(first.patch).toMatchObject({ settledTxHash: step(2).txHash, status: "settled" });
     expect(first.jobs).toEqual([
       ["settle", { op: "finish" }],
       ["distribute", { op: "enqueue" }],
     ]);
-    expect(onChainFact(booking(settled), fact, 0)).toEqual({ patch: {}, jobs: first.jobs });
+    expect(onChainFact(booking(settled), fact)).toEqual({ patch: {}, jobs: first.jobs });
   });
 
   it("a refund ends every job", () => {
-    const { patch, jobs } = onChainFact(
-      booking({ ...paid, refundRequestedAt: AT }),
-      { kind: "refunded", ...step(3) },
-      0,
-    );
+    const { patch, jobs } = onChainFact(booking({ ...paid, refundRequestedAt: AT }), { kind: "refunded", ...step(3) });
     expect(patch.status).toBe("refunded");
     expect(jobs.map(([kind, op]) => [kind, op.op])).toEqual([
       ["refund", "finish"],
@@ -81,17 +76,16 @@ describe("onChainFact", () => {
   });
 
   it("a reward clears an earlier skip reason and ends the distribution", () => {
-    const { patch, jobs } = onChainFact(
-      booking({ ...settled, rewardSkipReason: "NoPriceFeed" }),
-      { kind: "rewarded", ...step(4) },
-      0,
-    );
+    const { patch, jobs } = onChainFact(booking({ ...settled, rewardSkipReason: "NoPriceFeed" }), {
+      kind: "rewarded",
+      ...step(4),
+    });
     expect(patch).toMatchObject({ status: "rewarded", rewardSkipReason: null, rewardedBlockNumber: 4n });
     expect(jobs).toEqual([["distribute", { op: "finish" }]]);
   });
 
-  it("a skipped reward retries after the delay unless its reason is final", () => {
-    const retry = onChainFact(booking(settled), { kind: "rewardSkipped", reason: "MintLimitReached", at: AT }, 60_000);
+  it("a skipped reward retries after its backoff unless its reason is final", () => {
+    const retry = onChainFact(booking(settled), { kind: "rewardSkipped", reason: "MintLimitReached", at: AT });
     expect(retry).toEqual({
       patch: { rewardSkipReason: "MintLimitReached" },
       jobs: [
@@ -100,21 +94,29 @@ describe("onChainFact", () => {
           {
             op: "retry",
             lastError: "distributor skipped it: MintLimitReached",
-            runAfter: new Date(AT.getTime() + 60_000),
+            from: AT,
           },
         ],
       ],
     });
-    for (const reason of ["AlreadyRewarded", "Refunded", "Unknown"]) {
-      expect(onChainFact(booking(settled), { kind: "rewardSkipped", reason, at: AT }, 60_000).jobs).toEqual([
+    for (const reason of ["AlreadyRewarded", "Refunded", "Unknown", "SupplyCapReached"]) {
+      expect(onChainFact(booking(settled), { kind: "rewardSkipped", reason, at: AT }).jobs).toEqual([
         ["distribute", { op: "finish" }],
       ]);
     }
   });
 
+  it("a rewarded booking passed over again (its queued reward was finished in the same call) keeps no skip reason", () => {
+    const rewarded = booking({ ...settled, rewardedTxHash: step(4).txHash, status: "rewarded" });
+    expect(onChainFact(rewarded, { kind: "rewardSkipped", reason: "AlreadyRewarded", at: AT })).toEqual({
+      patch: {},
+      jobs: [["distribute", { op: "finish" }]],
+    });
+  });
+
   it("a skipped settlement ends the settle job only when the escrow has the booking settled or beyond", () => {
-    expect(onChainFact(booking(paid), { kind: "settlementSkipped", escrowStatus: 1 }, 0).jobs).toEqual([]);
-    expect(onChainFact(booking(paid), { kind: "settlementSkipped", escrowStatus: 2 }, 0).jobs).toEqual([
+    expect(onChainFact(booking(paid), { kind: "settlementSkipped", escrowStatus: 1 }).jobs).toEqual([]);
+    expect(onChainFact(booking(paid), { kind: "settlementSkipped", escrowStatus: 2 }).jobs).toEqual([
       ["settle", { op: "finish" }],
     ]);
   });

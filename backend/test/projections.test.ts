@@ -25,7 +25,7 @@ describe.each(DRIVERS)("proposal projections (%s)", (driver) => {
 
   beforeAll(async () => {
     t = await createTestApp(driver);
-    deps = { chainId: CHAIN_ID, now: testClock, retryDelayMs: 1_000 };
+    deps = { chainId: CHAIN_ID, now: testClock, retryBackoff: { baseMs: 1_000, maxMs: 60_000 } };
   });
   afterAll(() => t.close());
 

@@ -6599,11 +6599,6 @@ export const trvlGovernorAbi = [
         "internalType": "uint256",
         "name": "initialProposalThreshold",
         "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "initialQuorumFloor",
-        "type": "uint256"
       }
     ],
     "stateMutability": "nonpayable",
@@ -7015,25 +7010,6 @@ export const trvlGovernorAbi = [
       }
     ],
     "name": "ProposalThresholdSet",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "oldFloor",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "newFloor",
-        "type": "uint256"
-      }
-    ],
-    "name": "QuorumFloorSet",
     "type": "event"
   },
   {
@@ -8060,38 +8036,6 @@ export const trvlGovernorAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "quorumFloor",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "timepoint",
-        "type": "uint256"
-      }
-    ],
-    "name": "quorumFloor",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -8155,19 +8099,6 @@ export const trvlGovernorAbi = [
       }
     ],
     "name": "setProposalThreshold",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "newFloor",
-        "type": "uint256"
-      }
-    ],
-    "name": "setQuorumFloor",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

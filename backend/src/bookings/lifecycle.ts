@@ -10,8 +10,8 @@ export type JobOp =
   /** Creates the job, or runs it now if it waits (a backoff) or failed. */
   | { op: "enqueue" }
   | { op: "finish" }
-  /** Runs it again after a while, saying why. */
-  | { op: "retry"; runAfter: Date; lastError: string };
+  /** Runs it again after its backoff (doubling with each of its attempts, up to a cap) from `from`, saying why. */
+  | { op: "retry"; from: Date; lastError: string };
 
 /** Where and when something happened on the chain. */
 export interface OnChain {
@@ -49,29 +49,31 @@ export const CHAIN_FACT_COLUMNS = [
   "rewardSkipReason",
 ] as const satisfies readonly (keyof BookingRow)[];
 
-/** Skip reasons after which distributing again can never succeed. */
-const FINAL_SKIP_REASONS = new Set(["AlreadyRewarded", "Refunded", "Unknown"]);
+/** Skip reasons after which distributing again can never succeed (the supply cap is never raised). */
+const FINAL_SKIP_REASONS = new Set(["AlreadyRewarded", "Refunded", "Unknown", "SupplyCapReached"]);
 
 /**
  * The one place a fact from the chain moves a booking on: each step is recorded once (a fact seen again changes no
  * column, though its jobs are brought in line again), the status follows from all the facts (`deriveStatus`), and the keeper's jobs follow the step — a payment
  * starts the confirmation (or the refund, when the traveller cancelled first), a settlement ends the settle job and
- * queues the distribution, a refund ends everything, a reward ends the distribution, a skipped reward retries after
- * `retryDelayMs` unless its reason is final.
+ * queues the distribution, a refund ends everything, a reward ends the distribution, a skipped reward retries with
+ * a growing backoff unless its reason is final.
  */
-export function onChainFact(b: BookingRow, fact: ChainFact, retryDelayMs: number): Transition {
+export function onChainFact(b: BookingRow, fact: ChainFact): Transition {
   switch (fact.kind) {
     case "settlementSkipped":
       // Settled, refunded or rewarded already: nothing left to settle. Otherwise the keeper tries again.
       return { patch: {}, jobs: fact.escrowStatus >= 2 ? [["settle", { op: "finish" }]] : [] };
     case "rewardSkipped": {
+      // A queued reward finished by the same call that passed over its id again (already rewarded): nothing to show.
+      if (b.rewardedTxHash !== null) return { patch: {}, jobs: [["distribute", { op: "finish" }]] };
       const patch = b.rewardSkipReason === fact.reason ? {} : { rewardSkipReason: fact.reason };
       const op: JobOp = FINAL_SKIP_REASONS.has(fact.reason)
         ? { op: "finish" }
         : {
             op: "retry",
             lastError: `distributor skipped it: ${fact.reason}`,
-            runAfter: new Date(fact.at.getTime() + retryDelayMs),
+            from: fact.at,
           };
       return { patch, jobs: [["distribute", op]] };
     }

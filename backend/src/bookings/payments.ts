@@ -81,11 +81,12 @@ export async function recordPayment(deps: BookingDeps, id: string, paid: PaidEve
   await deps.db.transaction(async (tx) => {
     const [booking] = await lockBookings(tx, [id]);
     if (!booking || booking.paidTxHash) return;
-    const { patch, jobs } = onChainFact(
-      booking,
-      { kind: "paid", txHash: paid.txHash, blockNumber: paid.blockNumber, at: paid.paidAt },
-      0,
-    );
+    const { patch, jobs } = onChainFact(booking, {
+      kind: "paid",
+      txHash: paid.txHash,
+      blockNumber: paid.blockNumber,
+      at: paid.paidAt,
+    });
     const now = deps.now();
     await tx
       .update(schema.bookings)

@@ -137,6 +137,8 @@ const schema = z.object({
   KEEPER_MAX_ATTEMPTS: positiveInt.default(8),
   KEEPER_RETRY_BASE_MS: positiveInt.default(2_000),
   KEEPER_RETRY_MAX_MS: positiveInt.default(300_000),
+  /** Longest wait between two attempts at a reward the distributor passed over (mint limit, queue, price feed). */
+  KEEPER_SKIP_RETRY_MAX_MS: positiveInt.default(3_600_000),
   KEEPER_RECEIPT_TIMEOUT_MS: positiveInt.default(60_000),
   KEEPER_MAX_REPLACEMENTS: z.coerce.number().int().min(0).default(5),
   KEEPER_FEE_BUMP_PERCENT: z.coerce.number().int().min(10).max(500).default(15),

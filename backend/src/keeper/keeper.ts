@@ -5,7 +5,7 @@
  * projections mark it), so sending twice is harmless: the contracts skip what is already done.
  */
 import { bookingEscrowAbi, rewardDistributorAbi } from "@trvl/abi";
-import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { BaseError, encodeFunctionData, parseEventLogs, type Address, type Hex, type TransactionReceipt } from "viem";
 
@@ -51,6 +51,8 @@ export interface KeeperSignals {
 
 export interface KeeperMetrics {
   onJobs(counts: { kind: JobKind; status: string; count: number }[]): void;
+  /** Settled bookings whose reward the distributor passed over, by the reason it gave last. */
+  onRewardsWaiting(counts: { reason: string; count: number }[]): void;
 }
 
 /** How often a busy upkeep round recovers stale jobs and reports the job counts (an idle one does each time). */
@@ -481,6 +483,13 @@ export class Keeper {
       .from(schema.keeperJobs)
       .groupBy(schema.keeperJobs.kind, schema.keeperJobs.status);
     this.deps.metrics.onJobs(rows);
+    const b = schema.bookings;
+    const waiting = await this.deps.db
+      .select({ reason: sql<string>`${b.rewardSkipReason}`, count: sql<number>`count(*)::int` })
+      .from(b)
+      .where(and(eq(b.status, "settled"), isNotNull(b.rewardSkipReason)))
+      .groupBy(b.rewardSkipReason);
+    this.deps.metrics.onRewardsWaiting(waiting);
   }
 }
 

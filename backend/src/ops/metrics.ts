@@ -17,6 +17,7 @@ export interface WorkerMetrics {
   reorgs: client.Counter<"deep">;
   rewards: client.Counter;
   jobs: client.Gauge<"kind" | "status">;
+  rewardsWaiting: client.Gauge<"reason">;
   transactions: client.Counter<"outcome">;
   errors: client.Counter<"loop">;
 }
@@ -84,6 +85,12 @@ function workerMetrics(registry: client.Registry): WorkerMetrics {
       name: "trvl_keeper_jobs",
       help: "Keeper jobs by kind and status",
       labelNames: ["kind", "status"],
+      registers,
+    }),
+    rewardsWaiting: new client.Gauge({
+      name: "trvl_rewards_waiting",
+      help: "Settled bookings whose reward the distributor passed over, by its reason (Queued: minted in parts as the mint limit refills)",
+      labelNames: ["reason"],
       registers,
     }),
     transactions: new client.Counter({

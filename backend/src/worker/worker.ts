@@ -135,7 +135,10 @@ function listenerLoop(services: Services, running: () => boolean, wakeups: Wakeu
     {
       db,
       chain,
-      projection: { now, retryDelayMs: config.KEEPER_RETRY_BASE_MS * 8 },
+      projection: {
+        now,
+        retryBackoff: { baseMs: config.KEEPER_RETRY_BASE_MS * 8, maxMs: config.KEEPER_SKIP_RETRY_MAX_MS },
+      },
       logger: logger.child({ component: "listener" }),
       metrics: {
         onEvents: (n) => metrics.worker.events.inc(n),
@@ -205,6 +208,10 @@ function keeperLoop(services: Services, running: () => boolean, wakeups: Wakeups
         onJobs: (rows) => {
           metrics.worker.jobs.reset();
           for (const row of rows) metrics.worker.jobs.set({ kind: row.kind, status: row.status }, row.count);
+        },
+        onRewardsWaiting: (rows) => {
+          metrics.worker.rewardsWaiting.reset();
+          for (const row of rows) metrics.worker.rewardsWaiting.set({ reason: row.reason }, row.count);
         },
       },
     },

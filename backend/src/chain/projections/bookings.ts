@@ -43,7 +43,7 @@ export class LockedBookings implements BatchBookings {
   transition(e: ChainEvent, fact: ChainFact): void {
     const booking = e.bookingId === null ? undefined : this.rows.get(e.bookingId);
     if (!booking) return;
-    const { patch, jobs } = onChainFact(booking, fact, this.deps.retryDelayMs);
+    const { patch, jobs } = onChainFact(booking, fact);
     if (Object.keys(patch).length > 0) {
       Object.assign(booking, patch, { updatedAt: this.deps.now() });
       this.changed.add(booking.id);
@@ -71,7 +71,7 @@ export class LockedBookings implements BatchBookings {
         from ${from}
         where ${b.id} = v.id`);
     }
-    await this.jobs.flush(tx, this.deps.now());
+    await this.jobs.flush(tx, this.deps.now(), this.deps.retryBackoff);
   }
 }
 

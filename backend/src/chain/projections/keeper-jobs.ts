@@ -3,7 +3,7 @@
  * order, written in rounds of a few multi-row statements; and put back in line with a booking's remaining steps
  * after a reorg.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 
 import type { JobKind, JobOp } from "../../bookings/lifecycle.js";
 import { schema, type Tx } from "../../db/index.js";
@@ -34,7 +34,7 @@ export class JobSchedule {
    * Applies the changes in rounds: the first change of every job, then the second, ...; within a round the jobs are
    * distinct, so each kind of change is one statement.
    */
-  async flush(tx: Tx, now: Date): Promise<void> {
+  async flush(tx: Tx, now: Date, backoff: { baseMs: number; maxMs: number }): Promise<void> {
     const jobs = schema.keeperJobs;
     const entries = [...this.jobs.values()];
     for (let round = 0; ; round++) {
@@ -79,12 +79,20 @@ export class JobSchedule {
             .where(and(eq(jobs.kind, kind), inArray(jobs.bookingId, slice)));
         }
       }
-      // Retries are rare (the distributor passed a booking over): one statement each.
+      // Retries are rare (the distributor passed a booking over): one statement each. The wait doubles with each
+      // attempt (the keeper counts them as it claims the job), up to the cap: a reason that lasts costs a few
+      // transactions an hour, not one every few seconds.
       for (const { kind, bookingId, op } of due) {
         if (op.op !== "retry") continue;
+        const wait = sql`least(${backoff.maxMs}::float8, ${backoff.baseMs}::float8 * power(2, greatest(${jobs.attempts} - 1, 0)))`;
         await tx
           .update(jobs)
-          .set({ status: "pending", lastError: op.lastError, runAfter: op.runAfter, updatedAt: now })
+          .set({
+            status: "pending",
+            lastError: op.lastError,
+            runAfter: sql`${op.from.toISOString()}::timestamptz + ${wait} * interval '1 millisecond'`,
+            updatedAt: now,
+          })
           .where(and(eq(jobs.kind, kind), eq(jobs.bookingId, bookingId)));
       }
     }

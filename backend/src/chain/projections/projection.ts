@@ -26,8 +26,11 @@ export const emptyChanges = (): Changes => ({ bookings: new Set(), accounts: new
 
 export interface ProjectionDeps extends Pick<BookingDeps, "now"> {
   chainId: number;
-  /** Backoff of a distribution the distributor passed over for a reason that may go away (price feed, limit). */
-  retryDelayMs: number;
+  /**
+   * Backoff of a distribution the distributor passed over for a reason that may go away (price feed, mint limit,
+   * queue): `baseMs` after the first attempt, doubling with each attempt, at most `maxMs`.
+   */
+  retryBackoff: { baseMs: number; maxMs: number };
 }
 
 /** `"Contract:Event"` for every event of every watched contract's ABI: a misspelt key does not compile. */
