@@ -8,6 +8,7 @@ import type { Clock } from "../clock.js";
 import { errorResponses } from "../http/errors.js";
 import { createRouter, type AuthedEnv } from "../http/router.js";
 import { UsdInput, UsdString, usd } from "../http/schemas.js";
+import { INTEREST_VOCABULARY } from "../planner/interests.js";
 import { getProfile, saveProfile, type ProfileRow } from "./service.js";
 
 export const DIETARY = [
@@ -66,6 +67,28 @@ const ProfileOut = z
   })
   .openapi("Profile");
 
+const ProfileChoices = z
+  .object({
+    interests: z.array(
+      z.object({
+        id: z.string().openapi({ description: "What the profile saves", example: "outdoors" }),
+        label: z.string().openapi({ example: "the outdoors" }),
+      }),
+    ),
+    dietary: z.array(z.enum(DIETARY)),
+    accessibility: z.array(z.enum(ACCESSIBILITY)),
+    travelStyles: z.array(z.enum(TRAVEL_STYLES)),
+  })
+  .openapi("ProfileChoices");
+
+/** The planner's interest vocabulary and the profile's fixed lists, the same for everyone. */
+const CHOICES: z.infer<typeof ProfileChoices> = {
+  interests: Object.entries(INTEREST_VOCABULARY).map(([id, { label }]) => ({ id, label })),
+  dietary: [...DIETARY],
+  accessibility: [...ACCESSIBILITY],
+  travelStyles: [...TRAVEL_STYLES],
+};
+
 function profileOut(address: string, row: ProfileRow | undefined): z.infer<typeof ProfileOut> {
   return {
     address,
@@ -85,6 +108,19 @@ function profileOut(address: string, row: ProfileRow | undefined): z.infer<typeo
 
 export function profileRoutes(deps: { db: Db; catalog: Catalog; now: Clock }, auth: MiddlewareHandler<AuthedEnv>) {
   return createRouter()
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/choices",
+        tags: ["profiles"],
+        summary: "What a profile can hold: the interests the planner understands, diets, accessibility needs, styles",
+        responses: {
+          200: { description: "Choices", content: { "application/json": { schema: ProfileChoices } } },
+          ...errorResponses(429),
+        },
+      }),
+      (c) => c.json(CHOICES, 200),
+    )
     .openapi(
       createRoute({
         method: "get",

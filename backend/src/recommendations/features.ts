@@ -1,6 +1,7 @@
 /** What an item and a traveller are, as the features both are embedded from. */
 import type { CatalogItem } from "../catalog/types.js";
 import type { TravellerContext } from "../planner/types.js";
+import { labelOf } from "../planner/interests.js";
 import { INTERESTS } from "../planner/words.js";
 
 /** The features of a catalog item, each a short text ("activity category: outdoors"). */
@@ -40,12 +41,17 @@ export function interestFeatures(interest: string): string[] {
   return categories.length > 0 ? categories : [`activity category: ${word}`, `cuisine: ${word}`];
 }
 
+/** Each feature with how a reason says it: "Because {label}". */
 export function travellerFeatures(traveller: TravellerContext): { feature: string; label: string }[] {
   const out: { feature: string; label: string }[] = [];
   for (const interest of traveller.interests)
-    for (const feature of interestFeatures(interest)) out.push({ feature, label: `your interest in ${interest}` });
-  for (const diet of traveller.dietary) out.push({ feature: `dietary: ${diet}`, label: `your ${diet} diet` });
+    for (const feature of interestFeatures(interest))
+      out.push({ feature, label: `you like ${labelOf(interest.toLowerCase().trim())}` });
+  for (const diet of traveller.dietary) out.push({ feature: `dietary: ${diet}`, label: `of your ${diet} diet` });
   if (traveller.travelStyle)
-    out.push({ feature: `travel style: ${traveller.travelStyle}`, label: `your ${traveller.travelStyle} style` });
+    out.push({
+      feature: `travel style: ${traveller.travelStyle}`,
+      label: `of your ${traveller.travelStyle} travel style`,
+    });
   return out;
 }
