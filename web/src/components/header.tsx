@@ -17,6 +17,7 @@ const LINKS = [
   { href: "/referrals", label: "Referrals" },
   { href: "/dao", label: "DAO" },
   { href: "/ops", label: "Ops" },
+  { href: "/profile", label: "Profile" },
 ] as const;
 
 export function Header() {
@@ -27,9 +28,9 @@ export function Header() {
         <Link href="/plan" prefetch={false} className="text-xl font-bold tracking-tight text-brand-700">
           TRVL
         </Link>
-        {/* Every section in view at any width: one row from a tablet up, a 4 × 2 grid under the logo on a phone. */}
+        {/* Every section in view at any width: one row from a tablet up, a 3 × 3 grid under the logo on a phone. */}
         <nav aria-label="Main" className="order-3 w-full sm:order-none sm:w-auto">
-          <ul className="grid grid-cols-4 gap-1 sm:flex">
+          <ul className="grid grid-cols-3 gap-1 sm:flex sm:flex-wrap">
             {LINKS.map(({ href, label }) => {
               const active = pathname === href || pathname.startsWith(`${href}/`);
               return (

@@ -3,7 +3,7 @@
  * checked against the server's schemas and never redeclared here. The session cookie goes with every request.
  */
 import type { AppType } from "@trvl/backend/app";
-import { hc, parseResponse, type ClientResponse, type InferResponseType } from "hono/client";
+import { hc, parseResponse, type ClientResponse, type InferRequestType, type InferResponseType } from "hono/client";
 
 import { config } from "./config.ts";
 
@@ -82,3 +82,8 @@ export type PlannerTurn = InferResponseType<
   typeof api.planner.conversations.$get,
   200
 >["conversations"][number]["turns"][number];
+export type Profile = InferResponseType<typeof api.me.profile.$get, 200>;
+export type ProfileUpdate = Required<InferRequestType<typeof api.me.profile.$put>["json"]>;
+export type ProfileChoices = InferResponseType<typeof api.me.profile.choices.$get, 200>;
+export type Recommendations = InferResponseType<typeof api.recommendations.$get, 200>;
+export type Recommendation = Recommendations["items"][number];

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { PageTitle } from "@/components/ui";
 import { Bubble } from "@/features/plan/bubble";
 import { PlanChat } from "@/features/plan/plan-chat";
+import { ForYou } from "@/features/profile/for-you";
 
 export const metadata: Metadata = { title: "Plan a trip" };
 
@@ -23,6 +24,7 @@ export default function PlanPage() {
           </Bubble>
         }
       />
+      <ForYou />
     </>
   );
 }

@@ -1,0 +1,65 @@
+import type { Recommendation } from "@/lib/api";
+import { formatMoney } from "@/lib/format";
+
+const UNIT: Record<string, string> = { night: "a night", person: "a person", seat: "a seat", offer: "" };
+const TYPE: Record<string, string> = {
+  hotel: "Hotel",
+  activity: "Activity",
+  restaurant: "Restaurant",
+  flight: "Flight",
+};
+
+/** Recommended items, each with why it is there and a Like button (pressed once liked). */
+export function ForYouList({
+  items,
+  liked,
+  liking,
+  onLike,
+}: {
+  items: Recommendation[];
+  liked: ReadonlySet<string>;
+  liking: string | null;
+  onLike: (itemId: string) => void;
+}) {
+  return (
+    <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label="Recommended for you">
+      {items.map(({ item, reason }) => {
+        const isLiked = liked.has(item.id);
+        return (
+          <li
+            key={item.id}
+            className="flex flex-col gap-2 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+            data-testid="for-you-item"
+          >
+            <div className="min-w-0">
+              <p className="text-xs font-medium uppercase tracking-wide text-slate-600">
+                {TYPE[item.type] ?? item.type} · {item.destination.name}
+              </p>
+              <p className="font-semibold break-words">{item.name}</p>
+              <p className="text-sm tabular-nums text-slate-700">
+                {formatMoney(item.price.amount, item.price.currency)} {UNIT[item.priceUnit]}
+              </p>
+            </div>
+            <p className="text-sm text-slate-700" data-testid="for-you-reason">
+              {reason}
+            </p>
+            <button
+              type="button"
+              aria-pressed={isLiked}
+              aria-label={`Like ${item.name}`}
+              disabled={isLiked || liking !== null}
+              onClick={() => onLike(item.id)}
+              className={`mt-auto self-start rounded-lg border px-3 py-1 text-sm font-medium ${
+                isLiked
+                  ? "border-brand-600 bg-brand-50 text-brand-700"
+                  : "border-slate-300 text-slate-800 hover:bg-slate-50 disabled:text-slate-500"
+              }`}
+            >
+              {isLiked ? "Liked" : liking === item.id ? "Liking…" : "Like"}
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
