@@ -10,6 +10,10 @@ import type { Duplex } from "node:stream";
 
 import { serve, type ServerType } from "@hono/node-server";
 import type { Logger } from "pino";
+import { WebSocketServer } from "ws";
+
+/** Largest WebSocket message a client may send (voice audio arrives in frames of a few kilobytes). */
+const MAX_WEBSOCKET_MESSAGE_BYTES = 64 * 1024;
 
 // Node's own answers to these (see socketOnError in node:_http_server), in our envelope.
 const CLIENT_ERRORS: Record<string, [status: number, code: string, message: string]> = {
@@ -41,7 +45,9 @@ export function serveApp(
   options: { hostname: string; port: number; logger?: Logger },
   onListening?: (info: AddressInfo) => void,
 ): ServerType {
-  const server = serve({ fetch: app.fetch, hostname: options.hostname, port: options.port }, onListening);
+  // WebSocket routes (GET /voice/stream) are upgraded through the app's own middleware and handlers.
+  const websocket = { server: new WebSocketServer({ noServer: true, maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES }) };
+  const server = serve({ fetch: app.fetch, hostname: options.hostname, port: options.port, websocket }, onListening);
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
     const [status, code, message] = CLIENT_ERRORS[error.code ?? ""] ?? MALFORMED;
     // As Node does: answer only if no response on this connection has started, or the bytes would corrupt it.

@@ -174,11 +174,14 @@ export function workGuard(options: WorkGuardOptions, config: Config, stores: Sto
       budget("ip", options.perIpPerWindow, clientIp),
       budget("user", options.perUserPerWindow, (c) => userOf(c)!.address.toLowerCase()),
     ],
-    admit: (c) => {
-      const keys = [`ip:${clientIp(c)}`];
-      const user = userOf(c);
-      if (user) keys.push(`user:${user.address.toLowerCase()}`);
-      return limiter.acquire(keys, c.req.raw.signal);
-    },
+    admit: (c) => limiter.acquire(clientKeys(c), c.req.raw.signal),
   };
+}
+
+/** The keys a request's work is held by: its IP and, signed in, its user. */
+export function clientKeys(c: Context): string[] {
+  const keys = [`ip:${clientIp(c)}`];
+  const user = (c.var as Partial<AuthedEnv["Variables"]>).user;
+  if (user) keys.push(`user:${user.address.toLowerCase()}`);
+  return keys;
 }

@@ -18,7 +18,7 @@ export class DeepgramStt implements SpeechToText {
   /** The SDK, loaded on first use (see ElevenLabsTts). */
   private sdk?: Promise<DeepgramClient>;
 
-  constructor(private readonly options: DeepgramOptions) {}
+  constructor(readonly options: DeepgramOptions) {}
 
   private client() {
     this.sdk ??= import("@deepgram/sdk").then(

@@ -2,7 +2,7 @@
 import type { ElevenLabsClient } from "@elevenlabs/elevenlabs-js";
 
 import { providerError } from "../planner/service.js";
-import type { Speech, TextToSpeech } from "./types.js";
+import type { Speech, SpeechStream, StreamingTextToSpeech, TextToSpeech } from "./types.js";
 
 export interface ElevenLabsOptions {
   apiKey: string;
@@ -13,7 +13,7 @@ export interface ElevenLabsOptions {
   maxRetries?: number;
 }
 
-export class ElevenLabsTts implements TextToSpeech {
+export class ElevenLabsTts implements TextToSpeech, StreamingTextToSpeech {
   readonly name = "elevenlabs" as const;
   /** The SDK, loaded on first use: it weighs seconds of start-up that a server without the provider never needs. */
   private sdk?: Promise<ElevenLabsClient>;
@@ -43,17 +43,52 @@ export class ElevenLabsTts implements TextToSpeech {
         { abortSignal: signal },
       );
       const chunks: Uint8Array[] = [];
-      const reader = stream.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-      }
+      for await (const chunk of readAll(stream)) chunks.push(chunk);
       const audio = Buffer.concat(chunks);
       if (audio.length === 0) throw new Error("ElevenLabs returned no audio");
       return { audio, mimeType: "audio/mpeg" };
     } catch (error) {
       throw providerError("ElevenLabs", error);
     }
+  }
+
+  /**
+   * The audio while it is produced (the streaming endpoint): the first bytes arrive long before the whole sentence is
+   * synthesised. The multilingual model reads the language from the text.
+   */
+  async stream(text: string, _language: string, signal?: AbortSignal): Promise<SpeechStream> {
+    let stream: ReadableStream<Uint8Array>;
+    try {
+      stream = await (
+        await this.client()
+      ).textToSpeech.stream(
+        this.options.voiceId,
+        { text, modelId: this.options.model, outputFormat: "mp3_44100_128" },
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      throw providerError("ElevenLabs", error);
+    }
+    async function* chunks() {
+      try {
+        yield* readAll(stream);
+      } catch (error) {
+        throw providerError("ElevenLabs", error);
+      }
+    }
+    return { mimeType: "audio/mpeg", chunks: chunks() };
+  }
+}
+
+async function* readAll(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
   }
 }

@@ -1,9 +1,10 @@
 /** Offline text to speech: espeak-ng writing a WAV. */
 import type { CpuQuota } from "./cpu-quota.js";
 import { run } from "./exec.js";
-import type { Speech, TextToSpeech } from "./types.js";
+import { ESPEAK_VOICES, isVoiceLanguage } from "./languages.js";
+import type { Speech, SpeechStream, StreamingTextToSpeech, TextToSpeech } from "./types.js";
 
-export class EspeakTts implements TextToSpeech {
+export class EspeakTts implements TextToSpeech, StreamingTextToSpeech {
   readonly name = "espeak" as const;
 
   constructor(
@@ -16,15 +17,22 @@ export class EspeakTts implements TextToSpeech {
     },
   ) {}
 
-  async synthesize(text: string, signal?: AbortSignal): Promise<Speech> {
+  async synthesize(text: string, signal?: AbortSignal, voice = this.options.voice ?? "en-us"): Promise<Speech> {
     // `--` ends the options: the text is never read as one.
     const { stdout } = await run(
       this.options.binary,
-      ["-v", this.options.voice ?? "en-us", "-s", String(this.options.wordsPerMinute ?? 150), "--stdout", "--", text],
+      ["-v", voice, "-s", String(this.options.wordsPerMinute ?? 150), "--stdout", "--", text],
       { timeoutMs: this.options.timeoutMs ?? 20_000, signal, cpu: this.options.cpu },
     );
     if (stdout.length < 44) throw new Error("espeak-ng produced no audio");
     return { audio: fixStreamedWavSizes(stdout), mimeType: "audio/wav" };
+  }
+
+  /** A whole WAV per sentence: the reply plays from its first sentence while the next is synthesised. */
+  async stream(text: string, language: string, signal?: AbortSignal): Promise<SpeechStream> {
+    const voice = isVoiceLanguage(language) ? ESPEAK_VOICES[language] : this.options.voice;
+    const speech = await this.synthesize(text, signal, voice);
+    return { mimeType: speech.mimeType, chunks: [speech.audio] };
   }
 }
 

@@ -62,8 +62,9 @@ export function buildGrammar(catalog: Catalog, dictionary: Set<string>): { gramm
   ].filter(said);
   const grammar = `#JSGF V1.0;
 grammar trip;
-public <request> = [<polite>] [<intro>] [<trip>] <detail>*;
+public <request> = [<polite>] [<intro>] [<trip>] <detail>* | [<polite>] <change> (<length> | <detail>) <detail>*;
 <polite> = please | hi | hello | okay;
+<change> = make it | make that | actually | change it to | no;
 <intro> = plan | book | find | find me | plan me | i want | i would like | we want | we would like | can you plan | i want to | we want to | i would like to;
 <trip> = [a | an] [<kind>] (trip | holiday | vacation | break | getaway) (to | in) <place>
   | (go | travel | fly) to <place>

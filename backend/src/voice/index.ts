@@ -4,14 +4,19 @@ import type { Logger } from "pino";
 import type { Catalog } from "../catalog/service.js";
 import type { Config } from "../config/index.js";
 import type { PlannerService } from "../planner/service.js";
+import { DeepgramLiveStt } from "./deepgram-live.js";
 import { DeepgramStt } from "./deepgram.js";
 import { ElevenLabsTts } from "./elevenlabs.js";
 import { EspeakTts } from "./espeak.js";
 import { createCpuQuota, type CpuQuota } from "./cpu-quota.js";
 import { findBinary } from "./exec.js";
+import { PocketsphinxLiveStt } from "./pocketsphinx-live.js";
 import { PocketsphinxStt } from "./pocketsphinx.js";
 import { VoiceService } from "./service.js";
-import type { SpeechToText, TextToSpeech } from "./types.js";
+import type { SpeechToText, StreamingSpeechToText, StreamingTextToSpeech, TextToSpeech } from "./types.js";
+
+/** How long a listening turn may go without audio before it ends. */
+const IDLE_TIMEOUT_MS = 10_000;
 
 export function createVoice(deps: {
   config: Config;
@@ -21,7 +26,7 @@ export function createVoice(deps: {
 }): VoiceService {
   const { config, catalog } = deps;
   const stt: SpeechToText[] = [];
-  const tts: TextToSpeech[] = [];
+  const tts: (TextToSpeech & StreamingTextToSpeech)[] = [];
   const pocketsphinx = findBinary(config.POCKETSPHINX_BIN);
   const espeak = findBinary(config.ESPEAK_BIN);
   const cpu = pocketsphinx || espeak ? speechCpuQuota(config.SPEECH_CPU_CORES, deps.logger) : undefined;
@@ -76,6 +81,12 @@ export function createVoice(deps: {
       : config.STT_PROVIDER === "none"
         ? "STT_PROVIDER=none; set it to auto with DEEPGRAM_API_KEY, or install pocketsphinx"
         : `set DEEPGRAM_API_KEY, or install pocketsphinx (apt-get install pocketsphinx pocketsphinx-en-us; looked for ${config.POCKETSPHINX_BIN} on PATH)`;
+  // The same providers, listening while the traveller speaks (GET /voice/stream).
+  const liveStt: StreamingSpeechToText[] = stt.map((adapter) =>
+    adapter instanceof DeepgramStt
+      ? new DeepgramLiveStt(adapter.options)
+      : new PocketsphinxLiveStt(adapter as PocketsphinxStt),
+  );
   return new VoiceService({
     planner: deps.planner,
     logger: deps.logger.child({ component: "voice" }),
@@ -84,6 +95,14 @@ export function createVoice(deps: {
     maxBytes: config.VOICE_MAX_BYTES,
     maxSeconds: config.VOICE_MAX_SECONDS,
     sttHint,
+    stream: {
+      stt: liveStt,
+      tts,
+      idleTimeoutMs: IDLE_TIMEOUT_MS,
+      turnsPerWindow: config.VOICE_RATE_LIMIT_PER_IP,
+      turnWindowMs: config.RATE_LIMIT_WINDOW_MS,
+      allowedOrigins: config.CORS_ORIGINS,
+    },
   });
 }
 

@@ -47,6 +47,18 @@ export class PocketsphinxStt implements SpeechToText {
     return this.grammarFile;
   }
 
+  /**
+   * The decoder's command line for 16 kHz audio in `file` (a WAV, or raw PCM16 such as /dev/stdin, which it decodes
+   * as it arrives), confined to the CPU quota when there is one.
+   */
+  async command(file: string): Promise<{ file: string; args: string[] }> {
+    const model = path.join(this.options.modelDir, "en-us");
+    const grammar = await this.grammar();
+    const args = ["-infile", file, "-hmm", model, "-dict", this.dictionary, "-jsgf", grammar, "-samprate", "16000"];
+    args.push("-logfn", "/dev/null");
+    return this.options.cpu ? this.options.cpu.confine(this.options.binary, args) : { file: this.options.binary, args };
+  }
+
   async transcribe(audio: Uint8Array, format: AudioFormat, signal?: AbortSignal): Promise<Transcript> {
     if (format !== "wav") throw new Error("pocketsphinx reads WAV only");
     const pcm = padWithSilence(resample(decodeWav(audio), 16_000), 0.5);
@@ -54,24 +66,8 @@ export class PocketsphinxStt implements SpeechToText {
     try {
       const file = path.join(dir, "speech.wav");
       await writeFile(file, encodeWav(pcm));
-      const { stdout } = await run(
-        this.options.binary,
-        [
-          "-infile",
-          file,
-          "-hmm",
-          path.join(this.options.modelDir, "en-us"),
-          "-dict",
-          this.dictionary,
-          "-jsgf",
-          await this.grammar(),
-          "-samprate",
-          "16000",
-          "-logfn",
-          "/dev/null",
-        ],
-        { timeoutMs: this.options.timeoutMs ?? 30_000, signal, cpu: this.options.cpu },
-      );
+      const { file: binary, args } = await this.command(file);
+      const { stdout } = await run(binary, args, { timeoutMs: this.options.timeoutMs ?? 30_000, signal });
       // One line per utterance the recogniser heard.
       const text = stdout
         .toString("utf8")

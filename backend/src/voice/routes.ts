@@ -11,6 +11,7 @@ import { workGuard, type WorkGuard } from "../http/work-limit.js";
 import { overridesOf, ProfileOverrides, userOf } from "../planner/routes.js";
 import { PlanResult } from "../planner/types.js";
 import type { VoiceService } from "./service.js";
+import { voiceStreamRoute } from "./stream-route.js";
 
 /** Multipart overhead allowed on top of the recording itself. */
 const FORM_OVERHEAD_BYTES = 16 * 1024;
@@ -84,7 +85,9 @@ export function voiceRoutes(
     onError: (c) =>
       errorResponse(c, new ApiError(413, "payload_too_large", `Recordings are limited to ${maxBytes} bytes`)),
   });
-  return createRouter().openapi(
+  const router = createRouter();
+  router.route("/", voiceStreamRoute(voice.streamOptions, maybeAuth, work));
+  return router.openapi(
     createRoute({
       method: "post",
       path: "/voice/plan",

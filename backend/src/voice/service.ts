@@ -9,6 +9,7 @@ import type { PlannerService } from "../planner/service.js";
 import { providerError } from "../planner/service.js";
 import type { PlanResult, TravellerContext } from "../planner/types.js";
 import { AudioError, decodeWav, sniff, type AudioFormat } from "./audio.js";
+import type { StreamOptions } from "./stream-route.js";
 import type { SpeechToText, TextToSpeech } from "./types.js";
 
 export interface VoiceDeps {
@@ -21,6 +22,8 @@ export interface VoiceDeps {
   maxSeconds: number;
   /** How to turn speech to text on, said in the 503 when nothing can. */
   sttHint: string;
+  /** The streaming conversation (GET /voice/stream): its providers and bounds, apart from the shared ones here. */
+  stream: Omit<StreamOptions, "planner" | "logger" | "maxSeconds" | "sttHint">;
 }
 
 export interface VoiceRequest {
@@ -49,6 +52,11 @@ const FORMAT_HINT = "send WAV (16 kHz mono PCM is best), WebM or Ogg";
 
 export class VoiceService {
   constructor(private readonly deps: VoiceDeps) {}
+
+  get streamOptions(): StreamOptions {
+    const { planner, logger, maxSeconds, sttHint, stream } = this.deps;
+    return { planner, logger, maxSeconds, sttHint, ...stream };
+  }
 
   get providers() {
     return { stt: this.deps.stt.map((s) => s.name), tts: this.deps.tts.map((t) => t.name) };
