@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import hardhatVerify from "@nomicfoundation/hardhat-verify";
 import { configVariable, defineConfig } from "hardhat/config";
 
 import branchCoverage from "./scripts/coverage/plugin.js";
@@ -32,24 +33,91 @@ function solc(version: "0.8.28", runs: number) {
   return { version, path: solc0828, settings: { evmVersion: "cancun", optimizer: { enabled: true, runs } } };
 }
 
-/** Real networks: RPC URL and deployer key come from the environment, and are read only when the network is used. */
-function realNetworks(networks: Record<string, [chainId: number, rpcUrlVariable: string]>) {
-  return Object.fromEntries(
-    Object.entries(networks).map(([name, [chainId, rpcUrlVariable]]) => [
+/**
+ * Real networks: chain id, the environment variable of the RPC URL, and the block explorers that verify sources
+ * (Etherscan's multichain API, keyed by chain id; the chain's Blockscout where one exists).
+ */
+export const REAL_NETWORKS = {
+  mainnet: {
+    chainId: 1,
+    rpcUrl: "MAINNET_RPC_URL",
+    etherscan: "https://etherscan.io",
+    blockscout: "https://eth.blockscout.com",
+  },
+  sepolia: {
+    chainId: 11155111,
+    rpcUrl: "SEPOLIA_RPC_URL",
+    etherscan: "https://sepolia.etherscan.io",
+    blockscout: "https://eth-sepolia.blockscout.com",
+  },
+  base: {
+    chainId: 8453,
+    rpcUrl: "BASE_RPC_URL",
+    etherscan: "https://basescan.org",
+    blockscout: "https://base.blockscout.com",
+  },
+  baseSepolia: {
+    chainId: 84532,
+    rpcUrl: "BASE_SEPOLIA_RPC_URL",
+    etherscan: "https://sepolia.basescan.org",
+    blockscout: "https://base-sepolia.blockscout.com",
+  },
+  arbitrum: {
+    chainId: 42161,
+    rpcUrl: "ARBITRUM_RPC_URL",
+    etherscan: "https://arbiscan.io",
+    blockscout: "https://arbitrum.blockscout.com",
+  },
+  arbitrumSepolia: {
+    chainId: 421614,
+    rpcUrl: "ARBITRUM_SEPOLIA_RPC_URL",
+    etherscan: "https://sepolia.arbiscan.io",
+    blockscout: "https://arbitrum-sepolia.blockscout.com",
+  },
+  polygon: {
+    chainId: 137,
+    rpcUrl: "POLYGON_RPC_URL",
+    etherscan: "https://polygonscan.com",
+    blockscout: "https://polygon.blockscout.com",
+  },
+  polygonAmoy: { chainId: 80002, rpcUrl: "POLYGON_AMOY_RPC_URL", etherscan: "https://amoy.polygonscan.com" },
+} satisfies Record<string, { chainId: number; rpcUrl: string; etherscan: string; blockscout?: string }>;
+
+/** Etherscan's API (v2) serves every chain it indexes from one URL, with the chain id as a parameter. */
+export const ETHERSCAN_API_URL = "https://api.etherscan.io/v2/api";
+
+/** RPC URL and deployer key come from the environment, and are read only when the network is used. */
+const realNetworks = Object.fromEntries(
+  Object.entries(REAL_NETWORKS).map(([name, { chainId, rpcUrl }]) => [
+    name,
+    {
+      type: "http" as const,
+      chainType: "l1" as const,
+      chainId,
+      url: configVariable(rpcUrl),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+  ]),
+);
+
+/** The explorers of each real network, so that verification never has to look them up online. */
+const chainDescriptors = Object.fromEntries(
+  Object.entries(REAL_NETWORKS).map(([name, network]) => [
+    network.chainId,
+    {
       name,
-      {
-        type: "http" as const,
-        chainType: "l1" as const,
-        chainId,
-        url: configVariable(rpcUrlVariable),
-        accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+      blockExplorers: {
+        etherscan: { url: network.etherscan, apiUrl: ETHERSCAN_API_URL },
+        ...("blockscout" in network
+          ? { blockscout: { url: network.blockscout, apiUrl: `${network.blockscout}/api` } }
+          : {}),
       },
-    ]),
-  );
-}
+    },
+  ]),
+);
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthers, branchCoverage],
+  plugins: [hardhatToolboxMochaEthers, hardhatVerify, branchCoverage],
   solidity: {
     // Deployed from npm packages, so they need artifacts of their own: Chainlink's mock aggregator (local chain),
     // OpenZeppelin's timelock, and the Safe contracts (local chain).
@@ -87,13 +155,10 @@ export default defineConfig({
   },
   networks: {
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
-    ...realNetworks({
-      base: [8453, "BASE_RPC_URL"],
-      baseSepolia: [84532, "BASE_SEPOLIA_RPC_URL"],
-      arbitrum: [42161, "ARBITRUM_RPC_URL"],
-      arbitrumSepolia: [421614, "ARBITRUM_SEPOLIA_RPC_URL"],
-      polygon: [137, "POLYGON_RPC_URL"],
-      polygonAmoy: [80002, "POLYGON_AMOY_RPC_URL"],
-    }),
+    ...realNetworks,
   },
+  chainDescriptors,
+  // Source verification (`npx hardhat verify [blockscout] --network <name> <address> <args…>`): Etherscan needs a
+  // key (one key serves every chain), the public Blockscout instances none.
+  verify: { etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") } },
 });

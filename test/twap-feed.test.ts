@@ -181,6 +181,9 @@ describe("UniswapV3TwapFeed (TRVL/USD from a Uniswap v3 pool)", () => {
         const sqrtPrice = await market.actor.sqrtPriceAtTick(tick);
         expect(await feed.priceAtTick(tick, 99_870_001n)).to.equal(expectedAnswer(sqrtPrice, trvlFirst, 99_870_001n));
       }
+      // The launch price a pool is initialised with: $0.10 comes back as $0.10, whichever token sorts first.
+      const launchSqrtPrice = await feed.initialSqrtPriceX96(parseEther("0.1"));
+      expect(expectedAnswer(launchSqrtPrice, trvlFirst, usd8(1))).to.be.closeTo(usd8(0.1), 1n);
       // At tick 0 one raw TRVL buys one raw tUSD: 1 TRVL = 10^12 tUSD, at $0.99870001 each.
       expect(await feed.priceAtTick(0, 99_870_001n)).to.equal(10n ** 12n * 99_870_001n);
     }

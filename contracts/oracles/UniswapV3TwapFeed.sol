@@ -48,6 +48,12 @@ contract UniswapV3TwapFeed is AggregatorV3Interface {
     /// @dev Whether `token` is the pool's token0 (then the pool's price is stablecoin per token).
     bool private immutable _tokenIsToken0;
 
+    /// @dev 10^tokenDecimals.
+    uint256 private immutable _tokenUnit;
+
+    /// @dev 10^stablecoinDecimals.
+    uint256 private immutable _stablecoinUnit;
+
     /// @dev 10^tokenDecimals × 10^decimals: scales a raw price to this feed's answer.
     uint256 private immutable _numeratorScale;
 
@@ -98,8 +104,10 @@ contract UniswapV3TwapFeed is AggregatorV3Interface {
         window = window_;
         minCardinality = minCardinality_;
         _tokenIsToken0 = token_ == token0;
-        _numeratorScale = 10 ** (IERC20Metadata(token_).decimals() + decimals);
-        _denominatorScale = 10 ** (IERC20Metadata(stablecoin).decimals() + stablecoinUsdFeed_.decimals());
+        _tokenUnit = 10 ** IERC20Metadata(token_).decimals();
+        _stablecoinUnit = 10 ** IERC20Metadata(stablecoin).decimals();
+        _numeratorScale = _tokenUnit * 10 ** decimals;
+        _denominatorScale = _stablecoinUnit * 10 ** stablecoinUsdFeed_.decimals();
     }
 
     /// @notice What the feed prices, e.g. "TRVL / USD (30-min Uniswap v3 TWAP)".
@@ -160,6 +168,19 @@ contract UniswapV3TwapFeed is AggregatorV3Interface {
             : (Math.mulDiv(sqrtPriceX96, sqrtPriceX96, 1 << 64), uint256(128));
         uint256 scaled = _tokenIsToken0 ? Math.mulDiv(ratio, scale, 1 << shift) : Math.mulDiv(1 << shift, scale, ratio);
         return scaled / _denominatorScale;
+    }
+
+    /**
+     * @notice The pool's square-root price (Q64.96) at which one token is worth `stablecoinsPerToken` stablecoins
+     * (18 decimals), rounded down: what the pool is initialised with at launch, whichever of its tokens sorts first.
+     */
+    function initialSqrtPriceX96(uint256 stablecoinsPerToken) external view returns (uint160) {
+        // token1 per token0 in raw units, times 2^192.
+        uint256 ratioX192 =
+            _tokenIsToken0
+                ? Math.mulDiv(stablecoinsPerToken * _stablecoinUnit, 1 << 192, _tokenUnit * 1e18)
+                : Math.mulDiv(_tokenUnit * 1e18, 1 << 192, stablecoinsPerToken * _stablecoinUnit);
+        return SafeCast.toUint160(Math.sqrt(ratioX192));
     }
 
     /// @dev Reverts unless the pool keeps enough observations and its oldest is at least `window` old.

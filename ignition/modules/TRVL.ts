@@ -1,43 +1,137 @@
+import { createRequire } from "node:module";
+
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { CallableContractFuture } from "@nomicfoundation/ignition-core";
+import { parseEther } from "ethers";
 
 import { ECONOMY_RULES, deployProtocol } from "./protocol.js";
 
+const require = createRequire(import.meta.url);
 const DAY = 24 * 3600;
+const YEAR = 365 * DAY;
 
 /**
- * The TRVL protocol on a real network: tokens, Chainlink feeds and the guardian Safe (a canonical Safe deployment)
- * are parameters; nothing is mocked. Governance delays default to days. See docs/deployment.md.
+ * Defaults of the launch: a genesis allocation that keeps governance out of reach of early reward holders, and
+ * governance settings for real networks. Each is an Ignition parameter of the same name. See docs/deploy.md.
+ */
+export const LAUNCH_DEFAULTS = {
+  treasuryGenesis: parseEther("200000000"),
+  reserveGenesis: parseEther("150000000"),
+  teamGenesis: parseEther("150000000"),
+  teamVestingDuration: 4 * YEAR,
+  teamVestingCliff: YEAR,
+  votingDelay: DAY,
+  votingPeriod: 5 * DAY,
+  timelockDelay: 2 * DAY,
+  proposalThreshold: parseEther("100000"),
+  quorumFloor: parseEther("10000000"),
+  uniswapPoolFee: 3000,
+  twapWindow: 30 * 60,
+  twapMinCardinality: 100,
+  twapCardinalityNext: 200,
+} as const;
+
+/** Uniswap v3's compiled contracts: their ABIs address the canonical factory and the pool the module creates. */
+const uniswapFactoryArtifact = require("@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json");
+const uniswapPoolArtifact = require("@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol/UniswapV3Pool.json");
+
+/**
+ * The TRVL protocol on a real network: stablecoin, Chainlink feeds, Uniswap v3 and the guardian Safe (a canonical
+ * Safe deployment) are parameters; nothing is mocked. TRVL/USD is a TWAP over a TRVL/stablecoin Uniswap v3 pool that
+ * the module creates and initialises at the launch price (liquidity is added after deployment); governance can switch
+ * the distributor to a Chainlink feed later. A genesis allocation goes to the treasury (the timelock), an ecosystem
+ * reserve and the team (vesting). Governance delays default to days. See docs/deploy.md.
  */
 export default buildModule("TRVL", (m) => {
+  const param = <K extends keyof typeof LAUNCH_DEFAULTS>(name: K) =>
+    m.getParameter(name, LAUNCH_DEFAULTS[name] as (typeof LAUNCH_DEFAULTS)[K]);
   const feed = (name: string, maxAge: number) => ({
     feed: m.getParameter<string>(`${name}Feed`),
     maxAge: m.getParameter(`${name}FeedMaxAge`, maxAge),
     minAnswer: m.getParameter<bigint>(`${name}FeedMinAnswer`),
     maxAnswer: m.getParameter<bigint>(`${name}FeedMaxAnswer`),
   });
+  const stablecoin = m.getParameter<string>("stablecoin");
+  const stablecoinFeed = feed("stablecoin", 25 * 3600);
 
-  return deployProtocol(m, {
+  const TeamVesting = m.contract("TeamVesting", [
+    m.getParameter<string>("teamBeneficiary"),
+    m.getParameter<number>("teamVestingStart"),
+    param("teamVestingDuration"),
+    param("teamVestingCliff"),
+  ]);
+
+  // Filled in when deployProtocol builds the TRVL feed from the token it deploys.
+  let twap: { pool: CallableContractFuture<string>; feed: CallableContractFuture<string> } | undefined;
+  const twapFeed = (trvlToken: CallableContractFuture<string>) => {
+    const factory = m.contractAt(
+      "UniswapV3Factory",
+      uniswapFactoryArtifact,
+      m.getParameter<string>("uniswapV3Factory"),
+    );
+    const created = m.call(factory, "createPool", [trvlToken, stablecoin, param("uniswapPoolFee")], {
+      id: "createTrvlPool",
+    });
+    const pool = m.contractAt(
+      "UniswapV3Pool",
+      uniswapPoolArtifact,
+      m.readEventArgument(created, "PoolCreated", "pool"),
+      {
+        id: "TrvlPool",
+      },
+    );
+    const feedContract = m.contract(
+      "UniswapV3TwapFeed",
+      [pool, trvlToken, stablecoinFeed.feed, param("twapWindow"), param("twapMinCardinality")],
+      { id: "TrvlUsdTwapFeed" },
+    );
+    // The pool starts at the launch price; the feed knows which token sorts first and both decimals.
+    const sqrtPriceX96 = m.staticCall(feedContract, "initialSqrtPriceX96", [m.getParameter<bigint>("trvlLaunchPrice")]);
+    const initialized = m.call(pool, "initialize", [sqrtPriceX96], { id: "initializeTrvlPool" });
+    m.call(pool, "increaseObservationCardinalityNext", [param("twapCardinalityNext")], {
+      id: "growTrvlPoolObservations",
+      after: [initialized],
+    });
+    twap = { pool, feed: feedContract };
+    return {
+      feed: feedContract,
+      // The TWAP's answer is as old as the stablecoin feed's.
+      maxAge: m.getParameter("trvlFeedMaxAge", 25 * 3600),
+      minAnswer: m.getParameter<bigint>("trvlFeedMinAnswer"),
+      maxAnswer: m.getParameter<bigint>("trvlFeedMaxAnswer"),
+    };
+  };
+
+  const protocol = deployProtocol(m, {
     guardian: m.getParameter<string>("guardian"),
     quoteSigner: m.getParameter<string>("quoteSigner"),
     settler: m.getParameter<string>("settler"),
     settlementWindow: m.getParameter("settlementWindow", 14 * DAY),
     mintCapacity: m.getParameter<bigint>("mintCapacity"),
     mintWindow: m.getParameter("mintWindow", DAY),
-    stablecoin: m.getParameter<string>("stablecoin"),
-    stablecoinFeed: feed("stablecoin", 25 * 3600),
+    stablecoin,
+    stablecoinFeed,
     nativeFeed: feed("native", 3600 + 300),
-    trvlFeed: feed("trvl", 25 * 3600),
+    trvlFeed: twapFeed,
     governance: {
-      votingDelay: m.getParameter("votingDelay", DAY),
-      votingPeriod: m.getParameter("votingPeriod", 5 * DAY),
-      proposalThreshold: m.getParameter<bigint>("proposalThreshold"),
-      timelockDelay: m.getParameter("timelockDelay", 2 * DAY),
+      votingDelay: param("votingDelay"),
+      votingPeriod: param("votingPeriod"),
+      proposalThreshold: param("proposalThreshold"),
+      quorumFloor: param("quorumFloor"),
+      timelockDelay: param("timelockDelay"),
     },
     holdingPeriod: m.getParameter("holdingPeriod", ECONOMY_RULES.holdingPeriod),
     referrerRule: {
       ownBooking: m.getParameter("referrerNeedsOwnBooking", ECONOMY_RULES.referrerNeedsOwnBooking),
       minHeldStake: m.getParameter("referrerMinHeldStake", ECONOMY_RULES.referrerMinHeldStake),
     },
-    genesis: [],
+    treasuryGenesis: param("treasuryGenesis"),
+    genesis: [
+      { to: m.getParameter<string>("ecosystemReserve"), amount: param("reserveGenesis") },
+      { to: TeamVesting, amount: param("teamGenesis") },
+    ],
   });
+
+  if (twap === undefined) throw new Error("deployProtocol did not build the TRVL/USD feed");
+  return { ...protocol, TeamVesting, TrvlPool: twap.pool, TrvlUsdTwapFeed: twap.feed };
 });
