@@ -9,17 +9,22 @@ const TYPE: Record<string, string> = {
   flight: "Flight",
 };
 
-/** Recommended items, each with why it is there and a Like button (pressed once liked). */
+/**
+ * Recommended items, each with why it is there, its description behind "More" (opening it is what counts as a view)
+ * and a Like button (pressed once liked).
+ */
 export function ForYouList({
   items,
   liked,
   liking,
   onLike,
+  onView,
 }: {
   items: Recommendation[];
   liked: ReadonlySet<string>;
   liking: string | null;
   onLike: (itemId: string) => void;
+  onView: (itemId: string) => void;
 }) {
   return (
     <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label="Recommended for you">
@@ -43,6 +48,15 @@ export function ForYouList({
             <p className="text-sm text-slate-700" data-testid="for-you-reason">
               {reason}
             </p>
+            <details
+              className="text-sm text-slate-700"
+              onToggle={(event) => {
+                if (event.currentTarget.open) onView(item.id);
+              }}
+            >
+              <summary className="cursor-pointer font-medium text-brand-700">More about it</summary>
+              <p className="mt-1">{item.description}</p>
+            </details>
             <button
               type="button"
               aria-pressed={isLiked}

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 
 import { useSession } from "@/features/auth/session";
 import { api, call, describeError } from "@/lib/api";
@@ -12,8 +12,9 @@ import { ForYouList } from "./for-you-list";
 const SHOWN = 6;
 
 /**
- * "For you" on the plan page: `GET /recommendations` for the signed-in traveller, each with its reason. What is shown
- * is recorded as viewed, and a like (`POST /interactions`) re-ranks what comes next.
+ * "For you" on the plan page: `GET /recommendations` for the signed-in traveller, each with its reason. Opening an
+ * item's details records a view and Like a like (`POST /interactions`); a like re-ranks the list at once, a view
+ * counts from the next visit. Merely being shown is not a view: that would narrow the list to whatever it showed.
  */
 export function ForYou() {
   const { address } = useSession();
@@ -52,15 +53,13 @@ function Recommended({ address }: { address: string }) {
     },
   });
 
-  // Each item shown counts once as viewed; a view that fails to record is not worth interrupting anyone for.
+  // One view per item while the page is open; a view that fails to record is not worth interrupting anyone for.
   const viewed = useRef(new Set<string>());
-  useEffect(() => {
-    for (const { item } of recommendations.data?.items ?? []) {
-      if (viewed.current.has(item.id)) continue;
-      viewed.current.add(item.id);
-      call(api.interactions.$post({ json: { itemId: item.id, kind: "view" } })).catch(() => undefined);
-    }
-  }, [recommendations.data]);
+  const view = (itemId: string) => {
+    if (viewed.current.has(itemId)) return;
+    viewed.current.add(itemId);
+    call(api.interactions.$post({ json: { itemId, kind: "view" } })).catch(() => undefined);
+  };
 
   if (recommendations.isPending) return <p className="text-sm text-slate-600">Finding places for you…</p>;
   if (recommendations.isError)
@@ -87,6 +86,7 @@ function Recommended({ address }: { address: string }) {
           liked={liked}
           liking={like.isPending ? (like.variables ?? null) : null}
           onLike={(itemId) => like.mutate(itemId)}
+          onView={view}
         />
       )}
       {like.isError && (

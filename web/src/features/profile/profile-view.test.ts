@@ -37,7 +37,7 @@ function recommendation(id: string, name: string, reason: string): Recommendatio
       demo: true,
       destination: { id: "lisbon-pt-2267057", name: "Lisbon", country: "PT" },
       name,
-      description: "",
+      description: "A walk in the hills above the palaces.",
       price: { amount: "1234.50", currency: "USD" },
       priceUnit: "person",
       rating: 4.5,
@@ -98,9 +98,15 @@ describe("For you", () => {
     recommendation("b", "Fado night", "Because you liked Jazz cellar"),
   ];
 
-  it("shows each item with its place, price and reason, and a Like button", () => {
+  it("shows each item with its place, price, reason and details, and a Like button", () => {
     const html = renderToStaticMarkup(
-      createElement(ForYouList, { items, liked: new Set<string>(), liking: null, onLike: () => undefined }),
+      createElement(ForYouList, {
+        items,
+        liked: new Set<string>(),
+        liking: null,
+        onLike: () => undefined,
+        onView: () => undefined,
+      }),
     );
     expect(html).toContain("Activity · Lisbon");
     expect(html).toContain("$1,234.50 a person");
@@ -108,15 +114,29 @@ describe("For you", () => {
     expect(html).toContain("Because you liked Jazz cellar");
     expect(html.match(/aria-pressed="false"/g)).toHaveLength(2);
     expect(html).toContain('aria-label="Like Sintra hike"');
+    expect(html).toContain("<summary");
+    expect(html).toContain("A walk in the hills above the palaces.");
   });
 
   it("marks what was liked, and holds the buttons while a like is saved", () => {
     const liked = renderToStaticMarkup(
-      createElement(ForYouList, { items, liked: new Set(["a"]), liking: null, onLike: () => undefined }),
+      createElement(ForYouList, {
+        items,
+        liked: new Set(["a"]),
+        liking: null,
+        onLike: () => undefined,
+        onView: () => undefined,
+      }),
     );
     expect(liked).toMatch(/aria-pressed="true"[^>]*>Liked</);
     const liking = renderToStaticMarkup(
-      createElement(ForYouList, { items, liked: new Set<string>(), liking: "b", onLike: () => undefined }),
+      createElement(ForYouList, {
+        items,
+        liked: new Set<string>(),
+        liking: "b",
+        onLike: () => undefined,
+        onView: () => undefined,
+      }),
     );
     expect(liking).toContain("Liking…");
     expect(liking.match(/disabled=""/g)).toHaveLength(2);
