@@ -80,8 +80,15 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const now = overrides.now ?? systemClock;
   const catalog =
     overrides.catalog ??
-    (config.DUFFEL_ACCESS_TOKEN
-      ? new Catalog({ duffel: { accessToken: config.DUFFEL_ACCESS_TOKEN, apiUrl: config.DUFFEL_API_URL }, logger, now })
+    (config.DUFFEL_ACCESS_TOKEN || config.DEMO_FREE_CANCELLATION_MINUTES > 0
+      ? new Catalog({
+          duffel: config.DUFFEL_ACCESS_TOKEN
+            ? { accessToken: config.DUFFEL_ACCESS_TOKEN, apiUrl: config.DUFFEL_API_URL }
+            : undefined,
+          demoFreeCancellationMinutes: config.DEMO_FREE_CANCELLATION_MINUTES,
+          logger,
+          now,
+        })
       : (sharedCatalog ??= new Catalog({ logger })));
   const recommender = createRecommender({ config, catalog, db: database.db, logger });
   const planner = createPlanner({ config, catalog, db: database.db, logger, now, affinity: recommender });

@@ -1,4 +1,5 @@
 import type { BookingStatus, KEEPER_JOB_KINDS } from "../db/schema.js";
+import type { RefundNow } from "./cancellation.js";
 import type { BookingRow } from "./model.js";
 
 export type JobKind = (typeof KEEPER_JOB_KINDS)[number];
@@ -23,6 +24,8 @@ export interface OnChain {
 /** What the chain shows happened to a booking (from the escrow's and the distributor's events). */
 export type ChainFact =
   | ({ kind: "paid" | "settled" | "refunded" | "rewarded" } & OnChain)
+  /** The escrow gave part back and settled the rest (its `BookingSettled` follows): the refund is done. */
+  | { kind: "partiallyRefunded" }
   /** The escrow passed the booking over in a settle batch; `escrowStatus` is its status there (2+: settled or later). */
   | { kind: "settlementSkipped"; escrowStatus: number }
   /** The distributor passed the booking over, for `reason` (RewardDistributor.SkipReason's name), at `at`. */
@@ -61,6 +64,8 @@ const FINAL_SKIP_REASONS = new Set(["AlreadyRewarded", "Refunded", "Unknown", "S
  */
 export function onChainFact(b: BookingRow, fact: ChainFact): Transition {
   switch (fact.kind) {
+    case "partiallyRefunded":
+      return { patch: {}, jobs: (["refund", "confirm", "settle"] as const).map((kind) => [kind, { op: "finish" }]) };
     case "settlementSkipped":
       // Settled, refunded or rewarded already: nothing left to settle. Otherwise the keeper tries again.
       return { patch: {}, jobs: fact.escrowStatus >= 2 ? [["settle", { op: "finish" }]] : [] };
@@ -214,22 +219,42 @@ export type CancelDecision =
   | { kind: "cancel" }
   /** Paid and not in the supplier's hands yet: the escrow refunds it, and it is never settled. */
   | { kind: "refund" }
+  /**
+   * Paid, and its terms keep part of it (a free window has closed): the escrow gives `amount` back and settles the
+   * rest to the supplier at once.
+   */
+  | { kind: "partialRefund"; amount: bigint }
   /** Cancelled or refunding already: nothing more to do (a repeated request answers the same). */
   | { kind: "unchanged" }
   /** Too late: the API answers 409 with the booking's real status. */
   | { kind: "refuse"; code: string; message: string };
 
 /**
- * The one rule for cancelling: before payment a booking is cancelled; once paid, it is refunded unless its
- * settlement already started (the keeper claimed its settle job: the supplier is being paid); after that it can no
+ * The one rule for cancelling: before payment a booking is cancelled; once paid, it is refunded — all of it, or what
+ * its cancellation terms give back now (`refund`, by default all) — unless its settlement already started (the keeper
+ * claimed its settle job: the supplier is being paid) or its terms give nothing back any more; after that it can no
  * longer be cancelled. `paidUnrecorded`: the escrow holds its payment though the listener has not recorded it yet.
  */
-export function decideCancel(b: LifecycleFacts, chain: { paidUnrecorded: boolean; settling: boolean }): CancelDecision {
+export function decideCancel(
+  b: LifecycleFacts,
+  chain: { paidUnrecorded: boolean; settling: boolean },
+  refund: RefundNow = { kind: "full" },
+): CancelDecision {
   const status = deriveStatus(b);
+  const refunding = (): CancelDecision =>
+    refund.kind === "full"
+      ? { kind: "refund" }
+      : refund.kind === "part"
+        ? { kind: "partialRefund", amount: refund.amount }
+        : {
+            kind: "refuse",
+            code: "not_cancellable",
+            message: "Its free cancellation has ended and its terms give nothing back: it can no longer be cancelled",
+          };
   switch (status) {
     case "quoted":
     case "expired":
-      return chain.paidUnrecorded ? { kind: "refund" } : { kind: "cancel" };
+      return chain.paidUnrecorded ? refunding() : { kind: "cancel" };
     case "cancelled":
     case "refund_requested":
       return { kind: "unchanged" };
@@ -241,7 +266,7 @@ export function decideCancel(b: LifecycleFacts, chain: { paidUnrecorded: boolean
             code: "settlement_in_progress",
             message: "The supplier is being paid for this booking: it can no longer be cancelled",
           }
-        : { kind: "refund" };
+        : refunding();
     default:
       return { kind: "refuse", code: "not_cancellable", message: `A ${status} booking cannot be cancelled` };
   }

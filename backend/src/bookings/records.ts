@@ -4,8 +4,9 @@
  */
 import type { Catalog } from "../catalog/service.js";
 import type { CatalogItem } from "../catalog/types.js";
+import { refundAt } from "./cancellation.js";
 import { decideCancel, deriveStatus, type LifecycleFacts } from "./lifecycle.js";
-import type { BookingRequest } from "./model.js";
+import type { BookingItemRow, BookingRequest, BookingRow } from "./model.js";
 
 /** The destination columns of a booking: its hotel's city, else its first item's. */
 export function destinationColumns(catalog: Catalog, lines: { item: CatalogItem }[]) {
@@ -45,26 +46,68 @@ export function localTimeOut(value: string | null): string | null {
   return value === null ? null : `${value.slice(0, 10)}T${value.slice(11, 16)}`;
 }
 
-export const CANCELLATION_POLICIES = ["refund_until_settled"] as const;
+export const CANCELLATION_POLICIES = ["refund_until_settled", "window"] as const;
 
-/** The one policy every booking has today, in the traveller's words. */
-const POLICY = {
-  policy: "refund_until_settled" as const,
-  summary:
-    "Free cancellation until the booking is settled: before payment the quote is simply dropped; after payment the escrow refunds all of it. Once the supplier has been paid from the escrow, it can no longer be cancelled.",
-};
+const UNTIL_SETTLED_SUMMARY =
+  "Free cancellation until the booking is settled: before payment the quote is simply dropped; after payment the escrow refunds all of it. Once the supplier has been paid from the escrow, it can no longer be cancelled.";
+
+type TermsRow = Pick<BookingItemRow, "totalCents" | "freeCancelUntil" | "cancelFeeBps" | "settleDueAt">;
+
+function windowSummary(items: TermsRow[], settleDueAt: Date | null): string {
+  const freeUntil = items
+    .map((item) => item.freeCancelUntil)
+    .filter((at): at is Date => at !== null)
+    .sort((a, b) => a.getTime() - b.getTime())[0];
+  const fees = [...new Set(items.filter((item) => item.freeCancelUntil !== null).map((item) => item.cancelFeeBps))];
+  const after = fees.every((fee) => fee >= 10_000)
+    ? "nothing comes back for the items whose window has closed"
+    : `the supplier keeps ${fees.map((fee) => `${fee / 100}%`).join(" or ")} of those items' price`;
+  return (
+    `Free cancellation until ${freeUntil?.toISOString() ?? "the booking is settled"}: the escrow refunds all of it. ` +
+    `After that, ${after}, and the escrow refunds the rest. ` +
+    `The supplier is paid from the escrow at ${settleDueAt?.toISOString() ?? "confirmation"}; from then on it can no longer be cancelled.`
+  );
+}
 
 /**
- * The booking's cancellation policy and what cancelling would do now, as `decideCancel` rules it (the row as read:
- * a settlement that has just started can still refuse the request).
+ * The booking's cancellation policy and what cancelling would do at `now`, as `decideCancel` rules it with the refund
+ * its items' terms give then (the row as read: a settlement that has just started can still refuse the request).
  */
-export function cancellationOf(booking: LifecycleFacts) {
-  const decision = decideCancel(booking, { paidUnrecorded: false, settling: false });
+export function cancellationOf(
+  booking: LifecycleFacts & Pick<BookingRow, "amount" | "refundAmount" | "settleDueAt">,
+  items: TermsRow[],
+  now: Date,
+) {
+  const windowed = items.some((item) => item.freeCancelUntil !== null);
+  const decision = decideCancel(
+    booking,
+    { paidUnrecorded: false, settling: false },
+    refundAt(items, booking.amount, now),
+  );
   // An expired quote has nothing left to cancel.
   const open = deriveStatus(booking) !== "expired";
+  const refund =
+    decision.kind === "refund"
+      ? ("full" as const)
+      : decision.kind === "partialRefund"
+        ? ("part" as const)
+        : ("none" as const);
+  const requested = booking.refundRequestedAt !== null;
+  const refundAmount =
+    decision.kind === "refund"
+      ? booking.amount
+      : decision.kind === "partialRefund"
+        ? decision.amount
+        : requested
+          ? (booking.refundAmount ?? booking.amount)
+          : null;
   return {
-    ...POLICY,
-    cancellable: open && (decision.kind === "cancel" || decision.kind === "refund"),
-    refund: decision.kind === "refund" ? ("full" as const) : ("none" as const),
+    policy: windowed ? ("window" as const) : ("refund_until_settled" as const),
+    summary: windowed ? windowSummary(items, booking.settleDueAt) : UNTIL_SETTLED_SUMMARY,
+    cancellable:
+      open && (decision.kind === "cancel" || decision.kind === "refund" || decision.kind === "partialRefund"),
+    refund,
+    refundAmount: refundAmount?.toString() ?? null,
+    settleDueAt: booking.settleDueAt?.toISOString() ?? null,
   };
 }

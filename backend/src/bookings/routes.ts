@@ -73,6 +73,12 @@ const BookingOut = z
           .openapi({ description: "The item's day (a hotel's: check-in); null only for old bookings" }),
         startsAt: LocalTime.nullable().openapi({ description: "When it starts, local time at the destination" }),
         endsAt: LocalTime.nullable().openapi({ description: "When it ends, local time at the destination" }),
+        providerOfferId: z.string().nullable().openapi({ description: "The offer the provider knows it by" }),
+        freeCancelUntil: z
+          .string()
+          .nullable()
+          .openapi({ description: "All of its price comes back if cancelled before then (null: until settled)" }),
+        cancelFeeBps: z.number().int().openapi({ description: "What the supplier keeps once the free window closed" }),
         unitPrice: Money,
         quantity: z.number().int(),
         total: Money,
@@ -101,14 +107,27 @@ const BookingOut = z
     updatedAt: z.string(),
     cancelledAt: z.string().nullable(),
     refundRequestedAt: z.string().nullable(),
+    providerReference: z
+      .string()
+      .nullable()
+      .openapi({ description: "The providers' booking references, once they confirmed it" }),
     cancellation: z
       .object({
         policy: z.enum(CANCELLATION_POLICIES),
         summary: z.string().openapi({ description: "The policy in the traveller's words" }),
         cancellable: z.boolean().openapi({ description: "Whether POST /bookings/{id}/cancel would cancel it now" }),
-        refund: z
-          .enum(["full", "none"])
-          .openapi({ description: "What cancelling now returns: all of the payment, or nothing (nothing was paid)" }),
+        refund: z.enum(["full", "part", "none"]).openapi({
+          description:
+            "What cancelling now returns: all of the payment, the part its terms give back (the rest is settled to the supplier), or nothing (nothing was paid, or nothing comes back)",
+        }),
+        refundAmount: UintString.nullable().openapi({
+          description:
+            "In the token's smallest unit: what cancelling now returns, or, once cancelled after payment, what is refunded",
+        }),
+        settleDueAt: z
+          .string()
+          .nullable()
+          .openapi({ description: "When the supplier is due and the booking is settled (null: once confirmed)" }),
       })
       .openapi("CancellationPolicy"),
     timeline: z
@@ -223,7 +242,8 @@ const PaymentBody = z
   .object({ txHash: Bytes32Schema.openapi({ description: "Hash of the transaction that paid the booking" }) })
   .openapi("ReportPayment");
 
-export function bookingOut({ booking, items, reward }: BookingRecord): z.infer<typeof BookingOut> {
+/** A booking as the API shows it; `now` decides what cancelling would give back. */
+export function bookingOut({ booking, items, reward }: BookingRecord, now: Date): z.infer<typeof BookingOut> {
   const quote = quoteOf(booking);
   const iso = (date: Date | null) => (date ? date.toISOString() : null);
   return {
@@ -254,6 +274,9 @@ export function bookingOut({ booking, items, reward }: BookingRecord): z.infer<t
       date: item.date,
       startsAt: localTimeOut(item.startsAt),
       endsAt: localTimeOut(item.endsAt),
+      providerOfferId: item.providerOfferId,
+      freeCancelUntil: iso(item.freeCancelUntil),
+      cancelFeeBps: item.cancelFeeBps,
       unitPrice: usd(item.unitPriceCents),
       quantity: item.quantity,
       total: usd(item.totalCents),
@@ -281,7 +304,8 @@ export function bookingOut({ booking, items, reward }: BookingRecord): z.infer<t
     updatedAt: booking.updatedAt.toISOString(),
     cancelledAt: iso(booking.cancelledAt),
     refundRequestedAt: iso(booking.refundRequestedAt),
-    cancellation: cancellationOf(booking),
+    providerReference: booking.providerReference,
+    cancellation: cancellationOf(booking, items, now),
     timeline: timelineOf(booking).map((step) => ({
       ...step,
       at: step.at.toISOString(),
@@ -295,11 +319,11 @@ export function bookingOut({ booking, items, reward }: BookingRecord): z.infer<t
 }
 
 const bookingErrors =
-  "Errors: 422 item_not_found / party_mismatch / token_not_accepted / idempotency_key_reused / amount_out_of_range, 409 item_unavailable, 503 price_unavailable / chain_unavailable.";
+  "Errors: 422 item_not_found / party_mismatch / token_not_accepted / idempotency_key_reused / amount_out_of_range, 409 item_unavailable, 503 price_unavailable / sequencer_down / chain_unavailable.";
 
 export function bookingRoutes(deps: BookingDeps, auth: MiddlewareHandler<AuthedEnv>) {
   const withPayment = async (record: BookingRecord) => ({
-    booking: bookingOut(record),
+    booking: bookingOut(record, deps.now()),
     pay: record.booking.status === "quoted" ? await paymentInstructions(deps, record.booking) : null,
   });
   return createRouter()
@@ -357,7 +381,7 @@ export function bookingRoutes(deps: BookingDeps, auth: MiddlewareHandler<AuthedE
         const last = page.records.at(-1)?.booking;
         return c.json(
           {
-            bookings: page.records.map(bookingOut),
+            bookings: page.records.map((record) => bookingOut(record, deps.now())),
             nextCursor: page.hasMore && last ? encodeCursor({ c: last.createdAt.toISOString(), i: last.id }) : null,
           },
           200,
@@ -397,7 +421,8 @@ export function bookingRoutes(deps: BookingDeps, auth: MiddlewareHandler<AuthedE
           ...errorResponses(400, 401, 404, 409, 429, 503),
         },
       }),
-      async (c) => c.json(bookingOut(await cancelBooking(deps, c.var.user.address, c.req.valid("param").id)), 200),
+      async (c) =>
+        c.json(bookingOut(await cancelBooking(deps, c.var.user.address, c.req.valid("param").id), deps.now()), 200),
     )
     .openapi(
       createRoute({
@@ -422,6 +447,7 @@ export function bookingRoutes(deps: BookingDeps, auth: MiddlewareHandler<AuthedE
         c.json(
           bookingOut(
             await confirmPayment(deps, c.var.user.address, c.req.valid("param").id, c.req.valid("json").txHash),
+            deps.now(),
           ),
           200,
         ),

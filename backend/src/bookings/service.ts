@@ -22,6 +22,7 @@ import {
   type BookingRequest,
   type BookingRow,
 } from "./model.js";
+import { refundAt, settleDueAtOf, termsOf } from "./cancellation.js";
 import { tokenAmountForCents } from "./payment-token.js";
 import { priceLines } from "./pricing.js";
 import { destinationColumns, scheduleOf } from "./records.js";
@@ -138,12 +139,14 @@ export async function createBooking(
   };
   const items = lines.map((line, position) => ({
     ...scheduleOf(line.item, request.items[position]!, request.checkIn),
+    ...termsOf(line.item.cancellation, time),
     bookingId: id,
     position,
     itemId: line.item.id,
     type: line.item.type,
     name: line.item.name,
     provider: line.item.provider,
+    providerOfferId: line.item.providerOfferId,
     destinationId: line.item.destinationId,
     unitPriceCents: line.item.priceCents,
     quantity: line.quantity,
@@ -156,7 +159,7 @@ export async function createBooking(
         .insert(schema.users)
         .values({ address: traveller })
         .onConflictDoNothing({ target: schema.users.address });
-      await tx.insert(schema.bookings).values(booking);
+      await tx.insert(schema.bookings).values({ ...booking, settleDueAt: settleDueAtOf(items) });
       await tx.insert(schema.bookingItems).values(items);
     });
   } catch (error) {
@@ -237,9 +240,10 @@ export async function listBookings(
 }
 
 /**
- * Cancels a booking as `decideCancel` rules, on its locked row and settle job: either the cancellation wins (the
- * booking is cancelled, or marked for a refund that the keeper sends and its settle job ended, so it is never
- * settled) or it loses with a 409 naming the booking's real status; the keeper's settle claim skips a locked job.
+ * Cancels a booking as `decideCancel` rules, on its locked row and settle job, with the refund its items' terms give
+ * now: either the cancellation wins (the booking is cancelled, or marked for a refund that the keeper sends and its
+ * settle job ended, so it is never settled but for the part its terms keep) or it loses with a 409 naming the
+ * booking's real status; the keeper's settle claim skips a locked job.
  */
 export async function cancelBooking(deps: BookingDeps, traveller: Address, id: string): Promise<BookingRecord> {
   const { db, chain, now } = deps;
@@ -248,6 +252,14 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
   const { booking } = await loadOwn(db, traveller, id);
   // A quote paid on the chain but not recorded yet is refunded, never cancelled as if unpaid.
   const paidUnrecorded = booking.status === "quoted" && (await paidInEscrow(chain, booking));
+  const terms = await db
+    .select({
+      totalCents: schema.bookingItems.totalCents,
+      freeCancelUntil: schema.bookingItems.freeCancelUntil,
+      cancelFeeBps: schema.bookingItems.cancelFeeBps,
+    })
+    .from(schema.bookingItems)
+    .where(eq(schema.bookingItems.bookingId, id));
   await db.transaction(async (tx) => {
     const [locked] = await lockBookings(tx, [id]);
     const jobs = await tx
@@ -257,7 +269,7 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
       .orderBy(asc(schema.keeperJobs.id))
       .for("update");
     const settling = jobs.some((job) => job.kind === "settle" && job.status === "running");
-    const decision = decideCancel(locked, { paidUnrecorded, settling });
+    const decision = decideCancel(locked, { paidUnrecorded, settling }, refundAt(terms, locked!.amount, time));
     switch (decision.kind) {
       case "unchanged":
         return;
@@ -269,12 +281,15 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
           .set({ status: "cancelled", cancelledAt: time, updatedAt: time })
           .where(eq(schema.bookings.id, id));
         break;
-      case "refund": {
+      case "refund":
+      case "partialRefund": {
+        const refundAmount = decision.kind === "partialRefund" ? decision.amount : null;
         await tx
           .update(schema.bookings)
-          .set({ status: "refund_requested", refundRequestedAt: time, updatedAt: time })
+          .set({ status: "refund_requested", refundRequestedAt: time, refundAmount, updatedAt: time })
           .where(eq(schema.bookings.id, id));
-        // Neither confirmed with the supplier nor settled any more: refunded instead.
+        // Neither confirmed with the supplier nor settled any more: refunded instead (what the terms keep is
+        // settled with the refund, in one escrow call).
         const open = jobs.filter((job) => job.status === "pending").map((job) => job.id);
         if (open.length > 0)
           await tx

@@ -11,6 +11,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { distanceKm, type Destination, type SizeTier } from "./geodata.js";
 import type {
   BookingToConfirm,
+  CancellationPolicy,
   CatalogItem,
   CatalogProvider,
   Confirmation,
@@ -659,11 +660,28 @@ function finish(item: Omit<CatalogItem, "searchText">, destination: Destination)
   return { ...item, searchText: searchText(item, destination) };
 }
 
+const UNTIL_SETTLED: CancellationPolicy = { kind: "until_settled" };
+
+/**
+ * Demo terms with a cancellation window, so the whole lifecycle can be seen locally: every fourth hotel and activity
+ * is free to cancel for `freeMinutes` after booking; then a hotel keeps half its price until it is due, `freeMinutes`
+ * later, and an activity keeps all of it and is due at once. Everything else is free to cancel until settled.
+ */
+export function demoCancellation(item: CatalogItem, freeMinutes: number): CancellationPolicy {
+  const index = Number(item.id.slice(item.id.lastIndexOf("-") + 1));
+  if (freeMinutes <= 0 || index % 4 !== 1) return UNTIL_SETTLED;
+  if (item.type === "hotel") return { kind: "window", freeMinutes, feeBps: 5_000, dueMinutes: 2 * freeMinutes };
+  if (item.type === "activity") return { kind: "window", freeMinutes, feeBps: 10_000, dueMinutes: freeMinutes };
+  return UNTIL_SETTLED;
+}
+
 function base(destination: Destination, type: ItemType, index: number) {
   return {
     id: `${DEMO_PROVIDER}-${type}-${destination.geonameId}-${index}`,
     type,
     provider: DEMO_PROVIDER,
+    providerOfferId: `${type}-${destination.geonameId}-${index}`,
+    cancellation: UNTIL_SETTLED,
     demo: true,
     destinationId: destination.id,
     commissionBps: DEMO_COMMISSION_BPS[type],
@@ -888,9 +906,13 @@ export class DemoProvider implements CatalogProvider {
   private readonly byDestination = new Map<string, CatalogItem[]>();
   readonly all: CatalogItem[] = [];
 
-  constructor(destinations: Destination[]) {
+  /** `freeCancellationMinutes`: the demo's cancellation windows (see `demoCancellation`); 0: none. */
+  constructor(destinations: Destination[], freeCancellationMinutes = 0) {
     for (const destination of destinations) {
       const items = generateInventory(destination);
+      if (freeCancellationMinutes > 0) {
+        for (const item of items) item.cancellation = demoCancellation(item, freeCancellationMinutes);
+      }
       this.byDestination.set(destination.id, items);
       for (const item of items) {
         this.byId.set(item.id, item);

@@ -151,6 +151,9 @@ export class DuffelProvider implements CatalogProvider {
       id: `${PREFIX}${offer.id}`,
       type: "flight",
       provider: DUFFEL_PROVIDER,
+      providerOfferId: offer.id,
+      // Cancelled through the escrow until the supplier is paid, which is when the order is confirmed.
+      cancellation: { kind: "until_settled" },
       demo: false,
       destinationId: destination.id,
       name,

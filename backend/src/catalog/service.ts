@@ -36,6 +36,8 @@ export interface CatalogOptions {
   now?: Clock;
   /** Work units one search over the whole inventory may spend (default SEARCH_WORK_BUDGET). */
   searchWorkBudget?: number;
+  /** The demo inventory's free-cancellation windows, in minutes (0 or unset: none). */
+  demoFreeCancellationMinutes?: number;
 }
 
 /**
@@ -61,7 +63,7 @@ export class Catalog {
         if (!this.destinationsByAirport.has(airport.iata)) this.destinationsByAirport.set(airport.iata, destination);
       }
     }
-    this.demo = new DemoProvider(destinations);
+    this.demo = new DemoProvider(destinations, options.demoFreeCancellationMinutes);
     this.searchWorkBudget = options.searchWorkBudget;
     if (options.duffel) {
       this.external.push(

@@ -53,11 +53,23 @@ export interface RestaurantDetails {
 
 export type ItemDetails = HotelDetails | FlightDetails | ActivityDetails | RestaurantDetails;
 
+/**
+ * How an item may be cancelled once paid, and when its supplier is due (the booking is settled once every item's is).
+ * `until_settled`: all back until the supplier is paid, which is as soon as it confirms. `window`: all back for
+ * `freeMinutes` after booking, then all but `feeBps` of the price until `dueMinutes` after booking, when the supplier
+ * is due (`feeBps` 10 000: nothing comes back once the free window has closed).
+ */
+export type CancellationPolicy =
+  { kind: "until_settled" } | { kind: "window"; freeMinutes: number; feeBps: number; dueMinutes: number };
+
 export interface CatalogItem {
   id: string;
   type: ItemType;
   /** Who supplies it: `demo` inventory is generated and cannot be travelled on. */
   provider: string;
+  /** The id the provider knows the offer by. */
+  providerOfferId: string;
+  cancellation: CancellationPolicy;
   demo: boolean;
   destinationId: string;
   name: string;

@@ -76,6 +76,8 @@ const schema = z.object({
   RELAY_MIN_TRVL_WEI: wei.default(10n ** 18n),
   SUPPLIER_ADDRESS: address,
   QUOTE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /** Minutes every fourth demo hotel and activity stays free to cancel after booking (0: none; docs/supply.md). */
+  DEMO_FREE_CANCELLATION_MINUTES: z.coerce.number().int().min(0).max(1_440).default(0),
 
   JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
   // Browsers keep a cookie at most 400 days (RFC 6265bis).

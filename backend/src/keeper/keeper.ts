@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import { BaseError, encodeFunctionData, parseEventLogs, type Address, type Hex, type TransactionReceipt } from "viem";
 
 import { onSupplierAnswer } from "../bookings/lifecycle.js";
-import { lockBookings } from "../bookings/model.js";
+import { lockBookings, type BookingRow } from "../bookings/model.js";
 import type { Catalog } from "../catalog/service.js";
 import type { ChainContext } from "../chain/index.js";
 import { schema, type Db, type Executor } from "../db/index.js";
@@ -165,22 +165,45 @@ export class Keeper {
           tx,
           confirmed.map((a) => a.booking!.id),
         );
-        const byStatus = new Map<BookingStatus, string[]>();
+        const references = new Map(
+          confirmed.map((a) => [
+            a.booking!.id,
+            a.outcome !== "moot" && "reference" in a.outcome ? a.outcome.reference : null,
+          ]),
+        );
+        const byStatusAndReference = new Map<
+          string,
+          { status: BookingStatus; reference: string | null; ids: string[] }
+        >();
+        const accepted: BookingRow[] = [];
         for (const booking of locked) {
           const { patch } = onSupplierAnswer(booking, { kind: "confirmed", at: time });
-          if (patch.status) byStatus.set(patch.status, [...(byStatus.get(patch.status) ?? []), booking.id]);
+          if (!patch.status) continue;
+          accepted.push(booking);
+          const reference = references.get(booking.id) ?? null;
+          const key = `${patch.status}|${reference}`;
+          const group = byStatusAndReference.get(key) ?? { status: patch.status, reference, ids: [] };
+          group.ids.push(booking.id);
+          byStatusAndReference.set(key, group);
         }
-        for (const [status, ids] of byStatus) {
+        for (const { status, reference, ids } of byStatusAndReference.values()) {
           await tx
             .update(schema.bookings)
-            .set({ confirmedAt: time, status, updatedAt: time })
+            .set({ confirmedAt: time, status, providerReference: reference, updatedAt: time })
             .where(inArray(schema.bookings.id, ids));
         }
-        const confirmedIds = [...byStatus.values()].flat().sort();
+        const confirmedIds = accepted.map((booking) => booking.id).sort();
         if (confirmedIds.length > 0) {
+          // Settled when the supplier is due: at once, or when the items' cancellation windows have closed.
           await tx
             .insert(schema.keeperJobs)
-            .values(confirmedIds.map((bookingId) => ({ kind: "settle" as const, bookingId, runAfter: time })))
+            .values(
+              accepted.map((booking) => ({
+                kind: "settle" as const,
+                bookingId: booking.id,
+                runAfter: booking.settleDueAt && booking.settleDueAt > time ? booking.settleDueAt : time,
+              })),
+            )
             .onConflictDoNothing();
           await announceChanges(tx, { bookings: confirmedIds });
         }
@@ -263,6 +286,8 @@ export class Keeper {
   private async sendFor(kind: "settle" | "distribute" | "refund", jobs: Job[]): Promise<boolean> {
     const { chain, sender, db } = this.deps;
     const ids = jobs.map((job) => job.bookingId as Hex);
+    // A refund gives back what the cancellation terms allowed: all of it, or part with the rest settled.
+    const partial = kind === "refund" ? await partialRefundOf(db, ids[0]!) : null;
     const [to, data] =
       kind === "distribute"
         ? [
@@ -276,7 +301,13 @@ export class Keeper {
             ]
           : [
               chain.contract("BookingEscrow")!,
-              encodeFunctionData({ abi: bookingEscrowAbi, functionName: "refund", args: [ids[0]] }),
+              partial === null
+                ? encodeFunctionData({ abi: bookingEscrowAbi, functionName: "refund", args: [ids[0]!] })
+                : encodeFunctionData({
+                    abi: bookingEscrowAbi,
+                    functionName: "refundPartially",
+                    args: [ids[0]!, partial],
+                  }),
             ];
     let receipt: TransactionReceipt;
     try {
@@ -303,7 +334,7 @@ export class Keeper {
     }
     // Mined: whatever happens next, the settlement stands. Should queueing fail, the listener queues the
     // distributions from the BookingSettled events instead.
-    if (kind === "settle")
+    if (kind === "settle" || partial !== null)
       await this.queueDistributions(receipt).catch((error) =>
         this.deps.logger.warn({ reason: describe(error) }, "distributions left to the listener"),
       );
@@ -512,4 +543,13 @@ function describe(error: unknown): string {
       : error.shortMessage;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The part a cancellation gives back when its terms keep the rest (null: all of it). */
+async function partialRefundOf(db: Db, bookingId: string): Promise<bigint | null> {
+  const [row] = await db
+    .select({ refundAmount: schema.bookings.refundAmount, amount: schema.bookings.amount })
+    .from(schema.bookings)
+    .where(eq(schema.bookings.id, bookingId));
+  return row?.refundAmount != null && row.refundAmount < row.amount ? row.refundAmount : null;
 }

@@ -1,4 +1,4 @@
-/** BookingEscrow: a booking's payment, settlement and refund, and the settlements it passed over. */
+/** BookingEscrow: a booking's payment, settlement and refund (all or part), and the settlements it passed over. */
 import { onChain, rewindBookings } from "./bookings.js";
 import { defineProjection } from "./projection.js";
 
@@ -12,6 +12,8 @@ export const escrow = defineProjection({
       bookings.transition(e, { kind: "settlementSkipped", escrowStatus: Number(e.args.status) }),
     "BookingEscrow:BookingRefunded": (e, _, { bookings }) =>
       bookings.transition(e, { kind: "refunded", ...onChain(e) }),
+    "BookingEscrow:BookingPartiallyRefunded": (e, _, { bookings }) =>
+      bookings.transition(e, { kind: "partiallyRefunded" }),
   },
   // The bookings are written before every contract's flush (see LockedBookings).
   flush: async () => {},
