@@ -26,6 +26,7 @@ const Skip = {
   SupplyCapReached: 6,
   PriceUnavailable: 7,
   Queued: 8,
+  SequencerDown: 9,
 };
 
 /** carol was referred by bob, who was referred by alice; alice and bob have travelled (a settled booking of their
@@ -459,6 +460,57 @@ describe("RewardDistributor", () => {
         distributor,
         "DistributorInvalidMintLimit",
       );
+    });
+  });
+
+  describe("L2 sequencer", () => {
+    it("prices nothing while the sequencer is down or within the grace period after it restarts", async () => {
+      const { distributor, admin, deployer, settledBooking, travellers, connection, rewardsMinted } = await fresh();
+      const sequencer = await new MockV3Aggregator__factory(deployer).deploy(0, 1); // down
+      await expect(distributor.connect(admin).setSequencerUptimeFeed(sequencer, 3600))
+        .to.emit(distributor, "SequencerUptimeFeedSet")
+        .withArgs(await sequencer.getAddress(), 3600);
+      const booking = await settledBooking(travellers[0]);
+
+      await expect(distributor.distribute([booking.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(booking.bookingId, Skip.SequencerDown);
+      expect(await distributor.sequencerStatus()).to.deep.equal([false, 0n]);
+      await expect(distributor.previewReward(travellers[0].address, booking.token, 1n))
+        .to.be.revertedWithCustomError(distributor, "DistributorSequencerDown")
+        .withArgs(0n);
+
+      await sequencer.updateAnswer(0); // back up now: the grace period starts
+      const restartedAt = BigInt((await connection.ethers.provider.getBlock("latest"))!.timestamp);
+      expect(await distributor.sequencerStatus()).to.deep.equal([false, restartedAt + 3600n]);
+      await expect(distributor.distribute([booking.bookingId]))
+        .to.emit(distributor, "RewardSkipped")
+        .withArgs(booking.bookingId, Skip.SequencerDown);
+      expect(await rewardsMinted()).to.equal(0n);
+
+      await connection.networkHelpers.time.increaseTo(restartedAt + 3600n);
+      await expect(distributor.distribute([booking.bookingId]))
+        .to.emit(distributor, "RewardDistributed")
+        .withArgs(booking.bookingId, ...Array(10).fill(anyValue));
+      expect(await rewardsMinted()).to.equal(TRVL("1000"));
+      expect(await distributor.sequencerStatus()).to.deep.equal([true, restartedAt + 3600n]);
+    });
+
+    it("counts a sequencer feed that reverts or has no round yet as down, and runs without one when it is removed", async () => {
+      const { distributor, admin, deployer, travellers, settledBooking, stablecoin } = await fresh();
+      const sequencer = await new MockV3Aggregator__factory(deployer).deploy(0, 0);
+      await sequencer.updateRoundData(1, 0, 0, 0); // no start time: not a usable round
+      await distributor.connect(admin).setSequencerUptimeFeed(sequencer, 60);
+      expect(await distributor.sequencerStatus()).to.deep.equal([false, 0n]);
+      await distributor.connect(admin).setSequencerUptimeFeed(stablecoin, 60); // not a feed: its call reverts
+      expect(await distributor.sequencerStatus()).to.deep.equal([false, 0n]);
+      await expect(
+        distributor.connect(travellers[0]).setSequencerUptimeFeed(ZeroAddress, 0),
+      ).to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount");
+      await distributor.connect(admin).setSequencerUptimeFeed(ZeroAddress, 0);
+      expect(await distributor.sequencerStatus()).to.deep.equal([true, 0n]);
+      const booking = await settledBooking(travellers[0]);
+      await expect(distributor.distribute([booking.bookingId])).to.emit(distributor, "RewardDistributed");
     });
   });
 

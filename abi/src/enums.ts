@@ -15,6 +15,7 @@ export const SKIP_REASONS = [
   "SupplyCapReached",
   "PriceUnavailable",
   "Queued",
+  "SequencerDown",
 ] as const;
 
 export type SkipReasonName = (typeof SKIP_REASONS)[number];

@@ -2,7 +2,13 @@
  * What only a chain of our own can show, since it rewinds or stops mining: reorgs and stuck transactions. This
  * file starts a second local chain (the whole system deployed) so the shared one is never disturbed.
  */
-import { bookingEscrowAbi, getDeployment, referralRegistryAbi, WATCHED_CONTRACTS } from "@trvl/abi";
+import {
+  bookingEscrowAbi,
+  getDeployment,
+  referralRegistryAbi,
+  rewardDistributorAbi,
+  WATCHED_CONTRACTS,
+} from "@trvl/abi";
 import { and, eq, gte, lte } from "drizzle-orm";
 import { pino } from "pino";
 import { createPublicClient, createWalletClient, http, type Hex } from "viem";
@@ -15,9 +21,10 @@ import { schema } from "../src/db/index.js";
 import { TxSender } from "../src/keeper/sender.js";
 import { startWorker } from "../src/worker/worker.js";
 import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
-import { payInEth, quoteArgs, send } from "./helpers/chain.js";
+import { impersonate, payInEth, quoteArgs, send } from "./helpers/chain.js";
 import { startEphemeralChain, type EphemeralChain } from "./helpers/ephemeral-chain.js";
 import { allRewarded, bookAndPay, createBooking, FAST_WORKER_ENV, statusesOf, waitUntil } from "./helpers/pipeline.js";
+import { tripRequest } from "./helpers/trips.js";
 
 const { contracts } = getDeployment(31337);
 
@@ -256,6 +263,46 @@ describe("on a chain of its own", () => {
       } finally {
         await worker.stop();
       }
+    });
+  });
+
+  describe("L2 sequencer (pglite)", () => {
+    let t: TestApp;
+    const setSequencerFeed = async (feed: Hex, gracePeriod: number) => {
+      const timelock = await impersonate(contracts.Timelock.address, chain.url);
+      const hash = await timelock.writeContract({
+        address: contracts.RewardDistributor.address,
+        abi: rewardDistributorAbi,
+        functionName: "setSequencerUptimeFeed",
+        args: [feed, gracePeriod],
+      });
+      await client.waitForTransactionReceipt({ hash });
+    };
+    beforeAll(async () => {
+      t = await createTestApp("pglite", { env: { CHAIN_RPC_URL: chain.url } });
+    });
+    afterAll(async () => {
+      await setSequencerFeed("0x0000000000000000000000000000000000000000", 0);
+      await t?.close();
+    });
+
+    it("refuses quotes with sequencer_down while the distributor's sequencer feed says down, and quotes again once it has none", async () => {
+      // A Chainlink aggregator answering non-zero reads as a sequencer that is down.
+      await setSequencerFeed(contracts.EthUsdFeed.address, 3600);
+      const traveller = testAccount(LOCAL_ACCOUNT_INDEX.traveller);
+      const token = await signIn(t.app, traveller);
+      const request = await tripRequest(t.app);
+      const refused = await call(t.app, "POST", "/bookings", { token, body: request });
+      expect(expectError(refused)).toMatchObject({
+        status: 503,
+        code: "sequencer_down",
+        details: { readyAt: null },
+        hasShape: true,
+      });
+      expect(refused.body.error.message).toMatch(/sequencer is down/);
+
+      await setSequencerFeed("0x0000000000000000000000000000000000000000", 0);
+      expect((await call(t.app, "POST", "/bookings", { token, body: request })).status).toBe(201);
     });
   });
 

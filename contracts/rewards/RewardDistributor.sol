@@ -86,7 +86,8 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
         MintLimitReached,
         SupplyCapReached,
         PriceUnavailable,
-        Queued
+        Queued,
+        SequencerDown
     }
 
     /// @notice A reward larger than the mint limit's room when it came up: its allocation is fixed, and it is minted in
@@ -120,6 +121,11 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     address public treasury;
     /// @notice Optional source of traveller boosts; zero for none.
     IRewardBoost public boostSource;
+    /// @notice Optional Chainlink L2 sequencer uptime feed (answer 0: up, 1: down; `startedAt`: when that status
+    /// began); zero where there is no sequencer to watch.
+    AggregatorV3Interface public sequencerUptimeFeed;
+    /// @notice Seconds after the sequencer comes back up during which nothing is priced: the feeds catch up first.
+    uint32 public sequencerGracePeriod;
 
     Split private _split;
     FeedConfig private _trvlFeed;
@@ -165,6 +171,7 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     event TreasurySet(address indexed previousTreasury, address indexed newTreasury);
     event BoostSourceSet(address indexed previousSource, address indexed newSource);
     event ReferrerRuleSet(bool ownBooking, uint128 minHeldStake);
+    event SequencerUptimeFeedSet(address indexed feed, uint32 gracePeriod);
 
     /// @dev An address argument that must be set is zero.
     error DistributorZeroAddress();
@@ -184,6 +191,9 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     error DistributorNoPriceFeed(address token);
     /// @dev No TRVL/USD feed is configured.
     error DistributorNoTrvlPriceFeed();
+    /// @dev The L2 sequencer is down, or came back up less than the grace period ago (`readyAt`: when prices can be
+    /// used again, 0 while it is down).
+    error DistributorSequencerDown(uint256 readyAt);
 
     /**
      * @param admin Receives `DEFAULT_ADMIN_ROLE`: sets split, feeds, mint limit, treasury and boost source.
@@ -229,6 +239,8 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
      * `RewardSkipped`, so one bad id never blocks a batch. A reward the mint limit has no room for now joins the queue
      * (`RewardQueued`, and `RewardSkipped` with `Queued`): first in, first minted, in parts as the limit refills.
      * Every call first mints what the limit allows of the queue, so the queue moves whoever calls.
+     * While the L2 sequencer is down or within its grace period after a restart, every id is skipped with
+     * `SequencerDown`: prices from before the outage are not used.
      * @dev A payment token whose price cannot be used now (stale, non-positive, out of bounds, a reverting feed) has its
      * bookings skipped with `PriceUnavailable`; the rest of the batch is rewarded. A bad TRVL/USD price reverts:
      * nothing could be priced right.
@@ -236,6 +248,11 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
      * @return rewarded How many bookings were rewarded.
      */
     function distribute(bytes32[] calldata bookingIds) external nonReentrant whenNotPaused returns (uint256 rewarded) {
+        (bool ready, ) = _sequencerReady();
+        if (!ready) {
+            for (uint256 i = 0; i < bookingIds.length; ++i) emit RewardSkipped(bookingIds[i], SkipReason.SequencerDown);
+            return 0;
+        }
         Batch memory batch = _openBatch(bookingIds.length);
         bool queued = batch.queue.head != batch.queue.tail;
         if (queued) rewarded = _drainQueue(batch);
@@ -259,13 +276,15 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
 
     /**
      * @notice What a booking paid by `traveller` in `token` with `commission` would mint now, and to whom.
-     * @dev Reverts like `distribute` on bad prices, and with `DistributorNoPriceFeed` for a token without a feed.
+     * @dev Reverts like `distribute` on bad prices, with `DistributorNoPriceFeed` for a token without a feed, and with
+     * `DistributorSequencerDown` while prices cannot be trusted.
      */
     function previewReward(
         address traveller,
         address token,
         uint256 commission
     ) external view returns (Allocation memory allocation, address level1, address level2) {
+        _requireSequencerReady();
         PriceCache memory prices;
         (bool priced, , uint256 reward) = _value(prices, token, commission, _price(_trvlFeed));
         if (!priced) {
@@ -301,6 +320,14 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     /// booking is not queued).
     function queuedReward(bytes32 bookingId) external view returns (QueuedReward memory) {
         return _queued[bookingId];
+    }
+
+    /**
+     * @notice Whether prices can be used now: true without a sequencer feed; otherwise the sequencer must be up and
+     * its grace period over. `readyAt` is when the grace period ends (0 while the sequencer is down or unknown).
+     */
+    function sequencerStatus() external view returns (bool ready, uint256 readyAt) {
+        return _sequencerReady();
     }
 
     /// @notice The current split, in basis points.
@@ -388,6 +415,19 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     /// @notice Sets who counts as an active referrer (see `ReferrerRule`).
     function setReferrerRule(ReferrerRule calldata newRule) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setReferrerRule(newRule);
+    }
+
+    /**
+     * @notice Sets the L2 sequencer uptime feed (zero: none) and the grace period after a restart during which
+     * nothing is priced.
+     */
+    function setSequencerUptimeFeed(
+        AggregatorV3Interface feed,
+        uint32 gracePeriod
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        sequencerUptimeFeed = feed;
+        sequencerGracePeriod = gracePeriod;
+        emit SequencerUptimeFeedSet(address(feed), gracePeriod);
     }
 
     /// @notice Sets the source of traveller boosts (the staking contract); zero disables boosts.
@@ -884,6 +924,25 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
             revert DistributorPriceOutOfBounds(address(feed), answer, config.minAnswer, config.maxAnswer);
         }
         return uint256(answer);
+    }
+
+    /// @dev Whether prices can be used: no sequencer feed, or the sequencer up for longer than the grace period. A
+    /// feed that reverts or has no round yet (`startedAt` 0) counts as down.
+    function _sequencerReady() private view returns (bool ready, uint256 readyAt) {
+        AggregatorV3Interface feed = sequencerUptimeFeed;
+        if (address(feed) == address(0)) return (true, 0);
+        try feed.latestRoundData() returns (uint80, int256 answer, uint256 startedAt, uint256, uint80) {
+            if (answer != 0 || startedAt == 0) return (false, 0);
+            readyAt = startedAt + sequencerGracePeriod;
+            return (block.timestamp > readyAt, readyAt);
+        } catch {
+            return (false, 0);
+        }
+    }
+
+    function _requireSequencerReady() private view {
+        (bool ready, uint256 readyAt) = _sequencerReady();
+        if (!ready) revert DistributorSequencerDown(readyAt);
     }
 
     function _skipReason(IBookingEscrow.Status status) private pure returns (SkipReason) {

@@ -3460,6 +3460,17 @@ export const rewardDistributorAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "readyAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "DistributorSequencerDown",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "feed",
         "type": "address"
@@ -3835,6 +3846,25 @@ export const rewardDistributorAbi = [
       }
     ],
     "name": "RoleRevoked",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "feed",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "gracePeriod",
+        "type": "uint32"
+      }
+    ],
+    "name": "SequencerUptimeFeedSet",
     "type": "event"
   },
   {
@@ -4444,6 +4474,50 @@ export const rewardDistributorAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "sequencerGracePeriod",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "sequencerStatus",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "ready",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint256",
+        "name": "readyAt",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "sequencerUptimeFeed",
+    "outputs": [
+      {
+        "internalType": "contract AggregatorV3Interface",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "contract IRewardBoost",
@@ -4528,6 +4602,24 @@ export const rewardDistributorAbi = [
       }
     ],
     "name": "setReferrerRule",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "contract AggregatorV3Interface",
+        "name": "feed",
+        "type": "address"
+      },
+      {
+        "internalType": "uint32",
+        "name": "gracePeriod",
+        "type": "uint32"
+      }
+    ],
+    "name": "setSequencerUptimeFeed",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

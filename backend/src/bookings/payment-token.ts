@@ -83,14 +83,29 @@ export class PaymentTokens {
     const distributor = requireContract(this.chain, "RewardDistributor");
     const unavailable = (reason: string) =>
       new ApiError(503, "price_unavailable", `No trustworthy USD price for ${address} right now`, { reason });
-    const config = await chainRead(() =>
-      this.chain.client.readContract({
-        address: distributor,
-        abi: rewardDistributorAbi,
-        functionName: "priceFeedOf",
-        args: [address],
+    const [config, [sequencerReady, readyAt]] = await chainRead(() =>
+      this.chain.client.multicall({
+        ...this.chain.multicallOptions,
+        allowFailure: false,
+        contracts: [
+          { address: distributor, abi: rewardDistributorAbi, functionName: "priceFeedOf", args: [address] },
+          { address: distributor, abi: rewardDistributorAbi, functionName: "sequencerStatus" },
+        ],
       }),
     );
+    if (!sequencerReady) {
+      // The L2's sequencer is down or just restarted: the feeds may still show answers from before the outage.
+      const until =
+        readyAt === 0n
+          ? "it is back up and its grace period has passed"
+          : new Date(Number(readyAt) * 1000).toISOString();
+      throw new ApiError(
+        503,
+        "sequencer_down",
+        `The network's sequencer is down or restarted moments ago: prices cannot be trusted until ${until}`,
+        { readyAt: readyAt === 0n ? null : Number(readyAt) },
+      );
+    }
     if (config.feed === zeroAddress) throw unavailable("no price feed is configured for this token");
     const [, answer, , updatedAt] = await chainRead(() =>
       this.chain.client.readContract({
