@@ -24,6 +24,9 @@ const env = z
     // them voting windows would not open or close and staking yield would not accrue while nobody transacts.
     // 0: blocks only on transactions.
     CHAIN_BLOCK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2_000),
+    // Some demo hotels and activities are free to cancel for this many minutes, then settled when due, so the whole
+    // cancellation lifecycle can be tried (docs/supply.md); the benchmark, soak and e2e run without windows.
+    DEMO_FREE_CANCELLATION_MINUTES: z.coerce.number().int().min(0).max(1_440).default(5),
   })
   .parse(process.env);
 
@@ -43,6 +46,7 @@ try {
     noWeb: env.WEB === "0",
     blockIntervalMs: env.CHAIN_BLOCK_INTERVAL_MS,
     testWalletAccounts: testWallets,
+    env: { DEMO_FREE_CANCELLATION_MINUTES: String(env.DEMO_FREE_CANCELLATION_MINUTES) },
     onLog: (source, line) => {
       // The web's build and server logs are noise once it is up; its errors still show.
       if (source === "api" || /error|warn/i.test(line)) console.log(line);
