@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useState } from "react";
 import type { Hex } from "viem";
 import { useAccount, useConfig } from "wagmi";
 import { simulateContract, writeContract } from "wagmi/actions";
@@ -12,7 +13,7 @@ import { useSession } from "@/features/auth/session";
 import { describeError, type Booking } from "@/lib/api";
 import { txUrl } from "@/lib/chains";
 import { config } from "@/lib/config";
-import { formatDay, formatItemWhen, formatMoney, shortAddress } from "@/lib/format";
+import { formatDay, formatItemWhen, formatMoney, formatToken, shortAddress } from "@/lib/format";
 import { isBusy } from "@/lib/tx-state";
 import { useDeployment } from "@/lib/use-deployment";
 import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
@@ -70,6 +71,10 @@ export function BookingDetail({ id }: { id: string }) {
                       {formatItemWhen(item)}
                     </span>
                   )}
+                  <span className="block text-xs text-slate-500" data-testid="item-terms">
+                    {item.provider === "demo" ? "Demo inventory" : `From ${item.provider}`}
+                    {item.providerOfferId ? ` · offer ${item.providerOfferId}` : ""} · {itemTerms(item)}
+                  </span>
                 </span>
                 <span className="tabular-nums">{formatMoney(item.total.amount)}</span>
               </li>
@@ -96,6 +101,16 @@ export function BookingDetail({ id }: { id: string }) {
         {pay && booking.status === "quoted" && (
           <Card title="Pay">
             <PayBooking booking={booking} pay={pay} />
+          </Card>
+        )}
+        {booking.providerReference && (
+          <Card title="Provider">
+            <p className="text-sm text-slate-600">
+              Confirmed by the provider, reference{" "}
+              <span className="font-mono" data-testid="provider-reference">
+                {booking.providerReference}
+              </span>
+            </p>
           </Card>
         )}
         <CancelBooking booking={booking} />
@@ -131,6 +146,15 @@ export function BookingDetail({ id }: { id: string }) {
       </Card>
     </div>
   );
+}
+
+/** An item's cancellation terms in a few words. */
+function itemTerms(item: Booking["items"][number]): string {
+  if (!item.freeCancelUntil) return "free cancellation until settled";
+  const until = new Date(item.freeCancelUntil).toLocaleString();
+  return item.cancelFeeBps >= 10_000
+    ? `free cancellation until ${until}, then non-refundable`
+    : `free cancellation until ${until}, then a ${item.cancelFeeBps / 100}% fee`;
 }
 
 /** Items as the trip runs (day, then time); items without either keep their place at the end. */
@@ -170,25 +194,56 @@ function CancelBooking({ booking }: { booking: Booking }) {
   const { address: account } = useAccount();
   const wagmiConfig = useConfig();
   const tx = useTx({ onConfirmed: () => void cancel.reset() });
-  const { cancellable, refund, summary } = booking.cancellation;
+  const [confirming, setConfirming] = useState(false);
+  const { cancellable, refund, refundAmount, settleDueAt, summary } = booking.cancellation;
   const selfRefund = booking.status === "refund_requested" && escrow !== undefined;
+  const { token } = booking.payment;
+  const back = refundAmount ? formatToken(BigInt(refundAmount), token.decimals, token.symbol) : null;
+  const refunding = refund === "full" || refund === "part";
   return (
-    <Card title={refund === "full" ? "Cancel and refund" : "Cancellation"}>
+    <Card title={refunding ? "Cancel and refund" : "Cancellation"}>
       <p className="text-sm text-slate-600" data-testid="cancellation-policy">
         {summary}
       </p>
-      {(cancellable || selfRefund) && (
-        <p className="mt-2 mb-3 text-sm text-slate-600">
-          {selfRefund
-            ? "A refund is on its way. If it has not arrived by the booking's refund date, you can take your payment back from the escrow yourself."
-            : refund === "full"
-              ? "Your payment is still in the escrow: cancelling now returns all of it to your wallet."
-              : "Nothing has been paid yet: cancelling now just drops the quote."}
+      {settleDueAt && !["settled", "rewarded", "refunded"].includes(booking.status) && (
+        <p className="mt-1 text-sm text-slate-600">
+          The supplier is paid from the escrow at {new Date(settleDueAt).toLocaleString()}.
         </p>
       )}
-      {cancellable && (
+      {(cancellable || selfRefund) && (
+        <p className="mt-2 mb-3 text-sm text-slate-600" data-testid="refund-now">
+          {selfRefund
+            ? `A refund of ${back ?? paymentAmount(booking)} is on its way. If it has not arrived by the booking's refund date, you can take your payment back from the escrow yourself.`
+            : refund === "full"
+              ? `Your payment is still in the escrow: cancelling now returns all of it (${back}) to your wallet.`
+              : refund === "part"
+                ? `Cancelling now returns ${back} of ${paymentAmount(booking)} to your wallet; the supplier keeps the rest under its terms.`
+                : "Nothing has been paid yet: cancelling now just drops the quote."}
+        </p>
+      )}
+      {cancellable && refunding && !confirming && (
+        <Button variant="danger" onClick={() => setConfirming(true)}>
+          Cancel and refund
+        </Button>
+      )}
+      {cancellable && refunding && confirming && (
+        <div className="grid gap-2" data-testid="confirm-cancel">
+          <p className="text-sm font-semibold">
+            You get back {back} of {paymentAmount(booking)}. Cancel this booking?
+          </p>
+          <div className="flex gap-2">
+            <Button variant="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
+              {cancel.isPending ? "Cancelling…" : `Cancel and get ${back} back`}
+            </Button>
+            <Button variant="secondary" disabled={cancel.isPending} onClick={() => setConfirming(false)}>
+              Keep the booking
+            </Button>
+          </div>
+        </div>
+      )}
+      {cancellable && !refunding && (
         <Button variant="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
-          {cancel.isPending ? "Cancelling…" : refund === "full" ? "Cancel and refund" : "Cancel booking"}
+          {cancel.isPending ? "Cancelling…" : "Cancel booking"}
         </Button>
       )}
       {selfRefund && (
