@@ -133,6 +133,12 @@ describe("settlement when due, cancellation by the terms", () => {
     const [partial] = await escrowEvents(cancelledLate.id, "BookingPartiallyRefunded");
     expect(partial!.args).toMatchObject({ refunded: refundAmount, kept: cancelledLate.amount - refundAmount });
     await waitUntil("the kept part rewarded", async () => (await read(cancelledLate.id)).status === "rewarded");
+    // The partial refund's event ended the refund job: it is never sent again.
+    const lateJobs = await t.services.db
+      .select({ kind: schema.keeperJobs.kind, status: schema.keeperJobs.status })
+      .from(schema.keeperJobs)
+      .where(eq(schema.keeperJobs.bookingId, cancelledLate.id));
+    expect(lateJobs.find((job) => job.kind === "refund")).toMatchObject({ status: "done" });
 
     // The booking left alone is still waiting at the end of the window; at its due time it settles and is rewarded.
     expect((await read(due.id)).status).toBe("confirmed");
