@@ -3,13 +3,14 @@
  * BENCH_SECTIONS=gas,api,pipeline,hostile,planner,web (default: all) picks some.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 
 import hre from "hardhat";
 
 import { measureApi } from "@trvl/backend/bench/api";
 import { measureHostile, printHostileFigures } from "@trvl/backend/bench/hostile";
+import { compareIndexers, printIndexerComparison } from "@trvl/backend/bench/indexers";
 import { measurePipeline } from "@trvl/backend/bench/pipeline";
 import { measurePlanner, printPlannerFigures } from "@trvl/backend/bench/planner";
 import { measurePages, printWebFigures } from "@trvl/web/bench/lighthouse";
@@ -21,14 +22,24 @@ const sections = new Set(
   (process.env.BENCH_SECTIONS ?? "gas,api,pipeline,hostile,planner,web").split(",").map((s) => s.trim()),
 );
 
-if (sections.has("gas")) {
+/** Runs one section if it was asked for, then says how loaded the machine was while it ran. */
+async function section(name: string, run: () => Promise<void>): Promise<void> {
+  if (!sections.has(name)) return;
+  const start = loadavg()[0]!;
+  await run();
+  console.log(
+    `  (load average ${start.toFixed(2)} at the start of this section, ${loadavg()[0]!.toFixed(2)} at its end)`,
+  );
+}
+
+await section("gas", async () => {
   const gas = await measureGas();
   console.log("\nGas per operation (in-process Hardhat network, local deployment)\n");
   const width = Math.max(...gas.map((g) => g.operation.length));
   for (const { operation, gas: used, note } of gas) {
     console.log(`  ${operation.padEnd(width)}  ${used.toLocaleString("en-US").padStart(9)}  ${note}`);
   }
-}
+});
 
 // The API, the pipeline and the hostile load read the chain: a local chain with the whole system deployed, as
 // `npm start` has.
@@ -37,8 +48,8 @@ const chain =
     ? await startLocalChain(hre, "127.0.0.1", 0, { deploymentId: `bench-${process.pid}` })
     : undefined;
 try {
-  if (chain && sections.has("api")) {
-    const { figures, notes } = await measureApi(chain.url);
+  await section("api", async () => {
+    const { figures, notes } = await measureApi(chain!.url);
     console.log("\nAPI throughput and latency\n");
     const hello = figures[0].requestsPerSecond;
     const nameWidth = Math.max(...figures.map((f) => f.target.length));
@@ -52,9 +63,9 @@ try {
       );
     }
     for (const note of notes) console.log(`  (${note})`);
-  }
-  if (chain && sections.has("pipeline")) {
-    const p = await measurePipeline(chain.url);
+  });
+  await section("pipeline", async () => {
+    const p = await measurePipeline(chain!.url);
     const fixed = (x: number, d = 1) => x.toFixed(d);
     console.log("\nCommission pipeline (local chain: pay → confirmed → settled → rewarded, by itself)\n");
     console.log(
@@ -86,18 +97,20 @@ try {
       `  listener backfill             ${p.backfill.events.toLocaleString("en-US")} events over ${p.backfill.blocks.toLocaleString("en-US")} blocks in ${fixed(p.backfill.seconds, 2)} s = ${fixed(p.backfill.eventsPerSecond, 0)} events/s, median of ${p.backfill.runs.length} (${p.backfill.runs.map((r) => fixed(r, 0)).join(", ")})   (target ≥ 5,000)`,
     );
     for (const note of p.notes) console.log(`  (${note})`);
-  }
-  if (chain && sections.has("hostile")) printHostileFigures(await measureHostile(chain.url));
+    // The same chain, now holding the pipeline's bookings, indexed by the listener and by Ponder.
+    printIndexerComparison(await compareIndexers(chain!.url));
+  });
+  await section("hostile", async () => printHostileFigures(await measureHostile(chain!.url)));
 } finally {
   await chain?.close();
 }
 
 // The planner, voice pipeline and recommendations run offline, in this process.
-if (sections.has("planner")) printPlannerFigures(await measurePlanner());
+await section("planner", async () => printPlannerFigures(await measurePlanner()));
 
 // The web app: Lighthouse against a production build served as `npm start` serves it, with its chain and API behind it
 // (its own ports, Ignition journal and database, so it runs beside `npm start`).
-if (sections.has("web")) {
+await section("web", async () => {
   const data = await mkdtemp(path.join(tmpdir(), "trvl-bench-web-"));
   const stack = await startStack(hre, {
     chainPort: Number(process.env.BENCH_CHAIN_PORT ?? 8845),
@@ -117,4 +130,4 @@ if (sections.has("web")) {
     await stack.stop();
     await rm(data, { recursive: true, force: true });
   }
-}
+});
