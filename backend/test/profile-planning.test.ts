@@ -1,6 +1,6 @@
 /**
  * The profile as the planner's context, on both databases: the choices a profile page offers, and a saved profile
- * (interests, diet, budget) shaping a plan asked for without repeating any of it.
+ * (interests, diet, budget, a mobility need) shaping a plan asked for without repeating any of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -71,5 +71,22 @@ describe.each(DRIVERS)("profile and planner (%s)", (driver) => {
     expect(bounded.budget.usd).toBe(`${budget}.00`);
     expect(Number(bounded.totals.total.amount)).toBeLessThanOrEqual(budget);
     expect(bounded.interests).toContain("outdoors");
+  });
+
+  it("plans only step-free activities for a saved wheelchair need", async () => {
+    const token = await signIn(t.app, testAccount(12));
+    await call(t.app, "PUT", "/me/profile", { token, body: { accessibility: ["wheelchair"] } });
+    const { body } = await call(t.app, "POST", "/planner/plan", {
+      token,
+      body: { text: `3 days in Lisbon from ${futureDay(60)}`, newConversation: true },
+    });
+    expect(body.status).toBe("plan");
+    expect(body.plan.interests).toContain("accessibility");
+    const activities = body.plan.days.flatMap((day: Json) => day.items).filter((i: Json) => i.type === "activity");
+    expect(activities.length).toBeGreaterThan(0);
+    for (const activity of activities) {
+      const item = await call(t.app, "GET", `/catalog/items/${activity.itemId}`);
+      expect(item.body.tags).toContain("step-free");
+    }
   });
 });

@@ -60,6 +60,9 @@ function cannot(reason: string, reply: string = reason): Answer {
   return { status: "cannot", reason, reply: reply[0].toUpperCase() + reply.slice(1) };
 }
 
+/** The profile's accessibility needs that step-free places meet. */
+const MOBILITY_NEEDS = ["wheelchair", "step-free", "reduced-mobility"];
+
 /** Merges the profile into the request: the request wins where both speak. */
 export function withProfile(request: TripRequest, traveller: TravellerContext): TripRequest {
   const merged = { ...request };
@@ -68,6 +71,8 @@ export function withProfile(request: TripRequest, traveller: TravellerContext): 
     const found = findInterests(normalise(word)).interests;
     return found.length > 0 ? found : [word.toLowerCase()];
   });
+  // A saved mobility need is the step-free need: every activity chosen must be step-free.
+  if (traveller.accessibility.some((need) => MOBILITY_NEEDS.includes(need))) saved.push("accessibility");
   merged.interests = [...new Set([...request.interests, ...saved])].filter((i) => !request.avoided.includes(i));
   merged.dietary = [...new Set([...request.dietary, ...traveller.dietary])];
   if (!merged.style && ["budget", "comfort", "luxury"].includes(traveller.travelStyle ?? "")) {
