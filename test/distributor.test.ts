@@ -710,6 +710,62 @@ describe("RewardDistributor", () => {
       expect(await token.balanceOf(travellers[0].address)).to.equal(TRVL("700"));
     });
 
+    it("ends the guardian's pause by itself; only governance keeps it longer, and it can always unpause", async () => {
+      const { distributor, admin, guardian, settledBooking, travellers, connection } = await fresh();
+      const { time } = connection.networkHelpers;
+      const DAY = 24n * 3600n;
+      expect(await distributor.pauseBounds()).to.deep.equal([3n * DAY, DAY]);
+      await distributor.connect(guardian).pause();
+      const pausedAt = BigInt(await time.latest());
+      expect(await distributor.pausedUntil()).to.equal(pausedAt + 3n * DAY);
+      const q = await settledBooking(travellers[0]);
+      await expect(distributor.distribute([q.bookingId])).to.be.revertedWithCustomError(distributor, "EnforcedPause");
+
+      await time.increaseTo(pausedAt + 3n * DAY);
+      expect(await distributor.paused()).to.equal(false);
+      await expect(distributor.distribute([q.bookingId])).to.emit(distributor, "RewardDistributed");
+      // Paused again at once, the protocol would never run: the guardian waits out the cooldown first.
+      await expect(distributor.connect(guardian).pause())
+        .to.be.revertedWithCustomError(distributor, "PauseCoolingDown")
+        .withArgs(pausedAt + 4n * DAY);
+      await time.increaseTo(pausedAt + 4n * DAY);
+      await distributor.connect(guardian).pause();
+
+      // Governance keeps the pause, and lifts it when it chooses; nobody else can lift it.
+      const until = BigInt(await time.latest()) + 10n * DAY;
+      await expect(distributor.connect(guardian).extendPause(until)).to.be.revertedWithCustomError(
+        distributor,
+        "AccessControlUnauthorizedAccount",
+      );
+      await expect(distributor.connect(admin).extendPause(until)).to.emit(distributor, "PauseExtended").withArgs(until);
+      await time.increase(5n * DAY);
+      expect(await distributor.paused()).to.equal(true);
+      await expect(distributor.connect(travellers[0]).unpause())
+        .to.be.revertedWithCustomError(distributor, "PauseUnauthorized")
+        .withArgs(travellers[0].address);
+      await distributor.connect(admin).unpause();
+      expect(await distributor.paused()).to.equal(false);
+      expect(await distributor.pausedUntil()).to.equal(0n);
+      await expect(distributor.connect(admin).extendPause(until)).to.be.revertedWithCustomError(
+        distributor,
+        "PauseInvalidExtension",
+      );
+
+      await expect(distributor.connect(admin).setPauseBounds(3600, 60))
+        .to.emit(distributor, "PauseBoundsSet")
+        .withArgs(3600, 60);
+      for (const [duration, cooldown] of [
+        [0, 60],
+        [3600, 0],
+        [31 * 86_400, 60],
+      ]) {
+        await expect(distributor.connect(admin).setPauseBounds(duration, cooldown)).to.be.revertedWithCustomError(
+          distributor,
+          "PauseInvalidBounds",
+        );
+      }
+    });
+
     it("moves the treasury and the boost source, rejecting zero addresses", async () => {
       const system = await fresh();
       const { distributor, admin, travellers, deployer, token, escrow, referrals } = system;

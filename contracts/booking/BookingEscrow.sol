@@ -6,13 +6,13 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IBookingEscrow} from "./IBookingEscrow.sol";
+import {BoundedPausable} from "../governance/BoundedPausable.sol";
 
 /**
  * @title BookingEscrow
@@ -23,11 +23,9 @@ import {IBookingEscrow} from "./IBookingEscrow.sol";
  * settlement and refunds always work, and a traveller can take the money back alone once the booking's refund time
  * has come and it is still unsettled.
  */
-contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGuardTransient, EIP712 {
+contract BookingEscrow is IBookingEscrow, AccessControl, BoundedPausable, ReentrancyGuardTransient, EIP712 {
     using SafeERC20 for IERC20;
 
-    /// @notice May pause and unpause new payments.
-    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     /// @notice May settle paid bookings and refund them at any time (the TRVL keeper).
     bytes32 public constant SETTLER_ROLE = keccak256("SETTLER_ROLE");
     /// @notice Keys whose Quote signatures the escrow accepts (the TRVL backend).
@@ -406,16 +404,6 @@ contract BookingEscrow is IBookingEscrow, AccessControl, Pausable, ReentrancyGua
     /// @notice Sets the refund window of bookings paid from now on.
     function setSettlementWindow(uint64 newWindow) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setSettlementWindow(newWindow);
-    }
-
-    /// @notice Stops new payments. Settlement and refunds keep working.
-    function pause() external onlyRole(PAUSER_ROLE) {
-        _pause();
-    }
-
-    /// @notice Accepts new payments again.
-    function unpause() external onlyRole(PAUSER_ROLE) {
-        _unpause();
     }
 
     // --------------------------------------------------------------------------------------------------------------

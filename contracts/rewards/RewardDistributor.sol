@@ -4,7 +4,6 @@ pragma solidity 0.8.28;
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {RateLimiter} from "@openzeppelin/contracts/utils/RateLimiter.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -13,6 +12,7 @@ import {IBookingEscrow} from "../booking/IBookingEscrow.sol";
 import {IReferralRegistry} from "../referral/IReferralRegistry.sol";
 import {ITRVLMinter} from "../token/ITRVLMinter.sol";
 import {IRewardBoost} from "./IRewardBoost.sol";
+import {BoundedPausable} from "../governance/BoundedPausable.sol";
 
 /**
  * @title RewardDistributor
@@ -26,11 +26,8 @@ import {IRewardBoost} from "./IRewardBoost.sol";
  * share, so a booking never mints more than its commission is worth; it is the boost of the stake the traveller had
  * held over the holding period before paying (the escrow records the payment time), whenever `distribute` runs.
  */
-contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient {
+contract RewardDistributor is AccessControl, BoundedPausable, ReentrancyGuardTransient {
     using RateLimiter for RateLimiter.RefillingBucket;
-
-    /// @notice May pause and unpause distribution.
-    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
     /// @notice The payment token value that stands for the chain's native coin (ETH).
     address public constant NATIVE_TOKEN = address(0);
@@ -434,16 +431,6 @@ contract RewardDistributor is AccessControl, Pausable, ReentrancyGuardTransient 
     function setBoostSource(IRewardBoost newSource) external onlyRole(DEFAULT_ADMIN_ROLE) {
         emit BoostSourceSet(address(boostSource), address(newSource));
         boostSource = newSource;
-    }
-
-    /// @notice Stops distribution; settled bookings wait, and are rewarded after `unpause`.
-    function pause() external onlyRole(PAUSER_ROLE) {
-        _pause();
-    }
-
-    /// @notice Resumes distribution.
-    function unpause() external onlyRole(PAUSER_ROLE) {
-        _unpause();
     }
 
     // --------------------------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import {Votes} from "@openzeppelin/contracts/governance/utils/Votes.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -16,6 +15,7 @@ import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 
 import {IRewardBoost} from "../rewards/IRewardBoost.sol";
+import {BoundedPausable} from "../governance/BoundedPausable.sol";
 
 /**
  * @title TRVLStaking
@@ -31,12 +31,10 @@ import {IRewardBoost} from "../rewards/IRewardBoost.sol";
  * re-aligns after a token delegation change), so the governor can count token votes plus staked votes without ever
  * counting a token twice: staked tokens sit in this contract, which delegates nowhere.
  */
-contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTransient, Votes {
+contract TRVLStaking is IRewardBoost, AccessControl, BoundedPausable, ReentrancyGuardTransient, Votes {
     using SafeERC20 for IERC20;
     using Checkpoints for Checkpoints.Trace208;
 
-    /// @notice May pause and unpause staking, claims and reward funding (never unstaking).
-    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     /// @notice May fund the reward pool.
     bytes32 public constant REWARDS_FUNDER_ROLE = keccak256("REWARDS_FUNDER_ROLE");
 
@@ -435,16 +433,6 @@ contract TRVLStaking is IRewardBoost, AccessControl, Pausable, ReentrancyGuardTr
     /// @notice Sets where instant-unstake fees go.
     function setTreasury(address newTreasury) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setTreasury(newTreasury);
-    }
-
-    /// @notice Stops staking, claims and funding. Unstaking and withdrawals keep working.
-    function pause() external onlyRole(PAUSER_ROLE) {
-        _pause();
-    }
-
-    /// @notice Resumes staking, claims and funding.
-    function unpause() external onlyRole(PAUSER_ROLE) {
-        _unpause();
     }
 
     // --------------------------------------------------------------------------------------------------------------

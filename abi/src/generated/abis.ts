@@ -1956,6 +1956,55 @@ export const bookingEscrowAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "allowedAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "PauseCoolingDown",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "maxPauseDuration",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "pauseCooldown",
+        "type": "uint32"
+      }
+    ],
+    "name": "PauseInvalidBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint48",
+        "name": "until",
+        "type": "uint48"
+      }
+    ],
+    "name": "PauseInvalidExtension",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "PauseUnauthorized",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
     "type": "error"
@@ -2206,6 +2255,38 @@ export const bookingEscrowAbi = [
     "inputs": [
       {
         "indexed": false,
+        "internalType": "uint32",
+        "name": "maxPauseDuration",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "pauseCooldown",
+        "type": "uint32"
+      }
+    ],
+    "name": "PauseBoundsSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "until",
+        "type": "uint48"
+      }
+    ],
+    "name": "PauseExtended",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -2437,6 +2518,19 @@ export const bookingEscrowAbi = [
         "internalType": "uint16",
         "name": "",
         "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_PAUSE_BOUND",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
       }
     ],
     "stateMutability": "view",
@@ -2721,6 +2815,19 @@ export const bookingEscrowAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint48",
+        "name": "until",
+        "type": "uint48"
+      }
+    ],
+    "name": "extendPause",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "role",
         "type": "bytes32"
@@ -2901,12 +3008,43 @@ export const bookingEscrowAbi = [
   },
   {
     "inputs": [],
+    "name": "pauseBounds",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "maxPauseDuration",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "pauseCooldown",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "paused",
     "outputs": [
       {
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "pausedUntil",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "",
+        "type": "uint48"
       }
     ],
     "stateMutability": "view",
@@ -3105,6 +3243,24 @@ export const bookingEscrowAbi = [
       }
     ],
     "name": "revokeRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "maxPauseDuration",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "pauseCooldown",
+        "type": "uint32"
+      }
+    ],
+    "name": "setPauseBounds",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -3505,6 +3661,55 @@ export const rewardDistributorAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "allowedAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "PauseCoolingDown",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "maxPauseDuration",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "pauseCooldown",
+        "type": "uint32"
+      }
+    ],
+    "name": "PauseInvalidBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint48",
+        "name": "until",
+        "type": "uint48"
+      }
+    ],
+    "name": "PauseInvalidExtension",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "PauseUnauthorized",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "RateLimitExceeded",
     "type": "error"
@@ -3566,6 +3771,38 @@ export const rewardDistributorAbi = [
       }
     ],
     "name": "MintLimitSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "maxPauseDuration",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "pauseCooldown",
+        "type": "uint32"
+      }
+    ],
+    "name": "PauseBoundsSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "until",
+        "type": "uint48"
+      }
+    ],
+    "name": "PauseExtended",
     "type": "event"
   },
   {
@@ -4002,6 +4239,19 @@ export const rewardDistributorAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_PAUSE_BOUND",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_QUEUE_STEPS",
     "outputs": [
       {
@@ -4082,6 +4332,19 @@ export const rewardDistributorAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint48",
+        "name": "until",
+        "type": "uint48"
+      }
+    ],
+    "name": "extendPause",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -4177,12 +4440,43 @@ export const rewardDistributorAbi = [
   },
   {
     "inputs": [],
+    "name": "pauseBounds",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "maxPauseDuration",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "pauseCooldown",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "paused",
     "outputs": [
       {
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "pausedUntil",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "",
+        "type": "uint48"
       }
     ],
     "stateMutability": "view",
@@ -4544,6 +4838,24 @@ export const rewardDistributorAbi = [
       }
     ],
     "name": "setMintLimit",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "maxPauseDuration",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "pauseCooldown",
+        "type": "uint32"
+      }
+    ],
+    "name": "setPauseBounds",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -4952,6 +5264,55 @@ export const trvlStakingAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "allowedAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "PauseCoolingDown",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "maxPauseDuration",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "pauseCooldown",
+        "type": "uint32"
+      }
+    ],
+    "name": "PauseInvalidBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint48",
+        "name": "until",
+        "type": "uint48"
+      }
+    ],
+    "name": "PauseInvalidExtension",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "PauseUnauthorized",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
     "type": "error"
@@ -5215,6 +5576,38 @@ export const trvlStakingAbi = [
       }
     ],
     "name": "InstantUnstaked",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "maxPauseDuration",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "pauseCooldown",
+        "type": "uint32"
+      }
+    ],
+    "name": "PauseBoundsSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "until",
+        "type": "uint48"
+      }
+    ],
+    "name": "PauseExtended",
     "type": "event"
   },
   {
@@ -5642,6 +6035,19 @@ export const trvlStakingAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_PAUSE_BOUND",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_REWARD_DURATION",
     "outputs": [
       {
@@ -5935,6 +6341,19 @@ export const trvlStakingAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint48",
+        "name": "until",
+        "type": "uint48"
+      }
+    ],
+    "name": "extendPause",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "timepoint",
         "type": "uint256"
@@ -6207,12 +6626,43 @@ export const trvlStakingAbi = [
   },
   {
     "inputs": [],
+    "name": "pauseBounds",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "maxPauseDuration",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "pauseCooldown",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "paused",
     "outputs": [
       {
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "pausedUntil",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "",
+        "type": "uint48"
       }
     ],
     "stateMutability": "view",
@@ -6385,6 +6835,24 @@ export const trvlStakingAbi = [
       }
     ],
     "name": "setHoldingPeriod",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "maxPauseDuration",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "pauseCooldown",
+        "type": "uint32"
+      }
+    ],
+    "name": "setPauseBounds",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
