@@ -60,7 +60,6 @@ export function ForYouList({
             <button
               type="button"
               aria-pressed={isLiked}
-              aria-label={`Like ${item.name}`}
               disabled={isLiked || liking !== null}
               onClick={() => onLike(item.id)}
               className={`mt-auto self-start rounded-lg border px-3 py-1 text-sm font-medium ${
@@ -70,6 +69,8 @@ export function ForYouList({
               }`}
             >
               {isLiked ? "Liked" : liking === item.id ? "Liking…" : "Like"}
+              {/* Which item, for screen readers; the visible word starts the name, as it should. */}
+              <span className="sr-only"> {item.name}</span>
             </button>
           </li>
         );

@@ -113,7 +113,7 @@ describe("For you", () => {
     expect(html).toContain("Because you like the outdoors");
     expect(html).toContain("Because you liked Jazz cellar");
     expect(html.match(/aria-pressed="false"/g)).toHaveLength(2);
-    expect(html).toContain('aria-label="Like Sintra hike"');
+    expect(html).toMatch(/>Like<span class="sr-only"> Sintra hike<\/span><\/button>/);
     expect(html).toContain("<summary");
     expect(html).toContain("A walk in the hills above the palaces.");
   });
@@ -128,7 +128,7 @@ describe("For you", () => {
         onView: () => undefined,
       }),
     );
-    expect(liked).toMatch(/aria-pressed="true"[^>]*>Liked</);
+    expect(liked).toMatch(/aria-pressed="true"[^>]*>Liked<span class="sr-only"> Sintra hike</);
     const liking = renderToStaticMarkup(
       createElement(ForYouList, {
         items,
