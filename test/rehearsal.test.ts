@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+
 import { quoteDomain, quoteTypes, type Quote } from "@trvl/abi";
 import { expect } from "chai";
 import { MaxUint256, ZeroAddress, hexlify, parseEther, randomBytes } from "ethers";
@@ -50,31 +52,29 @@ async function rehearse() {
   });
   const vestingStart = (await networkHelpers.time.latest()) + DAY;
 
-  const deployed = await ignition.deploy(TRVL, {
-    displayUi: false,
-    parameters: {
-      TRVL: {
-        guardian: await Guardian.getAddress(),
-        quoteSigner: quoteSigner.address,
-        settler: keeper.address,
-        ecosystemReserve: reserve.address,
-        teamBeneficiary: team.address,
-        teamVestingStart: vestingStart,
-        stablecoin: await usdc.getAddress(),
-        stablecoinFeed: await usdcUsd.getAddress(),
-        stablecoinFeedMinAnswer: usd8(0.95),
-        stablecoinFeedMaxAnswer: usd8(1.05),
-        nativeFeed: await ethUsd.getAddress(),
-        nativeFeedMinAnswer: usd8(100),
-        nativeFeedMaxAnswer: usd8(100_000),
-        uniswapV3Factory: await uniswap.getAddress(),
-        trvlLaunchPrice: parseEther("0.1"),
-        trvlFeedMinAnswer: usd8(0.0001),
-        trvlFeedMaxAnswer: usd8(1000),
-        mintCapacity: parseEther("5000000"),
-      },
+  const parameters = {
+    TRVL: {
+      guardian: await Guardian.getAddress(),
+      quoteSigner: quoteSigner.address,
+      settler: keeper.address,
+      ecosystemReserve: reserve.address,
+      teamBeneficiary: team.address,
+      teamVestingStart: vestingStart,
+      stablecoin: await usdc.getAddress(),
+      stablecoinFeed: await usdcUsd.getAddress(),
+      stablecoinFeedMinAnswer: usd8(0.95),
+      stablecoinFeedMaxAnswer: usd8(1.05),
+      nativeFeed: await ethUsd.getAddress(),
+      nativeFeedMinAnswer: usd8(100),
+      nativeFeedMaxAnswer: usd8(100_000),
+      uniswapV3Factory: await uniswap.getAddress(),
+      trvlLaunchPrice: parseEther("0.1"),
+      trvlFeedMinAnswer: usd8(0.0001),
+      trvlFeedMaxAnswer: usd8(1000),
+      mintCapacity: parseEther("5000000"),
     },
-  });
+  };
+  const deployed = await ignition.deploy(TRVL, { displayUi: false, parameters });
   const at = <T>(factory: { connect(address: string, runner: typeof deployer): T }, address: string) =>
     factory.connect(address, deployer);
   const address = (future: { getAddress(): Promise<string> }) => future.getAddress();
@@ -90,6 +90,7 @@ async function rehearse() {
     liquidity,
     usdc,
     vestingStart,
+    parameters,
     guardian: await address(Guardian),
     token: at(TRVLToken__factory, await address(deployed.TRVLToken)),
     escrow: at(BookingEscrow__factory, await address(deployed.BookingEscrow)),
@@ -107,6 +108,9 @@ describe("Production deployment rehearsal (TRVL module on a chain with Base Sepo
   it("wires every role to its holder, mints the genesis allocation and launches governance and the TRVL pool", async function () {
     this.timeout(300_000);
     const r = await rehearse();
+    // The example parameter file of docs/deploy.md lists exactly what this deployment is given.
+    const example = JSON.parse(await readFile("ignition/parameters/baseSepolia.example.json", "utf8"));
+    expect(Object.keys(example.TRVL).sort()).to.deep.equal(Object.keys(r.parameters.TRVL).sort());
     const { token, escrow, distributor, staking, governor, timelock, vesting, twap } = r;
     const [distributorAddress, timelockAddress, governorAddress] = await Promise.all(
       [distributor, timelock, governor].map((c) => c.getAddress()),
