@@ -70,6 +70,7 @@ describe("Deployment (Ignition, local module)", () => {
     expect(await governor.votingPeriod()).to.equal(BigInt(LOCAL_GOVERNANCE.votingPeriod));
     expect(await governor.proposalThreshold()).to.equal(LOCAL_GOVERNANCE.proposalThreshold);
     expect(await governor["quorumNumerator()"]()).to.equal(4n);
+    expect(await governor["quorumFloor()"]()).to.equal(LOCAL_GOVERNANCE.quorumFloor);
     expect(await timelock.getMinDelay()).to.equal(BigInt(LOCAL_GOVERNANCE.timelockDelay));
   });
 

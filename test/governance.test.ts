@@ -2,8 +2,13 @@ import { expect } from "chai";
 import { id, parseEther } from "ethers";
 
 import { ROLES } from "../ignition/modules/protocol.js";
+import { LAUNCH_DEFAULTS } from "../ignition/modules/TRVL.js";
 import { LOCAL_GOVERNANCE } from "../ignition/modules/TRVLLocal.js";
-import { MockBlockClockVotes__factory, TRVLGovernor__factory } from "../types/ethers-contracts/index.js";
+import {
+  MockBlockClockVotes__factory,
+  TRVLGovernor__factory,
+  TeamVesting__factory,
+} from "../types/ethers-contracts/index.js";
 import { useSystem } from "./helpers/fixture.js";
 import type { System } from "./helpers/system.js";
 
@@ -126,12 +131,146 @@ describe("Governance (TRVLGovernor + timelock)", () => {
     expect(await governor.state(proposalId)).to.equal(State.Defeated);
   });
 
+  it("needs at least the quorum floor, and a floor set by governance applies only to later proposals", async () => {
+    const system = await fresh();
+    const { governor, token, travellers, giveTrvl, connection } = system;
+    const { time, mine } = connection.networkHelpers;
+    const [proposer] = travellers;
+    expect(await governor["quorumFloor()"]()).to.equal(LOCAL_GOVERNANCE.quorumFloor);
+    await expect(governor.setQuorumFloor(TRVL("1"))).to.be.revertedWithCustomError(governor, "GovernorOnlyExecutor");
+
+    // 45,000 TRVL: over 4% of the supply (about 1,000,000) and the local floor (10,000).
+    await giveTrvl(proposer, TRVL("45000"));
+    await token.connect(proposer).delegate(proposer.address);
+    await mine();
+    const raise = {
+      targets: [governor.target as string],
+      values: [0n],
+      calldatas: [governor.interface.encodeFunctionData("setQuorumFloor", [TRVL("50000")])],
+      description: "Quorum floor to 50,000 TRVL",
+    };
+    const running = await splitProposal(system);
+    const propose = async (p: typeof raise) => {
+      await governor.connect(proposer).propose(p.targets, p.values, p.calldatas, p.description);
+      return governor.hashProposal(p.targets, p.values, p.calldatas, id(p.description));
+    };
+    const raiseId = await propose(raise);
+    const runningId = await propose(running);
+    await time.increase(LOCAL_GOVERNANCE.votingDelay + 1);
+    const supplyQuorum = ((await token.getPastTotalSupply(await governor.proposalSnapshot(runningId))) * 4n) / 100n;
+    expect(await governor.quorum(await governor.proposalSnapshot(runningId))).to.equal(supplyQuorum);
+    await governor.connect(proposer).castVote(raiseId, Vote.For);
+    await governor.connect(proposer).castVote(runningId, Vote.For);
+    await time.increase(LOCAL_GOVERNANCE.votingPeriod + 1);
+    await governor.queue(raise.targets, raise.values, raise.calldatas, id(raise.description));
+    await time.increase(LOCAL_GOVERNANCE.timelockDelay + 1);
+    await expect(governor.execute(raise.targets, raise.values, raise.calldatas, id(raise.description)))
+      .to.emit(governor, "QuorumFloorSet")
+      .withArgs(LOCAL_GOVERNANCE.quorumFloor, TRVL("50000"));
+
+    // The proposal voted under the old floor keeps its quorum; a new one needs the new floor.
+    expect(await governor.quorum(await governor.proposalSnapshot(runningId))).to.equal(supplyQuorum);
+    expect(await governor.state(runningId)).to.equal(State.Succeeded);
+    const later = { ...running, description: "Again, under the new floor" };
+    const laterId = await propose(later);
+    await time.increase(LOCAL_GOVERNANCE.votingDelay + 1);
+    expect(await governor.quorum(await governor.proposalSnapshot(laterId))).to.equal(TRVL("50000"));
+    await governor.connect(proposer).castVote(laterId, Vote.For);
+    await time.increase(LOCAL_GOVERNANCE.votingPeriod + 1);
+    expect(await governor.state(laterId)).to.equal(State.Defeated); // 45,000 < 50,000
+  });
+
+  it("keeps a reward farmer from capturing governance at launch: alone, they pass nothing", async () => {
+    const system = await fresh();
+    const { governor, token, staking, timelock, distributor, feeds, travellers, deployer, connection } = system;
+    const { time, mine } = connection.networkHelpers;
+    const farmer = travellers[5];
+    // TRVL cheap at launch ($0.001): each $100 commission earns the traveller 70,000 TRVL. Two bookings give the
+    // farmer 140,000 TRVL: all the TRVL that votes, over the launch proposal threshold and far above 4% of supply.
+    await feeds.trvl.updateAnswer(100_000n);
+    for (let i = 0; i < 2; i++) {
+      const { bookingId } = await system.settledBooking(farmer);
+      await distributor.distribute([bookingId]);
+    }
+    expect(await token.balanceOf(farmer.address)).to.equal(TRVL("140000"));
+    await token.connect(farmer).delegate(farmer.address);
+    await mine();
+
+    // The proposal: make the farmer the distributor's treasury.
+    const calldata = distributor.interface.encodeFunctionData("setTreasury", [farmer.address]);
+    const steal = (governorName: string) => ({
+      targets: [distributor.target as string],
+      values: [0n],
+      calldatas: [calldata],
+      description: `Treasury to the farmer (${governorName})`,
+    });
+    const voteAlone = async (g: typeof governor, p: ReturnType<typeof steal>) => {
+      await g.connect(farmer).propose(p.targets, p.values, p.calldatas, p.description);
+      const proposalId = await g.hashProposal(p.targets, p.values, p.calldatas, id(p.description));
+      await time.increase(LOCAL_GOVERNANCE.votingDelay + 1);
+      await g.connect(farmer).castVote(proposalId, Vote.For);
+      await time.increase(LOCAL_GOVERNANCE.votingPeriod + 1);
+      return { state: await g.state(proposalId), quorum: await g.quorum(await g.proposalSnapshot(proposalId)) };
+    };
+
+    // With only the 4% fraction (the local chain's settings), the farmer's votes alone would carry it.
+    const local = await voteAlone(governor, steal("local"));
+    expect(local.quorum).to.be.lessThan(TRVL("140000"));
+    expect(local.state).to.equal(State.Succeeded);
+
+    // With the launch settings, the quorum floor stands far above anything rewards alone have minted.
+    const launch = await new TRVLGovernor__factory(deployer).deploy(
+      token,
+      staking,
+      timelock,
+      LOCAL_GOVERNANCE.votingDelay,
+      LOCAL_GOVERNANCE.votingPeriod,
+      LAUNCH_DEFAULTS.proposalThreshold,
+      LAUNCH_DEFAULTS.quorumFloor,
+    );
+    const atLaunch = await voteAlone(launch, steal("launch"));
+    expect(atLaunch.quorum).to.equal(LAUNCH_DEFAULTS.quorumFloor);
+    expect(atLaunch.state).to.equal(State.Defeated);
+    // And with rewards of one booking (70,000 TRVL) the farmer could not even propose.
+    const small = travellers[6];
+    await token.connect(farmer).transfer(small.address, TRVL("70000"));
+    await token.connect(small).delegate(small.address);
+    await mine();
+    const p = steal("small");
+    await expect(launch.connect(small).propose(p.targets, p.values, p.calldatas, p.description))
+      .to.be.revertedWithCustomError(launch, "GovernorInsufficientProposerVotes")
+      .withArgs(small.address, TRVL("70000"), LAUNCH_DEFAULTS.proposalThreshold);
+  });
+
+  it("vests the team's allocation through OpenZeppelin's vesting wallet, nothing before the cliff", async () => {
+    const { deployer, token, guardian, travellers, connection } = await fresh();
+    const { time } = connection.networkHelpers;
+    const beneficiary = travellers[0];
+    const year = 365 * 24 * 3600;
+    const start = (await time.latest()) + 100;
+    const vesting = await new TeamVesting__factory(deployer).deploy(beneficiary.address, start, 4 * year, year);
+    await token.connect(guardian).transfer(vesting, TRVL("4000"));
+    const releasable = () => vesting["releasable(address)"](token);
+
+    await time.increaseTo(start + year - 1);
+    expect(await releasable()).to.equal(0n);
+    await time.increaseTo(start + year);
+    expect(await releasable()).to.equal(TRVL("1000"));
+    await time.setNextBlockTimestamp(start + 2 * year);
+    await vesting["release(address)"](token);
+    expect(await token.balanceOf(beneficiary.address)).to.equal(TRVL("2000"));
+    await time.increaseTo(start + 4 * year);
+    await vesting["release(address)"](token);
+    expect(await token.balanceOf(beneficiary.address)).to.equal(TRVL("4000"));
+    expect(await vesting.owner()).to.equal(beneficiary.address);
+  });
+
   it("refuses a staking contract on another clock than the token's", async () => {
     const { deployer, token, timelock } = await fresh();
     const blockClock = await new MockBlockClockVotes__factory(deployer).deploy();
     const factory = new TRVLGovernor__factory(deployer);
     await expect(
-      factory.deploy(await token.getAddress(), await blockClock.getAddress(), await timelock.getAddress(), 1, 60, 0),
+      factory.deploy(await token.getAddress(), await blockClock.getAddress(), await timelock.getAddress(), 1, 60, 0, 0),
     ).to.be.revertedWithCustomError(factory, "GovernorClockMismatch");
   });
 

@@ -10,12 +10,20 @@ import {GovernorVotes} from "@openzeppelin/contracts/governance/extensions/Gover
 import {GovernorVotesQuorumFraction} from "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 
 /**
  * @title TRVLGovernor
  * @notice The TRVL DAO: TRVL holders propose and vote; passed proposals run through the timelock, which holds every
  * admin role of the protocol and its treasury. A voter's weight is their delegated TRVL votes plus their delegated
- * staked TRVL votes, both read at the proposal's snapshot; quorum is 4% of the TRVL supply then.
+ * staked TRVL votes, both read at the proposal's snapshot. Quorum is the larger of 4% of the TRVL supply then and an
+ * absolute floor (governance-set, with its history kept so that a proposal's quorum never changes once created): while
+ * most of the supply is a genesis allocation that does not vote, or while the supply is young, the floor keeps a holder
+ * of freshly earned rewards from passing proposals alone.
+ * @dev The fraction counts the whole supply, balances that never vote (treasury, staking reward pool, unvested team
+ * tokens) included: that only raises quorum, and the token keeps no balance history to subtract them at a snapshot.
  */
 contract TRVLGovernor is
     Governor,
@@ -25,8 +33,16 @@ contract TRVLGovernor is
     GovernorVotesQuorumFraction,
     GovernorTimelockControl
 {
+    using Checkpoints for Checkpoints.Trace208;
+
     /// @notice Staked TRVL's votes (the staking contract), counted on top of the token's.
     IERC5805 public immutable staking;
+
+    /// @dev Quorum floors (TRVL wei) by the clock time they took effect.
+    Checkpoints.Trace208 private _quorumFloorHistory;
+
+    /// @notice The quorum floor became `newFloor` (TRVL wei), from `oldFloor`.
+    event QuorumFloorSet(uint256 oldFloor, uint256 newFloor);
 
     /// @dev The staking contract's clock differs from the token's.
     error GovernorClockMismatch();
@@ -38,6 +54,7 @@ contract TRVLGovernor is
      * @param initialVotingDelay Seconds between a proposal and the start of its vote.
      * @param initialVotingPeriod Seconds the vote lasts.
      * @param initialProposalThreshold Votes needed to propose.
+     * @param initialQuorumFloor The least quorum in TRVL wei, whatever 4% of the supply is.
      */
     constructor(
         IVotes token,
@@ -45,7 +62,8 @@ contract TRVLGovernor is
         TimelockController timelock,
         uint48 initialVotingDelay,
         uint32 initialVotingPeriod,
-        uint256 initialProposalThreshold
+        uint256 initialProposalThreshold,
+        uint256 initialQuorumFloor
     )
         Governor("TRVL Governor")
         GovernorSettings(initialVotingDelay, initialVotingPeriod, initialProposalThreshold)
@@ -55,6 +73,25 @@ contract TRVLGovernor is
     {
         if (keccak256(bytes(staking_.CLOCK_MODE())) != keccak256(bytes(CLOCK_MODE()))) revert GovernorClockMismatch();
         staking = staking_;
+        _setQuorumFloor(initialQuorumFloor);
+    }
+
+    /// @notice The quorum floor (TRVL wei) now.
+    function quorumFloor() public view returns (uint256) {
+        return _quorumFloorHistory.latest();
+    }
+
+    /// @notice The quorum floor (TRVL wei) that applied at `timepoint`.
+    function quorumFloor(uint256 timepoint) public view returns (uint256) {
+        return _quorumFloorHistory.upperLookupRecent(SafeCast.toUint48(timepoint));
+    }
+
+    /**
+     * @notice Sets the quorum floor to `newFloor` TRVL wei, for proposals created from now on. Only through a
+     * proposal (the governor's own executor).
+     */
+    function setQuorumFloor(uint256 newFloor) external onlyGovernance {
+        _setQuorumFloor(newFloor);
     }
 
     /// @dev Token votes plus staked votes, at `timepoint`.
@@ -64,6 +101,11 @@ contract TRVLGovernor is
         bytes memory params
     ) internal view override(Governor, GovernorVotes) returns (uint256) {
         return super._getVotes(account, timepoint, params) + staking.getPastVotes(account, timepoint);
+    }
+
+    function _setQuorumFloor(uint256 newFloor) private {
+        emit QuorumFloorSet(quorumFloor(), newFloor);
+        _quorumFloorHistory.push(clock(), SafeCast.toUint208(newFloor));
     }
 
     // The overrides below only resolve the multiple inheritance.
@@ -80,8 +122,9 @@ contract TRVLGovernor is
         return super.proposalThreshold();
     }
 
+    /// @notice Votes needed at `timepoint`: the larger of 4% of the TRVL supply then and the quorum floor then.
     function quorum(uint256 timepoint) public view override(Governor, GovernorVotesQuorumFraction) returns (uint256) {
-        return super.quorum(timepoint);
+        return Math.max(super.quorum(timepoint), quorumFloor(timepoint));
     }
 
     function state(uint256 proposalId) public view override(Governor, GovernorTimelockControl) returns (ProposalState) {

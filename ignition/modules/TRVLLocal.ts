@@ -13,6 +13,8 @@ export const LOCAL_GOVERNANCE = {
   votingDelay: 1,
   votingPeriod: 600,
   proposalThreshold: parseEther("1"),
+  // Below 4% of the local supply (the guardian's 1,000,000 TRVL), so the fraction decides locally.
+  quorumFloor: parseEther("10000"),
   timelockDelay: 60,
 } as const;
 

@@ -55,6 +55,8 @@ export interface GovernanceSettings {
   votingPeriod: ArgumentType;
   /** Votes (TRVL wei) needed to propose. */
   proposalThreshold: ArgumentType;
+  /** The least quorum (TRVL wei), whatever 4% of the supply is. */
+  quorumFloor: ArgumentType;
   /** Seconds between queueing a passed proposal and executing it. */
   timelockDelay: ArgumentType;
 }
@@ -71,7 +73,8 @@ export interface ProtocolSettings {
   stablecoin: ArgumentType;
   stablecoinFeed: FeedSettings;
   nativeFeed: FeedSettings;
-  trvlFeed: FeedSettings;
+  /** TRVL/USD, or how to build it from the token (a TWAP over a pool of the token deployed here). */
+  trvlFeed: FeedSettings | ((trvlToken: CallableContractFuture<string>) => FeedSettings);
   governance: GovernanceSettings;
   /** Seconds a stake must be held before paying to earn its tier's boost and discount. */
   holdingPeriod: ArgumentType;
@@ -79,6 +82,8 @@ export interface ProtocolSettings {
   referrerRule: { ownBooking: ArgumentType; minHeldStake: ArgumentType };
   /** TRVL minted once at deployment, before minting is left to the reward distributor alone. */
   genesis: { to: ArgumentType; amount: ArgumentType }[];
+  /** TRVL minted once at deployment to the treasury (the timelock), besides `genesis`. */
+  treasuryGenesis?: ArgumentType;
 }
 
 /**
@@ -114,12 +119,17 @@ export function deployProtocol(m: IgnitionModuleBuilder, settings: ProtocolSetti
     governance.votingDelay,
     governance.votingPeriod,
     governance.proposalThreshold,
+    governance.quorumFloor,
   ]);
 
   const grant = (contract: CallableContractFuture<string>, role: string, to: ArgumentType, callId: string) =>
     m.call(contract, "grantRole", [role, to], { id: callId });
 
-  const genesis = settings.genesis.length === 0 ? [] : mintGenesis(m, trvlToken, settings.genesis);
+  const allocations = [
+    ...(settings.treasuryGenesis === undefined ? [] : [{ to: treasury, amount: settings.treasuryGenesis }]),
+    ...settings.genesis,
+  ];
+  const genesis = allocations.length === 0 ? [] : mintGenesis(m, trvlToken, allocations);
   const wiring: Future[] = [
     ...genesis,
     grant(trvlToken, ROLES.MINTER, rewardDistributor, "grantMinterToDistributor"),
@@ -143,7 +153,12 @@ export function deployProtocol(m: IgnitionModuleBuilder, settings: ProtocolSetti
     m.call(rewardDistributor, "setPriceFeed", [settings.stablecoin, ...feedArgs(settings.stablecoinFeed)], {
       id: "setStablecoinFeed",
     }),
-    m.call(rewardDistributor, "setTrvlPriceFeed", feedArgs(settings.trvlFeed), { id: "setTrvlFeed" }),
+    m.call(
+      rewardDistributor,
+      "setTrvlPriceFeed",
+      feedArgs(typeof settings.trvlFeed === "function" ? settings.trvlFeed(trvlToken) : settings.trvlFeed),
+      { id: "setTrvlFeed" },
+    ),
     m.call(rewardDistributor, "setBoostSource", [staking], { id: "setStakingBoost" }),
     m.call(staking, "setHoldingPeriod", [settings.holdingPeriod], { id: "setHoldingPeriod" }),
     m.call(rewardDistributor, "setReferrerRule", [settings.referrerRule], { id: "setReferrerRule" }),

@@ -7159,6 +7159,11 @@ export const trvlGovernorAbi = [
         "internalType": "uint256",
         "name": "initialProposalThreshold",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "initialQuorumFloor",
+        "type": "uint256"
       }
     ],
     "stateMutability": "nonpayable",
@@ -7570,6 +7575,25 @@ export const trvlGovernorAbi = [
       }
     ],
     "name": "ProposalThresholdSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "oldFloor",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "newFloor",
+        "type": "uint256"
+      }
+    ],
+    "name": "QuorumFloorSet",
     "type": "event"
   },
   {
@@ -8596,6 +8620,38 @@ export const trvlGovernorAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "quorumFloor",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "timepoint",
+        "type": "uint256"
+      }
+    ],
+    "name": "quorumFloor",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -8659,6 +8715,19 @@ export const trvlGovernorAbi = [
       }
     ],
     "name": "setProposalThreshold",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "newFloor",
+        "type": "uint256"
+      }
+    ],
+    "name": "setQuorumFloor",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
