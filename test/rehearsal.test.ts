@@ -45,6 +45,7 @@ async function rehearse() {
   const usdc = await new MockStablecoin__factory(deployer).deploy();
   const usdcUsd = await new MockV3Aggregator__factory(deployer).deploy(8, usd8(1));
   const ethUsd = await new MockV3Aggregator__factory(deployer).deploy(8, usd8(3000));
+  const sequencerUptime = await new MockV3Aggregator__factory(deployer).deploy(0, 0); // 0: up, since now
   const uniswap = await deployUniswapV3Factory(deployer);
   const { Guardian } = await ignition.deploy(LocalSafeModule, {
     displayUi: false,
@@ -68,6 +69,7 @@ async function rehearse() {
       nativeFeedMinAnswer: usd8(100),
       nativeFeedMaxAnswer: usd8(100_000),
       uniswapV3Factory: await uniswap.getAddress(),
+      sequencerUptimeFeed: await sequencerUptime.getAddress(),
       trvlLaunchPrice: parseEther("0.1"),
       trvlFeedMinAnswer: usd8(0.0001),
       trvlFeedMaxAnswer: usd8(1000),
@@ -91,6 +93,7 @@ async function rehearse() {
     usdc,
     vestingStart,
     parameters,
+    sequencerUptime,
     guardian: await address(Guardian),
     token: at(TRVLToken__factory, await address(deployed.TRVLToken)),
     escrow: at(BookingEscrow__factory, await address(deployed.BookingEscrow)),
@@ -186,7 +189,14 @@ describe("Production deployment rehearsal (TRVL module on a chain with Base Sepo
     const [, answer] = await twap.latestRoundData();
     expect(answer).to.be.closeTo(usd8(0.1), usd8(0.1) / 1_000n);
 
+    // The sequencer has been up for less than its grace period: the booking waits, skipped with the reason.
+    expect(await distributor.sequencerUptimeFeed()).to.equal(await r.sequencerUptime.getAddress());
     const bookingId = await payAndSettle(r);
+    const [ready, readyAt] = await distributor.sequencerStatus();
+    expect(ready).to.equal(false);
+    await expect(distributor.distribute([bookingId])).to.emit(distributor, "RewardSkipped");
+    expect(await token.balanceOf(r.traveller.address)).to.equal(0n);
+    await time.increaseTo(readyAt);
     await distributor.distribute([bookingId]);
     // $100 commission at $0.10: 70% to the traveller, 700 TRVL give or take the tick's rounding.
     expect(await token.balanceOf(r.traveller.address)).to.be.closeTo(parseEther("700"), parseEther("0.5"));

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { CallableContractFuture } from "@nomicfoundation/ignition-core";
-import { parseEther } from "ethers";
+import { ZeroAddress, parseEther } from "ethers";
 
 import { ECONOMY_RULES, deployProtocol } from "./protocol.js";
 
@@ -29,6 +29,8 @@ export const LAUNCH_DEFAULTS = {
   twapWindow: 30 * 60,
   twapMinCardinality: 100,
   twapCardinalityNext: 200,
+  sequencerUptimeFeed: ZeroAddress,
+  sequencerGracePeriod: 3600,
 } as const;
 
 /** Uniswap v3's compiled contracts: their ABIs address the canonical factory and the pool the module creates. */
@@ -125,6 +127,8 @@ export default buildModule("TRVL", (m) => {
       ownBooking: m.getParameter("referrerNeedsOwnBooking", ECONOMY_RULES.referrerNeedsOwnBooking),
       minHeldStake: m.getParameter("referrerMinHeldStake", ECONOMY_RULES.referrerMinHeldStake),
     },
+    // Chainlink's L2 sequencer uptime feed on rollups (Base, Arbitrum); the zero address where there is none.
+    sequencer: { feed: param("sequencerUptimeFeed"), gracePeriod: param("sequencerGracePeriod") },
     treasuryGenesis: param("treasuryGenesis"),
     genesis: [
       { to: m.getParameter<string>("ecosystemReserve"), amount: param("reserveGenesis") },

@@ -84,6 +84,8 @@ export interface ProtocolSettings {
   genesis: { to: ArgumentType; amount: ArgumentType }[];
   /** TRVL minted once at deployment to the treasury (the timelock), besides `genesis`. */
   treasuryGenesis?: ArgumentType;
+  /** A Chainlink L2 sequencer uptime feed (the zero address: none) and the seconds after a restart before pricing. */
+  sequencer?: { feed: ArgumentType; gracePeriod: ArgumentType };
 }
 
 /**
@@ -159,6 +161,18 @@ export function deployProtocol(m: IgnitionModuleBuilder, settings: ProtocolSetti
       feedArgs(typeof settings.trvlFeed === "function" ? settings.trvlFeed(trvlToken) : settings.trvlFeed),
       { id: "setTrvlFeed" },
     ),
+    ...(settings.sequencer === undefined
+      ? []
+      : [
+          m.call(
+            rewardDistributor,
+            "setSequencerUptimeFeed",
+            [settings.sequencer.feed, settings.sequencer.gracePeriod],
+            {
+              id: "setSequencerFeed",
+            },
+          ),
+        ]),
     m.call(rewardDistributor, "setBoostSource", [staking], { id: "setStakingBoost" }),
     m.call(staking, "setHoldingPeriod", [settings.holdingPeriod], { id: "setHoldingPeriod" }),
     m.call(rewardDistributor, "setReferrerRule", [settings.referrerRule], { id: "setReferrerRule" }),
