@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {Test} from "./utils/Test.sol";
 import {Vm} from "forge-std/Vm.sol";
+import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 
 import {BookingEscrow} from "../../contracts/booking/BookingEscrow.sol";
 import {IBookingEscrow} from "../../contracts/booking/IBookingEscrow.sol";
@@ -34,7 +35,12 @@ contract MoneyPathHandler is Test {
     uint256 public ghostUnsettledEth;
     uint256 public ghostRecordedRewards;
     uint256 public ghostDoubleRewards;
+    /// Rewards whose traveller got more than the reward, or whose parts do not sum to it.
+    uint256 public ghostBadSplits;
+    /// Calls after a full refill of the mint limit that left the queue's debt where it was.
+    uint256 public ghostStalledQueue;
     uint256 private nonce;
+    MockV3Aggregator[3] private feeds;
 
     constructor(
         BookingEscrow escrow_,
@@ -42,8 +48,10 @@ contract MoneyPathHandler is Test {
         ReferralRegistry referrals_,
         MockStablecoin usd_,
         uint256 signerKey_,
-        address keeper_
+        address keeper_,
+        MockV3Aggregator[3] memory feeds_ // ETH/USD, stablecoin/USD, TRVL/USD: `movePrices` changes their answers
     ) {
+        feeds = feeds_;
         escrow = escrow_;
         distributor = distributor_;
         referrals = referrals_;
@@ -51,6 +59,24 @@ contract MoneyPathHandler is Test {
         signerKey = signerKey_;
         keeper = keeper_;
         for (uint256 i = 0; i < 6; ++i) actors.push(makeAddr(string(abi.encode("actor", i))));
+    }
+
+    /// New answers, within each feed's trusted bounds, reported now.
+    function movePrices(uint256 seed) public {
+        feeds[0].updateAnswer(int256(bound(uint64(seed), 1e8, 1e14)));
+        feeds[1].updateAnswer(int256(bound(uint64(seed >> 64), 0.5e8, 2e8)));
+        feeds[2].updateAnswer(int256(bound(uint64(seed >> 128), 1e6, 1e10)));
+    }
+
+    /// After a whole window the limit is full again: any call must then mint some of what the queue owes.
+    function refillAndDrain(uint256 seed) external {
+        (bytes32[] memory queued, uint256 owedBefore) = distributor.rewardQueue();
+        if (queued.length == 0) return;
+        vm.warp(block.timestamp + 1 days);
+        movePrices(seed);
+        _distribute(new bytes32[](0));
+        (, uint256 owedAfter) = distributor.rewardQueue();
+        if (owedAfter >= owedBefore) ++ghostStalledQueue;
     }
 
     function bookingCount() external view returns (uint256) {
@@ -129,7 +155,10 @@ contract MoneyPathHandler is Test {
     }
 
     function distribute(uint256 seed, uint8 count) external {
-        bytes32[] memory ids = _pick(seed, count);
+        _distribute(_pick(seed, count));
+    }
+
+    function _distribute(bytes32[] memory ids) private {
         vm.recordLogs();
         distributor.distribute(ids);
         Vm.Log[] memory logs = vm.getRecordedLogs();
@@ -140,7 +169,10 @@ contract MoneyPathHandler is Test {
                 logs[i].data,
                 (address, uint256, uint256, uint256, uint256, uint256, uint256, uint256)
             );
-            ghostRecordedRewards += traveller + level1 + level2 + treasury;
+            uint256 reward = traveller + level1 + level2 + treasury;
+            ghostRecordedRewards += reward;
+            // The traveller gets at least the split's 70% (rounded down) and at most the whole reward.
+            if (traveller > reward || traveller * 10_000 + 10_000 <= reward * 7_000) ++ghostBadSplits;
             if (++rewardEvents[id] > 1) ++ghostDoubleRewards;
             if (expectedStatus[id] != IBookingEscrow.Status.Settled) ++ghostDoubleRewards;
             expectedStatus[id] = IBookingEscrow.Status.Rewarded;
@@ -182,11 +214,20 @@ contract MoneyPathInvariantTest is TRVLTestBase {
     function setUp() public override {
         super.setUp();
         distributor.setMintLimit(MINT_CAPACITY, 1 days);
-        // Feeds that never go stale during the run: only the accounting is under test here.
-        distributor.setPriceFeed(address(0), ethFeed, type(uint32).max, 1e8, 1e14);
-        distributor.setPriceFeed(address(usd), usdFeed, type(uint32).max, 0.5e8, 2e8);
+        // A stale TRVL/USD answer reverts a whole call: that feed never goes stale here; the handler moves its answer.
         distributor.setTrvlPriceFeed(trvlFeed, type(uint32).max, 1, type(uint128).max);
-        handler = new MoneyPathHandler(escrow, distributor, referrals, usd, SIGNER_KEY, keeper);
+        handler = new MoneyPathHandler(
+            escrow,
+            distributor,
+            referrals,
+            usd,
+            SIGNER_KEY,
+            keeper,
+            [ethFeed, usdFeed, trvlFeed]
+        );
+        // The payment tokens' answers age with the handler's waits: now and then a token's bookings wait for a price.
+        distributor.setPriceFeed(address(0), ethFeed, 2 days, 1e8, 1e14);
+        distributor.setPriceFeed(address(usd), usdFeed, 2 days, 0.5e8, 2e8);
         startedAt = block.timestamp;
         targetContract(address(handler));
     }
@@ -221,6 +262,16 @@ contract MoneyPathInvariantTest is TRVLTestBase {
     /// Each booking is rewarded at most once, and only after settlement.
     function invariant_RewardedOnceAfterSettlement() public view {
         assertEq(handler.ghostDoubleRewards(), 0);
+    }
+
+    /// Whatever the prices, no traveller share exceeds its reward.
+    function invariant_TravellerShareWithinReward() public view {
+        assertEq(handler.ghostBadSplits(), 0);
+    }
+
+    /// Liveness: once the mint limit has refilled, the queue always moves, so every queued reward is minted in the end.
+    function invariant_QueueMovesWhenTheLimitRefills() public view {
+        assertEq(handler.ghostStalledQueue(), 0);
     }
 
     /// The escrow's state machine matches the handler's books for every booking.
