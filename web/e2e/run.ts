@@ -14,7 +14,8 @@
  * speech to text and the planner do the rest), saves it as a trip and edits its day cards (swap, remove, move, each
  * re-priced), books it as edited, pays with a stablecoin permit, watches the booking become
  * rewarded and their TRVL balance rise by the reward, stakes to the next tier, delegates, votes on a proposal and
- * carries it through the timelock, books again in ETH with the tier's discount and boost, cancels an unpaid booking;
+ * carries it through the timelock, books again in ETH with the tier's discount and boost, cancels an unpaid booking,
+ * saves an interest on the Profile page and sees For you on the plan page recommend it, and likes one (re-ranked);
  * disconnecting signs them out (once); then the referrer connects a test wallet, signs in from the header instead
  * and sees what the bookings earned them. Every page is scanned with axe-core (no serious or critical violations) and
  * photographed into web/e2e/screenshots/; every page is opened at 390 px too (nothing wider than the screen, every
@@ -40,6 +41,7 @@ import type { Plan, PlanResult, SessionState, VoicePlan } from "../src/lib/api.t
 import { formatDay, formatMoney, formatTime, formatToken } from "../src/lib/format.ts";
 import { axeScan, eventually, launch, screenshot, type AxeFinding } from "./browser.js";
 import { E2E_DAY, E2E_TRIP } from "./fixed-date.js";
+import { profileAndForYou } from "./profile-for-you.js";
 import { speechWav } from "./speech.js";
 import { editSavedTrip } from "./trip-editing.js";
 
@@ -646,6 +648,10 @@ try {
   await page.getByText("RewardDistributed").first().waitFor({ timeout: 20_000 });
   await visit(page, "tx");
 
+  // The profile feeds For you: an interest saved on the Profile page is recommended with its reason; a like re-ranks.
+  await profileAndForYou(page, urls.api, visit);
+  log("saved an interest on the profile; For you recommended it, and a like re-ranked it");
+
   // 9. On a phone, same session (cookie and remembered wallet): the session survives a new page load.
   const phone = await browser.newContext({
     viewport: { width: 390, height: 844 },
@@ -672,6 +678,7 @@ try {
     ["stake", "/stake", () => phonePage.getByTestId("tier-name").waitFor({ timeout: 20_000 })],
     ["referrals", "/referrals", () => phonePage.getByRole("heading", { level: 1 }).waitFor()],
     ["dao", "/dao", () => phonePage.getByTestId("proposal").first().waitFor({ timeout: 20_000 })],
+    ["profile", "/profile", () => phonePage.getByTestId("profile-form").waitFor({ timeout: 20_000 })],
     [
       "tx",
       `/tx/${reward.transactionHash}?chain=${LOCAL_CHAIN_ID}`,
@@ -682,7 +689,7 @@ try {
     await phonePage.goto(`${urls.web}${url}`);
     await ready();
     const nav = phonePage.getByRole("navigation", { name: "Main" });
-    for (const section of ["Plan", "Bookings", "Rewards", "Stake", "Referrals", "DAO"])
+    for (const section of ["Plan", "Bookings", "Rewards", "Stake", "Referrals", "DAO", "Profile"])
       assert.ok(
         await nav.getByRole("link", { name: section, exact: true }).isVisible(),
         `${section} in view on ${name}`,
