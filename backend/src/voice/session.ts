@@ -99,6 +99,13 @@ interface Turn {
   stopping: boolean;
   idle?: NodeJS.Timeout;
   newConversation?: boolean;
+  /** What the turn heard, once its speech has ended. */
+  transcript?: Promise<string>;
+  /** Its plan has been sent: a turn after it is a follow-up, not more of the same request. */
+  answered: boolean;
+  /** Words of an earlier turn that was cut short before its answer: this turn continues that request. */
+  carried?: Promise<string>;
+  carriedText: string;
 }
 
 const error = (turn: string | null, code: string, message: string): ServerEvent => ({
@@ -111,6 +118,7 @@ export class VoiceSession {
   private turn?: Turn;
   private conversationId?: string;
   private turnsStarted: number[] = [];
+  private everStarted = false;
   private closed = false;
 
   constructor(
@@ -161,8 +169,10 @@ export class VoiceSession {
   async onAudio(pcm: Uint8Array) {
     const turn = this.turn;
     if (!turn || turn.stopping || turn.stopRequested) {
-      // Audio that follows a stop is the tail of speech: dropped.
-      if (!turn) await this.peer.send(error(null, "no_turn", 'Send {"type":"start"} before the audio of a turn'));
+      // Audio that follows a stop or an ended turn is the tail of speech: dropped. Only a client that never started
+      // a turn is told.
+      if (!turn && !this.everStarted)
+        await this.peer.send(error(null, "no_turn", 'Send {"type":"start"} before the audio of a turn'));
       return;
     }
     const allowed = this.deps.maxSeconds * PCM_BYTES_PER_SECOND - turn.bytes;
@@ -192,7 +202,8 @@ export class VoiceSession {
   private endTurn(turn: Turn) {
     clearTimeout(turn.idle);
     turn.controller.abort();
-    turn.transcriber?.abort();
+    // A recogniser already finishing keeps going: its words may be carried into the next turn.
+    if (!turn.stopping) turn.transcriber?.abort();
     turn.release?.();
   }
 
@@ -235,7 +246,14 @@ export class VoiceSession {
       stopRequested: false,
       stopping: false,
       newConversation: message.newConversation,
+      answered: false,
+      carriedText: "",
     };
+    // Speech resumed before the last turn was answered (a pause mid-request): this turn continues its request.
+    if (previous?.transcript && !previous.answered) {
+      turn.carried = previous.transcript.catch(() => "").then((text) => (turn.carriedText = text));
+      turn.newConversation = previous.newConversation;
+    }
     this.turn = turn;
 
     const now = performance.now();
@@ -253,6 +271,7 @@ export class VoiceSession {
       return;
     }
     this.turnsStarted.push(now);
+    this.everStarted = true;
 
     const able = this.deps.stt.filter((s) => s.hears(turn.language));
     if (able.length === 0) {
@@ -278,7 +297,10 @@ export class VoiceSession {
       try {
         turn.transcriber = await stt.open({
           language: turn.language,
-          onPartial: (text) => void this.emit(turn, { type: "partial", turn: turn.id, text }),
+          onPartial: (text) => {
+            const heard = [turn.carriedText, text].filter(Boolean).join(" ");
+            void this.emit(turn, { type: "partial", turn: turn.id, text: heard });
+          },
           onEndOfSpeech: () => void this.stop("endpoint", turn),
         });
         turn.stt = stt.name;
@@ -331,8 +353,14 @@ export class VoiceSession {
         );
       let text: string;
       try {
-        text = (await turn.transcriber.finish()).trim();
+        const transcriber = turn.transcriber;
+        turn.transcript = (async () => {
+          const own = (await transcriber.finish()).trim();
+          return [await turn.carried, own].filter(Boolean).join(" ");
+        })();
+        text = await turn.transcript;
       } catch (failure) {
+        if (turn.controller.signal.aborted) return;
         await this.emit(turn, this.failureEvent(turn.id, failure, "stt_failed", turn.stt ?? "speech to text"));
         return;
       }
@@ -358,6 +386,7 @@ export class VoiceSession {
       );
       if (this.turn !== turn) return;
       this.conversationId = result.conversationId ?? this.conversationId;
+      turn.answered = true;
       await this.emit(turn, { type: "result", turn: turn.id, result });
       const timings: TurnTimings = { finalTranscriptMs, firstTextMs: null, firstAudioMs: null, totalMs: 0 };
       const parts = sentences(result.reply, turn.language);

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui";
 
 import { Bubble } from "./bubble";
+import { HandsFree } from "./hands-free";
 import { pickSuggestion, type Message } from "./messages";
 import type { Recording } from "./recorder";
 import { speakText } from "./speak";
@@ -116,6 +117,9 @@ export function PlanChat({ intro }: { intro: ReactNode }) {
           onSend={send}
           onRecording={sendRecording}
         />
+        <div className="border-t border-slate-200 px-3 py-2">
+          <HandsFree conversationId={trip.currentConversation} onTurn={trip.heardByVoice} disabled={busy} />
+        </div>
       </section>
       <TripPanel plan={trip.plan} previous={trip.previousPlan} />
     </div>

@@ -4,7 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { useSession } from "@/features/auth/session";
-import { api, call, describeError } from "@/lib/api";
+import { api, call, describeError, type PlanResult } from "@/lib/api";
 
 import {
   latestPlan,
@@ -176,6 +176,16 @@ export function useTrip() {
     [add, continueIn, spoken],
   );
 
+  /** A turn of the hands-free conversation (GET /voice/stream), which speaks its reply itself. */
+  const heardByVoice = useCallback(
+    (transcript: string, result: PlanResult) => {
+      continueIn(result.conversationId);
+      add({ role: "user", text: transcript, via: "voice" }, { ...replyOf(result), spoken: true } as NewMessage);
+    },
+    [add, continueIn],
+  );
+  const currentConversation = useCallback(() => conversationId.current, []);
+
   /** Forgets the conversation on this page: the next request starts a new one. */
   const startOver = useCallback(() => {
     conversationId.current = null;
@@ -188,6 +198,8 @@ export function useTrip() {
     messages,
     ask,
     askByVoice,
+    heardByVoice,
+    currentConversation,
     startOver,
     plan: latestPlan(messages),
     previousPlan: previousPlan(messages),
