@@ -41,6 +41,7 @@ import type { Plan, PlanResult, SessionState, VoicePlan } from "../src/lib/api.t
 import { formatDay, formatMoney, formatTime, formatToken } from "../src/lib/format.ts";
 import { axeScan, eventually, launch, screenshot, type AxeFinding } from "./browser.js";
 import { E2E_DAY, E2E_TRIP } from "./fixed-date.js";
+import { handsFreeInOwnBrowser } from "./hands-free.js";
 import { profileAndForYou } from "./profile-for-you.js";
 import { speechWav } from "./speech.js";
 import { editSavedTrip } from "./trip-editing.js";
@@ -362,6 +363,8 @@ try {
   log(
     `planned by voice (${seconds.toFixed(1)} s WAV, heard "${voice.transcript}"): ${formatMoney(spoken.totals.total.amount)}`,
   );
+  // Hands-free, in a browser of its own whose microphone says another request: the voice detector ends the turn.
+  await handsFreeInOwnBrowser(urls.web, tmp, log);
 
   const balanceBefore = await client.readContract({
     ...protocol("TRVLToken"),
