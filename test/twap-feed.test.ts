@@ -158,6 +158,7 @@ describe("UniswapV3TwapFeed (TRVL/USD from a Uniswap v3 pool)", () => {
   it("answers to the wei whichever token comes first in the pool, for any tick and stablecoin decimals", async () => {
     const system = await fresh();
     const { deployer, token, travellers } = system;
+    const { time } = system.connection.networkHelpers;
     const uniswap = await deployUniswapV3Factory(deployer);
     const trvlAddress = BigInt(await token.getAddress());
     const stablecoinUsd = await new MockV3Aggregator__factory(deployer).deploy(8, 99_870_001n); // $0.99870001
@@ -186,7 +187,37 @@ describe("UniswapV3TwapFeed (TRVL/USD from a Uniswap v3 pool)", () => {
       expect(expectedAnswer(launchSqrtPrice, trvlFirst, usd8(1))).to.be.closeTo(usd8(0.1), 1n);
       // At tick 0 one raw TRVL buys one raw tUSD: 1 TRVL = 10^12 tUSD, at $0.99870001 each.
       expect(await feed.priceAtTick(0, 99_870_001n)).to.equal(10n ** 12n * 99_870_001n);
+      // A pool held at $0.10 for a window averages to its tick exactly, negative (TRVL first) or positive.
+      await market.initialize(TEN_CENTS_TICK, 1);
+      await time.increase(WINDOW);
+      expect(await feed.meanTick()).to.equal(trvlFirst ? TEN_CENTS_TICK : -TEN_CENTS_TICK);
     }
+  });
+
+  it("needs the oldest observation the pool still keeps to be a window old, however old the pool", async () => {
+    const system = await fresh();
+    // A pool that keeps only 3 observations, started long ago.
+    const { feed, pool, poolAddress, moveTo } = await twapSetup(system, { cardinality: 3, age: 10 * WINDOW });
+    const { time } = system.connection.networkHelpers;
+    const smallBuffer = await new UniswapV3TwapFeed__factory(system.deployer).deploy(
+      poolAddress,
+      system.token,
+      await feed.stablecoinUsdFeed(),
+      600,
+      3,
+    );
+    // Trades every 100 s fill the buffer, which now covers only the last 200 s or so: too short for 600 s.
+    for (const tick of [TEN_CENTS_TICK + 10, TEN_CENTS_TICK + 20, TEN_CENTS_TICK + 30]) {
+      await time.increase(100);
+      await moveTo(tick);
+    }
+    const [, , index, cardinality] = await pool.slot0();
+    expect([index, cardinality]).to.deep.equal([1n, 3n]); // wrapped around
+    await expect(smallBuffer.latestRoundData())
+      .to.be.revertedWithCustomError(smallBuffer, "TwapPoolTooYoung")
+      .withArgs((available: bigint) => available > 100n && available < 600n, 600);
+    await time.increase(400);
+    await expect(smallBuffer.latestRoundData()).not.to.revert(system.connection.ethers);
   });
 
   it("validates its settings and has no past rounds", async () => {
