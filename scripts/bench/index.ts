@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints TRVL's performance figures. Each section measures one part of the system;
- * BENCH_SECTIONS=gas,api,pipeline,hostile,planner,web (default: all) picks some.
+ * BENCH_SECTIONS=gas,api,pipeline,hostile,planner,voice,web (default: all) picks some.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -13,13 +13,14 @@ import { measureHostile, printHostileFigures } from "@trvl/backend/bench/hostile
 import { compareIndexers, printIndexerComparison } from "@trvl/backend/bench/indexers";
 import { measurePipeline } from "@trvl/backend/bench/pipeline";
 import { measurePlanner, printPlannerFigures } from "@trvl/backend/bench/planner";
+import { measureVoiceConversation, printVoiceFigures } from "@trvl/backend/bench/voice";
 import { measurePages, printWebFigures } from "@trvl/web/bench/lighthouse";
 import { startLocalChain } from "../dev/chain.js";
 import { startStack } from "../dev/stack.js";
 import { measureGas } from "./gas.js";
 
 const sections = new Set(
-  (process.env.BENCH_SECTIONS ?? "gas,api,pipeline,hostile,planner,web").split(",").map((s) => s.trim()),
+  (process.env.BENCH_SECTIONS ?? "gas,api,pipeline,hostile,planner,voice,web").split(",").map((s) => s.trim()),
 );
 
 /** Runs one section if it was asked for, then says how loaded the machine was while it ran. */
@@ -107,6 +108,7 @@ try {
 
 // The planner, voice pipeline and recommendations run offline, in this process.
 await section("planner", async () => printPlannerFigures(await measurePlanner()));
+await section("voice", async () => printVoiceFigures(await measureVoiceConversation()));
 
 // The web app: Lighthouse against a production build served as `npm start` serves it, with its chain and API behind it
 // (its own ports, Ignition journal and database, so it runs beside `npm start`).
