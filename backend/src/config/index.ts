@@ -58,6 +58,11 @@ const schema = z.object({
 
   CHAIN_ID: positiveInt.default(31337),
   CHAIN_RPC_URL: url(["http:", "https:"]).default("http://127.0.0.1:8545"),
+  /**
+   * The node's WebSocket endpoint, where the listener subscribes to new blocks (it reads each one as it is mined, and
+   * still polls): by default CHAIN_RPC_URL's with ws(s)://; `off`: polling only.
+   */
+  CHAIN_WS_URL: z.union([z.literal("off"), url(["ws:", "wss:"])]).optional(),
   /** Blocks a payment transaction needs on top of it before the API accepts it as paid. */
   CHAIN_CONFIRMATIONS: z.coerce.number().int().min(1).default(1),
   QUOTE_SIGNER_PRIVATE_KEY: privateKey,

@@ -7,6 +7,7 @@ import { createWalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { publishPendingReceipts } from "../bookings/receipts.js";
+import { watchHeads, webSocketUrlOf } from "../chain/heads.js";
 import { ChainListener } from "../chain/listener.js";
 import { Keeper } from "../keeper/keeper.js";
 import { TxSender } from "../keeper/sender.js";
@@ -157,13 +158,24 @@ function listenerLoop(services: Services, running: () => boolean, wakeups: Wakeu
       startBlock,
     },
   );
+  // A block mined wakes the listener at once where the node announces blocks; its poll stays as the fallback.
+  const webSocketUrl =
+    config.CHAIN_WS_URL === "off" ? undefined : (config.CHAIN_WS_URL ?? webSocketUrlOf(config.CHAIN_RPC_URL));
+  const heads =
+    webSocketUrl === undefined
+      ? undefined
+      : watchHeads({
+          url: webSocketUrl,
+          onHead: () => wakeups.listener.wake(),
+          logger: logger.child({ component: "heads" }),
+        });
   return loop("listener", services, running, wakeups.listener, async () => {
     const result = await listener.tick();
     // Bookings changed: paid ones need confirming, settled ones distributing. (Receipts, off the money path, keep to
     // their poll and leave the process to the pipeline under load.)
     if (result.changes.bookings.size > 0) for (const loops of Object.values(wakeups.keeper)) wakeAll(loops);
     return result.caughtUp ? config.LISTENER_POLL_MS : 0;
-  });
+  }).finally(() => heads?.stop());
 }
 
 function keeperLoop(services: Services, running: () => boolean, wakeups: Wakeups) {
