@@ -16,7 +16,7 @@ import hre from "hardhat";
 
 import TRVLLocal from "../../ignition/modules/TRVLLocal.js";
 import { ethersTypes } from "../lib/ethers-types.js";
-import { LOCAL_ACCOUNT_INDEX } from "@trvl/tooling/local-accounts";
+import { LOCAL_ACCOUNT_INDEX, localDeploymentParameters } from "@trvl/tooling/local-accounts";
 import {
   BookingEscrow__factory,
   MockStablecoin__factory,
@@ -32,7 +32,7 @@ const BATCH = 50;
 export async function measureGas(): Promise<{ operation: string; gas: bigint; note: string }[]> {
   const connection = await hre.network.create({ chainType: "l1" });
   const { ethers, ignition } = connection;
-  const deployed = await ignition.deploy(TRVLLocal, { displayUi: false });
+  const deployed = await ignition.deploy(TRVLLocal, { displayUi: false, parameters: localDeploymentParameters() });
   const signers = await ethers.getSigners();
   const deployer = signers[LOCAL_ACCOUNT_INDEX.deployer];
   const quoteSigner = signers[LOCAL_ACCOUNT_INDEX.quoteSigner];
