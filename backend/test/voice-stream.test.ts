@@ -10,7 +10,8 @@ import { findBinary } from "../src/voice/exec.js";
 import { createTestApp, WEB_ORIGIN, type TestApp } from "./helpers/app.js";
 import { listen, silence, speakPcm, VoiceClient } from "./helpers/voice-stream.js";
 
-const MAX_SECONDS = 8;
+// Long enough that a turn waiting on a slow recogniser (a loaded machine) keeps its microphone open.
+const MAX_SECONDS = 60;
 
 for (const [binary, packages] of [
   ["espeak-ng", "espeak-ng"],

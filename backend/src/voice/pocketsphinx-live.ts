@@ -12,6 +12,8 @@ import type { LiveOptions, LiveTranscriber, StreamingSpeechToText } from "./type
 /** Half a second of silence either side of the turn: the recogniser's voice detector needs some around the words. */
 const SILENCE = Buffer.alloc(16_000);
 const LOWEST_PRIORITY = 19;
+/** Frames of 10 ms. */
+const POSTSPEECH_FRAMES = 25;
 
 export class PocketsphinxLiveStt implements StreamingSpeechToText {
   readonly name = "pocketsphinx" as const;
@@ -27,6 +29,9 @@ export class PocketsphinxLiveStt implements StreamingSpeechToText {
 
   async open({ onPartial }: LiveOptions): Promise<LiveTranscriber> {
     const { file, args } = await this.batch.command("/dev/stdin");
+    // A phrase ends at a quarter-second pause (the default is half a second), so words show while the traveller goes
+    // on speaking; the whole turn's words are joined at the end, so nothing is lost by cutting finer.
+    args.push("-vad_postspeech", String(POSTSPEECH_FRAMES));
     // Node's stdin is a socket, which the decoder cannot open by name: `cat` turns it into a pipe. In a process
     // group of their own, so that aborting stops both.
     const child = spawn("/bin/sh", ["-c", 'cat | "$0" "$@"', file, ...args], {
