@@ -730,6 +730,7 @@ describe("RewardDistributor", () => {
         .withArgs(pausedAt + 4n * DAY);
       await time.increaseTo(pausedAt + 4n * DAY);
       await distributor.connect(guardian).pause();
+      await expect(distributor.connect(guardian).pause()).to.be.revertedWithCustomError(distributor, "EnforcedPause");
 
       // Governance keeps the pause, and lifts it when it chooses; nobody else can lift it.
       const until = BigInt(await time.latest()) + 10n * DAY;
@@ -745,6 +746,7 @@ describe("RewardDistributor", () => {
         .withArgs(travellers[0].address);
       await distributor.connect(admin).unpause();
       expect(await distributor.paused()).to.equal(false);
+      await expect(distributor.connect(guardian).unpause()).to.be.revertedWithCustomError(distributor, "ExpectedPause");
       expect(await distributor.pausedUntil()).to.equal(0n);
       await expect(distributor.connect(admin).extendPause(until)).to.be.revertedWithCustomError(
         distributor,

@@ -78,6 +78,25 @@ describe("GuardianCanceller", () => {
     expect(await timelock.isOperationPending(await timelock.hashOperationBatch(...removal))).to.equal(true);
   });
 
+  it("needs a timelock and a guardian, and reads only role changes as the guardian's own", async () => {
+    const { canceller, deployer, timelock, guardian, escrow } = await withCanceller();
+    const factory = new GuardianCanceller__factory(deployer);
+    await expect(factory.deploy(ZeroAddress, guardian.address)).to.be.revertedWithCustomError(
+      canceller,
+      "CancellerZeroAddress",
+    );
+    await expect(factory.deploy(timelock, ZeroAddress)).to.be.revertedWithCustomError(
+      canceller,
+      "CancellerZeroAddress",
+    );
+    expect(await canceller.touchesGuardianRoles("0x")).to.equal(false);
+    const pauserOf = (account: string) => escrow.interface.encodeFunctionData("grantRole", [ROLES.PAUSER, account]);
+    expect(await canceller.touchesGuardianRoles(pauserOf(guardian.address))).to.equal(true);
+    expect(await canceller.touchesGuardianRoles(pauserOf(await canceller.getAddress()))).to.equal(true);
+    expect(await canceller.touchesGuardianRoles(pauserOf(ZeroAddress))).to.equal(false);
+    expect(await canceller.touchesGuardianRoles(escrow.interface.encodeFunctionData("pause"))).to.equal(false);
+  });
+
   it("checks single operations the same way", async () => {
     const { canceller, guardian, staking, timelock, governor, ethers } = await withCanceller();
     const proposer = await ethers.getSigner(await governor.getAddress());

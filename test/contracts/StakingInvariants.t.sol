@@ -15,6 +15,8 @@ contract StakingHandler is Test {
     uint256 public ghostEarlyWithdrawals;
     uint256 public ghostFunded;
     uint256 public ghostThinnedStreams;
+    /// Times `syncDelegate` left a staker's staked votes with another delegate than its token votes.
+    uint256 public ghostUnsyncedDelegates;
 
     constructor(TRVLStaking staking_, TRVLToken trvl_) {
         staking = staking_;
@@ -94,6 +96,29 @@ contract StakingHandler is Test {
     function wait(uint32 seconds_) external {
         vm.warp(block.timestamp + bound(seconds_, 1, 10 days));
     }
+
+    /// A staker delegates its TRVL votes (to another staker or to itself), and re-aligns its staked votes or not.
+    function delegate(uint256 seed, uint256 toSeed, bool sync) external {
+        address actor = actors[seed % actors.length];
+        vm.prank(actor);
+        trvl.delegate(actors[toSeed % actors.length]);
+        if (sync) syncDelegate(seed);
+    }
+
+    /// Anyone may re-align a staker's staked votes with its token delegate.
+    function syncDelegate(uint256 seed) public {
+        address actor = actors[seed % actors.length];
+        staking.syncDelegate(actor);
+        if (staking.delegates(actor) != trvl.delegates(actor)) ++ghostUnsyncedDelegates;
+    }
+
+    function transfer(uint256 seed, uint256 toSeed, uint256 amount) external {
+        address actor = actors[seed % actors.length];
+        uint256 balance = trvl.balanceOf(actor);
+        if (balance == 0) return;
+        vm.prank(actor);
+        trvl.transfer(actors[toSeed % actors.length], bound(amount, 1, balance));
+    }
 }
 
 contract StakingInvariantTest is StakingTestBase {
@@ -143,6 +168,28 @@ contract StakingInvariantTest is StakingTestBase {
         assertLe(accounted, staking.rewardsFunded());
         assertApproxEqAbs(accounted, staking.rewardsFunded(), 1e9);
         assertEq(handler.ghostThinnedStreams(), 0);
+    }
+
+    /// Votes: every vote is a token held or staked by someone who delegated it, counted once: the actors' token votes
+    /// plus staked votes never exceed the supply, staked votes never exceed what is staked, each account's token and
+    /// staked votes match its own delegations, and `syncDelegate` always aligns the two.
+    function invariant_VotesCountEachTokenOnce() public view {
+        uint256 tokenVotes;
+        uint256 stakedVotes;
+        uint256 stakedDelegated;
+        uint256 heldDelegated;
+        for (uint256 i = 0; i < handler.actorCount(); ++i) {
+            address actor = handler.actors(i);
+            tokenVotes += trvl.getVotes(actor);
+            stakedVotes += staking.getVotes(actor);
+            if (staking.delegates(actor) != address(0)) stakedDelegated += staking.stakedOf(actor);
+            if (trvl.delegates(actor) != address(0)) heldDelegated += trvl.balanceOf(actor);
+        }
+        assertEq(stakedVotes, stakedDelegated);
+        assertEq(tokenVotes, heldDelegated);
+        assertLe(stakedVotes, staking.totalStaked());
+        assertLe(tokenVotes + stakedVotes, trvl.totalSupply());
+        assertEq(handler.ghostUnsyncedDelegates(), 0);
     }
 
     /// Nothing in cooldown was ever withdrawn before its unlock time.
