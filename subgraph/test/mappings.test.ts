@@ -289,10 +289,14 @@ describe("rewards", () => {
     pay(1, alice);
     distributor("RewardSkipped", { bookingId: bookingId(1), reason: 1 });
     distributor("RewardSkipped", { bookingId: bookingId(9), reason: 6 });
+    distributor("RewardSkipped", { bookingId: bookingId(1), reason: 8 });
+    distributor("RewardSkipped", { bookingId: bookingId(1), reason: 9 });
     const skips = Object.values(indexer.store.plainAll("RewardSkip")).map((s) => [s.booking, s.reason]);
     assert.deepEqual(skips, [
       [bookingId(1), "NOT_SETTLED"],
       [undefined, "SUPPLY_CAP_REACHED"],
+      [bookingId(1), "QUEUED"],
+      [bookingId(1), "SEQUENCER_DOWN"],
     ]);
   });
 });

@@ -18,6 +18,9 @@ const SKIP_REASONS = [
   "NO_PRICE_FEED",
   "MINT_LIMIT_REACHED",
   "SUPPLY_CAP_REACHED",
+  "PRICE_UNAVAILABLE",
+  "QUEUED",
+  "SEQUENCER_DOWN",
 ];
 
 /** Credits one recipient's part: a payment row and the account's totals. Zero parts mint nothing: no row. */
