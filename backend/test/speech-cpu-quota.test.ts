@@ -41,24 +41,24 @@ describe("finding the cpu controller's hierarchy", () => {
 });
 
 describe("setting up the speech group", () => {
-  it("writes a v2 quota of the configured cores and the lowest weight, and clears groups of dead processes", () => {
+  it("writes a v2 quota of the configured cores and a low weight, and clears groups of dead processes", () => {
     const own = mkdtempSync(path.join(tmpdir(), "trvl-cgroup-own-"));
     mkdirSync(path.join(own, `trvl-speech-${DEAD_PID}`));
     mkdirSync(path.join(own, "someone-elses-group"));
     const quota = createCpuQuota(0.5, { hierarchy: { version: 2, own }, pid: 4242 }) as CpuQuota;
     expect(quota.directory).toBe(path.join(own, "trvl-speech-4242"));
     expect(readFileSync(path.join(quota.directory, "cpu.max"), "utf8")).toBe("50000 100000");
-    expect(readFileSync(path.join(quota.directory, "cpu.weight"), "utf8")).toBe("1");
+    expect(readFileSync(path.join(quota.directory, "cpu.weight"), "utf8")).toBe("12");
     expect(existsSync(path.join(own, `trvl-speech-${DEAD_PID}`))).toBe(false);
     expect(existsSync(path.join(own, "someone-elses-group"))).toBe(true);
   });
 
-  it("writes v1's period, quota and minimum shares", () => {
+  it("writes v1's period, quota and low shares", () => {
     const own = mkdtempSync(path.join(tmpdir(), "trvl-cgroup-own-"));
     const quota = createCpuQuota(1.5, { hierarchy: { version: 1, own }, pid: 4243 }) as CpuQuota;
     expect(readFileSync(path.join(quota.directory, "cpu.cfs_period_us"), "utf8")).toBe("100000");
     expect(readFileSync(path.join(quota.directory, "cpu.cfs_quota_us"), "utf8")).toBe("150000");
-    expect(readFileSync(path.join(quota.directory, "cpu.shares"), "utf8")).toBe("2");
+    expect(readFileSync(path.join(quota.directory, "cpu.shares"), "utf8")).toBe("128");
   });
 
   it("says why there is no quota rather than failing", () => {

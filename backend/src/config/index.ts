@@ -188,9 +188,9 @@ const schema = z.object({
   POCKETSPHINX_MODEL_DIR: z.string().min(1).default("/usr/share/pocketsphinx/model/en-us"),
   ESPEAK_BIN: z.string().min(1).default("espeak-ng"),
   /**
-   * CPUs the offline speech binaries may use together: a Linux cgroup with this quota and the lowest CPU weight, where
-   * the process may create one (0: none). Within it speech runs at full speed on an idle machine and yields to every
-   * other process when the CPU is contended, so voice requests queue rather than take the API's cores.
+   * CPUs the offline speech binaries may use together: a Linux cgroup with this quota and an eighth of a process's CPU
+   * weight, where the process may create one (0: none). Within it speech runs at full speed on an idle machine and
+   * yields most of the CPU to the API when it is contended, so voice requests queue rather than take the API's cores.
    */
   SPEECH_CPU_CORES: z.coerce
     .number()

@@ -6,13 +6,19 @@
  *
  * Works with cgroup v2 (a delegated subtree whose parent enables the `cpu` controller) and with v1's `cpu`
  * hierarchy. Where neither is writable (no permission, no controller) there is no quota and the binaries only run at
- * the lowest priority; `describe` says which.
+ * the lowest priority, and `createCpuQuota` says why.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const PERIOD_US = 100_000;
 const GROUP_PREFIX = "trvl-speech-";
+/**
+ * An eighth of a normal process's CPU weight (v2's default weight is 100, v1's shares 1024): contended, speech yields
+ * most of the CPU to the API and still moves; the lowest weight would starve it for as long as anything else is busy.
+ */
+const V2_WEIGHT = 12;
+const V1_SHARES = 128;
 
 export interface CpuQuota {
   /** The control group's directory. */
@@ -66,7 +72,7 @@ export function findCpuHierarchy(
 }
 
 /**
- * Creates this process's speech group with a quota of `cores` CPUs and the lowest CPU weight, or returns the reason it
+ * Creates this process's speech group with a quota of `cores` CPUs and a low CPU weight, or returns the reason it
  * cannot. One group serves the whole process (every services container in it) and is removed when the process exits;
  * groups left behind by processes that were killed are removed by the next one.
  */
@@ -93,11 +99,11 @@ export function createCpuQuota(
     }
     if (hierarchy.version === 2) {
       writeFileSync(path.join(directory, "cpu.max"), `${quotaUs} ${PERIOD_US}`);
-      writeFileSync(path.join(directory, "cpu.weight"), "1");
+      writeFileSync(path.join(directory, "cpu.weight"), String(V2_WEIGHT));
     } else {
       writeFileSync(path.join(directory, "cpu.cfs_period_us"), String(PERIOD_US));
       writeFileSync(path.join(directory, "cpu.cfs_quota_us"), String(quotaUs));
-      writeFileSync(path.join(directory, "cpu.shares"), "2");
+      writeFileSync(path.join(directory, "cpu.shares"), String(V1_SHARES));
     }
   } catch (error) {
     removeGroup(directory);

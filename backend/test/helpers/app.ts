@@ -40,6 +40,9 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     PLANNER_RATE_LIMIT_PER_IP: "1000000",
     PLANNER_RATE_LIMIT_PER_USER: "1000000",
     ACCOUNT_CACHE_TTL_MS: "0",
+    // Speech at full weight: test files run side by side, and a speech cgroup's low weight would let them starve it
+    // (speech-cpu-quota.test.ts tests the quota itself).
+    SPEECH_CPU_CORES: "0",
     // New blocks over the shared chain's WebSocket; a test that puts its own proxy or gate in front of the chain
     // (which speaks HTTP only) polls.
     ...(overrides.CHAIN_RPC_URL === undefined ? {} : { CHAIN_WS_URL: "off" }),
