@@ -3,6 +3,7 @@
  * listener + keeper on PostgreSQL) doing the rest by itself; then the listener's backfill of the resulting chain
  * into a fresh database.
  */
+import { randomBytes } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import path from "node:path";
 
@@ -122,32 +123,39 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
   );
   const client = createPublicClient({ chain: hardhat, transport: http(chainUrl) });
   const database = await createBenchDatabase("pipeline");
+  // As a deployment runs it: one worker (listener + keeper; its own API serves nothing here) and two API instances
+  // behind which the quotes are spread, all on one PostgreSQL database and one session secret.
+  const shared = {
+    DATABASE_URL: database.url,
+    API_PORT: "0",
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
+    RATE_LIMIT_PER_IP: "1000000000",
+    RATE_LIMIT_PER_USER: "1000000000",
+    DATA_DIR: path.join(process.cwd(), ".data", "bench-pipeline"),
+    JWT_SECRET: randomBytes(32).toString("hex"),
+    // An automining chain's clock runs ahead by a second per block when it mines faster than that: a thousand
+    // payments in a few seconds would outlive 15-minute quotes.
+    QUOTE_TTL_SECONDS: "86400",
+  };
   const backend = await startBackend({
     chainUrl,
-    env: {
-      DATABASE_URL: database.url,
-      API_PORT: "0",
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
-      RATE_LIMIT_PER_IP: "1000000000",
-      RATE_LIMIT_PER_USER: "1000000000",
-      DATA_DIR: path.join(process.cwd(), ".data", "bench-pipeline"),
-      // An automining chain's clock runs ahead by a second per block when it mines faster than that: a thousand
-      // payments in a few seconds would outlive 15-minute quotes.
-      QUOTE_TTL_SECONDS: "86400",
-      ...WORKER_ENV,
-    },
+    env: { ...shared, ...WORKER_ENV },
     onLog: process.env.BENCH_LOG_FILE ? (line) => appendFileSync(process.env.BENCH_LOG_FILE!, line + "\n") : undefined,
   });
+  const apis = await Promise.all(
+    [0, 1].map(() => startBackend({ chainUrl, env: { ...shared, WORKER_ENABLED: "false" } })),
+  );
+  const apiUrl = (i: number) => apis[i % apis.length].url;
   const db = new pg.Pool({ connectionString: database.url, max: 2 });
   let watching = false;
   let watcher: Promise<void> = Promise.resolve();
   try {
     // Quotes first (not measured): n bookings spread over the travellers and over dates.
     const tokens = await Promise.all(
-      travellers.map(async (account) => (await signIn(backend.url, account, WEB.origin)).token),
+      travellers.map(async (account, i) => (await signIn(apiUrl(i), account, WEB.origin)).token),
     );
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-    const search = async (checkIn: string, checkOut: string) => {
+    const search = async (api: string, checkIn: string, checkOut: string) => {
       const query = new URLSearchParams({
         destination: "lisbon-pt-2267057",
         type: "hotel",
@@ -155,7 +163,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
         checkOut,
         sort: "price_asc",
       });
-      const { items } = await json<{ items: { id: string }[] }>(await fetch(`${backend.url}/catalog/search?${query}`));
+      const { items } = await json<{ items: { id: string }[] }>(await fetch(`${api}/catalog/search?${query}`));
       return items[0].id;
     };
     const quoting = performance.now();
@@ -164,11 +172,11 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
       const checkOut = day(22 + (i % 300));
       const traveller = i % travellers.length;
       const { pay } = await json<{ pay: { escrow: Address; quote: Quote; signature: Hex; value: string } }>(
-        await fetch(`${backend.url}/bookings`, {
+        await fetch(`${apiUrl(i)}/bookings`, {
           method: "POST",
           headers: { "content-type": "application/json", authorization: `Bearer ${tokens[traveller]}` },
           body: JSON.stringify({
-            items: [{ itemId: await search(checkIn, checkOut) }],
+            items: [{ itemId: await search(apiUrl(i), checkIn, checkOut) }],
             checkIn,
             checkOut,
             guests: 2,
@@ -305,11 +313,20 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
     const settledTxs = (
       await client.getContractEvents({ abi: bookingEscrowAbi, eventName: "BookingSettled", fromBlock })
     ).map((e) => e.transactionHash);
-    const distributedTxs = (
-      await client.getContractEvents({ abi: rewardDistributorAbi, eventName: "RewardDistributed", fromBlock })
-    ).map((e) => e.transactionHash);
+    const distributions = await client.getContractEvents({
+      abi: rewardDistributorAbi,
+      eventName: "RewardDistributed",
+      fromBlock,
+    });
+    const distributedTxs = distributions.map((e) => e.transactionHash);
+    // No work done twice by the three processes: each booking rewarded once on chain.
+    const rewardedIds = new Set(distributions.map((e) => e.args.bookingId!.toLowerCase()));
+    if (rewardedIds.size !== distributions.length) {
+      throw new Error(`${distributions.length - rewardedIds.size} bookings were rewarded more than once`);
+    }
 
     await backend.stop();
+    await Promise.all(apis.map((api) => api.stop()));
     const backfills = [];
     for (let run = 0; run < BACKFILL_RUNS; run++) backfills.push(await measureBackfill(chainUrl));
     const runs = backfills.map((b) => b.eventsPerSecond);
@@ -332,7 +349,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
       notes: [
         `${n} quotes created through the API first (not measured: ${quotingSeconds.toFixed(1)} s)`,
         `${n} ETH payments from ${travellers.length} accounts, pre-signed, sent as fast as the automining local chain mines them (one block each)`,
-        `the backend is one process (API + listener + keeper) on PostgreSQL; worker settings ${Object.entries(
+        `one worker process (listener + keeper) and two API processes, quotes spread over both, on one PostgreSQL database; worker settings ${Object.entries(
           WORKER_ENV,
         )
           .map(([k, v]) => `${k}=${v}`)
@@ -344,6 +361,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
     watching = false;
     await watcher.catch(() => {});
     await backend.stop();
+    await Promise.all(apis.map((api) => api.stop()));
     await db.end();
     await database.drop();
   }

@@ -63,6 +63,11 @@ try {
         `  ${f.target.padEnd(nameWidth)}  ${f.requestsPerSecond.toLocaleString("en-US").padStart(8)}  ${String(f.p50Ms).padStart(7)}  ${String(f.p99Ms).padStart(7)}  ${ratio.padStart(8)}  ${String(f.non2xx).padStart(7)}  ${String(f.errors).padStart(6)}`,
       );
     }
+    const one = figures.find((f) => f.target === "GET /catalog/search")!;
+    const two = figures.find((f) => f.target === "GET /catalog/search, 2 processes")!;
+    console.log(
+      `  catalog search, two API processes / one: ${(two.requestsPerSecond / one.requestsPerSecond).toFixed(2)}×   (target 2× within 20%)`,
+    );
     for (const note of notes) console.log(`  (${note})`);
   });
   await section("pipeline", async () => {
@@ -99,7 +104,12 @@ try {
     );
     for (const note of p.notes) console.log(`  (${note})`);
     // The same chain, now holding the pipeline's bookings, indexed by the listener and by Ponder.
-    printIndexerComparison(await compareIndexers(chain!.url));
+    printIndexerComparison(
+      await compareIndexers(chain!.url, {
+        runs: Number(process.env.BENCH_INDEXER_RUNS ?? 5),
+        headBlocks: Number(process.env.BENCH_HEAD_BLOCKS ?? 200),
+      }),
+    );
   });
   await section("hostile", async () => printHostileFigures(await measureHostile(chain!.url)));
 } finally {
