@@ -7,6 +7,9 @@ import { hc, parseResponse, type ClientResponse, type InferRequestType, type Inf
 
 import { config } from "./config.ts";
 
+/** The events of a voice conversation (GET /voice/stream), as the backend's session sends them. */
+export type { ServerEvent as VoiceServerEvent } from "@trvl/backend/voice/session";
+
 export const api = hc<AppType>(config.apiUrl, { init: { credentials: "include" } });
 
 /** An API error as the person using the app should read it, with the API's code for the code that handles it. */

@@ -4,7 +4,7 @@
  * sentences and their audio), and a player that speaks the reply sentence by sentence as each one's audio arrives.
  */
 import { config } from "@/lib/config";
-import type { PlanResult } from "@/lib/api";
+import type { VoiceServerEvent as ServerEvent } from "@/lib/api";
 
 import { toPcm16 } from "./wav";
 
@@ -18,21 +18,8 @@ export const VOICE_LANGUAGES = [
 ] as const;
 export type VoiceLanguage = (typeof VOICE_LANGUAGES)[number]["code"];
 
-export type ServerEvent =
-  | { type: "ready"; stt: string[]; tts: string[] }
-  | { type: "listening"; turn: string; stt: string }
-  | { type: "partial"; turn: string; text: string }
-  | { type: "final"; turn: string; text: string; stt: string }
-  | { type: "thinking"; turn: string }
-  | { type: "delta"; turn: string; text: string }
-  | { type: "result"; turn: string; result: PlanResult }
-  | { type: "sentence"; turn: string; index: number; text: string }
-  | { type: "audio"; turn: string; index: number; mimeType: string; base64: string }
-  | { type: "audio-end"; turn: string; index: number }
-  | { type: "speech-unavailable"; turn: string; message: string }
-  | { type: "interrupted"; turn: string }
-  | { type: "done"; turn: string }
-  | { type: "error"; turn: string | null; error: { code: string; message: string } };
+/** The events of a voice session, as the backend sends them. */
+export type { ServerEvent };
 
 /** The stream's address: the API's, over ws:// or wss://. */
 export function streamUrl(apiUrl: string = config.apiUrl): string {
