@@ -12,7 +12,6 @@ import pino from "pino";
 
 import { percentile } from "@trvl/tooling/stats";
 import { Catalog } from "../src/catalog/service.js";
-import { loadConfig } from "../src/config/index.js";
 import { openDatabase, schema } from "../src/db/index.js";
 import { createRouter } from "../src/http/router.js";
 import { createPlanner } from "../src/planner/index.js";
@@ -25,6 +24,7 @@ import { EspeakTts } from "../src/voice/espeak.js";
 import { createVoice } from "../src/voice/index.js";
 import { voiceRoutes } from "../src/voice/routes.js";
 import { PLANNER_REQUESTS, TODAY } from "../test/fixtures/planner-requests.js";
+import { offlineBenchConfig } from "./offline-config.js";
 
 export interface Figure {
   name: string;
@@ -75,16 +75,7 @@ export async function measurePlanner(
   // Voice: the real route and service, pocketsphinx and espeak-ng as providers.
   const database = await openDatabase({ kind: "pglite" });
   try {
-    const config = loadConfig({
-      QUOTE_SIGNER_PRIVATE_KEY: `0x${"11".repeat(32)}`,
-      SUPPLIER_ADDRESS: `0x${"22".repeat(20)}`,
-      JWT_SECRET: "bench-only-secret-that-is-long-enough-0123456789",
-      LOG_LEVEL: "silent",
-      PLANNER_PROVIDER: "offline",
-      EMBEDDINGS_PROVIDER: "hashing",
-      STT_PROVIDER: "pocketsphinx",
-      TTS_PROVIDER: "espeak",
-    });
+    const config = offlineBenchConfig();
     const recommender = new Recommender({ catalog, db: database.db, logger, embedder: new HashingEmbedder() });
     const planner = createPlanner({
       config,

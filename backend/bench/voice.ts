@@ -9,13 +9,13 @@ import pino from "pino";
 import { percentile } from "@trvl/tooling/stats";
 
 import { Catalog } from "../src/catalog/service.js";
-import { loadConfig } from "../src/config/index.js";
 import { openDatabase } from "../src/db/index.js";
 import { createPlanner } from "../src/planner/index.js";
 import { decodeWav, encodeWav, resample } from "../src/voice/audio.js";
 import { EspeakTts } from "../src/voice/espeak.js";
 import { createVoice } from "../src/voice/index.js";
 import { VoiceSession, type ServerEvent, type TurnTimings } from "../src/voice/session.js";
+import { offlineBenchConfig } from "./offline-config.js";
 
 const REQUESTS = [
   "Plan a trip to Paris for four days",
@@ -41,16 +41,7 @@ export async function measureVoiceConversation(
   const catalog = new Catalog({ logger });
   const database = await openDatabase({ kind: "pglite" });
   try {
-    const config = loadConfig({
-      QUOTE_SIGNER_PRIVATE_KEY: `0x${"11".repeat(32)}`,
-      SUPPLIER_ADDRESS: `0x${"22".repeat(20)}`,
-      JWT_SECRET: "bench-only-secret-that-is-long-enough-0123456789",
-      LOG_LEVEL: "silent",
-      PLANNER_PROVIDER: "offline",
-      EMBEDDINGS_PROVIDER: "hashing",
-      STT_PROVIDER: "pocketsphinx",
-      TTS_PROVIDER: "espeak",
-    });
+    const config = offlineBenchConfig();
     const planner = createPlanner({ config, catalog, db: database.db, logger, now: () => new Date() });
     const voice = createVoice({ config, catalog, planner, logger });
     if (voice.providers.stt.length === 0 || voice.providers.tts.length === 0)
