@@ -6,6 +6,7 @@ import { ROLES } from "../ignition/modules/protocol.js";
 import { LOCAL_GOVERNANCE } from "../ignition/modules/TRVLLocal.js";
 import { generatedDir, renderGenerated } from "../scripts/abi/generated.js";
 import { useSystem } from "./helpers/fixture.js";
+import { roleHolders, type RoleHolder } from "./helpers/roles.js";
 
 const { fresh } = await useSystem();
 
@@ -16,23 +17,17 @@ describe("Deployment (Ignition, local module)", () => {
     const [distributorAddress, timelockAddress, guardianAddress, governorAddress] = await Promise.all(
       [distributor, timelock, guardian, governor].map((c) => c.getAddress()),
     );
-    const holders = async (contract: { hasRole(role: string, account: string): Promise<boolean> }, role: string) => {
-      const candidates = {
-        deployer: deployer.address,
-        keeper: keeper.address,
-        quoteSigner: quoteSigner.address,
-        distributor: distributorAddress,
-        timelock: timelockAddress,
-        guardian: guardianAddress,
-        governor: governorAddress,
-        anyone: ZeroAddress,
-      };
-      const held: string[] = [];
-      for (const [name, address] of Object.entries(candidates)) {
-        if (await contract.hasRole(role, address)) held.push(name);
-      }
-      return held;
+    const candidates = {
+      deployer: deployer.address,
+      keeper: keeper.address,
+      quoteSigner: quoteSigner.address,
+      distributor: distributorAddress,
+      timelock: timelockAddress,
+      guardian: guardianAddress,
+      governor: governorAddress,
+      anyone: ZeroAddress,
     };
+    const holders = (contract: RoleHolder, role: string) => roleHolders(contract, role, candidates);
 
     expect(await holders(token, ROLES.DEFAULT_ADMIN)).to.deep.equal(["timelock"]);
     expect(await holders(token, ROLES.MINTER)).to.deep.equal(["distributor"]);

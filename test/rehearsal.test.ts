@@ -22,6 +22,7 @@ import {
   UniswapV3PoolActor__factory,
   UniswapV3TwapFeed__factory,
 } from "../types/ethers-contracts/index.js";
+import { roleHolders, type RoleHolder } from "./helpers/roles.js";
 import { deployUniswapV3Factory } from "./helpers/uniswap.js";
 
 const BASE_SEPOLIA = 84532;
@@ -118,23 +119,17 @@ describe("Production deployment rehearsal (TRVL module on a chain with Base Sepo
     const [distributorAddress, timelockAddress, governorAddress] = await Promise.all(
       [distributor, timelock, governor].map((c) => c.getAddress()),
     );
-    const holders = async (contract: { hasRole(role: string, account: string): Promise<boolean> }, role: string) => {
-      const candidates = {
-        deployer: r.deployer.address,
-        keeper: r.keeper.address,
-        quoteSigner: r.quoteSigner.address,
-        distributor: distributorAddress,
-        timelock: timelockAddress,
-        guardian: r.guardian,
-        governor: governorAddress,
-        anyone: ZeroAddress,
-      };
-      const held: string[] = [];
-      for (const [name, account] of Object.entries(candidates)) {
-        if (await contract.hasRole(role, account)) held.push(name);
-      }
-      return held;
+    const candidates = {
+      deployer: r.deployer.address,
+      keeper: r.keeper.address,
+      quoteSigner: r.quoteSigner.address,
+      distributor: distributorAddress,
+      timelock: timelockAddress,
+      guardian: r.guardian,
+      governor: governorAddress,
+      anyone: ZeroAddress,
     };
+    const holders = (contract: RoleHolder, role: string) => roleHolders(contract, role, candidates);
     expect(await holders(token, ROLES.DEFAULT_ADMIN)).to.deep.equal(["timelock"]);
     expect(await holders(token, ROLES.MINTER)).to.deep.equal(["distributor"]);
     expect(await holders(escrow, ROLES.DEFAULT_ADMIN)).to.deep.equal(["timelock"]);
