@@ -22,6 +22,7 @@ import {
 } from "drizzle-orm/pg-core";
 
 import { uint256 } from "./types.js";
+import type { Passenger } from "../bookings/passengers.js";
 
 export * from "./chain-schema.js";
 export { uint256 };
@@ -139,6 +140,10 @@ export const bookings = pgTable(
     settleDueAt: at("settle_due_at"),
     /** What a cancellation after payment gives back, in token units, when the policy keeps part of it. */
     refundAmount: uint256("refund_amount"),
+    /** The travellers a supplier needs by name (flights): given at booking, sent to the supplier only. */
+    passengers: jsonb("passengers").$type<Passenger[]>(),
+    /** Why a supplier refused the paid booking, which was therefore refunded. */
+    supplierRefusal: text("supplier_refusal"),
     settledTxHash: text("settled_tx_hash"),
     settledBlockNumber: bigint("settled_block_number", { mode: "bigint" }),
     settledAt: at("settled_at"),
@@ -197,6 +202,13 @@ export const bookingItems = pgTable(
     freeCancelUntil: at("free_cancel_until"),
     cancelFeeBps: integer("cancel_fee_bps").notNull().default(0),
     settleDueAt: at("settle_due_at"),
+    /**
+     * The supplier's order for this item: when the keeper set out to place it (recorded first, so a restart looks the
+     * order up instead of placing a second one), its id and the booking reference the traveller checks in with.
+     */
+    orderRequestedAt: at("order_requested_at"),
+    providerOrderId: text("provider_order_id"),
+    providerBookingReference: text("provider_booking_reference"),
   },
   (t) => [primaryKey({ columns: [t.bookingId, t.position] })],
 );
