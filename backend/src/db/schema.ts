@@ -410,3 +410,15 @@ export const trips = pgTable(
   },
   (t) => [index("trips_address_idx").on(t.address, t.updatedAt)],
 );
+
+/**
+ * Places of a destination from OpenStreetMap (places/osm.ts), kept `expires_at` after `fetched_at`. An instance about
+ * to fetch claims the row until `claimed_until`, so one destination is fetched once however many ask at the same time.
+ */
+export const placesCache = pgTable("places_cache", {
+  destinationId: text("destination_id").primaryKey(),
+  places: jsonb("places").$type<unknown[]>(),
+  fetchedAt: at("fetched_at"),
+  expiresAt: at("expires_at"),
+  claimedUntil: at("claimed_until"),
+});
