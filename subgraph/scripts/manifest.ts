@@ -137,6 +137,7 @@ export const DATA_SOURCES: DataSource[] = [
       VotingPeriodSet: "handleVotingPeriodSet",
       ProposalThresholdSet: "handleProposalThresholdSet",
       QuorumNumeratorUpdated: "handleQuorumNumeratorUpdated",
+      QuorumFloorSet: "handleQuorumFloorSet",
     },
     entities: [
       "Account",

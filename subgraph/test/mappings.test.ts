@@ -473,11 +473,16 @@ describe("governance", () => {
     governor("VotingPeriodSet", { oldVotingPeriod: 0n, newVotingPeriod: 600n });
     governor("ProposalThresholdSet", { oldProposalThreshold: 0n, newProposalThreshold: E18 });
     governor("QuorumNumeratorUpdated", { oldQuorumNumerator: 0n, newQuorumNumerator: 4n });
+    governor("QuorumFloorSet", { oldFloor: 0n, newFloor: 10_000_000n * E18 });
     timelock("MinDelayChange", { oldDuration: 0n, newDuration: 60n });
-    const p = protocol();
+    let p = protocol();
     assert.deepEqual(
-      [p.votingDelay, p.votingPeriod, p.proposalThreshold, p.quorumNumerator, p.timelockMinDelay],
-      [1n, 600n, E18, 4n, 60n],
+      [p.votingDelay, p.votingPeriod, p.proposalThreshold, p.quorumNumerator, p.quorumFloor, p.timelockMinDelay],
+      [1n, 600n, E18, 4n, 10_000_000n * E18, 60n],
     );
+    // Governance lowers the floor later: the latest one counts.
+    governor("QuorumFloorSet", { oldFloor: 10_000_000n * E18, newFloor: 5_000_000n * E18 });
+    p = protocol();
+    assert.equal(p.quorumFloor, 5_000_000n * E18);
   });
 });

@@ -6,6 +6,7 @@ import {
   ProposalExecuted,
   ProposalQueued,
   ProposalThresholdSet,
+  QuorumFloorSet,
   QuorumNumeratorUpdated,
   VoteCast,
   VoteCastWithParams,
@@ -154,5 +155,11 @@ export function handleProposalThresholdSet(event: ProposalThresholdSet): void {
 export function handleQuorumNumeratorUpdated(event: QuorumNumeratorUpdated): void {
   const protocol = getProtocol();
   protocol.quorumNumerator = event.params.newQuorumNumerator;
+  protocol.save();
+}
+
+export function handleQuorumFloorSet(event: QuorumFloorSet): void {
+  const protocol = getProtocol();
+  protocol.quorumFloor = event.params.newFloor;
   protocol.save();
 }
