@@ -16,6 +16,8 @@ import { DRIVERS, openTestDatabase, type TestDatabase } from "./helpers/database
 const AT = new Date("2030-03-04T10:00:00Z");
 const TRAVELLER = "0x00000000000000000000000000000000000000bb";
 const BACKOFF = { baseMs: 16_000, maxMs: 3_600_000 };
+/** KEEPER_MAX_ATTEMPTS's default. */
+const MAX_ATTEMPTS = 8;
 
 describe.each(DRIVERS)("distribution retries after a skip (%s)", (driver) => {
   let database: TestDatabase;
@@ -61,6 +63,30 @@ describe.each(DRIVERS)("distribution retries after a skip (%s)", (driver) => {
       waits.push((job.runAfter.getTime() - at.getTime()) / 1_000);
     }
     expect(waits).toEqual([16, 32, 64, 128, 256, 512, 1_024, 2_048, 3_600, 3_600]);
+  });
+
+  it("never uses up the job's attempts on skips: only failed transactions count towards the limit", async () => {
+    const booking = await settledBookingWithJob(`0x${"03".padStart(64, "0")}`);
+    const db = database.database.db;
+    const jobs = schema.keeperJobs;
+    // Two transactions failed before (the keeper counted them), then the mint limit holds the reward for long.
+    await db.update(jobs).set({ attempts: 2 }).where(eq(jobs.bookingId, booking.id));
+    for (let skip = 1; skip <= 3 * MAX_ATTEMPTS; skip++) {
+      const at = new Date(AT.getTime() + skip * 86_400_000);
+      const reason = ["MintLimitReached", "PriceUnavailable", "SequencerDown"][skip % 3]!;
+      const job = await skippedOnAttempt(booking, reason, at);
+      expect(job.status).toBe("pending");
+      expect(job.attempts).toBe(2);
+    }
+    // A skip the chain reports while the job waits (someone else called `distribute`) gives back no attempt.
+    const schedule = new JobSchedule();
+    for (const [kind, op] of onChainFact(booking, { kind: "rewardSkipped", reason: "Queued", at: AT }).jobs) {
+      schedule.schedule(kind, booking.id, op);
+    }
+    await db.transaction((tx) => schedule.flush(tx, AT, BACKOFF));
+    const [job] = await db.select().from(jobs).where(eq(jobs.bookingId, booking.id));
+    expect(job!.attempts).toBe(2);
+    expect(job!.status).toBe("pending");
   });
 
   it("stops at a final reason, with the reason kept on the booking's job", async () => {

@@ -317,7 +317,13 @@ export const keeperJobs = pgTable(
       .notNull()
       .references(() => bookings.id),
     status: keeperJobStatus("status").notNull().default("pending"),
+    /** Failed attempts (a transaction that failed or reverted): after `KEEPER_MAX_ATTEMPTS` the job is given up. */
     attempts: integer("attempts").notNull().default(0),
+    /**
+     * Times the chain passed the job over for a reason that may go away (the distributor's mint limit, a stale feed,
+     * the sequencer): they set its growing backoff, and never use up its attempts.
+     */
+    skips: integer("skips").notNull().default(0),
     lastError: text("last_error"),
     /** The transaction last sent for this job, and when: a restart checks it before sending again. */
     txHash: text("tx_hash"),

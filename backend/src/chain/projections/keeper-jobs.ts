@@ -80,15 +80,19 @@ export class JobSchedule {
         }
       }
       // Retries are rare (the distributor passed a booking over): one statement each. The wait doubles with each
-      // attempt (the keeper counts them as it claims the job), up to the cap: a reason that lasts costs a few
-      // transactions an hour, not one every few seconds.
+      // skip, up to the cap: a reason that lasts costs a few transactions an hour, not one every few seconds. A skip
+      // is no failure: the attempt the keeper counted when it claimed the job is given back (only while the job is
+      // still its claim: a skip reported twice, or from someone else's call, gives back nothing), so a reason that
+      // lasts never makes the job fail.
       for (const { kind, bookingId, op } of due) {
         if (op.op !== "retry") continue;
-        const wait = sql`least(${backoff.maxMs}::float8, ${backoff.baseMs}::float8 * power(2, greatest(${jobs.attempts} - 1, 0)))`;
+        const wait = sql`least(${backoff.maxMs}::float8, ${backoff.baseMs}::float8 * power(2, ${jobs.skips}))`;
         await tx
           .update(jobs)
           .set({
             status: "pending",
+            attempts: sql`case when ${jobs.status} = 'running' then greatest(${jobs.attempts} - 1, 0) else ${jobs.attempts} end`,
+            skips: sql`${jobs.skips} + 1`,
             lastError: op.lastError,
             runAfter: sql`${op.from.toISOString()}::timestamptz + ${wait} * interval '1 millisecond'`,
             updatedAt: now,

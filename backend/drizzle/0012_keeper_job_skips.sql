@@ -1,0 +1,1 @@
+ALTER TABLE "keeper_jobs" ADD COLUMN "skips" integer DEFAULT 0 NOT NULL;
