@@ -33,6 +33,19 @@ export const LAUNCH_DEFAULTS = {
   sequencerGracePeriod: 3600,
 } as const;
 
+/**
+ * How often each Chainlink feed the module reads updates at the latest (its heartbeat, seconds), as on Base and Base
+ * Sepolia: USDC/USD every 24 hours, ETH/USD every 20 minutes (data.chain.link). A feed's max age, the
+ * `<feed>FeedMaxAge` parameter, defaults to its heartbeat plus `FEED_MAX_AGE_MARGIN`; other networks' heartbeats
+ * differ (ETH/USD on Ethereum: 1 hour), so set the max ages there. The TWAP's answer is as old as the stablecoin
+ * feed's, so TRVL/USD shares its heartbeat.
+ */
+export const FEED_HEARTBEATS = { stablecoin: DAY, native: 20 * 60, trvl: DAY } as const;
+/** Time a feed's update may take beyond its heartbeat (a round in progress, a busy chain) before it counts as stale. */
+export const FEED_MAX_AGE_MARGIN = 30 * 60;
+/** The max age each feed defaults to: its heartbeat plus the margin. */
+export const feedMaxAge = (feed: keyof typeof FEED_HEARTBEATS): number => FEED_HEARTBEATS[feed] + FEED_MAX_AGE_MARGIN;
+
 /** Uniswap v3's compiled contracts: their ABIs address the canonical factory and the pool the module creates. */
 const uniswapFactoryArtifact = require("@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json");
 const uniswapPoolArtifact = require("@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol/UniswapV3Pool.json");
@@ -47,14 +60,14 @@ const uniswapPoolArtifact = require("@uniswap/v3-core/artifacts/contracts/Uniswa
 export default buildModule("TRVL", (m) => {
   const param = <K extends keyof typeof LAUNCH_DEFAULTS>(name: K) =>
     m.getParameter(name, LAUNCH_DEFAULTS[name] as (typeof LAUNCH_DEFAULTS)[K]);
-  const feed = (name: string, maxAge: number) => ({
+  const feed = (name: "stablecoin" | "native") => ({
     feed: m.getParameter<string>(`${name}Feed`),
-    maxAge: m.getParameter(`${name}FeedMaxAge`, maxAge),
+    maxAge: m.getParameter(`${name}FeedMaxAge`, feedMaxAge(name)),
     minAnswer: m.getParameter<bigint>(`${name}FeedMinAnswer`),
     maxAnswer: m.getParameter<bigint>(`${name}FeedMaxAnswer`),
   });
   const stablecoin = m.getParameter<string>("stablecoin");
-  const stablecoinFeed = feed("stablecoin", 25 * 3600);
+  const stablecoinFeed = feed("stablecoin");
 
   const TeamVesting = m.contract("TeamVesting", [
     m.getParameter<string>("teamBeneficiary"),
@@ -97,8 +110,7 @@ export default buildModule("TRVL", (m) => {
     twap = { pool, feed: feedContract };
     return {
       feed: feedContract,
-      // The TWAP's answer is as old as the stablecoin feed's.
-      maxAge: m.getParameter("trvlFeedMaxAge", 25 * 3600),
+      maxAge: m.getParameter("trvlFeedMaxAge", feedMaxAge("trvl")),
       minAnswer: m.getParameter<bigint>("trvlFeedMinAnswer"),
       maxAnswer: m.getParameter<bigint>("trvlFeedMaxAnswer"),
     };
@@ -113,7 +125,7 @@ export default buildModule("TRVL", (m) => {
     mintWindow: m.getParameter("mintWindow", DAY),
     stablecoin,
     stablecoinFeed,
-    nativeFeed: feed("native", 3600 + 300),
+    nativeFeed: feed("native"),
     trvlFeed: twapFeed,
     governance: {
       votingDelay: param("votingDelay"),
