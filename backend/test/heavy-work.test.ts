@@ -251,6 +251,36 @@ describe("voice under load", () => {
     expectRefused(outcome("U@D"), 429, "too_many_in_flight");
     expect(held.length).toBe(3);
 
+    // Over its share, a client is refused before its upload is read: an upload that never ends is answered at once.
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        if (pulled === 1)
+          controller.enqueue(
+            new TextEncoder().encode(
+              '--b\r\nContent-Disposition: form-data; name="audio"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n',
+            ),
+          );
+        // then nothing more, ever: the upload stays open
+      },
+    });
+    const stalled = await track(
+      "A-endless",
+      t.app.request(
+        "/voice/plan",
+        {
+          method: "POST",
+          body: endless,
+          headers: { "content-type": "multipart/form-data; boundary=b", "content-length": "1000000" },
+          duplex: "half",
+        } as RequestInit,
+        from("203.0.113.1"),
+      ),
+    );
+    expectRefused(stalled, 429, "too_many_in_flight");
+    expect(held.length).toBe(3);
+
     answerAll();
     holding = false;
     for (const o of await Promise.all([first, other, mine])) expect(o.status, o.text).toBe(200);

@@ -55,24 +55,9 @@ export class WorkLimiter {
    * `signal` aborts while the job waits (the waiting place is given up).
    */
   async acquire(keys: string[], signal?: AbortSignal): Promise<Release> {
-    const { what, concurrency, queue, perClient } = this.options;
-    const retryAfter = { "Retry-After": String(this.retryAfterSeconds()) };
-    if (keys.some((key) => (this.held.get(key) ?? 0) >= perClient))
-      throw new ApiError(
-        429,
-        "too_many_in_flight",
-        `You already have ${perClient} ${what} in progress; send the next one when one has finished`,
-        { limit: perClient },
-        retryAfter,
-      );
-    if (this.running >= concurrency && this.waiting.length >= queue)
-      throw new ApiError(
-        503,
-        "server_busy",
-        `The server is busy with other ${what}; retry in ${retryAfter["Retry-After"]} s`,
-        null,
-        retryAfter,
-      );
+    const { what, concurrency } = this.options;
+    const refused = this.refusal(keys);
+    if (refused) throw refused;
     if (signal?.aborted) throw abandoned(what);
     for (const key of keys) this.held.set(key, (this.held.get(key) ?? 0) + 1);
     if (this.running < concurrency) {
@@ -94,6 +79,29 @@ export class WorkLimiter {
       signal?.addEventListener("abort", onAbort, { once: true });
       this.waiting.push(waiter);
     });
+  }
+
+  /** The error `acquire` would refuse a job of the clients `keys` with now, if it would; holds nothing. */
+  refusal(keys: string[]): ApiError | undefined {
+    const { what, concurrency, queue, perClient } = this.options;
+    const retryAfter = { "Retry-After": String(this.retryAfterSeconds()) };
+    if (keys.some((key) => (this.held.get(key) ?? 0) >= perClient))
+      return new ApiError(
+        429,
+        "too_many_in_flight",
+        `You already have ${perClient} ${what} in progress; send the next one when one has finished`,
+        { limit: perClient },
+        retryAfter,
+      );
+    if (this.running >= concurrency && this.waiting.length >= queue)
+      return new ApiError(
+        503,
+        "server_busy",
+        `The server is busy with other ${what}; retry in ${retryAfter["Retry-After"]} s`,
+        null,
+        retryAfter,
+      );
+    return undefined;
   }
 
   private releaser(keys: string[]): Release {
@@ -137,8 +145,11 @@ export interface WorkGuardOptions extends WorkLimitOptions {
 
 export interface WorkGuard {
   limiter: WorkLimiter;
-  /** Route middleware, after the session is read (`maybeAuth`): the per-IP, then the per-user budget. */
-  budgets: MiddlewareHandler<AuthedEnv>[];
+  /**
+   * Route middleware, after the session is read (`maybeAuth`) and before the body is read: the per-IP and the per-user
+   * budgets, then a refusal of what the limiter would refuse now, so that a flood of large uploads costs no parsing.
+   */
+  guards: MiddlewareHandler<AuthedEnv>[];
   /** Waits for a slot for this request's work, held by its IP and, signed in, by its user. */
   admit(c: Context): Promise<Release>;
 }
@@ -168,11 +179,17 @@ export function workGuard(options: WorkGuardOptions, config: Config, stores: Sto
           ),
         ),
     });
+  const refuseWhenFull: MiddlewareHandler<AuthedEnv> = async (c, next) => {
+    const refused = limiter.refusal(clientKeys(c));
+    if (refused) return errorResponse(c, refused);
+    await next();
+  };
   return {
     limiter,
-    budgets: [
+    guards: [
       budget("ip", options.perIpPerWindow, clientIp),
       budget("user", options.perUserPerWindow, (c) => userOf(c)!.address.toLowerCase()),
+      refuseWhenFull,
     ],
     admit: (c) => limiter.acquire(clientKeys(c), c.req.raw.signal),
   };

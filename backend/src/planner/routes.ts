@@ -126,7 +126,7 @@ export function plannerRoutes(
           "`cannot` (why not)." +
           BUSY,
         security: [...SESSION_SECURITY, {}],
-        middleware: [maybeAuth, ...work.budgets],
+        middleware: [maybeAuth, ...work.guards],
         request: { body: { required: true, content: { "application/json": { schema: PlanBody } } } },
         responses: {
           200: { description: "The planner's answer", content: { "application/json": { schema: PlanResult } } },
@@ -161,7 +161,7 @@ export function plannerRoutes(
           "writes, `day` ({day}) for each planned day, then `result` (the PlanResult) or `error` ({code, message})." +
           BUSY,
         security: [...SESSION_SECURITY, {}],
-        middleware: [maybeAuth, ...work.budgets],
+        middleware: [maybeAuth, ...work.guards],
         request: { body: { required: true, content: { "application/json": { schema: PlanBody } } } },
         responses: {
           200: { description: "The event stream", content: { "text/event-stream": { schema: z.string() } } },

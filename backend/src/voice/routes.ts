@@ -100,7 +100,7 @@ export function voiceRoutes(
         "too_many_in_flight (this client's share), 502 stt_failed, 503 server_busy (retry after Retry-After) / " +
         "stt_unavailable (says how to enable).",
       security: [...SESSION_SECURITY, {}],
-      middleware: [limit, maybeAuth, ...(work?.budgets ?? [])],
+      middleware: [maybeAuth, ...(work?.guards ?? []), limit],
       request: { body: { required: true, content: { "multipart/form-data": { schema: VoiceForm } } } },
       responses: {
         200: {

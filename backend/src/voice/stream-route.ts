@@ -44,7 +44,7 @@ export function voiceStreamRoute(options: StreamOptions, maybeAuth: MiddlewareHa
     "/voice/stream",
     sameSite,
     maybeAuth,
-    ...(work?.budgets ?? []),
+    ...(work?.guards ?? []),
     upgradeWebSocket((c) => {
       const keys = clientKeys(c);
       let session: VoiceSession | undefined;
