@@ -2,7 +2,9 @@
 import type { Catalog } from "../catalog/service.js";
 import { buildPlan, withProfile } from "./build.js";
 import { foldConversation, type Settled } from "./conversation.js";
+import { localise } from "./localise.js";
 import { parseRequest } from "./parse.js";
+import { detectLanguage, toEnglish } from "./translate.js";
 import type { Answer, PlanEvent, PlanInput, Planner, Turn } from "./types.js";
 
 export class OfflinePlanner implements Planner {
@@ -12,15 +14,21 @@ export class OfflinePlanner implements Planner {
 
   async plan(input: PlanInput, emit?: (event: PlanEvent) => void): Promise<Answer> {
     emit?.({ type: "status", message: "Reading your request" });
-    const read = (text: string) => ({ text, request: parseRequest(this.catalog, text, input.today) });
+    // Each turn in the language it is written in (a voice turn's is told), answered in the latest one's.
+    const language = input.language ?? detectLanguage(input.text);
+    const read = (text: string, said = detectLanguage(text)) => {
+      const english = toEnglish(text, said);
+      return { text: english, request: parseRequest(this.catalog, english, input.today) };
+    };
     // The whole conversation, oldest first: each follow-up changes only what it says.
     const turns = [
       ...input.history.map((turn) => ({ ...read(turn.request), settled: this.settled(turn) })),
-      read(input.text),
+      read(input.text, language),
     ];
     const interestsOf = (fragment: string) => read(fragment).request.interests;
     const request = withProfile(foldConversation(turns, interestsOf), input.traveller);
-    return buildPlan(this.catalog, request, { today: input.today, affinity: input.affinity, emit });
+    const answer = await buildPlan(this.catalog, request, { today: input.today, affinity: input.affinity, emit });
+    return localise(answer, language);
   }
 
   /** What an earlier turn's plan settled, when it was a plan of a destination the catalog still has. */

@@ -6,6 +6,7 @@ import { z } from "@hono/zod-openapi";
 
 import { ITEM_TYPES, type CatalogItem } from "../catalog/types.js";
 import { IsoDate, Money, UsdString } from "../http/schemas.js";
+import type { VoiceLanguage } from "../voice/languages.js";
 
 export const CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD"] as const;
 export type Currency = (typeof CURRENCIES)[number];
@@ -180,6 +181,8 @@ export interface PlanInput {
   history: Turn[];
   /** "Today" for relative dates. */
   today: string;
+  /** The language the request is in, when known (a voice turn's); else it is recognised from the text. */
+  language?: VoiceLanguage;
   /** What the traveller has shown they like, from the recommendations, when signed in. */
   affinity?: TravellerAffinity;
 }

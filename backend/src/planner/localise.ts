@@ -1,0 +1,262 @@
+/**
+ * The offline planner's answer said in the traveller's language: the plan's summary is written again from the plan
+ * (dates, money and lists as that language writes them), questions and refusals by what they ask or refuse.
+ * English answers are returned as they are.
+ */
+import { parseDay } from "../catalog/dates.js";
+import type { VoiceLanguage } from "../voice/languages.js";
+import type { OtherLanguage } from "./lexicon.js";
+import type { Answer, Plan } from "./types.js";
+
+interface Phrases {
+  /** "3 días y 2 noches en Lisboa para 2 personas, del lunes 3 de mayo al …, en Hotel X." */
+  stay(days: number, nights: number, city: string, guests: number, from: string, to: string, hotel: string): string;
+  flight: string;
+  highlights(names: string[], more: number): string;
+  dinners(n: number): string;
+  relaxed: string;
+  packed: string;
+  total(total: string, budget?: string): string;
+  missing: string;
+  whereTo: string;
+  when(city: string): string;
+  oneCity(names: string[]): string;
+  ideas: string;
+  cannot: string;
+  reasons: [RegExp, string][];
+}
+
+const list = (language: OtherLanguage, items: string[]) =>
+  new Intl.ListFormat(language, { style: "long", type: "conjunction" }).format(items);
+
+const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+const PHRASES: Record<OtherLanguage, Phrases> = {
+  es: {
+    stay: (d, ni, city, g, from, to, hotel) =>
+      `${n(d, "día", "días")} y ${n(ni, "noche", "noches")} en ${city}${g > 1 ? ` para ${g} personas` : ""}, del ${from} al ${to}, en ${hotel}.`,
+    flight: "Tu vuelo es el primer día.",
+    highlights: (names, more) =>
+      `Lo más destacado: ${list("es", [...names, ...(more > 0 ? [n(more, "actividad más", "actividades más")] : [])])}.`,
+    dinners: (c) => `${n(c, "cena reservada", "cenas reservadas")}.`,
+    relaxed: "Un ritmo tranquilo: una actividad al día.",
+    packed: "Un ritmo intenso: hasta tres actividades en los días completos.",
+    total: (t, b) => `Unos ${t} en total${b ? `, dentro de tu presupuesto de ${b}` : ""}.`,
+    missing: "Algunos de tus intereses no están en el catálogo para esos días; mira las notas.",
+    whereTo: "¿Adónde te gustaría ir? Dime una ciudad y por cuánto tiempo.",
+    when: (city) => `¿Cuándo te gustaría ir a ${city} y por cuánto tiempo? Por ejemplo: «3 días desde el 4 de junio».`,
+    oneCity: (names) =>
+      `Planifico una ciudad cada vez. ¿Cuál primero: ${list("es", names).replace(/ y ([^ ]+)$/, " o $1")}?`,
+    ideas: "Dime una ciudad y la planifico.",
+    cannot: "No puedo planificar ese viaje",
+    reasons: [
+      [/in the past/, "esas fechas ya han pasado"],
+      [/does not exist|is not a date/, "esa fecha no existe"],
+      [/at least one traveller/, "un viaje necesita al menos un viajero"],
+      [/at most 9 travellers/, "una reserva admite como máximo 9 viajeros"],
+      [/budget must be more than zero/, "el presupuesto debe ser mayor que cero"],
+      [/over the budget/, "el hotel más barato supera tu presupuesto; súbelo o acorta el viaje"],
+      [/limited to (\d+) nights/, "los viajes tienen como máximo $1 noches"],
+      [/end after it starts|at least one night/, "el viaje debe terminar después de empezar"],
+      [/months ahead/, "solo se puede reservar con unos meses de antelación; elige fechas más cercanas"],
+      [/no hotel/, "no hay ningún hotel libre todas esas noches; prueba otras fechas"],
+      [/not somewhere we can book/, "solo reservo hoteles, vuelos, actividades y restaurantes reales en la Tierra"],
+    ],
+  },
+  fr: {
+    stay: (d, ni, city, g, from, to, hotel) =>
+      `${n(d, "jour", "jours")} et ${n(ni, "nuit", "nuits")} à ${city}${g > 1 ? ` pour ${g} personnes` : ""}, du ${from} au ${to}, à l’hôtel ${hotel}.`,
+    flight: "Votre vol est le premier jour.",
+    highlights: (names, more) =>
+      `Points forts : ${list("fr", [...names, ...(more > 0 ? [n(more, "autre activité", "autres activités")] : [])])}.`,
+    dinners: (c) => `${n(c, "dîner réservé", "dîners réservés")}.`,
+    relaxed: "Un rythme tranquille : une activité par jour.",
+    packed: "Un rythme soutenu : jusqu’à trois activités les jours complets.",
+    total: (t, b) => `Environ ${t} au total${b ? `, dans votre budget de ${b}` : ""}.`,
+    missing: "Certains de vos centres d’intérêt ne sont pas au catalogue ces jours-là ; voir les notes.",
+    whereTo: "Où aimeriez-vous aller ? Dites-moi une ville, et pour combien de temps.",
+    when: (city) =>
+      `Quand aimeriez-vous aller à ${city}, et pour combien de temps ? Par exemple « 3 jours à partir du 4 juin ».`,
+    oneCity: (names) =>
+      `Je planifie une ville à la fois. Laquelle d’abord : ${list("fr", names).replace(/ et ([^ ]+)$/, " ou $1")} ?`,
+    ideas: "Dites-m’en une et je la planifie.",
+    cannot: "Je ne peux pas planifier ce voyage",
+    reasons: [
+      [/in the past/, "ces dates sont passées"],
+      [/does not exist|is not a date/, "cette date n’existe pas"],
+      [/at least one traveller/, "un voyage demande au moins un voyageur"],
+      [/at most 9 travellers/, "une réservation accepte au plus 9 voyageurs"],
+      [/budget must be more than zero/, "le budget doit être supérieur à zéro"],
+      [/over the budget/, "l’hôtel le moins cher dépasse votre budget ; augmentez-le ou raccourcissez le voyage"],
+      [/limited to (\d+) nights/, "les voyages sont limités à $1 nuits"],
+      [/end after it starts|at least one night/, "le voyage doit finir après avoir commencé"],
+      [/months ahead/, "on ne réserve que quelques mois à l’avance ; choisissez des dates plus proches"],
+      [/no hotel/, "aucun hôtel n’est libre toutes ces nuits ; essayez d’autres dates"],
+      [/not somewhere we can book/, "je ne réserve que de vrais hôtels, vols, activités et restaurants sur Terre"],
+    ],
+  },
+  de: {
+    stay: (d, ni, city, g, from, to, hotel) =>
+      `${n(d, "Tag", "Tage")} und ${n(ni, "Nacht", "Nächte")} in ${city}${g > 1 ? ` für ${g} Personen` : ""}, von ${from} bis ${to}, im ${hotel}.`,
+    flight: "Dein Flug ist am ersten Tag.",
+    highlights: (names, more) =>
+      `Höhepunkte: ${list("de", [...names, ...(more > 0 ? [n(more, "weitere Aktivität", "weitere Aktivitäten")] : [])])}.`,
+    dinners: (c) => `${n(c, "Abendessen", "Abendessen")} reserviert.`,
+    relaxed: "Ein entspanntes Tempo: eine Aktivität pro Tag.",
+    packed: "Ein volles Programm: bis zu drei Aktivitäten an ganzen Tagen.",
+    total: (t, b) => `Etwa ${t} insgesamt${b ? `, innerhalb deines Budgets von ${b}` : ""}.`,
+    missing: "Für einige deiner Interessen gibt es an diesen Tagen nichts im Katalog; siehe die Hinweise.",
+    whereTo: "Wohin möchtest du reisen? Nenne mir eine Stadt und wie lange.",
+    when: (city) => `Wann möchtest du nach ${city} und wie lange? Zum Beispiel „3 Tage ab dem 4. Juni“.`,
+    oneCity: (names) =>
+      `Ich plane eine Stadt nach der anderen. Welche zuerst: ${list("de", names).replace(/ und ([^ ]+)$/, " oder $1")}?`,
+    ideas: "Nenne mir eine, und ich plane sie.",
+    cannot: "Diese Reise kann ich nicht planen",
+    reasons: [
+      [/in the past/, "diese Daten liegen in der Vergangenheit"],
+      [/does not exist|is not a date/, "dieses Datum gibt es nicht"],
+      [/at least one traveller/, "eine Reise braucht mindestens einen Reisenden"],
+      [/at most 9 travellers/, "eine Buchung nimmt höchstens 9 Reisende"],
+      [/budget must be more than zero/, "das Budget muss größer als null sein"],
+      [/over the budget/, "das günstigste Hotel übersteigt dein Budget; erhöhe es oder verkürze die Reise"],
+      [/limited to (\d+) nights/, "Reisen dauern höchstens $1 Nächte"],
+      [/end after it starts|at least one night/, "die Reise muss nach ihrem Beginn enden"],
+      [/months ahead/, "Buchungen gehen nur wenige Monate im Voraus; wähle frühere Daten"],
+      [/no hotel/, "kein Hotel ist in all diesen Nächten frei; versuche andere Daten"],
+      [/not somewhere we can book/, "ich buche nur echte Hotels, Flüge, Aktivitäten und Restaurants auf der Erde"],
+    ],
+  },
+  pt: {
+    stay: (d, ni, city, g, from, to, hotel) =>
+      `${n(d, "dia", "dias")} e ${n(ni, "noite", "noites")} em ${city}${g > 1 ? ` para ${g} pessoas` : ""}, de ${from} a ${to}, no ${hotel}.`,
+    flight: "O seu voo é no primeiro dia.",
+    highlights: (names, more) =>
+      `Destaques: ${list("pt", [...names, ...(more > 0 ? [n(more, "atividade a mais", "atividades a mais")] : [])])}.`,
+    dinners: (c) => `${n(c, "jantar reservado", "jantares reservados")}.`,
+    relaxed: "Um ritmo tranquilo: uma atividade por dia.",
+    packed: "Um ritmo intenso: até três atividades nos dias completos.",
+    total: (t, b) => `Cerca de ${t} no total${b ? `, dentro do seu orçamento de ${b}` : ""}.`,
+    missing: "Alguns dos seus interesses não estão no catálogo nesses dias; veja as notas.",
+    whereTo: "Para onde gostaria de ir? Diga-me uma cidade e por quanto tempo.",
+    when: (city) =>
+      `Quando gostaria de ir a ${city}, e por quanto tempo? Por exemplo: "3 dias a partir de 4 de junho".`,
+    oneCity: (names) =>
+      `Planejo uma cidade de cada vez. Qual primeiro: ${list("pt", names).replace(/ e ([^ ]+)$/, " ou $1")}?`,
+    ideas: "Diga-me uma e eu planejo.",
+    cannot: "Não consigo planejar essa viagem",
+    reasons: [
+      [/in the past/, "essas datas já passaram"],
+      [/does not exist|is not a date/, "essa data não existe"],
+      [/at least one traveller/, "uma viagem precisa de pelo menos um viajante"],
+      [/at most 9 travellers/, "uma reserva aceita no máximo 9 viajantes"],
+      [/budget must be more than zero/, "o orçamento deve ser maior que zero"],
+      [/over the budget/, "o hotel mais barato ultrapassa o seu orçamento; aumente-o ou encurte a viagem"],
+      [/limited to (\d+) nights/, "as viagens têm no máximo $1 noites"],
+      [/end after it starts|at least one night/, "a viagem deve terminar depois de começar"],
+      [/months ahead/, "só se reserva com alguns meses de antecedência; escolha datas mais próximas"],
+      [/no hotel/, "nenhum hotel está livre em todas essas noites; tente outras datas"],
+      [/not somewhere we can book/, "só reservo hotéis, voos, atividades e restaurantes reais na Terra"],
+    ],
+  },
+  it: {
+    stay: (d, ni, city, g, from, to, hotel) =>
+      `${n(d, "giorno", "giorni")} e ${n(ni, "notte", "notti")} a ${city}${g > 1 ? ` per ${g} persone` : ""}, da ${from} a ${to}, all’hotel ${hotel}.`,
+    flight: "Il tuo volo è il primo giorno.",
+    highlights: (names, more) =>
+      `Da non perdere: ${list("it", [...names, ...(more > 0 ? [n(more, "altra attività", "altre attività")] : [])])}.`,
+    dinners: (c) => `${n(c, "cena prenotata", "cene prenotate")}.`,
+    relaxed: "Un ritmo rilassato: un’attività al giorno.",
+    packed: "Un ritmo intenso: fino a tre attività nei giorni pieni.",
+    total: (t, b) => `Circa ${t} in totale${b ? `, entro il tuo budget di ${b}` : ""}.`,
+    missing: "Alcuni dei tuoi interessi non sono nel catalogo in quei giorni; vedi le note.",
+    whereTo: "Dove vorresti andare? Dimmi una città e per quanto tempo.",
+    when: (city) => `Quando vorresti andare a ${city}, e per quanto tempo? Per esempio «3 giorni dal 4 giugno».`,
+    oneCity: (names) =>
+      `Pianifico una città alla volta. Quale prima: ${list("it", names).replace(/ e ([^ ]+)$/, " o $1")}?`,
+    ideas: "Dimmene una e la pianifico.",
+    cannot: "Non posso pianificare questo viaggio",
+    reasons: [
+      [/in the past/, "quelle date sono passate"],
+      [/does not exist|is not a date/, "quella data non esiste"],
+      [/at least one traveller/, "un viaggio richiede almeno un viaggiatore"],
+      [/at most 9 travellers/, "una prenotazione accetta al massimo 9 viaggiatori"],
+      [/budget must be more than zero/, "il budget deve essere maggiore di zero"],
+      [/over the budget/, "l’hotel più economico supera il tuo budget; aumentalo o accorcia il viaggio"],
+      [/limited to (\d+) nights/, "i viaggi durano al massimo $1 notti"],
+      [/end after it starts|at least one night/, "il viaggio deve finire dopo essere iniziato"],
+      [/months ahead/, "si prenota solo con pochi mesi di anticipo; scegli date più vicine"],
+      [/no hotel/, "nessun hotel è libero per tutte quelle notti; prova altre date"],
+      [/not somewhere we can book/, "prenoto solo hotel, voli, attività e ristoranti veri sulla Terra"],
+    ],
+  },
+};
+
+function day(date: string, language: OtherLanguage): string {
+  return new Date(parseDay(date)).toLocaleDateString(language, {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    timeZone: "UTC",
+  });
+}
+
+function usd(amount: string, language: OtherLanguage, currency = "USD"): string {
+  return new Intl.NumberFormat(language, { style: "currency", currency, maximumFractionDigits: 0 }).format(
+    Math.round(Number(amount)),
+  );
+}
+
+function summary(plan: Plan, english: string, language: OtherLanguage): string {
+  const say = PHRASES[language];
+  const items = plan.days.flatMap((d) => d.items);
+  const hotel = items.find((i) => i.type === "hotel")?.name ?? "";
+  const activities = items.filter((i) => i.type === "activity").map((i) => i.name);
+  const dinners = items.filter((i) => i.type === "restaurant").length;
+  const parts = [
+    say.stay(
+      plan.nights + 1,
+      plan.nights,
+      plan.destination.name,
+      plan.guests,
+      day(plan.checkIn, language),
+      day(plan.checkOut, language),
+      hotel,
+    ),
+  ];
+  if (items.some((i) => i.type === "flight")) parts.push(say.flight);
+  if (activities.length > 0) parts.push(say.highlights(activities.slice(0, 3), activities.length - 3));
+  if (dinners > 0) parts.push(say.dinners(dinners));
+  if (plan.pace === "relaxed") parts.push(say.relaxed);
+  if (plan.pace === "packed") parts.push(say.packed);
+  const budget = plan.budget ? usd(plan.budget.usd, language) : undefined;
+  parts.push(say.total(usd(plan.totals.total.amount, language), budget));
+  if (/I found nothing for/.test(english)) parts.push(say.missing);
+  return parts.join(" ");
+}
+
+/** The answer with its reply (and a plan's summary) in `language`. */
+export function localise(answer: Answer, language: VoiceLanguage): Answer {
+  if (language === "en") return answer;
+  const say = PHRASES[language];
+  if (answer.status === "plan") {
+    const text = summary(answer.plan, answer.reply, language);
+    return { ...answer, plan: { ...answer.plan, summary: text }, reply: text };
+  }
+  if (answer.status === "cannot") {
+    const found = say.reasons.map(([pattern, text]) => [pattern.exec(answer.reason), text] as const).find(([m]) => m);
+    const reason = found && found[1].replace("$1", found[0]![1] ?? "");
+    return { ...answer, reply: reason ? `${say.cannot}: ${reason}.` : `${say.cannot}.` };
+  }
+  if (answer.suggestions && answer.suggestions.length > 0) {
+    // The ideas' figures are listed with the answer; the reply asks which one.
+    return { ...answer, reply: `${say.whereTo} ${say.ideas}` };
+  }
+  if (answer.missing.includes("destination")) {
+    const cities = /^I plan one city at a time\. Which first: (.+) or (.+)\?$/.exec(answer.reply);
+    if (cities) return { ...answer, reply: say.oneCity([...cities[1].split(", "), cities[2]]) };
+    return { ...answer, reply: say.whereTo };
+  }
+  const city = /^When would you like to go to (.+), and for how long\?/.exec(answer.reply);
+  if (city) return { ...answer, reply: say.when(city[1]) };
+  return answer;
+}
