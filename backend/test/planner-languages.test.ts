@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { Catalog } from "../src/catalog/service.js";
 import { OfflinePlanner } from "../src/planner/offline.js";
 import { detectLanguage } from "../src/planner/translate.js";
-import { EMPTY_TRAVELLER, type Answer } from "../src/planner/types.js";
+import { EMPTY_TRAVELLER, PlanResult, type Answer } from "../src/planner/types.js";
 import { LANGUAGE_ROWS } from "./fixtures/planner-languages.js";
 import { TODAY } from "./fixtures/planner-requests.js";
 
@@ -43,4 +43,41 @@ describe("the offline planner in six languages", () => {
       }
     });
   }
+});
+
+describe("the language of a conversation", () => {
+  it("answers a voice turn in its language when the words alone do not show it", async () => {
+    const answer = await planner.plan({
+      text: "Lisboa, 3 dias",
+      traveller: EMPTY_TRAVELLER,
+      history: [],
+      today: TODAY,
+      language: "pt",
+    });
+    expect(answer.status).toBe("plan");
+    expect(answer.reply).toMatch(/^3 dias e 2 noites em Lisbon/);
+  });
+
+  it("reads a follow-up in Spanish as a change to the plan ('que sean dos días')", async () => {
+    const first = "Un viaje a Lisboa del 3 al 9 de mayo para 2 personas";
+    const answer = await ask(first);
+    const history = [{ request: first, result: PlanResult.parse({ ...answer, source: "offline", fallback: null }) }];
+    const next = await planner.plan({
+      text: "Mejor que sean dos días",
+      traveller: EMPTY_TRAVELLER,
+      history,
+      today: TODAY,
+    });
+    expect(essentials(next)).toMatchObject({ destination: essentials(answer).destination, nights: 1, guests: 2 });
+    expect(next.reply).toMatch(/^2 días y 1 noche en Lisbon para 2 personas/);
+  });
+
+  it("asks in Spanish what is missing and refuses in Spanish what cannot be planned", async () => {
+    expect((await ask("Quiero un viaje de 5 días con mi pareja")).reply).toBe(
+      "¿Adónde te gustaría ir? Dime una ciudad y por cuánto tiempo.",
+    );
+    const past = await ask("Un viaje a Lisboa del 3 al 9 de mayo de 2020");
+    expect(past.status).toBe("cannot");
+    expect(past.reply).toBe("No puedo planificar ese viaje: esas fechas ya han pasado.");
+  });
 });

@@ -14,8 +14,10 @@ export class OfflinePlanner implements Planner {
 
   async plan(input: PlanInput, emit?: (event: PlanEvent) => void): Promise<Answer> {
     emit?.({ type: "status", message: "Reading your request" });
-    // Each turn in the language it is written in (a voice turn's is told), answered in the latest one's.
-    const language = input.language ?? detectLanguage(input.text);
+    // Each turn read in the language it is written in; the answer in the latest one's (the voice turn's when the
+    // words do not show it: "Madrid, 3 días").
+    const detected = detectLanguage(input.text);
+    const language = detected === "en" ? (input.language ?? "en") : detected;
     const read = (text: string, said = detectLanguage(text)) => {
       const english = toEnglish(text, said);
       return { text: english, request: parseRequest(this.catalog, english, input.today) };

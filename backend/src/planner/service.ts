@@ -11,6 +11,7 @@ import type { CatalogItem } from "../catalog/types.js";
 import { today as todayOf, type Clock } from "../clock.js";
 import { schema, type Db } from "../db/index.js";
 import { notFound } from "../http/errors.js";
+import type { VoiceLanguage } from "../voice/languages.js";
 import { OfflinePlanner } from "./offline.js";
 import {
   EMPTY_TRAVELLER,
@@ -73,6 +74,8 @@ export interface PlanRequest {
   conversationId?: string;
   newConversation?: boolean;
   overrides?: Partial<TravellerContext>;
+  /** The language chosen for a voice turn: the planner answers in it unless the words are clearly in another. */
+  language?: VoiceLanguage;
 }
 
 /** Earlier turns the planners see at most (the LLM adapter budgets them further by tokens). */
@@ -167,7 +170,14 @@ export class PlannerService {
     const conversation = await this.conversation(request.address, request);
     const affinity = request.address ? await deps.affinity?.affinityFor(request.address, traveller) : undefined;
     const today = todayOf(deps.now);
-    const input = { text: request.text, traveller, history: conversation.history, today, affinity };
+    const input = {
+      text: request.text,
+      traveller,
+      history: conversation.history,
+      today,
+      affinity,
+      language: request.language,
+    };
     let result: PlanResult;
     try {
       const answer = await deps.primary.plan(input, emit, signal);

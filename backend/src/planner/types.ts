@@ -181,7 +181,7 @@ export interface PlanInput {
   history: Turn[];
   /** "Today" for relative dates. */
   today: string;
-  /** The language the request is in, when known (a voice turn's); else it is recognised from the text. */
+  /** The language chosen for a voice turn: the answer is in it unless the words are clearly in another. */
   language?: VoiceLanguage;
   /** What the traveller has shown they like, from the recommendations, when signed in. */
   affinity?: TravellerAffinity;

@@ -378,6 +378,7 @@ export class VoiceSession {
           conversationId: this.conversationId,
           newConversation: turn.newConversation,
           overrides: this.user.overrides,
+          language: turn.language,
         },
         (event) => {
           if (event.type === "delta") void this.emit(turn, { type: "delta", turn: turn.id, text: event.text });
