@@ -4,8 +4,8 @@ const config: NextConfig = {
   reactStrictMode: true,
   // Builds configured differently (npm start, the end-to-end test) each get their own directory.
   distDir: process.env.NEXT_DIST_DIR || ".next",
-  // The shared ABI/address module is TypeScript source in the monorepo.
-  transpilePackages: ["@trvl/abi"],
+  // The shared ABI/address module and the backend's voice languages are TypeScript source in the monorepo.
+  transpilePackages: ["@trvl/abi", "@trvl/backend"],
   poweredByHeader: false,
   // No telemetry, no remote images: everything the app shows is served by the app.
   images: { unoptimized: true },

@@ -3,6 +3,16 @@
 export const VOICE_LANGUAGES = ["en", "es", "fr", "de", "pt", "it"] as const;
 export type VoiceLanguage = (typeof VOICE_LANGUAGES)[number];
 
+/** Each language's name in itself, as the language menu shows it. */
+export const LANGUAGE_NAMES: Record<VoiceLanguage, string> = {
+  en: "English",
+  es: "Español",
+  fr: "Français",
+  de: "Deutsch",
+  pt: "Português",
+  it: "Italiano",
+};
+
 /** espeak-ng's voice for each language. */
 export const ESPEAK_VOICES: Record<VoiceLanguage, string> = {
   en: "en-us",

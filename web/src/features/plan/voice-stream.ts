@@ -3,20 +3,15 @@
  * between a start and a stop) and the server's events down (partial and final transcripts, the plan, the reply's
  * sentences and their audio), and a player that speaks the reply sentence by sentence as each one's audio arrives.
  */
+import { LANGUAGE_NAMES, VOICE_LANGUAGES as CODES, type VoiceLanguage } from "@trvl/backend/voice/languages";
 import { config } from "@/lib/config";
 import type { VoiceServerEvent as ServerEvent } from "@/lib/api";
 
 import { toPcm16 } from "./wav";
 
-export const VOICE_LANGUAGES = [
-  { code: "en", name: "English" },
-  { code: "es", name: "Español" },
-  { code: "fr", name: "Français" },
-  { code: "de", name: "Deutsch" },
-  { code: "pt", name: "Português" },
-  { code: "it", name: "Italiano" },
-] as const;
-export type VoiceLanguage = (typeof VOICE_LANGUAGES)[number]["code"];
+/** The languages the server holds a voice conversation in (its own list), named in themselves. */
+export const VOICE_LANGUAGES = CODES.map((code) => ({ code, name: LANGUAGE_NAMES[code] }));
+export type { VoiceLanguage };
 
 /** The events of a voice session, as the backend sends them. */
 export type { ServerEvent };
