@@ -159,6 +159,12 @@ const schema = z.object({
   SAFE_PROPOSALS_DIR: z.string().min(1).optional(),
   DUFFEL_ACCESS_TOKEN: z.string().min(1).optional(),
   DUFFEL_API_URL: url(["http:", "https:"]).optional(),
+  /** Free places to visit (sights, museums, parks, temples, viewpoints, lunch) in plans: `osm` asks OpenStreetMap's
+   * Overpass API at OVERPASS_URL (no key) and keeps a destination's places PLACES_TTL_HOURS; `none`: no network. */
+  PLACES_PROVIDER: z.enum(["none", "osm"]).default("none"),
+  OVERPASS_URL: url(["http:", "https:"]).default("https://overpass-api.de/api/interpreter"),
+  OVERPASS_TIMEOUT_MS: positiveInt.max(180_000).default(15_000),
+  PLACES_TTL_HOURS: positiveInt.default(168),
 
   /** Trip planner, speech and embeddings: each `auto` picks the keyed provider when its key is set, else the offline one. */
   PLANNER_PROVIDER: z.enum(["auto", "openai", "offline"]).default("auto"),

@@ -25,6 +25,8 @@ import type {
   TravellerAffinity,
   TravellerContext,
 } from "./types.js";
+import { placeVisits } from "./visits.js";
+import { OSM_ATTRIBUTION, OSM_LICENSE_URL, type PlacesSource } from "../places/types.js";
 import { findInterests, labelOf, tagsOf, INTEREST_VOCABULARY } from "./interests.js";
 import {
   CHECK_IN,
@@ -49,6 +51,8 @@ export interface BuildOptions {
   /** What the traveller's past choices say they like, when known. */
   affinity?: TravellerAffinity;
   emit?: (event: PlanEvent) => void;
+  /** Places to visit between the bookings (OpenStreetMap), when configured. */
+  places?: PlacesSource;
 }
 
 const dollars = (cents: bigint) => money(cents, "USD");
@@ -257,6 +261,8 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
     : undefined;
 
   options.emit?.({ type: "status", message: `Looking at ${destination.name} for ${plural(nights, "night")}` });
+  // Fetched (or read from the cache) while the catalog is searched; never fails, says why when there are none.
+  const placesAnswer = options.places?.placesFor(destination);
   const { items: inventory } = await catalog.search({
     destinationId: destination.id,
     sort: "relevance",
@@ -442,10 +448,38 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
     assumptions.push(`A booking holds ${MAX_PLAN_ITEMS} items, so the last days have fewer activities and dinners.`);
 
   const times = new Map<string, Placed>();
+  const placedByDay = dayPlans.map((day) => timetable(day) ?? []);
   for (const day of dayPlans) {
-    for (const placed of timetable(day) ?? []) times.set(`${placed.item.id}@${day.date}`, placed);
+    for (const placed of placedByDay[day.index]) times.set(`${placed.item.id}@${day.date}`, placed);
     for (const s of day.picks) lines.push({ item: s.item, date: day.date, why: s.why });
   }
+  // Free visits from OpenStreetMap in the gaps between the bookings, bookings keeping their times.
+  const places = await placesAnswer;
+  const visited = places?.places.length
+    ? placeVisits(
+        places.places,
+        dayPlans.map((day) => ({
+          date: day.date,
+          index: day.index,
+          placed: placedByDay[day.index],
+          limits: day.limits,
+        })),
+        {
+          interests: request.interests,
+          avoided: request.avoided,
+          dietary: request.dietary,
+          cuisines: request.cuisines,
+          stepFree: needs.length > 0,
+          pace,
+          met,
+        },
+        { country: destination.country, home: hotel.item.location },
+      )
+    : undefined;
+  if (places?.problem)
+    assumptions.push(
+      `Places to visit from OpenStreetMap are unavailable just now (${places.problem}); the plan has bookable items only.`,
+    );
   const favouriteNote = whyNotFavouriteFirst(catalog, {
     favourite: options.affinity?.favouriteCategories.find((c) => !request.interests.includes(c)),
     day: days[0],
@@ -476,7 +510,7 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
       } else assumptions.push(`Every activity offers ${label}, as you need.`);
       continue;
     }
-    if (met(interest)) continue;
+    if (met(interest) || visited?.met.has(interest)) continue;
     missing.push(label);
     assumptions.push(
       tagsOf(interest).some((tag) => inventoryTags.has(tag))
@@ -515,7 +549,11 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
   const planDays = days.map((date) => ({
     date,
     items: planItems.filter((item) => item.date === date).sort((a, b) => a.time.localeCompare(b.time)),
-    notes: date === checkOut ? departureNotes(hotel.item, request.origin?.name, times, date) : [],
+    notes:
+      date === checkOut
+        ? departureNotes(hotel.item, request.origin?.name, times, date, visited?.visits.get(date)?.at(-1)?.endTime)
+        : [],
+    ...(visited?.visits.has(date) ? { visits: visited.visits.get(date) } : {}),
   }));
   for (const day of planDays) options.emit?.({ type: "day", day });
 
@@ -556,6 +594,9 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
     },
     booking,
     assumptions,
+    ...(visited && visited.visits.size > 0
+      ? { places: { source: "openstreetmap" as const, attribution: OSM_ATTRIBUTION, licenseUrl: OSM_LICENSE_URL } }
+      : {}),
     summary: "",
   };
   plan.summary = summarise(plan, { hotel: hotel.item, lines, total, budgetCents, request, missing });
@@ -599,8 +640,11 @@ export function departureNotes(
   origin: string | undefined,
   times: Map<string, Placed>,
   date: string,
+  /** When the morning's last visit ends (HH:MM), if later than its bookings. */
+  visitsEnd?: string,
 ) {
   const morning = [...times.entries()].filter(([key]) => key.endsWith(`@${date}`)).map(([, placed]) => placed.end);
+  if (visitsEnd) morning.push(minutesOf(visitsEnd));
   const back = morning.length > 0 ? Math.max(...morning) : 0;
   const checkOut = Math.max(10 * 60 + 30, Math.min(CHECK_OUT, Math.ceil((back + 15) / 15) * 15));
   return [

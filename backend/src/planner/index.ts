@@ -6,6 +6,7 @@ import type { Config } from "../config/index.js";
 import type { Db } from "../db/index.js";
 import { OfflinePlanner } from "./offline.js";
 import { OpenAIPlanner } from "./openai.js";
+import { OsmPlaces } from "../places/osm.js";
 import { PlannerService, type AffinitySource } from "./service.js";
 import type { Planner } from "./types.js";
 import type { Clock } from "../clock.js";
@@ -18,8 +19,19 @@ export function createPlanner(deps: {
   now: Clock;
   affinity?: AffinitySource;
 }): PlannerService {
-  const offline = new OfflinePlanner(deps.catalog);
   const { config } = deps;
+  const places =
+    config.PLACES_PROVIDER === "osm"
+      ? new OsmPlaces({
+          db: deps.db,
+          logger: deps.logger.child({ component: "places" }),
+          now: deps.now,
+          url: config.OVERPASS_URL,
+          timeoutMs: config.OVERPASS_TIMEOUT_MS,
+          ttlMs: config.PLACES_TTL_HOURS * 3_600_000,
+        })
+      : undefined;
+  const offline = new OfflinePlanner(deps.catalog, places);
   const useOpenAI =
     config.PLANNER_PROVIDER === "openai" || (config.PLANNER_PROVIDER === "auto" && config.OPENAI_API_KEY !== undefined);
   const primary: Planner =

@@ -1,5 +1,6 @@
 /** The offline planner: the deterministic reader and builder, no key and no network. */
 import type { Catalog } from "../catalog/service.js";
+import type { PlacesSource } from "../places/types.js";
 import { buildPlan, withProfile } from "./build.js";
 import { foldConversation, type Settled } from "./conversation.js";
 import { localise } from "./localise.js";
@@ -10,7 +11,11 @@ import type { Answer, PlanEvent, PlanInput, Planner, Turn } from "./types.js";
 export class OfflinePlanner implements Planner {
   readonly name = "offline" as const;
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(
+    private readonly catalog: Catalog,
+    /** Places to visit between the bookings (OpenStreetMap), when configured. */
+    private readonly places?: PlacesSource,
+  ) {}
 
   async plan(input: PlanInput, emit?: (event: PlanEvent) => void): Promise<Answer> {
     emit?.({ type: "status", message: "Reading your request" });
@@ -29,7 +34,12 @@ export class OfflinePlanner implements Planner {
     ];
     const interestsOf = (fragment: string) => read(fragment).request.interests;
     const request = withProfile(foldConversation(turns, interestsOf), input.traveller);
-    const answer = await buildPlan(this.catalog, request, { today: input.today, affinity: input.affinity, emit });
+    const answer = await buildPlan(this.catalog, request, {
+      today: input.today,
+      affinity: input.affinity,
+      emit,
+      places: this.places,
+    });
     return localise(answer, language);
   }
 

@@ -7,6 +7,7 @@ import { z } from "@hono/zod-openapi";
 import { ITEM_TYPES, type CatalogItem } from "../catalog/types.js";
 import { IsoDate, Money, UsdString } from "../http/schemas.js";
 import type { VoiceLanguage } from "../voice/languages.js";
+import { PLACE_KINDS } from "../places/types.js";
 
 export const CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD"] as const;
 export type Currency = (typeof CURRENCIES)[number];
@@ -47,13 +48,38 @@ export const PlanItem = z
   })
   .openapi("PlanItem");
 
+export const PlanVisit = z
+  .object({
+    placeId: z.string().openapi({ description: "`osm:<type>/<id>`: an OpenStreetMap object" }),
+    name: z.string().openapi({ description: "The English name where OpenStreetMap has one" }),
+    localName: z.string().optional().openapi({ description: "The local name, when it differs" }),
+    kind: z.enum(PLACE_KINDS),
+    time: z.string().regex(/^\d{2}:\d{2}$/),
+    endTime: z.string().regex(/^\d{2}:\d{2}$/),
+    travelMinutes: z.number().int().optional(),
+    why: z.string(),
+    location: z.object({ lat: z.number(), lon: z.number() }),
+    openingHours: z.string().optional().openapi({ description: "OpenStreetMap's opening_hours, as tagged" }),
+    website: z.string().optional(),
+    osmUrl: z.string().openapi({ description: "The object on openstreetmap.org" }),
+  })
+  .openapi("PlanVisit", {
+    description: "A place to visit between the bookings (no booking needed), from OpenStreetMap",
+  });
+export type PlanVisit = z.infer<typeof PlanVisit>;
+
 export const PlanNote = z
   .object({ time: z.string().regex(/^\d{2}:\d{2}$/), text: z.string() })
   .openapi("PlanNote", { description: "A moment of the day that is not a booking: check-out, the way home" });
 export type PlanNote = z.infer<typeof PlanNote>;
 
 export const PlanDay = z
-  .object({ date: IsoDate, items: z.array(PlanItem), notes: z.array(PlanNote).optional() })
+  .object({
+    date: IsoDate,
+    items: z.array(PlanItem),
+    notes: z.array(PlanNote).optional(),
+    visits: z.array(PlanVisit).optional(),
+  })
   .openapi("PlanDay", { description: "One day of the trip, arrival and departure days included" });
 
 export const Plan = z
@@ -90,6 +116,10 @@ export const Plan = z
       })
       .openapi({ description: "The body of POST /bookings, less `paymentToken`" }),
     assumptions: z.array(z.string()).openapi({ description: "What the planner assumed or could not honour" }),
+    places: z
+      .object({ source: z.literal("openstreetmap"), attribution: z.string(), licenseUrl: z.string() })
+      .optional()
+      .openapi({ description: "Where the days' visits come from, to be shown with them (ODbL)" }),
     summary: z.string().openapi({ description: "A short spoken-style summary" }),
   })
   .openapi("Plan");
