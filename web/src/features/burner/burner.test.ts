@@ -3,7 +3,7 @@ import { recoverMessageAddress, recoverTypedDataAddress } from "viem";
 import { describe, expect, it } from "vitest";
 
 import { BURNER_KEY_STORAGE, burnerKey, type KeyStore } from "./burner-key";
-import { burnerProvider } from "./burner-connector";
+import { burnerProvider } from "./burner-provider";
 import { FAUCET_ETH, FAUCET_USD, faucetNeeds } from "./faucet";
 
 function memoryStore(initial: Record<string, string> = {}): KeyStore & { data: Record<string, string> } {
