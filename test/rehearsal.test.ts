@@ -2,116 +2,105 @@ import { readFile } from "node:fs/promises";
 
 import { quoteDomain, quoteTypes, type Quote } from "@trvl/abi";
 import { expect } from "chai";
-import { MaxUint256, ZeroAddress, hexlify, parseEther, randomBytes } from "ethers";
+import { ZeroAddress, hexlify, parseEther, randomBytes } from "ethers";
 import { network } from "hardhat";
 
-import TRVL, { LAUNCH_DEFAULTS } from "../ignition/modules/TRVL.js";
-import { LocalSafeModule } from "../ignition/modules/TRVLLocal.js";
+import { LAUNCH_DEFAULTS, feedMaxAge } from "../ignition/modules/TRVL.js";
 import { ROLES } from "../ignition/modules/protocol.js";
 import { ethersTypes } from "../scripts/lib/ethers-types.js";
+import { REHEARSAL_CHAIN_ID, poolTick, rehearseLaunch, seedPool } from "../scripts/rehearsal/launch.js";
+import { MULTICALL3, canonicalSafeAddresses } from "../scripts/rehearsal/network.js";
 import {
   BookingEscrow__factory,
-  MockStablecoin__factory,
-  MockV3Aggregator__factory,
   RewardDistributor__factory,
   TRVLGovernor__factory,
   TRVLStaking__factory,
   TRVLToken__factory,
   TeamVesting__factory,
   TimelockController__factory,
-  UniswapV3PoolActor__factory,
   UniswapV3TwapFeed__factory,
 } from "../types/ethers-contracts/index.js";
 import { roleHolders, type RoleHolder } from "./helpers/roles.js";
-import { deployUniswapV3Factory } from "./helpers/uniswap.js";
 
-const BASE_SEPOLIA = 84532;
-const DAY = 24 * 3600;
+const BASE_SEPOLIA = REHEARSAL_CHAIN_ID;
 const usd8 = (dollars: number) => BigInt(Math.round(dollars * 1e8));
 
 /**
- * The production module (ignition/modules/TRVL.ts) deployed as on Base Sepolia: a chain with its chain id, launch
- * parameters and defaults, a real Uniswap v3 factory, a 2-of-3 guardian Safe, and Chainlink-shaped feeds for the
- * stablecoin and ETH that real networks already have.
+ * The production module (ignition/modules/TRVL.ts) deployed as on Base Sepolia (scripts/rehearsal/launch.ts): a chain
+ * with its chain id, the canonical Safe contracts and a guardian Safe created through them, launch parameters and
+ * defaults, a real Uniswap v3 factory, and Chainlink-shaped feeds for the stablecoin and ETH that real networks have.
  */
 async function rehearse() {
   const connection = await network.create({ chainType: "l1", override: { chainId: BASE_SEPOLIA } });
-  const { ethers, ignition, networkHelpers } = connection;
-  const signers = await ethers.getSigners();
-  const [deployer, quoteSigner, keeper, supplier, reserve, team, owner1, owner2, owner3, traveller, liquidity] =
-    signers;
-  expect((await ethers.provider.getNetwork()).chainId).to.equal(BigInt(BASE_SEPOLIA));
-
-  // What the network already has: USDC, Chainlink feeds, Uniswap v3, Safe.
-  const usdc = await new MockStablecoin__factory(deployer).deploy();
-  const usdcUsd = await new MockV3Aggregator__factory(deployer).deploy(8, usd8(1));
-  const ethUsd = await new MockV3Aggregator__factory(deployer).deploy(8, usd8(3000));
-  const sequencerUptime = await new MockV3Aggregator__factory(deployer).deploy(0, 0); // 0: up, since now
-  const uniswap = await deployUniswapV3Factory(deployer);
-  const { Guardian } = await ignition.deploy(LocalSafeModule, {
-    displayUi: false,
-    parameters: { LocalSafe: { owners: [owner1.address, owner2.address, owner3.address] } },
-  });
-  const vestingStart = (await networkHelpers.time.latest()) + DAY;
-
-  const parameters = {
-    TRVL: {
-      guardian: await Guardian.getAddress(),
-      quoteSigner: quoteSigner.address,
-      settler: keeper.address,
-      ecosystemReserve: reserve.address,
-      teamBeneficiary: team.address,
-      teamVestingStart: vestingStart,
-      stablecoin: await usdc.getAddress(),
-      stablecoinFeed: await usdcUsd.getAddress(),
-      stablecoinFeedMinAnswer: usd8(0.95),
-      stablecoinFeedMaxAnswer: usd8(1.05),
-      nativeFeed: await ethUsd.getAddress(),
-      nativeFeedMinAnswer: usd8(100),
-      nativeFeedMaxAnswer: usd8(100_000),
-      uniswapV3Factory: await uniswap.getAddress(),
-      sequencerUptimeFeed: await sequencerUptime.getAddress(),
-      trvlLaunchPrice: parseEther("0.1"),
-      trvlFeedMinAnswer: usd8(0.0001),
-      trvlFeedMaxAnswer: usd8(1000),
-      mintCapacity: parseEther("5000000"),
-    },
-  };
-  const deployed = await ignition.deploy(TRVL, { displayUi: false, parameters });
+  const r = await rehearseLaunch(connection);
+  const { addresses } = r;
+  const deployer = r.signer("deployer");
   const at = <T>(factory: { connect(address: string, runner: typeof deployer): T }, address: string) =>
     factory.connect(address, deployer);
-  const address = (future: { getAddress(): Promise<string> }) => future.getAddress();
   return {
+    rehearsal: r,
     connection,
     deployer,
-    quoteSigner,
-    keeper,
-    supplier,
-    reserve,
-    team,
-    traveller,
-    liquidity,
-    usdc,
-    vestingStart,
-    parameters,
-    sequencerUptime,
-    guardian: await address(Guardian),
-    token: at(TRVLToken__factory, await address(deployed.TRVLToken)),
-    escrow: at(BookingEscrow__factory, await address(deployed.BookingEscrow)),
-    distributor: at(RewardDistributor__factory, await address(deployed.RewardDistributor)),
-    staking: at(TRVLStaking__factory, await address(deployed.TRVLStaking)),
-    governor: at(TRVLGovernor__factory, await address(deployed.TRVLGovernor)),
-    timelock: at(TimelockController__factory, await address(deployed.Timelock)),
-    vesting: at(TeamVesting__factory, await address(deployed.TeamVesting)),
-    twap: at(UniswapV3TwapFeed__factory, await address(deployed.TrvlUsdTwapFeed)),
-    pool: await address(deployed.TrvlPool),
+    quoteSigner: r.signer("quoteSigner"),
+    keeper: r.signer("keeper"),
+    supplier: r.signer("supplier"),
+    reserve: r.signer("reserve"),
+    team: r.signer("team"),
+    traveller: r.signer("traveller"),
+    usdc: r.network.usdc,
+    vestingStart: r.parameters.TRVL.teamVestingStart,
+    parameters: r.parameters,
+    sequencerUptime: r.network.sequencerUptime,
+    guardian: r.network.guardian,
+    guardianCanceller: (addresses as Record<string, string>).GuardianCanceller,
+    token: at(TRVLToken__factory, addresses.TRVLToken),
+    escrow: at(BookingEscrow__factory, addresses.BookingEscrow),
+    distributor: at(RewardDistributor__factory, addresses.RewardDistributor),
+    staking: at(TRVLStaking__factory, addresses.TRVLStaking),
+    governor: at(TRVLGovernor__factory, addresses.TRVLGovernor),
+    timelock: at(TimelockController__factory, addresses.Timelock),
+    vesting: at(TeamVesting__factory, addresses.TeamVesting),
+    twap: at(UniswapV3TwapFeed__factory, addresses.TrvlUsdTwapFeed),
+    pool: addresses.TrvlPool,
   };
 }
 
 describe("Production deployment rehearsal (TRVL module on a chain with Base Sepolia's id)", () => {
+  let launched: Rehearsed;
+  before(async function () {
+    this.timeout(300_000);
+    launched = await rehearse();
+  });
+
+  it("creates the Safe 1.4.1 contracts at their canonical addresses and the guardian Safe through their factory", async () => {
+    const { ethers } = launched.connection;
+    const r = launched.rehearsal;
+    const canonical = canonicalSafeAddresses(BASE_SEPOLIA);
+    expect(r.network.safe).to.deep.equal(canonical);
+    expect(canonical.SafeL2Singleton).to.equal("0x29fcB43b46531BcA003ddC8FCB67FFE91900C762");
+    expect(canonical.SafeProxyFactory).to.equal("0x4e1DCf7AD4e460CfD30791CCC4F9c8a4f820ec67");
+    for (const [name, address] of Object.entries(canonical)) {
+      expect(await ethers.provider.getCode(address), name).to.not.equal("0x");
+    }
+    // The guardian: a proxy of the L2 singleton, 2 of the 3 owners, the canonical fallback handler.
+    const guardian = await ethers.getContractAt(SAFE_ABI, r.network.guardian);
+    expect(await guardian.getOwners()).to.deep.equal(
+      ["safeOwner1", "safeOwner2", "safeOwner3"].map((o) => r.signer(o as "safeOwner1").address),
+    );
+    expect(await guardian.getThreshold()).to.equal(2n);
+    const singletonSlot = await ethers.provider.getStorage(r.network.guardian, 0);
+    expect(BigInt(singletonSlot)).to.equal(BigInt(canonical.SafeL2Singleton));
+    const fallbackSlot = await ethers.provider.getStorage(r.network.guardian, FALLBACK_HANDLER_SLOT);
+    expect(BigInt(fallbackSlot)).to.equal(BigInt(canonical.CompatibilityFallbackHandler));
+    expect(r.addresses.Guardian).to.equal(r.network.guardian);
+    // Multicall3 answers where viem's chain definitions call it.
+    const multicall = await ethers.getContractAt(["function getChainId() view returns (uint256)"], MULTICALL3);
+    expect(await multicall.getChainId()).to.equal(BigInt(BASE_SEPOLIA));
+  });
+
   it("wires every role to its holder, mints the genesis allocation and launches governance and the TRVL pool", async function () {
     this.timeout(300_000);
-    const r = await rehearse();
+    const r = launched;
     // The example parameter file of docs/deploy.md lists exactly what this deployment is given.
     const example = JSON.parse(await readFile("ignition/parameters/baseSepolia.example.json", "utf8"));
     expect(Object.keys(example.TRVL).sort()).to.deep.equal(Object.keys(r.parameters.TRVL).sort());
@@ -150,6 +139,11 @@ describe("Production deployment rehearsal (TRVL module on a chain with Base Sepo
     expect(await escrow.treasury()).to.equal(timelockAddress);
     expect(await distributor.treasury()).to.equal(timelockAddress);
 
+    // Each feed trusts answers up to its heartbeat plus the margin.
+    const feeds = [await distributor.priceFeedOf(r.usdc), await distributor.priceFeedOf(ZeroAddress)];
+    expect(feeds.map((f) => f.maxAge)).to.deep.equal([BigInt(feedMaxAge("stablecoin")), BigInt(feedMaxAge("native"))]);
+    expect((await distributor.trvlPriceFeed()).maxAge).to.equal(BigInt(feedMaxAge("trvl")));
+
     // Genesis: treasury, reserve and vesting team, nothing else.
     expect(await token.balanceOf(timelockAddress)).to.equal(LAUNCH_DEFAULTS.treasuryGenesis);
     expect(await token.balanceOf(r.reserve.address)).to.equal(LAUNCH_DEFAULTS.reserveGenesis);
@@ -171,12 +165,12 @@ describe("Production deployment rehearsal (TRVL module on a chain with Base Sepo
     // TRVL/USD: the TWAP over the pool the module created, started at the launch price, not answering yet.
     expect(await twap.pool()).to.equal(r.pool);
     expect(await twap.window()).to.equal(BigInt(LAUNCH_DEFAULTS.twapWindow));
-    const price = await twap.priceAtTick(await poolTick(r), usd8(1));
+    const price = await twap.priceAtTick(await poolTick(r.rehearsal), usd8(1));
     expect(price).to.be.closeTo(usd8(0.1), usd8(0.1) / 10_000n); // within one tick (0.01%)
     await expect(twap.latestRoundData()).to.be.revertedWithCustomError(twap, "TwapCardinalityTooLow");
 
     // The money path, priced by the TWAP once the reserve has seeded the pool and its history covers the window.
-    await seedPool(r);
+    await seedPool(r.rehearsal);
     const { time, mine } = r.connection.networkHelpers;
     // The seeding wrote the pool's first observation since the launch, growing its buffer to what the module asked.
     await time.increase(LAUNCH_DEFAULTS.twapWindow);
@@ -198,31 +192,13 @@ describe("Production deployment rehearsal (TRVL module on a chain with Base Sepo
   });
 });
 
-type Rehearsal = Awaited<ReturnType<typeof rehearse>>;
+/** keccak256("fallback_manager.handler.address"): where a Safe keeps its fallback handler. */
+const FALLBACK_HANDLER_SLOT = "0x6c9a6c4a39284e37ed1cf53d337577d14212a4870fb976a4366c693b939918d5";
+const SAFE_ABI = ["function getOwners() view returns (address[])", "function getThreshold() view returns (uint256)"];
 
-const SLOT0_ABI = ["function slot0() view returns (uint160, int24, uint16, uint16, uint16, uint8, bool)"];
+type Rehearsed = Awaited<ReturnType<typeof rehearse>>;
 
-/** The TRVL pool's current tick. */
-async function poolTick(r: Rehearsal): Promise<bigint> {
-  const pool = await r.connection.ethers.getContractAt(SLOT0_ABI, r.pool);
-  const [, tick] = await pool.slot0();
-  return tick;
-}
-
-/** The reserve's liquidity around the launch price (±6,000 ticks), as it would add through Uniswap's app. */
-async function seedPool(r: Rehearsal) {
-  const actor = await new UniswapV3PoolActor__factory(r.deployer).deploy();
-  await r.token.connect(r.reserve).transfer(r.liquidity.address, parseEther("1000000"));
-  await r.usdc.mint(r.liquidity.address, 10n ** 12n);
-  await r.token.connect(r.liquidity).approve(actor, MaxUint256);
-  await r.usdc.connect(r.liquidity).approve(actor, MaxUint256);
-  const tick = Number(await poolTick(r));
-  const lower = Math.floor((tick - 6000) / 60) * 60;
-  const upper = Math.ceil((tick + 6000) / 60) * 60;
-  await actor.connect(r.liquidity).mint(r.pool, lower, upper, 10n ** 17n);
-}
-
-async function payAndSettle(r: Rehearsal): Promise<string> {
+async function payAndSettle(r: Rehearsed): Promise<string> {
   const { ethers } = r.connection;
   const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
   const escrowAddress = (await r.escrow.getAddress()) as `0x${string}`;

@@ -49,6 +49,18 @@ export const feedMaxAge = (feed: keyof typeof FEED_HEARTBEATS): number => FEED_H
 /** Uniswap v3's compiled contracts: their ABIs address the canonical factory and the pool the module creates. */
 const uniswapFactoryArtifact = require("@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json");
 const uniswapPoolArtifact = require("@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol/UniswapV3Pool.json");
+/** Interfaces of what the network already has (USDC, Chainlink feeds), for the addresses the module publishes. */
+const erc20Artifact = require("@openzeppelin/contracts/build/contracts/IERC20Metadata.json");
+const aggregatorArtifact = {
+  _format: "hh-sol-artifact-1",
+  contractName: "AggregatorV3Interface",
+  sourceName: "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol",
+  abi: require("@chainlink/contracts/abi/v0.8/AggregatorV3Interface.json"),
+  bytecode: "0x",
+  deployedBytecode: "0x",
+  linkReferences: {},
+  deployedLinkReferences: {},
+};
 
 /**
  * The TRVL protocol on a real network: stablecoin, Chainlink feeds, Uniswap v3 and the guardian Safe (a canonical
@@ -67,7 +79,9 @@ export default buildModule("TRVL", (m) => {
     maxAnswer: m.getParameter<bigint>(`${name}FeedMaxAnswer`),
   });
   const stablecoin = m.getParameter<string>("stablecoin");
+  const guardian = m.getParameter<string>("guardian");
   const stablecoinFeed = feed("stablecoin");
+  const nativeFeed = feed("native");
 
   const TeamVesting = m.contract("TeamVesting", [
     m.getParameter<string>("teamBeneficiary"),
@@ -117,7 +131,7 @@ export default buildModule("TRVL", (m) => {
   };
 
   const protocol = deployProtocol(m, {
-    guardian: m.getParameter<string>("guardian"),
+    guardian,
     quoteSigner: m.getParameter<string>("quoteSigner"),
     settler: m.getParameter<string>("settler"),
     settlementWindow: m.getParameter("settlementWindow", 14 * DAY),
@@ -125,7 +139,7 @@ export default buildModule("TRVL", (m) => {
     mintWindow: m.getParameter("mintWindow", DAY),
     stablecoin,
     stablecoinFeed,
-    nativeFeed: feed("native"),
+    nativeFeed,
     trvlFeed: twapFeed,
     governance: {
       votingDelay: param("votingDelay"),
@@ -149,5 +163,15 @@ export default buildModule("TRVL", (m) => {
   });
 
   if (twap === undefined) throw new Error("deployProtocol did not build the TRVL/USD feed");
-  return { ...protocol, TeamVesting, TrvlPool: twap.pool, TrvlUsdTwapFeed: twap.feed };
+  // The network's own contracts the protocol uses, recorded with the deployment under the names the backend and web
+  // look up in @trvl/abi (npm run generate), as the local module names its mocks. No transaction.
+  const network = {
+    Stablecoin: m.contractAt("IERC20Metadata", erc20Artifact, stablecoin, { id: "Stablecoin" }),
+    StablecoinUsdFeed: m.contractAt("AggregatorV3Interface", aggregatorArtifact, stablecoinFeed.feed, {
+      id: "StablecoinUsdFeed",
+    }),
+    EthUsdFeed: m.contractAt("AggregatorV3Interface", aggregatorArtifact, nativeFeed.feed, { id: "EthUsdFeed" }),
+    Guardian: m.contractAt("Safe", guardian, { id: "Guardian" }),
+  };
+  return { ...protocol, ...network, TeamVesting, TrvlPool: twap.pool, TrvlUsdTwapFeed: twap.feed };
 });
