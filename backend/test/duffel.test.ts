@@ -1,104 +1,34 @@
 /**
  * The Duffel adapter against a local stub of Duffel's HTTP API (the outer edge: the real SDK makes real requests).
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { eq } from "drizzle-orm";
+
 import { addDays } from "../src/catalog/dates.js";
+import { schema } from "../src/db/index.js";
 import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
 import { DRIVERS } from "./helpers/databases.js";
+import { DuffelStub, PASSENGERS } from "./helpers/duffel-stub.js";
 import { LISBON, STABLECOIN, futureDay } from "./helpers/trips.js";
 
 type Json = Record<string, any>;
 
 const TOKEN = "duffel_test_stub_token";
 
-function offer(id: string, date: string, passengers: number, amount = "412.37") {
-  return {
-    id,
-    total_amount: amount,
-    total_currency: "USD",
-    expires_at: `${date}T00:00:00Z`,
-    owner: { name: "Stub Airways", iata_code: "ZZ" },
-    passengers: Array.from({ length: passengers }, (_, i) => ({ id: `pas_${i}`, type: "adult" })),
-    slices: [
-      {
-        origin: { iata_code: "JFK" },
-        destination: { iata_code: "LIS" },
-        duration: "PT6H55M",
-        segments: [
-          {
-            departing_at: `${date}T19:35:00`,
-            arriving_at: `${addDays(date, 1)}T07:30:00`,
-            marketing_carrier: { name: "Stub Airways", iata_code: "ZZ" },
-            marketing_carrier_flight_number: "201",
-            distance: "5420",
-          },
-        ],
-      },
-    ],
-  };
-}
-
-interface Seen {
-  method: string;
-  url: string;
-  authorization?: string;
-  version?: string;
-  body?: Json;
-}
-
 describe.each(DRIVERS)("Duffel flights adapter (%s)", (driver) => {
-  let server: Server;
+  const stub = new DuffelStub();
+  const seen = stub.seen;
   let t: TestApp;
-  const seen: Seen[] = [];
-  let failing = false;
   const date = futureDay(45);
-  const offers = new Map<string, Json>();
 
   beforeAll(async () => {
-    server = createServer(async (req: IncomingMessage, res) => {
-      let raw = "";
-      for await (const chunk of req) raw += chunk;
-      const record: Seen = {
-        method: req.method ?? "",
-        url: req.url ?? "",
-        authorization: req.headers.authorization,
-        version: req.headers["duffel-version"] as string | undefined,
-        body: raw ? JSON.parse(raw) : undefined,
-      };
-      seen.push(record);
-      const reply = (status: number, body: Json) => {
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(body));
-      };
-      if (failing) return reply(500, { errors: [{ message: "stub outage", code: "internal_server_error" }] });
-      if (req.method === "POST" && req.url?.startsWith("/air/offer_requests")) {
-        const passengers = (record.body?.data?.passengers ?? []).length;
-        const made = [offer("off_0001stub", date, passengers), offer("off_0002stub", date, passengers, "530.00")];
-        made.forEach((o) => offers.set(o.id, o));
-        return reply(201, { data: { id: "orq_stub", offers: made } });
-      }
-      const match = /^\/air\/offers\/(off_\w+)/.exec(req.url ?? "");
-      if (req.method === "GET" && match) {
-        const found = offers.get(match[1]);
-        return found
-          ? reply(200, { data: found })
-          : reply(404, { errors: [{ message: "not found", code: "not_found" }] });
-      }
-      reply(404, { errors: [{ message: "no such stub route" }] });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    t = await createTestApp(driver, {
-      env: { DUFFEL_ACCESS_TOKEN: TOKEN, DUFFEL_API_URL: `http://127.0.0.1:${port}` },
-    });
+    const url = await stub.listen();
+    t = await createTestApp(driver, { env: { DUFFEL_ACCESS_TOKEN: TOKEN, DUFFEL_API_URL: url } });
   });
   afterAll(async () => {
-    await t.close();
-    await new Promise((resolve) => server.close(resolve));
+    await t?.close();
+    await stub.close();
   });
 
   it("searches live offers for origin → destination airport on the date, priced as Duffel prices them", async () => {
@@ -131,27 +61,73 @@ describe.each(DRIVERS)("Duffel flights adapter (%s)", (driver) => {
   it("books a Duffel offer at its exact price, for the party it was priced for", async () => {
     const token = await signIn(t.app, testAccount(14));
     const stay = { checkIn: date, checkOut: addDays(date, 4), paymentToken: STABLECOIN };
-    const booked = await call(t.app, "POST", "/bookings", {
+    const withoutPassengers = await call(t.app, "POST", "/bookings", {
       token,
       body: { ...stay, guests: 2, items: [{ itemId: "duffel-off_0001stub", date }] },
     });
+    expect(expectError(withoutPassengers)).toMatchObject({ status: 422, code: "passengers_required" });
+    const booked = await call(t.app, "POST", "/bookings", {
+      token,
+      body: { ...stay, guests: 2, passengers: PASSENGERS, items: [{ itemId: "duffel-off_0001stub", date }] },
+    });
     expect(booked.status).toBe(201);
+    // Stored with the booking, never shown back: only the supplier gets them.
+    expect(JSON.stringify(booked.body)).not.toContain("Stark");
+    const [stored] = await t.services.db
+      .select({ passengers: schema.bookings.passengers })
+      .from(schema.bookings)
+      .where(eq(schema.bookings.id, (booked.body as Json).booking.id));
+    expect(stored!.passengers).toEqual(PASSENGERS);
     expect((booked.body as Json).booking.items[0]).toMatchObject({ quantity: 1, total: { amount: "412.37" } });
     expect((booked.body as Json).booking.payment.amount).toBe("412370000");
     const wrongParty = await call(t.app, "POST", "/bookings", {
       token,
-      body: { ...stay, guests: 3, items: [{ itemId: "duffel-off_0001stub", date }] },
+      body: {
+        ...stay,
+        guests: 3,
+        passengers: [...PASSENGERS, PASSENGERS[0]],
+        items: [{ itemId: "duffel-off_0001stub", date }],
+      },
     });
     expect(expectError(wrongParty)).toMatchObject({ status: 422, code: "party_mismatch" });
     const gone = await call(t.app, "POST", "/bookings", {
       token,
-      body: { ...stay, guests: 2, items: [{ itemId: "duffel-off_9999stub", date }] },
+      body: { ...stay, guests: 2, passengers: PASSENGERS, items: [{ itemId: "duffel-off_9999stub", date }] },
     });
     expect(expectError(gone)).toMatchObject({ status: 422, code: "item_not_found" });
   });
 
+  it("rejects passengers' details naming the bad field, and a list that does not match the party", async () => {
+    const token = await signIn(t.app, testAccount(14));
+    const stay = { checkIn: date, checkOut: addDays(date, 4), paymentToken: STABLECOIN, guests: 2 };
+    const items = [{ itemId: "duffel-off_0001stub", date }];
+    const cases: [Json, string][] = [
+      [{ ...PASSENGERS[1], bornOn: "1980-02-30" }, "body.passengers.1.bornOn"],
+      [{ ...PASSENGERS[1], email: "tony" }, "body.passengers.1.email"],
+      [{ ...PASSENGERS[1], phoneNumber: "020 8016 0509" }, "body.passengers.1.phoneNumber"],
+      [{ ...PASSENGERS[1], title: "sir" }, "body.passengers.1.title"],
+      [{ ...PASSENGERS[1], givenName: " " }, "body.passengers.1.givenName"],
+      [{ ...PASSENGERS[1], bornOn: addDays(date, 1) }, "body.passengers.1.bornOn"],
+    ];
+    for (const [bad, field] of cases) {
+      const response = await call(t.app, "POST", "/bookings", {
+        token,
+        body: { ...stay, items, passengers: [PASSENGERS[0], bad] },
+      });
+      const error = expectError(response);
+      expect(error.status, field).toBe(400);
+      expect(JSON.stringify(response.body), field).toContain(field);
+    }
+    const short = await call(t.app, "POST", "/bookings", {
+      token,
+      body: { ...stay, items, passengers: [PASSENGERS[0]] },
+    });
+    expect(expectError(short).status).toBe(400);
+    expect(JSON.stringify(short.body)).toContain("body.passengers");
+  });
+
   it("when Duffel fails, search still answers with demo inventory and says which source failed; item lookup is a 502", async () => {
-    failing = true;
+    stub.failing = true;
     try {
       const response = await call(
         t.app,
@@ -165,7 +141,7 @@ describe.each(DRIVERS)("Duffel flights adapter (%s)", (driver) => {
       const item = await call(t.app, "GET", "/catalog/items/duffel-off_0001stub");
       expect(expectError(item)).toMatchObject({ status: 502, code: "supplier_failed", hasShape: true });
     } finally {
-      failing = false;
+      stub.failing = false;
     }
   });
 });

@@ -135,7 +135,8 @@ describe("onSupplierAnswer", () => {
 
   it("a refusal gets the traveller their money back", () => {
     expect(onSupplierAnswer(booking(paid), { kind: "refused", at: AT, reason: "sold out" })).toEqual({
-      patch: { refundRequestedAt: AT, status: "refund_requested" },
+      // The supplier's reason stays on the booking, so the traveller sees why they were refunded.
+      patch: { refundRequestedAt: AT, supplierRefusal: "sold out", status: "refund_requested" },
       jobs: [
         ["confirm", { op: "finish" }],
         ["refund", { op: "create" }],

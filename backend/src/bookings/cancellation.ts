@@ -40,11 +40,16 @@ export type RefundNow = { kind: "full" } | { kind: "part"; amount: bigint } | { 
 
 /**
  * What cancelling a paid, unsettled booking at `at` gives back: each item's price while its free window is open (or
- * its terms are free until settled), all but its fee after; in the payment token, in proportion to the items'
+ * its terms are free until settled), all but its fee after, or what its supplier gives back when the supplier decides
+ * (a cancelled flight order); in the payment token, in proportion to the items'
  * prices (a discount shrinks every item alike). `amount`: what the booking paid, in token units.
  */
 export function refundAt(
-  items: (Pick<ItemTerms, "freeCancelUntil" | "cancelFeeBps"> & { totalCents: bigint })[],
+  items: (Pick<ItemTerms, "freeCancelUntil" | "cancelFeeBps"> & {
+    totalCents: bigint;
+    /** What its supplier gives back, when the supplier decides (a cancelled flight order), at most its price. */
+    supplierRefundCents?: bigint;
+  })[],
   amount: bigint,
   at: Date,
 ): RefundNow {
@@ -53,6 +58,10 @@ export function refundAt(
   for (const item of items) {
     subtotal += item.totalCents;
     const free = item.freeCancelUntil === null || at < item.freeCancelUntil;
+    if (item.supplierRefundCents !== undefined) {
+      back += item.supplierRefundCents < item.totalCents ? item.supplierRefundCents : item.totalCents;
+      continue;
+    }
     back += free ? item.totalCents : (item.totalCents * (BPS - BigInt(item.cancelFeeBps))) / BPS;
   }
   if (subtotal === 0n || back === subtotal) return { kind: "full" };

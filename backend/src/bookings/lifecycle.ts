@@ -203,7 +203,11 @@ export function onSupplierAnswer(b: BookingRow, answer: SupplierAnswer): Transit
       ],
     };
   }
-  const patch = { refundRequestedAt: answer.at, status: deriveStatus({ ...b, refundRequestedAt: answer.at }) };
+  const patch = {
+    refundRequestedAt: answer.at,
+    supplierRefusal: answer.reason,
+    status: deriveStatus({ ...b, refundRequestedAt: answer.at }),
+  };
   return {
     patch,
     jobs: [
@@ -233,11 +237,12 @@ export type CancelDecision =
  * The one rule for cancelling: before payment a booking is cancelled; once paid, it is refunded — all of it, or what
  * its cancellation terms give back now (`refund`, by default all) — unless its settlement already started (the keeper
  * claimed its settle job: the supplier is being paid) or its terms give nothing back any more; after that it can no
- * longer be cancelled. `paidUnrecorded`: the escrow holds its payment though the listener has not recorded it yet.
+ * longer be cancelled, nor while its supplier's order is being placed (`ordering`). `paidUnrecorded`: the escrow holds
+ * its payment though the listener has not recorded it yet.
  */
 export function decideCancel(
   b: LifecycleFacts,
-  chain: { paidUnrecorded: boolean; settling: boolean },
+  chain: { paidUnrecorded: boolean; settling: boolean; ordering?: boolean },
   refund: RefundNow = { kind: "full" },
 ): CancelDecision {
   const status = deriveStatus(b);
@@ -260,6 +265,12 @@ export function decideCancel(
       return { kind: "unchanged" };
     case "paid":
     case "confirmed":
+      if (chain.ordering)
+        return {
+          kind: "refuse",
+          code: "order_in_progress",
+          message: "The supplier's order for this booking is being placed: try again in a moment",
+        };
       return chain.settling
         ? {
             kind: "refuse",

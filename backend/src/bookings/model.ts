@@ -13,6 +13,7 @@ import { schema, type Db, type Executor, type Tx } from "../db/index.js";
 import { notFound } from "../http/errors.js";
 import type { ContentStore } from "../ipfs/store.js";
 import type { StakingReader } from "../staking/index.js";
+import type { Passenger } from "./passengers.js";
 import type { PaymentTokens } from "./payment-token.js";
 
 export interface BookingDeps {
@@ -33,6 +34,8 @@ export interface BookingRequest {
   checkOut: string;
   guests: number;
   paymentToken: Address;
+  /** One per guest; required when a supplier issues tickets by name (a live flight). */
+  passengers?: Passenger[];
 }
 
 export type BookingRow = typeof schema.bookings.$inferSelect;

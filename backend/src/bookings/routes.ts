@@ -23,6 +23,7 @@ import {
   usd,
 } from "../http/schemas.js";
 import type { BookingDeps, BookingRecord } from "./model.js";
+import { PassengerSchema } from "./passengers.js";
 import { confirmPayment, paymentInstructions, quoteOf } from "./payments.js";
 import { cancelBooking, createBooking, getBooking, listBookings } from "./service.js";
 import { timelineOf } from "./lifecycle.js";
@@ -79,6 +80,9 @@ const BookingOut = z
           .nullable()
           .openapi({ description: "All of its price comes back if cancelled before then (null: until settled)" }),
         cancelFeeBps: z.number().int().openapi({ description: "What the supplier keeps once the free window closed" }),
+        bookingReference: z.string().nullable().openapi({
+          description: "The supplier's booking reference for it (a flight's PNR), once its order is placed",
+        }),
         unitPrice: Money,
         quantity: z.number().int(),
         total: Money,
@@ -111,6 +115,10 @@ const BookingOut = z
       .string()
       .nullable()
       .openapi({ description: "The providers' booking references, once they confirmed it" }),
+    supplierRefusal: z
+      .string()
+      .nullable()
+      .openapi({ description: "Why a supplier refused the paid booking, which is therefore refunded in full" }),
     cancellation: z
       .object({
         policy: z.enum(CANCELLATION_POLICIES),
@@ -217,8 +225,18 @@ const CreateBody = z
     checkOut: IsoDate,
     guests: z.number().int().min(1).max(9),
     paymentToken: AddressSchema.openapi({ description: "An escrow payment token; 0x000…000 for ETH" }),
+    passengers: z.array(PassengerSchema).min(1).max(9).optional().openapi({
+      description:
+        "One per guest, as on their passports: required when the booking has a live (non-demo) flight, sent only to its airline",
+    }),
   })
   .superRefine((body, ctx) => {
+    if (body.passengers && body.passengers.length !== body.guests)
+      ctx.addIssue({
+        code: "custom",
+        path: ["passengers"],
+        message: `must list ${body.guests} passenger(s), one per guest`,
+      });
     const nights = nightsBetween(body.checkIn, body.checkOut);
     if (nights < 1) ctx.addIssue({ code: "custom", path: ["checkOut"], message: "must be after checkIn" });
     if (nights > MAX_NIGHTS)
@@ -277,6 +295,7 @@ export function bookingOut({ booking, items, reward }: BookingRecord, now: Date)
       providerOfferId: item.providerOfferId,
       freeCancelUntil: iso(item.freeCancelUntil),
       cancelFeeBps: item.cancelFeeBps,
+      bookingReference: item.providerBookingReference,
       unitPrice: usd(item.unitPriceCents),
       quantity: item.quantity,
       total: usd(item.totalCents),
@@ -305,6 +324,7 @@ export function bookingOut({ booking, items, reward }: BookingRecord, now: Date)
     cancelledAt: iso(booking.cancelledAt),
     refundRequestedAt: iso(booking.refundRequestedAt),
     providerReference: booking.providerReference,
+    supplierRefusal: booking.supplierRefusal,
     cancellation: cancellationOf(booking, items, now),
     timeline: timelineOf(booking).map((step) => ({
       ...step,

@@ -23,6 +23,7 @@ import {
   type BookingRow,
 } from "./model.js";
 import { refundAt, settleDueAtOf, termsOf } from "./cancellation.js";
+import { passengerProblem } from "./passengers.js";
 import { tokenAmountForCents } from "./payment-token.js";
 import { priceLines } from "./pricing.js";
 import { destinationColumns, scheduleOf } from "./records.js";
@@ -42,6 +43,8 @@ function requestHash(request: BookingRequest): string {
     checkOut: request.checkOut,
     guests: request.guests,
     paymentToken: request.paymentToken.toLowerCase(),
+    // Hashed, never stored in the clear here: a retry with other passengers is another request.
+    ...(request.passengers ? { passengers: request.passengers } : {}),
   };
   return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
 }
@@ -69,6 +72,7 @@ export async function createBooking(
 
   const time = now();
   const lines = await priceLines(catalog, request, formatDay(time.getTime()));
+  checkPassengers(request, lines);
   const escrow = requireContract(chain, "BookingEscrow");
   const token = await tokens.token(request.paymentToken);
   const [price, position, chainNow] = await Promise.all([
@@ -132,6 +136,7 @@ export async function createBooking(
     quoteExpiresAt,
     quoteDeadline: quote.expiresAt,
     signature,
+    passengers: request.passengers ?? null,
     idempotencyKey: idempotencyKey ?? null,
     requestHash: hash,
     createdAt: time,
@@ -171,6 +176,24 @@ export async function createBooking(
     throw error;
   }
   return { ...(await loadOwn(db, traveller, id)), replayed: false };
+}
+
+/** A live flight is ticketed by name: its booking needs every passenger's details, valid for the trip. */
+function checkPassengers(request: BookingRequest, lines: { item: { type: string; demo: boolean } }[]) {
+  const needed = lines.some(({ item }) => item.type === "flight" && !item.demo);
+  if (needed && !request.passengers) {
+    const message = "a flight needs each passenger's title, names, birth date, gender, email and phone";
+    throw new ApiError(422, "passengers_required", `body.passengers: ${message}`, {
+      fields: [{ field: "body.passengers", message }],
+    });
+  }
+  const problem = request.passengers ? passengerProblem(request.passengers, request.checkIn) : undefined;
+  if (problem) {
+    const [path, ...words] = problem.split(" ");
+    throw new ApiError(400, "validation_failed", `body.${problem}`, {
+      fields: [{ field: `body.${path}`, message: words.join(" ") }],
+    });
+  }
 }
 
 async function findByIdempotencyKey(db: Db, traveller: Address, key: string, hash: string) {
@@ -246,7 +269,7 @@ export async function listBookings(
  * booking's real status; the keeper's settle claim skips a locked job.
  */
 export async function cancelBooking(deps: BookingDeps, traveller: Address, id: string): Promise<BookingRecord> {
-  const { db, chain, now } = deps;
+  const { db, chain, catalog, now } = deps;
   const time = now();
   await expireQuotes(db, traveller, time);
   const { booking } = await loadOwn(db, traveller, id);
@@ -257,6 +280,8 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
       totalCents: schema.bookingItems.totalCents,
       freeCancelUntil: schema.bookingItems.freeCancelUntil,
       cancelFeeBps: schema.bookingItems.cancelFeeBps,
+      provider: schema.bookingItems.provider,
+      orderId: schema.bookingItems.providerOrderId,
     })
     .from(schema.bookingItems)
     .where(eq(schema.bookingItems.bookingId, id));
@@ -269,7 +294,34 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
       .orderBy(asc(schema.keeperJobs.id))
       .for("update");
     const settling = jobs.some((job) => job.kind === "settle" && job.status === "running");
-    const decision = decideCancel(locked, { paidUnrecorded, settling }, refundAt(terms, locked!.amount, time));
+    const ordering = jobs.some((job) => job.kind === "confirm" && job.status === "running");
+    let decision = decideCancel(locked, { paidUnrecorded, settling, ordering }, refundAt(terms, locked!.amount, time));
+    // Orders a supplier placed are cancelled with it, and it decides what comes back of them: asked while the booking
+    // is locked (the keeper cannot settle it meanwhile), confirmed only if the escrow then refunds something.
+    const orders = terms.flatMap((item) => {
+      const canceller = item.orderId ? catalog.canceller(item.provider) : undefined;
+      return canceller ? [{ item, canceller, orderId: item.orderId! }] : [];
+    });
+    const quotes = new Map<(typeof terms)[number], string>();
+    if ((decision.kind === "refund" || decision.kind === "partialRefund") && orders.length > 0) {
+      const withSupplierRefunds = await Promise.all(
+        terms.map(async (item) => {
+          const order = orders.find((o) => o.item === item);
+          if (!order) return item;
+          const quote = await order.canceller.quoteCancellation(order.orderId);
+          quotes.set(item, quote.id);
+          return { ...item, supplierRefundCents: quote.refundCents };
+        }),
+      );
+      decision = decideCancel(
+        locked,
+        { paidUnrecorded, settling },
+        refundAt(withSupplierRefunds, locked!.amount, time),
+      );
+      if (decision.kind === "refund" || decision.kind === "partialRefund") {
+        for (const order of orders) await order.canceller.confirmCancellation(quotes.get(order.item)!);
+      }
+    }
     switch (decision.kind) {
       case "unchanged":
         return;

@@ -9,11 +9,44 @@ import type { Offer } from "@duffel/api/booking/Offers/OfferTypes";
 import type { Clock } from "../clock.js";
 import { ApiError } from "../http/errors.js";
 import type { Destination } from "./geodata.js";
-import type { BookingToConfirm, CatalogItem, CatalogProvider, Confirmation, ItemType, SearchQuery } from "./types.js";
+import type {
+  BookedLine,
+  BookingToConfirm,
+  CancellationPolicy,
+  CancellationQuote,
+  CatalogItem,
+  CatalogProvider,
+  Confirmation,
+  ItemType,
+  PlacedOrder,
+  SearchQuery,
+} from "./types.js";
+
+interface DuffelErrorLike {
+  status?: number;
+  headers?: { get?(name: string): string | null };
+  errors?: { code?: string; message?: string }[];
+}
+
+/** When to ask again after a 429: Duffel's `ratelimit-reset` (an HTTP date; seconds also understood), else a minute. */
+export function retryAfterMs(reset: string | null, now: Date): number {
+  const fallback = 60_000;
+  if (!reset) return fallback;
+  const seconds = /^\d+$/.test(reset.trim()) ? Number(reset) : undefined;
+  const at =
+    seconds === undefined ? Date.parse(reset) : seconds > 1e9 ? seconds * 1000 : now.getTime() + seconds * 1000;
+  if (Number.isNaN(at)) return fallback;
+  return Math.min(3_600_000, Math.max(1_000, at - now.getTime()));
+}
 
 export const DUFFEL_PROVIDER = "duffel";
 const PREFIX = `${DUFFEL_PROVIDER}-`;
 export const DUFFEL_COMMISSION_BPS = 300;
+/**
+ * How long a paid flight stays cancellable (and its money in escrow) before the supplier is paid: well inside the
+ * escrow's own refund window, after which the traveller could take all of it back alone.
+ */
+export const HOLD_MINUTES = 12 * 60;
 
 export interface DuffelOptions {
   accessToken: string;
@@ -94,31 +127,148 @@ export class DuffelProvider implements CatalogProvider {
   }
 
   /**
-   * A Duffel order needs every passenger's name, birth date and contact, which TRVL does not collect yet: an offer
-   * that is still valid waits (an operator completes the order in Duffel); an offer that expired is refused, so the
-   * traveller is refunded.
+   * Places a Duffel order (instant, paid from the Duffel balance) for each flight of a paid booking, with its
+   * passengers, and confirms with the orders' booking references. Each order is recorded as requested before it is
+   * placed and carries the booking in its metadata: after a crash in between, the order is looked up, never placed
+   * twice. An offer that vanished, expired, changed price or was refused is a refusal (the traveller is refunded, and
+   * orders already placed for the booking are cancelled); a rate limit waits for its reset.
    */
   async confirm(booking: BookingToConfirm): Promise<Confirmation> {
     const duffel = await this.duffel();
-    for (const { itemId } of booking.items) {
-      const offerId = itemId.slice(PREFIX.length);
-      try {
-        const offer = (await duffel.offers.get(offerId)).data as Offer & { expires_at?: string };
-        if (offer.expires_at && Date.parse(offer.expires_at) < this.options.now().getTime()) {
-          return { status: "rejected", reason: `The flight offer ${offerId} expired before the order was placed` };
+    const references: string[] = [];
+    const placed: PlacedOrder[] = [];
+    for (const line of booking.items) {
+      const answer = await this.order(duffel, booking, line);
+      if ("order" in answer) {
+        placed.push(answer.order);
+        references.push(answer.order.bookingReference);
+        continue;
+      }
+      if (answer.status === "rejected") {
+        for (const order of placed) await this.cancelOrder(order.id).catch(() => undefined);
+      }
+      return answer;
+    }
+    return { status: "confirmed", reference: references.join(" ") };
+  }
+
+  private async order(
+    duffel: Duffel,
+    booking: BookingToConfirm,
+    line: BookedLine,
+  ): Promise<{ order: PlacedOrder } | Exclude<Confirmation, { status: "confirmed" }>> {
+    if (line.order) return { order: line.order };
+    const offerId = line.itemId.slice(PREFIX.length);
+    const metadata = { trvl_booking_id: booking.id, trvl_item: String(line.position) };
+    const passengers = booking.passengers ?? [];
+    try {
+      if (line.orderRequestedAt) {
+        const found = await this.findOrder(duffel, metadata, passengers[0]?.familyName);
+        if (found) {
+          await booking.orders.placed(line.position, found);
+          return { order: found };
         }
-      } catch (error) {
-        if ((error as { status?: number }).status === 404) {
-          return { status: "rejected", reason: `The flight offer ${offerId} no longer exists` };
-        }
-        throw this.upstream(error);
+      }
+      const offer = (await duffel.offers.get(offerId)).data;
+      if (Date.parse(offer.expires_at) <= this.options.now().getTime()) {
+        return { status: "rejected", reason: `The flight offer ${offerId} expired before the order was placed` };
+      }
+      if (cents(offer.total_amount) !== line.totalCents || offer.total_currency !== "USD") {
+        return {
+          status: "rejected",
+          reason: `The flight offer ${offerId}'s price changed to ${offer.total_amount} ${offer.total_currency}`,
+        };
+      }
+      if (passengers.length !== offer.passengers.length) {
+        return {
+          status: "rejected",
+          reason: `The flight needs ${offer.passengers.length} passenger(s)' details; the booking has ${passengers.length}`,
+        };
+      }
+      await booking.orders.requested(line.position);
+      const order = (
+        await duffel.orders.create({
+          type: "instant",
+          selected_offers: [offerId],
+          payments: [{ type: "balance", amount: offer.total_amount, currency: offer.total_currency }],
+          passengers: offer.passengers.map((seat, index) => {
+            const passenger = passengers[index]!;
+            return {
+              id: seat.id,
+              title: passenger.title,
+              given_name: passenger.givenName,
+              family_name: passenger.familyName,
+              born_on: passenger.bornOn,
+              gender: passenger.gender,
+              email: passenger.email,
+              phone_number: passenger.phoneNumber,
+            };
+          }),
+          metadata,
+        })
+      ).data;
+      const placed = { id: order.id, bookingReference: order.booking_reference };
+      await booking.orders.placed(line.position, placed);
+      return { order: placed };
+    } catch (error) {
+      const refusal = this.refusal(error, offerId);
+      if (refusal) return refusal;
+      throw this.upstream(error);
+    }
+  }
+
+  /** The order placed for a booked item, by its metadata (Duffel filters orders by passenger name, not metadata). */
+  private async findOrder(
+    duffel: Duffel,
+    metadata: Record<string, string>,
+    familyName: string | undefined,
+  ): Promise<PlacedOrder | undefined> {
+    const filter = familyName ? { "passenger_name[]": [familyName] } : {};
+    for await (const page of duffel.orders.listWithGenerator(filter)) {
+      const order = page.data;
+      const tags = (order.metadata ?? {}) as Record<string, string>;
+      if (Object.entries(metadata).every(([key, value]) => tags[key] === value)) {
+        return { id: order.id, bookingReference: order.booking_reference };
       }
     }
-    return {
-      status: "pending",
-      reason: "Duffel orders need each passenger's details, which TRVL does not collect yet: an operator places it",
-      retryAfterMs: 3_600_000,
-    };
+    return undefined;
+  }
+
+  /** Duffel's answer as the booking's fate: later (rate limited), refused (the offer cannot be ordered), or neither. */
+  private refusal(error: unknown, offerId: string): Exclude<Confirmation, { status: "confirmed" }> | undefined {
+    const { status, headers, errors } = error as DuffelErrorLike;
+    if (status === 429) {
+      return {
+        status: "pending",
+        reason: "Duffel's rate limit was reached: the order is placed once it resets",
+        retryAfterMs: retryAfterMs(headers?.get?.("ratelimit-reset") ?? null, this.options.now()),
+      };
+    }
+    if (status === 404) return { status: "rejected", reason: `The flight offer ${offerId} no longer exists` };
+    if (status !== undefined && [400, 409, 410, 422].includes(status)) {
+      const first = errors?.[0];
+      return {
+        status: "rejected",
+        reason: `Duffel refused the order (${first?.code ?? status}): ${first?.message ?? "no reason given"}`,
+      };
+    }
+    return undefined;
+  }
+
+  async quoteCancellation(orderId: string): Promise<CancellationQuote> {
+    const duffel = await this.duffel();
+    const quote = (await this.call(() => duffel.orderCancellations.create({ order_id: orderId }))).data;
+    const refund = quote.refund_currency === "USD" && quote.refund_amount ? cents(quote.refund_amount) : 0n;
+    return { id: quote.id, refundCents: refund ?? 0n };
+  }
+
+  async confirmCancellation(quoteId: string): Promise<void> {
+    const duffel = await this.duffel();
+    await this.call(() => duffel.orderCancellations.confirm(quoteId));
+  }
+
+  private async cancelOrder(orderId: string) {
+    await this.confirmCancellation((await this.quoteCancellation(orderId)).id);
   }
 
   private async call<T>(request: () => Promise<T>): Promise<T> {
@@ -137,6 +287,16 @@ export class DuffelProvider implements CatalogProvider {
     });
   }
 
+  /**
+   * Cancellable for `HOLD_MINUTES` after booking (never past departure): the order is cancelled with Duffel, which
+   * decides what comes back of the flight, and the escrow refunds it. Then the supplier is due.
+   */
+  private policy(departingAt: string): CancellationPolicy {
+    const untilDeparture = Math.floor((Date.parse(`${departingAt}Z`) - this.options.now().getTime()) / 60_000);
+    const minutes = Math.max(0, Math.min(HOLD_MINUTES, untilDeparture));
+    return { kind: "window", freeMinutes: minutes, feeBps: 0, dueMinutes: minutes };
+  }
+
   private toItem(offer: Offer, destination: Destination): CatalogItem | undefined {
     const total = cents(offer.total_amount);
     const slice = offer.slices[0];
@@ -152,8 +312,7 @@ export class DuffelProvider implements CatalogProvider {
       type: "flight",
       provider: DUFFEL_PROVIDER,
       providerOfferId: offer.id,
-      // Cancelled through the escrow until the supplier is paid, which is when the order is confirmed.
-      cancellation: { kind: "until_settled" },
+      cancellation: this.policy(departingAt),
       demo: false,
       destinationId: destination.id,
       name,

@@ -119,6 +119,18 @@ export class Catalog {
     };
   }
 
+  /** The supplier that placed orders under `provider`'s name, if it cancels them. */
+  canceller(
+    provider: string,
+  ): Required<Pick<CatalogProvider, "quoteCancellation" | "confirmCancellation">> | undefined {
+    const supplier = this.external.find((candidate) => candidate.name === provider);
+    if (!supplier?.quoteCancellation || !supplier.confirmCancellation) return undefined;
+    return {
+      quoteCancellation: (orderId) => supplier.quoteCancellation!(orderId),
+      confirmCancellation: (quoteId) => supplier.confirmCancellation!(quoteId),
+    };
+  }
+
   async getItem(id: string): Promise<CatalogItem | undefined> {
     const provider = this.external.find((candidate) => id.startsWith(`${candidate.name}-`)) ?? this.demo;
     return provider.getItem(id);

@@ -1,3 +1,5 @@
+import type { Passenger } from "../bookings/passengers.js";
+
 export const ITEM_TYPES = ["hotel", "flight", "activity", "restaurant"] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
@@ -131,8 +133,45 @@ export interface CatalogProvider {
   getItem(id: string): Promise<CatalogItem | undefined>;
   /** Whether the item can be booked on each of `dates`. */
   isAvailable(item: CatalogItem, date: string): boolean;
-  /** Asks the supplier to confirm a paid booking of its items; the keeper settles once every supplier confirmed. */
+  /**
+   * Asks the supplier to confirm a paid booking of its items (placing its orders, recorded through `orders`); the
+   * keeper settles once every supplier confirmed.
+   */
   confirm(booking: BookingToConfirm): Promise<Confirmation>;
+  /** Quotes the cancellation of an order it placed: what it gives back. Absent: its orders are not cancelled. */
+  quoteCancellation?(orderId: string): Promise<CancellationQuote>;
+  /** Confirms a cancellation it quoted: the order is cancelled and the quoted refund is on its way. */
+  confirmCancellation?(quoteId: string): Promise<void>;
+}
+
+/** A supplier's order for one booked item. */
+export interface PlacedOrder {
+  id: string;
+  /** What the traveller checks in with (an airline's PNR). */
+  bookingReference: string;
+}
+
+/** A booked item as the supplier is asked to confirm it. */
+export interface BookedLine {
+  itemId: string;
+  quantity: number;
+  /** Its place in the booking. */
+  position: number;
+  /** What the traveller paid for it, in US cents. */
+  totalCents: bigint;
+  /** Its order, when an earlier attempt placed and recorded it. */
+  order: PlacedOrder | null;
+  /** When an earlier attempt set out to place its order: it may have been placed without being recorded. */
+  orderRequestedAt: Date | null;
+}
+
+/**
+ * Where a supplier's orders are recorded as they are placed, durably: the intent before the order is placed, the
+ * order once placed.
+ */
+export interface OrderJournal {
+  requested(position: number): Promise<void>;
+  placed(position: number, order: PlacedOrder): Promise<void>;
 }
 
 export interface BookingToConfirm {
@@ -140,7 +179,10 @@ export interface BookingToConfirm {
   checkIn: string;
   checkOut: string;
   guests: number;
-  items: { itemId: string; quantity: number }[];
+  items: BookedLine[];
+  /** The travellers by name, for suppliers that issue tickets to people. */
+  passengers: Passenger[] | null;
+  orders: OrderJournal;
 }
 
 /** A supplier's answer: confirmed (with its reference), not yet (ask again later), or refused (refund). */
@@ -148,3 +190,10 @@ export type Confirmation =
   | { status: "confirmed"; reference: string }
   | { status: "pending"; reason: string; retryAfterMs: number }
   | { status: "rejected"; reason: string };
+
+/** What cancelling an order gives back, as its supplier quoted it (valid for a short while). */
+export interface CancellationQuote {
+  id: string;
+  /** In US cents. */
+  refundCents: bigint;
+}

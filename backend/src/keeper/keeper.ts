@@ -5,13 +5,14 @@
  * projections mark it), so sending twice is harmless: the contracts skip what is already done.
  */
 import { bookingEscrowAbi, rewardDistributorAbi } from "@trvl/abi";
-import { and, asc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { BaseError, encodeFunctionData, parseEventLogs, type Address, type Hex, type TransactionReceipt } from "viem";
 
 import { onSupplierAnswer } from "../bookings/lifecycle.js";
 import { lockBookings, type BookingRow } from "../bookings/model.js";
 import type { Catalog } from "../catalog/service.js";
+import type { OrderJournal } from "../catalog/types.js";
 import type { ChainContext } from "../chain/index.js";
 import { schema, type Db, type Executor } from "../db/index.js";
 import type { BookingStatus, KEEPER_JOB_KINDS } from "../db/schema.js";
@@ -130,6 +131,11 @@ export class Keeper {
           bookingId: schema.bookingItems.bookingId,
           itemId: schema.bookingItems.itemId,
           quantity: schema.bookingItems.quantity,
+          position: schema.bookingItems.position,
+          totalCents: schema.bookingItems.totalCents,
+          orderRequestedAt: schema.bookingItems.orderRequestedAt,
+          orderId: schema.bookingItems.providerOrderId,
+          bookingReference: schema.bookingItems.providerBookingReference,
         })
         .from(schema.bookingItems)
         .where(inArray(schema.bookingItems.bookingId, ids)),
@@ -146,7 +152,13 @@ export class Keeper {
         try {
           const answer = await catalog.confirm({
             ...booking,
-            items: items.filter((item) => item.bookingId === booking.id),
+            items: items
+              .filter((item) => item.bookingId === booking.id)
+              .map(({ orderId, bookingReference, ...item }) => ({
+                ...item,
+                order: orderId ? { id: orderId, bookingReference: bookingReference ?? "" } : null,
+              })),
+            orders: this.orderJournal(booking.id),
           });
           return { job, booking, outcome: answer };
         } catch (error) {
@@ -226,7 +238,7 @@ export class Keeper {
       if (outcome.status === "error") {
         await this.retry([job], outcome.reason);
       } else if (outcome.status === "pending") {
-        await this.retry([job], outcome.reason, outcome.retryAfterMs);
+        await this.later(job, outcome.reason, outcome.retryAfterMs);
       } else {
         // Refused by the supplier: the traveller gets their money back.
         await db.transaction(async (tx) => {
@@ -253,6 +265,42 @@ export class Keeper {
         this.deps.logger.warn({ bookingId: booking!.id, reason: outcome.reason }, "supplier refused: refunding");
       }
     }
+  }
+
+  /** Records a booking's supplier orders on its items as they are placed: the intent first, then the order. */
+  private orderJournal(bookingId: string): OrderJournal {
+    const { db, now } = this.deps;
+    const item = (position: number) =>
+      and(eq(schema.bookingItems.bookingId, bookingId), eq(schema.bookingItems.position, position));
+    return {
+      requested: async (position) => {
+        await db
+          .update(schema.bookingItems)
+          .set({ orderRequestedAt: now() })
+          .where(and(item(position), isNull(schema.bookingItems.orderRequestedAt)));
+      },
+      placed: async (position, order) => {
+        await db
+          .update(schema.bookingItems)
+          .set({ providerOrderId: order.id, providerBookingReference: order.bookingReference })
+          .where(item(position));
+      },
+    };
+  }
+
+  /** Puts a job back for when its supplier asked to be asked again (a rate limit): waiting is no failed attempt. */
+  private async later(job: Job, reason: string, delayMs: number) {
+    const { db, now } = this.deps;
+    await db
+      .update(schema.keeperJobs)
+      .set({
+        status: "pending",
+        attempts: sql`greatest(${schema.keeperJobs.attempts} - 1, 0)`,
+        lastError: reason.slice(0, 1_000),
+        runAfter: new Date(now().getTime() + delayMs),
+        updatedAt: now(),
+      })
+      .where(and(eq(schema.keeperJobs.id, job.id), eq(schema.keeperJobs.status, "running")));
   }
 
   // ----------------------------------------------------------------------------------------------------------------

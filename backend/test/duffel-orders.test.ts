@@ -1,0 +1,296 @@
+/**
+ * Duffel flights booked for real: after the escrow's payment the keeper places the Duffel order (instant, balance
+ * payment, the passengers) through the real SDK against a local stub of Duffel's API, records it and only then
+ * confirms; a refused order refunds the traveller; a rate limit waits for its reset; a cancellation goes through
+ * Duffel's order cancellation and the escrow refunds what Duffel gives back; a worker killed between placing an order
+ * and recording it does not place a second one. The worker of a real app against the shared local chain.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { bookingEscrowAbi, getDeployment } from "@trvl/abi";
+import { and, eq } from "drizzle-orm";
+import { parseEventLogs, type Hex, type PrivateKeyAccount } from "viem";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+import { startBackend, type BackendProcess } from "@trvl/tooling/backend-process";
+import { addDays } from "../src/catalog/dates.js";
+import { HOLD_MINUTES } from "../src/catalog/duffel.js";
+import { schema } from "../src/db/index.js";
+import { startWorker, type Worker } from "../src/worker/worker.js";
+import { call, createTestApp, signIn, testEnv, type TestApp } from "./helpers/app.js";
+import { fundedAccount, keeperKey, payInEth, publicClient } from "./helpers/chain.js";
+import { futureDay, testClock } from "./helpers/clock.js";
+import { DuffelStub, PASSENGERS, stubOffer } from "./helpers/duffel-stub.js";
+import { FAST_WORKER_ENV, waitUntil } from "./helpers/pipeline.js";
+import { ETH } from "./helpers/trips.js";
+
+const { contracts } = getDeployment(31337);
+const MINUTE = 60_000;
+const TOKEN = "duffel_test_stub_token";
+
+describe("Duffel orders on payment, cancellation and crashes", () => {
+  const stub = new DuffelStub();
+  let stubUrl: string;
+  let t: TestApp;
+  let worker: Worker | undefined;
+  let traveller: PrivateKeyAccount;
+  let token: string;
+  let keeper: Hex;
+  // The services' clock, moved forward by the test: the hold before settlement and rate-limit resets follow it.
+  let ahead = 0;
+  const now = () => new Date(testClock().getTime() + ahead);
+  let offers = 0;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    stubUrl = await stub.listen();
+    dataDir = await mkdtemp(path.join(tmpdir(), "trvl-duffel-"));
+    keeper = await keeperKey();
+    t = await createTestApp("postgres", {
+      env: { ...FAST_WORKER_ENV, KEEPER_PRIVATE_KEY: keeper, DUFFEL_ACCESS_TOKEN: TOKEN, DUFFEL_API_URL: stubUrl },
+      now,
+    });
+    traveller = await fundedAccount();
+    token = await signIn(t.app, traveller);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await t?.close();
+    await stub.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Books a fresh Duffel offer for two (each test its own offer, as each search gives), and pays it in ETH. */
+  async function bookAndPay(offset: number, amount = "412.37") {
+    const date = futureDay(offset);
+    const offer = stub.addOffer(stubOffer(`off_${String(++offers).padStart(4, "0")}paid`, date, 2, amount));
+    const { status, body } = await call(t.app, "POST", "/bookings", {
+      token,
+      body: {
+        items: [{ itemId: `duffel-${offer.id}`, date }],
+        checkIn: date,
+        checkOut: addDays(date, 3),
+        guests: 2,
+        passengers: PASSENGERS,
+        paymentToken: ETH,
+      },
+    });
+    expect(status, JSON.stringify(body)).toBe(201);
+    expect(body.booking.items[0]).toMatchObject({ provider: "duffel", providerOfferId: offer.id });
+    await payInEth(traveller, body.pay);
+    return { id: body.booking.id as Hex, amount: BigInt(body.booking.payment.amount), offerId: offer.id as string };
+  }
+
+  async function read(id: string) {
+    const { status, body } = await call(t.app, "GET", `/bookings/${id}`, { token });
+    expect(status).toBe(200);
+    return body.booking;
+  }
+
+  async function escrowEvents<const E extends "BookingPartiallyRefunded" | "BookingRefunded">(id: string, name: E) {
+    const logs = await publicClient().getLogs({ address: contracts.BookingEscrow.address, fromBlock: 0n });
+    return parseEventLogs({ abi: bookingEscrowAbi, eventName: name, logs }).filter((l) => l.args.bookingId === id);
+  }
+
+  it("paid → Duffel order placed with the passengers → confirmed with its reference → settled after the hold → rewarded", async () => {
+    worker = startWorker(t.services);
+    const booking = await bookAndPay(45);
+    await waitUntil("confirmed", async () => (await read(booking.id)).status === "confirmed");
+
+    const [order] = stub.ordersOf(booking.offerId);
+    expect(stub.ordersOf(booking.offerId)).toHaveLength(1);
+    const created = stub.seen.find((s) => s.method === "POST" && s.url === "/air/orders")!.body!.data;
+    expect(created).toMatchObject({
+      type: "instant",
+      selected_offers: [booking.offerId],
+      payments: [{ type: "balance", amount: "412.37", currency: "USD" }],
+      metadata: { trvl_booking_id: booking.id, trvl_item: "0" },
+    });
+    expect(created.passengers[1]).toEqual({
+      id: `pas_${booking.offerId.slice(4)}_1`,
+      title: "mr",
+      given_name: "Tony",
+      family_name: "Stark",
+      born_on: "1980-07-24",
+      gender: "m",
+      email: "tony@example.com",
+      phone_number: "+442080160509",
+    });
+    const confirmed = await read(booking.id);
+    expect(confirmed.providerReference).toBe(order!.booking_reference);
+    expect(confirmed.items[0].bookingReference).toBe(order!.booking_reference);
+    const [item] = await t.services.db
+      .select()
+      .from(schema.bookingItems)
+      .where(eq(schema.bookingItems.bookingId, booking.id));
+    expect(item).toMatchObject({ providerOrderId: order!.id, providerBookingReference: order!.booking_reference });
+    expect(item!.orderRequestedAt).not.toBeNull();
+
+    // Cancellable through the hold; settled (the supplier paid) once it is over, then rewarded.
+    expect(confirmed.cancellation).toMatchObject({ cancellable: true, refund: "full" });
+    ahead = HOLD_MINUTES * MINUTE + MINUTE;
+    await waitUntil("rewarded", async () => (await read(booking.id)).status === "rewarded");
+    ahead = 0;
+  });
+
+  it("an order Duffel refuses (the offer is gone) refunds the traveller, with the reason on the booking", async () => {
+    stub.script({
+      method: "POST",
+      path: "/air/orders",
+      status: 422,
+      body: {
+        errors: [
+          {
+            type: "airline_error",
+            code: "offer_no_longer_available",
+            title: "Offer no longer available",
+            message: "The selected offer is no longer available",
+          },
+        ],
+      },
+    });
+    const booking = await bookAndPay(46);
+    await waitUntil("refunded", async () => (await read(booking.id)).status === "refunded");
+    const refunded = await read(booking.id);
+    expect(refunded.supplierRefusal).toContain("offer_no_longer_available");
+    expect(refunded.providerReference).toBeNull();
+    expect((await escrowEvents(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
+    expect(stub.ordersOf(booking.offerId)).toHaveLength(0);
+  });
+
+  it("an offer whose price changed is refused and refunded, never ordered at another price", async () => {
+    const booking = await bookAndPay(47);
+    // Duffel reprices the offer after the traveller paid.
+    stub.offers.get(booking.offerId)!.total_amount = "450.00";
+    await waitUntil("refunded", async () => (await read(booking.id)).status === "refunded");
+    expect((await read(booking.id)).supplierRefusal).toMatch(/price changed/);
+    expect(stub.ordersOf(booking.offerId)).toHaveLength(0);
+  });
+
+  it("a rate limit (429) waits for Duffel's reset without using up attempts, then the order is placed", async () => {
+    const reset = new Date(now().getTime() + 10 * MINUTE);
+    stub.script({
+      method: "POST",
+      path: "/air/orders",
+      status: 429,
+      headers: { "ratelimit-limit": "60", "ratelimit-remaining": "0", "ratelimit-reset": reset.toUTCString() },
+      body: { errors: [{ type: "rate_limit_error", code: "rate_limit_exceeded", message: "Too many requests" }] },
+    });
+    const booking = await bookAndPay(48);
+    const job = async () =>
+      (
+        await t.services.db
+          .select()
+          .from(schema.keeperJobs)
+          .where(and(eq(schema.keeperJobs.bookingId, booking.id), eq(schema.keeperJobs.kind, "confirm")))
+      )[0];
+    await waitUntil("rate limited", async () => (await job())?.lastError?.includes("rate limit") ?? false);
+    const waiting = await job();
+    expect(waiting).toMatchObject({ status: "pending", attempts: 0 });
+    expect(Math.abs(waiting!.runAfter.getTime() - reset.getTime())).toBeLessThan(2_000);
+    expect((await read(booking.id)).status).toBe("paid");
+    ahead = 10 * MINUTE + 5_000;
+    await waitUntil("confirmed after the reset", async () => (await read(booking.id)).status === "confirmed");
+    expect(stub.ordersOf(booking.offerId)).toHaveLength(1);
+    ahead = 0;
+  });
+
+  it("cancelling goes through Duffel's order cancellation (quote, confirm); the escrow refunds what Duffel gives back", async () => {
+    const booking = await bookAndPay(49);
+    await waitUntil("confirmed", async () => (await read(booking.id)).status === "confirmed");
+    const [order] = stub.ordersOf(booking.offerId);
+    stub.refundFor = () => "300.00";
+    try {
+      const cancelled = await call(t.app, "POST", `/bookings/${booking.id}/cancel`, { token });
+      expect(cancelled.status).toBe(200);
+      const expected = (booking.amount * 30_000n) / 41_237n;
+      expect(cancelled.body.booking?.cancellation ?? cancelled.body.cancellation).toMatchObject({
+        refundAmount: String(expected),
+      });
+      const quote = stub.seen.find(
+        (s) => s.method === "POST" && s.url === "/air/order_cancellations" && s.body?.data?.order_id === order!.id,
+      );
+      expect(quote).toBeDefined();
+      expect(order!.cancelled_at).not.toBeNull();
+      await waitUntil("the kept part settled", async () =>
+        ["settled", "rewarded"].includes((await read(booking.id)).status),
+      );
+      const [partial] = await escrowEvents(booking.id, "BookingPartiallyRefunded");
+      expect(partial!.args).toMatchObject({ refunded: expected, kept: booking.amount - expected });
+    } finally {
+      stub.refundFor = (o) => o.total_amount;
+    }
+  });
+
+  it("a cancellation Duffel refunds in full is refunded in full by the escrow", async () => {
+    const booking = await bookAndPay(50);
+    await waitUntil("confirmed", async () => (await read(booking.id)).status === "confirmed");
+    expect((await call(t.app, "POST", `/bookings/${booking.id}/cancel`, { token })).status).toBe(200);
+    await waitUntil("refunded", async () => (await read(booking.id)).status === "refunded");
+    expect((await escrowEvents(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
+    expect(stub.ordersOf(booking.offerId)[0]!.cancelled_at).not.toBeNull();
+  });
+
+  it(
+    "SIGKILLed after Duffel placed the order and before it was recorded: the restarted worker finds it, no second order",
+    { timeout: 180_000 },
+    async () => {
+      await worker?.stop();
+      worker = undefined;
+      const backend = () =>
+        startBackend({
+          chainUrl: inject("chainUrl"),
+          env: {
+            ...testEnv(),
+            ...FAST_WORKER_ENV,
+            NODE_ENV: "production",
+            DATABASE_URL: t.database.url,
+            DATA_DIR: dataDir,
+            API_HOST: "127.0.0.1",
+            API_PORT: "0",
+            KEEPER_PRIVATE_KEY: keeper,
+            WORKER_ENABLED: "true",
+            DUFFEL_ACCESS_TOKEN: TOKEN,
+            DUFFEL_API_URL: stubUrl,
+          },
+        });
+      let first: BackendProcess | undefined = await backend();
+      let second: BackendProcess | undefined;
+      try {
+        // The order is placed at Duffel; the worker dies before it hears back.
+        stub.onOrderCreated = () => {
+          process.kill(first!.pid, "SIGKILL");
+          stub.onOrderCreated = undefined;
+        };
+        const booking = await bookAndPay(51);
+        await waitUntil("the order placed", async () => stub.ordersOf(booking.offerId).length === 1);
+        await first.kill();
+        first = undefined;
+        const [item] = await t.services.db
+          .select()
+          .from(schema.bookingItems)
+          .where(eq(schema.bookingItems.bookingId, booking.id));
+        expect(item!.orderRequestedAt).not.toBeNull();
+        expect(item!.providerOrderId).toBeNull();
+
+        second = await backend();
+        await waitUntil(
+          "confirmed after the restart",
+          async () => (await read(booking.id)).status === "confirmed",
+          120_000,
+        );
+        const orders = stub.ordersOf(booking.offerId);
+        expect(orders).toHaveLength(1);
+        expect((await read(booking.id)).items[0].bookingReference).toBe(orders[0]!.booking_reference);
+        // Looked up by passenger name, matched by its metadata.
+        expect(stub.seen.some((s) => s.method === "GET" && s.url.startsWith("/air/orders?"))).toBe(true);
+      } finally {
+        stub.onOrderCreated = undefined;
+        await first?.kill();
+        await second?.stop();
+      }
+    },
+  );
+});

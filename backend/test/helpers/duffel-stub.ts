@@ -1,0 +1,286 @@
+/**
+ * A local stand-in for Duffel's HTTP API (the endpoints TRVL uses, with the shapes, errors and rate-limit answers of
+ * Duffel's API reference), so that the real SDK makes real requests in tests: offer requests and offers, orders
+ * (instant, balance payment, metadata, listing filtered by passenger name with cursor pagination) and order
+ * cancellations (quote, then confirm).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { addDays } from "../../src/catalog/dates.js";
+
+type Json = Record<string, any>;
+
+export interface Seen {
+  method: string;
+  url: string;
+  authorization?: string;
+  version?: string;
+  body?: Json;
+}
+
+/** A scripted answer to the next request matching `method` and `path` (a prefix of the URL's path). */
+export interface Scripted {
+  method: string;
+  path: string;
+  status: number;
+  body: Json;
+  headers?: Record<string, string>;
+}
+
+export function stubOffer(id: string, date: string, passengers: number, amount = "412.37", expiresAt?: string) {
+  return {
+    id,
+    total_amount: amount,
+    total_currency: "USD",
+    expires_at: expiresAt ?? `${date}T00:00:00Z`,
+    owner: { name: "Stub Airways", iata_code: "ZZ" },
+    passengers: Array.from({ length: passengers }, (_, i) => ({ id: `pas_${id.slice(4)}_${i}`, type: "adult" })),
+    slices: [
+      {
+        origin: { iata_code: "JFK" },
+        destination: { iata_code: "LIS" },
+        duration: "PT6H55M",
+        segments: [
+          {
+            departing_at: `${date}T19:35:00`,
+            arriving_at: `${addDays(date, 1)}T07:30:00`,
+            marketing_carrier: { name: "Stub Airways", iata_code: "ZZ" },
+            marketing_carrier_flight_number: "201",
+            distance: "5420",
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Two travellers as a booking gives them (one with an accent and an apostrophe in her names). */
+export const PASSENGERS = [
+  {
+    title: "ms",
+    givenName: "Amélia",
+    familyName: "O'Neil-Sousa",
+    bornOn: "1987-07-24",
+    gender: "f",
+    email: "amelia@example.com",
+    phoneNumber: "+351912345678",
+  },
+  {
+    title: "mr",
+    givenName: "Tony",
+    familyName: "Stark",
+    bornOn: "1980-07-24",
+    gender: "m",
+    email: "tony@example.com",
+    phoneNumber: "+442080160509",
+  },
+];
+
+const REQUIRED_PASSENGER_FIELDS = [
+  "id",
+  "title",
+  "given_name",
+  "family_name",
+  "born_on",
+  "gender",
+  "email",
+  "phone_number",
+];
+
+export class DuffelStub {
+  readonly seen: Seen[] = [];
+  readonly offers = new Map<string, Json>();
+  readonly orders: Json[] = [];
+  readonly cancellations = new Map<string, Json>();
+  /** The offer each order was placed for. */
+  private readonly offerOf = new Map<string, string>();
+  /** Answer every request with a 500. */
+  failing = false;
+  /** The offers an offer request returns: by default two for the date and party. */
+  offersFor: (date: string, passengers: number) => Json[] = (date, passengers) => [
+    stubOffer("off_0001stub", date, passengers),
+    stubOffer("off_0002stub", date, passengers, "530.00"),
+  ];
+  /** What cancelling an order gives back (default: all of it). */
+  refundFor: (order: Json) => string = (order) => order.total_amount;
+  /** Called once an order is stored, before it is answered (a test may stop the client there). */
+  onOrderCreated?: (order: Json) => void;
+  private readonly scripted: Scripted[] = [];
+  private server?: Server;
+  private sequence = 0;
+
+  /** Answers the next matching request with `answer` instead of serving it. */
+  script(answer: Scripted) {
+    this.scripted.push(answer);
+  }
+
+  /** Adds an offer as an offer request would have returned it. */
+  addOffer(offer: Json) {
+    this.offers.set(offer.id, offer);
+    return offer;
+  }
+
+  ordersOf(offerId: string) {
+    return this.orders.filter((order) => this.offerOf.get(order.id) === offerId);
+  }
+
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error) => {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errors: [{ message: String(error), code: "internal_server_error" }] }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close() {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  private id(prefix: string) {
+    return `${prefix}_${String(++this.sequence).padStart(4, "0")}stub`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    let raw = "";
+    for await (const chunk of req) raw += chunk;
+    const record: Seen = {
+      method: req.method ?? "",
+      url: req.url ?? "",
+      authorization: req.headers.authorization,
+      version: req.headers["duffel-version"] as string | undefined,
+      body: raw ? JSON.parse(raw) : undefined,
+    };
+    this.seen.push(record);
+    const reply = (status: number, body: Json, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(JSON.stringify(body));
+    };
+    const error = (status: number, code: string, message: string, type = "invalid_request_error") =>
+      reply(status, { errors: [{ type, code, title: message, message }], meta: { status, request_id: "req_stub" } });
+    const url = new URL(req.url ?? "/", "http://stub");
+    // The SDK asks for collections with a trailing slash (`/air/orders/`).
+    const path = url.pathname.replace(/(.)\/$/, "$1");
+    const method = req.method ?? "";
+    if (this.failing) return error(500, "internal_server_error", "stub outage", "api_error");
+    const scripted = this.scripted.findIndex((s) => s.method === method && path.startsWith(s.path));
+    if (scripted >= 0) {
+      const [answer] = this.scripted.splice(scripted, 1);
+      return reply(answer!.status, answer!.body, answer!.headers);
+    }
+    const data = record.body?.data ?? {};
+
+    if (method === "POST" && path === "/air/offer_requests") {
+      const made = this.offersFor(data.slices?.[0]?.departure_date, (data.passengers ?? []).length);
+      made.forEach((offer) => this.offers.set(offer.id, offer));
+      return reply(201, { data: { id: "orq_stub", offers: made } });
+    }
+    let match = /^\/air\/offers\/(off_\w+)$/.exec(path);
+    if (method === "GET" && match) {
+      const found = this.offers.get(match[1]!);
+      return found
+        ? reply(200, { data: found })
+        : error(404, "not_found", "The resource you are trying to access does not exist");
+    }
+
+    if (method === "POST" && path === "/air/orders") {
+      const offer = this.offers.get(data.selected_offers?.[0]);
+      if (!offer || data.selected_offers.length !== 1)
+        return error(422, "offer_no_longer_available", "The selected offer is no longer available", "airline_error");
+      if (this.ordersOf(offer.id).some((order) => !order.cancelled_at))
+        return error(422, "offer_no_longer_available", "The selected offer has already been booked", "airline_error");
+      if (data.type !== "instant") return error(422, "validation_error", "type must be instant", "validation_error");
+      const payment = data.payments?.[0];
+      if (payment?.type !== "balance" || payment.currency !== offer.total_currency)
+        return error(
+          422,
+          "validation_error",
+          "payments must be one balance payment in the offer's currency",
+          "validation_error",
+        );
+      if (payment.amount !== offer.total_amount)
+        return error(422, "price_changed", "The price of the selected offer has changed", "airline_error");
+      const passengers: Json[] = data.passengers ?? [];
+      const expected = offer.passengers.map((p: Json) => p.id).sort();
+      if (JSON.stringify(passengers.map((p) => p.id).sort()) !== JSON.stringify(expected))
+        return error(422, "validation_error", "passengers must match the offer's passengers", "validation_error");
+      for (const passenger of passengers) {
+        const missing = REQUIRED_PASSENGER_FIELDS.find((field) => !passenger[field]);
+        if (missing) return error(422, "validation_required", `Field '${missing}' is required`, "validation_error");
+      }
+      const order = {
+        id: this.id("ord"),
+        type: "instant",
+        booking_reference: `ZZ${String(this.sequence).padStart(4, "0")}`,
+        total_amount: offer.total_amount,
+        total_currency: offer.total_currency,
+        owner: offer.owner,
+        slices: offer.slices,
+        passengers: passengers.map((p) => ({ ...p, type: "adult" })),
+        metadata: data.metadata ?? {},
+        cancelled_at: null,
+        created_at: new Date().toISOString(),
+      };
+      this.orders.push(order);
+      this.offerOf.set(order.id, offer.id);
+      this.onOrderCreated?.(order);
+      return reply(201, { data: order });
+    }
+    if (method === "GET" && path === "/air/orders") {
+      const names = url.searchParams.getAll("passenger_name[]").map((name) => name.toLowerCase());
+      const matching = this.orders.filter(
+        (order) =>
+          names.length === 0 ||
+          order.passengers.some((p: Json) =>
+            names.some((name) => `${p.given_name} ${p.family_name}`.toLowerCase().includes(name)),
+          ),
+      );
+      const limit = Math.min(200, Number(url.searchParams.get("limit") ?? 50));
+      const after = url.searchParams.get("after");
+      const start = after ? matching.findIndex((order) => order.id === after) + 1 : 0;
+      const page = matching.slice(start, start + limit);
+      const more = start + limit < matching.length;
+      return reply(200, { data: page, meta: { limit, before: null, after: more ? page.at(-1)!.id : null } });
+    }
+    match = /^\/air\/orders\/(ord_\w+)$/.exec(path);
+    if (method === "GET" && match) {
+      const order = this.orders.find((o) => o.id === match![1]);
+      return order
+        ? reply(200, { data: order })
+        : error(404, "not_found", "The resource you are trying to access does not exist");
+    }
+
+    if (method === "POST" && path === "/air/order_cancellations") {
+      const order = this.orders.find((o) => o.id === data.order_id);
+      if (!order) return error(404, "not_found", "The resource you are trying to access does not exist");
+      if (order.cancelled_at) return error(422, "already_cancelled", "The order has already been cancelled");
+      const cancellation = {
+        id: this.id("ore"),
+        order_id: order.id,
+        refund_amount: this.refundFor(order),
+        refund_currency: order.total_currency,
+        refund_to: "balance",
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        confirmed_at: null as string | null,
+        created_at: new Date().toISOString(),
+        live_mode: false,
+        airline_credits: [],
+      };
+      this.cancellations.set(cancellation.id, cancellation);
+      return reply(201, { data: cancellation });
+    }
+    match = /^\/air\/order_cancellations\/(ore_\w+)\/actions\/confirm$/.exec(path);
+    if (method === "POST" && match) {
+      const cancellation = this.cancellations.get(match[1]!);
+      if (!cancellation) return error(404, "not_found", "The resource you are trying to access does not exist");
+      if (cancellation.confirmed_at) return error(422, "already_cancelled", "The order has already been cancelled");
+      cancellation.confirmed_at = new Date().toISOString();
+      this.orders.find((o) => o.id === cancellation.order_id)!.cancelled_at = cancellation.confirmed_at;
+      return reply(200, { data: cancellation });
+    }
+    error(404, "not_found", "no such stub route");
+  }
+}
