@@ -13,6 +13,7 @@ import { useSession } from "@/features/auth/session";
 import { SignInButton } from "@/features/auth/sign-in-button";
 import { bookingLinesOf } from "@/features/bookings/booking-body";
 import { api, call, describeError, type Plan } from "@/lib/api";
+import { emptyPassenger, PassengersForm, type Passenger } from "@/features/plan/passengers-form";
 import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
 
 /**
@@ -32,6 +33,16 @@ export function BookTrip({ plan, tripId }: { plan: Plan; tripId?: string }) {
     query: { enabled: !!stablecoin },
   });
   const [token, setToken] = useState<"stablecoin" | "eth">("stablecoin");
+  const booked = new Set(plan.booking.items.map((line) => line.itemId));
+  // A live airline flight (not demo inventory) is ticketed by name: the booking then needs its passengers.
+  const hasFlight = plan.days.some((day) =>
+    day.items.some((item) => item.type === "flight" && !item.itemId.startsWith("demo-") && booked.has(item.itemId)),
+  );
+  const [entered, setEntered] = useState<Passenger[]>([]);
+  // One per guest, however the party changes while planning.
+  const passengers = Array.from({ length: plan.booking.guests }, (_, i) => entered[i] ?? emptyPassenger());
+  const editPassenger = (index: number, patch: Partial<Passenger>) =>
+    setEntered(passengers.map((p, i) => (i === index ? { ...p, ...patch } : p)));
 
   const book = useMutation({
     mutationFn: (trip: Plan) =>
@@ -42,6 +53,7 @@ export function BookTrip({ plan, tripId }: { plan: Plan; tripId?: string }) {
             ...trip.booking,
             items: bookingLinesOf(trip),
             paymentToken: token === "eth" || !stablecoin ? zeroAddress : stablecoin,
+            ...(hasFlight ? { passengers } : {}),
           },
         }),
       ),
@@ -54,7 +66,13 @@ export function BookTrip({ plan, tripId }: { plan: Plan; tripId?: string }) {
   });
 
   return (
-    <>
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        book.mutate(plan);
+      }}
+    >
+      {hasFlight && address && <PassengersForm passengers={passengers} onChange={editPassenger} />}
       <label className="mt-4 grid gap-1 text-sm">
         Pay with
         <select
@@ -68,7 +86,7 @@ export function BookTrip({ plan, tripId }: { plan: Plan; tripId?: string }) {
       </label>
       <div className="mt-4">
         {address ? (
-          <Button disabled={book.isPending} onClick={() => book.mutate(plan)} className="w-full">
+          <Button type="submit" disabled={book.isPending} className="w-full">
             {book.isPending ? "Getting your quote…" : "Book this trip"}
           </Button>
         ) : (
@@ -83,6 +101,6 @@ export function BookTrip({ plan, tripId }: { plan: Plan; tripId?: string }) {
           </p>
         )}
       </div>
-    </>
+    </form>
   );
 }
