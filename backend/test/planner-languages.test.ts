@@ -10,7 +10,7 @@ import { OfflinePlanner } from "../src/planner/offline.js";
 import { detectLanguage } from "../src/planner/translate.js";
 import { EMPTY_TRAVELLER, PlanResult, type Answer } from "../src/planner/types.js";
 import { LANGUAGE_ROWS } from "./fixtures/planner-languages.js";
-import { TODAY } from "./fixtures/planner-requests.js";
+import { PLANNER_REQUESTS, TODAY } from "./fixtures/planner-requests.js";
 
 const planner = new OfflinePlanner(new Catalog());
 const ask = (text: string) => planner.plan({ text, traveller: EMPTY_TRAVELLER, history: [], today: TODAY });
@@ -46,6 +46,11 @@ describe("the offline planner in six languages", () => {
 });
 
 describe("the language of a conversation", () => {
+  it("reads every English request of the planner's own table as English", () => {
+    const misread = PLANNER_REQUESTS.map(([text]) => [text, detectLanguage(text)]).filter(([, l]) => l !== "en");
+    expect(misread).toEqual([]);
+  });
+
   it("answers a voice turn in its language when the words alone do not show it", async () => {
     const answer = await planner.plan({
       text: "Lisboa, 3 dias",
