@@ -75,6 +75,11 @@ export function BookingDetail({ id }: { id: string }) {
                     {item.provider === "demo" ? "Demo inventory" : `From ${item.provider}`}
                     {item.providerOfferId ? ` · offer ${item.providerOfferId}` : ""} · {itemTerms(item)}
                   </span>
+                  {item.bookingReference && (
+                    <span className="block text-xs text-slate-700" data-testid="item-booking-reference">
+                      Booking reference <span className="font-mono">{item.bookingReference}</span>
+                    </span>
+                  )}
                 </span>
                 <span className="tabular-nums">{formatMoney(item.total.amount)}</span>
               </li>
@@ -102,6 +107,11 @@ export function BookingDetail({ id }: { id: string }) {
           <Card title="Pay">
             <PayBooking booking={booking} pay={pay} />
           </Card>
+        )}
+        {booking.supplierRefusal && (
+          <Notice tone="warning">
+            The supplier could not confirm this booking, so it is refunded in full: {booking.supplierRefusal}
+          </Notice>
         )}
         {booking.providerReference && (
           <Card title="Provider">
