@@ -262,6 +262,8 @@ describe("the planner with OpenStreetMap places", () => {
     expect(withPlaces.booking).toEqual(without.booking);
     expect(withPlaces.totals).toEqual(without.totals);
     expect(without.places).toBeUndefined();
+    expect(withPlaces.summary).toMatch(/Free to visit between the bookings: .+ \(from OpenStreetMap\)\.$/);
+    expect(without.summary).not.toContain("OpenStreetMap");
     expect(without.days.every((day) => day.visits === undefined)).toBe(true);
 
     expect(withPlaces.places, withPlaces.assumptions.join("\n")).toEqual({

@@ -261,6 +261,7 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
     : undefined;
 
   options.emit?.({ type: "status", message: `Looking at ${destination.name} for ${plural(nights, "night")}` });
+  if (options.places) options.emit?.({ type: "status", message: `Finding places to visit in ${destination.name}` });
   // Fetched (or read from the cache) while the catalog is searched; never fails, says why when there are none.
   const placesAnswer = options.places?.placesFor(destination);
   const { items: inventory } = await catalog.search({
@@ -600,6 +601,14 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
     summary: "",
   };
   plan.summary = summarise(plan, { hotel: hotel.item, lines, total, budgetCents, request, missing });
+  const sights = planDays.flatMap((day) =>
+    (day.visits ?? []).filter((v) => v.kind !== "restaurant").map((v) => v.name),
+  );
+  if (sights.length > 0) {
+    const more = sights.length - 3;
+    const named = joinAnd([...sights.slice(0, 3), ...(more > 0 ? [plural(more, "more place")] : [])]);
+    plan.summary += ` Free to visit between the bookings: ${named} (from OpenStreetMap).`;
+  }
   return { status: "plan", plan, reply: plan.summary };
 }
 
