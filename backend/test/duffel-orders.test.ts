@@ -19,7 +19,7 @@ import { addDays } from "../src/catalog/dates.js";
 import { HOLD_MINUTES } from "../src/catalog/duffel.js";
 import { schema } from "../src/db/index.js";
 import { startWorker, type Worker } from "../src/worker/worker.js";
-import { call, createTestApp, signIn, testEnv, type TestApp } from "./helpers/app.js";
+import { call, createTestApp, expectError, signIn, testEnv, type TestApp } from "./helpers/app.js";
 import { fundedAccount, keeperKey, payInEth, publicClient } from "./helpers/chain.js";
 import { futureDay, testClock } from "./helpers/clock.js";
 import { DuffelStub, PASSENGERS, stubOffer } from "./helpers/duffel-stub.js";
@@ -191,6 +191,12 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     expect(waiting).toMatchObject({ status: "pending", attempts: 0 });
     expect(Math.abs(waiting!.runAfter.getTime() - reset.getTime())).toBeLessThan(2_000);
     expect((await read(booking.id)).status).toBe("paid");
+    // Duffel handled nothing: no order to look up later.
+    const [item] = await t.services.db
+      .select()
+      .from(schema.bookingItems)
+      .where(eq(schema.bookingItems.bookingId, booking.id));
+    expect(item!.orderRequestedAt).toBeNull();
     ahead = 10 * MINUTE + 5_000;
     await waitUntil("confirmed after the reset", async () => (await read(booking.id)).status === "confirmed");
     expect(stub.ordersOf(booking.offerId)).toHaveLength(1);
@@ -274,6 +280,9 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
           .where(eq(schema.bookingItems.bookingId, booking.id));
         expect(item!.orderRequestedAt).not.toBeNull();
         expect(item!.providerOrderId).toBeNull();
+        // Its order may exist: the booking cannot be cancelled until the keeper knows.
+        const early = await call(t.app, "POST", `/bookings/${booking.id}/cancel`, { token });
+        expect(expectError(early)).toMatchObject({ status: 409, code: "order_in_progress" });
 
         second = await backend();
         await waitUntil(

@@ -282,6 +282,7 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
       cancelFeeBps: schema.bookingItems.cancelFeeBps,
       provider: schema.bookingItems.provider,
       orderId: schema.bookingItems.providerOrderId,
+      orderRequestedAt: schema.bookingItems.orderRequestedAt,
     })
     .from(schema.bookingItems)
     .where(eq(schema.bookingItems.bookingId, id));
@@ -294,7 +295,11 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
       .orderBy(asc(schema.keeperJobs.id))
       .for("update");
     const settling = jobs.some((job) => job.kind === "settle" && job.status === "running");
-    const ordering = jobs.some((job) => job.kind === "confirm" && job.status === "running");
+    // An order being placed, or placed by a worker that stopped before recording it (the keeper looks it up next),
+    // could not be cancelled with the booking.
+    const ordering =
+      jobs.some((job) => job.kind === "confirm" && job.status === "running") ||
+      terms.some((item) => item.orderRequestedAt !== null && item.orderId === null);
     let decision = decideCancel(locked, { paidUnrecorded, settling, ordering }, refundAt(terms, locked!.amount, time));
     // Orders a supplier placed are cancelled with it, and it decides what comes back of them: asked while the booking
     // is locked (the keeper cannot settle it meanwhile), confirmed only if the escrow then refunds something.

@@ -212,6 +212,8 @@ export class DuffelProvider implements CatalogProvider {
       return { order: placed };
     } catch (error) {
       const refusal = this.refusal(error, offerId);
+      // A rate-limited request was not handled at all.
+      if (refusal?.status === "pending") await booking.orders.notPlaced(line.position);
       if (refusal) return refusal;
       throw this.upstream(error);
     }

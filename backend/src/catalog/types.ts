@@ -172,6 +172,8 @@ export interface BookedLine {
 export interface OrderJournal {
   requested(position: number): Promise<void>;
   placed(position: number, order: PlacedOrder): Promise<void>;
+  /** The supplier certainly placed no order (it refused the request before handling it): nothing to look up. */
+  notPlaced(position: number): Promise<void>;
 }
 
 export interface BookingToConfirm {

@@ -279,6 +279,12 @@ export class Keeper {
           .set({ orderRequestedAt: now() })
           .where(and(item(position), isNull(schema.bookingItems.orderRequestedAt)));
       },
+      notPlaced: async (position) => {
+        await db
+          .update(schema.bookingItems)
+          .set({ orderRequestedAt: null })
+          .where(and(item(position), isNull(schema.bookingItems.providerOrderId)));
+      },
       placed: async (position, order) => {
         await db
           .update(schema.bookingItems)
