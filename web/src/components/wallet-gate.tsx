@@ -1,21 +1,22 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import type { ReactNode } from "react";
-import { useAccount, useSwitchChain } from "wagmi";
+import { useAccount } from "wagmi";
 
 import { LocalChainHelp } from "@/features/burner/local-chain-help";
-import { appChains } from "@/lib/chains";
-import { describeTxError } from "@/lib/tx-errors";
 import { useDeployment } from "@/lib/use-deployment";
 
 import { ConnectButton } from "./connect-button";
-import { Button, Card, Notice } from "./ui";
+import { Card } from "./ui";
+
+// Only for a wallet on the wrong network: its switch and its error sentences (viem's error classes) load then.
+const WrongNetwork = dynamic(() => import("./wrong-network"));
 
 /** Shows its children once a wallet is connected to a chain TRVL runs on; otherwise says what to do. */
 export function WalletGate({ children, purpose }: { children: ReactNode; purpose: string }) {
   const { isConnected } = useAccount();
   const { deployment } = useDeployment();
-  const { switchChain, isPending, error } = useSwitchChain();
 
   if (!isConnected) {
     return (
@@ -28,19 +29,6 @@ export function WalletGate({ children, purpose }: { children: ReactNode; purpose
       </Card>
     );
   }
-  if (!deployment) {
-    const target = appChains[0];
-    return (
-      <Card>
-        <Notice tone="warning">
-          <p className="mb-2">Your wallet is on a network where TRVL does not run. TRVL runs on {target.name}.</p>
-          <Button disabled={isPending} onClick={() => switchChain({ chainId: target.id })}>
-            {isPending ? "Switching…" : `Switch to ${target.name}`}
-          </Button>
-          {error && <p className="mt-2">{describeTxError(error)}</p>}
-        </Notice>
-      </Card>
-    );
-  }
+  if (!deployment) return <WrongNetwork />;
   return <>{children}</>;
 }

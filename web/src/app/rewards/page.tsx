@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 
 import { PageTitle } from "@/components/ui";
 import { SessionGate } from "@/features/auth/session-gate";
-import { RewardsPanel } from "@/features/rewards/rewards-panel";
+import { RewardsPanel } from "@/features/rewards/rewards-panel-lazy";
 
 export const metadata: Metadata = { title: "Rewards" };
 
