@@ -64,19 +64,20 @@ contract BookingEscrow is IBookingEscrow, AccessControl, BoundedPausable, Reentr
         uint64 expiresAt;
     }
 
-    /// @notice A booking's on-chain record, packed in three storage slots. `serial` numbers bookings in the order
-    /// they were paid, from 1; it keys the bitmap of rewarded bookings. `paidAt` is the payment's timestamp.
-    /// `amount` is what was paid, or after a partial refund what was kept and settled.
+    /// @notice A booking's on-chain record, packed in three storage slots; what the reward distributor reads of a
+    /// settlement (`settlementsOf`) is all in the first two. `serial` numbers bookings in the order they were paid,
+    /// from 1; it keys the bitmap of rewarded bookings. `paidAt` is the payment's timestamp. `amount` is what was
+    /// paid, or after a partial refund what was kept and settled.
     struct Booking {
         address traveller;
-        uint40 refundableAt;
+        uint40 paidAt;
         uint16 commissionBps;
         Status status;
         uint32 serial;
         address token;
         uint96 amount;
         address supplier;
-        uint40 paidAt;
+        uint40 refundableAt;
     }
 
     mapping(bytes32 bookingId => Booking) private _bookings;
@@ -325,16 +326,24 @@ contract BookingEscrow is IBookingEscrow, AccessControl, BoundedPausable, Reentr
         bytes32[] calldata bookingIds
     ) external onlyRole(REWARDER_ROLE) returns (bool[] memory marked) {
         marked = new bool[](bookingIds.length);
+        // Bookings of a batch mostly share a bitmap word: it is read and written once per run of them.
+        uint256 word = type(uint256).max;
+        uint256 bits = 0;
         for (uint256 i = 0; i < bookingIds.length; ++i) {
             Booking storage booking = _bookings[bookingIds[i]];
             if (booking.status != Status.Settled) continue;
             uint256 serial = booking.serial;
-            uint256 bits = _rewarded[serial >> 8];
+            if (serial >> 8 != word) {
+                if (word != type(uint256).max) _rewarded[word] = bits;
+                word = serial >> 8;
+                bits = _rewarded[word];
+            }
             uint256 bit = 1 << (serial & 0xff);
             if (bits & bit != 0) continue;
-            _rewarded[serial >> 8] = bits | bit;
+            bits |= bit;
             marked[i] = true;
         }
+        if (word != type(uint256).max) _rewarded[word] = bits;
     }
 
     // --------------------------------------------------------------------------------------------------------------
@@ -344,10 +353,18 @@ contract BookingEscrow is IBookingEscrow, AccessControl, BoundedPausable, Reentr
     /// @inheritdoc IBookingEscrow
     function settlementsOf(bytes32[] calldata bookingIds) external view returns (Settlement[] memory settlements) {
         settlements = new Settlement[](bookingIds.length);
+        // As in `markRewarded`: the bitmap word of the last settled booking is kept.
+        uint256 word = type(uint256).max;
+        uint256 bits = 0;
         for (uint256 i = 0; i < bookingIds.length; ++i) {
             Booking storage booking = _bookings[bookingIds[i]];
-            Status status = _statusOf(booking);
+            Status status = booking.status;
             if (status == Status.None) continue;
+            if (status == Status.Settled) {
+                uint256 serial = booking.serial;
+                if (serial >> 8 != word) (word, bits) = (serial >> 8, _rewarded[serial >> 8]);
+                if (bits & (1 << (serial & 0xff)) != 0) status = Status.Rewarded;
+            }
             settlements[i] = Settlement({
                 status: status,
                 traveller: booking.traveller,
@@ -427,14 +444,14 @@ contract BookingEscrow is IBookingEscrow, AccessControl, BoundedPausable, Reentr
         uint32 serial = ++bookingCount;
         _bookings[bookingId] = Booking({
             traveller: quote.traveller,
-            refundableAt: refundableAt,
+            paidAt: uint40(block.timestamp),
             commissionBps: quote.commissionBps,
             status: Status.Paid,
             serial: serial,
             token: quote.token,
             amount: uint96(quote.amount),
             supplier: quote.supplier,
-            paidAt: uint40(block.timestamp)
+            refundableAt: refundableAt
         });
 
         if (quote.token == NATIVE_TOKEN) {

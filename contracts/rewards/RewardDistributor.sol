@@ -470,9 +470,10 @@ contract RewardDistributor is AccessControl, BoundedPausable, ReentrancyGuardTra
         batch.limitRoom = _mintLimit.available(bytes32(0));
         // The queue's rewards are reserved under the cap: the parts still owed can always be minted.
         batch.capRoom = trvl.cap() - trvl.totalSupply() - batch.queue.owed;
-        // Room for three mints per booking, three per queued reward finished in each of the two queue passes, the
-        // treasury's.
-        uint256 room = size * 3 + 6 * (MAX_QUEUE_STEPS + 1) + 1;
+        // Room for three mints per booking and the treasury's; and, if rewards wait in the queue already, three for
+        // each one each of the two queue passes may reach. (With none waiting, the second pass reaches only rewards
+        // this call queued: bookings of the batch, whose room is counted.)
+        uint256 room = size * 3 + 1 + (batch.queue.head != batch.queue.tail ? 6 * (MAX_QUEUE_STEPS + 1) : 0);
         batch.recipients = new address[](room);
         batch.amounts = new uint256[](room);
     }
@@ -551,12 +552,16 @@ contract RewardDistributor is AccessControl, BoundedPausable, ReentrancyGuardTra
         _dropInactive(level1, level2, candidates.paidAt);
         uint256[] memory boosts = _boosts(candidates.travellers, candidates.paidAt);
         Split memory split_ = _split;
+        // One record, filled anew for each booking: memory is never freed, and its cost grows with its square.
+        RewardRecord memory record;
+        Allocation memory allocation = record.allocation;
+        record.trvlPrice = batch.trvlPrice;
         for (uint256 i = 0; i < candidates.count; ++i) {
             if (!marked[i]) {
                 emit RewardSkipped(candidates.ids[i], SkipReason.AlreadyRewarded);
                 continue;
             }
-            Allocation memory allocation = _allocate(split_, candidates.rewards[i], level1[i], level2[i], boosts[i]);
+            _allocateInto(allocation, split_, candidates.rewards[i], level1[i], level2[i], boosts[i]);
             _push(batch, candidates.travellers[i], allocation.traveller);
             _push(batch, level1[i], allocation.level1);
             _push(batch, level2[i], allocation.level2);
@@ -565,17 +570,14 @@ contract RewardDistributor is AccessControl, BoundedPausable, ReentrancyGuardTra
                 batch.treasuryTotal += allocation.treasury;
                 batch.mintedTotal += candidates.rewards[i];
             }
-            _emitRewarded(
-                RewardRecord(
-                    candidates.ids[i],
-                    candidates.travellers[i],
-                    level1[i],
-                    level2[i],
-                    allocation,
-                    candidates.tokenPrices[i],
-                    batch.trvlPrice
-                )
+            (record.bookingId, record.traveller, record.level1, record.level2, record.tokenPrice) = (
+                candidates.ids[i],
+                candidates.travellers[i],
+                level1[i],
+                level2[i],
+                candidates.tokenPrices[i]
             );
+            _emitRewarded(record);
             ++rewarded;
         }
     }
@@ -865,14 +867,27 @@ contract RewardDistributor is AccessControl, BoundedPausable, ReentrancyGuardTra
         address level2,
         uint256 boostBps
     ) private pure returns (Allocation memory allocation) {
+        _allocateInto(allocation, split_, reward, level1, level2, boostBps);
+    }
+
+    /// @dev `_allocate`, written into `allocation` (every field set).
+    function _allocateInto(
+        Allocation memory allocation,
+        Split memory split_,
+        uint256 reward,
+        address level1,
+        address level2,
+        uint256 boostBps
+    ) private pure {
         // Cannot overflow: `reward` is at most the TRVL cap (< 2^90) and the split's parts are at most BPS each and
         // sum to BPS, so every share fits and the treasury's remainder is never negative.
         unchecked {
             allocation.traveller = (reward * split_.traveller) / BPS;
-            if (level1 != address(0)) allocation.level1 = (reward * split_.level1) / BPS;
-            if (level2 != address(0)) allocation.level2 = (reward * split_.level2) / BPS;
+            allocation.level1 = level1 != address(0) ? (reward * split_.level1) / BPS : 0;
+            allocation.level2 = level2 != address(0) ? (reward * split_.level2) / BPS : 0;
             allocation.treasury = reward - allocation.traveller - allocation.level1 - allocation.level2;
         }
+        allocation.boostBps = 0;
         if (boostBps != 0) {
             boostBps = Math.min(boostBps, MAX_BOOST_BPS);
             uint256 extra = Math.min((allocation.traveller * boostBps) / BPS, allocation.treasury);

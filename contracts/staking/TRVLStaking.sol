@@ -347,9 +347,12 @@ contract TRVLStaking is IRewardBoost, AccessControl, BoundedPausable, Reentrancy
      */
     function heldStakeAt(address account, uint256 time) public view returns (uint256 held) {
         Checkpoints.Trace208 storage history = _stakeHistory[account];
-        uint256 start = time > holdingPeriod ? time - holdingPeriod : 0;
-        held = type(uint256).max;
         uint256 end = _checkpointsUpTo(history, time);
+        // Never staked by then (most travellers): nothing more to read.
+        if (end == 0) return 0;
+        uint256 period = holdingPeriod;
+        uint256 start = time > period ? time - period : 0;
+        held = type(uint256).max;
         for (uint256 i = end; i > 0 && end - i < MAX_HOLDING_CHANGES; --i) {
             Checkpoints.Checkpoint208 memory checkpoint = history.pos(uint32(i - 1));
             held = Math.min(held, checkpoint._value);

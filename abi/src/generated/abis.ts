@@ -2698,7 +2698,7 @@ export const bookingEscrowAbi = [
           },
           {
             "internalType": "uint40",
-            "name": "refundableAt",
+            "name": "paidAt",
             "type": "uint40"
           },
           {
@@ -2733,7 +2733,7 @@ export const bookingEscrowAbi = [
           },
           {
             "internalType": "uint40",
-            "name": "paidAt",
+            "name": "refundableAt",
             "type": "uint40"
           }
         ],
