@@ -296,10 +296,12 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
       .for("update");
     const settling = jobs.some((job) => job.kind === "settle" && job.status === "running");
     // An order being placed, or placed by a worker that stopped before recording it (the keeper looks it up next),
-    // could not be cancelled with the booking.
+    // could not be cancelled with the booking. Only suppliers that place orders (not the demo) make it wait.
+    const ordered = terms.filter((item) => catalog.canceller(item.provider));
     const ordering =
-      jobs.some((job) => job.kind === "confirm" && job.status === "running") ||
-      terms.some((item) => item.orderRequestedAt !== null && item.orderId === null);
+      ordered.length > 0 &&
+      (jobs.some((job) => job.kind === "confirm" && job.status === "running") ||
+        ordered.some((item) => item.orderRequestedAt !== null && item.orderId === null));
     let decision = decideCancel(locked, { paidUnrecorded, settling, ordering }, refundAt(terms, locked!.amount, time));
     // Orders a supplier placed are cancelled with it, and it decides what comes back of them: asked while the booking
     // is locked (the keeper cannot settle it meanwhile), confirmed only if the escrow then refunds something.
