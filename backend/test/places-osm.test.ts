@@ -3,6 +3,9 @@
  * from them, the cache (one fetch per destination and TTL, however many ask at once, across instances), failures that
  * plan without places, and the planner setting visits between the bookings by interest and opening hours.
  */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
@@ -11,6 +14,7 @@ import type { Destination } from "../src/catalog/geodata.js";
 import { Catalog } from "../src/catalog/service.js";
 import { minutesOf } from "../src/planner/schedule.js";
 import { OfflinePlanner } from "../src/planner/offline.js";
+import { OpenAIPlanner } from "../src/planner/openai.js";
 import { EMPTY_TRAVELLER, PlanResult, type Plan } from "../src/planner/types.js";
 import { placeVisits } from "../src/planner/visits.js";
 import { openIntervals } from "../src/places/hours.js";
@@ -340,6 +344,61 @@ describe("the planner with OpenStreetMap places", () => {
     expect(
       placeVisits([museum], days, { ...request, interests: [], avoided: ["museums"] }, { country: "JP" }).visits.size,
     ).toBe(0);
+  });
+
+  it("adds visits to the plan the OpenAI planner's model submits, its bookings as submitted", async () => {
+    const text = "3 days in Lisbon from March 15 2027, churches, views and gardens";
+    const offline = await plan(text, null);
+    const times = new Map(offline.days.flatMap((day) => day.items.map((i) => [`${i.itemId}@${i.date}`, i.time])));
+    const submission = {
+      destinationId: LISBON.id,
+      checkIn: offline.checkIn,
+      checkOut: offline.checkOut,
+      guests: offline.guests,
+      interests: offline.interests,
+      items: offline.booking.items.map((line) => ({
+        ...line,
+        time: times.get(`${line.itemId}@${line.date ?? offline.checkIn}`),
+      })),
+      summary: "Three days of churches, views and gardens in Lisbon.",
+    };
+    // The model: submits that plan at once (the real SDK streams from this stub of the chat completions API).
+    const model: Server = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        const call = { index: 0, id: "call_0", type: "function", function: { name: "submit_plan", arguments: "" } };
+        call.function.arguments = JSON.stringify(submission);
+        const chunk = (delta: object, finish: string | null) =>
+          `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 0, model: "gpt-test", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+        response.writeHead(200, { "content-type": "text/event-stream" });
+        response.end(`${chunk({ tool_calls: [call] }, null)}${chunk({}, "tool_calls")}data: [DONE]\n\n`);
+      });
+    });
+    await new Promise<void>((resolve) => model.listen(0, "127.0.0.1", resolve));
+    try {
+      const planner = new OpenAIPlanner(catalog, {
+        apiKey: "sk-test",
+        baseURL: `http://127.0.0.1:${(model.address() as AddressInfo).port}/v1`,
+        model: "gpt-test",
+        timeoutMs: 5_000,
+        maxRetries: 0,
+        contextTokens: 2_000,
+        places,
+      });
+      const answer = await planner.plan({ text, traveller: EMPTY_TRAVELLER, history: [], today: TODAY });
+      if (answer.status !== "plan") throw new Error(answer.reply);
+      const result = answer.plan;
+      expect(result.booking).toEqual(offline.booking);
+      expect(result.places?.attribution).toBe("© OpenStreetMap contributors");
+      const visits = result.days.flatMap((day) => day.visits ?? []);
+      expect(visits.some((v) => v.why.includes("churches"))).toBe(true);
+      expect(visits.some((v) => v.kind === "viewpoint")).toBe(true);
+      const { places: all } = await places.placesFor(LISBON);
+      expectFitting(result, all, "PT");
+    } finally {
+      model.closeAllConnections();
+      await new Promise((resolve) => model.close(resolve));
+    }
   });
 
   it("plans without places, saying why, when Overpass fails", async () => {

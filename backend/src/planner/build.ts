@@ -25,8 +25,8 @@ import type {
   TravellerAffinity,
   TravellerContext,
 } from "./types.js";
-import { placeVisits } from "./visits.js";
-import { OSM_ATTRIBUTION, OSM_LICENSE_URL, type PlacesSource } from "../places/types.js";
+import { PLACES_SOURCE, placesUnavailable, placeVisits } from "./visits.js";
+import type { PlacesSource } from "../places/types.js";
 import { findInterests, labelOf, tagsOf, INTEREST_VOCABULARY } from "./interests.js";
 import {
   CHECK_IN,
@@ -477,10 +477,7 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
         { country: destination.country, home: hotel.item.location },
       )
     : undefined;
-  if (places?.problem)
-    assumptions.push(
-      `Places to visit from OpenStreetMap are unavailable just now (${places.problem}); the plan has bookable items only.`,
-    );
+  if (places?.problem) assumptions.push(placesUnavailable(places.problem));
   const favouriteNote = whyNotFavouriteFirst(catalog, {
     favourite: options.affinity?.favouriteCategories.find((c) => !request.interests.includes(c)),
     day: days[0],
@@ -595,9 +592,7 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
     },
     booking,
     assumptions,
-    ...(visited && visited.visits.size > 0
-      ? { places: { source: "openstreetmap" as const, attribution: OSM_ATTRIBUTION, licenseUrl: OSM_LICENSE_URL } }
-      : {}),
+    ...(visited && visited.visits.size > 0 ? { places: PLACES_SOURCE } : {}),
     summary: "",
   };
   plan.summary = summarise(plan, { hotel: hotel.item, lines, total, budgetCents, request, missing });

@@ -43,6 +43,7 @@ export function createPlanner(deps: {
           timeoutMs: config.OPENAI_TIMEOUT_MS,
           maxRetries: config.OPENAI_MAX_RETRIES,
           contextTokens: config.PLANNER_CONTEXT_TOKENS,
+          places,
         })
       : offline;
   return new PlannerService({ ...deps, primary, offline, logger: deps.logger.child({ component: "planner" }) });

@@ -11,6 +11,8 @@ import type { Catalog } from "../catalog/service.js";
 import { ITEM_TYPES, type CatalogItem } from "../catalog/types.js";
 import { usd } from "../http/schemas.js";
 import { assemblePlan } from "./assemble.js";
+import { addVisits } from "./visits.js";
+import type { PlacesSource } from "../places/types.js";
 import { ProviderError, providerError } from "./service.js";
 import { CURRENCIES, PACES, type Answer, type PlanEvent, type PlanInput, type Planner, type Turn } from "./types.js";
 
@@ -22,6 +24,8 @@ export interface OpenAIPlannerOptions {
   maxRetries: number;
   /** Tokens of earlier conversation to include. */
   contextTokens: number;
+  /** Places to visit between the bookings (OpenStreetMap), added to the plan the model submits, when configured. */
+  places?: PlacesSource;
 }
 
 /** Rounds of tool calls before giving up (then the offline planner answers). */
@@ -318,9 +322,12 @@ export class OpenAIPlanner implements Planner {
         const spec = SubmitPlan.parse(args);
         const assembled = await assemblePlan(this.catalog, spec, today);
         if (!assembled.ok) return { content: JSON.stringify({ ok: false, problems: assembled.problems }) };
+        const plan = this.options.places
+          ? await addVisits(this.catalog, assembled.plan, this.options.places)
+          : assembled.plan;
         return {
           content: JSON.stringify({ ok: true }),
-          answer: { status: "plan", plan: assembled.plan, reply: assembled.plan.summary },
+          answer: { status: "plan", plan, reply: plan.summary },
         };
       }
       case "answer_without_plan": {

@@ -4,12 +4,31 @@
  * open (its `opening_hours` on that day, else the usual hours of its kind), with the way to it and on to the next
  * place; those matching a stated interest come first, then the best known.
  */
+import type { Catalog } from "../catalog/service.js";
 import { openIntervals, type OpenInterval } from "../places/hours.js";
-import { osmUrl, type Place, type PlaceKind } from "../places/types.js";
+import {
+  OSM_ATTRIBUTION,
+  OSM_LICENSE_URL,
+  osmUrl,
+  type Place,
+  type PlaceKind,
+  type PlacesSource,
+} from "../places/types.js";
 import { joinAnd } from "./reply.js";
 import { labelOf, tagsOf } from "./interests.js";
-import { clock, travelMinutes, type DayLimits, type Placed } from "./schedule.js";
-import type { Pace, PlanVisit } from "./types.js";
+import { CHECK_OUT, clock, minutesOf, travelMinutes, type DayLimits, type Placed } from "./schedule.js";
+import type { Pace, Plan, PlanVisit } from "./types.js";
+
+/** What a plan with visits says about where they come from. */
+export const PLACES_SOURCE = {
+  source: "openstreetmap" as const,
+  attribution: OSM_ATTRIBUTION,
+  licenseUrl: OSM_LICENSE_URL,
+};
+
+/** The plan's note when places could not be had. */
+export const placesUnavailable = (problem: string) =>
+  `Places to visit from OpenStreetMap are unavailable just now (${problem}); the plan has bookable items only.`;
 
 /** Usual hours, length and best start of a visit by kind, in minutes after midnight. */
 const USUAL: Record<PlaceKind, { opens: number; closes: number; minutes: number; preferred: number }> = {
@@ -216,4 +235,63 @@ export function placeVisits(
     if (dayVisits.length > 0) visits.set(day.date, dayVisits);
   }
   return { visits, met };
+}
+
+/**
+ * Adds visits to a plan assembled elsewhere (the OpenAI planner's): its bookings keep their times, the day with a
+ * flight starts an hour after it lands, the departure morning ends at check-out.
+ */
+export async function addVisits(catalog: Catalog, plan: Plan, source: PlacesSource): Promise<Plan> {
+  const destination = catalog.destinationsById.get(plan.destination.id);
+  if (!destination) return plan;
+  const answer = await source.placesFor(destination);
+  if (answer.problem) return { ...plan, assumptions: [...plan.assumptions, placesUnavailable(answer.problem)] };
+  const hotelLine = plan.days.flatMap((day) => day.items).find((item) => item.type === "hotel");
+  const hotel = hotelLine ? await catalog.getItem(hotelLine.itemId) : undefined;
+  const last = plan.days.length - 1;
+  const days: VisitDay[] = [];
+  for (const [index, day] of plan.days.entries()) {
+    const placed: Placed[] = [];
+    let earliest: number | undefined;
+    for (const line of day.items) {
+      const item = await catalog.getItem(line.itemId);
+      if (!item) continue;
+      const start = minutesOf(line.time);
+      let end = line.endTime ? minutesOf(line.endTime) : start + 15;
+      if (end < start) end += 24 * 60;
+      if (item.type === "flight") earliest = Math.max(earliest ?? 0, end + 60);
+      placed.push({ item, start, end, travel: line.travelMinutes ?? 0 });
+    }
+    placed.sort((a, b) => a.start - b.start);
+    const limits: DayLimits =
+      index === last ? { latest: CHECK_OUT, backTo: hotel?.location } : earliest !== undefined ? { earliest } : {};
+    days.push({ date: day.date, index, placed, limits });
+  }
+  const { visits } = placeVisits(
+    answer.places,
+    days,
+    {
+      interests: plan.interests,
+      avoided: [],
+      dietary: [],
+      cuisines: [],
+      stepFree: plan.interests.includes("accessibility"),
+      pace: plan.pace ?? "balanced",
+      met: () => false,
+    },
+    { country: destination.country, home: hotel?.location },
+  );
+  if (visits.size === 0) return plan;
+  return {
+    ...plan,
+    days: plan.days.map((day, index) => ({
+      ...day,
+      items: day.items.map((line) => {
+        const placed = days[index].placed.find((p) => p.item.id === line.itemId);
+        return placed && line.travelMinutes !== undefined ? { ...line, travelMinutes: placed.travel } : line;
+      }),
+      ...(visits.has(day.date) ? { visits: visits.get(day.date) } : {}),
+    })),
+    places: PLACES_SOURCE,
+  };
 }
