@@ -14,8 +14,9 @@ describe("Deployment (Ignition, local module)", () => {
   it("wires every role to its holder and leaves the deployer with nothing", async () => {
     const system = await fresh();
     const { token, escrow, distributor, staking, governor, timelock, deployer, quoteSigner, keeper, guardian } = system;
-    const [distributorAddress, timelockAddress, guardianAddress, governorAddress] = await Promise.all(
-      [distributor, timelock, guardian, governor].map((c) => c.getAddress()),
+    const { guardianCanceller } = system;
+    const [distributorAddress, timelockAddress, guardianAddress, governorAddress, cancellerAddress] = await Promise.all(
+      [distributor, timelock, guardian, governor, guardianCanceller].map((c) => c.getAddress()),
     );
     const candidates = {
       deployer: deployer.address,
@@ -25,6 +26,7 @@ describe("Deployment (Ignition, local module)", () => {
       timelock: timelockAddress,
       guardian: guardianAddress,
       governor: governorAddress,
+      guardianCanceller: cancellerAddress,
       anyone: ZeroAddress,
     };
     const holders = (contract: RoleHolder, role: string) => roleHolders(contract, role, candidates);
@@ -47,7 +49,10 @@ describe("Deployment (Ignition, local module)", () => {
     expect(await holders(staking, ROLES.REWARDS_FUNDER)).to.deep.equal(["guardian"]);
     expect(await holders(timelock, ROLES.DEFAULT_ADMIN)).to.deep.equal(["timelock"]);
     expect(await holders(timelock, ROLES.TIMELOCK_PROPOSER)).to.deep.equal(["governor"]);
-    expect(await holders(timelock, ROLES.TIMELOCK_CANCELLER)).to.deep.equal(["guardian", "governor"]);
+    // The guardian vetoes through its canceller, which cannot cancel changes to the guardian's own roles.
+    expect(await holders(timelock, ROLES.TIMELOCK_CANCELLER)).to.deep.equal(["governor", "guardianCanceller"]);
+    expect(await guardianCanceller.guardian()).to.equal(guardianAddress);
+    expect(await guardianCanceller.timelock()).to.equal(timelockAddress);
     expect(await holders(timelock, ROLES.TIMELOCK_EXECUTOR)).to.deep.equal(["anyone"]);
   });
 

@@ -11,11 +11,8 @@ const { fresh } = await useSystem();
 describe("GuardianCanceller", () => {
   async function withCanceller() {
     const system = await fresh();
-    const { timelock, governor, guardian, admin, deployer, connection, ethers } = system;
-    const canceller = await new GuardianCanceller__factory(deployer).deploy(timelock, guardian.address);
-    // Governance moves the guardian's cancel power into the canceller.
-    await timelock.connect(admin).grantRole(ROLES.TIMELOCK_CANCELLER, canceller);
-    await timelock.connect(admin).revokeRole(ROLES.TIMELOCK_CANCELLER, guardian.address);
+    // The deployment gives the timelock's cancel role to the canceller, not to the guardian.
+    const { timelock, governor, guardianCanceller: canceller, connection, ethers } = system;
     // Operations are queued as the governor queues proposals.
     const governorAddress = await governor.getAddress();
     await connection.networkHelpers.impersonateAccount(governorAddress);

@@ -6,6 +6,7 @@
 import { getDeployment } from "./deployments.ts";
 import {
   bookingEscrowAbi,
+  guardianCancellerAbi,
   mockStablecoinAbi,
   mockV3AggregatorAbi,
   referralRegistryAbi,
@@ -26,6 +27,8 @@ export const PROTOCOL_CONTRACTS = {
   TRVLStaking: { abi: trvlStakingAbi, watched: true },
   TRVLGovernor: { abi: trvlGovernorAbi, watched: true },
   Timelock: { abi: timelockControllerAbi, watched: true },
+  /** Holds the timelock's cancel role for the guardian: its veto, never over changes to the guardian's own roles. */
+  GuardianCanceller: { abi: guardianCancellerAbi, watched: false },
   /** The payment stablecoin: ERC-20 with ERC-2612 permit (a mock on the local chain). */
   Stablecoin: { abi: mockStablecoinAbi, watched: false },
   /** Chainlink USD price feeds (AggregatorV3Interface; mocks on the local chain). */

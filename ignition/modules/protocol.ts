@@ -63,7 +63,7 @@ export interface GovernanceSettings {
 
 export interface ProtocolSettings {
   /** The guardian multisig (a Safe): pauses, rotates the keeper and quote-signer keys, funds staking rewards and
-   * cancels timelock operations. Nothing else. */
+   * cancels timelock operations through the GuardianCanceller (never those about its own roles). Nothing else. */
   guardian: ArgumentType;
   quoteSigner: ArgumentType;
   settler: ArgumentType;
@@ -124,6 +124,8 @@ export function deployProtocol(m: IgnitionModuleBuilder, settings: ProtocolSetti
     governance.quorumFloor,
   ]);
 
+  const guardianCanceller = m.contract("GuardianCanceller", [timelock, settings.guardian]);
+
   const grant = (contract: CallableContractFuture<string>, role: string, to: ArgumentType, callId: string) =>
     m.call(contract, "grantRole", [role, to], { id: callId });
 
@@ -146,7 +148,8 @@ export function deployProtocol(m: IgnitionModuleBuilder, settings: ProtocolSetti
     grant(staking, ROLES.REWARDS_FUNDER, settings.guardian, "grantRewardsFunderToGuardian"),
     grant(timelock, ROLES.TIMELOCK_PROPOSER, governor, "grantProposerToGovernor"),
     grant(timelock, ROLES.TIMELOCK_CANCELLER, governor, "grantCancellerToGovernor"),
-    grant(timelock, ROLES.TIMELOCK_CANCELLER, settings.guardian, "grantCancellerToGuardian"),
+    // The guardian's veto goes through the canceller, which refuses to cancel changes to the guardian's own roles.
+    grant(timelock, ROLES.TIMELOCK_CANCELLER, guardianCanceller, "grantCancellerToGuardianCanceller"),
     m.call(bookingEscrow, "setPaymentToken", [ZeroAddress, true], { id: "allowNative" }),
     m.call(bookingEscrow, "setPaymentToken", [settings.stablecoin, true], { id: "allowStablecoin" }),
     m.call(rewardDistributor, "setPriceFeed", [ZeroAddress, ...feedArgs(settings.nativeFeed)], {
@@ -200,6 +203,7 @@ export function deployProtocol(m: IgnitionModuleBuilder, settings: ProtocolSetti
     TRVLStaking: staking,
     TRVLGovernor: governor,
     Timelock: timelock,
+    GuardianCanceller: guardianCanceller,
   };
 }
 

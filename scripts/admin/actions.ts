@@ -1,9 +1,11 @@
-import { bookingEscrowAbi, timelockControllerAbi, trvlStakingAbi, trvlTokenAbi } from "@trvl/abi";
+import { bookingEscrowAbi, guardianCancellerAbi, timelockControllerAbi, trvlStakingAbi, trvlTokenAbi } from "@trvl/abi";
 import {
+  encodeAbiParameters,
   encodeFunctionData,
   getAddress,
   isAddress,
   keccak256,
+  parseAbiParameters,
   parseUnits,
   toHex,
   zeroHash,
@@ -137,29 +139,113 @@ export async function planAction(ctx: AdminContext, name: string, args: string[]
       };
     }
     case "cancel-timelock": {
-      const timelock = contractNamed(ctx, "Timelock", ACCESS_CONTROLLED);
       const operation = arg(0);
       if (!/^0x[0-9a-fA-F]{64}$/.test(operation))
         throw new AdminError(`"${operation}" is not an operation id (32 bytes hex)`);
-      await requireRole(ctx, timelock, "CANCELLER_ROLE");
-      const pending = await ctx.client.readContract({
-        address: timelock.address,
-        abi: timelockControllerAbi,
-        functionName: "isOperationPending",
-        args: [operation as Hex],
-      });
-      if (!pending) throw new AdminError(`timelock operation ${operation} is not pending: nothing to cancel`);
-      return {
-        description: `Cancel timelock operation ${operation}`,
-        calls: [
-          call(
-            timelock.address,
-            encodeFunctionData({ abi: timelockControllerAbi, functionName: "cancel", args: [operation as Hex] }),
-          ),
-        ],
-      };
+      return planVeto(ctx, operation as Hex);
     }
   }
+}
+
+/**
+ * The guardian's veto: the Safe cancels through the GuardianCanceller (which holds the timelock's cancel role), passing
+ * the operation's calls as the timelock scheduled them, read from its `CallScheduled` and `CallSalt` events. Refused
+ * here, before anyone signs, when one of the calls changes the guardian's own roles: the canceller would revert.
+ */
+async function planVeto(ctx: AdminContext, operation: Hex): Promise<PlannedAction> {
+  const timelock = contractNamed(ctx, "Timelock", ACCESS_CONTROLLED);
+  const canceller = contractNamed(ctx, "GuardianCanceller", ["GuardianCanceller"]);
+  const guardian = await ctx.client.readContract({
+    address: canceller.address,
+    abi: guardianCancellerAbi,
+    functionName: "guardian",
+  });
+  if (getAddress(guardian) !== getAddress(ctx.safeAddress)) {
+    throw new AdminError(`the GuardianCanceller vetoes for ${guardian}, not for this Safe (${ctx.safeAddress})`);
+  }
+  const pending = await ctx.client.readContract({
+    address: timelock.address,
+    abi: timelockControllerAbi,
+    functionName: "isOperationPending",
+    args: [operation],
+  });
+  if (!pending) throw new AdminError(`timelock operation ${operation} is not pending: nothing to cancel`);
+
+  const fromBlock = BigInt(
+    (ctx.deployment.contracts as Record<string, { blockNumber: number }>).Timelock?.blockNumber ?? 0,
+  );
+  const [scheduled, salts] = await Promise.all([
+    ctx.client.getContractEvents({
+      address: timelock.address,
+      abi: timelockControllerAbi,
+      eventName: "CallScheduled",
+      args: { id: operation },
+      fromBlock,
+    }),
+    ctx.client.getContractEvents({
+      address: timelock.address,
+      abi: timelockControllerAbi,
+      eventName: "CallSalt",
+      args: { id: operation },
+      fromBlock,
+    }),
+  ]);
+  const calls = scheduled
+    .map((log) => log.args)
+    .sort((a, b) => Number(a.index! - b.index!))
+    .filter((call, i, all) => i === 0 || call.index !== all[i - 1]!.index);
+  if (calls.length === 0) throw new AdminError(`no scheduled calls of timelock operation ${operation} were found`);
+  const predecessor = calls[0]!.predecessor!;
+  const salt = salts.at(-1)?.args.salt ?? zeroHash;
+  for (const [i, c] of calls.entries()) {
+    const protectedCall = await ctx.client.readContract({
+      address: canceller.address,
+      abi: guardianCancellerAbi,
+      functionName: "touchesGuardianRoles",
+      args: [c.data!],
+    });
+    if (protectedCall) {
+      throw new AdminError(
+        `call ${i} of timelock operation ${operation} changes the guardian's own roles: the guardian cannot veto it`,
+      );
+    }
+  }
+  const [targets, values, payloads] = [
+    calls.map((c) => c.target!),
+    calls.map((c) => c.value!),
+    calls.map((c) => c.data!),
+  ];
+  // `schedule` and a one-call `scheduleBatch` hash differently: the id says which one queued it.
+  const single =
+    calls.length === 1 &&
+    keccak256(
+      encodeAbiParameters(parseAbiParameters("address, uint256, bytes, bytes32, bytes32"), [
+        targets[0]!,
+        values[0]!,
+        payloads[0]!,
+        predecessor,
+        salt,
+      ]),
+    ) === operation;
+  return {
+    description: `Veto timelock operation ${operation} (through the GuardianCanceller)`,
+    calls: [
+      call(
+        canceller.address,
+        single
+          ? encodeFunctionData({
+              abi: guardianCancellerAbi,
+              functionName: "cancel",
+              args: [targets[0]!, values[0]!, payloads[0]!, predecessor, salt],
+            })
+          : encodeFunctionData({
+              abi: guardianCancellerAbi,
+              functionName: "cancelBatch",
+              args: [targets, values, payloads, predecessor, salt],
+            }),
+      ),
+    ],
+  };
 }
 
 interface NamedContract {

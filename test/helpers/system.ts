@@ -8,6 +8,7 @@ import { ECONOMY_RULES } from "../../ignition/modules/protocol.js";
 import { LOCAL_ACCOUNT_INDEX, localDeploymentParameters, type LocalRole } from "@trvl/tooling/local-accounts";
 import {
   BookingEscrow__factory,
+  GuardianCanceller__factory,
   MockStablecoin__factory,
   MockV3Aggregator__factory,
   ReferralRegistry__factory,
@@ -75,6 +76,7 @@ export async function deploySystem(
   const staking = await at(TRVLStaking__factory, deployed.TRVLStaking);
   const governor = await at(TRVLGovernor__factory, deployed.TRVLGovernor);
   const timelock = await at(TimelockController__factory, deployed.Timelock);
+  const guardianCanceller = await at(GuardianCanceller__factory, deployed.GuardianCanceller);
   const stablecoin = await at(MockStablecoin__factory, deployed.Stablecoin);
   const feeds = {
     eth: await at(MockV3Aggregator__factory, deployed.EthUsdFeed),
@@ -165,6 +167,7 @@ export async function deploySystem(
     staking,
     governor,
     timelock,
+    guardianCanceller,
     stablecoin,
     feeds,
     deployer,

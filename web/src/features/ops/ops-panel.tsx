@@ -94,7 +94,8 @@ export function OpsPanel() {
       <Section title="Timelock queue">
         <p className="mb-2 text-sm text-slate-600">
           Passed proposals wait {s.timelock.minDelaySeconds === null ? "—" : formatDuration(s.timelock.minDelaySeconds)}{" "}
-          before they can be executed; the guardian can cancel them meanwhile.
+          before they can be executed; meanwhile the guardian can veto them through its GuardianCanceller, except those
+          that change its own roles.
         </p>
         {s.timelock.operations.length === 0 ? (
           <p className="text-sm text-slate-600">Nothing queued.</p>
