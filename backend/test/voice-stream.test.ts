@@ -5,8 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { Catalog } from "../src/catalog/service.js";
 import { decodeWav, sniff } from "../src/voice/audio.js";
 import { findBinary } from "../src/voice/exec.js";
+import { PocketsphinxStt } from "../src/voice/pocketsphinx.js";
+import { PocketsphinxLiveStt } from "../src/voice/pocketsphinx-live.js";
 import { createTestApp, WEB_ORIGIN, type TestApp } from "./helpers/app.js";
 import { listen, silence, speakPcm, VoiceClient } from "./helpers/voice-stream.js";
 
@@ -149,5 +152,24 @@ describe("voice conversation over a WebSocket, offline", () => {
     const response = await fetch(`${server.http}/voice/stream`);
     expect(response.status).toBe(426);
     expect((await response.json()).error.code).toBe("upgrade_required");
+  });
+});
+
+describe("offline recognition of turn after turn", () => {
+  it("hears turns opened at once each with its own decoder, and the turn after them with the one started ahead", async () => {
+    const batch = new PocketsphinxStt(new Catalog(), {
+      binary: findBinary("pocketsphinx_continuous")!,
+      modelDir: "/usr/share/pocketsphinx/model/en-us",
+    });
+    const live = new PocketsphinxLiveStt(batch);
+    const none = { onPartial: () => undefined };
+    const [rome, paris] = await Promise.all([live.open(none), live.open(none)]);
+    rome.write(await speakPcm("three days in rome"));
+    paris.write(await speakPcm("two days in paris"));
+    expect(await rome.finish()).toMatch(/three days in rome/);
+    expect(await paris.finish()).toMatch(/two days in paris/);
+    const madrid = await live.open(none);
+    madrid.write(await speakPcm("four days in madrid"));
+    expect(await madrid.finish()).toMatch(/four days in madrid/);
   });
 });
