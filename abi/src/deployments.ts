@@ -1,7 +1,9 @@
 import { deployments } from "./generated/deployments.ts";
 import type { Address } from "./types.ts";
 
-export type ContractName = keyof (typeof deployments)[keyof typeof deployments]["contracts"];
+type Deployments = typeof deployments;
+/** Every name a deployment publishes a contract under, on any chain (each chain has its own set). */
+export type ContractName = { [C in keyof Deployments]: keyof Deployments[C]["contracts"] }[keyof Deployments];
 
 export interface ContractDeployment {
   address: Address;
@@ -16,7 +18,7 @@ export interface ChainDeployment {
 
 /** The TRVL deployment on `chainId`, or a clear error naming the chains that have one. */
 export function getDeployment(chainId: number): ChainDeployment {
-  const deployment = (deployments as Record<number, ChainDeployment | undefined>)[chainId];
+  const deployment = (deployments as unknown as Record<number, ChainDeployment | undefined>)[chainId];
   if (deployment === undefined) {
     const known = Object.keys(deployments).join(", ");
     throw new Error(`TRVL is not deployed on chain ${chainId} (deployed on: ${known})`);

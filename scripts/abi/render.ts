@@ -15,7 +15,6 @@ export const ABI_CONTRACTS = [
   "TRVLStaking",
   "TRVLGovernor",
   "TimelockController",
-  "GuardianCanceller",
   "MockStablecoin",
   "MockV3Aggregator",
 ] as const;
@@ -69,19 +68,24 @@ export async function readIgnitionDeployments(root: string, skipChainIds: number
   for (const entry of entries) {
     const match = /^chain-(\d+)$/.exec(entry);
     if (match === null || skipChainIds.includes(Number(match[1]))) continue;
-    const addresses = JSON.parse(await readFile(path.join(dir, entry, "deployed_addresses.json"), "utf8")) as Record<
-      string,
-      string
-    >;
-    const blocks = await journalBlocks(path.join(dir, entry, "journal.jsonl"));
-    chains[Number(match[1])] = Object.fromEntries(
-      Object.entries(addresses).map(([futureId, address]) => [
-        publishedName(futureId),
-        { address, blockNumber: blocks[futureId] ?? 0 },
-      ]),
-    );
+    chains[Number(match[1])] = await readIgnitionDeployment(path.join(dir, entry));
   }
   return chains;
+}
+
+/** One Ignition deployment folder: each contract's published name, address and deployment block. */
+export async function readIgnitionDeployment(folder: string): Promise<Record<string, DeployedContract>> {
+  const addresses = JSON.parse(await readFile(path.join(folder, "deployed_addresses.json"), "utf8")) as Record<
+    string,
+    string
+  >;
+  const blocks = await journalBlocks(path.join(folder, "journal.jsonl"));
+  return Object.fromEntries(
+    Object.entries(addresses).map(([futureId, address]) => [
+      publishedName(futureId),
+      { address, blockNumber: blocks[futureId] ?? 0 },
+    ]),
+  );
 }
 
 export function publishedName(futureId: string): string {

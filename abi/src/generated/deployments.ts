@@ -24,10 +24,6 @@ export const deployments = {
         "address": "0x41eE74Ff7668c5c0e08802250Ae44799c9216E3C",
         "blockNumber": 19
       },
-      "GuardianCanceller": {
-        "address": "0xf5059a5D33d5853360D16C683c16e67980206f36",
-        "blockNumber": 38
-      },
       "MultiSend": {
         "address": "0x0165878A594ca255338adfa4d48449f69242Eb8F",
         "blockNumber": 7
@@ -87,6 +83,71 @@ export const deployments = {
       "TrvlUsdFeed": {
         "address": "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
         "blockNumber": 4
+      }
+    }
+  },
+  "84532": {
+    "chainId": 84532,
+    "contracts": {
+      "BookingEscrow": {
+        "address": "0x59b670e9fA9D0A427751Af201D676719a970857b",
+        "blockNumber": 23
+      },
+      "EthUsdFeed": {
+        "address": "0x9A676e781A523b5d0C0e43731313A708CB607508",
+        "blockNumber": 0
+      },
+      "Guardian": {
+        "address": "0x4EB3560EF98af4d60eCD11379AFeb2eAd4775e6A",
+        "blockNumber": 0
+      },
+      "ReferralRegistry": {
+        "address": "0x9A9f2CCfdE556A7E9Ff0848998Aa4a0CFD8863AE",
+        "blockNumber": 19
+      },
+      "RewardDistributor": {
+        "address": "0x7a2088a1bFc9d81c55368AE168C2C02570cB814F",
+        "blockNumber": 28
+      },
+      "Stablecoin": {
+        "address": "0xA51c1fc2f0D1a1b8494Ed1FE312d7C3a78Ed91C0",
+        "blockNumber": 0
+      },
+      "StablecoinUsdFeed": {
+        "address": "0x0DCd1Bf9A1b36cE34237eEaFef220932846BCD82",
+        "blockNumber": 0
+      },
+      "TRVLGovernor": {
+        "address": "0x09635F643e140090A9A8Dcd712eD6285858ceBef",
+        "blockNumber": 29
+      },
+      "TRVLStaking": {
+        "address": "0x4ed7c70F96B99c776995fB64377f0d4aB3B0e1C1",
+        "blockNumber": 24
+      },
+      "TRVLToken": {
+        "address": "0x68B1D87F95878fE05B998F19b66F4baba5De1aed",
+        "blockNumber": 20
+      },
+      "TeamVesting": {
+        "address": "0x3Aa5ebB10DC797CAC828524e59A333d0A371443c",
+        "blockNumber": 21
+      },
+      "Timelock": {
+        "address": "0xc6e7DF5E7b4f2A278906862b61205850344D4e7d",
+        "blockNumber": 22
+      },
+      "TrvlPool": {
+        "address": "0xC3AC0ff0E854bAD4fE06DdC41F4124a7BCE71d21",
+        "blockNumber": 0
+      },
+      "TrvlUsdTwapFeed": {
+        "address": "0xb7278A61aa25c888815aFC32Ad3cC52fF24fE575",
+        "blockNumber": 54
+      },
+      "UniswapV3Factory": {
+        "address": "0x959922bE3CAee4b8Cd9a407cc3ac1C251C2007B1",
+        "blockNumber": 0
       }
     }
   }
