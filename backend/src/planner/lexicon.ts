@@ -81,7 +81,7 @@ const WORDS: [string, string, string, string, string, string][] = [
   ["with", "con", "avec", "mit", "com", "con"],
   ["without", "sin", "sans", "ohne", "sem", "senza"],
   ["no", "no ni", "pas", "kein keine keinen nicht", "nao nem", "non niente"],
-  ["the", "el la los las lo", "le la les l", "der die das den dem", "o os as", "il lo la i gli le l"],
+  ["the", "el la los las lo", "le la les l du des", "der die das den dem", "o os as", "il lo la i gli le l"],
   ["a", "un una uno", "un une", "ein eine einen einem", "um uma", "un una uno"],
   ["my", "mi", "mon ma", "mein meine meiner meinem", "meu minha", "mio mia"],
   ["we", "nosotros", "nous", "wir", "nos", "noi"],
@@ -90,6 +90,17 @@ const WORDS: [string, string, string, string, string, string][] = [
   ["go", "ir", "aller", "fahren", "ir", "andare"],
   ["trip", "viaje escapada", "voyage sejour", "reise urlaub", "viagem", "viaggio vacanza"],
   ["thousand", "mil", "mille", "tausend", "mil", "mila mille"],
+  // Countries (their largest city is planned).
+  ["japan", "japon", "japon", "", "japao", "giappone"],
+  ["spain", "espana", "espagne", "spanien", "espanha", "spagna"],
+  ["france", "francia", "", "frankreich", "franca", "francia"],
+  ["italy", "italia", "italie", "italien", "italia", "italia"],
+  ["germany", "alemania", "allemagne", "deutschland", "alemanha", "germania"],
+  ["greece", "grecia", "grece", "griechenland", "grecia", "grecia"],
+  ["mexico", "", "mexique", "mexiko", "", "messico"],
+  ["morocco", "marruecos", "maroc", "marokko", "marrocos", "marocco"],
+  ["thailand", "tailandia", "thailande", "", "tailandia", "thailandia"],
+  ["netherlands", "holanda", "pays-bas", "niederlande", "holanda", "olanda"],
   // Party.
   ["people", "personas", "personnes", "personen leute", "pessoas", "persone"],
   ["person", "persona", "personne", "person", "pessoa", "persona"],
@@ -330,6 +341,7 @@ export function lexiconOf(language: OtherLanguage): Lexicon {
   MONTHS[language].forEach((month, i) => words.set(month, ENGLISH_MONTHS[i]));
   WEEKDAYS[language].forEach((day, i) => words.set(day, ENGLISH_WEEKDAYS[i]));
   NUMBERS[language].forEach((number, i) => words.set(number, String(i + 2)));
+  if (language === "pt") words.set("duas", "2");
   words.set({ es: "treinta", fr: "trente", de: "dreissig", pt: "trinta", it: "trenta" }[language], "30");
   const boundary = (pattern: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${pattern})(?![\\p{L}\\p{N}])`, "giu");
   const phrases: [RegExp, string][] = PHRASES[language].map(([pattern, english]) => [boundary(pattern), english]);

@@ -62,6 +62,11 @@ export function toEnglish(text: string, language: VoiceLanguage): string {
   const { phrases, dayMonth, words } = lexiconOf(language);
   let out = stripAccents(text)
     .replace(/[’']/g, " ")
+    // Numbers in words first, so that phrases and dates see digits ("somos cuatro", "tres de mayo").
+    .replace(/[\p{L}-]+/gu, (word) => {
+      const english = words.get(word.toLowerCase());
+      return english && /^\d+$/.test(english) ? english : word;
+    })
     // Numbers as written there: "10.000" and "10 000" are ten thousand, "2,5" is two and a half, "3." is the 3rd.
     .replace(/(\d)[.\u00a0\u202f ](?=\d{3}(?!\d))/g, "$1")
     .replace(/(\d)[.\u00a0\u202f ](?=\d{3}(?!\d))/g, "$1")
