@@ -31,10 +31,15 @@ export function burnerWallet(localChainId: number) {
       if (!found) throw new Error(`The burner wallet needs the local chain ${localChainId} configured`);
       return found;
     };
+    // Behind the same build-time flag as the connector itself (../../lib/wagmi.ts), so that a build for another chain
+    // does not even emit these chunks.
     const load = () =>
-      (provider ??= Promise.all([import("./burner-provider"), import("./burner-key")]).then(([p, k]) =>
-        p.burnerProvider(chain(), k.burnerKey()),
-      ));
+      (provider ??=
+        process.env.TRVL_LOCAL_CHAIN === "1"
+          ? Promise.all([import("./burner-provider"), import("./burner-key")]).then(([p, k]) =>
+              p.burnerProvider(chain(), k.burnerKey()),
+            )
+          : Promise.reject(new Error("The burner wallet exists on the local chain only")));
     const onDemand = { request: (async (args) => (await load()).request(args)) as EIP1193RequestFn };
     return {
       id: BURNER_CONNECTOR_ID,
@@ -43,7 +48,7 @@ export function burnerWallet(localChainId: number) {
       icon: icon(),
       async connect(parameters?: { chainId?: number; isReconnecting?: boolean }) {
         const burner = await load();
-        if (!parameters?.isReconnecting) {
+        if (process.env.TRVL_LOCAL_CHAIN === "1" && !parameters?.isReconnecting) {
           const [{ fundFromNode }, { contract }] = await Promise.all([import("./faucet"), import("@trvl/abi")]);
           await fundFromNode(burner.node, burner.address, contract(localChainId, "Stablecoin"));
         }
