@@ -129,7 +129,8 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     expect(item!.orderRequestedAt).not.toBeNull();
 
     // Cancellable through the hold; settled (the supplier paid) once it is over, then rewarded.
-    expect(confirmed.cancellation).toMatchObject({ cancellable: true, refund: "full" });
+    expect(confirmed.cancellation).toMatchObject({ cancellable: true, refund: "full", policy: "window" });
+    expect(confirmed.cancellation.summary).toContain("what the airline refunds");
     ahead = HOLD_MINUTES * MINUTE + MINUTE;
     await waitUntil("rewarded", async () => (await read(booking.id)).status === "rewarded");
     ahead = 0;

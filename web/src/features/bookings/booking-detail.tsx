@@ -162,9 +162,13 @@ export function BookingDetail({ id }: { id: string }) {
 function itemTerms(item: Booking["items"][number]): string {
   if (!item.freeCancelUntil) return "free cancellation until settled";
   const until = new Date(item.freeCancelUntil).toLocaleString();
+  // An airline order is cancelled with the airline, whose fare rules decide what comes back.
+  if (item.bookingReference) return `cancellable until ${until}; the airline decides the refund`;
   return item.cancelFeeBps >= 10_000
     ? `free cancellation until ${until}, then non-refundable`
-    : `free cancellation until ${until}, then a ${item.cancelFeeBps / 100}% fee`;
+    : item.cancelFeeBps === 0
+      ? `free cancellation until ${until}`
+      : `free cancellation until ${until}, then a ${item.cancelFeeBps / 100}% fee`;
 }
 
 /** Items as the trip runs (day, then time); items without either keep their place at the end. */
