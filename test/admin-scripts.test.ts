@@ -13,7 +13,7 @@ import { z } from "zod";
 import { ROLES } from "../ignition/modules/protocol.js";
 import { planAction } from "../scripts/admin/actions.js";
 import { execute, propose, sign, status } from "../scripts/admin/commands.js";
-import { connect } from "../scripts/admin/safe.js";
+import { AdminError, connect } from "../scripts/admin/safe.js";
 import { batchChecksum, type BatchFile } from "../scripts/admin/tx-builder.js";
 import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts";
 import { deploySystem, type System } from "./helpers/system.js";
@@ -136,6 +136,30 @@ describe("Multisig admin scripts (end to end on a local node)", function () {
     const operation = await system.timelock.hashOperation(target, 0, data, `0x${"00".repeat(32)}`, salt);
     await approve(path.join(dir, "cancel.json"), "cancel-timelock", [operation]);
     expect(await system.timelock.isOperation(operation)).to.equal(false);
+
+    // Governance removing the guardian (a batch, as the governor queues proposals): no veto, refused before signing.
+    const escrow = await system.escrow.getAddress();
+    const removal: [string[], bigint[], string[], string, string] = [
+      [target, escrow],
+      [0n, 0n],
+      [
+        "0x",
+        system.escrow.interface.encodeFunctionData("revokeRole", [ROLES.PAUSER, await system.guardian.getAddress()]),
+      ],
+      `0x${"00".repeat(32)}`,
+      `0x${"43".repeat(32)}`,
+    ];
+    await system.timelock.connect(asGovernor).scheduleBatch(...removal, 60);
+    const removalId = await system.timelock.hashOperationBatch(...removal);
+    const refusal = await planAction(await ctx(owner(1)), "cancel-timelock", [removalId]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refusal).to.be.instanceOf(AdminError);
+    expect((refusal as Error).message).to.match(
+      /call 1 of timelock operation 0x[0-9a-f]{64} changes the guardian's own roles/,
+    );
+    expect(await system.timelock.isOperationPending(removalId)).to.equal(true);
 
     const report = await status(await ctx(owner(1)), dir);
     expect(report.threshold).to.equal(2);
