@@ -14,16 +14,15 @@ export interface EphemeralChain {
  * funded, as `npm start` has it. The test run shares one; a test that rewinds the chain (snapshots, reverts, manual
  * mining) starts another so it cannot disturb the others.
  */
-export async function startEphemeralChain(): Promise<EphemeralChain> {
-  const chain: ChildProcess = spawn(
-    path.join(REPO_ROOT, "node_modules", ".bin", "hardhat"),
-    ["run", "scripts/dev/ephemeral-chain.ts"],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, CHAIN_PORT: "0", HARDHAT_DISABLE_TELEMETRY: "true" },
-      stdio: ["pipe", "pipe", "inherit"],
-    },
-  );
+export async function startEphemeralChain(
+  /** The `hardhat run` script that starts it: the launch rehearsal's is scripts/rehearsal/chain.ts. */
+  script = "scripts/dev/ephemeral-chain.ts",
+): Promise<EphemeralChain> {
+  const chain: ChildProcess = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "hardhat"), ["run", script], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, CHAIN_PORT: "0", HARDHAT_DISABLE_TELEMETRY: "true" },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const exited = new Promise((resolve) => chain.once("exit", resolve));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("the local chain did not start within 150 s")), 150_000);
