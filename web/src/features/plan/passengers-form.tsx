@@ -23,6 +23,33 @@ export const emptyPassenger = (): Passenger => ({
 
 const input = "rounded-lg border border-slate-300 px-2 py-1.5";
 
+/** The free-text fields, in order, each with the browser's own check. */
+const TEXT_FIELDS: {
+  key: "givenName" | "familyName" | "bornOn" | "email" | "phoneNumber";
+  label: string;
+  type: string;
+  autoComplete?: string;
+  wide?: boolean;
+  pattern?: string;
+  placeholder?: string;
+  title?: string;
+}[] = [
+  { key: "givenName", label: "Given name", type: "text", autoComplete: "given-name" },
+  { key: "familyName", label: "Family name", type: "text", autoComplete: "family-name" },
+  { key: "bornOn", label: "Date of birth", type: "date" },
+  { key: "email", label: "Email", type: "email", autoComplete: "email" },
+  {
+    key: "phoneNumber",
+    label: "Phone, international format",
+    type: "tel",
+    autoComplete: "tel",
+    wide: true,
+    pattern: "\\+[1-9][0-9]{6,14}",
+    placeholder: "+442080160509",
+    title: "A plus sign, the country code and the number, no spaces",
+  },
+];
+
 /**
  * The passengers of a trip with a flight, one fieldset per guest, as on their passports: sent with the booking and
  * only to the airline. The browser checks each field (required, email, date, phone format) before booking.
@@ -68,61 +95,23 @@ export function PassengersForm({
               <option value="m">Male</option>
             </select>
           </label>
-          <label className="grid gap-1">
-            Given name
-            <input
-              className={input}
-              required
-              autoComplete={index === 0 ? "given-name" : "off"}
-              value={passenger.givenName}
-              onChange={(e) => set(index, { givenName: e.target.value })}
-            />
-          </label>
-          <label className="grid gap-1">
-            Family name
-            <input
-              className={input}
-              required
-              autoComplete={index === 0 ? "family-name" : "off"}
-              value={passenger.familyName}
-              onChange={(e) => set(index, { familyName: e.target.value })}
-            />
-          </label>
-          <label className="grid gap-1">
-            Date of birth
-            <input
-              className={input}
-              type="date"
-              required
-              value={passenger.bornOn}
-              onChange={(e) => set(index, { bornOn: e.target.value })}
-            />
-          </label>
-          <label className="grid gap-1">
-            Email
-            <input
-              className={input}
-              type="email"
-              required
-              autoComplete={index === 0 ? "email" : "off"}
-              value={passenger.email}
-              onChange={(e) => set(index, { email: e.target.value })}
-            />
-          </label>
-          <label className="grid gap-1 sm:col-span-2">
-            Phone, international format
-            <input
-              className={input}
-              type="tel"
-              required
-              pattern="\+[1-9][0-9]{6,14}"
-              placeholder="+442080160509"
-              title="A plus sign, the country code and the number, no spaces"
-              autoComplete={index === 0 ? "tel" : "off"}
-              value={passenger.phoneNumber}
-              onChange={(e) => set(index, { phoneNumber: e.target.value.replace(/[\s()-]/g, "") })}
-            />
-          </label>
+          {TEXT_FIELDS.map(({ key, label, type, autoComplete, wide, ...rules }) => (
+            <label key={key} className={`grid gap-1 ${wide ? "sm:col-span-2" : ""}`}>
+              {label}
+              <input
+                className={input}
+                type={type}
+                required
+                {...rules}
+                // The browser fills in the first passenger only: the others are other people.
+                autoComplete={index === 0 && autoComplete ? autoComplete : "off"}
+                value={passenger[key]}
+                onChange={(e) =>
+                  set(index, { [key]: key === "phoneNumber" ? e.target.value.replace(/[\s()-]/g, "") : e.target.value })
+                }
+              />
+            </label>
+          ))}
         </fieldset>
       ))}
     </div>
