@@ -122,6 +122,7 @@ describe("Production deployment rehearsal (TRVL module on a chain with Base Sepo
       timelock: timelockAddress,
       guardian: r.guardian,
       governor: governorAddress,
+      guardianCanceller: r.guardianCanceller,
       anyone: ZeroAddress,
     };
     const holders = (contract: RoleHolder, role: string) => roleHolders(contract, role, candidates);
@@ -140,7 +141,7 @@ describe("Production deployment rehearsal (TRVL module on a chain with Base Sepo
     expect(await holders(staking, ROLES.REWARDS_FUNDER)).to.deep.equal(["guardian"]);
     expect(await holders(timelock, ROLES.DEFAULT_ADMIN)).to.deep.equal(["timelock"]);
     expect(await holders(timelock, ROLES.TIMELOCK_PROPOSER)).to.deep.equal(["governor"]);
-    expect(await holders(timelock, ROLES.TIMELOCK_CANCELLER)).to.deep.equal(["guardian", "governor"]);
+    expect(await holders(timelock, ROLES.TIMELOCK_CANCELLER)).to.deep.equal(["governor", "guardianCanceller"]);
     expect(await holders(timelock, ROLES.TIMELOCK_EXECUTOR)).to.deep.equal(["anyone"]);
     expect(await escrow.treasury()).to.equal(timelockAddress);
     expect(await distributor.treasury()).to.equal(timelockAddress);

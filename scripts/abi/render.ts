@@ -15,6 +15,7 @@ export const ABI_CONTRACTS = [
   "TRVLStaking",
   "TRVLGovernor",
   "TimelockController",
+  "GuardianCanceller",
   "MockStablecoin",
   "MockV3Aggregator",
 ] as const;

@@ -24,6 +24,10 @@ export const deployments = {
         "address": "0x41eE74Ff7668c5c0e08802250Ae44799c9216E3C",
         "blockNumber": 19
       },
+      "GuardianCanceller": {
+        "address": "0xf5059a5D33d5853360D16C683c16e67980206f36",
+        "blockNumber": 38
+      },
       "MultiSend": {
         "address": "0x0165878A594ca255338adfa4d48449f69242Eb8F",
         "blockNumber": 7
