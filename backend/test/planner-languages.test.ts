@@ -77,6 +77,19 @@ describe("the language of a conversation", () => {
     expect(next.reply).toMatch(/^2 días y 1 noche en Lisbon para 2 personas/);
   });
 
+  it("notes what it assumed in the request's language", async () => {
+    const week = await ask("Un viaje a Lisboa de 4 noches con un presupuesto de 2000");
+    expect(week.status === "plan" && week.plan.assumptions).toEqual([
+      "Empieza el lunes, 18 de marzo, dentro de dos semanas; dime tus fechas para cambiarlo.",
+      "Para un viajero; dime si viene alguien más.",
+      "Entendí tu presupuesto de 2000\u00a0US$ en dólares estadounidenses.",
+    ]);
+    const day = await ask("Lisboa el 10 de junio, somos dos");
+    expect(day.status === "plan" && day.plan.assumptions).toEqual([
+      "4 días y 3 noches, porque no dijiste cuánto tiempo.",
+    ]);
+  });
+
   it("asks in Spanish what is missing and refuses in Spanish what cannot be planned", async () => {
     expect((await ask("Quiero un viaje de 5 días con mi pareja")).reply).toBe(
       "¿Adónde te gustaría ir? Dime una ciudad y por cuánto tiempo.",

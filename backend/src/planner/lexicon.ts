@@ -179,6 +179,7 @@ const WORDS: [string, string, string, string, string, string][] = [
 /** Phrases first: "vida nocturna", "fin de semana", "somos 3" (each a regular expression over folded words). */
 const PHRASES: Record<OtherLanguage, [string, string][]> = {
   es: [
+    ["presupuesto de", "budget"],
     ["somos (\\d+)", "$1 people"],
     ["(?:viajo|voy|ir|yo) (?:solo|sola)", "alone"],
     ["en pareja", "as a couple"],
@@ -204,6 +205,7 @@ const PHRASES: Record<OtherLanguage, [string, string][]> = {
     ["francos suizos", "swiss francs"],
   ],
   fr: [
+    ["budget de", "budget"],
     ["nous sommes (\\d+)|on est (\\d+)", "$1$2 people"],
     ["(?:je voyage|je pars) (?:seul|seule)|tout seul|toute seule", "alone"],
     ["en couple", "as a couple"],
@@ -232,6 +234,7 @@ const PHRASES: Record<OtherLanguage, [string, string][]> = {
     ["francs suisses", "swiss francs"],
   ],
   de: [
+    ["budget von", "budget"],
     ["wir sind (\\d+)|zu (\\d+)t", "$1$2 people"],
     ["zu zweit", "2 people"],
     ["zu dritt", "3 people"],
@@ -253,6 +256,7 @@ const PHRASES: Record<OtherLanguage, [string, string][]> = {
     ["schweizer franken|franken", "swiss francs"],
   ],
   pt: [
+    ["orcamento de", "budget"],
     ["somos (\\d+)", "$1 people"],
     ["(?:viajo|vou) (?:sozinho|sozinha|so)", "alone"],
     ["em casal", "as a couple"],
@@ -278,6 +282,7 @@ const PHRASES: Record<OtherLanguage, [string, string][]> = {
     ["francos suicos", "swiss francs"],
   ],
   it: [
+    ["budget di", "budget"],
     ["siamo (?:in )?(\\d+)", "$1 people"],
     ["in (\\d+) persone", "$1 people"],
     ["(?:viaggio|vado) (?:da solo|da sola)|da solo|da sola", "alone"],

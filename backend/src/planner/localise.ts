@@ -24,6 +24,16 @@ interface Phrases {
   ideas: string;
   cannot: string;
   reasons: [RegExp, string][];
+  /** The planner's usual assumptions (others stay in English). */
+  notes: {
+    length(days: number, nights: number): string;
+    start(day: string): string;
+    oneTraveller: string;
+    dollars(amount: string): string;
+    rate(currency: string): string;
+    month(day: string, month: string): string;
+    country(country: string, city: string): string;
+  };
 }
 
 const list = (language: OtherLanguage, items: string[]) =>
@@ -62,6 +72,15 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       [/no hotel/, "no hay ningún hotel libre todas esas noches; prueba otras fechas"],
       [/not somewhere we can book/, "solo reservo hoteles, vuelos, actividades y restaurantes reales en la Tierra"],
     ],
+    notes: {
+      length: (d, ni) => `${n(d, "día", "días")} y ${n(ni, "noche", "noches")}, porque no dijiste cuánto tiempo.`,
+      start: (day) => `Empieza el ${day}, dentro de dos semanas; dime tus fechas para cambiarlo.`,
+      oneTraveller: "Para un viajero; dime si viene alguien más.",
+      dollars: (amount) => `Entendí tu presupuesto de ${amount} en dólares estadounidenses.`,
+      rate: (currency) => `Los importes en ${currency} usan un tipo de cambio aproximado; pagas en USD.`,
+      month: (day, month) => `Fechas: desde el ${day}, el primer día disponible en ${month}.`,
+      country: (country, city) => `${country} es un país: planifiqué ${city}, su ciudad más grande.`,
+    },
   },
   fr: {
     stay: (d, ni, city, g, from, to, hotel) =>
@@ -94,6 +113,17 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       [/no hotel/, "aucun hôtel n’est libre toutes ces nuits ; essayez d’autres dates"],
       [/not somewhere we can book/, "je ne réserve que de vrais hôtels, vols, activités et restaurants sur Terre"],
     ],
+    notes: {
+      length: (d, ni) =>
+        `${n(d, "jour", "jours")} et ${n(ni, "nuit", "nuits")}, car vous n’avez pas dit combien de temps.`,
+      start: (day) => `Départ le ${day}, dans deux semaines ; donnez-moi vos dates pour le changer.`,
+      oneTraveller: "Pour un voyageur ; dites-moi si d’autres viennent.",
+      dollars: (amount) => `J’ai lu votre budget de ${amount} en dollars américains.`,
+      rate: (currency) =>
+        `Les montants en ${currency} utilisent un taux de référence approximatif ; vous payez en USD.`,
+      month: (day, month) => `Dates : à partir du ${day}, le premier jour possible en ${month}.`,
+      country: (country, city) => `${country} est un pays : j’ai planifié ${city}, sa plus grande ville.`,
+    },
   },
   de: {
     stay: (d, ni, city, g, from, to, hotel) =>
@@ -125,6 +155,15 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       [/no hotel/, "kein Hotel ist in all diesen Nächten frei; versuche andere Daten"],
       [/not somewhere we can book/, "ich buche nur echte Hotels, Flüge, Aktivitäten und Restaurants auf der Erde"],
     ],
+    notes: {
+      length: (d, ni) => `${n(d, "Tag", "Tage")} und ${n(ni, "Nacht", "Nächte")}, da du nicht gesagt hast, wie lange.`,
+      start: (day) => `Beginn am ${day}, in zwei Wochen; nenne mir deine Daten, um es zu ändern.`,
+      oneTraveller: "Für eine Person; sag mir, wenn mehr mitkommen.",
+      dollars: (amount) => `Ich habe dein Budget von ${amount} als US-Dollar gelesen.`,
+      rate: (currency) => `Beträge in ${currency} nutzen einen ungefähren Referenzkurs; du zahlst in USD.`,
+      month: (day, month) => `Daten: ab ${day}, dem ersten möglichen Tag im ${month}.`,
+      country: (country, city) => `${country} ist ein Land: Ich habe ${city} geplant, seine größte Stadt.`,
+    },
   },
   pt: {
     stay: (d, ni, city, g, from, to, hotel) =>
@@ -157,6 +196,15 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       [/no hotel/, "nenhum hotel está livre em todas essas noites; tente outras datas"],
       [/not somewhere we can book/, "só reservo hotéis, voos, atividades e restaurantes reais na Terra"],
     ],
+    notes: {
+      length: (d, ni) => `${n(d, "dia", "dias")} e ${n(ni, "noite", "noites")}, porque não disse por quanto tempo.`,
+      start: (day) => `Começa ${day}, daqui a duas semanas; diga-me as suas datas para mudar.`,
+      oneTraveller: "Para um viajante; diga-me se vem mais alguém.",
+      dollars: (amount) => `Li o seu orçamento de ${amount} em dólares americanos.`,
+      rate: (currency) => `Os valores em ${currency} usam uma taxa de referência aproximada; paga em USD.`,
+      month: (day, month) => `Datas: a partir de ${day}, o primeiro dia possível em ${month}.`,
+      country: (country, city) => `${country} é um país: planejei ${city}, a sua maior cidade.`,
+    },
   },
   it: {
     stay: (d, ni, city, g, from, to, hotel) =>
@@ -188,6 +236,16 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       [/no hotel/, "nessun hotel è libero per tutte quelle notti; prova altre date"],
       [/not somewhere we can book/, "prenoto solo hotel, voli, attività e ristoranti veri sulla Terra"],
     ],
+    notes: {
+      length: (d, ni) =>
+        `${n(d, "giorno", "giorni")} e ${n(ni, "notte", "notti")}, perché non hai detto per quanto tempo.`,
+      start: (day) => `Si parte ${day}, tra due settimane; dimmi le tue date per cambiarlo.`,
+      oneTraveller: "Per un viaggiatore; dimmi se viene qualcun altro.",
+      dollars: (amount) => `Ho letto il tuo budget di ${amount} in dollari statunitensi.`,
+      rate: (currency) => `Gli importi in ${currency} usano un tasso di riferimento approssimativo; paghi in USD.`,
+      month: (day, month) => `Date: da ${day}, il primo giorno possibile a ${month}.`,
+      country: (country, city) => `${country} è un paese: ho pianificato ${city}, la sua città più grande.`,
+    },
   },
 };
 
@@ -234,13 +292,37 @@ function summary(plan: Plan, english: string, language: OtherLanguage): string {
   return parts.join(" ");
 }
 
+/** The plan's assumptions said in `language`, those the planner usually makes (the rest as they are). */
+function notes(plan: Plan, language: OtherLanguage): string[] {
+  const say = PHRASES[language].notes;
+  const month = new Date(parseDay(plan.checkIn)).toLocaleDateString(language, { month: "long", timeZone: "UTC" });
+  return plan.assumptions.map((note) => {
+    if (/, as you didn't say how long\.$/.test(note)) return say.length(plan.nights + 1, plan.nights);
+    if (/^Starting .* two weeks from today;/.test(note)) return say.start(day(plan.checkIn, language));
+    if (note.startsWith("For one traveller;")) return say.oneTraveller;
+    if (/^I read your budget of .+ as US dollars\.$/.test(note) && plan.budget)
+      return say.dollars(usd(plan.budget.amount, language));
+    const rate = /^([A-Z]{3}) amounts use an approximate reference rate/.exec(note);
+    if (rate) return say.rate(rate[1]);
+    if (/^Dates: starting .*, the first (?:day|Friday) I could take in /.test(note))
+      return say.month(day(plan.checkIn, language), month);
+    const country = /^(.+) is a country: I planned (.+), its largest city\.$/.exec(note);
+    if (country) return say.country(country[1], country[2]);
+    return note;
+  });
+}
+
 /** The answer with its reply (and a plan's summary) in `language`. */
 export function localise(answer: Answer, language: VoiceLanguage): Answer {
   if (language === "en") return answer;
   const say = PHRASES[language];
   if (answer.status === "plan") {
     const text = summary(answer.plan, answer.reply, language);
-    return { ...answer, plan: { ...answer.plan, summary: text }, reply: text };
+    return {
+      ...answer,
+      plan: { ...answer.plan, summary: text, assumptions: notes(answer.plan, language) },
+      reply: text,
+    };
   }
   if (answer.status === "cannot") {
     const found = say.reasons.map(([pattern, text]) => [pattern.exec(answer.reason), text] as const).find(([m]) => m);
