@@ -161,6 +161,40 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     expect(stub.ordersOf(booking.offerId)).toHaveLength(0);
   });
 
+  it("a booking with two flights whose second order is refused cancels the first with Duffel and is refunded", async () => {
+    const date = futureDay(52);
+    const out = stub.addOffer(stubOffer("off_0090out", date, 2, "200.00"));
+    const back = stub.addOffer(stubOffer("off_0091back", addDays(date, 3), 2, "210.00"));
+    stub.script({
+      method: "POST",
+      path: "/air/orders",
+      after: 1,
+      status: 422,
+      body: { errors: [{ type: "airline_error", code: "offer_no_longer_available", message: "Sold out" }] },
+    });
+    const { status, body } = await call(t.app, "POST", "/bookings", {
+      token,
+      body: {
+        items: [
+          { itemId: `duffel-${out.id}`, date },
+          { itemId: `duffel-${back.id}`, date: addDays(date, 3) },
+        ],
+        checkIn: date,
+        checkOut: addDays(date, 3),
+        guests: 2,
+        passengers: PASSENGERS,
+        paymentToken: ETH,
+      },
+    });
+    expect(status, JSON.stringify(body)).toBe(201);
+    await payInEth(traveller, body.pay);
+    await waitUntil("refunded", async () => (await read(body.booking.id)).status === "refunded");
+    const [first] = stub.ordersOf(out.id);
+    expect(first!.cancelled_at).not.toBeNull();
+    expect(stub.ordersOf(back.id)).toHaveLength(0);
+    expect((await read(body.booking.id)).supplierRefusal).toContain("offer_no_longer_available");
+  });
+
   it("an offer whose price changed is refused and refunded, never ordered at another price", async () => {
     const booking = await bookAndPay(47);
     // Duffel reprices the offer after the traveller paid.

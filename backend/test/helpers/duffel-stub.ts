@@ -26,6 +26,8 @@ export interface Scripted {
   status: number;
   body: Json;
   headers?: Record<string, string>;
+  /** Matching requests to serve as usual first. */
+  after?: number;
 }
 
 export function stubOffer(id: string, date: string, passengers: number, amount = "412.37", expiresAt?: string) {
@@ -167,7 +169,9 @@ export class DuffelStub {
     const method = req.method ?? "";
     if (this.failing) return error(500, "internal_server_error", "stub outage", "api_error");
     const scripted = this.scripted.findIndex((s) => s.method === method && path.startsWith(s.path));
-    if (scripted >= 0) {
+    if (scripted >= 0 && (this.scripted[scripted]!.after ?? 0) > 0) {
+      this.scripted[scripted]!.after! -= 1;
+    } else if (scripted >= 0) {
       const [answer] = this.scripted.splice(scripted, 1);
       return reply(answer!.status, answer!.body, answer!.headers);
     }
