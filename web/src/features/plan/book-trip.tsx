@@ -13,7 +13,7 @@ import { useSession } from "@/features/auth/session";
 import { SignInButton } from "@/features/auth/sign-in-button";
 import { bookingLinesOf } from "@/features/bookings/booking-body";
 import { api, call, describeError, type Plan } from "@/lib/api";
-import { emptyPassenger, PassengersForm, type Passenger } from "@/features/plan/passengers-form";
+import { emptyPassenger, needsPassengers, PassengersForm, type Passenger } from "@/features/plan/passengers-form";
 import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
 
 /**
@@ -33,11 +33,7 @@ export function BookTrip({ plan, tripId }: { plan: Plan; tripId?: string }) {
     query: { enabled: !!stablecoin },
   });
   const [token, setToken] = useState<"stablecoin" | "eth">("stablecoin");
-  const booked = new Set(plan.booking.items.map((line) => line.itemId));
-  // A live airline flight (not demo inventory) is ticketed by name: the booking then needs its passengers.
-  const hasFlight = plan.days.some((day) =>
-    day.items.some((item) => item.type === "flight" && !item.itemId.startsWith("demo-") && booked.has(item.itemId)),
-  );
+  const hasFlight = needsPassengers(plan);
   const [entered, setEntered] = useState<Passenger[]>([]);
   // One per guest, however the party changes while planning.
   const passengers = Array.from({ length: plan.booking.guests }, (_, i) => entered[i] ?? emptyPassenger());

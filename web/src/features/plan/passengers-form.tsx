@@ -1,5 +1,7 @@
 "use client";
 
+import type { Plan } from "@/lib/api";
+
 /** One traveller as an airline tickets them (the API's Passenger). */
 export interface Passenger {
   title: "mr" | "ms" | "mrs" | "miss" | "dr";
@@ -9,6 +11,14 @@ export interface Passenger {
   gender: "m" | "f";
   email: string;
   phoneNumber: string;
+}
+
+/** Whether booking the plan needs its passengers: it books a live airline flight (not demo inventory). */
+export function needsPassengers(plan: Pick<Plan, "booking" | "days">): boolean {
+  const booked = new Set(plan.booking.items.map((line) => line.itemId));
+  return plan.days.some((day) =>
+    day.items.some((item) => item.type === "flight" && !item.itemId.startsWith("demo-") && booked.has(item.itemId)),
+  );
 }
 
 export const emptyPassenger = (): Passenger => ({
