@@ -75,6 +75,11 @@ describe("the language of a conversation", () => {
     });
     expect(essentials(next)).toMatchObject({ destination: essentials(answer).destination, nights: 1, guests: 2 });
     expect(next.reply).toMatch(/^2 días y 1 noche en Lisbon para 2 personas/);
+
+    // Words that show no language ("mejor 3 noches") are read in the conversation's.
+    const third = await planner.plan({ text: "mejor 3 noches", traveller: EMPTY_TRAVELLER, history, today: TODAY });
+    expect(essentials(third)).toMatchObject({ nights: 3, guests: 2 });
+    expect(third.reply).toMatch(/^4 días y 3 noches en Lisbon/);
   });
 
   it("notes what it assumed in the request's language", async () => {

@@ -1,11 +1,12 @@
 /** The offline planner: the deterministic reader and builder, no key and no network. */
 import type { Catalog } from "../catalog/service.js";
+import type { VoiceLanguage } from "../voice/languages.js";
 import type { PlacesSource } from "../places/types.js";
 import { buildPlan, withProfile } from "./build.js";
-import { foldConversation, type Settled } from "./conversation.js";
+import { foldConversation, type ReadTurn, type Settled } from "./conversation.js";
 import { localise } from "./localise.js";
 import { parseRequest } from "./parse.js";
-import { detectLanguage, toEnglish } from "./translate.js";
+import { recogniseLanguage, toEnglish } from "./translate.js";
 import type { Answer, PlanEvent, PlanInput, Planner, Turn } from "./types.js";
 
 export class OfflinePlanner implements Planner {
@@ -19,20 +20,23 @@ export class OfflinePlanner implements Planner {
 
   async plan(input: PlanInput, emit?: (event: PlanEvent) => void): Promise<Answer> {
     emit?.({ type: "status", message: "Reading your request" });
-    // Each turn read in the language it is written in; the answer in the latest one's (the voice turn's when the
-    // words do not show it: "Madrid, 3 días").
-    const detected = detectLanguage(input.text);
-    const language = detected === "en" ? (input.language ?? "en") : detected;
-    const read = (text: string, said = detectLanguage(text)) => {
-      const english = toEnglish(text, said);
+    // Each turn read in the language it is written in; when its words do not show one ("Madrid, 3 días", "mejor 3
+    // noches"), in the voice turn's, else the conversation's so far. The answer is in the latest turn's.
+    let spoken: VoiceLanguage | undefined;
+    const languageOf = (text: string, chosen?: VoiceLanguage) =>
+      (spoken = recogniseLanguage(text) ?? chosen ?? spoken ?? "en");
+    const read = (text: string, language: VoiceLanguage) => {
+      const english = toEnglish(text, language);
       return { text: english, request: parseRequest(this.catalog, english, input.today) };
     };
     // The whole conversation, oldest first: each follow-up changes only what it says.
-    const turns = [
-      ...input.history.map((turn) => ({ ...read(turn.request), settled: this.settled(turn) })),
-      read(input.text, language),
-    ];
-    const interestsOf = (fragment: string) => read(fragment).request.interests;
+    const turns: ReadTurn[] = input.history.map((turn) => ({
+      ...read(turn.request, languageOf(turn.request)),
+      settled: this.settled(turn),
+    }));
+    const language = languageOf(input.text, input.language);
+    turns.push(read(input.text, language));
+    const interestsOf = (fragment: string) => parseRequest(this.catalog, fragment, input.today).interests;
     const request = withProfile(foldConversation(turns, interestsOf), input.traveller);
     const answer = await buildPlan(this.catalog, request, {
       today: input.today,

@@ -39,21 +39,30 @@ const wordsOf = (text: string) =>
     .toLowerCase()
     .match(/[\p{L}-]+/gu) ?? [];
 
-/** The language a request is written in: the one whose words it uses most, English unless clearly another. */
-export function detectLanguage(text: string): VoiceLanguage {
+/**
+ * The language a request is clearly written in: another language's when it uses at least two of its words and more
+ * than English ones; English when it uses at least two English words; else none ("Madrid, 3 días", "mejor 3 noches").
+ */
+export function recogniseLanguage(text: string): VoiceLanguage | undefined {
   const words = wordsOf(text);
-  let best: VoiceLanguage = "en";
-  let bestScore = 0;
-  const scores = new Map<VoiceLanguage, number>();
-  for (const language of VOICE_LANGUAGES) {
+  const score = (language: VoiceLanguage) => {
     const markers = markersOf(language);
-    scores.set(language, words.filter((w) => markers.has(w)).length);
-  }
+    return words.filter((w) => markers.has(w)).length;
+  };
+  let best: VoiceLanguage | undefined;
+  let bestScore = 0;
   for (const language of VOICE_LANGUAGES) {
-    const score = scores.get(language)!;
-    if (language !== "en" && score > bestScore) [best, bestScore] = [language, score];
+    const n = score(language);
+    if (language !== "en" && n > bestScore) [best, bestScore] = [language, n];
   }
-  return bestScore >= 2 && bestScore > scores.get("en")! ? best : "en";
+  const english = score("en");
+  if (best && bestScore >= 2 && bestScore > english) return best;
+  return english >= 2 ? "en" : undefined;
+}
+
+/** The language a request is written in: English unless the words clearly show another. */
+export function detectLanguage(text: string): VoiceLanguage {
+  return recogniseLanguage(text) ?? "en";
 }
 
 /** The request in the English reader's words (English text is returned as it is). */
