@@ -63,7 +63,7 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
   });
 
   /** Books a fresh Duffel offer for two (each test its own offer, as each search gives), and pays it in ETH. */
-  async function bookAndPay(offset: number, amount = "412.37") {
+  async function bookAndPay(offset: number, amount = "412.37", beforePay?: (offer: Record<string, any>) => void) {
     const date = futureDay(offset);
     const offer = stub.addOffer(stubOffer(`off_${String(++offers).padStart(4, "0")}paid`, date, 2, amount));
     const { status, body } = await call(t.app, "POST", "/bookings", {
@@ -79,6 +79,8 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     });
     expect(status, JSON.stringify(body)).toBe(201);
     expect(body.booking.items[0]).toMatchObject({ provider: "duffel", providerOfferId: offer.id });
+    // Changed before paying: the worker may act on the payment before the test hears it was mined.
+    beforePay?.(offer);
     await payInEth(traveller, body.pay);
     return { id: body.booking.id as Hex, amount: BigInt(body.booking.payment.amount), offerId: offer.id as string };
   }
@@ -195,10 +197,20 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     expect((await read(body.booking.id)).supplierRefusal).toContain("offer_no_longer_available");
   });
 
+  it("an offer that expired before the order is placed is refused and refunded", async () => {
+    const booking = await bookAndPay(53, undefined, (offer) => {
+      offer.expires_at = new Date(now().getTime() - MINUTE).toISOString();
+    });
+    await waitUntil("refunded", async () => (await read(booking.id)).status === "refunded");
+    expect((await read(booking.id)).supplierRefusal).toMatch(/expired/);
+    expect(stub.ordersOf(booking.offerId)).toHaveLength(0);
+  });
+
   it("an offer whose price changed is refused and refunded, never ordered at another price", async () => {
-    const booking = await bookAndPay(47);
-    // Duffel reprices the offer after the traveller paid.
-    stub.offers.get(booking.offerId)!.total_amount = "450.00";
+    // Duffel reprices the offer once the traveller has their quote.
+    const booking = await bookAndPay(47, undefined, (offer) => {
+      offer.total_amount = "450.00";
+    });
     await waitUntil("refunded", async () => (await read(booking.id)).status === "refunded");
     expect((await read(booking.id)).supplierRefusal).toMatch(/price changed/);
     expect(stub.ordersOf(booking.offerId)).toHaveLength(0);
