@@ -105,6 +105,10 @@ export const deployments = {
         "address": "0x4EB3560EF98af4d60eCD11379AFeb2eAd4775e6A",
         "blockNumber": 0
       },
+      "GuardianCanceller": {
+        "address": "0x4ed7c70F96B99c776995fB64377f0d4aB3B0e1C1",
+        "blockNumber": 24
+      },
       "ReferralRegistry": {
         "address": "0x9A9f2CCfdE556A7E9Ff0848998Aa4a0CFD8863AE",
         "blockNumber": 19
@@ -126,8 +130,8 @@ export const deployments = {
         "blockNumber": 29
       },
       "TRVLStaking": {
-        "address": "0x4ed7c70F96B99c776995fB64377f0d4aB3B0e1C1",
-        "blockNumber": 24
+        "address": "0x322813Fd9A801c5507c9de605d63CEA4f2CE6c44",
+        "blockNumber": 25
       },
       "TRVLToken": {
         "address": "0x68B1D87F95878fE05B998F19b66F4baba5De1aed",
@@ -146,8 +150,8 @@ export const deployments = {
         "blockNumber": 0
       },
       "TrvlUsdTwapFeed": {
-        "address": "0xb7278A61aa25c888815aFC32Ad3cC52fF24fE575",
-        "blockNumber": 54
+        "address": "0xCD8a1C3ba11CF5ECfa6267617243239504a98d90",
+        "blockNumber": 55
       },
       "UniswapV3Factory": {
         "address": "0x959922bE3CAee4b8Cd9a407cc3ac1C251C2007B1",
