@@ -99,6 +99,15 @@ describe("the language of a conversation", () => {
     expect((await ask("Quiero un viaje de 5 días con mi pareja")).reply).toBe(
       "¿Adónde te gustaría ir? Dime una ciudad y por cuánto tiempo.",
     );
+    expect((await ask("Un viaje a Wakanda de 3 días")).reply).toBe(
+      "No conozco Wakanda como destino. ¿Qué ciudad te gustaría visitar?",
+    );
+    expect((await ask("3 días en Córdoba")).reply).toBe(
+      "¿Cuál quieres decir: Córdoba (Spain), Córdoba (Argentina) o Córdoba (Mexico)?",
+    );
+    expect((await ask("Un viaje a Lisboa y Oporto en mayo")).reply).toBe(
+      "Planifico una ciudad cada vez. ¿Cuál primero: Lisbon o Porto?",
+    );
     const past = await ask("Un viaje a Lisboa del 3 al 9 de mayo de 2020");
     expect(past.status).toBe("cannot");
     expect(past.reply).toBe("No puedo planificar ese viaje: esas fechas ya han pasado.");

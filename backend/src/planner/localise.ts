@@ -19,6 +19,11 @@ interface Phrases {
   total(total: string, budget?: string): string;
   missing: string;
   whereTo: string;
+  /** A place the catalog does not know, with the names it might be ("Lisboa o Lisbon, Portugal"). */
+  unknown(word: string, options?: string): string;
+  /** Places of the same name: which one. */
+  which(options: string): string;
+  or: string;
   when(city: string): string;
   oneCity(names: string[]): string;
   ideas: string;
@@ -54,6 +59,10 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
     total: (t, b) => `Unos ${t} en total${b ? `, dentro de tu presupuesto de ${b}` : ""}.`,
     missing: "Algunos de tus intereses no están en el catálogo para esos días; mira las notas.",
     whereTo: "¿Adónde te gustaría ir? Dime una ciudad y por cuánto tiempo.",
+    unknown: (w, o) =>
+      o ? `No conozco ${w}. ¿Quieres decir ${o}?` : `No conozco ${w} como destino. ¿Qué ciudad te gustaría visitar?`,
+    which: (o) => `¿Cuál quieres decir: ${o}?`,
+    or: "o",
     when: (city) => `¿Cuándo te gustaría ir a ${city} y por cuánto tiempo? Por ejemplo: «3 días desde el 4 de junio».`,
     oneCity: (names) =>
       `Planifico una ciudad cada vez. ¿Cuál primero: ${list("es", names).replace(/ y ([^ ]+)$/, " o $1")}?`,
@@ -84,7 +93,7 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
   },
   fr: {
     stay: (d, ni, city, g, from, to, hotel) =>
-      `${n(d, "jour", "jours")} et ${n(ni, "nuit", "nuits")} à ${city}${g > 1 ? ` pour ${g} personnes` : ""}, du ${from} au ${to}, à l’hôtel ${hotel}.`,
+      `${n(d, "jour", "jours")} et ${n(ni, "nuit", "nuits")} à ${city}${g > 1 ? ` pour ${g} personnes` : ""}, du ${from} au ${to}, hébergement : ${hotel}.`,
     flight: "Votre vol est le premier jour.",
     highlights: (names, more) =>
       `Points forts : ${list("fr", [...names, ...(more > 0 ? [n(more, "autre activité", "autres activités")] : [])])}.`,
@@ -94,6 +103,12 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
     total: (t, b) => `Environ ${t} au total${b ? `, dans votre budget de ${b}` : ""}.`,
     missing: "Certains de vos centres d’intérêt ne sont pas au catalogue ces jours-là ; voir les notes.",
     whereTo: "Où aimeriez-vous aller ? Dites-moi une ville, et pour combien de temps.",
+    unknown: (w, o) =>
+      o
+        ? `Je ne connais pas ${w}. Voulez-vous dire ${o} ?`
+        : `Je ne connais pas ${w} comme destination. Quelle ville aimeriez-vous visiter ?`,
+    which: (o) => `Laquelle voulez-vous dire : ${o} ?`,
+    or: "ou",
     when: (city) =>
       `Quand aimeriez-vous aller à ${city}, et pour combien de temps ? Par exemple « 3 jours à partir du 4 juin ».`,
     oneCity: (names) =>
@@ -137,6 +152,12 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
     total: (t, b) => `Etwa ${t} insgesamt${b ? `, innerhalb deines Budgets von ${b}` : ""}.`,
     missing: "Für einige deiner Interessen gibt es an diesen Tagen nichts im Katalog; siehe die Hinweise.",
     whereTo: "Wohin möchtest du reisen? Nenne mir eine Stadt und wie lange.",
+    unknown: (w, o) =>
+      o
+        ? `${w} kenne ich nicht. Meinst du ${o}?`
+        : `${w} kenne ich nicht als Reiseziel. Welche Stadt möchtest du besuchen?`,
+    which: (o) => `Welches meinst du: ${o}?`,
+    or: "oder",
     when: (city) => `Wann möchtest du nach ${city} und wie lange? Zum Beispiel „3 Tage ab dem 4. Juni“.`,
     oneCity: (names) =>
       `Ich plane eine Stadt nach der anderen. Welche zuerst: ${list("de", names).replace(/ und ([^ ]+)$/, " oder $1")}?`,
@@ -177,6 +198,10 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
     total: (t, b) => `Cerca de ${t} no total${b ? `, dentro do seu orçamento de ${b}` : ""}.`,
     missing: "Alguns dos seus interesses não estão no catálogo nesses dias; veja as notas.",
     whereTo: "Para onde gostaria de ir? Diga-me uma cidade e por quanto tempo.",
+    unknown: (w, o) =>
+      o ? `Não conheço ${w}. Quer dizer ${o}?` : `Não conheço ${w} como destino. Que cidade gostaria de visitar?`,
+    which: (o) => `Qual quer dizer: ${o}?`,
+    or: "ou",
     when: (city) =>
       `Quando gostaria de ir a ${city}, e por quanto tempo? Por exemplo: "3 dias a partir de 4 de junho".`,
     oneCity: (names) =>
@@ -208,7 +233,7 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
   },
   it: {
     stay: (d, ni, city, g, from, to, hotel) =>
-      `${n(d, "giorno", "giorni")} e ${n(ni, "notte", "notti")} a ${city}${g > 1 ? ` per ${g} persone` : ""}, da ${from} a ${to}, all’hotel ${hotel}.`,
+      `${n(d, "giorno", "giorni")} e ${n(ni, "notte", "notti")} a ${city}${g > 1 ? ` per ${g} persone` : ""}, da ${from} a ${to}, alloggio: ${hotel}.`,
     flight: "Il tuo volo è il primo giorno.",
     highlights: (names, more) =>
       `Da non perdere: ${list("it", [...names, ...(more > 0 ? [n(more, "altra attività", "altre attività")] : [])])}.`,
@@ -218,6 +243,10 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
     total: (t, b) => `Circa ${t} in totale${b ? `, entro il tuo budget di ${b}` : ""}.`,
     missing: "Alcuni dei tuoi interessi non sono nel catalogo in quei giorni; vedi le note.",
     whereTo: "Dove vorresti andare? Dimmi una città e per quanto tempo.",
+    unknown: (w, o) =>
+      o ? `Non conosco ${w}. Intendi ${o}?` : `Non conosco ${w} come destinazione. Quale città vorresti visitare?`,
+    which: (o) => `Quale intendi: ${o}?`,
+    or: "o",
     when: (city) => `Quando vorresti andare a ${city}, e per quanto tempo? Per esempio «3 giorni dal 4 giugno».`,
     oneCity: (names) =>
       `Pianifico una città alla volta. Quale prima: ${list("it", names).replace(/ e ([^ ]+)$/, " o $1")}?`,
@@ -336,6 +365,24 @@ export function localise(answer: Answer, language: VoiceLanguage): Answer {
   if (answer.missing.includes("destination")) {
     const cities = /^I plan one city at a time\. Which first: (.+) or (.+)\?$/.exec(answer.reply);
     if (cities) return { ...answer, reply: say.oneCity([...cities[1].split(", "), cities[2]]) };
+    const options = (names: string) => {
+      const at = names.lastIndexOf(" or ");
+      return at < 0 ? names : `${names.slice(0, at)} ${say.or} ${names.slice(at + 4)}`;
+    };
+    const unknown =
+      /^I don't know (.+?)(?: as a destination\. Which city would you like to visit\?| — did you mean (.+)\?)$/.exec(
+        answer.reply,
+      );
+    if (unknown) return { ...answer, reply: say.unknown(unknown[1], unknown[2] && options(unknown[2])) };
+    // "Which Córdoba do you mean: the one in Spain, in Argentina or in Mexico?" names each: "Córdoba, Spain".
+    const same = /^Which (.+) do you mean: the one in (.+)\?$/.exec(answer.reply);
+    if (same) {
+      const places = same[2].split(/, in | or in /).map((where) => `${same[1]} (${where})`);
+      const either = new Intl.ListFormat(language, { style: "long", type: "disjunction" }).format(places);
+      return { ...answer, reply: say.which(either) };
+    }
+    const which = /^Which do you mean: (.+)\?$/.exec(answer.reply);
+    if (which) return { ...answer, reply: say.which(options(which[1])) };
     return { ...answer, reply: say.whereTo };
   }
   const city = /^When would you like to go to (.+), and for how long\?/.exec(answer.reply);
