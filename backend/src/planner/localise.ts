@@ -38,6 +38,7 @@ interface Phrases {
     rate(currency: string): string;
     month(day: string, month: string): string;
     country(country: string, city: string): string;
+    corrected(word: string, place: string): string;
   };
 }
 
@@ -89,6 +90,7 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       rate: (currency) => `Los importes en ${currency} usan un tipo de cambio aproximado; pagas en USD.`,
       month: (day, month) => `Fechas: desde el ${day}, el primer día disponible en ${month}.`,
       country: (country, city) => `${country} es un país: planifiqué ${city}, su ciudad más grande.`,
+      corrected: (w, p) => `Entendí «${w}» como ${p}.`,
     },
   },
   fr: {
@@ -138,6 +140,7 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
         `Les montants en ${currency} utilisent un taux de référence approximatif ; vous payez en USD.`,
       month: (day, month) => `Dates : à partir du ${day}, le premier jour possible en ${month}.`,
       country: (country, city) => `${country} est un pays : j’ai planifié ${city}, sa plus grande ville.`,
+      corrected: (w, p) => `J’ai lu « ${w} » comme ${p}.`,
     },
   },
   de: {
@@ -184,6 +187,7 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       rate: (currency) => `Beträge in ${currency} nutzen einen ungefähren Referenzkurs; du zahlst in USD.`,
       month: (day, month) => `Daten: ab ${day}, dem ersten möglichen Tag im ${month}.`,
       country: (country, city) => `${country} ist ein Land: Ich habe ${city} geplant, seine größte Stadt.`,
+      corrected: (w, p) => `Ich habe „${w}“ als ${p} gelesen.`,
     },
   },
   pt: {
@@ -229,6 +233,7 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       rate: (currency) => `Os valores em ${currency} usam uma taxa de referência aproximada; paga em USD.`,
       month: (day, month) => `Datas: a partir de ${day}, o primeiro dia possível em ${month}.`,
       country: (country, city) => `${country} é um país: planejei ${city}, a sua maior cidade.`,
+      corrected: (w, p) => `Li "${w}" como ${p}.`,
     },
   },
   it: {
@@ -274,6 +279,7 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       rate: (currency) => `Gli importi in ${currency} usano un tasso di riferimento approssimativo; paghi in USD.`,
       month: (day, month) => `Date: da ${day}, il primo giorno possibile a ${month}.`,
       country: (country, city) => `${country} è un paese: ho pianificato ${city}, la sua città più grande.`,
+      corrected: (w, p) => `Ho letto «${w}» come ${p}.`,
     },
   },
 };
@@ -335,6 +341,8 @@ function notes(plan: Plan, language: OtherLanguage): string[] {
     if (rate) return say.rate(rate[1]);
     if (/^Dates: starting .*, the first (?:day|Friday) I could take in /.test(note))
       return say.month(day(plan.checkIn, language), month);
+    const corrected = /^I read "(.+)" as (.+)\.$/.exec(note);
+    if (corrected) return say.corrected(corrected[1], corrected[2]);
     const country = /^(.+) is a country: I planned (.+), its largest city\.$/.exec(note);
     if (country) return say.country(country[1], country[2]);
     return note;
