@@ -119,6 +119,36 @@ contract RewardSplitFuzzTest is TRVLTestBase {
         assertEq(trvl.totalSupply(), Math.min(uint256(bookings) * 1_000 ether, capacity));
     }
 
+    /// The escrow marks rewarded bookings in a bitmap of 256 per word, read and written once per run of a batch's
+    /// bookings in one word: a batch that crosses words, goes back to an earlier word and repeats an id rewards each
+    /// booking exactly once.
+    function test_RewardsEachBookingOnceAcrossBitmapWords() public {
+        bytes32[] memory all = new bytes32[](260);
+        for (uint256 i = 0; i < all.length; ++i) {
+            BookingEscrow.Quote memory q = _quote(carol, address(usd), 10e6, 1_000);
+            _pay(q);
+            all[i] = q.bookingId;
+        }
+        vm.prank(keeper);
+        escrow.settle(all);
+        // Serials 250..260 (words 0 and 1), then serial 1 (word 0 again), then serial 256 once more.
+        bytes32[] memory batch = new bytes32[](13);
+        for (uint256 i = 0; i < 11; ++i) batch[i] = all[249 + i];
+        (batch[11], batch[12]) = (all[0], all[255]);
+        assertEq(distributor.distribute(batch), 12);
+        for (uint256 i = 0; i < all.length; ++i) {
+            bool inBatch = i == 0 || (i >= 249 && i <= 259);
+            assertEq(
+                uint8(escrow.bookingOf(all[i]).status),
+                uint8(inBatch ? IBookingEscrow.Status.Rewarded : IBookingEscrow.Status.Settled)
+            );
+        }
+        assertEq(distributor.distribute(batch), 0, "never twice");
+        // The rest, in one batch across both words.
+        assertEq(distributor.distribute(all), 260 - 12);
+        assertEq(trvl.totalSupply(), 260 * 10 ether);
+    }
+
     function _travel(address first, address second) private {
         BookingEscrow.Quote memory a = _quote(first, address(usd), 1e6, 1_000);
         BookingEscrow.Quote memory b = _quote(second, address(usd), 1e6, 1_000);
