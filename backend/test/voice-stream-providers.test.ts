@@ -17,7 +17,8 @@ type Json = Record<string, any>;
 const DEEPGRAM_KEY = "dg-stub-key";
 const ELEVENLABS_KEY = "el-stub-key";
 /** What the Deepgram stub "hears" from the audio, in order: interim, final, then the flushed rest on Finalize. */
-const HEARD = { interim: "plan a trip", final: "Plan a trip to Lisbon", flushed: "for three days." };
+const ENGLISH = { interim: "plan a trip", final: "Plan a trip to Lisbon", flushed: "for three days." };
+let HEARD = ENGLISH;
 const MP3_CHUNKS = [Buffer.from("ID3\u0003\u0000first-frames"), Buffer.from("\u00ff\u00fbmore-frames")];
 
 let stub: Server;
@@ -136,6 +137,7 @@ describe("voice stream through Deepgram live and ElevenLabs streaming", () => {
     deepgramMode = "ok";
     elevenlabsMode = "ok";
     sendUtteranceEnd = false;
+    HEARD = ENGLISH;
     audioGate = new Promise((resolve) => (releaseAudio = resolve));
   });
 
@@ -189,6 +191,23 @@ describe("voice stream through Deepgram live and ElevenLabs streaming", () => {
     client.send({ type: "stop" });
     await client.next("final");
     expect(listens[0].query.get("language")).toBe("es");
+  });
+
+  it("plans a Spanish turn heard by Deepgram and speaks the reply in Spanish", async () => {
+    HEARD = { interim: "un viaje", final: "Un viaje a Lisboa", flushed: "de tres días." };
+    releaseAudio();
+    const client = await connect();
+    client.send({ type: "start", language: "es" });
+    await client.next("listening");
+    client.audio(silence(1.2));
+    client.send({ type: "stop" });
+    expect((await client.next("final")).text).toBe("Un viaje a Lisboa de tres días.");
+    const { result } = await client.next("result");
+    expect(result.plan.destination.name).toBe("Lisbon");
+    expect(result.plan.days).toHaveLength(3);
+    expect(result.reply).toMatch(/^3 días y 2 noches en Lisbon, del /);
+    await client.next("done");
+    expect(speeches[0].body.text).toMatch(/^3 días y 2 noches en Lisbon/);
   });
 
   it("ends the turn when Deepgram hears the utterance end, with no stop from the client", async () => {
