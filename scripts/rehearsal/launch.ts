@@ -99,9 +99,14 @@ export async function poolTick(r: Rehearsal): Promise<bigint> {
   return tick;
 }
 
-/** The reserve's liquidity around the launch price (±6,000 ticks), as it would add through Uniswap's app. */
+/**
+ * The reserve's liquidity around the launch price (±6,000 ticks), as it would add through Uniswap's app, a minute
+ * after the deployment: a pool writes an observation (and grows its buffer to what the module asked) only in a later
+ * second than its last one, and a node that mines blocks in the same second could otherwise seed it unobserved.
+ */
 export async function seedPool(r: Rehearsal) {
   const { ethers } = r.connection;
+  await ethers.provider.send("evm_increaseTime", [60]);
   const liquidity = r.signer("liquidity");
   const actor = await new UniswapV3PoolActor__factory(r.signer("deployer")).deploy();
   const token = await ethers.getContractAt(ERC20_ABI, r.addresses.TRVLToken);
