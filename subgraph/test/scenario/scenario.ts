@@ -37,7 +37,19 @@ export interface ScenarioRun {
 }
 
 export async function runScenario(system: System): Promise<ScenarioRun> {
-  const { escrow, distributor, referrals, staking, token, governor, timelock, keeper, guardian, connection } = system;
+  const {
+    escrow,
+    distributor,
+    referrals,
+    staking,
+    token,
+    governor,
+    timelock,
+    keeper,
+    guardian,
+    guardianCanceller,
+    connection,
+  } = system;
   const { time, mine } = connection.networkHelpers;
   const [root, referrer, traveller, ethTraveller, loneTraveller, whale, proposer] = system.travellers;
   const given: Record<string, bigint> = {};
@@ -131,14 +143,18 @@ export async function runScenario(system: System): Promise<ScenarioRun> {
   await time.increase(LOCAL_GOVERNANCE.votingPeriod + 1);
   for (const p of [executed, vetoed]) await governor.queue(p.targets, p.values, p.calldatas, p.descriptionHash);
   const salt = (BigInt((await governor.getAddress()).toLowerCase()) << 96n) ^ BigInt(vetoed.descriptionHash);
+  const saltBytes = `0x${salt.toString(16).padStart(64, "0")}`;
   const vetoedOperation = await timelock.hashOperationBatch(
     vetoed.targets,
     vetoed.values,
     vetoed.calldatas,
     ZeroHash,
-    `0x${salt.toString(16).padStart(64, "0")}`,
+    saltBytes,
   );
-  await timelock.connect(guardian).cancel(vetoedOperation);
+  // The guardian vetoes through the canceller, which holds the timelock's cancel role.
+  await guardianCanceller
+    .connect(guardian)
+    .cancelBatch(vetoed.targets, vetoed.values, vetoed.calldatas, ZeroHash, saltBytes);
   await time.increase(LOCAL_GOVERNANCE.timelockDelay + 1);
   await governor.execute(executed.targets, executed.values, executed.calldatas, executed.descriptionHash);
 
