@@ -162,7 +162,7 @@ describe("offline recognition of turn after turn", () => {
       modelDir: "/usr/share/pocketsphinx/model/en-us",
     });
     const live = new PocketsphinxLiveStt(batch);
-    const none = { onPartial: () => undefined };
+    const none = { language: "en", onPartial: () => undefined };
     const [rome, paris] = await Promise.all([live.open(none), live.open(none)]);
     rome.write(await speakPcm("three days in rome"));
     paris.write(await speakPcm("two days in paris"));
