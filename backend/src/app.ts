@@ -18,7 +18,14 @@ import { catalogRoutes } from "./catalog/routes.js";
 import { governanceRoutes } from "./governance/routes.js";
 import { budget } from "./http/budget.js";
 import { ApiError, errorBody, errorResponse } from "./http/errors.js";
-import { closeOnUnreadBody, identifyClient, ipRateLimit, requestLogger, userRateLimit } from "./http/middleware.js";
+import {
+  closeOnUnreadBody,
+  identifyClient,
+  ipBurstLimit,
+  ipRateLimit,
+  requestLogger,
+  userRateLimit,
+} from "./http/middleware.js";
 import { createRouter } from "./http/router.js";
 import { ipfsRoutes } from "./ipfs/routes.js";
 import { docsRoutes, opsRoutes } from "./ops/routes.js";
@@ -94,6 +101,7 @@ export function createApp(services: Services) {
   // costs more than the rest of a catalog search.
   // Voice recordings have their own, larger limit (VOICE_MAX_BYTES), applied by their route.
   app.use((c, next) => (BODYLESS.has(c.req.method) || c.req.path === "/voice/plan" ? next() : limitBody(c, next)));
+  app.use(ipBurstLimit(config, services.rateLimitStores));
   app.use(ipRateLimit(config, services.rateLimitStores));
   app.use(
     methodNotAllowed({

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { AppType } from "../src/app.js";
 
-import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
+import { loadConfig } from "../src/config/index.js";
+import { burstPerIp } from "../src/http/middleware.js";
+import { call, createTestApp, expectError, signIn, testAccount, testEnv, type TestApp } from "./helpers/app.js";
 import { DRIVERS } from "./helpers/databases.js";
 
 type Json = Record<string, any>;
@@ -184,6 +186,50 @@ describe.each(DRIVERS)("rate limits (%s)", (driver) => {
     const limited = await call(t.app, "GET", "/catalog/destinations?limit=1", { headers });
     expect(expectError(limited)).toMatchObject({ status: 429, code: "rate_limited", hasShape: true });
     expect((await t.app.request("/health")).status).toBe(200);
+  });
+
+  it("limits each IP's bursts over a short window too, so a window's allowance cannot be spent at once", async () => {
+    const bursty = await createTestApp(driver, {
+      env: {
+        RATE_LIMIT_PER_IP: "600",
+        RATE_LIMIT_WINDOW_MS: "3600000",
+        RATE_LIMIT_BURST_PER_IP: "3",
+        RATE_LIMIT_BURST_WINDOW_MS: "600000",
+        TRUST_PROXY: "true",
+      },
+    });
+    try {
+      const from = (ip: string) => ({ headers: { "x-forwarded-for": ip } });
+      const allowed = [];
+      for (let i = 0; i < 3; i++)
+        allowed.push(await bursty.app.request("/catalog/destinations?limit=1", from("203.0.113.9")));
+      expect(allowed.map((r) => r.status)).toEqual([200, 200, 200]);
+      // A request that goes through shows the long window's allowance.
+      expect(allowed[2].headers.get("ratelimit-limit")).toBe("600");
+      expect(allowed[2].headers.get("ratelimit-remaining")).toBe("597");
+
+      const limited = await call(bursty.app, "GET", "/catalog/destinations?limit=1", from("203.0.113.9"));
+      expect(expectError(limited)).toMatchObject({ status: 429, code: "rate_limited", hasShape: true });
+      const retryAfter = Number(limited.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(600);
+      expect(limited.headers.get("ratelimit-limit")).toBe("3");
+
+      // Another address has its own burst; probes stay open.
+      expect((await bursty.app.request("/catalog/destinations?limit=1", from("203.0.113.10"))).status).toBe(200);
+      expect((await bursty.app.request("/health", from("203.0.113.9"))).status).toBe(200);
+    } finally {
+      await bursty.close();
+    }
+  });
+
+  it("derives the burst from the per-IP limit: the window's allowance spread evenly, never below 30", () => {
+    const defaults = { RATE_LIMIT_PER_IP: undefined, RATE_LIMIT_WINDOW_MS: undefined };
+    expect(burstPerIp(loadConfig(testEnv(defaults)))).toBe(50);
+    expect(burstPerIp(loadConfig(testEnv({ ...defaults, RATE_LIMIT_PER_IP: "12000" })))).toBe(1_000);
+    expect(burstPerIp(loadConfig(testEnv({ ...defaults, RATE_LIMIT_PER_IP: "5" })))).toBe(30);
+    expect(burstPerIp(loadConfig(testEnv({ ...defaults, RATE_LIMIT_BURST_PER_IP: "7" })))).toBe(7);
+    expect(burstPerIp(loadConfig(testEnv({ ...defaults, RATE_LIMIT_BURST_WINDOW_MS: "60000" })))).toBeNull();
   });
 
   it("limits per user across IPs", async () => {

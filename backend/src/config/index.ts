@@ -122,6 +122,12 @@ const schema = z.object({
   BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
   RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
   RATE_LIMIT_PER_IP: positiveInt.default(600),
+  /**
+   * Requests one IP may make per RATE_LIMIT_BURST_WINDOW_MS (default: RATE_LIMIT_PER_IP spread evenly over the window,
+   * at least 30), so that a client cannot spend its whole window's allowance in its first second.
+   */
+  RATE_LIMIT_BURST_PER_IP: positiveInt.optional(),
+  RATE_LIMIT_BURST_WINDOW_MS: positiveInt.default(5_000),
   RATE_LIMIT_PER_USER: positiveInt.default(300),
   /** Live-update streams (GET /events) one user may hold open on one API instance; one more closes their oldest. */
   SSE_STREAMS_PER_USER: positiveInt.default(5),
