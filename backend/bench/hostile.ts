@@ -65,9 +65,12 @@ import { BENCH_SERVER, createBenchDatabase } from "./database.js";
 const WEB = new URL("http://localhost:3000");
 const THIS_FILE = fileURLToPath(import.meta.url);
 
-/** The bystander's iterations per phase (each: sign in, book, health) and its pause between two. */
-const ITERATIONS = Number(process.env.BENCH_HOSTILE_ITERATIONS ?? 100);
-const PAUSE_MS = 50;
+/**
+ * The bystander's iterations per phase (each: sign in, book, health) and its pause between two: a brisk user's pace,
+ * within the API's default per-IP burst limit (RATE_LIMIT_BURST_PER_IP: 50 requests per 5 s).
+ */
+const ITERATIONS = Number(process.env.BENCH_HOSTILE_ITERATIONS ?? 150);
+const PAUSE_MS = 300;
 /** Attackers start this long before the bystander measures, so every attack is in full swing. */
 const RAMP_UP_MS = 3_000;
 /** The attack ends when the bystander is done or at this deadline, whichever comes first. */
