@@ -209,6 +209,8 @@ export const bookingItems = pgTable(
     orderRequestedAt: at("order_requested_at"),
     providerOrderId: text("provider_order_id"),
     providerBookingReference: text("provider_booking_reference"),
+    /** When the supplier confirmed the order's cancellation: its booking reference no longer holds a seat. */
+    orderCancelledAt: at("order_cancelled_at"),
   },
   (t) => [primaryKey({ columns: [t.bookingId, t.position] })],
 );
