@@ -9,6 +9,7 @@ import type { Offer } from "@duffel/api/booking/Offers/OfferTypes";
 import type { Clock } from "../clock.js";
 import { ApiError } from "../http/errors.js";
 import type { Destination } from "./geodata.js";
+import { localTimeToInstant } from "./local-time.js";
 import type {
   BookedLine,
   BookingToConfirm,
@@ -291,10 +292,12 @@ export class DuffelProvider implements CatalogProvider {
 
   /**
    * Cancellable for `HOLD_MINUTES` after booking (never past departure): the order is cancelled with Duffel, which
-   * decides what comes back of the flight, and the escrow refunds it. Then the supplier is due.
+   * decides what comes back of the flight, and the escrow refunds it. Then the supplier is due. Departure is the
+   * airport's local time, in the zone Duffel names for the segment's origin.
    */
-  private policy(departingAt: string): CancellationPolicy {
-    const untilDeparture = Math.floor((Date.parse(`${departingAt}Z`) - this.options.now().getTime()) / 60_000);
+  private policy(departingAt: string, timeZone: string | undefined): CancellationPolicy {
+    const departure = localTimeToInstant(departingAt, timeZone) ?? this.options.now().getTime();
+    const untilDeparture = Math.floor((departure - this.options.now().getTime()) / 60_000);
     const minutes = Math.max(0, Math.min(HOLD_MINUTES, untilDeparture));
     return { kind: "window", freeMinutes: minutes, feeBps: 0, dueMinutes: minutes };
   }
@@ -314,7 +317,7 @@ export class DuffelProvider implements CatalogProvider {
       type: "flight",
       provider: DUFFEL_PROVIDER,
       providerOfferId: offer.id,
-      cancellation: this.policy(departingAt),
+      cancellation: this.policy(departingAt, segment.origin?.time_zone),
       demo: false,
       destinationId: destination.id,
       name,

@@ -45,6 +45,7 @@ export function stubOffer(id: string, date: string, passengers: number, amount =
         duration: "PT6H55M",
         segments: [
           {
+            origin: { iata_code: "JFK", time_zone: "America/New_York" },
             departing_at: `${date}T19:35:00`,
             arriving_at: `${addDays(date, 1)}T07:30:00`,
             marketing_carrier: { name: "Stub Airways", iata_code: "ZZ" },
