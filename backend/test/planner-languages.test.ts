@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 
 import { Catalog } from "../src/catalog/service.js";
 import { OfflinePlanner } from "../src/planner/offline.js";
+import { INTEREST_VOCABULARY } from "../src/planner/interests.js";
+import { interestIn } from "../src/planner/localise-why.js";
 import { detectLanguage } from "../src/planner/translate.js";
 import { EMPTY_TRAVELLER, PlanResult, type Answer } from "../src/planner/types.js";
 import { LANGUAGE_ROWS } from "./fixtures/planner-languages.js";
@@ -24,6 +26,20 @@ function essentials(answer: Answer) {
 
 /** Words of the English summary that must not be left in another language's. */
 const ENGLISH = /\b(?:days and|nights in|in total\b|Highlights:|booked\.|within your budget)/;
+/** Words of the English reasons, notes and day notes that must not be left in another language's plan. */
+const ENGLISH_LINES =
+  /\b(?:because|you like|rated|guests|flies from|as you asked|liked before|Check out|Travel home|has nothing|in the catalog|within the plan|your days|you need|two weeks from today|tell me)\b/;
+
+/** Every line of a plan a traveller reads besides its summary: why each booking, the day notes, the assumptions. */
+function lines(answer: Answer): string[] {
+  if (answer.status !== "plan") return [];
+  const { days, assumptions } = answer.plan;
+  return [
+    ...days.flatMap((day) => [...day.items.map((item) => item.why), ...(day.notes ?? []).map((note) => note.text)]),
+    ...assumptions,
+  ];
+}
+
 /** A word each language's summary uses for the length. */
 const LENGTH_WORD = { es: /\bdías?\b/, fr: /\bjours?\b/, de: /\bTage?\b/, pt: /\bdias?\b/, it: /\bgiorn[oi]\b/ };
 
@@ -40,12 +56,36 @@ describe("the offline planner in six languages", () => {
         expect(essentials(answer), `${language}: ${text}`).toEqual(expected);
         expect(answer.reply, `${language}: ${text}`).toMatch(LENGTH_WORD[language]);
         expect(answer.reply, `${language}: ${text}`).not.toMatch(ENGLISH);
+        const english = lines(answer).filter((line) => ENGLISH_LINES.test(line));
+        expect(english, `${language}: ${text}`).toEqual([]);
       }
     });
   }
 });
 
 describe("the language of a conversation", () => {
+  it("names every interest in each language when saying why a booking was chosen", () => {
+    const labels = Object.values(INTEREST_VOCABULARY).map((interest) => interest.label);
+    for (const language of ["es", "fr", "de", "pt", "it"] as const)
+      expect(
+        labels.filter((label) => interestIn(label, language) === undefined),
+        language,
+      ).toEqual([]);
+  });
+
+  it("says why each booking was chosen, and the way home, in the request's language", async () => {
+    const answer = await ask("Un viaje a Lisboa del 3 al 9 de mayo para 2 personas, me gustan los museos");
+    expect(answer.status).toBe("plan");
+    if (answer.status !== "plan") return;
+    const items = answer.plan.days.flatMap((day) => day.items);
+    expect(items.some((item) => item.why === "por tu interés en los museos")).toBe(true);
+    expect(items.find((item) => item.type === "hotel")?.why).toMatch(/^valorado con \d,\d por [\d.]+ huéspedes$/);
+    expect(answer.plan.days.at(-1)?.notes?.map((note) => note.text)).toEqual([
+      expect.stringMatching(/^Salida de /),
+      "Vuelta a casa",
+    ]);
+  });
+
   it("reads every English request of the planner's own table as English", () => {
     const misread = PLANNER_REQUESTS.map(([text]) => [text, detectLanguage(text)]).filter(([, l]) => l !== "en");
     expect(misread).toEqual([]);

@@ -6,6 +6,7 @@
 import { parseDay } from "../catalog/dates.js";
 import type { VoiceLanguage } from "../voice/languages.js";
 import type { OtherLanguage } from "./lexicon.js";
+import { interestIn, localiseDayNote, localiseWhy } from "./localise-why.js";
 import type { Answer, Plan } from "./types.js";
 
 interface Phrases {
@@ -39,6 +40,14 @@ interface Phrases {
     month(day: string, month: string): string;
     country(country: string, city: string): string;
     corrected(word: string, place: string): string;
+    /** An interest the destination's catalog has nothing for. */
+    nothing(city: string, interest: string): string;
+    /** An interest with nothing free on the trip's days. */
+    notFree(interest: string, city: string): string;
+    /** A need no activity meets, and one every activity meets. */
+    noneOffers(city: string, need: string): string;
+    everyOffers(need: string): string;
+    full(items: number): string;
   };
 }
 
@@ -91,6 +100,12 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       month: (day, month) => `Fechas: desde el ${day}, el primer día disponible en ${month}.`,
       country: (country, city) => `${country} es un país: planifiqué ${city}, su ciudad más grande.`,
       corrected: (w, p) => `Entendí «${w}» como ${p}.`,
+      nothing: (city, what) => `${city} no tiene nada de ${what} en el catálogo.`,
+      notFree: (what, city) => `Nada de ${what} está libre en tus días en ${city} dentro del plan.`,
+      noneOffers: (city, need) => `Ninguna actividad en ${city} ofrece ${need}; dejé fuera las actividades.`,
+      everyOffers: (need) => `Todas las actividades ofrecen ${need}, como necesitas.`,
+      full: (items) =>
+        `Una reserva admite ${items} elementos, así que los últimos días tienen menos actividades y cenas.`,
     },
   },
   fr: {
@@ -141,6 +156,12 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       month: (day, month) => `Dates : à partir du ${day}, le premier jour possible en ${month}.`,
       country: (country, city) => `${country} est un pays : j’ai planifié ${city}, sa plus grande ville.`,
       corrected: (w, p) => `J’ai lu « ${w} » comme ${p}.`,
+      nothing: (city, what) => `${city} n’a rien pour ${what} au catalogue.`,
+      notFree: (what, city) => `Rien pour ${what} n’est libre vos jours à ${city} dans le programme.`,
+      noneOffers: (city, need) => `Aucune activité à ${city} n’offre ${need} ; j’ai laissé les activités de côté.`,
+      everyOffers: (need) => `Chaque activité offre ${need}, comme il vous le faut.`,
+      full: (items) =>
+        `Une réservation contient ${items} éléments, donc les derniers jours ont moins d’activités et de dîners.`,
     },
   },
   de: {
@@ -188,6 +209,12 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       month: (day, month) => `Daten: ab ${day}, dem ersten möglichen Tag im ${month}.`,
       country: (country, city) => `${country} ist ein Land: Ich habe ${city} geplant, seine größte Stadt.`,
       corrected: (w, p) => `Ich habe „${w}“ als ${p} gelesen.`,
+      nothing: (city, what) => `${city} hat im Katalog nichts für ${what}.`,
+      notFree: (what, city) => `Für ${what} ist an deinen Tagen in ${city} im Plan nichts frei.`,
+      noneOffers: (city, need) => `Keine Aktivität in ${city} bietet ${need}; ich habe Aktivitäten weggelassen.`,
+      everyOffers: (need) => `Jede Aktivität bietet ${need}, wie du es brauchst.`,
+      full: (items) =>
+        `Eine Buchung fasst ${items} Posten, daher haben die letzten Tage weniger Aktivitäten und Abendessen.`,
     },
   },
   pt: {
@@ -234,6 +261,12 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       month: (day, month) => `Datas: a partir de ${day}, o primeiro dia possível em ${month}.`,
       country: (country, city) => `${country} é um país: planejei ${city}, a sua maior cidade.`,
       corrected: (w, p) => `Li "${w}" como ${p}.`,
+      nothing: (city, what) => `${city} não tem nada de ${what} no catálogo.`,
+      notFree: (what, city) => `Nada de ${what} está livre nos seus dias em ${city} dentro do plano.`,
+      noneOffers: (city, need) => `Nenhuma atividade em ${city} oferece ${need}; deixei as atividades de fora.`,
+      everyOffers: (need) => `Todas as atividades oferecem ${need}, como precisa.`,
+      full: (items) =>
+        `Uma reserva tem no máximo ${items} itens, por isso os últimos dias têm menos atividades e jantares.`,
     },
   },
   it: {
@@ -280,6 +313,12 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       month: (day, month) => `Date: da ${day}, il primo giorno possibile a ${month}.`,
       country: (country, city) => `${country} è un paese: ho pianificato ${city}, la sua città più grande.`,
       corrected: (w, p) => `Ho letto «${w}» come ${p}.`,
+      nothing: (city, what) => `${city} non ha nulla per ${what} nel catalogo.`,
+      notFree: (what, city) => `Niente per ${what} è libero nei tuoi giorni a ${city} nel piano.`,
+      noneOffers: (city, need) => `Nessuna attività a ${city} offre ${need}; ho lasciato fuori le attività.`,
+      everyOffers: (need) => `Ogni attività offre ${need}, come ti serve.`,
+      full: (items) =>
+        `Una prenotazione contiene ${items} elementi, quindi gli ultimi giorni hanno meno attività e cene.`,
     },
   },
 };
@@ -345,8 +384,28 @@ function notes(plan: Plan, language: OtherLanguage): string[] {
     if (corrected) return say.corrected(corrected[1], corrected[2]);
     const country = /^(.+) is a country: I planned (.+), its largest city\.$/.exec(note);
     if (country) return say.country(country[1], country[2]);
+    const what = (label: string) => interestIn(label, language) ?? label;
+    const nothing = /^(.+) has nothing for (.+) in the catalog\.$/.exec(note);
+    if (nothing) return say.nothing(nothing[1], what(nothing[2]));
+    const notFree = /^No (.+) is free on your days in (.+) within the plan\.$/.exec(note);
+    if (notFree) return say.notFree(what(notFree[1]), notFree[2]);
+    const none = /^No activity in (.+) offers (.+); I left activities out\.$/.exec(note);
+    if (none) return say.noneOffers(none[1], what(none[2]));
+    const every = /^Every activity offers (.+), as you need\.$/.exec(note);
+    if (every) return say.everyOffers(what(every[1]));
+    const full = /^A booking holds (\d+) items,/.exec(note);
+    if (full) return say.full(Number(full[1]));
     return note;
   });
+}
+
+/** The plan's days with each booking's reason and the departure notes in `language`. */
+function days(plan: Plan, language: OtherLanguage): Plan["days"] {
+  return plan.days.map((d) => ({
+    ...d,
+    items: d.items.map((item) => ({ ...item, why: localiseWhy(item.why, language) })),
+    ...(d.notes ? { notes: d.notes.map((note) => ({ ...note, text: localiseDayNote(note.text, language) })) } : {}),
+  }));
 }
 
 /** The answer with its reply (and a plan's summary) in `language`. */
@@ -357,7 +416,12 @@ export function localise(answer: Answer, language: VoiceLanguage): Answer {
     const text = summary(answer.plan, answer.reply, language);
     return {
       ...answer,
-      plan: { ...answer.plan, summary: text, assumptions: notes(answer.plan, language) },
+      plan: {
+        ...answer.plan,
+        summary: text,
+        assumptions: notes(answer.plan, language),
+        days: days(answer.plan, language),
+      },
       reply: text,
     };
   }
