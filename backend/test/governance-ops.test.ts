@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { getDeployment, rewardDistributorAbi, timelockControllerAbi } from "@trvl/abi";
+import { getDeployment, guardianCancellerAbi, rewardDistributorAbi, timelockControllerAbi } from "@trvl/abi";
 import { encodeFunctionData, keccak256, parseEventLogs, toHex, zeroHash, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -208,15 +208,24 @@ describe("governance descriptions and votes, and the ops status", () => {
     expect(s.keeper.jobs).toEqual({ pending: 0, running: 0, failed: 0, oldestPendingSince: null });
     expect(BigInt(s.keeper.headBlock)).toBeGreaterThan(0n);
 
-    // Cancel the operation again, so that other tests on this shared chain see the timelock as they left it.
+    // Cancel the operation again (the guardian vetoes through its canceller), so that other tests on this shared
+    // chain see the timelock as they left it.
     const guardianWallet = await impersonate(guardian);
     await client.waitForTransactionReceipt({
       hash: await guardianWallet.writeContract({
-        address: contracts.Timelock.address,
-        abi: timelockControllerAbi,
+        address: contracts.GuardianCanceller.address,
+        abi: guardianCancellerAbi,
         functionName: "cancel",
-        args: [scheduled.args.id as Hex],
+        args: [contracts.RewardDistributor.address, 0n, splitCall, zeroHash, salt],
       }),
     });
+    expect(
+      await client.readContract({
+        address: contracts.Timelock.address,
+        abi: timelockControllerAbi,
+        functionName: "isOperation",
+        args: [scheduled.args.id as Hex],
+      }),
+    ).toBe(false);
   });
 });
