@@ -194,7 +194,12 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     const [first] = stub.ordersOf(out.id);
     expect(first!.cancelled_at).not.toBeNull();
     expect(stub.ordersOf(back.id)).toHaveLength(0);
-    expect((await read(body.booking.id)).supplierRefusal).toContain("offer_no_longer_available");
+    const refused = await read(body.booking.id);
+    expect(refused.supplierRefusal).toContain("offer_no_longer_available");
+    // The outbound order was placed, then cancelled: its reference is shown as cancelled, not as a seat.
+    expect(refused.items[0]).toMatchObject({ bookingReference: first!.booking_reference });
+    expect(refused.items[0].orderCancelledAt).not.toBeNull();
+    expect(refused.items[1]).toMatchObject({ bookingReference: null, orderCancelledAt: null });
   });
 
   it("an offer that expired before the order is placed is refused and refunded", async () => {
@@ -283,7 +288,12 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     expect((await call(t.app, "POST", `/bookings/${booking.id}/cancel`, { token })).status).toBe(200);
     await waitUntil("refunded", async () => (await read(booking.id)).status === "refunded");
     expect((await escrowEvents(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
-    expect(stub.ordersOf(booking.offerId)[0]!.cancelled_at).not.toBeNull();
+    const [order] = stub.ordersOf(booking.offerId);
+    expect(order!.cancelled_at).not.toBeNull();
+    // The traveller sees the reference as cancelled, never as a live booking.
+    const [item] = (await read(booking.id)).items;
+    expect(item).toMatchObject({ bookingReference: order!.booking_reference });
+    expect(item.orderCancelledAt).not.toBeNull();
   });
 
   it(

@@ -83,6 +83,9 @@ const BookingOut = z
         bookingReference: z.string().nullable().openapi({
           description: "The supplier's booking reference for it (a flight's PNR), once its order is placed",
         }),
+        orderCancelledAt: z.string().nullable().openapi({
+          description: "When the supplier confirmed its order cancelled: the booking reference no longer holds a seat",
+        }),
         unitPrice: Money,
         quantity: z.number().int(),
         total: Money,
@@ -296,6 +299,7 @@ export function bookingOut({ booking, items, reward }: BookingRecord, now: Date)
       freeCancelUntil: iso(item.freeCancelUntil),
       cancelFeeBps: item.cancelFeeBps,
       bookingReference: item.providerBookingReference,
+      orderCancelledAt: iso(item.orderCancelledAt),
       unitPrice: usd(item.unitPriceCents),
       quantity: item.quantity,
       total: usd(item.totalCents),

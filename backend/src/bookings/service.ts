@@ -277,6 +277,7 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
   const paidUnrecorded = booking.status === "quoted" && (await paidInEscrow(chain, booking));
   const terms = await db
     .select({
+      position: schema.bookingItems.position,
       totalCents: schema.bookingItems.totalCents,
       freeCancelUntil: schema.bookingItems.freeCancelUntil,
       cancelFeeBps: schema.bookingItems.cancelFeeBps,
@@ -326,7 +327,13 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
         refundAt(withSupplierRefunds, locked!.amount, time),
       );
       if (decision.kind === "refund" || decision.kind === "partialRefund") {
-        for (const order of orders) await order.canceller.confirmCancellation(quotes.get(order.item)!);
+        for (const order of orders) {
+          await order.canceller.confirmCancellation(quotes.get(order.item)!);
+          await tx
+            .update(schema.bookingItems)
+            .set({ orderCancelledAt: time })
+            .where(and(eq(schema.bookingItems.bookingId, id), eq(schema.bookingItems.position, order.item.position)));
+        }
       }
     }
     switch (decision.kind) {

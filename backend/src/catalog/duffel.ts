@@ -137,16 +137,20 @@ export class DuffelProvider implements CatalogProvider {
   async confirm(booking: BookingToConfirm): Promise<Confirmation> {
     const duffel = await this.duffel();
     const references: string[] = [];
-    const placed: PlacedOrder[] = [];
+    const placed: { position: number; order: PlacedOrder }[] = [];
     for (const line of booking.items) {
       const answer = await this.order(duffel, booking, line);
       if ("order" in answer) {
-        placed.push(answer.order);
+        placed.push({ position: line.position, order: answer.order });
         references.push(answer.order.bookingReference);
         continue;
       }
       if (answer.status === "rejected") {
-        for (const order of placed) await this.cancelOrder(order.id).catch(() => undefined);
+        for (const { position, order } of placed) {
+          await this.cancelOrder(order.id)
+            .then(() => booking.orders.cancelled(position))
+            .catch(() => undefined);
+        }
       }
       return answer;
     }

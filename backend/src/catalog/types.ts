@@ -174,6 +174,8 @@ export interface OrderJournal {
   placed(position: number, order: PlacedOrder): Promise<void>;
   /** The supplier certainly placed no order (it refused the request before handling it): nothing to look up. */
   notPlaced(position: number): Promise<void>;
+  /** The supplier confirmed the order's cancellation. */
+  cancelled(position: number): Promise<void>;
 }
 
 export interface BookingToConfirm {

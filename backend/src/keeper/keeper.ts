@@ -291,6 +291,9 @@ export class Keeper {
           .set({ providerOrderId: order.id, providerBookingReference: order.bookingReference })
           .where(item(position));
       },
+      cancelled: async (position) => {
+        await db.update(schema.bookingItems).set({ orderCancelledAt: now() }).where(item(position));
+      },
     };
   }
 

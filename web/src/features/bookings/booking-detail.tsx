@@ -77,7 +77,16 @@ export function BookingDetail({ id }: { id: string }) {
                   </span>
                   {item.bookingReference && (
                     <span className="block text-xs text-slate-700" data-testid="item-booking-reference">
-                      Booking reference <span className="font-mono">{item.bookingReference}</span>
+                      Booking reference{" "}
+                      {item.orderCancelledAt ? (
+                        <>
+                          <span className="font-mono line-through">{item.bookingReference}</span>{" "}
+                          <span className="font-medium text-red-700">cancelled</span> (
+                          {new Date(item.orderCancelledAt).toLocaleString()})
+                        </>
+                      ) : (
+                        <span className="font-mono">{item.bookingReference}</span>
+                      )}
                     </span>
                   )}
                 </span>
@@ -160,6 +169,7 @@ export function BookingDetail({ id }: { id: string }) {
 
 /** An item's cancellation terms in a few words. */
 function itemTerms(item: Booking["items"][number]): string {
+  if (item.orderCancelledAt) return "order cancelled with the supplier";
   if (!item.freeCancelUntil) return "free cancellation until settled";
   const until = new Date(item.freeCancelUntil).toLocaleString();
   // An airline order is cancelled with the airline, whose fare rules decide what comes back.
