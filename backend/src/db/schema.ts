@@ -211,6 +211,8 @@ export const bookingItems = pgTable(
     providerBookingReference: text("provider_booking_reference"),
     /** When the supplier confirmed the order's cancellation: its booking reference no longer holds a seat. */
     orderCancelledAt: at("order_cancelled_at"),
+    /** What the supplier gave back of it when its order was cancelled. */
+    orderRefundCents: cents("order_refund_cents"),
   },
   (t) => [primaryKey({ columns: [t.bookingId, t.position] })],
 );
