@@ -73,6 +73,27 @@ describe("the language of a conversation", () => {
       ).toEqual([]);
   });
 
+  it("gives destination ideas with their figures in the request's language", async () => {
+    const english = await ask("Somewhere warm in February for 4 nights");
+    const answer = await ask("Um lugar quente em fevereiro por 4 noites");
+    expect(answer.status).toBe("clarification");
+    if (answer.status !== "clarification" || english.status !== "clarification") return;
+    expect(answer.suggestions?.map((idea) => idea.destination.id)).toEqual(
+      english.suggestions?.map((idea) => idea.destination.id),
+    );
+    expect(answer.reply).toMatch(/^Ideias, a melhor primeiro .*: 1\. /);
+    expect(answer.reply).toMatch(/Diga-me uma e eu planejo\.$/);
+    for (const idea of answer.suggestions ?? []) {
+      expect(idea.reason).toMatch(
+        /°C em média em fevereiro; hotéis a partir de .+ por 4 noites; \d+ atividades? livres? nas suas datas\.$/,
+      );
+      expect(idea.reason).not.toMatch(/\b(?:on average|hotels from|free on your dates|nights)\b/);
+    }
+    expect((await ask("Irgendwo warm im Februar für 4 Nächte ab Berlin")).reply).toMatch(
+      /^Ich habe keine Stadt gefunden/,
+    );
+  });
+
   it("says why each booking was chosen, and the way home, in the request's language", async () => {
     const answer = await ask("Un viaje a Lisboa del 3 al 9 de mayo para 2 personas, me gustan los museos");
     expect(answer.status).toBe("plan");

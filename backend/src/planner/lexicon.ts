@@ -67,6 +67,7 @@ const WORDS: [string, string, string, string, string, string][] = [
     "prossimo prossima",
   ],
   ["this", "este esta", "ce cet cette", "diese dieses diesen", "este esta esse essa", "questo questa quest"],
+  ["warm", "calido caluroso", "chaud", "warm", "quente", "caldo"],
   ["summer", "verano", "ete", "sommer", "verao", "estate"],
   ["winter", "invierno", "hiver", "winter", "", "inverno"],
   ["spring", "primavera", "printemps", "fruhling", "primavera", "primavera"],

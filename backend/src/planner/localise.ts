@@ -6,6 +6,7 @@
 import { parseDay } from "../catalog/dates.js";
 import type { VoiceLanguage } from "../voice/languages.js";
 import type { OtherLanguage } from "./lexicon.js";
+import { localiseIdeas, noIdeas } from "./localise-ideas.js";
 import { interestIn, localiseDayNote, localiseWhy } from "./localise-why.js";
 import type { Answer, Plan } from "./types.js";
 
@@ -430,9 +431,9 @@ export function localise(answer: Answer, language: VoiceLanguage): Answer {
     const reason = found && found[1].replace("$1", found[0]![1] ?? "");
     return { ...answer, reply: reason ? `${say.cannot}: ${reason}.` : `${say.cannot}.` };
   }
+  if (answer.suggestions?.length === 0) return { ...answer, reply: noIdeas(language) };
   if (answer.suggestions && answer.suggestions.length > 0) {
-    // The ideas' figures are listed with the answer; the reply asks which one.
-    return { ...answer, reply: `${say.whereTo} ${say.ideas}` };
+    return { ...answer, ...localiseIdeas(answer.suggestions, language, say.ideas) };
   }
   if (answer.missing.includes("destination")) {
     const cities = /^I plan one city at a time\. Which first: (.+) or (.+)\?$/.exec(answer.reply);

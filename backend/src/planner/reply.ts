@@ -6,6 +6,10 @@ const NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven
 /** Small counts in words, larger ones in digits with separators ("twelve" reads worse than "12"). */
 export const say = (n: number) => NUMBER_WORDS[n] ?? n.toLocaleString("en-US");
 
+/** The count `say` wrote ("four" → 4, "1,250" → 1250). */
+export const unsay = (text: string) =>
+  NUMBER_WORDS.includes(text) ? NUMBER_WORDS.indexOf(text) : Number(text.replace(/,/g, ""));
+
 export const plural = (n: number, word: string, many = `${word}s`) => `${say(n)} ${n === 1 ? word : many}`;
 
 export const capitalise = (text: string) => (text ? text[0].toUpperCase() + text.slice(1) : text);
