@@ -156,6 +156,17 @@ describe("the language of a conversation", () => {
     ]);
   });
 
+  it("notes the rarer assumptions in the request's language too", async () => {
+    const length = await ask("Un viaje a Lisboa de 5 días del 3 al 5 de mayo");
+    expect(length.status === "plan" && length.plan.assumptions[0]).toBe(
+      "Fechas: dijiste 5 días, y del viernes, 3 de mayo al domingo, 5 de mayo son 3; planifiqué las fechas.",
+    );
+    const flight = await ask("Un viaje a Lisboa de 3 días desde Tokio con un presupuesto de 800 dólares");
+    expect(flight.status === "plan" && flight.plan.assumptions.at(-1)).toBe(
+      "No hay ningún vuelo de Tokyo a Lisbon el lunes, 18 de marzo en el catálogo.",
+    );
+  });
+
   it("asks in Spanish what is missing and refuses in Spanish what cannot be planned", async () => {
     expect((await ask("Quiero un viaje de 5 días con mi pareja")).reply).toBe(
       "¿Adónde te gustaría ir? Dime una ciudad y por cuánto tiempo.",

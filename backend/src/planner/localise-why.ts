@@ -261,6 +261,11 @@ export function localiseWhy(why: string, language: OtherLanguage): string {
   return said.length > 0 ? said.join("; ") : REASONS[language].chosen;
 }
 
+/** Diets or amenities as the English lists them ("vegan and gluten-free") in `language`, if all are known. */
+export function thingsIn(text: string, language: OtherLanguage): string | undefined {
+  return say(THINGS, text, language);
+}
+
 /** An interest's label (as interests.ts names it) in `language`, if known. */
 export function interestIn(label: string, language: OtherLanguage): string | undefined {
   return INTERESTS[label]?.[language];

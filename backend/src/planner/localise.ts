@@ -7,7 +7,7 @@ import { parseDay } from "../catalog/dates.js";
 import type { VoiceLanguage } from "../voice/languages.js";
 import type { OtherLanguage } from "./lexicon.js";
 import { localiseIdeas, noIdeas } from "./localise-ideas.js";
-import { interestIn, localiseDayNote, localiseWhy } from "./localise-why.js";
+import { interestIn, localiseDayNote, localiseWhy, thingsIn } from "./localise-why.js";
 import type { Answer, Plan } from "./types.js";
 
 interface Phrases {
@@ -49,6 +49,12 @@ interface Phrases {
     noneOffers(city: string, need: string): string;
     everyOffers(need: string): string;
     full(items: number): string;
+    stars(stars: string): string;
+    flightOver(from: string): string;
+    noFlight(from: string, to: string, day: string): string;
+    noDiet(city: string, diets: string): string;
+    /** The length said does not match the dates said: the dates win. */
+    saidLength(said: number, unit: "days" | "nights", from: string, to: string, is: number): string;
   };
 }
 
@@ -107,6 +113,12 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       everyOffers: (need) => `Todas las actividades ofrecen ${need}, como necesitas.`,
       full: (items) =>
         `Una reserva admite ${items} elementos, así que los últimos días tienen menos actividades y cenas.`,
+      stars: (s) => `No hay ningún hotel de ${s} estrellas libre en esas fechas; elegí el mejor disponible.`,
+      flightOver: (from) => `El vuelo desde ${from} no cabe en el presupuesto; lo dejé fuera.`,
+      noFlight: (from, to, d) => `No hay ningún vuelo de ${from} a ${to} el ${d} en el catálogo.`,
+      noDiet: (city, diets) => `Ningún restaurante de ${city} tiene opciones ${diets}; dejé fuera las cenas.`,
+      saidLength: (said, unit, from, to, is) =>
+        `Fechas: dijiste ${n(said, unit === "days" ? "día" : "noche", unit === "days" ? "días" : "noches")}, y del ${from} al ${to} son ${is}; planifiqué las fechas.`,
     },
   },
   fr: {
@@ -163,6 +175,13 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       everyOffers: (need) => `Chaque activité offre ${need}, comme il vous le faut.`,
       full: (items) =>
         `Une réservation contient ${items} éléments, donc les derniers jours ont moins d’activités et de dîners.`,
+      stars: (s) => `Aucun hôtel ${s} étoiles n’est libre à ces dates ; j’ai choisi le meilleur disponible.`,
+      flightOver: (from) => `Le vol depuis ${from} ne tient pas dans le budget ; je l’ai laissé de côté.`,
+      noFlight: (from, to, d) => `Aucun vol de ${from} à ${to} le ${d} au catalogue.`,
+      noDiet: (city, diets) =>
+        `Aucun restaurant de ${city} ne propose d’options ${diets} ; les dîners sont laissés de côté.`,
+      saidLength: (said, unit, from, to, is) =>
+        `Dates : vous avez dit ${n(said, unit === "days" ? "jour" : "nuit", unit === "days" ? "jours" : "nuits")}, et du ${from} au ${to} cela fait ${is} ; j’ai suivi les dates.`,
     },
   },
   de: {
@@ -216,6 +235,12 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       everyOffers: (need) => `Jede Aktivität bietet ${need}, wie du es brauchst.`,
       full: (items) =>
         `Eine Buchung fasst ${items} Posten, daher haben die letzten Tage weniger Aktivitäten und Abendessen.`,
+      stars: (s) => `Kein ${s}-Sterne-Hotel ist an diesen Daten frei; ich habe das beste verfügbare gewählt.`,
+      flightOver: (from) => `Der Flug ab ${from} passt nicht ins Budget; ich habe ihn weggelassen.`,
+      noFlight: (from, to, d) => `Kein Flug von ${from} nach ${to} am ${d} im Katalog.`,
+      noDiet: (city, diets) => `Kein Restaurant in ${city} bietet ${diets} Gerichte; Abendessen sind nicht dabei.`,
+      saidLength: (said, unit, from, to, is) =>
+        `Daten: Du hast ${n(said, unit === "days" ? "Tag" : "Nacht", unit === "days" ? "Tage" : "Nächte")} gesagt, und ${from} bis ${to} sind ${is}; ich habe die Daten geplant.`,
     },
   },
   pt: {
@@ -268,6 +293,12 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       everyOffers: (need) => `Todas as atividades oferecem ${need}, como precisa.`,
       full: (items) =>
         `Uma reserva tem no máximo ${items} itens, por isso os últimos dias têm menos atividades e jantares.`,
+      stars: (s) => `Nenhum hotel de ${s} estrelas está livre nessas datas; escolhi o melhor disponível.`,
+      flightOver: (from) => `O voo de ${from} não cabe no orçamento; ficou de fora.`,
+      noFlight: (from, to, d) => `Nenhum voo de ${from} para ${to} em ${d} no catálogo.`,
+      noDiet: (city, diets) => `Nenhum restaurante em ${city} tem opções ${diets}; os jantares ficaram de fora.`,
+      saidLength: (said, unit, from, to, is) =>
+        `Datas: disse ${n(said, unit === "days" ? "dia" : "noite", unit === "days" ? "dias" : "noites")}, e de ${from} a ${to} são ${is}; planejei as datas.`,
     },
   },
   it: {
@@ -320,6 +351,12 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       everyOffers: (need) => `Ogni attività offre ${need}, come ti serve.`,
       full: (items) =>
         `Una prenotazione contiene ${items} elementi, quindi gli ultimi giorni hanno meno attività e cene.`,
+      stars: (s) => `Nessun hotel a ${s} stelle è libero in quelle date; ho scelto il migliore disponibile.`,
+      flightOver: (from) => `Il volo da ${from} non rientra nel budget; l’ho lasciato fuori.`,
+      noFlight: (from, to, d) => `Nessun volo da ${from} a ${to} ${d} nel catalogo.`,
+      noDiet: (city, diets) => `Nessun ristorante a ${city} ha opzioni ${diets}; ho lasciato fuori le cene.`,
+      saidLength: (said, unit, from, to, is) =>
+        `Date: hai detto ${n(said, unit === "days" ? "giorno" : "notte", unit === "days" ? "giorni" : "notti")}, e da ${from} a ${to} sono ${is}; ho seguito le date.`,
     },
   },
 };
@@ -396,6 +433,24 @@ function notes(plan: Plan, language: OtherLanguage): string[] {
     if (every) return say.everyOffers(what(every[1]));
     const full = /^A booking holds (\d+) items,/.exec(note);
     if (full) return say.full(Number(full[1]));
+    const stars = /^No (\d)-star hotel is free on those dates;/.exec(note);
+    if (stars) return say.stars(stars[1]);
+    const over = /^The flight from (.+) doesn't fit the budget;/.exec(note);
+    if (over) return say.flightOver(over[1]);
+    const noFlight = /^No flight from (.+) to (.+) on .+ in the catalog\.$/.exec(note);
+    if (noFlight) return say.noFlight(noFlight[1], noFlight[2], day(plan.checkIn, language));
+    const noDiet = /^No restaurant in (.+) lists (.+) options; dinners are left out\.$/.exec(note);
+    const diets = noDiet && thingsIn(noDiet[2], language);
+    if (noDiet && diets) return say.noDiet(noDiet[1], diets);
+    const said = /^Dates: you said (\d+) (days|nights), and .+ is (\d+); I planned the dates\.$/.exec(note);
+    if (said)
+      return say.saidLength(
+        Number(said[1]),
+        said[2] as "days" | "nights",
+        day(plan.checkIn, language),
+        day(plan.checkOut, language),
+        Number(said[3]),
+      );
     return note;
   });
 }
