@@ -296,6 +296,63 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     expect(item.orderCancelledAt).not.toBeNull();
   });
 
+  it("when Duffel cancels the first flight and fails on the second, the booking records it and says so; cancelling again finishes", async () => {
+    const date = futureDay(53);
+    const out = stub.addOffer(stubOffer("off_0092out", date, 2, "200.00"));
+    const back = stubOffer("off_0093back", addDays(date, 3), 2, "210.00");
+    back.slices[0]!.origin.iata_code = "BOS";
+    stub.addOffer(back);
+    const { status, body } = await call(t.app, "POST", "/bookings", {
+      token,
+      body: {
+        items: [
+          { itemId: `duffel-${out.id}`, date },
+          { itemId: `duffel-${back.id}`, date: addDays(date, 3) },
+        ],
+        checkIn: date,
+        checkOut: addDays(date, 3),
+        guests: 2,
+        passengers: PASSENGERS,
+        paymentToken: ETH,
+      },
+    });
+    expect(status, JSON.stringify(body)).toBe(201);
+    const id = body.booking.id as Hex;
+    await payInEth(traveller, body.pay);
+    await waitUntil("confirmed", async () => (await read(id)).status === "confirmed");
+    stub.script({
+      method: "POST",
+      path: "/air/order_cancellations/",
+      after: 1,
+      status: 500,
+      body: { errors: [{ type: "api_error", code: "internal_server_error", message: "Airline unreachable" }] },
+    });
+    const halfway = await call(t.app, "POST", `/bookings/${id}/cancel`, { token });
+    expect(expectError(halfway)).toMatchObject({ status: 502, code: "supplier_cancellation_incomplete" });
+    expect(halfway.body.error.message).toContain('cancelled "Stub Airways JFK → LIS"');
+    expect(halfway.body.error.message).toContain('could not cancel "Stub Airways BOS → LIS"');
+    const [outOrder] = stub.ordersOf(out.id);
+    const [backOrder] = stub.ordersOf(back.id);
+    expect(outOrder!.cancelled_at).not.toBeNull();
+    expect(backOrder!.cancelled_at ?? null).toBeNull();
+    // Not refunded while a flight is still booked, but the cancelled order shows as cancelled.
+    const between = await read(id);
+    expect(between.status).toBe("confirmed");
+    expect(between.items[0].orderCancelledAt).not.toBeNull();
+    expect(between.items[1].orderCancelledAt).toBeNull();
+
+    const finished = await call(t.app, "POST", `/bookings/${id}/cancel`, { token });
+    expect(finished.status, JSON.stringify(finished.body)).toBe(200);
+    await waitUntil("refunded", async () => (await read(id)).status === "refunded");
+    expect(stub.ordersOf(back.id)[0]!.cancelled_at).not.toBeNull();
+    // The first order was not asked to be cancelled twice.
+    const quotesForOut = stub.seen.filter(
+      (s) => s.method === "POST" && s.url === "/air/order_cancellations" && s.body?.data?.order_id === outOrder!.id,
+    );
+    expect(quotesForOut).toHaveLength(1);
+    expect((await escrowEvents(id, "BookingRefunded"))[0]!.args.amount).toBe(BigInt(body.booking.payment.amount));
+  });
+
   it(
     "SIGKILLed after Duffel placed the order and before it was recorded: the restarted worker finds it, no second order",
     { timeout: 180_000 },

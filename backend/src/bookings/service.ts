@@ -278,15 +278,21 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
   const terms = await db
     .select({
       position: schema.bookingItems.position,
+      name: schema.bookingItems.name,
       totalCents: schema.bookingItems.totalCents,
       freeCancelUntil: schema.bookingItems.freeCancelUntil,
       cancelFeeBps: schema.bookingItems.cancelFeeBps,
       provider: schema.bookingItems.provider,
       orderId: schema.bookingItems.providerOrderId,
       orderRequestedAt: schema.bookingItems.orderRequestedAt,
+      orderCancelledAt: schema.bookingItems.orderCancelledAt,
+      orderRefundCents: schema.bookingItems.orderRefundCents,
     })
     .from(schema.bookingItems)
-    .where(eq(schema.bookingItems.bookingId, id));
+    .where(eq(schema.bookingItems.bookingId, id))
+    .orderBy(asc(schema.bookingItems.position));
+  // Set when a supplier cancelled some of the booking's orders and then failed on another: told after the commit.
+  let stoppedHalfway: ApiError | undefined;
   await db.transaction(async (tx) => {
     const [locked] = await lockBookings(tx, [id]);
     const jobs = await tx
@@ -306,18 +312,26 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
     let decision = decideCancel(locked, { paidUnrecorded, settling, ordering }, refundAt(terms, locked!.amount, time));
     // Orders a supplier placed are cancelled with it, and it decides what comes back of them: asked while the booking
     // is locked (the keeper cannot settle it meanwhile), confirmed only if the escrow then refunds something.
+    // An order already cancelled by an earlier attempt that stopped halfway is not asked for again.
     const orders = terms.flatMap((item) => {
-      const canceller = item.orderId ? catalog.canceller(item.provider) : undefined;
+      const canceller = item.orderId && !item.orderCancelledAt ? catalog.canceller(item.provider) : undefined;
       return canceller ? [{ item, canceller, orderId: item.orderId! }] : [];
     });
+    const alreadyCancelled = terms.filter((item) => item.orderCancelledAt !== null);
     const quotes = new Map<(typeof terms)[number], string>();
-    if ((decision.kind === "refund" || decision.kind === "partialRefund") && orders.length > 0) {
+    const refunds = new Map<(typeof terms)[number], bigint>();
+    if (
+      (decision.kind === "refund" || decision.kind === "partialRefund") &&
+      orders.length + alreadyCancelled.length > 0
+    ) {
       const withSupplierRefunds = await Promise.all(
         terms.map(async (item) => {
+          if (item.orderCancelledAt) return { ...item, supplierRefundCents: item.orderRefundCents ?? 0n };
           const order = orders.find((o) => o.item === item);
           if (!order) return item;
           const quote = await order.canceller.quoteCancellation(order.orderId);
           quotes.set(item, quote.id);
+          refunds.set(item, quote.refundCents);
           return { ...item, supplierRefundCents: quote.refundCents };
         }),
       );
@@ -327,12 +341,36 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
         refundAt(withSupplierRefunds, locked!.amount, time),
       );
       if (decision.kind === "refund" || decision.kind === "partialRefund") {
+        const cancelled = [...alreadyCancelled];
         for (const order of orders) {
-          await order.canceller.confirmCancellation(quotes.get(order.item)!);
+          try {
+            await order.canceller.confirmCancellation(quotes.get(order.item)!);
+          } catch (error) {
+            if (cancelled.length === 0) throw error;
+            // The orders cancelled so far stay recorded; the booking keeps its money until all of them are.
+            stoppedHalfway = new ApiError(
+              502,
+              "supplier_cancellation_incomplete",
+              `The supplier cancelled ${cancelled.map((item) => `"${item.name}"`).join(", ")} but could not cancel "${order.item.name}": the booking is not refunded yet; cancel again to retry`,
+              {
+                cancelled: cancelled.map((item) => item.name),
+                notCancelled: order.item.name,
+                reason:
+                  (error instanceof ApiError ? (error.details as { reason?: string } | null)?.reason : undefined) ??
+                  (error instanceof Error ? error.message : String(error)),
+              },
+            );
+            break;
+          }
+          cancelled.push(order.item);
           await tx
             .update(schema.bookingItems)
-            .set({ orderCancelledAt: time })
+            .set({ orderCancelledAt: time, orderRefundCents: refunds.get(order.item)! })
             .where(and(eq(schema.bookingItems.bookingId, id), eq(schema.bookingItems.position, order.item.position)));
+        }
+        if (stoppedHalfway) {
+          await announceChanges(tx, { bookings: [id] });
+          return;
         }
       }
     }
@@ -371,6 +409,7 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
     }
     await announceChanges(tx, { bookings: [id] });
   });
+  if (stoppedHalfway) throw stoppedHalfway;
   return loadOwn(db, traveller, id);
 }
 
