@@ -14,6 +14,7 @@ import path from "node:path";
 
 import {
   getDeployment,
+  guardianCancellerAbi,
   mockStablecoinAbi,
   referralRegistryAbi,
   rewardDistributorAbi,
@@ -27,6 +28,7 @@ import {
   keccak256,
   parseEventLogs,
   toHex,
+  zeroHash,
   type Address,
   type Hex,
   type PrivateKeyAccount,
@@ -244,14 +246,24 @@ async function scriptedRun(t: TestApp, url: string): Promise<ScriptedRun> {
   await governorCall(proposer, "queue", [...executed.args, executed.descriptionHash]);
   const queued = await governorCall(proposer, "queue", [...vetoed.args, vetoed.descriptionHash]);
   const [scheduled] = parseEventLogs({ abi: timelockControllerAbi, eventName: "CallScheduled", logs: queued.logs });
+  const [salted] = parseEventLogs({ abi: timelockControllerAbi, eventName: "CallSalt", logs: queued.logs });
+  // The guardian vetoes through its canceller, which holds the timelock's cancel role.
   const guardian = await impersonate(contracts.Guardian.address, url);
   const cancel = await guardian.writeContract({
-    address: contracts.Timelock.address,
-    abi: timelockControllerAbi,
-    functionName: "cancel",
-    args: [scheduled.args.id],
+    address: contracts.GuardianCanceller.address,
+    abi: guardianCancellerAbi,
+    functionName: "cancelBatch",
+    args: [...vetoed.args, zeroHash, salted.args.salt],
   });
   expect((await client.waitForTransactionReceipt({ hash: cancel })).status).toBe("success");
+  expect(
+    await client.readContract({
+      address: contracts.Timelock.address,
+      abi: timelockControllerAbi,
+      functionName: "isOperation",
+      args: [scheduled.args.id],
+    }),
+  ).toBe(false);
   await wait(
     await client.readContract({
       address: contracts.Timelock.address,
