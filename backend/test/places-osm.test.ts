@@ -294,6 +294,15 @@ describe("the planner with OpenStreetMap places", () => {
     expectFitting(withPlaces, all, "JP");
   });
 
+  it("says the visits and their reasons in the request's language", async () => {
+    const spanish = await plan("Un viaje a Kioto de 4 días del 15 al 18 de marzo de 2027, me gustan los templos");
+    const visits = spanish.days.flatMap((day) => day.visits ?? []);
+    expect(visits.length).toBeGreaterThan(0);
+    expect(visits.some((v) => v.why === "por tu interés en los templos; no hace falta reservar")).toBe(true);
+    for (const visit of visits) expect(visit.why).not.toMatch(/\b(?:because|booking|nearby|lunch|restaurant)\b/);
+    expect(spanish.summary).toMatch(/Para visitar gratis entre las reservas: .+ \(de OpenStreetMap\)\.$/);
+  });
+
   it("never schedules a visit when the place is closed", async () => {
     const museums = await plan("3 days in Lisbon from March 15 2027, museums and art please");
     const { places: all } = await places.placesFor(LISBON);

@@ -140,6 +140,12 @@ interface Reasons {
   /** When none of the reasons can be said. */
   chosen: string;
   flies(from: string): string;
+  /** A place to visit between the bookings: free, well known, near, a lunch paid there. */
+  free: string;
+  famous: string;
+  nearby: string;
+  lunch: string;
+  payThere: string;
   checkOut(hotel: string): string;
   home(to?: string): string;
 }
@@ -154,6 +160,11 @@ const REASONS: Record<OtherLanguage, Reasons> = {
     rated: (r, g) => `valorado con ${r} por ${g} huéspedes`,
     chosen: "elegido para tu viaje",
     flies: (f) => `sale de ${f}`,
+    free: "no hace falta reservar",
+    famous: "uno de los lugares más conocidos de la zona",
+    nearby: "cerca",
+    lunch: "almuerzo",
+    payThere: "se paga en el restaurante",
     checkOut: (h) => `Salida de ${h}`,
     home: (to) => (to ? `Vuelta a casa, a ${to}` : "Vuelta a casa"),
   },
@@ -166,6 +177,11 @@ const REASONS: Record<OtherLanguage, Reasons> = {
     rated: (r, g) => `noté ${r} par ${g} clients`,
     chosen: "choisi pour votre voyage",
     flies: (f) => `part de ${f}`,
+    free: "sans réservation",
+    famous: "l’un des lieux les plus connus à proximité",
+    nearby: "à proximité",
+    lunch: "déjeuner",
+    payThere: "à payer au restaurant",
     checkOut: (h) => `Départ de ${h}`,
     home: (to) => (to ? `Retour à ${to}` : "Retour à la maison"),
   },
@@ -178,6 +194,11 @@ const REASONS: Record<OtherLanguage, Reasons> = {
     rated: (r, g) => `von ${g} Gästen mit ${r} bewertet`,
     chosen: "für deine Reise ausgewählt",
     flies: (f) => `fliegt ab ${f}`,
+    free: "keine Buchung nötig",
+    famous: "einer der bekanntesten Orte in der Nähe",
+    nearby: "in der Nähe",
+    lunch: "Mittagessen",
+    payThere: "Bezahlung im Restaurant",
     checkOut: (h) => `Auschecken im ${h}`,
     home: (to) => (to ? `Heimreise nach ${to}` : "Heimreise"),
   },
@@ -190,6 +211,11 @@ const REASONS: Record<OtherLanguage, Reasons> = {
     rated: (r, g) => `avaliado com ${r} por ${g} hóspedes`,
     chosen: "escolhido para a sua viagem",
     flies: (f) => `parte de ${f}`,
+    free: "não é preciso reservar",
+    famous: "um dos lugares mais conhecidos da zona",
+    nearby: "perto",
+    lunch: "almoço",
+    payThere: "paga-se no restaurante",
     checkOut: (h) => `Saída do ${h}`,
     home: (to) => (to ? `Volta para casa, para ${to}` : "Volta para casa"),
   },
@@ -202,6 +228,11 @@ const REASONS: Record<OtherLanguage, Reasons> = {
     rated: (r, g) => `valutato ${r} da ${g} ospiti`,
     chosen: "scelto per il tuo viaggio",
     flies: (f) => `parte da ${f}`,
+    free: "non serve prenotare",
+    famous: "uno dei luoghi più noti nei dintorni",
+    nearby: "nei dintorni",
+    lunch: "pranzo",
+    payThere: "si paga al ristorante",
     checkOut: (h) => `Check-out da ${h}`,
     home: (to) => (to ? `Ritorno a casa, a ${to}` : "Ritorno a casa"),
   },
@@ -234,6 +265,11 @@ function reason(english: string, language: OtherLanguage): string | undefined {
     return what && r.like(what);
   }
   if (/^close to what you liked before/.test(english)) return r.likedBefore;
+  if (english === "no booking needed") return r.free;
+  if (english === "one of the best-known places nearby") return r.famous;
+  if (english === "nearby") return r.nearby;
+  if (english === "pay at the restaurant") return r.payThere;
+  if (/^lunch\b/.test(english)) return /cuisine, as you asked\)$/.test(english) ? `${r.lunch} (${r.cuisine})` : r.lunch;
   if (/ cuisine, as you asked$/.test(english)) return r.cuisine;
   if ((m = /^(.+) options$/.exec(english))) {
     const diets = say(THINGS, m[1], language);

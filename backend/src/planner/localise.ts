@@ -20,6 +20,8 @@ interface Phrases {
   packed: string;
   total(total: string, budget?: string): string;
   missing: string;
+  /** Places from OpenStreetMap set between the bookings, the first three named. */
+  visits(names: string[], more: number): string;
   whereTo: string;
   /** A place the catalog does not know, with the names it might be ("Lisboa o Lisbon, Portugal"). */
   unknown(word: string, options?: string): string;
@@ -75,6 +77,8 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
     packed: "Un ritmo intenso: hasta tres actividades en los días completos.",
     total: (t, b) => `Unos ${t} en total${b ? `, dentro de tu presupuesto de ${b}` : ""}.`,
     missing: "Algunos de tus intereses no están en el catálogo para esos días; mira las notas.",
+    visits: (names, more) =>
+      `Para visitar gratis entre las reservas: ${list("es", [...names, ...(more > 0 ? [n(more, "lugar más", "lugares más")] : [])])} (de OpenStreetMap).`,
     whereTo: "¿Adónde te gustaría ir? Dime una ciudad y por cuánto tiempo.",
     unknown: (w, o) =>
       o ? `No conozco ${w}. ¿Quieres decir ${o}?` : `No conozco ${w} como destino. ¿Qué ciudad te gustaría visitar?`,
@@ -132,6 +136,8 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
     packed: "Un rythme soutenu : jusqu’à trois activités les jours complets.",
     total: (t, b) => `Environ ${t} au total${b ? `, dans votre budget de ${b}` : ""}.`,
     missing: "Certains de vos centres d’intérêt ne sont pas au catalogue ces jours-là ; voir les notes.",
+    visits: (names, more) =>
+      `À visiter librement entre les réservations : ${list("fr", [...names, ...(more > 0 ? [n(more, "autre lieu", "autres lieux")] : [])])} (d’OpenStreetMap).`,
     whereTo: "Où aimeriez-vous aller ? Dites-moi une ville, et pour combien de temps.",
     unknown: (w, o) =>
       o
@@ -195,6 +201,8 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
     packed: "Ein volles Programm: bis zu drei Aktivitäten an ganzen Tagen.",
     total: (t, b) => `Etwa ${t} insgesamt${b ? `, innerhalb deines Budgets von ${b}` : ""}.`,
     missing: "Für einige deiner Interessen gibt es an diesen Tagen nichts im Katalog; siehe die Hinweise.",
+    visits: (names, more) =>
+      `Kostenlos zu besuchen zwischen den Buchungen: ${list("de", [...names, ...(more > 0 ? [n(more, "weiterer Ort", "weitere Orte")] : [])])} (aus OpenStreetMap).`,
     whereTo: "Wohin möchtest du reisen? Nenne mir eine Stadt und wie lange.",
     unknown: (w, o) =>
       o
@@ -254,6 +262,8 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
     packed: "Um ritmo intenso: até três atividades nos dias completos.",
     total: (t, b) => `Cerca de ${t} no total${b ? `, dentro do seu orçamento de ${b}` : ""}.`,
     missing: "Alguns dos seus interesses não estão no catálogo nesses dias; veja as notas.",
+    visits: (names, more) =>
+      `Para visitar de graça entre as reservas: ${list("pt", [...names, ...(more > 0 ? [n(more, "lugar a mais", "lugares a mais")] : [])])} (do OpenStreetMap).`,
     whereTo: "Para onde gostaria de ir? Diga-me uma cidade e por quanto tempo.",
     unknown: (w, o) =>
       o ? `Não conheço ${w}. Quer dizer ${o}?` : `Não conheço ${w} como destino. Que cidade gostaria de visitar?`,
@@ -312,6 +322,8 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
     packed: "Un ritmo intenso: fino a tre attività nei giorni pieni.",
     total: (t, b) => `Circa ${t} in totale${b ? `, entro il tuo budget di ${b}` : ""}.`,
     missing: "Alcuni dei tuoi interessi non sono nel catalogo in quei giorni; vedi le note.",
+    visits: (names, more) =>
+      `Da visitare gratis tra le prenotazioni: ${list("it", [...names, ...(more > 0 ? [n(more, "altro luogo", "altri luoghi")] : [])])} (da OpenStreetMap).`,
     whereTo: "Dove vorresti andare? Dimmi una città e per quanto tempo.",
     unknown: (w, o) =>
       o ? `Non conosco ${w}. Intendi ${o}?` : `Non conosco ${w} come destinazione. Quale città vorresti visitare?`,
@@ -401,6 +413,8 @@ function summary(plan: Plan, english: string, language: OtherLanguage): string {
   const budget = plan.budget ? usd(plan.budget.usd, language) : undefined;
   parts.push(say.total(usd(plan.totals.total.amount, language), budget));
   if (/I found nothing for/.test(english)) parts.push(say.missing);
+  const sights = plan.days.flatMap((d) => (d.visits ?? []).filter((v) => v.kind !== "restaurant").map((v) => v.name));
+  if (sights.length > 0) parts.push(say.visits(sights.slice(0, 3), sights.length - 3));
   return parts.join(" ");
 }
 
@@ -460,6 +474,7 @@ function days(plan: Plan, language: OtherLanguage): Plan["days"] {
   return plan.days.map((d) => ({
     ...d,
     items: d.items.map((item) => ({ ...item, why: localiseWhy(item.why, language) })),
+    ...(d.visits ? { visits: d.visits.map((visit) => ({ ...visit, why: localiseWhy(visit.why, language) })) } : {}),
     ...(d.notes ? { notes: d.notes.map((note) => ({ ...note, text: localiseDayNote(note.text, language) })) } : {}),
   }));
 }
