@@ -10,7 +10,7 @@ import { OfflinePlanner } from "../src/planner/offline.js";
 import { INTEREST_VOCABULARY } from "../src/planner/interests.js";
 import { interestIn } from "../src/planner/localise-why.js";
 import { detectLanguage } from "../src/planner/translate.js";
-import { EMPTY_TRAVELLER, PlanResult, type Answer } from "../src/planner/types.js";
+import { EMPTY_TRAVELLER, PlanResult, type Answer, type PlanEvent } from "../src/planner/types.js";
 import { LANGUAGE_ROWS } from "./fixtures/planner-languages.js";
 import { PLANNER_REQUESTS, TODAY } from "./fixtures/planner-requests.js";
 
@@ -154,6 +154,32 @@ describe("the language of a conversation", () => {
     expect(day.status === "plan" && day.plan.assumptions).toEqual([
       "4 días y 3 noches, porque no dijiste cuánto tiempo.",
     ]);
+  });
+
+  it("streams what it is doing, and each planned day, in the request's language", async () => {
+    const events: PlanEvent[] = [];
+    await planner.plan(
+      {
+        text: "Un viaje a Lisboa del 3 al 5 de mayo, me gustan los museos",
+        traveller: EMPTY_TRAVELLER,
+        history: [],
+        today: TODAY,
+      },
+      (event) => events.push(event),
+    );
+    const status = events.flatMap((event) => (event.type === "status" ? [event.message] : []));
+    expect(status).toEqual([
+      "Leyendo tu petición",
+      "Buscando en Lisbon para 2 noches",
+      "Alojamiento: Old Town Lantern Hotel",
+      "Día 1 de 3 planificado",
+      "Día 2 de 3 planificado",
+      "Día 3 de 3 planificado",
+    ]);
+    const days = events.flatMap((event) => (event.type === "day" ? [event.day] : []));
+    expect(days).toHaveLength(3);
+    const whys = days.flatMap((day) => day.items.map((item) => item.why));
+    expect(whys.filter((why) => ENGLISH_LINES.test(why))).toEqual([]);
   });
 
   it("notes the rarer assumptions in the request's language too", async () => {

@@ -8,7 +8,8 @@ import type { VoiceLanguage } from "../voice/languages.js";
 import type { OtherLanguage } from "./lexicon.js";
 import { localiseIdeas, noIdeas } from "./localise-ideas.js";
 import { interestIn, localiseDayNote, localiseWhy, thingsIn } from "./localise-why.js";
-import type { Answer, Plan } from "./types.js";
+import { unsay } from "./reply.js";
+import type { Answer, Plan, PlanEvent } from "./types.js";
 
 interface Phrases {
   /** "3 días y 2 noches en Lisboa para 2 personas, del lunes 3 de mayo al …, en Hotel X." */
@@ -33,6 +34,14 @@ interface Phrases {
   ideas: string;
   cannot: string;
   reasons: [RegExp, string][];
+  /** What the planner is doing, streamed while it plans. */
+  status: {
+    reading: string;
+    looking(city: string, nights: number): string;
+    finding(city: string): string;
+    staying(hotel: string): string;
+    day(index: number, of: number): string;
+  };
   /** The planner's usual assumptions (others stay in English). */
   notes: {
     length(days: number, nights: number): string;
@@ -102,6 +111,13 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       [/no hotel/, "no hay ningún hotel libre todas esas noches; prueba otras fechas"],
       [/not somewhere we can book/, "solo reservo hoteles, vuelos, actividades y restaurantes reales en la Tierra"],
     ],
+    status: {
+      reading: "Leyendo tu petición",
+      looking: (c, ni) => `Buscando en ${c} para ${n(ni, "noche", "noches")}`,
+      finding: (c) => `Buscando lugares que visitar en ${c}`,
+      staying: (h) => `Alojamiento: ${h}`,
+      day: (i, of) => `Día ${i} de ${of} planificado`,
+    },
     notes: {
       length: (d, ni) => `${n(d, "día", "días")} y ${n(ni, "noche", "noches")}, porque no dijiste cuánto tiempo.`,
       start: (day) => `Empieza el ${day}, dentro de dos semanas; dime tus fechas para cambiarlo.`,
@@ -164,6 +180,13 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       [/no hotel/, "aucun hôtel n’est libre toutes ces nuits ; essayez d’autres dates"],
       [/not somewhere we can book/, "je ne réserve que de vrais hôtels, vols, activités et restaurants sur Terre"],
     ],
+    status: {
+      reading: "Lecture de votre demande",
+      looking: (c, ni) => `Recherche à ${c} pour ${n(ni, "nuit", "nuits")}`,
+      finding: (c) => `Recherche de lieux à visiter à ${c}`,
+      staying: (h) => `Hébergement : ${h}`,
+      day: (i, of) => `Jour ${i} sur ${of} planifié`,
+    },
     notes: {
       length: (d, ni) =>
         `${n(d, "jour", "jours")} et ${n(ni, "nuit", "nuits")}, car vous n’avez pas dit combien de temps.`,
@@ -228,6 +251,13 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       [/no hotel/, "kein Hotel ist in all diesen Nächten frei; versuche andere Daten"],
       [/not somewhere we can book/, "ich buche nur echte Hotels, Flüge, Aktivitäten und Restaurants auf der Erde"],
     ],
+    status: {
+      reading: "Ich lese deine Anfrage",
+      looking: (c, ni) => `Suche in ${c} für ${n(ni, "Nacht", "Nächte")}`,
+      finding: (c) => `Suche nach Orten zum Besuchen in ${c}`,
+      staying: (h) => `Unterkunft: ${h}`,
+      day: (i, of) => `Tag ${i} von ${of} geplant`,
+    },
     notes: {
       length: (d, ni) => `${n(d, "Tag", "Tage")} und ${n(ni, "Nacht", "Nächte")}, da du nicht gesagt hast, wie lange.`,
       start: (day) => `Beginn am ${day}, in zwei Wochen; nenne mir deine Daten, um es zu ändern.`,
@@ -288,6 +318,13 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       [/no hotel/, "nenhum hotel está livre em todas essas noites; tente outras datas"],
       [/not somewhere we can book/, "só reservo hotéis, voos, atividades e restaurantes reais na Terra"],
     ],
+    status: {
+      reading: "Lendo o seu pedido",
+      looking: (c, ni) => `Procurando em ${c} para ${n(ni, "noite", "noites")}`,
+      finding: (c) => `Procurando lugares para visitar em ${c}`,
+      staying: (h) => `Hospedagem: ${h}`,
+      day: (i, of) => `Dia ${i} de ${of} planejado`,
+    },
     notes: {
       length: (d, ni) => `${n(d, "dia", "dias")} e ${n(ni, "noite", "noites")}, porque não disse por quanto tempo.`,
       start: (day) => `Começa ${day}, daqui a duas semanas; diga-me as suas datas para mudar.`,
@@ -347,6 +384,13 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       [/no hotel/, "nessun hotel è libero per tutte quelle notti; prova altre date"],
       [/not somewhere we can book/, "prenoto solo hotel, voli, attività e ristoranti veri sulla Terra"],
     ],
+    status: {
+      reading: "Leggo la tua richiesta",
+      looking: (c, ni) => `Cerco a ${c} per ${n(ni, "notte", "notti")}`,
+      finding: (c) => `Cerco luoghi da visitare a ${c}`,
+      staying: (h) => `Alloggio: ${h}`,
+      day: (i, of) => `Giorno ${i} di ${of} pianificato`,
+    },
     notes: {
       length: (d, ni) =>
         `${n(d, "giorno", "giorni")} e ${n(ni, "notte", "notti")}, perché non hai detto per quanto tempo.`,
@@ -471,12 +515,33 @@ function notes(plan: Plan, language: OtherLanguage): string[] {
 
 /** The plan's days with each booking's reason and the departure notes in `language`. */
 function days(plan: Plan, language: OtherLanguage): Plan["days"] {
-  return plan.days.map((d) => ({
+  return plan.days.map((d) => localiseDay(d, language));
+}
+
+/** A streamed event in `language`: what the planner is doing, or a planned day. */
+export function localiseEvent(event: PlanEvent, language: VoiceLanguage): PlanEvent {
+  if (language === "en" || event.type === "delta") return event;
+  if (event.type === "day") return { ...event, day: localiseDay(event.day, language) };
+  const say = PHRASES[language].status;
+  const m = event.message;
+  let found: RegExpExecArray | null;
+  if (m === "Reading your request") return { ...event, message: say.reading };
+  if ((found = /^Looking at (.+) for (\w+) nights?$/.exec(m)))
+    return { ...event, message: say.looking(found[1], unsay(found[2])) };
+  if ((found = /^Finding places to visit in (.+)$/.exec(m))) return { ...event, message: say.finding(found[1]) };
+  if ((found = /^Staying at (.+)$/.exec(m))) return { ...event, message: say.staying(found[1]) };
+  if ((found = /^Day (\d+) of (\d+) planned$/.exec(m)))
+    return { ...event, message: say.day(Number(found[1]), Number(found[2])) };
+  return event;
+}
+
+function localiseDay(d: Plan["days"][number], language: OtherLanguage): Plan["days"][number] {
+  return {
     ...d,
     items: d.items.map((item) => ({ ...item, why: localiseWhy(item.why, language) })),
     ...(d.visits ? { visits: d.visits.map((visit) => ({ ...visit, why: localiseWhy(visit.why, language) })) } : {}),
     ...(d.notes ? { notes: d.notes.map((note) => ({ ...note, text: localiseDayNote(note.text, language) })) } : {}),
-  }));
+  };
 }
 
 /** The answer with its reply (and a plan's summary) in `language`. */

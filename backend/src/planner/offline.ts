@@ -4,7 +4,7 @@ import type { VoiceLanguage } from "../voice/languages.js";
 import type { PlacesSource } from "../places/types.js";
 import { buildPlan, withProfile } from "./build.js";
 import { foldConversation, type ReadTurn, type Settled } from "./conversation.js";
-import { localise } from "./localise.js";
+import { localise, localiseEvent } from "./localise.js";
 import { parseRequest } from "./parse.js";
 import { recogniseLanguage, toEnglish } from "./translate.js";
 import type { Answer, PlanEvent, PlanInput, Planner, Turn } from "./types.js";
@@ -19,7 +19,6 @@ export class OfflinePlanner implements Planner {
   ) {}
 
   async plan(input: PlanInput, emit?: (event: PlanEvent) => void): Promise<Answer> {
-    emit?.({ type: "status", message: "Reading your request" });
     // Each turn read in the language it is written in; when its words do not show one ("Madrid, 3 días", "mejor 3
     // noches"), in the voice turn's, else the conversation's so far. The answer is in the latest turn's.
     let spoken: VoiceLanguage | undefined;
@@ -35,13 +34,16 @@ export class OfflinePlanner implements Planner {
       settled: this.settled(turn),
     }));
     const language = languageOf(input.text, input.language);
+    // What is streamed while planning is said in the answer's language too.
+    const say = emit && ((event: PlanEvent) => emit(localiseEvent(event, language)));
+    say?.({ type: "status", message: "Reading your request" });
     turns.push(read(input.text, language));
     const interestsOf = (fragment: string) => parseRequest(this.catalog, fragment, input.today).interests;
     const request = withProfile(foldConversation(turns, interestsOf), input.traveller);
     const answer = await buildPlan(this.catalog, request, {
       today: input.today,
       affinity: input.affinity,
-      emit,
+      emit: say,
       places: this.places,
     });
     return localise(answer, language);
