@@ -424,6 +424,10 @@ describe("the planner with OpenStreetMap places", () => {
     expect(result.days.every((day) => day.visits === undefined)).toBe(true);
     expect(result.places).toBeUndefined();
     expect(result.assumptions.join(" ")).toMatch(/OpenStreetMap are unavailable just now \(Overpass is failing/);
+    const spanish = await plan(`Un viaje a Oporto de 3 días desde el ${addDays(TODAY, 30)}`, failing);
+    expect(spanish.assumptions).toContain(
+      "Los lugares para visitar de OpenStreetMap no están disponibles ahora; el plan solo tiene reservas.",
+    );
   });
 });
 

@@ -60,6 +60,8 @@ interface Phrases {
     noneOffers(city: string, need: string): string;
     everyOffers(need: string): string;
     full(items: number): string;
+    /** Places to visit could not be fetched: bookings only. */
+    noPlaces: string;
     stars(stars: string): string;
     flightOver(from: string): string;
     noFlight(from: string, to: string, day: string): string;
@@ -133,6 +135,7 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       everyOffers: (need) => `Todas las actividades ofrecen ${need}, como necesitas.`,
       full: (items) =>
         `Una reserva admite ${items} elementos, así que los últimos días tienen menos actividades y cenas.`,
+      noPlaces: "Los lugares para visitar de OpenStreetMap no están disponibles ahora; el plan solo tiene reservas.",
       stars: (s) => `No hay ningún hotel de ${s} estrellas libre en esas fechas; elegí el mejor disponible.`,
       flightOver: (from) => `El vuelo desde ${from} no cabe en el presupuesto; lo dejé fuera.`,
       noFlight: (from, to, d) => `No hay ningún vuelo de ${from} a ${to} el ${d} en el catálogo.`,
@@ -204,6 +207,8 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       everyOffers: (need) => `Chaque activité offre ${need}, comme il vous le faut.`,
       full: (items) =>
         `Une réservation contient ${items} éléments, donc les derniers jours ont moins d’activités et de dîners.`,
+      noPlaces:
+        "Les lieux à visiter d’OpenStreetMap sont indisponibles pour le moment ; le programme n’a que des réservations.",
       stars: (s) => `Aucun hôtel ${s} étoiles n’est libre à ces dates ; j’ai choisi le meilleur disponible.`,
       flightOver: (from) => `Le vol depuis ${from} ne tient pas dans le budget ; je l’ai laissé de côté.`,
       noFlight: (from, to, d) => `Aucun vol de ${from} à ${to} le ${d} au catalogue.`,
@@ -273,6 +278,7 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       everyOffers: (need) => `Jede Aktivität bietet ${need}, wie du es brauchst.`,
       full: (items) =>
         `Eine Buchung fasst ${items} Posten, daher haben die letzten Tage weniger Aktivitäten und Abendessen.`,
+      noPlaces: "Orte zum Besuchen aus OpenStreetMap sind gerade nicht verfügbar; der Plan enthält nur Buchungen.",
       stars: (s) => `Kein ${s}-Sterne-Hotel ist an diesen Daten frei; ich habe das beste verfügbare gewählt.`,
       flightOver: (from) => `Der Flug ab ${from} passt nicht ins Budget; ich habe ihn weggelassen.`,
       noFlight: (from, to, d) => `Kein Flug von ${from} nach ${to} am ${d} im Katalog.`,
@@ -340,6 +346,7 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       everyOffers: (need) => `Todas as atividades oferecem ${need}, como precisa.`,
       full: (items) =>
         `Uma reserva tem no máximo ${items} itens, por isso os últimos dias têm menos atividades e jantares.`,
+      noPlaces: "Os lugares para visitar do OpenStreetMap não estão disponíveis agora; o plano só tem reservas.",
       stars: (s) => `Nenhum hotel de ${s} estrelas está livre nessas datas; escolhi o melhor disponível.`,
       flightOver: (from) => `O voo de ${from} não cabe no orçamento; ficou de fora.`,
       noFlight: (from, to, d) => `Nenhum voo de ${from} para ${to} em ${d} no catálogo.`,
@@ -407,6 +414,7 @@ const PHRASES: Record<OtherLanguage, Phrases> = {
       everyOffers: (need) => `Ogni attività offre ${need}, come ti serve.`,
       full: (items) =>
         `Una prenotazione contiene ${items} elementi, quindi gli ultimi giorni hanno meno attività e cene.`,
+      noPlaces: "I luoghi da visitare di OpenStreetMap non sono disponibili ora; il piano ha solo prenotazioni.",
       stars: (s) => `Nessun hotel a ${s} stelle è libero in quelle date; ho scelto il migliore disponibile.`,
       flightOver: (from) => `Il volo da ${from} non rientra nel budget; l’ho lasciato fuori.`,
       noFlight: (from, to, d) => `Nessun volo da ${from} a ${to} ${d} nel catalogo.`,
@@ -491,6 +499,7 @@ function notes(plan: Plan, language: OtherLanguage): string[] {
     if (every) return say.everyOffers(what(every[1]));
     const full = /^A booking holds (\d+) items,/.exec(note);
     if (full) return say.full(Number(full[1]));
+    if (/^Places to visit from OpenStreetMap are unavailable just now/.test(note)) return say.noPlaces;
     const stars = /^No (\d)-star hotel is free on those dates;/.exec(note);
     if (stars) return say.stars(stars[1]);
     const over = /^The flight from (.+) doesn't fit the budget;/.exec(note);
