@@ -70,7 +70,7 @@ const THIS_FILE = fileURLToPath(import.meta.url);
  * within the API's default per-IP burst limit (RATE_LIMIT_BURST_PER_IP: 50 requests per 5 s).
  */
 const ITERATIONS = Number(process.env.BENCH_HOSTILE_ITERATIONS ?? 150);
-const PAUSE_MS = 300;
+const PAUSE_MS = 400;
 /** Attackers start this long before the bystander measures, so every attack is in full swing. */
 const RAMP_UP_MS = 3_000;
 /** The attack ends when the bystander is done or at this deadline, whichever comes first. */
