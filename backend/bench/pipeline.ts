@@ -142,10 +142,12 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
     env: { ...shared, ...WORKER_ENV },
     onLog: process.env.BENCH_LOG_FILE ? (line) => appendFileSync(process.env.BENCH_LOG_FILE!, line + "\n") : undefined,
   });
+  // BENCH_API_PROCESSES=0 has the worker serve the quotes too: one process, to compare with older commits.
+  const apiProcesses = Number(process.env.BENCH_API_PROCESSES ?? 2);
   const apis = await Promise.all(
-    [0, 1].map(() => startBackend({ chainUrl, env: { ...shared, WORKER_ENABLED: "false" } })),
+    Array.from({ length: apiProcesses }, () => startBackend({ chainUrl, env: { ...shared, WORKER_ENABLED: "false" } })),
   );
-  const apiUrl = (i: number) => apis[i % apis.length].url;
+  const apiUrl = (i: number) => (apis.length === 0 ? backend.url : apis[i % apis.length].url);
   const db = new pg.Pool({ connectionString: database.url, max: 2 });
   let watching = false;
   let watcher: Promise<void> = Promise.resolve();
@@ -349,7 +351,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
       notes: [
         `${n} quotes created through the API first (not measured: ${quotingSeconds.toFixed(1)} s)`,
         `${n} ETH payments from ${travellers.length} accounts, pre-signed, sent as fast as the automining local chain mines them (one block each)`,
-        `one worker process (listener + keeper) and two API processes, quotes spread over both, on one PostgreSQL database; worker settings ${Object.entries(
+        `one worker process (listener + keeper) and ${apiProcesses === 0 ? "no separate API process: the worker serves the quotes" : `${apiProcesses} API process(es), quotes spread over them`}, on one PostgreSQL database; worker settings ${Object.entries(
           WORKER_ENV,
         )
           .map(([k, v]) => `${k}=${v}`)

@@ -103,10 +103,13 @@ try {
       `  listener backfill             ${p.backfill.events.toLocaleString("en-US")} events over ${p.backfill.blocks.toLocaleString("en-US")} blocks in ${fixed(p.backfill.seconds, 2)} s = ${fixed(p.backfill.eventsPerSecond, 0)} events/s, median of ${p.backfill.runs.length} (${p.backfill.runs.map((r) => fixed(r, 0)).join(", ")})   (target ≥ 5,000)`,
     );
     for (const note of p.notes) console.log(`  (${note})`);
-    // The same chain, now holding the pipeline's bookings, indexed by the listener and by Ponder.
+    // The same chain, now holding the pipeline's bookings, indexed by the listener and by Ponder
+    // (BENCH_INDEXER_RUNS=0 skips the comparison).
+    const indexerRuns = Number(process.env.BENCH_INDEXER_RUNS ?? 5);
+    if (indexerRuns === 0) return;
     printIndexerComparison(
       await compareIndexers(chain!.url, {
-        runs: Number(process.env.BENCH_INDEXER_RUNS ?? 5),
+        runs: indexerRuns,
         headBlocks: Number(process.env.BENCH_HEAD_BLOCKS ?? 200),
       }),
     );
