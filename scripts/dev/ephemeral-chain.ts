@@ -6,21 +6,11 @@
 import hre from "hardhat";
 
 import { startLocalChain } from "./chain.js";
+import { serveUntilStopped } from "../lib/serve-until-stopped.js";
 
 const chain = await startLocalChain(hre, "127.0.0.1", Number(process.env.CHAIN_PORT ?? 0), {
   deploymentId: `ephemeral-${process.pid}`,
 });
 console.log(JSON.stringify({ url: chain.url, contracts: chain.contracts }));
 
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await chain.close();
-  process.exit(0);
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
-process.stdin.on("end", stop);
-process.stdin.resume();
-await new Promise(() => {});
+await serveUntilStopped(() => chain.close());

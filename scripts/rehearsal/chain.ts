@@ -12,6 +12,7 @@ import { getDeployment } from "@trvl/abi";
 import hre from "hardhat";
 
 import { REHEARSAL_CHAIN_ID, openForBookings, rehearseLaunch } from "./launch.js";
+import { serveUntilStopped } from "../lib/serve-until-stopped.js";
 
 const server = await hre.network.createServer(
   {
@@ -47,15 +48,4 @@ await connection.provider.request({
 await connection.close();
 console.log(JSON.stringify({ url, contracts: rehearsal.addresses }));
 
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await server.close();
-  process.exit(0);
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
-process.stdin.on("end", stop);
-process.stdin.resume();
-await new Promise(() => {});
+await serveUntilStopped(() => server.close());
