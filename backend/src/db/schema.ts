@@ -213,6 +213,11 @@ export const bookingItems = pgTable(
     orderCancelledAt: at("order_cancelled_at"),
     /** What the supplier gave back of it when its order was cancelled. */
     orderRefundCents: cents("order_refund_cents"),
+    /**
+     * Why the supplier would not cancel the order when the booking was cancelled: the order stands, and its part was
+     * paid to the supplier (what was cancelled was refunded).
+     */
+    orderCancelRefusal: text("order_cancel_refusal"),
   },
   (t) => [primaryKey({ columns: [t.bookingId, t.position] })],
 );

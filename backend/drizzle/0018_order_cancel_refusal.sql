@@ -1,0 +1,1 @@
+ALTER TABLE "booking_items" ADD COLUMN "order_cancel_refusal" text;
