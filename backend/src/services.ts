@@ -83,7 +83,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     (config.DUFFEL_ACCESS_TOKEN || config.DEMO_FREE_CANCELLATION_MINUTES > 0
       ? new Catalog({
           duffel: config.DUFFEL_ACCESS_TOKEN
-            ? { accessToken: config.DUFFEL_ACCESS_TOKEN, apiUrl: config.DUFFEL_API_URL }
+            ? { accessToken: config.DUFFEL_ACCESS_TOKEN, apiUrl: config.DUFFEL_API_URL, stays: config.DUFFEL_STAYS }
             : undefined,
           demoFreeCancellationMinutes: config.DEMO_FREE_CANCELLATION_MINUTES,
           logger,

@@ -62,7 +62,17 @@ export async function priceLines(catalog: Catalog, request: BookingRequest, toda
           `${at}.date: hotels are booked for the whole stay`,
           field(`${at}.date`, "hotels are booked for the whole stay"),
         );
-      quantity = nights * Math.ceil(guests / 2);
+      const stay = item.details.kind === "hotel" ? item.details.stay : undefined;
+      if (stay && (stay.checkIn !== checkIn || stay.checkOut !== checkOut || stay.guests !== guests)) {
+        // A supplier's rate is priced whole, for the stay and party it was searched for.
+        throw new ApiError(
+          422,
+          "party_mismatch",
+          `${at}: the rate is for ${stay.guests} guest(s) from ${stay.checkIn} to ${stay.checkOut}, not ${guests} from ${checkIn} to ${checkOut}`,
+          field(`${at}.itemId`, "rate priced for another stay or party size"),
+        );
+      }
+      quantity = stay ? 1 : nights * Math.ceil(guests / 2);
       available = catalog.isAvailable(item, checkIn, checkOut);
     } else {
       const date = line.date ?? checkIn;

@@ -52,7 +52,7 @@ const UNTIL_SETTLED_SUMMARY =
   "Free cancellation until the booking is settled: before payment the quote is simply dropped; after payment the escrow refunds all of it. Once the supplier has been paid from the escrow, it can no longer be cancelled.";
 
 type TermsRow = Pick<BookingItemRow, "totalCents" | "freeCancelUntil" | "cancelFeeBps" | "settleDueAt"> &
-  Partial<Pick<BookingItemRow, "providerOrderId">>;
+  Partial<Pick<BookingItemRow, "providerOrderId" | "type">>;
 
 function windowSummary(items: TermsRow[], settleDueAt: Date | null): string {
   const freeUntil = items
@@ -67,9 +67,12 @@ function windowSummary(items: TermsRow[], settleDueAt: Date | null): string {
     `Free cancellation until ${freeUntil?.toISOString() ?? "the booking is settled"}: the escrow refunds all of it. ` +
     `After that, ${after}, and the escrow refunds the rest. ` +
     `The supplier is paid from the escrow at ${settleDueAt?.toISOString() ?? "confirmation"}; from then on it can no longer be cancelled.` +
-    // A supplier's order (a flight) is cancelled with the supplier, whose refund decides that item's part.
-    (items.some((item) => item.providerOrderId)
+    // A supplier's order is cancelled with the supplier, whose refund decides that item's part.
+    (items.some((item) => item.providerOrderId && item.type !== "hotel")
       ? " A flight's order is cancelled with its airline: what comes back of its price is what the airline refunds."
+      : "") +
+    (items.some((item) => item.providerOrderId && item.type === "hotel")
+      ? " A hotel booked with its supplier is cancelled with it: what comes back of its price is what its rate's cancellation terms give back then."
       : "")
   );
 }

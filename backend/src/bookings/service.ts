@@ -178,11 +178,15 @@ export async function createBooking(
   return { ...(await loadOwn(db, traveller, id)), replayed: false };
 }
 
-/** A live flight is ticketed by name: its booking needs every passenger's details, valid for the trip. */
+/**
+ * A live flight is ticketed by name, a live hotel booked in the guests' names (the first is the lead guest): the
+ * booking needs every passenger's details, valid for the trip.
+ */
 function checkPassengers(request: BookingRequest, lines: { item: { type: string; demo: boolean } }[]) {
-  const needed = lines.some(({ item }) => item.type === "flight" && !item.demo);
+  const needed = lines.some(({ item }) => (item.type === "flight" || item.type === "hotel") && !item.demo);
   if (needed && !request.passengers) {
-    const message = "a flight needs each passenger's title, names, birth date, gender, email and phone";
+    const message =
+      "a flight or hotel booked with its supplier needs each passenger's title, names, birth date, gender, email and phone";
     throw new ApiError(422, "passengers_required", `body.passengers: ${message}`, {
       fields: [{ field: "body.passengers", message }],
     });

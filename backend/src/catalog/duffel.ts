@@ -1,13 +1,24 @@
 /**
  * Real flight offers from Duffel (`@duffel/api`), used when DUFFEL_ACCESS_TOKEN is set. Offers are searched for the
  * traveller's origin, destination airport, date and party, and priced as Duffel prices them (USD offers only: the
- * escrow settles in USD-valued tokens).
+ * escrow settles in USD-valued tokens). With DUFFEL_STAYS, hotels too (duffel-stays.ts): one provider, so that a
+ * booking's flights and hotels are ordered, refused and cancelled together.
  */
 import type { Duffel } from "@duffel/api";
 import type { Offer } from "@duffel/api/booking/Offers/OfferTypes";
 
 import type { Clock } from "../clock.js";
 import { ApiError } from "../http/errors.js";
+import {
+  DUFFEL_COMMISSION_BPS,
+  DUFFEL_PROVIDER,
+  HOLD_MINUTES,
+  cents,
+  refusalOf,
+  retryAfterMs,
+  type DuffelErrorLike,
+} from "./duffel-shared.js";
+import { DuffelStays } from "./duffel-stays.js";
 import type { Destination } from "./geodata.js";
 import { localTimeToInstant } from "./local-time.js";
 import type {
@@ -23,31 +34,9 @@ import type {
   SearchQuery,
 } from "./types.js";
 
-interface DuffelErrorLike {
-  status?: number;
-  headers?: { get?(name: string): string | null };
-  errors?: { code?: string; message?: string }[];
-}
+export { DUFFEL_COMMISSION_BPS, DUFFEL_PROVIDER, HOLD_MINUTES, retryAfterMs };
 
-/** When to ask again after a 429: Duffel's `ratelimit-reset` (an HTTP date; seconds also understood), else a minute. */
-export function retryAfterMs(reset: string | null, now: Date): number {
-  const fallback = 60_000;
-  if (!reset) return fallback;
-  const seconds = /^\d+$/.test(reset.trim()) ? Number(reset) : undefined;
-  const at =
-    seconds === undefined ? Date.parse(reset) : seconds > 1e9 ? seconds * 1000 : now.getTime() + seconds * 1000;
-  if (Number.isNaN(at)) return fallback;
-  return Math.min(3_600_000, Math.max(1_000, at - now.getTime()));
-}
-
-export const DUFFEL_PROVIDER = "duffel";
 const PREFIX = `${DUFFEL_PROVIDER}-`;
-export const DUFFEL_COMMISSION_BPS = 300;
-/**
- * How long a paid flight stays cancellable (and its money in escrow) before the supplier is paid: well inside the
- * escrow's own refund window, after which the traveller could take all of it back alone.
- */
-export const HOLD_MINUTES = 12 * 60;
 
 export interface DuffelOptions {
   accessToken: string;
@@ -56,12 +45,8 @@ export interface DuffelOptions {
   destinations: Map<string, Destination>;
   destinationsByAirport: Map<string, Destination>;
   now: Clock;
-}
-
-function cents(amount: string): bigint | undefined {
-  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(amount);
-  if (!match) return undefined;
-  return BigInt(match[1]) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"));
+  /** Hotels from Duffel Stays too (bookings already made with Stays are handled either way). */
+  stays?: boolean;
 }
 
 function minutes(isoDuration: string | null | undefined): number {
@@ -73,8 +58,16 @@ function minutes(isoDuration: string | null | undefined): number {
 export class DuffelProvider implements CatalogProvider {
   readonly name = DUFFEL_PROVIDER;
   private client?: Promise<Duffel>;
+  private readonly stays: DuffelStays;
 
-  constructor(private readonly options: DuffelOptions) {}
+  constructor(private readonly options: DuffelOptions) {
+    this.stays = new DuffelStays({
+      client: () => this.duffel(),
+      failed: (error) => this.upstream(error),
+      destinations: options.destinations,
+      now: options.now,
+    });
+  }
 
   // The SDK is loaded only when configured: importing it rewrites process.env.
   private duffel(): Promise<Duffel> {
@@ -85,10 +78,20 @@ export class DuffelProvider implements CatalogProvider {
   }
 
   handles(type: ItemType | undefined): boolean {
-    return type === undefined || type === "flight";
+    return type === undefined || type === "flight" || (type === "hotel" && this.options.stays === true);
   }
 
   async search(query: SearchQuery): Promise<CatalogItem[]> {
+    // A search from an origin airport is for flights: no hotel would match it.
+    const hotels = this.options.stays && query.type !== "flight" && !query.origin;
+    const [flights, stays] = await Promise.all([
+      query.type === "hotel" ? [] : this.searchFlights(query),
+      hotels ? this.stays.search(query) : [],
+    ]);
+    return [...flights, ...stays];
+  }
+
+  private async searchFlights(query: SearchQuery): Promise<CatalogItem[]> {
     const destination = query.destinationId ? this.options.destinations.get(query.destinationId) : undefined;
     const arrival = destination?.airports[0]?.iata;
     if (!destination || !arrival || !query.origin || !query.checkIn || query.origin === arrival) return [];
@@ -107,6 +110,7 @@ export class DuffelProvider implements CatalogProvider {
   }
 
   async getItem(id: string): Promise<CatalogItem | undefined> {
+    if (this.stays.owns(id)) return this.stays.getItem(id);
     if (!id.startsWith(PREFIX)) return undefined;
     const offerId = id.slice(PREFIX.length);
     if (!/^off_[A-Za-z0-9]+$/.test(offerId)) return undefined;
@@ -124,14 +128,15 @@ export class DuffelProvider implements CatalogProvider {
   }
 
   isAvailable(item: CatalogItem, date: string): boolean {
+    if (item.type === "hotel") return this.stays.isAvailable(item, date);
     return item.details.kind === "flight" && (item.details.departingAt ?? "").startsWith(date);
   }
 
   /**
    * Places a Duffel order (instant, paid from the Duffel balance) for each flight of a paid booking, with its
-   * passengers, and confirms with the orders' booking references. Each order is recorded as requested before it is
-   * placed and carries the booking in its metadata: after a crash in between, the order is looked up, never placed
-   * twice. An offer that vanished, expired, changed price or was refused is a refusal (the traveller is refunded, and
+   * passengers, and a Stays booking for each hotel (duffel-stays.ts), and confirms with their booking references. Each
+   * order is recorded as requested before it is placed and carries the booking in its metadata: after a crash in
+   * between, the order is looked up, never placed twice. An offer that vanished, expired, changed price or was refused is a refusal (the traveller is refunded, and
    * orders already placed for the booking are cancelled); a rate limit waits for its reset.
    */
   async confirm(booking: BookingToConfirm): Promise<Confirmation> {
@@ -139,7 +144,9 @@ export class DuffelProvider implements CatalogProvider {
     const references: string[] = [];
     const placed: { position: number; order: PlacedOrder }[] = [];
     for (const line of booking.items) {
-      const answer = await this.order(duffel, booking, line);
+      const answer = this.stays.owns(line.itemId)
+        ? await this.stays.place(booking, line)
+        : await this.order(duffel, booking, line);
       if ("order" in answer) {
         placed.push({ position: line.position, order: answer.order });
         references.push(answer.order.bookingReference);
@@ -216,7 +223,7 @@ export class DuffelProvider implements CatalogProvider {
       await booking.orders.placed(line.position, placed);
       return { order: placed };
     } catch (error) {
-      const refusal = this.refusal(error, offerId);
+      const refusal = refusalOf(error, `The flight offer ${offerId}`, this.options.now());
       // A rate-limited request was not handled at all.
       if (refusal?.status === "pending") await booking.orders.notPlaced(line.position);
       if (refusal) return refusal;
@@ -241,28 +248,8 @@ export class DuffelProvider implements CatalogProvider {
     return undefined;
   }
 
-  /** Duffel's answer as the booking's fate: later (rate limited), refused (the offer cannot be ordered), or neither. */
-  private refusal(error: unknown, offerId: string): Exclude<Confirmation, { status: "confirmed" }> | undefined {
-    const { status, headers, errors } = error as DuffelErrorLike;
-    if (status === 429) {
-      return {
-        status: "pending",
-        reason: "Duffel's rate limit was reached: the order is placed once it resets",
-        retryAfterMs: retryAfterMs(headers?.get?.("ratelimit-reset") ?? null, this.options.now()),
-      };
-    }
-    if (status === 404) return { status: "rejected", reason: `The flight offer ${offerId} no longer exists` };
-    if (status !== undefined && [400, 409, 410, 422].includes(status)) {
-      const first = errors?.[0];
-      return {
-        status: "rejected",
-        reason: `Duffel refused the order (${first?.code ?? status}): ${first?.message ?? "no reason given"}`,
-      };
-    }
-    return undefined;
-  }
-
   async quoteCancellation(orderId: string): Promise<CancellationQuote> {
+    if (this.stays.ownsBooking(orderId)) return this.stays.quoteCancellation(orderId);
     const duffel = await this.duffel();
     const quote = (await this.call(() => duffel.orderCancellations.create({ order_id: orderId }))).data;
     const refund = quote.refund_currency === "USD" && quote.refund_amount ? cents(quote.refund_amount) : 0n;
@@ -270,6 +257,7 @@ export class DuffelProvider implements CatalogProvider {
   }
 
   async confirmCancellation(quoteId: string): Promise<void> {
+    if (this.stays.ownsBooking(quoteId)) return this.stays.confirmCancellation(quoteId);
     const duffel = await this.duffel();
     await this.call(() => duffel.orderCancellations.confirm(quoteId));
   }

@@ -30,7 +30,8 @@ export interface CatalogSearchResult {
 }
 
 export interface CatalogOptions {
-  duffel?: { accessToken: string; apiUrl?: string };
+  /** Live Duffel offers: flights, and hotels too with `stays`. */
+  duffel?: { accessToken: string; apiUrl?: string; stays?: boolean };
   logger?: Logger;
   /** When a supplier's offer counts as expired. */
   now?: Clock;

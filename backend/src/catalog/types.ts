@@ -11,6 +11,10 @@ export interface HotelDetails {
   stars: number;
   neighbourhood: string;
   amenities: string[];
+  /** Set for a real supplier's rate: the hotel's address, its photos, and the stay and party the rate is priced for. */
+  address?: string;
+  photos?: string[];
+  stay?: { checkIn: string; checkOut: string; guests: number; rooms: number };
 }
 
 export interface FlightDetails {
@@ -123,7 +127,8 @@ export interface SearchQuery {
 
 /**
  * A source of bookable inventory. The demo provider covers every destination offline; a real supplier (Duffel for
- * flights) adds its offers when configured. Ids are globally unique and carry the provider as their prefix.
+ * flights, and hotels with Duffel Stays) adds its offers when configured. Ids are globally unique and carry the
+ * provider as their prefix.
  */
 export interface CatalogProvider {
   readonly name: string;

@@ -165,6 +165,8 @@ const schema = z.object({
   SAFE_PROPOSALS_DIR: z.string().min(1).optional(),
   DUFFEL_ACCESS_TOKEN: z.string().min(1).optional(),
   DUFFEL_API_URL: url(["http:", "https:"]).optional(),
+  /** Hotels from Duffel Stays (when the key has Stays enabled); without DUFFEL_ACCESS_TOKEN hotels stay demo. */
+  DUFFEL_STAYS: bool.default(false),
   /** Free places to visit (sights, museums, parks, temples, viewpoints, lunch) in plans: `osm` asks OpenStreetMap's
    * Overpass API at OVERPASS_URL (no key) and keeps a destination's places PLACES_TTL_HOURS; `none`: no network. */
   PLACES_PROVIDER: z.enum(["none", "osm"]).default("none"),

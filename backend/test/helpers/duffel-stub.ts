@@ -2,7 +2,8 @@
  * A local stand-in for Duffel's HTTP API (the endpoints TRVL uses, with the shapes, errors and rate-limit answers of
  * Duffel's API reference), so that the real SDK makes real requests in tests: offer requests and offers, orders
  * (instant, balance payment, metadata, listing filtered by passenger name with cursor pagination) and order
- * cancellations (quote, then confirm).
+ * cancellations (quote, then confirm); and Duffel Stays: search by location, fetching a result's rates, quotes,
+ * bookings (create, get, list with cursor pagination, cancel).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -80,6 +81,84 @@ export const PASSENGERS = [
   },
 ];
 
+/** One bookable rate of a stub hotel: its total and its cancellation timeline (`[before, refund amount]` steps). */
+export interface StubRate {
+  id: string;
+  total: string;
+  timeline?: [before: string, refund: string][];
+  currency?: string;
+  /** Paid at the hotel: not bookable from the Duffel balance. */
+  payAtHotel?: boolean;
+}
+
+/** A hotel as Duffel Stays describes it, with one room whose rates are `rates`. */
+export function stubHotel(id: string, name: string, at: { lat: number; lon: number }, rates: StubRate[]) {
+  return {
+    id,
+    name,
+    rating: 4,
+    review_score: 8.6,
+    review_count: 412,
+    description: `${name}, a stub hotel`,
+    email: null,
+    phone_number: "+351210000000",
+    chain: null,
+    brand: null,
+    check_in_information: { check_in_after_time: "15:00", check_out_before_time: "11:00" },
+    key_collection: null,
+    supported_loyalty_programme: null,
+    ratings: [{ source: "priceline", value: 4 }],
+    amenities: [
+      { type: "wifi", description: "Free WiFi" },
+      { type: "restaurant", description: "Restaurant" },
+    ],
+    photos: [{ url: `https://photos.example.com/${id}/1.jpg` }],
+    location: {
+      address: { line_one: "Rua Augusta 100", postal_code: "1100-053", city_name: "Lisbon", country_code: "PT" },
+      geographic_coordinates: { latitude: at.lat, longitude: at.lon },
+    },
+    rooms: [
+      {
+        name: "Double Room",
+        beds: [{ type: "double", count: 1 }],
+        photos: [],
+        rates: rates.map((rate) => stubRate(rate)),
+      },
+    ],
+  };
+}
+
+function stubRate({ id, total, timeline = [], currency = "USD", payAtHotel = false }: StubRate) {
+  return {
+    id,
+    total_amount: total,
+    total_currency: currency,
+    base_amount: null,
+    base_currency: currency,
+    tax_amount: null,
+    tax_currency: currency,
+    fee_amount: null,
+    fee_currency: currency,
+    due_at_accommodation_amount: null,
+    due_at_accommodation_currency: currency,
+    board_type: "breakfast",
+    payment_type: payAtHotel ? "guarantee" : "pay_now",
+    available_payment_methods: payAtHotel ? ["card"] : ["balance", "card"],
+    cancellation_timeline: timeline.map(([before, refund]) => ({ before, refund_amount: refund, currency })),
+    conditions: [],
+    quantity_available: 3,
+    supported_loyalty_programme: null,
+    loyalty_programme_required: false,
+    estimated_commission_amount: null,
+    estimated_commission_currency: null,
+    source: "duffel_hotel_group",
+    expires_at: "2099-01-01T00:00:00Z",
+    code: null,
+    description: null,
+    name: "Best Available Rate",
+  };
+}
+
 const REQUIRED_PASSENGER_FIELDS = [
   "id",
   "title",
@@ -109,6 +188,15 @@ export class DuffelStub {
   refundFor: (order: Json) => string = (order) => order.total_amount;
   /** Called once an order is stored, before it is answered (a test may stop the client there). */
   onOrderCreated?: (order: Json) => void;
+  /** The hotels a Stays search finds around the searched point (default: none). */
+  hotelsNear: (latitude: number, longitude: number) => Json[] = () => [];
+  /** Every rate a search result's rates were fetched for, by id, with its hotel and stay (a test may edit a rate). */
+  readonly rates = new Map<string, { rate: Json; room: Json; hotel: Json; stay: Json }>();
+  readonly stayBookings: Json[] = [];
+  /** Called once a Stays booking is stored; returning true drops the connection instead of answering. */
+  onStayBooked?: (booking: Json) => boolean | void;
+  private readonly searchResults = new Map<string, Json>();
+  private readonly quotes = new Map<string, Json>();
   private readonly scripted: Scripted[] = [];
   private server?: Server;
   private sequence = 0;
@@ -285,6 +373,146 @@ export class DuffelStub {
       cancellation.confirmed_at = new Date().toISOString();
       this.orders.find((o) => o.id === cancellation.order_id)!.cancelled_at = cancellation.confirmed_at;
       return reply(200, { data: cancellation });
+    }
+    if (path.startsWith("/stays/")) return this.stays(method, path, url, data, reply, error, res);
+    error(404, "not_found", "no such stub route");
+  }
+
+  private stays(
+    method: string,
+    path: string,
+    url: URL,
+    data: Json,
+    reply: (status: number, body: Json) => void,
+    error: (status: number, code: string, message: string, type?: string) => void,
+    res: ServerResponse,
+  ) {
+    const notFound = () => error(404, "not_found", "The resource you are trying to access does not exist");
+    if (method === "POST" && path === "/stays/search") {
+      const at = data.location?.geographic_coordinates;
+      const guests: Json[] = data.guests ?? [];
+      if (!at || !data.check_in_date || !data.check_out_date || !data.rooms || guests.length === 0)
+        return error(422, "validation_required", "location, dates, rooms and guests are required", "validation_error");
+      const results = this.hotelsNear(at.latitude, at.longitude).map((hotel) => {
+        const stay = {
+          check_in_date: data.check_in_date,
+          check_out_date: data.check_out_date,
+          rooms: data.rooms,
+          guests,
+        };
+        const rates: Json[] = hotel.rooms.flatMap((room: Json) => room.rates);
+        const cheapest = rates.reduce((a, b) => (Number(a.total_amount) <= Number(b.total_amount) ? a : b));
+        const result = {
+          id: this.id("srr"),
+          ...stay,
+          accommodation: hotel,
+          cheapest_rate_total_amount: cheapest.total_amount,
+          cheapest_rate_currency: cheapest.total_currency,
+          cheapest_rate_base_amount: null,
+          cheapest_rate_base_currency: null,
+          cheapest_rate_public_amount: null,
+          cheapest_rate_public_currency: cheapest.total_currency,
+          cheapest_rate_due_at_accommodation_amount: null,
+          cheapest_rate_due_at_accommodation_currency: null,
+          expires_at: "2099-01-01T00:00:00Z",
+        };
+        this.searchResults.set(result.id, result);
+        // Search results carry the hotel without its rooms; fetching all rates gives them.
+        return { ...result, accommodation: { ...hotel, rooms: [] } };
+      });
+      return reply(201, { data: { results, created_at: new Date().toISOString() } });
+    }
+    let match = /^\/stays\/search_results\/(srr_\w+)\/actions\/fetch_all_rates$/.exec(path);
+    if (method === "POST" && match) {
+      const result = this.searchResults.get(match[1]!);
+      if (!result) return notFound();
+      for (const room of result.accommodation.rooms)
+        for (const rate of room.rates)
+          this.rates.set(rate.id, { rate, room, hotel: result.accommodation, stay: result });
+      return reply(200, { data: result });
+    }
+    if (method === "POST" && path === "/stays/quotes") {
+      const found = this.rates.get(data.rate_id);
+      if (!found) return notFound();
+      const { rate, room, hotel, stay } = found;
+      const quote = {
+        id: this.id("quo"),
+        check_in_date: stay.check_in_date,
+        check_out_date: stay.check_out_date,
+        rooms: stay.rooms,
+        guests: stay.guests,
+        accommodation: { ...hotel, rooms: [{ ...room, rates: [rate] }] },
+        total_amount: rate.total_amount,
+        total_currency: rate.total_currency,
+        base_amount: null,
+        base_currency: rate.total_currency,
+        tax_amount: null,
+        tax_currency: rate.total_currency,
+        fee_amount: null,
+        fee_currency: rate.total_currency,
+        due_at_accommodation_amount: null,
+        due_at_accommodation_currency: rate.total_currency,
+        deposit_amount: null,
+        deposit_currency: rate.total_currency,
+        supported_loyalty_programme: null,
+      };
+      // A snapshot: a later change of the rate does not change a quote already given.
+      this.quotes.set(quote.id, JSON.parse(JSON.stringify(quote)));
+      return reply(201, { data: quote });
+    }
+    if (method === "POST" && path === "/stays/bookings") {
+      const quote = this.quotes.get(data.quote_id);
+      if (!quote) return notFound();
+      if (quote.booked)
+        return error(422, "quote_already_booked", "A booking has already been made for this quote", "validation_error");
+      const guests: Json[] = data.guests ?? [];
+      if (guests.length === 0 || guests.some((guest) => !guest.given_name || !guest.family_name))
+        return error(422, "validation_required", "guests need a given and a family name", "validation_error");
+      if (!data.email || !data.phone_number)
+        return error(422, "validation_required", "email and phone_number are required", "validation_error");
+      quote.booked = true;
+      const booking = {
+        id: this.id("bok"),
+        reference: `DHG${String(this.sequence).padStart(5, "0")}`,
+        status: "confirmed",
+        confirmed_at: new Date().toISOString(),
+        cancelled_at: null as string | null,
+        check_in_date: quote.check_in_date,
+        check_out_date: quote.check_out_date,
+        rooms: quote.rooms,
+        accommodation: quote.accommodation,
+        guests: guests.map(({ given_name, family_name }) => ({ given_name, family_name })),
+        email: data.email,
+        phone_number: data.phone_number,
+        metadata: data.metadata ?? null,
+        supported_loyalty_programme: null,
+        loyalty_programme_account_number: null,
+        key_collection: null,
+        estimated_commission_amount: null,
+        estimated_commission_currency: null,
+      };
+      this.stayBookings.push(booking);
+      if (this.onStayBooked?.(booking)) return res.destroy();
+      return reply(201, { data: booking });
+    }
+    if (method === "GET" && path === "/stays/bookings") {
+      const limit = Math.min(200, Number(url.searchParams.get("limit") ?? 50));
+      const after = url.searchParams.get("after");
+      const start = after ? this.stayBookings.findIndex((booking) => booking.id === after) + 1 : 0;
+      const page = this.stayBookings.slice(start, start + limit);
+      const more = start + limit < this.stayBookings.length;
+      return reply(200, { data: page, meta: { limit, before: null, after: more ? page.at(-1)!.id : null } });
+    }
+    match = /^\/stays\/bookings\/(bok_\w+)(\/actions\/cancel)?$/.exec(path);
+    const booking = match ? this.stayBookings.find((b) => b.id === match![1]) : undefined;
+    if (match && !booking) return notFound();
+    if (method === "GET" && match && !match[2]) return reply(200, { data: booking! });
+    if (method === "POST" && match?.[2]) {
+      if (booking!.status === "cancelled")
+        return error(422, "booking_already_cancelled", "The booking has already been cancelled");
+      booking!.status = "cancelled";
+      booking!.cancelled_at = new Date().toISOString();
+      return reply(200, { data: booking! });
     }
     error(404, "not_found", "no such stub route");
   }
