@@ -173,7 +173,8 @@ function itemTerms(item: Booking["items"][number]): string {
   if (!item.freeCancelUntil) return "free cancellation until settled";
   const until = new Date(item.freeCancelUntil).toLocaleString();
   // An airline order is cancelled with the airline, whose fare rules decide what comes back.
-  if (item.bookingReference) return `cancellable until ${until}; the airline decides the refund`;
+  if (item.bookingReference && item.type === "flight")
+    return `cancellable until ${until}; the airline decides the refund`;
   return item.cancelFeeBps >= 10_000
     ? `free cancellation until ${until}, then non-refundable`
     : item.cancelFeeBps === 0

@@ -34,6 +34,15 @@ describe("passengers of a booking", () => {
     expect(needsPassengers(LISBON_PLAN)).toBe(false);
   });
 
+  it("are asked for a live hotel too (it is booked in the guests' names), never for a demo hotel", () => {
+    const stay = withFlight("duffel-stay-rat_0001stub");
+    stay.days[0]!.items.at(-1)!.type = "hotel";
+    expect(needsPassengers(stay)).toBe(true);
+    // LISBON_PLAN books a demo hotel.
+    expect(LISBON_PLAN.days[0]!.items.some((item) => item.type === "hotel")).toBe(true);
+    expect(needsPassengers(LISBON_PLAN)).toBe(false);
+  });
+
   it("one labelled fieldset per passenger, every field required, the phone in international format", () => {
     const html = renderToStaticMarkup(
       createElement(PassengersForm, {

@@ -13,11 +13,19 @@ export interface Passenger {
   phoneNumber: string;
 }
 
-/** Whether booking the plan needs its passengers: it books a live airline flight (not demo inventory). */
+/**
+ * Whether booking the plan needs its passengers: it books a live airline flight or a live hotel (booked in the guests'
+ * names), not demo inventory.
+ */
 export function needsPassengers(plan: Pick<Plan, "booking" | "days">): boolean {
   const booked = new Set(plan.booking.items.map((line) => line.itemId));
   return plan.days.some((day) =>
-    day.items.some((item) => item.type === "flight" && !item.itemId.startsWith("demo-") && booked.has(item.itemId)),
+    day.items.some(
+      (item) =>
+        (item.type === "flight" || item.type === "hotel") &&
+        !item.itemId.startsWith("demo-") &&
+        booked.has(item.itemId),
+    ),
   );
 }
 
