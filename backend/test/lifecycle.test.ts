@@ -1,7 +1,16 @@
 /** The booking state machine's chain transitions, as pure decisions on a booking's facts. */
 import { describe, expect, it } from "vitest";
 
-import { onChainFact, onRewind, onSupplierAnswer, type ChainFact } from "../src/bookings/lifecycle.js";
+import {
+  decideCancel,
+  onCancellationFinished,
+  onChainFact,
+  onRewind,
+  onSettleDue,
+  onSupplierAnswer,
+  onSupplierCancelFailure,
+  type ChainFact,
+} from "../src/bookings/lifecycle.js";
 import type { BookingRow } from "../src/bookings/model.js";
 
 const AT = new Date("2030-03-04T10:00:00Z");
@@ -158,6 +167,57 @@ describe("onSupplierAnswer", () => {
         expect(onSupplierAnswer(b, answer)).toEqual({ patch: {}, jobs: [["confirm", { op: "finish" }]] });
       }
     }
+  });
+});
+
+describe("a cancellation the supplier finished halfway, when the booking is due", () => {
+  const confirmed = { ...paid, confirmedAt: AT, status: "confirmed" as const };
+
+  it("is finished, never settled as if nothing had happened; a booking with no order cancelled is settled", () => {
+    expect(onSettleDue(booking(confirmed), [{ orderCancelledAt: AT }, { orderCancelledAt: null }])).toEqual({
+      kind: "finishCancellation",
+    });
+    expect(onSettleDue(booking(confirmed), [{ orderCancelledAt: null }])).toEqual({ kind: "settle" });
+  });
+
+  it("a rate limit waits, an outage retries until the last attempt, a refusal stops at once", () => {
+    const attempt = (attempts: number) => ({ attempts, maxAttempts: 3 });
+    expect(onSupplierCancelFailure({ kind: "later", reason: "429", retryAfterMs: 1_000 }, attempt(3))).toBe("wait");
+    expect(onSupplierCancelFailure({ kind: "error", reason: "500" }, attempt(2))).toBe("retry");
+    expect(onSupplierCancelFailure({ kind: "error", reason: "500" }, attempt(3))).toBe("stop");
+    expect(onSupplierCancelFailure({ kind: "refused", reason: "flown" }, attempt(1))).toBe("stop");
+  });
+
+  it("ends in the refund the cancellation gives (all, or part with the rest settled), and the settle job with it", () => {
+    const refund = {
+      patch: { refundRequestedAt: AT, refundAmount: null, status: "refund_requested" },
+      jobs: [
+        ["settle", { op: "finish" }],
+        ["refund", { op: "create" }],
+      ],
+    };
+    expect(onCancellationFinished(booking(confirmed), { kind: "full" }, AT)).toEqual(refund);
+    expect(onCancellationFinished(booking(confirmed), { kind: "part", amount: 7n }, AT)).toEqual({
+      ...refund,
+      patch: { ...refund.patch, refundAmount: 7n },
+    });
+    // Nothing comes back: settled as due.
+    expect(onCancellationFinished(booking(confirmed), { kind: "none" }, AT)).toEqual({ patch: {}, jobs: [] });
+    // Settled or refunded meanwhile: nothing left to do.
+    expect(onCancellationFinished(booking({ ...settled, confirmedAt: AT }), { kind: "full" }, AT)).toEqual({
+      patch: {},
+      jobs: [["settle", { op: "finish" }]],
+    });
+  });
+
+  it("while the keeper finishes it, the traveller's cancel is told so, not that the supplier is being paid", () => {
+    expect(
+      decideCancel(booking(confirmed), { paidUnrecorded: false, settling: true, halfCancelled: true }),
+    ).toMatchObject({ kind: "refuse", code: "cancellation_in_progress" });
+    expect(decideCancel(booking(confirmed), { paidUnrecorded: false, settling: true })).toMatchObject({
+      kind: "refuse",
+      code: "settlement_in_progress",
+    });
   });
 });
 

@@ -217,6 +217,67 @@ export function onSupplierAnswer(b: BookingRow, answer: SupplierAnswer): Transit
   };
 }
 
+/** What the keeper does with a confirmed booking whose settlement is due. */
+export type SettleStep =
+  | { kind: "settle" }
+  /**
+   * The traveller's cancellation stopped halfway (the supplier cancelled some of its orders, then failed on one): it is
+   * finished, never settled as if nothing had happened.
+   */
+  | { kind: "finishCancellation" };
+
+/** A due booking with an order cancelled at the traveller's request is cancelled to the end; any other is settled. */
+export function onSettleDue(b: LifecycleFacts, items: { orderCancelledAt: Date | null }[]): SettleStep {
+  return deriveStatus(b) === "confirmed" && items.some((item) => item.orderCancelledAt !== null)
+    ? { kind: "finishCancellation" }
+    : { kind: "settle" };
+}
+
+/** Why a supplier did not cancel an order the keeper asked it to cancel. */
+export type SupplierCancelFailure =
+  /** Rate limited: ask again after `retryAfterMs`, no failed attempt. */
+  | { kind: "later"; reason: string; retryAfterMs: number }
+  /** Refused for good (the order is flown, or not cancellable): asking again changes nothing. */
+  | { kind: "refused"; reason: string }
+  /** No usable answer (an outage, a timeout): worth another attempt. */
+  | { kind: "error"; reason: string };
+
+/**
+ * What a failure to finish a cancellation does to its settle job: a rate limit waits for its reset (`wait`, no failed
+ * attempt), an error is tried again after the keeper's backoff (`retry`); a refusal, or an error on the last attempt,
+ * stops the cancellation where it is (`stop`: what was cancelled is refunded, the rest settled).
+ */
+export function onSupplierCancelFailure(
+  failure: SupplierCancelFailure,
+  attempt: { attempts: number; maxAttempts: number },
+): "wait" | "retry" | "stop" {
+  if (failure.kind === "later") return "wait";
+  return failure.kind === "error" && attempt.attempts < attempt.maxAttempts ? "retry" : "stop";
+}
+
+/**
+ * The end of a cancellation the keeper finished (every order cancelled, or the rest stopped), decided on the locked
+ * row with what it gives back (`refundAt` of the items, an order still standing giving nothing): refunded as the
+ * traveller's cancel would be — all of it, or that part with the rest settled at once — and never settled besides.
+ * When nothing comes back at all, it is settled as due. A booking no longer confirmed has nothing left to settle here.
+ */
+export function onCancellationFinished(b: BookingRow, refund: RefundNow, at: Date): Transition {
+  if (deriveStatus(b) !== "confirmed") return { patch: {}, jobs: [["settle", { op: "finish" }]] };
+  if (refund.kind === "none") return { patch: {}, jobs: [] };
+  const patch = {
+    refundRequestedAt: at,
+    refundAmount: refund.kind === "part" ? refund.amount : null,
+    status: deriveStatus({ ...b, refundRequestedAt: at }),
+  };
+  return {
+    patch,
+    jobs: [
+      ["settle", { op: "finish" }],
+      ["refund", { op: "create" }],
+    ],
+  };
+}
+
 /** What a traveller's cancellation does to a booking, decided on its locked row. */
 export type CancelDecision =
   /** Not paid: cancelled at once. */
@@ -237,12 +298,13 @@ export type CancelDecision =
  * The one rule for cancelling: before payment a booking is cancelled; once paid, it is refunded — all of it, or what
  * its cancellation terms give back now (`refund`, by default all) — unless its settlement already started (the keeper
  * claimed its settle job: the supplier is being paid) or its terms give nothing back any more; after that it can no
- * longer be cancelled, nor while its supplier's order is being placed (`ordering`). `paidUnrecorded`: the escrow holds
- * its payment though the listener has not recorded it yet.
+ * longer be cancelled, nor while its supplier's order is being placed (`ordering`); a settle job claimed for a booking
+ * with orders already cancelled (`halfCancelled`) is the keeper finishing the cancellation. `paidUnrecorded`: the
+ * escrow holds its payment though the listener has not recorded it yet.
  */
 export function decideCancel(
   b: LifecycleFacts,
-  chain: { paidUnrecorded: boolean; settling: boolean; ordering?: boolean },
+  chain: { paidUnrecorded: boolean; settling: boolean; ordering?: boolean; halfCancelled?: boolean },
   refund: RefundNow = { kind: "full" },
 ): CancelDecision {
   const status = deriveStatus(b);
@@ -270,6 +332,12 @@ export function decideCancel(
           kind: "refuse",
           code: "order_in_progress",
           message: "The supplier's order for this booking is being placed: try again in a moment",
+        };
+      if (chain.settling && chain.halfCancelled)
+        return {
+          kind: "refuse",
+          code: "cancellation_in_progress",
+          message: "The keeper is finishing this booking's cancellation with the supplier: it is refunded once done",
         };
       return chain.settling
         ? {

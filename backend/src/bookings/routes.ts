@@ -86,6 +86,10 @@ const BookingOut = z
         orderCancelledAt: z.string().nullable().openapi({
           description: "When the supplier confirmed its order cancelled: the booking reference no longer holds a seat",
         }),
+        orderCancelRefusal: z.string().nullable().openapi({
+          description:
+            "Why the supplier would not cancel its order when the booking was cancelled: the order stands and its part was paid to the supplier; what was cancelled was refunded",
+        }),
         unitPrice: Money,
         quantity: z.number().int(),
         total: Money,
@@ -300,6 +304,7 @@ export function bookingOut({ booking, items, reward }: BookingRecord, now: Date)
       cancelFeeBps: item.cancelFeeBps,
       bookingReference: item.providerBookingReference,
       orderCancelledAt: iso(item.orderCancelledAt),
+      orderCancelRefusal: item.orderCancelRefusal,
       unitPrice: usd(item.unitPriceCents),
       quantity: item.quantity,
       total: usd(item.totalCents),

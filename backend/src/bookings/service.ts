@@ -313,7 +313,12 @@ export async function cancelBooking(deps: BookingDeps, traveller: Address, id: s
       ordered.length > 0 &&
       (jobs.some((job) => job.kind === "confirm" && job.status === "running") ||
         ordered.some((item) => item.orderRequestedAt !== null && item.orderId === null));
-    let decision = decideCancel(locked, { paidUnrecorded, settling, ordering }, refundAt(terms, locked!.amount, time));
+    const halfCancelled = terms.some((item) => item.orderCancelledAt !== null);
+    let decision = decideCancel(
+      locked,
+      { paidUnrecorded, settling, ordering, halfCancelled },
+      refundAt(terms, locked!.amount, time),
+    );
     // Orders a supplier placed are cancelled with it, and it decides what comes back of them: asked while the booking
     // is locked (the keeper cannot settle it meanwhile), confirmed only if the escrow then refunds something.
     // An order already cancelled by an earlier attempt that stopped halfway is not asked for again.

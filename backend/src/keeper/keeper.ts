@@ -9,7 +9,14 @@ import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm"
 import type { Logger } from "pino";
 import { BaseError, encodeFunctionData, parseEventLogs, type Address, type Hex, type TransactionReceipt } from "viem";
 
-import { onSupplierAnswer } from "../bookings/lifecycle.js";
+import { refundAt } from "../bookings/cancellation.js";
+import {
+  onCancellationFinished,
+  onSettleDue,
+  onSupplierAnswer,
+  onSupplierCancelFailure,
+} from "../bookings/lifecycle.js";
+import { supplierCancelFailure } from "../bookings/supplier-cancel.js";
 import { lockBookings, type BookingRow } from "../bookings/model.js";
 import type { Catalog } from "../catalog/service.js";
 import type { OrderJournal } from "../catalog/types.js";
@@ -324,8 +331,10 @@ export class Keeper {
       if (ready.count === 0) return 0;
       if (ready.count < batchSize && ready.oldest.getTime() > this.deps.now().getTime() - maxWaitMs) return 0;
     }
-    const jobs = await this.claim(kind, batchSize);
-    if (jobs.length === 0) return 0;
+    const claimed = await this.claim(kind, batchSize);
+    if (claimed.length === 0) return 0;
+    const jobs = kind === "settle" ? await this.settleable(claimed) : claimed;
+    if (jobs.length === 0) return 1;
     const ok = await this.sendFor(kind, jobs);
     if (ok || jobs.length === 1) return 1;
     // One bad booking must not block the others: try them one by one, each claimed again (a traveller may have
@@ -338,6 +347,148 @@ export class Keeper {
       sent++;
     }
     return sent;
+  }
+
+  /**
+   * The claimed settle jobs to settle as due. A booking whose traveller's cancellation stopped halfway is finished
+   * instead (`onSettleDue`): it is settled here only when finishing it gives nothing back.
+   */
+  private async settleable(jobs: Job[]): Promise<Job[]> {
+    const { db } = this.deps;
+    const halfway = await db
+      .select({ bookingId: schema.bookingItems.bookingId, orderCancelledAt: schema.bookingItems.orderCancelledAt })
+      .from(schema.bookingItems)
+      .where(
+        and(
+          inArray(
+            schema.bookingItems.bookingId,
+            jobs.map((job) => job.bookingId),
+          ),
+          isNotNull(schema.bookingItems.orderCancelledAt),
+        ),
+      );
+    if (halfway.length === 0) return jobs;
+    const candidates = new Set(halfway.map((row) => row.bookingId));
+    const bookings = await db
+      .select()
+      .from(schema.bookings)
+      .where(inArray(schema.bookings.id, [...candidates]));
+    const settle: Job[] = [];
+    for (const job of jobs) {
+      const booking = bookings.find((b) => b.id === job.bookingId);
+      const step =
+        booking &&
+        onSettleDue(
+          booking,
+          halfway.filter((row) => row.bookingId === job.bookingId),
+        );
+      if (step?.kind !== "finishCancellation") {
+        settle.push(job);
+        continue;
+      }
+      try {
+        if (await this.finishCancellation(job)) settle.push(job);
+      } catch (error) {
+        await this.retry([job], describe(error));
+      }
+    }
+    return settle;
+  }
+
+  /**
+   * Finishes a cancellation that stopped halfway, its settle job claimed (the API refuses to cancel meanwhile): the
+   * orders still standing are cancelled with their supplier, each recorded as soon as it is, then the booking is
+   * refunded as `onCancellationFinished` decides. A rate limit waits for its reset and an outage retries with the
+   * backoff; a refusal, or an outage on the last attempt, stops it: the order stands, with the reason on its item, and
+   * what was cancelled is refunded, the rest settled. True: nothing comes back, settle the booking as due.
+   */
+  private async finishCancellation(job: Job): Promise<boolean> {
+    const { db, catalog, now, logger } = this.deps;
+    const item = (position: number) =>
+      and(eq(schema.bookingItems.bookingId, job.bookingId), eq(schema.bookingItems.position, position));
+    const items = await db
+      .select()
+      .from(schema.bookingItems)
+      .where(eq(schema.bookingItems.bookingId, job.bookingId))
+      .orderBy(asc(schema.bookingItems.position));
+    const standing = (row: (typeof items)[number]) =>
+      row.providerOrderId !== null && row.orderCancelledAt === null && row.orderCancelRefusal === null;
+    let stopped: { position: number; reason: string } | undefined;
+    for (const row of items.filter(standing)) {
+      const canceller = catalog.canceller(row.provider);
+      if (!canceller) continue;
+      try {
+        const quote = await canceller.quoteCancellation(row.providerOrderId!);
+        await canceller.confirmCancellation(quote.id);
+        await db
+          .update(schema.bookingItems)
+          .set({ orderCancelledAt: now(), orderRefundCents: quote.refundCents })
+          .where(item(row.position));
+      } catch (error) {
+        const failure = supplierCancelFailure(error);
+        const step = onSupplierCancelFailure(failure, {
+          attempts: job.attempts,
+          maxAttempts: this.options.maxAttempts,
+        });
+        const reason = `cancelling "${row.name}": ${failure.reason}`;
+        if (step === "wait" && failure.kind === "later") {
+          await this.later(job, reason, failure.retryAfterMs);
+          return false;
+        }
+        if (step === "retry") {
+          await this.retry([job], reason);
+          return false;
+        }
+        stopped = { position: row.position, reason: failure.reason };
+        break;
+      }
+    }
+
+    const time = now();
+    let settle = false;
+    await db.transaction(async (tx) => {
+      const [locked] = await lockBookings(tx, [job.bookingId]);
+      if (stopped) {
+        await tx
+          .update(schema.bookingItems)
+          .set({ orderCancelRefusal: stopped.reason.slice(0, 1_000) })
+          .where(item(stopped.position));
+      }
+      const rows = await tx.select().from(schema.bookingItems).where(eq(schema.bookingItems.bookingId, job.bookingId));
+      // What the supplier gave back of each cancelled order; an order that still stands gives nothing back.
+      const terms = rows.map((row) =>
+        row.orderCancelledAt !== null
+          ? { ...row, supplierRefundCents: row.orderRefundCents ?? 0n }
+          : row.providerOrderId !== null && catalog.canceller(row.provider)
+            ? { ...row, supplierRefundCents: 0n }
+            : row,
+      );
+      const { patch, jobs } = onCancellationFinished(locked!, refundAt(terms, locked!.amount, time), time);
+      if (Object.keys(patch).length > 0) {
+        await tx
+          .update(schema.bookings)
+          .set({ ...patch, updatedAt: time })
+          .where(eq(schema.bookings.id, job.bookingId));
+      }
+      if (jobs.some(([kind]) => kind === "settle")) {
+        await tx
+          .update(schema.keeperJobs)
+          .set({ status: "done", lastError: stopped?.reason ?? "cancelled by the traveller", updatedAt: time })
+          .where(eq(schema.keeperJobs.id, job.id));
+      } else {
+        settle = true;
+      }
+      if (jobs.some(([kind]) => kind === "refund")) {
+        await tx
+          .insert(schema.keeperJobs)
+          .values({ kind: "refund", bookingId: job.bookingId, runAfter: time })
+          .onConflictDoNothing();
+      }
+      await announceChanges(tx, { bookings: [job.bookingId] });
+    });
+    logger.info({ bookingId: job.bookingId, stopped: stopped?.reason, settle }, "cancellation finished by the keeper");
+    if (!settle) this.deps.signals?.queued("refund");
+    return settle;
   }
 
   private async sendFor(kind: "settle" | "distribute" | "refund", jobs: Job[]): Promise<boolean> {
