@@ -13,7 +13,13 @@ import { useSession } from "@/features/auth/session";
 import { SignInButton } from "@/features/auth/sign-in-button";
 import { bookingLinesOf } from "@/features/bookings/booking-body";
 import { api, call, describeError, type Plan } from "@/lib/api";
-import { emptyPassenger, needsPassengers, PassengersForm, type Passenger } from "@/features/plan/passengers-form";
+import {
+  emptyPassenger,
+  needsPassengers,
+  passengerErrorSentence,
+  PassengersForm,
+  type Passenger,
+} from "@/features/plan/passengers-form";
 import { useTrvlContractIfDeployed } from "@/lib/use-trvl-contract";
 
 /**
@@ -93,7 +99,7 @@ export function BookTrip({ plan, tripId }: { plan: Plan; tripId?: string }) {
         )}
         {book.isError && (
           <p role="alert" className="mt-2 text-sm text-red-700">
-            {describeError(book.error)}
+            {passengerErrorSentence(describeError(book.error))}
           </p>
         )}
       </div>

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Plan } from "@/lib/api";
 
 import { LISBON_PLAN } from "./fixtures";
-import { emptyPassenger, needsPassengers, PassengersForm } from "./passengers-form";
+import { emptyPassenger, needsPassengers, passengerErrorSentence, PassengersForm } from "./passengers-form";
 
 const flight = (itemId: string) => ({
   ...LISBON_PLAN.days[0]!.items[0]!,
@@ -64,5 +64,17 @@ describe("passengers of a booking", () => {
     expect(html).toContain('value="Tony"');
     // The browser fills in only the first passenger: the second is someone else.
     expect(html.match(/autoComplete="given-name"|autocomplete="given-name"/g)).toHaveLength(1);
+  });
+
+  it("a refused passenger field is named as the form shows it: which passenger, which field, what is wrong", () => {
+    expect(passengerErrorSentence("body.passengers.1.bornOn is after the trip starts")).toBe(
+      "Passenger 2's date of birth is after the trip starts",
+    );
+    expect(
+      passengerErrorSentence("body.passengers.0.phoneNumber: must be in international format, e.g. +442080160509"),
+    ).toBe("Passenger 1's phone must be in international format, e.g. +442080160509");
+    // Anything else is left as the API said it.
+    expect(passengerErrorSentence("body.checkOut: must be after checkIn")).toBe("body.checkOut: must be after checkIn");
+    expect(passengerErrorSentence("body.passengers.0.shoeSize: unknown")).toBe("body.passengers.0.shoeSize: unknown");
   });
 });

@@ -39,7 +39,8 @@ export const emptyPassenger = (): Passenger => ({
   phoneNumber: "",
 });
 
-const input = "rounded-lg border border-slate-300 px-2 py-1.5";
+// Each field fits its column of the narrow trip panel (an input is wider than that by default).
+const input = "w-full min-w-0 rounded-lg border border-slate-300 px-2 py-1.5";
 
 /** The free-text fields, in order, each with the browser's own check. */
 const TEXT_FIELDS: {
@@ -68,6 +69,29 @@ const TEXT_FIELDS: {
   },
 ];
 
+/** Each field as a sentence names it. */
+const FIELD_NAMES: Record<keyof Passenger, string> = {
+  title: "title",
+  givenName: "given name",
+  familyName: "family name",
+  bornOn: "date of birth",
+  gender: "gender",
+  email: "email",
+  phoneNumber: "phone",
+};
+
+/**
+ * The API names a passenger's bad field by its path (`body.passengers.1.bornOn is after the trip starts`,
+ * `body.passengers.0.givenName: must be letters…`): said as the form shows it ("Passenger 2's date of birth is after
+ * the trip starts"). Any other message is returned as it is.
+ */
+export function passengerErrorSentence(message: string): string {
+  const match = /^body\.passengers\.(\d+)\.(\w+):? (.+)$/.exec(message);
+  const field = match ? FIELD_NAMES[match[2] as keyof Passenger] : undefined;
+  if (!match || !field) return message;
+  return `Passenger ${Number(match[1]) + 1}'s ${field} ${match[3]}`;
+}
+
 /**
  * The passengers of a trip with a flight, one fieldset per guest, as on their passports: sent with the booking and
  * only to the airline. The browser checks each field (required, email, date, phone format) before booking.
@@ -88,7 +112,7 @@ export function PassengersForm({
       {passengers.map((passenger, index) => (
         <fieldset key={index} className="grid gap-2 rounded-lg border border-slate-200 p-3 text-sm sm:grid-cols-2">
           <legend className="px-1 font-medium">Passenger {index + 1}</legend>
-          <label className="grid gap-1">
+          <label className="grid min-w-0 gap-1">
             Title
             <select
               className={input}
@@ -102,7 +126,7 @@ export function PassengersForm({
               <option value="dr">Dr</option>
             </select>
           </label>
-          <label className="grid gap-1">
+          <label className="grid min-w-0 gap-1">
             Gender (as on the passport)
             <select
               className={input}
@@ -114,7 +138,7 @@ export function PassengersForm({
             </select>
           </label>
           {TEXT_FIELDS.map(({ key, label, type, autoComplete, wide, ...rules }) => (
-            <label key={key} className={`grid gap-1 ${wide ? "sm:col-span-2" : ""}`}>
+            <label key={key} className={`grid min-w-0 gap-1 ${wide ? "sm:col-span-2" : ""}`}>
               {label}
               <input
                 className={input}
