@@ -97,6 +97,7 @@ export function TripEditor({ id }: { id: string }) {
                     <AddFromSearch
                       destinationId={plan.destination.id}
                       date={day.date}
+                      guests={plan.booking.guests}
                       inTrip={plan.booking.items.map((line) => line.itemId)}
                       pending={state.pending}
                       onAdd={(itemId) => send(addEdit(itemId, day.date))}
@@ -307,9 +308,14 @@ function MoveForm({
   );
 }
 
+/**
+ * A day's search to add from: activities, restaurants, or flights that day (from an airport: a live supplier's offers
+ * for the trip's party come first when one is configured).
+ */
 function AddFromSearch({
   destinationId,
   date,
+  guests,
   inTrip,
   pending,
   onAdd,
@@ -317,15 +323,18 @@ function AddFromSearch({
 }: {
   destinationId: string;
   date: string;
+  guests: number;
   inTrip: string[];
   pending: boolean;
   onAdd: (itemId: string) => void;
   onClose: () => void;
 }) {
   const [text, setText] = useState("");
-  const [type, setType] = useState<"activity" | "restaurant">("activity");
+  const [type, setType] = useState<"activity" | "restaurant" | "flight">("activity");
+  const [from, setFrom] = useState("");
+  const origin = type === "flight" && /^[A-Za-z]{3}$/.test(from.trim()) ? from.trim().toUpperCase() : undefined;
   const results = useQuery({
-    queryKey: ["catalog", "search", destinationId, date, type, text],
+    queryKey: ["catalog", "search", destinationId, date, type, text, origin, guests],
     queryFn: () =>
       call(
         api.catalog.search.$get({
@@ -336,6 +345,7 @@ function AddFromSearch({
             sort: "rating_desc",
             limit: "8",
             ...(text.trim() ? { q: text.trim() } : {}),
+            ...(type === "flight" ? { guests: String(guests), ...(origin ? { origin } : {}) } : {}),
           },
         }),
       ),
@@ -359,12 +369,25 @@ function AddFromSearch({
           <select
             className="rounded border border-slate-300 px-1 py-0.5"
             value={type}
-            onChange={(e) => setType(e.target.value as "activity" | "restaurant")}
+            onChange={(e) => setType(e.target.value as "activity" | "restaurant" | "flight")}
           >
             <option value="activity">Activities</option>
             <option value="restaurant">Restaurants</option>
+            <option value="flight">Flights</option>
           </select>
         </label>
+        {type === "flight" && (
+          <label className="grid gap-0.5">
+            From (airport code)
+            <input
+              className="w-20 rounded border border-slate-300 px-1 py-0.5 uppercase"
+              placeholder="e.g. JFK"
+              value={from}
+              maxLength={3}
+              onChange={(e) => setFrom(e.target.value)}
+            />
+          </label>
+        )}
         <button type="button" className={link} onClick={onClose}>
           Close
         </button>
