@@ -18,7 +18,7 @@ import { startWorker, type Worker } from "../src/worker/worker.js";
 import { call, createTestApp, signIn, type TestApp } from "./helpers/app.js";
 import { fundedAccount, keeperKey, payInEth, publicClient } from "./helpers/chain.js";
 import { futureDay, testClock } from "./helpers/clock.js";
-import { DuffelStub, PASSENGERS, stubHotel, type StubRate } from "./helpers/duffel-stub.js";
+import { DuffelStub, PASSENGERS, stubHotel, stubOffer, type StubRate } from "./helpers/duffel-stub.js";
 import { FAST_WORKER_ENV, waitUntil } from "./helpers/pipeline.js";
 import { ETH, LISBON } from "./helpers/trips.js";
 
@@ -277,6 +277,8 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
     expect(item).toMatchObject({ providerOrderId: made!.id, providerBookingReference: made!.reference });
     // Free to cancel for the hold (the hotel's own deadline is two days away), then the supplier is due.
     expect(confirmed.cancellation).toMatchObject({ cancellable: true, refund: "full", policy: "window" });
+    expect(confirmed.cancellation.summary).toContain("what its rate's cancellation terms give back then");
+    expect(confirmed.cancellation.summary).not.toContain("airline");
     expect(Date.parse(confirmed.items[0].freeCancelUntil) - Date.parse(confirmed.createdAt)).toBe(
       HOLD_MINUTES * MINUTE,
     );
@@ -354,6 +356,39 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
     expect(made).toHaveLength(1);
     expect((await read(booking.id)).items[0].bookingReference).toBe(made[0]!.reference);
     expect(stub.seen.some((s) => s.method === "GET" && s.url.startsWith("/stays/bookings"))).toBe(true);
+  });
+
+  it("a trip with a flight and a hotel whose rate is gone: the flight's order already placed is cancelled, and all is refunded", async () => {
+    const checkIn = futureDay(49);
+    const flight = stub.addOffer(stubOffer("off_0001withstay", checkIn, 2, "420.00"));
+    const rateId = "rat_0001withflight";
+    await search(checkIn, [{ id: rateId, total: "300.00", timeline: [[later(600), "300.00"]] }]);
+    const { status, body } = await call(t.app, "POST", "/bookings", {
+      token,
+      body: {
+        items: [{ itemId: `duffel-${flight.id}`, date: checkIn }, { itemId: `duffel-stay-${rateId}` }],
+        checkIn,
+        checkOut: addDays(checkIn, 3),
+        guests: 2,
+        passengers: PASSENGERS,
+        paymentToken: ETH,
+      },
+    });
+    expect(status, JSON.stringify(body)).toBe(201);
+    stub.script({
+      method: "POST",
+      path: "/stays/quotes",
+      status: 422,
+      body: { errors: [{ type: "invalid_request_error", code: "rate_unavailable", message: "Sold out" }] },
+    });
+    await payInEth(traveller, body.pay);
+    const id = body.booking.id as string;
+    await waitUntil("refunded", async () => (await read(id)).status === "refunded");
+    const [order] = stub.ordersOf(flight.id);
+    expect(order!.cancelled_at).not.toBeNull();
+    expect(bookingsOf(rateId)).toHaveLength(0);
+    expect((await read(id)).supplierRefusal).toContain("rate_unavailable");
+    expect((await escrowEvents(id, "BookingRefunded"))[0]!.args.amount).toBe(BigInt(body.booking.payment.amount));
   });
 
   it("cancelling inside the free window cancels the Duffel booking, and the escrow refunds all of it", async () => {
