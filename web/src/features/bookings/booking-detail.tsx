@@ -89,6 +89,11 @@ export function BookingDetail({ id }: { id: string }) {
                       )}
                     </span>
                   )}
+                  {item.orderCancelRefusal && (
+                    <span className="block text-xs text-amber-800" data-testid="item-cancel-refusal">
+                      Not cancelled: {item.orderCancelRefusal}. It stays booked and was paid to the supplier.
+                    </span>
+                  )}
                 </span>
                 <span className="tabular-nums">{formatMoney(item.total.amount)}</span>
               </li>
