@@ -15,11 +15,11 @@ import { HOLD_MINUTES } from "../src/catalog/duffel.js";
 import { schema } from "../src/db/index.js";
 import { startWorker, type Worker } from "../src/worker/worker.js";
 import { call, createTestApp, expectError, signIn, type TestApp } from "./helpers/app.js";
-import { fundedAccount, keeperKey, payInEth, publicClient } from "./helpers/chain.js";
+import { fundedAccount, keeperKey, publicClient } from "./helpers/chain.js";
 import { futureDay, testClock } from "./helpers/clock.js";
-import { DuffelStub, PASSENGERS, stubOffer } from "./helpers/duffel-stub.js";
+import { bookFlightsAndPay } from "./helpers/duffel-bookings.js";
+import { DuffelStub, stubOffer } from "./helpers/duffel-stub.js";
 import { FAST_WORKER_ENV, waitUntil } from "./helpers/pipeline.js";
-import { ETH } from "./helpers/trips.js";
 
 const { contracts } = getDeployment(31337);
 const MINUTE = 60_000;
@@ -97,23 +97,10 @@ describe("a Duffel cancellation that stopped halfway, when the hold ends", () =>
     const back = stubOffer(`off_${n}1edgeback`, addDays(date, 3), 2, "210.00");
     back.slices[0]!.origin.iata_code = "BOS";
     stub.addOffer(back);
-    const { status, body } = await call(t.app, "POST", "/bookings", {
-      token,
-      body: {
-        items: [
-          { itemId: `duffel-${out.id}`, date },
-          { itemId: `duffel-${back.id}`, date: addDays(date, 3) },
-        ],
-        checkIn: date,
-        checkOut: addDays(date, 3),
-        guests: 2,
-        passengers: PASSENGERS,
-        paymentToken: ETH,
-      },
-    });
-    expect(status, JSON.stringify(body)).toBe(201);
-    const id = body.booking.id as Hex;
-    await payInEth(traveller, body.pay);
+    const { id, amount } = await bookFlightsAndPay(t, token, traveller, [
+      { id: out.id, date },
+      { id: back.id, date: addDays(date, 3) },
+    ]);
     await waitUntil("confirmed", async () => (await read(id)).status === "confirmed");
 
     if (outRefund) stub.refundFor = (order) => (order.id === stub.ordersOf(out.id)[0]!.id ? outRefund : "0.00");
@@ -126,7 +113,7 @@ describe("a Duffel cancellation that stopped halfway, when the hold ends", () =>
     const [backOrder] = stub.ordersOf(back.id);
     expect(outOrder!.cancelled_at).not.toBeNull();
     expect(backOrder!.cancelled_at ?? null).toBeNull();
-    return { id, amount: BigInt(body.booking.payment.amount), outOrder: outOrder!, backOrder: backOrder! };
+    return { id, amount, outOrder: outOrder!, backOrder: backOrder! };
   }
 
   /** Past the hold: the booking is due, and the keeper takes it up. Waits until it is refunded or settled. */

@@ -12,19 +12,20 @@ import path from "node:path";
 import { bookingEscrowAbi, getDeployment } from "@trvl/abi";
 import { and, eq } from "drizzle-orm";
 import { parseEventLogs, type Hex, type PrivateKeyAccount } from "viem";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { startBackend, type BackendProcess } from "@trvl/tooling/backend-process";
+import type { BackendProcess } from "@trvl/tooling/backend-process";
 import { addDays } from "../src/catalog/dates.js";
 import { HOLD_MINUTES } from "../src/catalog/duffel.js";
 import { schema } from "../src/db/index.js";
 import { startWorker, type Worker } from "../src/worker/worker.js";
-import { call, createTestApp, expectError, signIn, testEnv, type TestApp } from "./helpers/app.js";
-import { fundedAccount, keeperKey, payInEth, publicClient } from "./helpers/chain.js";
+import { call, createTestApp, expectError, signIn, type TestApp } from "./helpers/app.js";
+import { fundedAccount, keeperKey, publicClient } from "./helpers/chain.js";
 import { futureDay, testClock } from "./helpers/clock.js";
-import { DuffelStub, PASSENGERS, stubOffer } from "./helpers/duffel-stub.js";
+import { bookFlightsAndPay } from "./helpers/duffel-bookings.js";
+import { DuffelStub, stubOffer } from "./helpers/duffel-stub.js";
 import { FAST_WORKER_ENV, waitUntil } from "./helpers/pipeline.js";
-import { ETH } from "./helpers/trips.js";
+import { startWorkerProcess } from "./helpers/worker-process.js";
 
 const { contracts } = getDeployment(31337);
 const MINUTE = 60_000;
@@ -66,23 +67,12 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
   async function bookAndPay(offset: number, amount = "412.37", beforePay?: (offer: Record<string, any>) => void) {
     const date = futureDay(offset);
     const offer = stub.addOffer(stubOffer(`off_${String(++offers).padStart(4, "0")}paid`, date, 2, amount));
-    const { status, body } = await call(t.app, "POST", "/bookings", {
-      token,
-      body: {
-        items: [{ itemId: `duffel-${offer.id}`, date }],
-        checkIn: date,
-        checkOut: addDays(date, 3),
-        guests: 2,
-        passengers: PASSENGERS,
-        paymentToken: ETH,
-      },
+    const booking = await bookFlightsAndPay(t, token, traveller, [{ id: offer.id, date }], (booked) => {
+      expect(booked.items[0]).toMatchObject({ provider: "duffel", providerOfferId: offer.id });
+      // Changed before paying: the worker may act on the payment before the test hears it was mined.
+      beforePay?.(offer);
     });
-    expect(status, JSON.stringify(body)).toBe(201);
-    expect(body.booking.items[0]).toMatchObject({ provider: "duffel", providerOfferId: offer.id });
-    // Changed before paying: the worker may act on the payment before the test hears it was mined.
-    beforePay?.(offer);
-    await payInEth(traveller, body.pay);
-    return { id: body.booking.id as Hex, amount: BigInt(body.booking.payment.amount), offerId: offer.id as string };
+    return { ...booking, offerId: offer.id as string };
   }
 
   async function read(id: string) {
@@ -174,27 +164,15 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
       status: 422,
       body: { errors: [{ type: "airline_error", code: "offer_no_longer_available", message: "Sold out" }] },
     });
-    const { status, body } = await call(t.app, "POST", "/bookings", {
-      token,
-      body: {
-        items: [
-          { itemId: `duffel-${out.id}`, date },
-          { itemId: `duffel-${back.id}`, date: addDays(date, 3) },
-        ],
-        checkIn: date,
-        checkOut: addDays(date, 3),
-        guests: 2,
-        passengers: PASSENGERS,
-        paymentToken: ETH,
-      },
-    });
-    expect(status, JSON.stringify(body)).toBe(201);
-    await payInEth(traveller, body.pay);
-    await waitUntil("refunded", async () => (await read(body.booking.id)).status === "refunded");
+    const { id } = await bookFlightsAndPay(t, token, traveller, [
+      { id: out.id, date },
+      { id: back.id, date: addDays(date, 3) },
+    ]);
+    await waitUntil("refunded", async () => (await read(id)).status === "refunded");
     const [first] = stub.ordersOf(out.id);
     expect(first!.cancelled_at).not.toBeNull();
     expect(stub.ordersOf(back.id)).toHaveLength(0);
-    const refused = await read(body.booking.id);
+    const refused = await read(id);
     expect(refused.supplierRefusal).toContain("offer_no_longer_available");
     // The outbound order was placed, then cancelled: its reference is shown as cancelled, not as a seat.
     expect(refused.items[0]).toMatchObject({ bookingReference: first!.booking_reference });
@@ -302,23 +280,10 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     const back = stubOffer("off_0093back", addDays(date, 3), 2, "210.00");
     back.slices[0]!.origin.iata_code = "BOS";
     stub.addOffer(back);
-    const { status, body } = await call(t.app, "POST", "/bookings", {
-      token,
-      body: {
-        items: [
-          { itemId: `duffel-${out.id}`, date },
-          { itemId: `duffel-${back.id}`, date: addDays(date, 3) },
-        ],
-        checkIn: date,
-        checkOut: addDays(date, 3),
-        guests: 2,
-        passengers: PASSENGERS,
-        paymentToken: ETH,
-      },
-    });
-    expect(status, JSON.stringify(body)).toBe(201);
-    const id = body.booking.id as Hex;
-    await payInEth(traveller, body.pay);
+    const { id, amount } = await bookFlightsAndPay(t, token, traveller, [
+      { id: out.id, date },
+      { id: back.id, date: addDays(date, 3) },
+    ]);
     await waitUntil("confirmed", async () => (await read(id)).status === "confirmed");
     stub.script({
       method: "POST",
@@ -350,7 +315,7 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
       (s) => s.method === "POST" && s.url === "/air/order_cancellations" && s.body?.data?.order_id === outOrder!.id,
     );
     expect(quotesForOut).toHaveLength(1);
-    expect((await escrowEvents(id, "BookingRefunded"))[0]!.args.amount).toBe(BigInt(body.booking.payment.amount));
+    expect((await escrowEvents(id, "BookingRefunded"))[0]!.args.amount).toBe(amount);
   });
 
   it(
@@ -360,21 +325,10 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
       await worker?.stop();
       worker = undefined;
       const backend = () =>
-        startBackend({
-          chainUrl: inject("chainUrl"),
-          env: {
-            ...testEnv(),
-            ...FAST_WORKER_ENV,
-            NODE_ENV: "production",
-            DATABASE_URL: t.database.url,
-            DATA_DIR: dataDir,
-            API_HOST: "127.0.0.1",
-            API_PORT: "0",
-            KEEPER_PRIVATE_KEY: keeper,
-            WORKER_ENABLED: "true",
-            DUFFEL_ACCESS_TOKEN: TOKEN,
-            DUFFEL_API_URL: stubUrl,
-          },
+        startWorkerProcess(t, {
+          dataDir,
+          keeper,
+          env: { DUFFEL_ACCESS_TOKEN: TOKEN, DUFFEL_API_URL: stubUrl },
         });
       let first: BackendProcess | undefined = await backend();
       let second: BackendProcess | undefined;

@@ -15,13 +15,14 @@ import {
 } from "@trvl/abi";
 import { and, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Hex } from "viem";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { startBackend, type BackendProcess } from "@trvl/tooling/backend-process";
+import type { BackendProcess } from "@trvl/tooling/backend-process";
 import { schema } from "../src/db/index.js";
-import { createTestApp, signIn, testEnv, type TestApp } from "./helpers/app.js";
+import { createTestApp, signIn, type TestApp } from "./helpers/app.js";
 import { fundedAccount, keeperKey, payInEth, publicClient, wallet } from "./helpers/chain.js";
-import { allRewarded, bookAndPay, createBooking, FAST_WORKER_ENV, waitUntil } from "./helpers/pipeline.js";
+import { allRewarded, bookAndPay, createBooking, waitUntil } from "./helpers/pipeline.js";
+import { startWorkerProcess } from "./helpers/worker-process.js";
 
 const { contracts } = getDeployment(31337);
 /** Every contract the listener reads. */
@@ -51,21 +52,7 @@ describe("the worker process (postgres)", () => {
   });
 
   /** A backend process (API + worker) on the test's database, with the test's keeper key. */
-  const worker = () =>
-    startBackend({
-      chainUrl: inject("chainUrl"),
-      env: {
-        ...testEnv(),
-        ...FAST_WORKER_ENV,
-        NODE_ENV: "production",
-        DATABASE_URL: t.database.url,
-        DATA_DIR: dataDir,
-        API_HOST: "127.0.0.1",
-        API_PORT: "0",
-        KEEPER_PRIVATE_KEY: keeper,
-        WORKER_ENABLED: "true",
-      },
-    });
+  const worker = () => startWorkerProcess(t, { dataDir, keeper });
 
   const leads = async (process: BackendProcess) => {
     const metrics = await (await fetch(`${process.url}/metrics`)).text();
