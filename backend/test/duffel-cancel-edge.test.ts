@@ -10,15 +10,14 @@ import { and, eq } from "drizzle-orm";
 import { parseEventLogs, type Hex, type PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { addDays } from "../src/catalog/dates.js";
 import { HOLD_MINUTES } from "../src/catalog/duffel.js";
 import { schema } from "../src/db/index.js";
 import { startWorker, type Worker } from "../src/worker/worker.js";
 import { call, createTestApp, expectError, signIn, type TestApp } from "./helpers/app.js";
 import { fundedAccount, keeperKey, publicClient } from "./helpers/chain.js";
 import { futureDay, testClock } from "./helpers/clock.js";
-import { bookFlightsAndPay } from "./helpers/duffel-bookings.js";
-import { DuffelStub, stubOffer } from "./helpers/duffel-stub.js";
+import { bookFlightsAndPay, outAndBack } from "./helpers/duffel-bookings.js";
+import { DuffelStub } from "./helpers/duffel-stub.js";
 import { FAST_WORKER_ENV, waitUntil } from "./helpers/pipeline.js";
 
 const { contracts } = getDeployment(31337);
@@ -93,14 +92,8 @@ describe("a Duffel cancellation that stopped halfway, when the hold ends", () =>
   async function halfCancelled(offset: number, outRefund?: string) {
     const date = futureDay(offset);
     const n = String(++offers).padStart(3, "0");
-    const out = stub.addOffer(stubOffer(`off_${n}0edgeout`, date, 2, "200.00"));
-    const back = stubOffer(`off_${n}1edgeback`, addDays(date, 3), 2, "210.00");
-    back.slices[0]!.origin.iata_code = "BOS";
-    stub.addOffer(back);
-    const { id, amount } = await bookFlightsAndPay(t, token, traveller, [
-      { id: out.id, date },
-      { id: back.id, date: addDays(date, 3) },
-    ]);
+    const { out, back, flights } = outAndBack(stub, [`off_${n}0edgeout`, `off_${n}1edgeback`], date);
+    const { id, amount } = await bookFlightsAndPay(t, token, traveller, flights);
     await waitUntil("confirmed", async () => (await read(id)).status === "confirmed");
 
     if (outRefund) stub.refundFor = (order) => (order.id === stub.ordersOf(out.id)[0]!.id ? outRefund : "0.00");

@@ -22,7 +22,7 @@ import { startWorker, type Worker } from "../src/worker/worker.js";
 import { call, createTestApp, expectError, signIn, type TestApp } from "./helpers/app.js";
 import { fundedAccount, keeperKey, publicClient } from "./helpers/chain.js";
 import { futureDay, testClock } from "./helpers/clock.js";
-import { bookFlightsAndPay } from "./helpers/duffel-bookings.js";
+import { bookFlightsAndPay, outAndBack } from "./helpers/duffel-bookings.js";
 import { DuffelStub, stubOffer } from "./helpers/duffel-stub.js";
 import { FAST_WORKER_ENV, waitUntil } from "./helpers/pipeline.js";
 import { startWorkerProcess } from "./helpers/worker-process.js";
@@ -276,14 +276,8 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
 
   it("when Duffel cancels the first flight and fails on the second, the booking records it and says so; cancelling again finishes", async () => {
     const date = futureDay(53);
-    const out = stub.addOffer(stubOffer("off_0092out", date, 2, "200.00"));
-    const back = stubOffer("off_0093back", addDays(date, 3), 2, "210.00");
-    back.slices[0]!.origin.iata_code = "BOS";
-    stub.addOffer(back);
-    const { id, amount } = await bookFlightsAndPay(t, token, traveller, [
-      { id: out.id, date },
-      { id: back.id, date: addDays(date, 3) },
-    ]);
+    const { out, back, flights } = outAndBack(stub, ["off_0092out", "off_0093back"], date);
+    const { id, amount } = await bookFlightsAndPay(t, token, traveller, flights);
     await waitUntil("confirmed", async () => (await read(id)).status === "confirmed");
     stub.script({
       method: "POST",

@@ -439,7 +439,13 @@ export class Keeper {
           await this.retry([job], reason);
           return false;
         }
-        stopped = { position: row.position, reason: failure.reason };
+        stopped = {
+          position: row.position,
+          reason:
+            failure.kind === "refused"
+              ? failure.reason
+              : `The supplier still could not cancel it after ${job.attempts} attempts: ${failure.reason}`,
+        };
         break;
       }
     }

@@ -5,7 +5,7 @@ import { expect } from "vitest";
 import { addDays } from "../../src/catalog/dates.js";
 import { call, type TestApp } from "./app.js";
 import { payInEth } from "./chain.js";
-import { PASSENGERS } from "./duffel-stub.js";
+import { PASSENGERS, stubOffer, type DuffelStub } from "./duffel-stub.js";
 import { ETH } from "./trips.js";
 
 /**
@@ -35,4 +35,20 @@ export async function bookFlightsAndPay(
   beforePay?.(body.booking);
   await payInEth(traveller, body.pay);
   return { id: body.booking.id as Hex, amount: BigInt(body.booking.payment.amount) };
+}
+
+/** A round trip for two the stub offers: out from JFK on `date` ($200.00), back from BOS three days later ($210.00). */
+export function outAndBack(stub: DuffelStub, ids: [out: string, back: string], date: string) {
+  const out = stub.addOffer(stubOffer(ids[0], date, 2, "200.00"));
+  const back = stubOffer(ids[1], addDays(date, 3), 2, "210.00");
+  back.slices[0]!.origin.iata_code = "BOS";
+  stub.addOffer(back);
+  return {
+    out,
+    back,
+    flights: [
+      { id: out.id as string, date },
+      { id: back.id, date: addDays(date, 3) },
+    ],
+  };
 }
