@@ -68,8 +68,12 @@ export function pushRoutes(push: PushBroker, auth: MiddlewareHandler<AuthedEnv>,
             continue;
           }
           await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, HEARTBEAT_MS);
+            // An event wakes the stream before the heartbeat: its timer goes too, not left to hold the wait 15 s.
+            const heartbeat = setTimeout(resolve, HEARTBEAT_MS);
+            wake = () => {
+              clearTimeout(heartbeat);
+              resolve();
+            };
           });
           wake = undefined;
           if (queue.length === 0 && !stream.aborted && !superseded) await stream.write(": keep-alive\n\n");
