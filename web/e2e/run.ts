@@ -15,7 +15,9 @@
  * re-priced), books it as edited, pays with a stablecoin permit, watches the booking become
  * rewarded and their TRVL balance rise by the reward, stakes to the next tier, delegates, votes on a proposal and
  * carries it through the timelock, books again in ETH with the tier's discount and boost, cancels an unpaid booking,
- * saves an interest on the Profile page and sees For you on the plan page recommend it, and likes one (re-ranked);
+ * saves an interest on the Profile page and sees For you on the plan page recommend it, and likes one (re-ranked),
+ * adds a live Duffel flight (the stack's Duffel is a local stub) to a new trip and books it with its passengers (bad
+ * ones refused first), pays, sees the airline's booking reference, then cancels it with Duffel and is refunded;
  * disconnecting signs them out (once); then the referrer connects a test wallet, signs in from the header instead
  * and sees what the bookings earned them. Every page is scanned with axe-core (no serious or critical violations) and
  * photographed into web/e2e/screenshots/; every page is opened at 390 px too (nothing wider than the screen, every
@@ -29,6 +31,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { contract, type ProtocolContractName } from "@trvl/abi";
+import { DuffelStub } from "@trvl/backend/test/duffel-stub";
 import hre from "hardhat";
 import type { Page } from "playwright-core";
 import { createPublicClient, createTestClient, createWalletClient, encodeFunctionData, http, type Hex } from "viem";
@@ -42,6 +45,7 @@ import { formatDay, formatMoney, formatTime, formatToken } from "../src/lib/form
 import { axeScan, eventually, launch, screenshot, type AxeFinding } from "./browser.js";
 import { E2E_DAY, E2E_TRIP } from "./fixed-date.js";
 import { handsFreeInOwnBrowser } from "./hands-free.js";
+import { bookLiveFlight, DUFFEL_TEST_TOKEN } from "./live-flight.js";
 import { profileAndForYou } from "./profile-for-you.js";
 import { speechWav } from "./speech.js";
 import { editSavedTrip } from "./trip-editing.js";
@@ -64,12 +68,15 @@ const protocol = <N extends ProtocolContractName>(name: N) => contract(LOCAL_CHA
 const trvl = (value: bigint) => formatToken(value, 18, "TRVL");
 
 let stack: Stack | undefined;
+// Duffel for the stack it starts: live flight offers and orders from a local stub (a stack attached to has its own).
+const duffel = new DuffelStub();
 const tmp = await mkdtemp(path.join(tmpdir(), "trvl-e2e-"));
 let urls: { web: string; api: string; chain: string };
 if (process.env.E2E_WEB_URL && process.env.E2E_API_URL && process.env.E2E_CHAIN_URL) {
   urls = { web: process.env.E2E_WEB_URL, api: process.env.E2E_API_URL, chain: process.env.E2E_CHAIN_URL };
 } else {
   log("starting chain, API and web app (production build)…");
+  const duffelUrl = await duffel.listen();
   stack = await startStack(hre, {
     chainPort: Number(process.env.E2E_CHAIN_PORT ?? 8745),
     apiPort: Number(process.env.E2E_API_PORT ?? 8987),
@@ -78,7 +85,7 @@ if (process.env.E2E_WEB_URL && process.env.E2E_API_URL && process.env.E2E_CHAIN_
     dataDir: path.join(tmp, "data"),
     webDistDir: ".next-e2e",
     testWalletAccounts: [referrer.address],
-    env: { LOG_LEVEL: "warn" },
+    env: { LOG_LEVEL: "warn", DUFFEL_ACCESS_TOKEN: DUFFEL_TEST_TOKEN, DUFFEL_API_URL: duffelUrl },
     onLog: (source, line) => {
       if (process.env.E2E_VERBOSE || /error/i.test(line)) console.log(`  ${source}: ${line}`);
     },
@@ -655,6 +662,14 @@ try {
   await profileAndForYou(page, urls.api, visit);
   log("saved an interest on the profile; For you recommended it, and a like re-ranked it");
 
+  // A live Duffel flight (the stub's): added from search to a new trip, booked with its passengers, paid, cancelled.
+  if (stack) {
+    const live = await bookLiveFlight(page, urls, duffel, { checkIn, checkOut }, expectedFailures, visit);
+    log(
+      `booked a live flight with its passengers (a bad phone and birth date refused first): Duffel order ${live.reference}, then cancelled with Duffel and refunded`,
+    );
+  } else log("attached to a running stack: its Duffel is not the stub's, so no live flight is booked");
+
   // 9. On a phone, same session (cookie and remembered wallet): the session survives a new page load.
   const phone = await browser.newContext({
     viewport: { width: 390, height: 844 },
@@ -770,6 +785,7 @@ try {
 } finally {
   await browser.close();
   await stack?.stop();
+  if (stack) await duffel.close();
   await rm(tmp, { recursive: true, force: true });
 }
 process.exit(process.exitCode ?? 0);
