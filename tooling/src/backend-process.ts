@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -7,6 +8,17 @@ import { fileURLToPath } from "node:url";
 import { LOCAL_ACCOUNT_INDEX, LOCAL_CHAIN_ID, localAccount } from "./local-accounts.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * The Node flags the backend runs with (V8's heap sizes): `config.nodeFlags` of backend/package.json, which its own
+ * `start` script passes to node too, so every way of starting it uses the same ones.
+ */
+export function backendNodeFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, "backend", "package.json"), "utf8")) as {
+    config?: { nodeFlags?: string };
+  };
+  return (manifest.config?.nodeFlags ?? "").split(/\s+/).filter(Boolean);
+}
 
 export interface BackendProcess {
   url: string;
@@ -29,7 +41,8 @@ export async function startBackend(options: {
   env?: Record<string, string | undefined>;
   onLog?: (line: string) => void;
 }): Promise<BackendProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "backend", "src", "main.ts")], {
+  const main = path.join(ROOT, "backend", "src", "main.ts");
+  const child = spawn(process.execPath, [...backendNodeFlags(), "--import", "tsx", main], {
     cwd: ROOT,
     env: {
       ...process.env,
