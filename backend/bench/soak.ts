@@ -72,6 +72,8 @@ const round = (value: number | null | undefined, digits = 0) =>
 function parseMetrics(text: string) {
   let lag: number | null = null;
   let heapUsed: number | null = null;
+  let heapTotal: number | null = null;
+  const gcs = { minor: 0, major: 0 };
   let eventLoopP99: number | null = null;
   const jobs = { pending: 0, running: 0, failed: 0 };
   let serverErrors = 0;
@@ -80,13 +82,16 @@ function parseMetrics(text: string) {
     if (line.startsWith("trvl_listener_lag_blocks ")) lag = value;
     // The process's own figures (prom-client's default metrics); the event loop's delay is since the last scrape.
     if (line.startsWith("trvl_api_nodejs_heap_size_used_bytes ")) heapUsed = value;
+    if (line.startsWith("trvl_api_nodejs_heap_size_total_bytes ")) heapTotal = value;
+    const gc = /^trvl_api_nodejs_gc_duration_seconds_count\{kind="(minor|major)"\} (\S+)/.exec(line);
+    if (gc) gcs[gc[1] as keyof typeof gcs] = Number(gc[2]);
     if (line.startsWith("trvl_api_nodejs_eventloop_lag_p99_seconds ")) eventLoopP99 = value;
     const job = /^trvl_keeper_jobs\{kind="[^"]+",status="(\w+)"\} (\S+)/.exec(line);
     if (job && job[1] in jobs) jobs[job[1] as keyof typeof jobs] += Number(job[2]);
     const request = /^http_requests_total\{[^}]*status="5\d\d"[^}]*\} (\S+)/.exec(line);
     if (request) serverErrors += Number(request[1]);
   }
-  return { lag, jobs, serverErrors, heapUsed, eventLoopP99 };
+  return { lag, jobs, serverErrors, heapUsed, heapTotal, gcs, eventLoopP99 };
 }
 
 async function rssMb(pid: number): Promise<number | null> {
@@ -259,6 +264,7 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
     // Every 10 s: memory, backlog, and the window's latency and errors.
     const samples: SoakSample[] = [];
     let apiServerErrors: number | null = null;
+    let gcsBefore: { minor: number; major: number } | undefined;
     let cpu = { at: performance.now(), backend: await cpuSeconds(api.pid), soak: ownCpuSeconds() };
     const inWindow = (at: number | undefined, index: number) =>
       at !== undefined && Math.floor(soakHttp.seconds(at) / WINDOW_SECONDS) === index;
@@ -268,6 +274,11 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
         .then(async (r) => (r.ok ? parseMetrics(await r.text()) : null))
         .catch(() => null);
       if (metrics) apiServerErrors = metrics.serverErrors;
+      const gcs =
+        metrics && gcsBefore
+          ? { minor: metrics.gcs.minor - gcsBefore.minor, major: metrics.gcs.major - gcsBefore.major }
+          : null;
+      if (metrics) gcsBefore = metrics.gcs;
       const bookings = [...ledger.values()];
       const rewarded = bookings.filter((b) => inWindow(b.rewardedSeenAt, index) && b.paidAt !== undefined);
       const latencies = rewarded.map((b) => b.rewardedSeenAt! - b.paidAt!);
@@ -284,6 +295,8 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
         phase: (index + 1) * WINDOW_SECONDS <= seconds ? "traffic" : "drain",
         rssMb: await rssMb(api.pid),
         heapUsedMb: metrics?.heapUsed == null ? null : round(metrics.heapUsed / 2 ** 20, 1),
+        heapTotalMb: metrics?.heapTotal == null ? null : round(metrics.heapTotal / 2 ** 20, 1),
+        gcs,
         eventLoopP99Ms: metrics?.eventLoopP99 == null ? null : round(metrics.eventLoopP99 * 1000),
         cpuPercent,
         listenerLagBlocks: metrics?.lag ?? null,
@@ -305,7 +318,7 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
       };
       samples.push(x);
       log(
-        `[soak ${x.t}s ${x.phase}] rss ${x.rssMb} MB (heap ${x.heapUsedMb ?? "–"}) · ${x.requestsPerSecond.toFixed(0)} req/s · bookings ` +
+        `[soak ${x.t}s ${x.phase}] rss ${x.rssMb} MB (heap ${x.heapUsedMb ?? "–"} of ${x.heapTotalMb ?? "–"}; GCs ${x.gcs ? `${x.gcs.minor} minor, ${x.gcs.major} major` : "–"}) · ${x.requestsPerSecond.toFixed(0)} req/s · bookings ` +
           `${x.bookings.created} created, ${x.bookings.paid} paid, ${x.bookings.rewarded} rewarded · paid→rewarded ` +
           `p50 ${x.paidToRewarded.p50Ms ?? "–"} p95 ${x.paidToRewarded.p95Ms ?? "–"} ms · POST /bookings p95 ` +
           `${x.postBookingsP95Ms ?? "–"} ms · lag ${x.listenerLagBlocks ?? "–"} · jobs ${x.jobs ? `${x.jobs.pending}/${x.jobs.running}/${x.jobs.failed}` : "–"} · 5xx ${x.serverErrors}` +

@@ -8,6 +8,10 @@ export interface SoakSample {
   rssMb: number | null;
   /** The backend's V8 heap in use, and its event loop's delay p99 over the window (from its /metrics). */
   heapUsedMb: number | null;
+  /** The V8 heap the backend holds from the system (used or not): what of its RSS the heap accounts for. */
+  heapTotalMb: number | null;
+  /** Garbage collections in the window: minor (young generation) and major (the whole heap); null in the first. */
+  gcs: { minor: number; major: number } | null;
   eventLoopP99Ms: number | null;
   /** CPU used in the window, in % of one core: the backend process, and this one (the traffic and the chain). */
   cpuPercent: { backend: number | null; soak: number | null };
@@ -188,7 +192,8 @@ export function summaryMarkdown(s: SoakSummary): string {
       [
         "t (s)",
         "phase",
-        "RSS / heap MB",
+        "RSS / heap used / heap held MB",
+        "GCs minor / major",
         "CPU % backend / chain+soak",
         "event loop p99 ms",
         "req/s",
@@ -204,7 +209,8 @@ export function summaryMarkdown(s: SoakSummary): string {
       s.samples.map((x) => [
         x.t,
         x.phase,
-        `${x.rssMb ?? "–"} / ${x.heapUsedMb ?? "–"}`,
+        `${x.rssMb ?? "–"} / ${x.heapUsedMb ?? "–"} / ${x.heapTotalMb ?? "–"}`,
+        x.gcs ? `${x.gcs.minor} / ${x.gcs.major}` : "–",
         `${x.cpuPercent.backend ?? "–"} / ${x.cpuPercent.soak ?? "–"}`,
         ms(x.eventLoopP99Ms),
         x.requestsPerSecond.toFixed(1),
@@ -241,7 +247,11 @@ export function chartPanels(samples: SoakSample[]): Panel[] {
     {
       title: "Backend memory",
       unit: "MB",
-      series: [series("RSS", "#7b3fb5", (x) => x.rssMb), series("V8 heap used", "#bcbd22", (x) => x.heapUsedMb, true)],
+      series: [
+        series("RSS", "#7b3fb5", (x) => x.rssMb),
+        series("V8 heap held", "#17becf", (x) => x.heapTotalMb, true),
+        series("V8 heap used", "#bcbd22", (x) => x.heapUsedMb, true),
+      ],
     },
     {
       title: "CPU (% of one core)",
