@@ -183,6 +183,44 @@ describe("a Duffel cancellation that stopped halfway, when the hold ends", () =>
     expect(ended.cancellation.refundAmount).toBe(String(expected));
   });
 
+  it("an order Duffel cancelled whose answer was lost is recorded cancelled with Duffel's refund: all of it back, nothing settled", async () => {
+    const { out, back, flights } = outAndBack(stub, ["off_0930edgeout", "off_0931edgeback"], futureDay(63));
+    const { id, amount } = await bookFlightsAndPay(t, token, traveller, flights);
+    await waitUntil("confirmed", async () => (await read(id)).status === "confirmed");
+    const [outOrder] = stub.ordersOf(out.id);
+    const [backOrder] = stub.ordersOf(back.id);
+    // Duffel cancels the return flight, but its answer never arrives.
+    stub.onCancellationConfirmed = (cancellation) => cancellation.order_id === backOrder!.id;
+    let halfway;
+    try {
+      halfway = await call(t.app, "POST", `/bookings/${id}/cancel`, { token });
+    } finally {
+      stub.onCancellationConfirmed = undefined;
+    }
+    expect(expectError(halfway)).toMatchObject({ status: 502, code: "supplier_cancellation_incomplete" });
+    expect(backOrder!.cancelled_at).not.toBeNull();
+    expect((await read(id)).items[1].orderCancelledAt).toBeNull();
+
+    let ended;
+    try {
+      ended = await holdEnds(id);
+    } finally {
+      ahead = 0;
+    }
+    expect(ended.status).toBe("refunded");
+    const events = await escrowEvents(id);
+    expect(events.map((e) => e.eventName)).toEqual(["BookingPaid", "BookingRefunded"]);
+    expect((events[1]!.args as { amount: bigint }).amount).toBe(amount);
+    expect(ended.items.map((item: { orderCancelledAt: string | null }) => item.orderCancelledAt !== null)).toEqual([
+      true,
+      true,
+    ]);
+    expect(ended.items[1].orderCancelRefusal ?? null).toBeNull();
+    // Duffel's confirmed cancellation was taken as it stands: none asked for again.
+    expect(cancellationsOf(outOrder!.id)).toEqual({ quotes: 1, confirmed: 1 });
+    expect(cancellationsOf(backOrder!.id)).toEqual({ quotes: 1, confirmed: 1 });
+  });
+
   it("a worker restarted while Duffel is down finishes the cancellation once: one refund, each order cancelled once", async () => {
     const booking = await halfCancelled(62);
     stub.failing = true;

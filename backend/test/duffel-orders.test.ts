@@ -274,6 +274,39 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     expect(item.orderCancelledAt).not.toBeNull();
   });
 
+  it("a cancellation Duffel confirmed whose answer was lost is taken as it stands when the traveller cancels again", async () => {
+    const booking = await bookAndPay(55);
+    await waitUntil("confirmed", async () => (await read(booking.id)).status === "confirmed");
+    const [order] = stub.ordersOf(booking.offerId);
+    stub.refundFor = () => "300.00";
+    stub.onCancellationConfirmed = () => true;
+    try {
+      const lost = await call(t.app, "POST", `/bookings/${booking.id}/cancel`, { token });
+      expect(expectError(lost)).toMatchObject({ status: 502, code: "supplier_failed" });
+      expect(order!.cancelled_at).not.toBeNull();
+      expect((await read(booking.id)).status).toBe("confirmed");
+      stub.onCancellationConfirmed = undefined;
+
+      const again = await call(t.app, "POST", `/bookings/${booking.id}/cancel`, { token });
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
+    } finally {
+      stub.onCancellationConfirmed = undefined;
+      stub.refundFor = (o) => o.total_amount;
+    }
+    // Duffel's refund of the cancellation it confirmed comes back; the order was not asked to be cancelled again.
+    await waitUntil("the kept part settled", async () =>
+      ["settled", "rewarded"].includes((await read(booking.id)).status),
+    );
+    const expected = (booking.amount * 30_000n) / 41_237n;
+    const [partial] = await escrowEvents(booking.id, "BookingPartiallyRefunded");
+    expect(partial!.args).toMatchObject({ refunded: expected, kept: booking.amount - expected });
+    expect((await read(booking.id)).items[0].orderCancelledAt).not.toBeNull();
+    const quotes = stub.seen.filter(
+      (s) => s.method === "POST" && s.url === "/air/order_cancellations" && s.body?.data?.order_id === order!.id,
+    );
+    expect(quotes).toHaveLength(1);
+  });
+
   it("when Duffel cancels the first flight and fails on the second, the booking records it and says so; cancelling again finishes", async () => {
     const date = futureDay(53);
     const { out, back, flights } = outAndBack(stub, ["off_0092out", "off_0093back"], date);

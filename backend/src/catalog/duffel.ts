@@ -5,6 +5,7 @@
  * booking's flights and hotels are ordered, refused and cancelled together.
  */
 import type { Duffel } from "@duffel/api";
+import type { OrderCancellation } from "@duffel/api/booking/OrderCancellations/OrderCancellationsTypes";
 import type { Offer } from "@duffel/api/booking/Offers/OfferTypes";
 
 import type { Clock } from "../clock.js";
@@ -49,6 +50,12 @@ export interface DuffelOptions {
   stays?: boolean;
 }
 
+/** Duffel refused the request itself (a 4xx other than a rate limit): asking again gives the same answer. */
+function isRefusal(error: unknown): boolean {
+  const { status } = error as DuffelErrorLike;
+  return status !== undefined && status >= 400 && status < 500 && status !== 429;
+}
+
 function minutes(isoDuration: string | null | undefined): number {
   const match = /^P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?/.exec(isoDuration ?? "");
   if (!match) return 0;
@@ -58,6 +65,8 @@ function minutes(isoDuration: string | null | undefined): number {
 export class DuffelProvider implements CatalogProvider {
   readonly name = DUFFEL_PROVIDER;
   private client?: Promise<Duffel>;
+  /** Cancellations Duffel already confirmed, found by `quoteCancellation`: confirming one again is a no-op. */
+  private readonly confirmed = new Set<string>();
   private readonly stays: DuffelStays;
 
   constructor(private readonly options: DuffelOptions) {
@@ -248,18 +257,60 @@ export class DuffelProvider implements CatalogProvider {
     return undefined;
   }
 
+  /**
+   * Duffel's cancellation of the order: one already confirmed (by an attempt whose answer was lost before it was
+   * recorded) stands as the result, with its refund; else the latest unconfirmed quote still valid, else a new one.
+   */
   async quoteCancellation(orderId: string): Promise<CancellationQuote> {
     if (this.stays.ownsBooking(orderId)) return this.stays.quoteCancellation(orderId);
     const duffel = await this.duffel();
-    const quote = (await this.call(() => duffel.orderCancellations.create({ order_id: orderId }))).data;
-    const refund = quote.refund_currency === "USD" && quote.refund_amount ? cents(quote.refund_amount) : 0n;
-    return { id: quote.id, refundCents: refund ?? 0n };
+    const earlier = await this.earlierCancellation(duffel, orderId);
+    if (earlier) return earlier;
+    try {
+      return this.asQuote((await duffel.orderCancellations.create({ order_id: orderId })).data);
+    } catch (error) {
+      // Cancelled meanwhile (Duffel refuses a cancellation of a cancelled order): the confirmed one is the answer.
+      const confirmed = isRefusal(error) ? await this.earlierCancellation(duffel, orderId) : undefined;
+      if (confirmed && this.confirmed.has(confirmed.id)) return confirmed;
+      throw this.upstream(error);
+    }
   }
 
   async confirmCancellation(quoteId: string): Promise<void> {
     if (this.stays.ownsBooking(quoteId)) return this.stays.confirmCancellation(quoteId);
+    if (this.confirmed.has(quoteId)) return;
     const duffel = await this.duffel();
-    await this.call(() => duffel.orderCancellations.confirm(quoteId));
+    try {
+      await duffel.orderCancellations.confirm(quoteId);
+    } catch (error) {
+      // Confirmed already: its answer was lost, the order is cancelled as quoted.
+      const confirmed = isRefusal(error)
+        ? await duffel.orderCancellations.get(quoteId).then(
+            ({ data }) => Boolean(data.confirmed_at),
+            () => false,
+          )
+        : false;
+      if (!confirmed) throw this.upstream(error);
+    }
+  }
+
+  /** The order's confirmed cancellation, or its latest one if still valid; undefined if neither. */
+  private async earlierCancellation(duffel: Duffel, orderId: string): Promise<CancellationQuote | undefined> {
+    const cancellations = (await this.call(() => duffel.orderCancellations.list({ order_id: orderId }))).data;
+    const confirmed = cancellations.find((cancellation) => cancellation.confirmed_at);
+    if (confirmed) {
+      this.confirmed.add(confirmed.id);
+      return this.asQuote(confirmed);
+    }
+    // Duffel confirms only an order's latest cancellation.
+    const latest = cancellations.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))[0];
+    const valid = latest && Date.parse(latest.expires_at) > this.options.now().getTime();
+    return valid ? this.asQuote(latest) : undefined;
+  }
+
+  private asQuote(cancellation: OrderCancellation): CancellationQuote {
+    const { id, refund_amount: amount, refund_currency: currency } = cancellation;
+    return { id, refundCents: (currency === "USD" && amount ? cents(amount) : undefined) ?? 0n };
   }
 
   private async cancelOrder(orderId: string) {

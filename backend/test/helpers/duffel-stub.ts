@@ -2,7 +2,7 @@
  * A local stand-in for Duffel's HTTP API (the endpoints TRVL uses, with the shapes, errors and rate-limit answers of
  * Duffel's API reference), so that the real SDK makes real requests in tests: offer requests and offers, orders
  * (instant, balance payment, metadata, listing filtered by passenger name with cursor pagination) and order
- * cancellations (quote, then confirm); and Duffel Stays: search by location, fetching a result's rates, quotes,
+ * cancellations (quote, list, get, then confirm); and Duffel Stays: search by location, fetching a result's rates, quotes,
  * bookings (create, get, list with cursor pagination, cancel).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -188,6 +188,8 @@ export class DuffelStub {
   refundFor: (order: Json) => string = (order) => order.total_amount;
   /** Called once an order is stored, before it is answered (a test may stop the client there). */
   onOrderCreated?: (order: Json) => void;
+  /** Called once a cancellation is confirmed; returning true drops the connection instead of answering. */
+  onCancellationConfirmed?: (cancellation: Json) => boolean | void;
   /** The hotels a Stays search finds around the searched point (default: none). */
   hotelsNear: (latitude: number, longitude: number) => Json[] = () => [];
   /** Every rate a search result's rates were fetched for, by id, with its hotel and stay (a test may edit a rate). */
@@ -372,7 +374,20 @@ export class DuffelStub {
       if (cancellation.confirmed_at) return error(422, "already_cancelled", "The order has already been cancelled");
       cancellation.confirmed_at = new Date().toISOString();
       this.orders.find((o) => o.id === cancellation.order_id)!.cancelled_at = cancellation.confirmed_at;
+      if (this.onCancellationConfirmed?.(cancellation)) return res.destroy();
       return reply(200, { data: cancellation });
+    }
+    if (method === "GET" && path === "/air/order_cancellations") {
+      const orderId = url.searchParams.get("order_id");
+      const listed = [...this.cancellations.values()].filter((c) => !orderId || c.order_id === orderId);
+      return reply(200, { data: listed, meta: { limit: 50, after: null, before: null } });
+    }
+    match = /^\/air\/order_cancellations\/(ore_\w+)$/.exec(path);
+    if (method === "GET" && match) {
+      const cancellation = this.cancellations.get(match[1]!);
+      return cancellation
+        ? reply(200, { data: cancellation })
+        : error(404, "not_found", "The resource you are trying to access does not exist");
     }
     if (path.startsWith("/stays/")) return this.stays(method, path, url, data, reply, error, res);
     error(404, "not_found", "no such stub route");
