@@ -144,4 +144,37 @@ describe.each(DRIVERS)("Duffel flights adapter (%s)", (driver) => {
       stub.failing = false;
     }
   });
+
+  it("plans the live flight from the traveller's city for the trip's first day and party, bookable as planned", async () => {
+    seen.length = 0;
+    const planned = await call(t.app, "POST", "/planner/plan", {
+      body: { text: "3 days in Lisbon from New York for 2" },
+    });
+    expect(planned.status).toBe(200);
+    const plan = (planned.body as Json).plan;
+    const flights = plan.booking.items.filter((line: Json) => line.itemId.startsWith("duffel-"));
+    expect(flights).toEqual([
+      { itemId: expect.stringMatching(/^duffel-off_000[12]stub$/), date: plan.booking.checkIn },
+    ]);
+    const asked = seen.filter((s) => s.url.includes("/air/offer_requests"));
+    expect(asked.map((s) => s.body?.data.slices[0].origin)).toContain("JFK");
+    for (const request of asked) {
+      expect(request.body?.data).toMatchObject({
+        slices: [{ destination: "LIS", departure_date: plan.booking.checkIn }],
+        passengers: [{ type: "adult" }, { type: "adult" }],
+      });
+    }
+    // Priced whole (one offer for the party), as the booking prices it.
+    const day = plan.days.find((d: Json) => d.items.some((i: Json) => i.itemId === flights[0].itemId));
+    expect(day.items.find((i: Json) => i.itemId === flights[0].itemId)).toMatchObject({ quantity: 1 });
+    const token = await signIn(t.app, testAccount(16));
+    const booked = await call(t.app, "POST", "/bookings", {
+      token,
+      body: { ...plan.booking, paymentToken: STABLECOIN, passengers: PASSENGERS },
+    });
+    expect(booked.status).toBe(201);
+    expect((booked.body as Json).booking.items.map((line: Json) => line.itemId)).toEqual(
+      plan.booking.items.map((line: Json) => line.itemId),
+    );
+  });
 });

@@ -12,6 +12,7 @@ import type { CatalogItem } from "../catalog/types.js";
 import { priceLines } from "../bookings/pricing.js";
 import { usd } from "../http/schemas.js";
 import { inspire, wantsIdeas } from "./inspire.js";
+import { liveOffers } from "./live-supply.js";
 import { correctionNote, unknownPlaceReply, whichPlace } from "./places.js";
 import { describeDay, normalise, toUsdCents, type TripRequest } from "./parse.js";
 import { capitalise, joinAnd, money, plural, say } from "./reply.js";
@@ -264,20 +265,33 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
   if (options.places) options.emit?.({ type: "status", message: `Finding places to visit in ${destination.name}` });
   // Fetched (or read from the cache) while the catalog is searched; never fails, says why when there are none.
   const placesAnswer = options.places?.placesFor(destination);
-  const { items: inventory } = await catalog.search({
-    destinationId: destination.id,
-    sort: "relevance",
-    offset: 0,
-    limit: 10_000,
-  });
+  // The origin's own airports, and any hub within 80 km of it (London's flights leave from LHR).
+  const origin = request.origin;
+  const airports = origin
+    ? [
+        ...new Set([
+          ...origin.airports.map((a) => a.iata),
+          ...HUBS.filter(([, lat, lon]) => distanceKm(lat, lon, origin.lat, origin.lon) <= 80).map(([iata]) => iata),
+        ]),
+      ]
+    : [];
+  const [{ items: inventory }, live] = await Promise.all([
+    catalog.search({ destinationId: destination.id, sort: "relevance", offset: 0, limit: 10_000 }),
+    liveOffers(catalog, { destinationId: destination.id, checkIn, checkOut, guests, airports }),
+  ]);
   const scored = inventory.map((item) => scoreItem(item, request, options.affinity));
   const of = (type: CatalogItem["type"]) => scored.filter((s) => s.item.type === type).sort(byScore);
+  // A live supplier's offer is priced whole, for the stay and party it was searched for.
   const quantity = (item: CatalogItem) =>
-    item.type === "hotel" ? nights * Math.ceil(guests / 2) : item.priceUnit === "offer" ? 1 : guests;
+    item.priceUnit === "offer" ? 1 : item.type === "hotel" ? nights * Math.ceil(guests / 2) : guests;
+  const liveScored = (items: CatalogItem[]) =>
+    items.map((item) => scoreItem(item, request, options.affinity)).sort(byScore);
   const cost = (item: CatalogItem) => item.priceCents * BigInt(quantity(item));
 
   // Hotel: available every night, meeting the star and style wishes, the best that leaves room for the days.
-  const hotels = of("hotel").filter((s) => catalog.isAvailable(s.item, checkIn, checkOut));
+  const liveHotels = liveScored(live.hotels);
+  const hotels =
+    liveHotels.length > 0 ? liveHotels : of("hotel").filter((s) => catalog.isAvailable(s.item, checkIn, checkOut));
   if (hotels.length === 0)
     return cannot(
       `no hotel in ${destination.name} has rooms for every night from ${checkIn} to ${checkOut}`,
@@ -309,16 +323,14 @@ export async function buildPlan(catalog: Catalog, input: TripRequest, options: B
 
   // Flight on the first day when the traveller said where from and the catalog flies that route.
   if (request.origin) {
-    const origin = request.origin;
-    // The origin's own airports, and any hub within 80 km of it (London's flights leave from LHR).
-    const airports = new Set([
-      ...origin.airports.map((a) => a.iata),
-      ...HUBS.filter(([, lat, lon]) => distanceKm(lat, lon, origin.lat, origin.lon) <= 80).map(([iata]) => iata),
-    ]);
-    const flight = of("flight").find(
-      (s) =>
-        s.item.details.kind === "flight" && airports.has(s.item.details.origin) && catalog.availableOn(s.item, checkIn),
-    );
+    const flight =
+      liveScored(live.flights)[0] ??
+      of("flight").find(
+        (s) =>
+          s.item.details.kind === "flight" &&
+          airports.includes(s.item.details.origin) &&
+          catalog.availableOn(s.item, checkIn),
+      );
     if (flight && fits(flight.item)) {
       lines.push({ item: flight.item, date: checkIn, why: `flies from ${request.origin.name}` });
       spent += cost(flight.item);
