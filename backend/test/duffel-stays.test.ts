@@ -2,8 +2,9 @@
  * Duffel Stays hotels booked for real: a hotel search finds rates through the real SDK against a local stub of
  * Duffel's API; after the escrow's payment the keeper quotes the rate again and books it, records the booking and only
  * then confirms; an unavailable or repriced rate refunds the traveller; a rate limit waits for its reset; cancelling
- * cancels the Duffel booking and the escrow gives back what the rate's cancellation timeline gives then. The worker of
- * a real app against the shared local chain, a real Postgres, and the services' injected clock.
+ * cancels the Duffel booking and the escrow gives back what the rate's cancellation timeline gives then, also when
+ * Duffel's answer to the cancel was lost and the traveller or the keeper cancels again. The worker of a real app against
+ * the shared local chain, a real Postgres, and the services' injected clock.
  */
 import { bookingEscrowAbi, getDeployment } from "@trvl/abi";
 import { and, eq } from "drizzle-orm";
@@ -89,6 +90,7 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
   let hotels = 0;
 
   beforeAll(async () => {
+    stub.now = now;
     const stubUrl = await stub.listen();
     t = await createTestApp("postgres", {
       env: {
@@ -148,6 +150,25 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
     beforePay?.(rateId);
     await payInEth(traveller, body.pay);
     return { id: body.booking.id as Hex, amount: BigInt(body.booking.payment.amount), rateId, booking: body.booking };
+  }
+
+  /** Books a trip of a $420.00 flight (`offerId`) and a hotel with one bookable rate for the two PASSENGERS, unpaid. */
+  async function bookFlightAndHotel(checkIn: string, offerId: string, rate: StubRate) {
+    const flight = stub.addOffer(stubOffer(offerId, checkIn, 2, "420.00"));
+    await search(checkIn, [rate]);
+    const { status, body } = await call(t.app, "POST", "/bookings", {
+      token,
+      body: {
+        items: [{ itemId: `duffel-${flight.id}`, date: checkIn }, { itemId: `duffel-stay-${rate.id}` }],
+        checkIn,
+        checkOut: addDays(checkIn, 3),
+        guests: 2,
+        passengers: PASSENGERS,
+        paymentToken: ETH,
+      },
+    });
+    expect(status, JSON.stringify(body)).toBe(201);
+    return { flight, body };
   }
 
   async function read(id: string) {
@@ -360,21 +381,12 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
 
   it("a trip with a flight and a hotel whose rate is gone: the flight's order already placed is cancelled, and all is refunded", async () => {
     const checkIn = futureDay(49);
-    const flight = stub.addOffer(stubOffer("off_0001withstay", checkIn, 2, "420.00"));
     const rateId = "rat_0001withflight";
-    await search(checkIn, [{ id: rateId, total: "300.00", timeline: [[later(600), "300.00"]] }]);
-    const { status, body } = await call(t.app, "POST", "/bookings", {
-      token,
-      body: {
-        items: [{ itemId: `duffel-${flight.id}`, date: checkIn }, { itemId: `duffel-stay-${rateId}` }],
-        checkIn,
-        checkOut: addDays(checkIn, 3),
-        guests: 2,
-        passengers: PASSENGERS,
-        paymentToken: ETH,
-      },
+    const { flight, body } = await bookFlightAndHotel(checkIn, "off_0001withstay", {
+      id: rateId,
+      total: "300.00",
+      timeline: [[later(600), "300.00"]],
     });
-    expect(status, JSON.stringify(body)).toBe(201);
     stub.script({
       method: "POST",
       path: "/stays/quotes",
@@ -431,5 +443,76 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
     const [partial] = await escrowEvents(booking.id, "BookingPartiallyRefunded");
     expect(partial!.args).toMatchObject({ refunded: expected, kept: booking.amount - expected });
     expect(bookingsOf(booking.rateId)[0]).toMatchObject({ status: "cancelled" });
+  });
+
+  it("a cancellation Duffel confirmed whose answer was lost is recorded when the traveller cancels again, with the refund due when Duffel cancelled", async () => {
+    const booking = await bookAndPay(49, {
+      total: "400.00",
+      timeline: [
+        [later(60), "400.00"],
+        [later(360), "100.00"],
+      ],
+    });
+    await waitUntil("confirmed", async () => (await read(booking.id)).status === "confirmed");
+    // Inside the free window Duffel cancels the booking, but its answer never arrives.
+    stub.onStayCancelled = () => true;
+    try {
+      const lost = await call(t.app, "POST", `/bookings/${booking.id}/cancel`, { token });
+      expect(lost.status).toBe(502);
+    } finally {
+      stub.onStayCancelled = undefined;
+    }
+    const [made] = bookingsOf(booking.rateId);
+    expect(made).toMatchObject({ status: "cancelled" });
+    expect((await read(booking.id)).status).toBe("confirmed");
+
+    // Past the free deadline the traveller cancels again: what Duffel's cancellation gave back, all of it, comes back.
+    ahead += 90 * MINUTE;
+    const again = await call(t.app, "POST", `/bookings/${booking.id}/cancel`, { token });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    await waitUntil("refunded", async () => (await read(booking.id)).status === "refunded");
+    expect((await escrowEvents(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
+    expect(await escrowEvents(booking.id, "BookingPartiallyRefunded")).toHaveLength(0);
+    expect((await read(booking.id)).items[0].orderCancelledAt).not.toBeNull();
+    const cancels = stub.seen.filter(
+      (s) => s.method === "POST" && s.url === `/stays/bookings/${made!.id}/actions/cancel`,
+    );
+    expect(cancels).toHaveLength(2);
+  });
+
+  it("a trip's hotel Duffel cancelled whose answer was lost, never retried by the traveller: at the hold's end the keeper records it cancelled and refunds all, nothing settled", async () => {
+    const rateId = "rat_0002withflight";
+    const { body } = await bookFlightAndHotel(futureDay(50), "off_0002withstay", {
+      id: rateId,
+      total: "300.00",
+      timeline: [[later(60 * 24 * 3), "300.00"]],
+    });
+    await payInEth(traveller, body.pay);
+    const id = body.booking.id as Hex;
+    await waitUntil("confirmed", async () => (await read(id)).status === "confirmed");
+
+    // Duffel cancels the flight, then the hotel, but the hotel's answer never arrives.
+    stub.onStayCancelled = () => true;
+    try {
+      const halfway = await call(t.app, "POST", `/bookings/${id}/cancel`, { token });
+      expect(halfway.status).toBe(502);
+      expect(halfway.body.error).toMatchObject({ code: "supplier_cancellation_incomplete" });
+    } finally {
+      stub.onStayCancelled = undefined;
+    }
+    const [made] = bookingsOf(rateId);
+    expect(made).toMatchObject({ status: "cancelled" });
+    expect((await read(id)).items[1].orderCancelledAt).toBeNull();
+
+    ahead += HOLD_MINUTES * MINUTE + MINUTE;
+    const ended = await waitUntil("refunded or settled", async () => {
+      const booking = await read(id);
+      return ["refunded", "settled", "rewarded"].includes(booking.status) ? booking : undefined;
+    });
+    expect(ended.status).toBe("refunded");
+    expect((await escrowEvents(id, "BookingRefunded"))[0]!.args.amount).toBe(BigInt(body.booking.payment.amount));
+    expect(await escrowEvents(id, "BookingPartiallyRefunded")).toHaveLength(0);
+    expect(ended.items.map((item: Json) => item.orderCancelledAt !== null)).toEqual([true, true]);
+    expect(ended.items[1].orderCancelRefusal ?? null).toBeNull();
   });
 });

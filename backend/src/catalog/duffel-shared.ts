@@ -15,6 +15,12 @@ export interface DuffelErrorLike {
   errors?: { code?: string; message?: string }[];
 }
 
+/** Duffel refused the request itself (a 4xx other than a rate limit): asking again gives the same answer. */
+export function isRefusal(error: unknown): boolean {
+  const { status } = error as DuffelErrorLike;
+  return status !== undefined && status >= 400 && status < 500 && status !== 429;
+}
+
 /** Duffel's decimal amount ("412.37") in cents; undefined if it is not one. */
 export function cents(amount: string): bigint | undefined {
   const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(amount);

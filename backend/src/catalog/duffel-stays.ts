@@ -15,7 +15,7 @@ import type {
 } from "@duffel/api/Stays/StaysTypes";
 
 import type { Clock } from "../clock.js";
-import { DUFFEL_COMMISSION_BPS, DUFFEL_PROVIDER, HOLD_MINUTES, cents, refusalOf } from "./duffel-shared.js";
+import { DUFFEL_COMMISSION_BPS, DUFFEL_PROVIDER, HOLD_MINUTES, cents, isRefusal, refusalOf } from "./duffel-shared.js";
 import { distanceKm, type Destination, type SizeTier } from "./geodata.js";
 import { nightsBetween } from "./dates.js";
 import type {
@@ -258,7 +258,8 @@ export class DuffelStays {
 
   /**
    * What cancelling a Stays booking gives back now, from its rate's cancellation timeline (Duffel cancels a booking in
-   * one step: the quote's id is the booking's).
+   * one step: the quote's id is the booking's). A booking Duffel already cancelled (an attempt whose answer was lost
+   * before it was recorded) gives back what the timeline gave when it was cancelled.
    */
   async quoteCancellation(bookingId: string): Promise<CancellationQuote> {
     const duffel = await this.context.client();
@@ -267,12 +268,25 @@ export class DuffelStays {
     if (!rate) {
       throw this.context.failed(new Error(`Duffel's booking ${bookingId} names no rate: what it refunds is unknown`));
     }
-    return { id: booked.id, refundCents: refundAt(rate.cancellation_timeline, this.context.now()) };
+    const at =
+      booked.status === "cancelled" && booked.cancelled_at ? new Date(booked.cancelled_at) : this.context.now();
+    return { id: booked.id, refundCents: refundAt(rate.cancellation_timeline, at) };
   }
 
   async confirmCancellation(bookingId: string): Promise<void> {
     const duffel = await this.context.client();
-    await this.call(() => duffel.stays.bookings.cancel(bookingId));
+    try {
+      await duffel.stays.bookings.cancel(bookingId);
+    } catch (error) {
+      // Cancelled already (Duffel refuses to cancel it again): the booking is cancelled as quoted.
+      const cancelled = isRefusal(error)
+        ? await duffel.stays.bookings.get(bookingId).then(
+            ({ data }) => data.status === "cancelled",
+            () => false,
+          )
+        : false;
+      if (!cancelled) throw this.context.failed(error);
+    }
   }
 
   private async call<T>(request: () => Promise<T>): Promise<T> {

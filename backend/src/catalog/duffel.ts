@@ -15,6 +15,7 @@ import {
   DUFFEL_PROVIDER,
   HOLD_MINUTES,
   cents,
+  isRefusal,
   refusalOf,
   retryAfterMs,
   type DuffelErrorLike,
@@ -48,12 +49,6 @@ export interface DuffelOptions {
   now: Clock;
   /** Hotels from Duffel Stays too (bookings already made with Stays are handled either way). */
   stays?: boolean;
-}
-
-/** Duffel refused the request itself (a 4xx other than a rate limit): asking again gives the same answer. */
-function isRefusal(error: unknown): boolean {
-  const { status } = error as DuffelErrorLike;
-  return status !== undefined && status >= 400 && status < 500 && status !== 429;
 }
 
 function minutes(isoDuration: string | null | undefined): number {

@@ -197,6 +197,10 @@ export class DuffelStub {
   readonly stayBookings: Json[] = [];
   /** Called once a Stays booking is stored; returning true drops the connection instead of answering. */
   onStayBooked?: (booking: Json) => boolean | void;
+  /** Called once a Stays booking is cancelled; returning true drops the connection instead of answering. */
+  onStayCancelled?: (booking: Json) => boolean | void;
+  /** Duffel's clock for when a Stays booking is cancelled (a test gives it the services' clock). */
+  now: () => Date = () => new Date();
   private readonly searchResults = new Map<string, Json>();
   private readonly quotes = new Map<string, Json>();
   private readonly scripted: Scripted[] = [];
@@ -526,7 +530,8 @@ export class DuffelStub {
       if (booking!.status === "cancelled")
         return error(422, "booking_already_cancelled", "The booking has already been cancelled");
       booking!.status = "cancelled";
-      booking!.cancelled_at = new Date().toISOString();
+      booking!.cancelled_at = this.now().toISOString();
+      if (this.onStayCancelled?.(booking!)) return res.destroy();
       return reply(200, { data: booking! });
     }
     error(404, "not_found", "no such stub route");
