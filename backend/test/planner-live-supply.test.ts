@@ -5,9 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { addDays } from "../src/catalog/dates.js";
+import { OpenAIPlanner } from "../src/planner/openai.js";
+import { EMPTY_TRAVELLER } from "../src/planner/types.js";
 import { call, createTestApp, signIn, testAccount, type TestApp } from "./helpers/app.js";
+import { futureDay } from "./helpers/clock.js";
 import { DuffelStub, PASSENGERS, stubHotel } from "./helpers/duffel-stub.js";
-import { STABLECOIN } from "./helpers/trips.js";
+import { ChatStub, streamed } from "./helpers/openai-stub.js";
+import { LISBON, STABLECOIN } from "./helpers/trips.js";
 
 type Json = Record<string, any>;
 
@@ -77,6 +82,44 @@ describe("planning with live supply", () => {
       expect(lines.every((line) => !line.itemId.startsWith("duffel-"))).toBe(true);
     } finally {
       stub.failing = false;
+    }
+  });
+
+  it("lets the OpenAI planner search the live flights from an airport and the live hotels, for the party", async () => {
+    const checkIn = futureDay(40);
+    const model = new ChatStub((messages) =>
+      messages.some((m) => m.role === "tool")
+        ? streamed([{ name: "answer_without_plan", args: { status: "cannot", reply: "Seen enough." } }])
+        : streamed([
+            {
+              name: "search_catalog",
+              args: { destinationId: LISBON, type: "flight", origin: "jfk", checkIn, guests: 2 },
+            },
+            {
+              name: "search_catalog",
+              args: { destinationId: LISBON, type: "hotel", checkIn, checkOut: addDays(checkIn, 3), guests: 2 },
+            },
+          ]),
+    );
+    const planner = new OpenAIPlanner(t.services.catalog, {
+      apiKey: "sk-test",
+      baseURL: await model.listen(),
+      model: "gpt-test",
+      timeoutMs: 5_000,
+      maxRetries: 0,
+      contextTokens: 2_000,
+    });
+    try {
+      await planner.plan({ text: "Lisbon from New York", traveller: EMPTY_TRAVELLER, history: [], today: checkIn });
+      const results = model.chats[1].messages
+        .filter((m: Json) => m.role === "tool")
+        .map((m: Json) => JSON.parse(m.content));
+      expect(results[0]).toContainEqual(expect.objectContaining({ id: "duffel-off_0001stub", per: "offer" }));
+      expect(results[1]).toContainEqual(
+        expect.objectContaining({ id: "duffel-stay-rat_0001plan", per: "offer", priceUsd: "900.00" }),
+      );
+    } finally {
+      await model.close();
     }
   });
 });

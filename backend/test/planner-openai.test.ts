@@ -4,9 +4,6 @@
  * interests are reflected or named as missing, and the budget is read exactly. The model is a local stub of the
  * chat completions API (the real SDK talks to it) replaying a recorded tool-call transcript.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { addDays } from "../src/catalog/dates.js";
@@ -14,6 +11,7 @@ import { Catalog } from "../src/catalog/service.js";
 import type { CatalogItem } from "../src/catalog/types.js";
 import { OpenAIPlanner } from "../src/planner/openai.js";
 import { EMPTY_TRAVELLER, type Answer } from "../src/planner/types.js";
+import { ChatStub, streamed } from "./helpers/openai-stub.js";
 
 type Json = Record<string, any>;
 
@@ -39,21 +37,6 @@ function pickTrip() {
 }
 const trip = pickTrip();
 const REQUEST = `A relaxed weekend in Barcelona from ${trip.friday} to ${trip.sunday}, flamenco and skiing, budget $10,000,000`;
-
-function chunk(delta: Json, finish: string | null = null) {
-  const body = { id: "chatcmpl-stub", object: "chat.completion.chunk", created: 0, model: "gpt-test" };
-  return `data: ${JSON.stringify({ ...body, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-}
-
-function streamed(calls: { name: string; args: Json }[]): string {
-  let body = "";
-  calls.forEach((call, index) => {
-    const args = JSON.stringify(call.args);
-    const id = `call_${index}_${call.name}`;
-    body += chunk({ tool_calls: [{ index, id, type: "function", function: { name: call.name, arguments: args } }] });
-  });
-  return `${body}${chunk({}, "tool_calls")}data: [DONE]\n\n`;
-}
 
 const line = (item: CatalogItem, date: string | undefined, time: string, why: string) => ({
   itemId: item.id,
@@ -95,36 +78,21 @@ function modelTurn(messages: Json[]): string {
   return streamed([submission(trip.saturday)]);
 }
 
-const chats: Json[] = [];
-let server: Server;
+const model = new ChatStub(modelTurn);
+const chats = model.chats;
 let planner: OpenAIPlanner;
 
-async function handle(req: IncomingMessage, res: ServerResponse) {
-  const parts: Buffer[] = [];
-  for await (const part of req) parts.push(part as Buffer);
-  const body = JSON.parse(Buffer.concat(parts).toString()) as Json;
-  chats.push(body);
-  res.writeHead(200, { "content-type": "text/event-stream" });
-  res.end(modelTurn(body.messages));
-}
-
 beforeAll(async () => {
-  server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   planner = new OpenAIPlanner(catalog, {
     apiKey: "sk-test",
-    baseURL: base,
+    baseURL: await model.listen(),
     model: "gpt-test",
     timeoutMs: 5_000,
     maxRetries: 0,
     contextTokens: 2_000,
   });
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => model.close());
 
 const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 

@@ -39,6 +39,12 @@ const SearchCatalog = z.object({
   checkOut: z.string().optional(),
   text: z.string().max(100).optional(),
   maxPriceUsd: z.number().positive().optional(),
+  origin: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/)
+    .transform((code) => code.toUpperCase())
+    .optional(),
+  guests: z.number().int().min(1).max(9).optional(),
   limit: z.number().int().min(1).max(30).optional(),
 });
 const SubmitPlan = z.object({
@@ -91,7 +97,7 @@ const TOOLS: ChatCompletionTool[] = [
     function: {
       name: "search_catalog",
       description:
-        "Search bookable items of a destination: hotels (price per night per room of two), flights (per seat), activities and restaurants (per person). With checkIn/checkOut only items bookable in that window.",
+        "Search bookable items of a destination: hotels (price per night per room of two), flights (per seat), activities and restaurants (per person). With checkIn/checkOut only items bookable in that window. Live suppliers' offers (per: offer) are priced whole for the stay and party they were searched for: search flights with origin, checkIn and guests, hotels with checkIn, checkOut and guests, and prefer them.",
       parameters: {
         type: "object",
         properties: {
@@ -101,6 +107,8 @@ const TOOLS: ChatCompletionTool[] = [
           checkOut: { type: "string", description: "YYYY-MM-DD, the day after the last night" },
           text: { type: "string", description: "Words the item must mention, e.g. 'outdoors' or 'vegan'" },
           maxPriceUsd: { type: "number" },
+          origin: { type: "string", description: "IATA code of the departure airport (flights)" },
+          guests: { type: "integer", description: "Travellers: live offers are priced for the whole party" },
           limit: { type: "integer" },
         },
         required: ["destinationId"],
@@ -312,6 +320,8 @@ export class OpenAIPlanner implements Planner {
           checkOut: q.checkIn ? (q.checkOut ?? undefined) : undefined,
           text: q.text,
           maxPriceCents: q.maxPriceUsd ? BigInt(Math.round(q.maxPriceUsd * 100)) : undefined,
+          origin: q.origin,
+          guests: q.guests,
           sort: "rating_desc",
           offset: 0,
           limit: q.limit ?? 12,
