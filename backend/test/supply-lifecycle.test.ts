@@ -107,6 +107,10 @@ describe("settlement when due, cancellation by the terms", () => {
       .where(and(eq(schema.keeperJobs.bookingId, due.id), eq(schema.keeperJobs.kind, "settle")));
     expect(settleJob).toMatchObject({ status: "pending" });
     expect(settleJob!.runAfter.toISOString()).toBe(waiting.cancellation.settleDueAt);
+    // In words, to the minute: "… at 2030-03-04 22:03 UTC", never a machine timestamp.
+    const dueInWords = `${waiting.cancellation.settleDueAt.slice(0, 10)} ${waiting.cancellation.settleDueAt.slice(11, 16)} UTC`;
+    expect(waiting.cancellation.summary).toContain(`paid from the escrow at ${dueInWords}`);
+    expect(waiting.cancellation.summary).not.toMatch(/\d{2}:\d{2}:\d{2}/);
 
     // Inside the window: all of it back, never settled.
     const early = await call(t.app, "POST", `/bookings/${cancelledEarly.id}/cancel`, { token });

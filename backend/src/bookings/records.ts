@@ -54,6 +54,9 @@ const UNTIL_SETTLED_SUMMARY =
 type TermsRow = Pick<BookingItemRow, "totalCents" | "freeCancelUntil" | "cancelFeeBps" | "settleDueAt"> &
   Partial<Pick<BookingItemRow, "providerOrderId" | "type">>;
 
+/** A moment as the traveller reads it in a sentence: to the minute, in UTC (the API does not know their zone). */
+const inWords = (at: Date) => `${at.toISOString().slice(0, 10)} ${at.toISOString().slice(11, 16)} UTC`;
+
 function windowSummary(items: TermsRow[], settleDueAt: Date | null): string {
   const freeUntil = items
     .map((item) => item.freeCancelUntil)
@@ -64,9 +67,9 @@ function windowSummary(items: TermsRow[], settleDueAt: Date | null): string {
     ? "nothing comes back for the items whose window has closed"
     : `the supplier keeps ${fees.map((fee) => `${fee / 100}%`).join(" or ")} of those items' price`;
   return (
-    `Free cancellation until ${freeUntil?.toISOString() ?? "the booking is settled"}: the escrow refunds all of it. ` +
+    `Free cancellation until ${freeUntil ? inWords(freeUntil) : "the booking is settled"}: the escrow refunds all of it. ` +
     `After that, ${after}, and the escrow refunds the rest. ` +
-    `The supplier is paid from the escrow at ${settleDueAt?.toISOString() ?? "confirmation"}; from then on it can no longer be cancelled.` +
+    `The supplier is paid from the escrow at ${settleDueAt ? inWords(settleDueAt) : "confirmation"}; from then on it can no longer be cancelled.` +
     // A supplier's order is cancelled with the supplier, whose refund decides that item's part.
     (items.some((item) => item.providerOrderId && item.type !== "hotel")
       ? " A flight's order is cancelled with its airline: what comes back of its price is what the airline refunds."
