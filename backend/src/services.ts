@@ -66,7 +66,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const database =
     overrides.database ??
     (config.DATABASE_URL
-      ? await openDatabase({ kind: "postgres", url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })
+      ? await openDatabase({
+          kind: "postgres",
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          workerPoolSize: config.DATABASE_WORKER_POOL_SIZE,
+        })
       : await openDatabase({ kind: "pglite", dataDir: path.join(config.DATA_DIR, "pglite") }));
   const redis = config.REDIS_URL ? await redisStores(config.REDIS_URL) : undefined;
   const chain = createChainContext(config);

@@ -54,6 +54,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, ".data")),
   DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
   DATABASE_POOL_SIZE: positiveInt.default(10),
+  /** The chain listener's and keeper's own connections (PostgreSQL), apart from the API's DATABASE_POOL_SIZE. */
+  DATABASE_WORKER_POOL_SIZE: positiveInt.default(6),
   REDIS_URL: url(["redis:", "rediss:"]).optional(),
 
   CHAIN_ID: positiveInt.default(31337),

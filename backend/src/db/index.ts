@@ -22,6 +22,11 @@ export type Executor = Db | Tx;
 
 export interface Database {
   db: Db;
+  /**
+   * The chain listener's and keeper's connections. On PostgreSQL a pool of their own, so that the money path never
+   * queues behind the API's requests for a connection; the embedded database has one connection, so it is `db`.
+   */
+  workerDb: Db;
   driver: "postgres" | "pglite";
   /** Cheap round trip, for readiness checks. */
   ping(): Promise<void>;
@@ -48,7 +53,8 @@ const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".
 
 // Postgres returns int8 and numeric as strings; drizzle's bigint mode and our uint256 type turn them into bigint.
 export type DatabaseOptions = (
-  { kind: "postgres"; url: string; poolSize?: number } | { kind: "pglite"; dataDir?: string /* undefined: in memory */ }
+  | { kind: "postgres"; url: string; poolSize?: number; workerPoolSize?: number }
+  | { kind: "pglite"; dataDir?: string /* undefined: in memory */ }
 ) & {
   /** Called with every statement drizzle sends and its parameters (query plans are checked this way). */
   onQuery?: (query: string, params: unknown[]) => void;
@@ -57,22 +63,27 @@ export type DatabaseOptions = (
 /** Opens the database and applies the committed migrations (drizzle-kit), the same ones on both drivers. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === "postgres") {
+    // Connections are opened on first use: an instance that never leads holds none of the worker's.
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const workerPool = new pg.Pool({ connectionString: options.url, max: options.workerPoolSize ?? 6 });
+    const pools = [pool, workerPool];
     // An idle client's connection error must not crash the process; the next query reports it.
-    pool.on("error", () => {});
+    for (const each of pools) each.on("error", () => {});
+    const close = async () => void (await Promise.all(pools.map((each) => each.end().catch(() => {}))));
     try {
       const db = drizzlePg(pool, { schema, logger: queryLogger(options.onQuery) });
       await migratePg(db, { migrationsFolder: MIGRATIONS });
       return {
         db: db as unknown as Db,
+        workerDb: drizzlePg(workerPool, { schema, logger: queryLogger(options.onQuery) }) as unknown as Db,
         driver: "postgres",
         ping: async () => void (await pool.query("select 1")),
         tryLead: (key) => leadWithPostgres(options.url, key),
         listen: (channel, handler) => listenWithPostgres(options.url, channel, handler),
-        close: () => pool.end(),
+        close,
       };
     } catch (error) {
-      await pool.end().catch(() => {});
+      await close();
       throw error;
     }
   }
@@ -82,6 +93,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   await migratePglite(db, { migrationsFolder: MIGRATIONS });
   return {
     db: db as unknown as Db,
+    workerDb: db as unknown as Db,
     driver: "pglite",
     ping: async () => void (await db.execute(sql`select 1`)),
     // One process owns an embedded database: it always leads (the lock still guards against a second leader loop).

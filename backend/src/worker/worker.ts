@@ -50,10 +50,12 @@ export function startWorker(services: Services): Worker {
       log.info("leading: running the chain listener and keeper");
       const stillLeading = () => !stopped && leadership.held;
       const wakeups = newWakeups(services.config.KEEPER_CONCURRENCY);
+      // The loops' queries go through the worker's own connections, never queued behind the API's requests.
+      const work: Services = { ...services, db: database.workerDb };
       await Promise.all([
-        listenerLoop(services, stillLeading, wakeups),
-        keeperLoop(services, stillLeading, wakeups),
-        receiptsLoop(services, stillLeading),
+        listenerLoop(work, stillLeading, wakeups),
+        keeperLoop(work, stillLeading, wakeups),
+        receiptsLoop(work, stillLeading),
       ]);
       leading = false;
       metrics.worker.leader.set(0);
