@@ -13,8 +13,8 @@ import path from "node:path";
 
 import hre from "hardhat";
 
+import { startEphemeralChain } from "@trvl/tooling/ephemeral-chain";
 import { runSoak } from "../backend/bench/soak.js";
-import { startLocalChain } from "./dev/chain.js";
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -33,11 +33,14 @@ const options = {
   logLevel: process.env.SOAK_LOG_LEVEL || "warn",
 };
 
-console.log(`[soak] starting a local chain (own Ignition deployment) for ${options.seconds} s at ${options.rate}/s…`);
-const chain = await startLocalChain(hre, "127.0.0.1", 0, { deploymentId: `soak-${process.pid}` });
+console.log(
+  `[soak] starting a local chain (own process and Ignition deployment) for ${options.seconds} s at ${options.rate}/s…`,
+);
+// A process of its own, as a node is: the soak's traffic, generated here, must not slow the node's answers.
+const chain = await startEphemeralChain();
 let summary;
 try {
-  summary = await runSoak(chain.url, options);
+  summary = await runSoak(chain.url, { ...options, chainPid: chain.pid });
 } finally {
   await chain.close();
 }

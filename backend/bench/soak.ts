@@ -54,6 +54,8 @@ export interface SoakOptions {
   logLevel?: string;
   /** Progress lines (default: console.log). */
   log?: (line: string) => void;
+  /** The local chain's process, when it runs in one of its own: its CPU is sampled too. */
+  chainPid?: number;
 }
 
 /** Runs as long as this, a run's timing targets are judged. */
@@ -265,7 +267,13 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
     const samples: SoakSample[] = [];
     let apiServerErrors: number | null = null;
     let gcsBefore: { minor: number; major: number } | undefined;
-    let cpu = { at: performance.now(), backend: await cpuSeconds(api.pid), soak: ownCpuSeconds() };
+    const chainCpuSeconds = async () => (options.chainPid === undefined ? null : cpuSeconds(options.chainPid));
+    let cpu = {
+      at: performance.now(),
+      backend: await cpuSeconds(api.pid),
+      chain: await chainCpuSeconds(),
+      soak: ownCpuSeconds(),
+    };
     const inWindow = (at: number | undefined, index: number) =>
       at !== undefined && Math.floor(soakHttp.seconds(at) / WINDOW_SECONDS) === index;
     const sample = async (index: number) => {
@@ -283,12 +291,17 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
       const rewarded = bookings.filter((b) => inWindow(b.rewardedSeenAt, index) && b.paidAt !== undefined);
       const latencies = rewarded.map((b) => b.rewardedSeenAt! - b.paidAt!);
       const posts = window?.latencies.get("POST /bookings") ?? [];
-      const now = { at: performance.now(), backend: await cpuSeconds(api.pid), soak: ownCpuSeconds() };
-      const share = (key: "backend" | "soak") =>
+      const now = {
+        at: performance.now(),
+        backend: await cpuSeconds(api.pid),
+        chain: await chainCpuSeconds(),
+        soak: ownCpuSeconds(),
+      };
+      const share = (key: "backend" | "chain" | "soak") =>
         now[key] === null || cpu[key] === null
           ? null
           : round((100 * (now[key]! - cpu[key]!)) / ((now.at - cpu.at) / 1000));
-      const cpuPercent = { backend: share("backend"), soak: share("soak") };
+      const cpuPercent = { backend: share("backend"), chain: share("chain"), soak: share("soak") };
       cpu = now;
       const x: SoakSample = {
         t: (index + 1) * WINDOW_SECONDS,
@@ -322,7 +335,7 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
           `${x.bookings.created} created, ${x.bookings.paid} paid, ${x.bookings.rewarded} rewarded · paid→rewarded ` +
           `p50 ${x.paidToRewarded.p50Ms ?? "–"} p95 ${x.paidToRewarded.p95Ms ?? "–"} ms · POST /bookings p95 ` +
           `${x.postBookingsP95Ms ?? "–"} ms · lag ${x.listenerLagBlocks ?? "–"} · jobs ${x.jobs ? `${x.jobs.pending}/${x.jobs.running}/${x.jobs.failed}` : "–"} · 5xx ${x.serverErrors}` +
-          ` · cpu backend ${x.cpuPercent.backend ?? "–"}%, chain+soak ${x.cpuPercent.soak ?? "–"}% · event loop p99 ${x.eventLoopP99Ms ?? "–"} ms` +
+          ` · cpu backend ${x.cpuPercent.backend ?? "–"}%, chain ${x.cpuPercent.chain ?? "–"}%, soak driver ${x.cpuPercent.soak ?? "–"}% · event loop p99 ${x.eventLoopP99Ms ?? "–"} ms` +
           (x.unanswered ? ` · unanswered ${x.unanswered}` : ""),
       );
     };

@@ -22,7 +22,7 @@ import { TxSender } from "../src/keeper/sender.js";
 import { startWorker } from "../src/worker/worker.js";
 import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
 import { impersonate, payInEth, quoteArgs, send } from "./helpers/chain.js";
-import { startEphemeralChain, type EphemeralChain } from "./helpers/ephemeral-chain.js";
+import { startEphemeralChain, type EphemeralChain } from "@trvl/tooling/ephemeral-chain";
 import { allRewarded, bookAndPay, createBooking, FAST_WORKER_ENV, statusesOf, waitUntil } from "./helpers/pipeline.js";
 import { tripRequest } from "./helpers/trips.js";
 

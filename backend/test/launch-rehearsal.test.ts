@@ -12,7 +12,7 @@ import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts"
 import { startWorker, type Worker } from "../src/worker/worker.js";
 import { call, createTestApp, siweMessage, testAccount, type TestApp } from "./helpers/app.js";
 import { quoteArgs } from "./helpers/chain.js";
-import { startEphemeralChain, type EphemeralChain } from "./helpers/ephemeral-chain.js";
+import { startEphemeralChain, type EphemeralChain } from "@trvl/tooling/ephemeral-chain";
 import { FAST_WORKER_ENV, waitUntil } from "./helpers/pipeline.js";
 import { ETH, tripRequest } from "./helpers/trips.js";
 

@@ -54,7 +54,7 @@ import {
   stakeTrvl,
 } from "./helpers/chain.js";
 import { DRIVERS } from "./helpers/databases.js";
-import { startEphemeralChain, type EphemeralChain } from "./helpers/ephemeral-chain.js";
+import { startEphemeralChain, type EphemeralChain } from "@trvl/tooling/ephemeral-chain";
 import { allRewarded, bookAndPay, createBooking, FAST_WORKER_ENV, statusesOf, waitUntil } from "./helpers/pipeline.js";
 import { backendTotals, comparable, type ComparableTotals } from "./helpers/read-model-totals.js";
 import { STABLECOIN, tripRequest } from "./helpers/trips.js";

@@ -1,18 +1,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 
-import { REPO_ROOT } from "../../src/config/index.js";
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 export interface EphemeralChain {
   url: string;
+  pid: number;
   close(): Promise<void>;
 }
 
 /**
  * A local chain of its own (Hardhat's EDR on a free port), with the whole system deployed and the test accounts
  * funded, as `npm start` has it. The test run shares one; a test that rewinds the chain (snapshots, reverts, manual
- * mining) starts another so it cannot disturb the others.
+ * mining) starts another so it cannot disturb the others. A process of its own: what else runs in the caller (a
+ * benchmark's load generator) does not delay the node's answers.
  */
 export async function startEphemeralChain(
   /** The `hardhat run` script that starts it: the launch rehearsal's is scripts/rehearsal/chain.ts. */
@@ -35,6 +38,7 @@ export async function startEphemeralChain(
   });
   return {
     url,
+    pid: chain.pid!,
     close: async () => {
       if (chain.exitCode !== null) return;
       chain.kill("SIGTERM");

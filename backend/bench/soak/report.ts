@@ -14,7 +14,8 @@ export interface SoakSample {
   gcs: { minor: number; major: number } | null;
   eventLoopP99Ms: number | null;
   /** CPU used in the window, in % of one core: the backend process, and this one (the traffic and the chain). */
-  cpuPercent: { backend: number | null; soak: number | null };
+  /** Shares of one core; `chain` is null when the chain runs in the soak's own process (counted in `soak`). */
+  cpuPercent: { backend: number | null; chain: number | null; soak: number | null };
   listenerLagBlocks: number | null;
   /** Keeper jobs waiting (pending) and in progress (running), all kinds; failed ones in all. */
   jobs: { pending: number; running: number; failed: number } | null;
@@ -194,7 +195,7 @@ export function summaryMarkdown(s: SoakSummary): string {
         "phase",
         "RSS / heap used / heap held MB",
         "GCs minor / major",
-        "CPU % backend / chain+soak",
+        "CPU % backend / chain / soak driver",
         "event loop p99 ms",
         "req/s",
         "created",
@@ -211,7 +212,7 @@ export function summaryMarkdown(s: SoakSummary): string {
         x.phase,
         `${x.rssMb ?? "–"} / ${x.heapUsedMb ?? "–"} / ${x.heapTotalMb ?? "–"}`,
         x.gcs ? `${x.gcs.minor} / ${x.gcs.major}` : "–",
-        `${x.cpuPercent.backend ?? "–"} / ${x.cpuPercent.soak ?? "–"}`,
+        `${x.cpuPercent.backend ?? "–"} / ${x.cpuPercent.chain ?? "–"} / ${x.cpuPercent.soak ?? "–"}`,
         ms(x.eventLoopP99Ms),
         x.requestsPerSecond.toFixed(1),
         x.bookings.created,
@@ -258,7 +259,8 @@ export function chartPanels(samples: SoakSample[]): Panel[] {
       unit: "%",
       series: [
         series("backend", "#7b3fb5", (x) => x.cpuPercent.backend),
-        series("chain + soak driver", "#8c564b", (x) => x.cpuPercent.soak, true),
+        series("chain", "#8c564b", (x) => x.cpuPercent.chain, true),
+        series("soak driver", "#17becf", (x) => x.cpuPercent.soak, true),
       ],
     },
     {

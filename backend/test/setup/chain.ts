@@ -4,7 +4,7 @@
  */
 import type { TestProject } from "vitest/node";
 
-import { startEphemeralChain, type EphemeralChain } from "../helpers/ephemeral-chain.js";
+import { startEphemeralChain, type EphemeralChain } from "@trvl/tooling/ephemeral-chain";
 
 declare module "vitest" {
   export interface ProvidedContext {
