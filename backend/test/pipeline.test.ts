@@ -215,8 +215,11 @@ describe.each(DRIVERS)("commission pipeline (%s)", (driver) => {
   });
 
   it("exposes the pipeline on /metrics: lag, events, jobs and rewards", async () => {
-    const response = await t.app.request("/metrics");
-    const text = await response.text();
+    // The job counts are read at most once a second: the finished distribution shows within a few.
+    const text = await waitUntil("the finished distribution in the job counts", async () => {
+      const body = await (await t.app.request("/metrics")).text();
+      return /^trvl_keeper_jobs\{kind="distribute",status="done"\} [1-9]/m.test(body) ? body : undefined;
+    });
     const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1]);
     expect(value("trvl_worker_leader")).toBe(1);
     expect(value("trvl_listener_lag_blocks")).toBeGreaterThanOrEqual(0);

@@ -63,14 +63,17 @@ export interface KeeperMetrics {
   onRewardsWaiting(counts: { reason: string; count: number }[]): void;
 }
 
-/** How often a busy upkeep round recovers stale jobs and reports the job counts (an idle one does each time). */
+/**
+ * How often upkeep recovers stale jobs, prunes finished ones and reports the job counts, at most (the counts read the
+ * whole job table). Upkeep is woken after every listener pass, many times a second under load, busy or not.
+ */
 const CHORES_EVERY_MS = 1_000;
 /** Finished jobs deleted per upkeep round at most. */
 const PRUNE_BATCH = 1_000;
 
 export class Keeper {
-  private lastChores = 0;
-  private upkeepBusy = false;
+  /** When the chores last ran (performance.now(): a rate limit on work, not a time of the business clock). */
+  private lastChores = -Infinity;
 
   constructor(
     private readonly deps: {
@@ -93,18 +96,14 @@ export class Keeper {
   readonly rounds = {
     /** Asks suppliers to confirm paid bookings, sends refunds; recovers stale jobs and reports the job counts. */
     upkeep: async (): Promise<number> => {
-      // Under load it is woken after every listener pass: the table-wide chores then run at most once a second.
-      const chores = !this.upkeepBusy || this.deps.now().getTime() - this.lastChores >= CHORES_EVERY_MS;
+      const chores = performance.now() - this.lastChores >= CHORES_EVERY_MS;
       if (chores) {
+        this.lastChores = performance.now();
         await this.recoverStale();
         await this.pruneFinished();
       }
       const work = (await this.confirmPaid()) + (await this.runRefunds());
-      if (chores) {
-        await this.reportCounts();
-        this.lastChores = this.deps.now().getTime();
-      }
-      this.upkeepBusy = work > 0;
+      if (chores) await this.reportCounts();
       return work;
     },
     settle: () => this.runBatch("settle"),
