@@ -9,6 +9,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { publishPendingReceipts } from "../bookings/receipts.js";
 import { watchHeads, webSocketUrlOf } from "../chain/heads.js";
 import { ChainListener } from "../chain/listener.js";
+import { maintainTables } from "../db/maintenance.js";
 import { Keeper } from "../keeper/keeper.js";
 import { TxSender } from "../keeper/sender.js";
 import type { Services } from "../services.js";
@@ -16,6 +17,8 @@ import { Wakeup } from "./wakeup.js";
 
 /** Receipts published per round of the receipts loop (in parallel, each one content-store write). */
 const RECEIPTS_PER_ROUND = 100;
+/** How often the leader looks for tables that autovacuum leaves alone and that need vacuuming or analyzing. */
+const TABLE_UPKEEP_EVERY_MS = 30_000;
 
 /** Advisory lock key of the worker (any constant shared by every instance). */
 export const LEADER_LOCK_KEY = 0x7472766c; // "trvl"
@@ -56,6 +59,7 @@ export function startWorker(services: Services): Worker {
         listenerLoop(work, stillLeading, wakeups),
         keeperLoop(work, stillLeading, wakeups),
         receiptsLoop(work, stillLeading),
+        tableUpkeepLoop(work, stillLeading),
       ]);
       leading = false;
       metrics.worker.leader.set(0);
@@ -256,5 +260,18 @@ function receiptsLoop(services: Services, running: () => boolean) {
   return loop("receipts", services, running, new Wakeup(), async () => {
     const published = await publishPendingReceipts({ db, ipfs }, RECEIPTS_PER_ROUND);
     return published === RECEIPTS_PER_ROUND ? 0 : config.LISTENER_POLL_MS;
+  });
+}
+
+/** Where PostgreSQL's autovacuum is off, the leader keeps its tables vacuumed and their statistics fresh itself. */
+function tableUpkeepLoop(services: Services, running: () => boolean) {
+  const { database, db, logger } = services;
+  // The embedded database is one process's own, small, and has no autovacuum settings to honour.
+  if (database.driver !== "postgres") return Promise.resolve();
+  const log = logger.child({ component: "table-upkeep" });
+  return loop("table-upkeep", services, running, new Wakeup(), async () => {
+    const upkeep = await maintainTables(db);
+    if (upkeep.vacuumed.length + upkeep.analyzed.length > 0) log.debug(upkeep, "vacuumed and analyzed tables");
+    return TABLE_UPKEEP_EVERY_MS;
   });
 }
