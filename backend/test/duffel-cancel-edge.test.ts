@@ -5,22 +5,20 @@
  * cancel stands, with the reason on its item, and only what was cancelled is refunded, the rest settled. The real SDK
  * against a local stub of Duffel, the real worker, Postgres and the shared local chain.
  */
-import { bookingEscrowAbi, getDeployment } from "@trvl/abi";
 import { and, eq } from "drizzle-orm";
-import { parseEventLogs, type Hex, type PrivateKeyAccount } from "viem";
+import type { PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { HOLD_MINUTES } from "../src/catalog/duffel.js";
 import { schema } from "../src/db/index.js";
 import { startWorker, type Worker } from "../src/worker/worker.js";
 import { call, createTestApp, expectError, signIn, type TestApp } from "./helpers/app.js";
-import { fundedAccount, keeperKey, publicClient } from "./helpers/chain.js";
+import { escrowEventsOf, fundedAccount, keeperKey } from "./helpers/chain.js";
 import { futureDay, testClock } from "./helpers/clock.js";
 import { bookFlightsAndPay, outAndBack } from "./helpers/duffel-bookings.js";
 import { DuffelStub } from "./helpers/duffel-stub.js";
-import { FAST_WORKER_ENV, waitUntil } from "./helpers/pipeline.js";
+import { FAST_WORKER_ENV, readBooking, waitUntil } from "./helpers/pipeline.js";
 
-const { contracts } = getDeployment(31337);
 const MINUTE = 60_000;
 const OUTAGE = {
   method: "POST",
@@ -63,18 +61,7 @@ describe("a Duffel cancellation that stopped halfway, when the hold ends", () =>
     await stub.close();
   });
 
-  async function read(id: string) {
-    const { status, body } = await call(t.app, "GET", `/bookings/${id}`, { token });
-    expect(status).toBe(200);
-    return body.booking;
-  }
-
-  async function escrowEvents(id: string) {
-    const logs = await publicClient().getLogs({ address: contracts.BookingEscrow.address, fromBlock: 0n });
-    return parseEventLogs({ abi: bookingEscrowAbi, logs }).filter(
-      (log) => (log.args as { bookingId?: Hex }).bookingId === id,
-    );
-  }
+  const read = (id: string) => readBooking(t, token, id);
 
   /** Quotes asked of Duffel to cancel `orderId`, and confirmations it answered. */
   function cancellationsOf(orderId: string) {
@@ -129,7 +116,7 @@ describe("a Duffel cancellation that stopped halfway, when the hold ends", () =>
       ahead = 0;
     }
     expect(booking.backOrder.cancelled_at).not.toBeNull();
-    const events = await escrowEvents(booking.id);
+    const events = await escrowEventsOf(booking.id);
     expect(events.map((e) => e.eventName)).toEqual(["BookingPaid", "BookingRefunded"]);
     expect((events[1]!.args as { amount: bigint }).amount).toBe(booking.amount);
     // Each order cancelled once; the outbound one not asked for again.
@@ -168,7 +155,7 @@ describe("a Duffel cancellation that stopped halfway, when the hold ends", () =>
     expect(["settled", "rewarded"]).toContain(ended.status);
     // What Duffel gave back of the outbound flight ($150 of the booking's $410), in the payment token.
     const expected = (booking.amount * 15_000n) / 41_000n;
-    const events = await escrowEvents(booking.id);
+    const events = await escrowEventsOf(booking.id);
     const partial = events.filter((e) => e.eventName === "BookingPartiallyRefunded");
     expect(partial).toHaveLength(1);
     expect(partial[0]!.args).toMatchObject({ refunded: expected, kept: booking.amount - expected });
@@ -208,7 +195,7 @@ describe("a Duffel cancellation that stopped halfway, when the hold ends", () =>
       ahead = 0;
     }
     expect(ended.status).toBe("refunded");
-    const events = await escrowEvents(id);
+    const events = await escrowEventsOf(id);
     expect(events.map((e) => e.eventName)).toEqual(["BookingPaid", "BookingRefunded"]);
     expect((events[1]!.args as { amount: bigint }).amount).toBe(amount);
     expect(ended.items.map((item: { orderCancelledAt: string | null }) => item.orderCancelledAt !== null)).toEqual([
@@ -247,7 +234,7 @@ describe("a Duffel cancellation that stopped halfway, when the hold ends", () =>
       stub.failing = false;
       ahead = 0;
     }
-    const events = await escrowEvents(booking.id);
+    const events = await escrowEventsOf(booking.id);
     expect(events.map((e) => e.eventName)).toEqual(["BookingPaid", "BookingRefunded"]);
     expect((events[1]!.args as { amount: bigint }).amount).toBe(booking.amount);
     expect(cancellationsOf(booking.outOrder.id)).toEqual({ quotes: 1, confirmed: 1 });

@@ -9,9 +9,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { bookingEscrowAbi, getDeployment } from "@trvl/abi";
 import { and, eq } from "drizzle-orm";
-import { parseEventLogs, type Hex, type PrivateKeyAccount } from "viem";
+import type { Hex, PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { BackendProcess } from "@trvl/tooling/backend-process";
@@ -20,14 +19,13 @@ import { HOLD_MINUTES } from "../src/catalog/duffel.js";
 import { schema } from "../src/db/index.js";
 import { startWorker, type Worker } from "../src/worker/worker.js";
 import { call, createTestApp, expectError, signIn, type TestApp } from "./helpers/app.js";
-import { fundedAccount, keeperKey, publicClient } from "./helpers/chain.js";
+import { escrowEventsOf, fundedAccount, keeperKey } from "./helpers/chain.js";
 import { futureDay, testClock } from "./helpers/clock.js";
 import { bookFlightsAndPay, outAndBack } from "./helpers/duffel-bookings.js";
 import { DuffelStub, stubOffer } from "./helpers/duffel-stub.js";
-import { FAST_WORKER_ENV, waitUntil } from "./helpers/pipeline.js";
+import { FAST_WORKER_ENV, readBooking, waitUntil } from "./helpers/pipeline.js";
 import { startWorkerProcess } from "./helpers/worker-process.js";
 
-const { contracts } = getDeployment(31337);
 const MINUTE = 60_000;
 const TOKEN = "duffel_test_stub_token";
 
@@ -75,16 +73,7 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     return { ...booking, offerId: offer.id as string };
   }
 
-  async function read(id: string) {
-    const { status, body } = await call(t.app, "GET", `/bookings/${id}`, { token });
-    expect(status).toBe(200);
-    return body.booking;
-  }
-
-  async function escrowEvents<const E extends "BookingPartiallyRefunded" | "BookingRefunded">(id: string, name: E) {
-    const logs = await publicClient().getLogs({ address: contracts.BookingEscrow.address, fromBlock: 0n });
-    return parseEventLogs({ abi: bookingEscrowAbi, eventName: name, logs }).filter((l) => l.args.bookingId === id);
-  }
+  const read = (id: string) => readBooking(t, token, id);
 
   it("paid → Duffel order placed with the passengers → confirmed with its reference → settled after the hold → rewarded", async () => {
     worker = startWorker(t.services);
@@ -149,7 +138,7 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     const refunded = await read(booking.id);
     expect(refunded.supplierRefusal).toContain("offer_no_longer_available");
     expect(refunded.providerReference).toBeNull();
-    expect((await escrowEvents(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
+    expect((await escrowEventsOf(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
     expect(stub.ordersOf(booking.offerId)).toHaveLength(0);
   });
 
@@ -253,7 +242,7 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
       await waitUntil("the kept part settled", async () =>
         ["settled", "rewarded"].includes((await read(booking.id)).status),
       );
-      const [partial] = await escrowEvents(booking.id, "BookingPartiallyRefunded");
+      const [partial] = await escrowEventsOf(booking.id, "BookingPartiallyRefunded");
       expect(partial!.args).toMatchObject({ refunded: expected, kept: booking.amount - expected });
     } finally {
       stub.refundFor = (o) => o.total_amount;
@@ -265,7 +254,7 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
     await waitUntil("confirmed", async () => (await read(booking.id)).status === "confirmed");
     expect((await call(t.app, "POST", `/bookings/${booking.id}/cancel`, { token })).status).toBe(200);
     await waitUntil("refunded", async () => (await read(booking.id)).status === "refunded");
-    expect((await escrowEvents(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
+    expect((await escrowEventsOf(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
     const [order] = stub.ordersOf(booking.offerId);
     expect(order!.cancelled_at).not.toBeNull();
     // The traveller sees the reference as cancelled, never as a live booking.
@@ -298,7 +287,7 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
       ["settled", "rewarded"].includes((await read(booking.id)).status),
     );
     const expected = (booking.amount * 30_000n) / 41_237n;
-    const [partial] = await escrowEvents(booking.id, "BookingPartiallyRefunded");
+    const [partial] = await escrowEventsOf(booking.id, "BookingPartiallyRefunded");
     expect(partial!.args).toMatchObject({ refunded: expected, kept: booking.amount - expected });
     expect((await read(booking.id)).items[0].orderCancelledAt).not.toBeNull();
     const quotes = stub.seen.filter(
@@ -342,7 +331,7 @@ describe("Duffel orders on payment, cancellation and crashes", () => {
       (s) => s.method === "POST" && s.url === "/air/order_cancellations" && s.body?.data?.order_id === outOrder!.id,
     );
     expect(quotesForOut).toHaveLength(1);
-    expect((await escrowEvents(id, "BookingRefunded"))[0]!.args.amount).toBe(amount);
+    expect((await escrowEventsOf(id, "BookingRefunded"))[0]!.args.amount).toBe(amount);
   });
 
   it(

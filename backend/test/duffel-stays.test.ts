@@ -6,9 +6,8 @@
  * Duffel's answer to the cancel was lost and the traveller or the keeper cancels again. The worker of a real app against
  * the shared local chain, a real Postgres, and the services' injected clock.
  */
-import { bookingEscrowAbi, getDeployment } from "@trvl/abi";
 import { and, eq } from "drizzle-orm";
-import { parseEventLogs, type Hex, type PrivateKeyAccount } from "viem";
+import type { Hex, PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { addDays } from "../src/catalog/dates.js";
@@ -17,15 +16,14 @@ import { stayPolicy } from "../src/catalog/duffel-stays.js";
 import { schema } from "../src/db/index.js";
 import { startWorker, type Worker } from "../src/worker/worker.js";
 import { call, createTestApp, signIn, type TestApp } from "./helpers/app.js";
-import { fundedAccount, keeperKey, payInEth, publicClient } from "./helpers/chain.js";
+import { escrowEventsOf, fundedAccount, keeperKey, payInEth } from "./helpers/chain.js";
 import { futureDay, testClock } from "./helpers/clock.js";
 import { DuffelStub, PASSENGERS, stubHotel, stubOffer, type StubRate } from "./helpers/duffel-stub.js";
-import { FAST_WORKER_ENV, waitUntil } from "./helpers/pipeline.js";
+import { FAST_WORKER_ENV, readBooking, waitUntil } from "./helpers/pipeline.js";
 import { ETH, LISBON } from "./helpers/trips.js";
 
 type Json = Record<string, any>;
 
-const { contracts } = getDeployment(31337);
 const MINUTE = 60_000;
 const TOKEN = "duffel_test_stub_token";
 
@@ -171,16 +169,7 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
     return { flight, body };
   }
 
-  async function read(id: string) {
-    const { status, body } = await call(t.app, "GET", `/bookings/${id}`, { token });
-    expect(status).toBe(200);
-    return body.booking;
-  }
-
-  async function escrowEvents<const E extends "BookingPartiallyRefunded" | "BookingRefunded">(id: string, name: E) {
-    const logs = await publicClient().getLogs({ address: contracts.BookingEscrow.address, fromBlock: 0n });
-    return parseEventLogs({ abi: bookingEscrowAbi, eventName: name, logs }).filter((l) => l.args.bookingId === id);
-  }
+  const read = (id: string) => readBooking(t, token, id);
 
   const bookingsOf = (rateId: string) =>
     stub.stayBookings.filter((booking) =>
@@ -327,7 +316,7 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
     const refunded = await read(booking.id);
     expect(refunded.supplierRefusal).toContain("rate_unavailable");
     expect(refunded.providerReference).toBeNull();
-    expect((await escrowEvents(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
+    expect((await escrowEventsOf(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
     expect(bookingsOf(booking.rateId)).toHaveLength(0);
   });
 
@@ -400,7 +389,9 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
     expect(order!.cancelled_at).not.toBeNull();
     expect(bookingsOf(rateId)).toHaveLength(0);
     expect((await read(id)).supplierRefusal).toContain("rate_unavailable");
-    expect((await escrowEvents(id, "BookingRefunded"))[0]!.args.amount).toBe(BigInt(body.booking.payment.amount));
+    expect((await escrowEventsOf(id as Hex, "BookingRefunded"))[0]!.args.amount).toBe(
+      BigInt(body.booking.payment.amount),
+    );
   });
 
   it("cancelling inside the free window cancels the Duffel booking, and the escrow refunds all of it", async () => {
@@ -415,7 +406,7 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
     const cancelled = await call(t.app, "POST", `/bookings/${booking.id}/cancel`, { token });
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
     await waitUntil("refunded", async () => (await read(booking.id)).status === "refunded");
-    expect((await escrowEvents(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
+    expect((await escrowEventsOf(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
     const [made] = bookingsOf(booking.rateId);
     expect(made).toMatchObject({ status: "cancelled" });
     const [item] = (await read(booking.id)).items;
@@ -440,7 +431,7 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
     await waitUntil("the kept part settled", async () =>
       ["settled", "rewarded"].includes((await read(booking.id)).status),
     );
-    const [partial] = await escrowEvents(booking.id, "BookingPartiallyRefunded");
+    const [partial] = await escrowEventsOf(booking.id, "BookingPartiallyRefunded");
     expect(partial!.args).toMatchObject({ refunded: expected, kept: booking.amount - expected });
     expect(bookingsOf(booking.rateId)[0]).toMatchObject({ status: "cancelled" });
   });
@@ -471,8 +462,8 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
     const again = await call(t.app, "POST", `/bookings/${booking.id}/cancel`, { token });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     await waitUntil("refunded", async () => (await read(booking.id)).status === "refunded");
-    expect((await escrowEvents(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
-    expect(await escrowEvents(booking.id, "BookingPartiallyRefunded")).toHaveLength(0);
+    expect((await escrowEventsOf(booking.id, "BookingRefunded"))[0]!.args.amount).toBe(booking.amount);
+    expect(await escrowEventsOf(booking.id, "BookingPartiallyRefunded")).toHaveLength(0);
     expect((await read(booking.id)).items[0].orderCancelledAt).not.toBeNull();
     const cancels = stub.seen.filter(
       (s) => s.method === "POST" && s.url === `/stays/bookings/${made!.id}/actions/cancel`,
@@ -510,8 +501,8 @@ describe("Duffel Stays: search, booking on payment, refusals and cancellation", 
       return ["refunded", "settled", "rewarded"].includes(booking.status) ? booking : undefined;
     });
     expect(ended.status).toBe("refunded");
-    expect((await escrowEvents(id, "BookingRefunded"))[0]!.args.amount).toBe(BigInt(body.booking.payment.amount));
-    expect(await escrowEvents(id, "BookingPartiallyRefunded")).toHaveLength(0);
+    expect((await escrowEventsOf(id, "BookingRefunded"))[0]!.args.amount).toBe(BigInt(body.booking.payment.amount));
+    expect(await escrowEventsOf(id, "BookingPartiallyRefunded")).toHaveLength(0);
     expect(ended.items.map((item: Json) => item.orderCancelledAt !== null)).toEqual([true, true]);
     expect(ended.items[1].orderCancelRefusal ?? null).toBeNull();
   });

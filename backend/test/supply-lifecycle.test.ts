@@ -4,23 +4,21 @@
  * cancelled inside the window it is refunded in full, after it the escrow gives back what the terms allow and settles
  * the rest. The worker of a real app against the shared local chain.
  */
-import { bookingEscrowAbi, getDeployment } from "@trvl/abi";
 import { and, eq } from "drizzle-orm";
-import { parseEventLogs, type Hex, type PrivateKeyAccount } from "viem";
+import type { Hex, PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { addDays } from "../src/catalog/dates.js";
 import { schema } from "../src/db/index.js";
 import { startWorker, type Worker } from "../src/worker/worker.js";
 import { call, createTestApp, signIn, type TestApp } from "./helpers/app.js";
-import { fundedAccount, keeperKey, payInEth, publicClient } from "./helpers/chain.js";
+import { escrowEventsOf, fundedAccount, keeperKey, payInEth } from "./helpers/chain.js";
 import { testClock } from "./helpers/clock.js";
-import { FAST_WORKER_ENV, waitUntil } from "./helpers/pipeline.js";
+import { FAST_WORKER_ENV, readBooking, waitUntil } from "./helpers/pipeline.js";
 import { availableItems, ETH, futureDay } from "./helpers/trips.js";
 
 const FREE_MINUTES = 10;
 const MINUTE = 60_000;
-const { contracts } = getDeployment(31337);
 
 describe("settlement when due, cancellation by the terms", () => {
   let t: TestApp;
@@ -78,19 +76,7 @@ describe("settlement when due, cancellation by the terms", () => {
     return { id: booking.id as Hex, amount: BigInt(booking.payment.amount), receipt };
   }
 
-  async function read(id: string) {
-    const { status, body } = await call(t.app, "GET", `/bookings/${id}`, { token });
-    expect(status).toBe(200);
-    return body.booking;
-  }
-
-  async function escrowEvents<const E extends "BookingPartiallyRefunded" | "BookingRefunded">(
-    id: string,
-    eventName: E,
-  ) {
-    const logs = await publicClient().getLogs({ address: contracts.BookingEscrow.address, fromBlock: 0n });
-    return parseEventLogs({ abi: bookingEscrowAbi, eventName, logs }).filter((log) => log.args.bookingId === id);
-  }
+  const read = (id: string) => readBooking(t, token, id);
 
   it("confirms at once, settles at the due time, refunds all inside the window and the terms' part after it", async () => {
     const due = await bookAndPay(40);
@@ -120,7 +106,7 @@ describe("settlement when due, cancellation by the terms", () => {
       "the early cancellation refunded",
       async () => (await read(cancelledEarly.id)).status === "refunded",
     );
-    expect((await escrowEvents(cancelledEarly.id, "BookingRefunded"))[0]!.args.amount).toBe(cancelledEarly.amount);
+    expect((await escrowEventsOf(cancelledEarly.id, "BookingRefunded"))[0]!.args.amount).toBe(cancelledEarly.amount);
 
     // After the free window: the hotel keeps half its price; the activity (free until settled) comes back whole.
     ahead = (FREE_MINUTES + 1) * MINUTE;
@@ -134,7 +120,7 @@ describe("settlement when due, cancellation by the terms", () => {
     await waitUntil("the late cancellation settled", async () =>
       ["settled", "rewarded"].includes((await read(cancelledLate.id)).status),
     );
-    const [partial] = await escrowEvents(cancelledLate.id, "BookingPartiallyRefunded");
+    const [partial] = await escrowEventsOf(cancelledLate.id, "BookingPartiallyRefunded");
     expect(partial!.args).toMatchObject({ refunded: refundAmount, kept: cancelledLate.amount - refundAmount });
     await waitUntil("the kept part rewarded", async () => (await read(cancelledLate.id)).status === "rewarded");
     // The partial refund's event ended the refund job: it is never sent again.

@@ -3,6 +3,7 @@ import {
   createPublicClient,
   createWalletClient,
   http,
+  parseEventLogs,
   parseSignature,
   type Address,
   type Hex,
@@ -17,6 +18,20 @@ export const publicClient = (url: string = inject("chainUrl")) =>
   createPublicClient({ chain: hardhat, transport: http(url) });
 export const wallet = (account: PrivateKeyAccount, url: string = inject("chainUrl")) =>
   createWalletClient({ account, chain: hardhat, transport: http(url) });
+
+/** The escrow's events about `bookingId` on the test run's chain, all of them or those named `eventName`. */
+export async function escrowEventsOf<const E extends "BookingPartiallyRefunded" | "BookingRefunded" | undefined>(
+  bookingId: Hex,
+  eventName?: E,
+) {
+  const logs = await publicClient().getLogs({
+    address: getDeployment(31337).contracts.BookingEscrow.address,
+    fromBlock: 0n,
+  });
+  return parseEventLogs({ abi: bookingEscrowAbi, eventName, logs }).filter(
+    (log) => (log.args as { bookingId?: Hex }).bookingId === bookingId,
+  );
+}
 
 /** A quote as the API returns it (decimal strings) in the form the escrow's ABI takes. */
 export function quoteArgs(quote: Record<string, string | number>) {

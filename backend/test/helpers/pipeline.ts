@@ -1,5 +1,6 @@
 import { inArray } from "drizzle-orm";
 import type { PrivateKeyAccount } from "viem";
+import { expect } from "vitest";
 
 import { schema, type Db } from "../../src/db/index.js";
 import { call, type TestApp } from "./app.js";
@@ -16,6 +17,13 @@ export const FAST_WORKER_ENV = {
   KEEPER_STALE_AFTER_MS: "3000",
   LEADER_RETRY_MS: "200",
 };
+
+/** The signed-in traveller's booking `id`, as `GET /bookings/{id}` answers it. */
+export async function readBooking(t: TestApp, token: string, id: string): Promise<Record<string, any>> {
+  const { status, body } = await call(t.app, "GET", `/bookings/${id}`, { token });
+  expect(status).toBe(200);
+  return body.booking;
+}
 
 /** Creates a booking (paid in ETH) through the API as the signed-in traveller; returns the booking and how to pay. */
 export async function createBooking(t: TestApp, token: string, offset = 40) {
