@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { addDays } from "../src/catalog/dates.js";
-import { OpenAIPlanner } from "../src/planner/openai.js";
 import { EMPTY_TRAVELLER } from "../src/planner/types.js";
 import { call, createTestApp, signIn, testAccount, type TestApp } from "./helpers/app.js";
 import { futureDay } from "./helpers/clock.js";
@@ -101,14 +100,7 @@ describe("planning with live supply", () => {
             },
           ]),
     );
-    const planner = new OpenAIPlanner(t.services.catalog, {
-      apiKey: "sk-test",
-      baseURL: await model.listen(),
-      model: "gpt-test",
-      timeoutMs: 5_000,
-      maxRetries: 0,
-      contextTokens: 2_000,
-    });
+    const planner = await model.planner(t.services.catalog);
     try {
       await planner.plan({ text: "Lisbon from New York", traveller: EMPTY_TRAVELLER, history: [], today: checkIn });
       const results = model.chats[1].messages

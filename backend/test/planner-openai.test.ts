@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../src/catalog/dates.js";
 import { Catalog } from "../src/catalog/service.js";
 import type { CatalogItem } from "../src/catalog/types.js";
-import { OpenAIPlanner } from "../src/planner/openai.js";
+import type { OpenAIPlanner } from "../src/planner/openai.js";
 import { EMPTY_TRAVELLER, type Answer } from "../src/planner/types.js";
 import { ChatStub, streamed } from "./helpers/openai-stub.js";
 
@@ -83,14 +83,7 @@ const chats = model.chats;
 let planner: OpenAIPlanner;
 
 beforeAll(async () => {
-  planner = new OpenAIPlanner(catalog, {
-    apiKey: "sk-test",
-    baseURL: await model.listen(),
-    model: "gpt-test",
-    timeoutMs: 5_000,
-    maxRetries: 0,
-    contextTokens: 2_000,
-  });
+  planner = await model.planner(catalog);
 });
 afterAll(() => model.close());
 

@@ -5,6 +5,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
+import type { Catalog } from "../../src/catalog/service.js";
+import { OpenAIPlanner } from "../../src/planner/openai.js";
+
 type Json = Record<string, any>;
 
 function chunk(delta: Json, finish: string | null = null) {
@@ -36,6 +39,18 @@ export class ChatStub {
     this.server = server;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  }
+
+  /** Listens (see `listen`) and returns the real OpenAI planner on `catalog`, pointed here with the tests' settings. */
+  async planner(catalog: Catalog): Promise<OpenAIPlanner> {
+    return new OpenAIPlanner(catalog, {
+      apiKey: "sk-test",
+      baseURL: await this.listen(),
+      model: "gpt-test",
+      timeoutMs: 5_000,
+      maxRetries: 0,
+      contextTokens: 2_000,
+    });
   }
 
   async close(): Promise<void> {
