@@ -13,8 +13,10 @@ export interface SoakSample {
   /** Garbage collections in the window: minor (young generation) and major (the whole heap); null in the first. */
   gcs: { minor: number; major: number } | null;
   eventLoopP99Ms: number | null;
-  /** CPU used in the window, in % of one core: the backend process, and this one (the traffic and the chain). */
-  /** Shares of one core; `chain` is null when the chain runs in the soak's own process (counted in `soak`). */
+  /**
+   * CPU used in the window, in % of one core: the backend process, the local chain's process and this one (the
+   * traffic). `chain` is null when the chain runs in this process (counted in `soak`).
+   */
   cpuPercent: { backend: number | null; chain: number | null; soak: number | null };
   listenerLagBlocks: number | null;
   /** Keeper jobs waiting (pending) and in progress (running), all kinds; failed ones in all. */
