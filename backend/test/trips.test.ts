@@ -54,8 +54,22 @@ describe.each(DRIVERS)("trips (%s)", (driver) => {
     const id = saved.body.id as string;
     let plan = saved.body.plan as Json;
 
-    // Swap: three alternatives of the same kind, free that day, none already in the trip.
-    const activity = plan.days.flatMap((day: Json) => day.items).find((item: Json) => item.type === "activity");
+    // Swap: three alternatives of the same kind, free that day, none already in the trip. The demo inventory has
+    // days with no other activity free, so the swap is tried on the first planned activity whose day has one.
+    const inTrip = new Set(plan.booking.items.map((line: Json) => line.itemId));
+    let activity: Json = {};
+    let free: Json[] = [];
+    for (const item of plan.days.flatMap((day: Json) => day.items).filter((i: Json) => i.type === "activity")) {
+      const open = await call(
+        t.app,
+        "GET",
+        `/catalog/search?destination=${LISBON}&type=activity&checkIn=${item.date}&limit=100`,
+      );
+      free = open.body.items.filter((other: Json) => !inTrip.has(other.id));
+      activity = item;
+      if (free.length > 0) break;
+    }
+    expect(activity.itemId, "the plan has an activity").toBeDefined();
     const alternatives = await call(
       t.app,
       "GET",
@@ -63,13 +77,6 @@ describe.each(DRIVERS)("trips (%s)", (driver) => {
       { token },
     );
     expect(alternatives.status).toBe(200);
-    const inTrip = new Set(plan.booking.items.map((line: Json) => line.itemId));
-    const open = await call(
-      t.app,
-      "GET",
-      `/catalog/search?destination=${LISBON}&type=activity&checkIn=${activity.date}&limit=100`,
-    );
-    const free = open.body.items.filter((item: Json) => !inTrip.has(item.id));
     expect(free.length).toBeGreaterThan(0);
     // Free that day and fitting the day's timetable and the budget once swapped in: at most three.
     expect(alternatives.body.items.length).toBeGreaterThan(0);
