@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { AudioError, decodeWav, encodeWav, resample, sniff } from "../src/voice/audio.js";
+import { AudioError, decodeWav, encodeWav, paddedWav, resample, sniff } from "../src/voice/audio.js";
 import { EspeakTts } from "../src/voice/espeak.js";
 import { findBinary } from "../src/voice/exec.js";
 import { call, createTestApp, expectError, type TestApp } from "./helpers/app.js";
@@ -258,6 +258,15 @@ describe("decodeWav", () => {
     expect(Math.max(...tone.samples)).toBeCloseTo(0.2, 2);
   });
 
+  it("reads 16-bit mono samples alike wherever the file's bytes start", () => {
+    const wav = buildWav({ seconds: 0.1 });
+    const expected = Array.from({ length: 1_600 }, (_, f) => wav.readInt16LE(44 + 2 * f) / 32_768);
+    // At an odd offset the samples cannot be read in place.
+    const shifted = new Uint8Array(wav.length + 1).subarray(1);
+    shifted.set(wav);
+    for (const bytes of [wav, shifted]) expect(Array.from(decodeWav(bytes).samples)).toEqual(expected);
+  });
+
   it("answers any damaged or random WAV with its samples or an AudioError, never another exception", () => {
     fc.assert(
       fc.property(fc.oneof(damagedWav, junkWav), (bytes) => {
@@ -269,6 +278,36 @@ describe("decodeWav", () => {
       }),
       { numRuns: RUNS * 20 },
     );
+  });
+});
+
+describe("paddedWav (the file the offline recogniser reads)", () => {
+  const PAD = 800; // frames in 0.05 s at 16 kHz
+
+  it("copies a 16 kHz mono recording between two runs of silence", () => {
+    const wav = buildWav({ seconds: 0.5 });
+    const { wav: padded, durationSeconds } = paddedWav(wav, 16_000, 0.05);
+    expect(durationSeconds).toBe(0.5);
+    const samples = decodeWav(padded).samples;
+    expect(samples.length).toBe(8_000 + 2 * PAD);
+    expect(Array.from(samples.subarray(0, PAD)).every((v) => v === 0)).toBe(true);
+    expect(Array.from(samples.subarray(PAD + 8_000)).every((v) => v === 0)).toBe(true);
+    expect(Buffer.from(padded.subarray(44 + 2 * PAD, 44 + 2 * PAD + 16_000))).toEqual(wav.subarray(44));
+  });
+
+  it("converts any other encoding, rate and channel count to 16 kHz mono first", () => {
+    const wav = buildWav({ channels: 2, bits: 24, rate: 48_000, seconds: 0.5 });
+    const { wav: padded, durationSeconds } = paddedWav(wav, 16_000, 0.05);
+    expect(durationSeconds).toBe(0.5);
+    const decoded = decodeWav(padded);
+    expect(decoded.sampleRate).toBe(16_000);
+    expect(decoded.samples.length).toBe(8_000 + 2 * PAD);
+    const tone = decoded.samples.subarray(PAD, PAD + 8_000);
+    expect(Math.max(...tone)).toBeCloseTo(0.2, 1);
+  });
+
+  it("refuses a damaged file with the AudioError decodeWav gives", () => {
+    expect(() => paddedWav(PROBE_WAV, 16_000, 0.05)).toThrow(AudioError);
   });
 });
 

@@ -1,3 +1,5 @@
+import { endianness } from "node:os";
+
 /** WAV in and out: reads PCM/float WAV of any rate and channel count, resamples to 16 kHz mono, writes PCM16 WAV. */
 
 export interface Pcm {
@@ -46,7 +48,7 @@ const MAX_RATE = 192_000;
 /** Writers that stream cannot seek back to fill in a size: they leave 0 or 0xFFFFFFFF, meaning "to the end". */
 const streamed = (size: number) => size === 0 || size === 0xffffffff;
 
-interface WavFormat {
+export interface WavFormat {
   code: number;
   channels: number;
   rate: number;
@@ -55,11 +57,21 @@ interface WavFormat {
 
 const invalid = (message: string) => new AudioError("invalid_audio", message);
 
+/** Where a WAV file's samples are and how they are encoded. */
+export interface WavLayout {
+  format: WavFormat;
+  /** The data chunk's bytes. */
+  data: Uint8Array;
+  frames: number;
+  durationSeconds: number;
+}
+
 /**
- * Decodes a WAV file (PCM 8/16/24/32-bit or 32-bit float, any channels) to mono samples. Every size and header field
- * is checked against the bytes there are: a malformed file is an AudioError naming what is wrong, never a RangeError.
+ * Reads a WAV file's header (PCM 8/16/24/32-bit or 32-bit float, any channels) without decoding its samples. Every
+ * size and header field is checked against the bytes there are: a malformed file is an AudioError naming what is
+ * wrong, never a RangeError.
  */
-export function decodeWav(bytes: Uint8Array): Pcm {
+export function readWav(bytes: Uint8Array): WavLayout {
   if (sniff(bytes) !== "wav") throw invalid("not a RIFF/WAVE file");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const riffSize = view.getUint32(4, true);
@@ -92,11 +104,29 @@ export function decodeWav(bytes: Uint8Array): Pcm {
     // Chunks are padded to an even length.
     at = body + size + (size % 2);
   }
+  const frames = Math.floor(data.length / ((format.bits / 8) * format.channels));
+  return { format, data, frames, durationSeconds: frames / format.rate };
+}
+
+/** Typed arrays read in the machine's byte order; WAV samples are little-endian. */
+const LITTLE_ENDIAN = endianness() === "LE";
+
+/** 16-bit mono PCM at the machine's byte order: the samples can be read in place, as the web records them. */
+const isPlainPcm16 = ({ code, channels, bits }: WavFormat) =>
+  LITTLE_ENDIAN && code === PCM && channels === 1 && bits === 16;
+
+/** Decodes a WAV file to mono samples; see readWav for what it reads and refuses. */
+export function decodeWav(bytes: Uint8Array): Pcm {
+  const { format, data, frames, durationSeconds } = readWav(bytes);
   const { code, channels, rate, bits } = format;
+  const samples = new Float32Array(frames);
+  if (isPlainPcm16(format)) {
+    const pcm16 = int16Samples(data, frames);
+    for (let f = 0; f < frames; f++) samples[f] = pcm16[f]! / 32_768;
+    return { samples, sampleRate: rate, durationSeconds };
+  }
   const float = code === FLOAT;
   const bytesPerSample = bits / 8;
-  const frames = Math.floor(data.length / (bytesPerSample * channels));
-  const samples = new Float32Array(frames);
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   for (let f = 0; f < frames; f++) {
     let sum = 0;
@@ -113,7 +143,13 @@ export function decodeWav(bytes: Uint8Array): Pcm {
     }
     samples[f] = sum / channels;
   }
-  return { samples, sampleRate: rate, durationSeconds: frames / rate };
+  return { samples, sampleRate: rate, durationSeconds };
+}
+
+/** The first `frames` 16-bit samples of `data`, in place when they are aligned, else copied. */
+function int16Samples(data: Uint8Array, frames: number): Int16Array {
+  if (data.byteOffset % 2 === 0) return new Int16Array(data.buffer, data.byteOffset, frames);
+  return new Int16Array(data.slice(0, frames * 2).buffer);
 }
 
 /** The fmt chunk's fields, each checked; `size` bytes from `body` are known to be in the file. */
@@ -177,23 +213,58 @@ export function resample(pcm: Pcm, rate: number): Pcm {
 /** 16-bit PCM mono WAV. */
 export function encodeWav(pcm: Pcm): Buffer {
   const n = pcm.samples.length;
-  const buffer = Buffer.alloc(44 + n * 2);
-  buffer.write("RIFF", 0, "ascii");
-  buffer.writeUInt32LE(36 + n * 2, 4);
-  buffer.write("WAVE", 8, "ascii");
-  buffer.write("fmt ", 12, "ascii");
-  buffer.writeUInt32LE(16, 16);
-  buffer.writeUInt16LE(1, 20);
-  buffer.writeUInt16LE(1, 22);
-  buffer.writeUInt32LE(pcm.sampleRate, 24);
-  buffer.writeUInt32LE(pcm.sampleRate * 2, 28);
-  buffer.writeUInt16LE(2, 32);
-  buffer.writeUInt16LE(16, 34);
-  buffer.write("data", 36, "ascii");
-  buffer.writeUInt32LE(n * 2, 40);
+  const pcm16 = new Int16Array(n);
   for (let i = 0; i < n; i++) {
-    const v = Math.max(-1, Math.min(1, pcm.samples[i]));
-    buffer.writeInt16LE(Math.round(v < 0 ? v * 32_768 : v * 32_767), 44 + i * 2);
+    const v = Math.max(-1, Math.min(1, pcm.samples[i]!));
+    pcm16[i] = Math.round(v < 0 ? v * 32_768 : v * 32_767);
   }
-  return buffer;
+  const data = Buffer.from(pcm16.buffer);
+  if (!LITTLE_ENDIAN) data.swap16();
+  return Buffer.concat([wavHeader(pcm.sampleRate, n * 2), data]);
+}
+
+/** The 44-byte header of a 16-bit PCM mono WAV whose data chunk has `dataBytes`. */
+function wavHeader(sampleRate: number, dataBytes: number): Buffer {
+  const header = Buffer.alloc(44);
+  header.write("RIFF", 0, "ascii");
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.write("WAVE", 8, "ascii");
+  header.write("fmt ", 12, "ascii");
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(PCM, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write("data", 36, "ascii");
+  header.writeUInt32LE(dataBytes, 40);
+  return header;
+}
+
+/**
+ * A recording as a 16-bit mono WAV at `rate`, with `padSeconds` of silence either side (a recogniser's voice
+ * detector needs some before the first word). A recording already in that form, as the web sends it, is copied
+ * rather than decoded and encoded again.
+ */
+export function paddedWav(
+  bytes: Uint8Array,
+  rate: number,
+  padSeconds: number,
+): { wav: Buffer; durationSeconds: number } {
+  const layout = readWav(bytes);
+  const pad = Math.round(rate * padSeconds);
+  if (isPlainPcm16(layout.format) && layout.format.rate === rate) {
+    const data = layout.data.subarray(0, layout.frames * 2);
+    const silence = Buffer.alloc(pad * 2);
+    const wav = Buffer.concat([wavHeader(rate, data.length + 4 * pad), silence, data, silence]);
+    return { wav, durationSeconds: layout.durationSeconds };
+  }
+  const pcm = resample(decodeWav(bytes), rate);
+  const samples = new Float32Array(pcm.samples.length + 2 * pad);
+  samples.set(pcm.samples, pad);
+  return {
+    wav: encodeWav({ samples, sampleRate: rate, durationSeconds: samples.length / rate }),
+    durationSeconds: pcm.durationSeconds,
+  };
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 
 import type { Catalog } from "../catalog/service.js";
 import type { CpuQuota } from "./cpu-quota.js";
-import { decodeWav, encodeWav, resample, type AudioFormat, type Pcm } from "./audio.js";
+import { paddedWav, type AudioFormat } from "./audio.js";
 import { run } from "./exec.js";
 import { buildGrammar, loadDictionary } from "./grammar.js";
 import type { SpeechToText, Transcript } from "./types.js";
@@ -61,11 +61,11 @@ export class PocketsphinxStt implements SpeechToText {
 
   async transcribe(audio: Uint8Array, format: AudioFormat, signal?: AbortSignal): Promise<Transcript> {
     if (format !== "wav") throw new Error("pocketsphinx reads WAV only");
-    const pcm = padWithSilence(resample(decodeWav(audio), 16_000), 0.5);
+    const { wav, durationSeconds } = paddedWav(audio, 16_000, 0.5);
     const dir = await mkdtemp(path.join(tmpdir(), "trvl-stt-"));
     try {
       const file = path.join(dir, "speech.wav");
-      await writeFile(file, encodeWav(pcm));
+      await writeFile(file, wav);
       const { file: binary, args } = await this.command(file);
       const { stdout } = await run(binary, args, { timeoutMs: this.options.timeoutMs ?? 30_000, signal });
       // One line per utterance the recogniser heard.
@@ -75,17 +75,9 @@ export class PocketsphinxStt implements SpeechToText {
         .map((line) => line.trim())
         .filter(Boolean)
         .join(" ");
-      return { text, durationSeconds: pcm.durationSeconds };
+      return { text, durationSeconds };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
-}
-
-/** Half a second of silence either side: the recogniser's voice detector needs some before the first word. */
-function padWithSilence(pcm: Pcm, seconds: number): Pcm {
-  const pad = Math.round(pcm.sampleRate * seconds);
-  const samples = new Float32Array(pcm.samples.length + 2 * pad);
-  samples.set(pcm.samples, pad);
-  return { samples, sampleRate: pcm.sampleRate, durationSeconds: pcm.durationSeconds };
 }

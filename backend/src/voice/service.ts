@@ -8,7 +8,7 @@ import { ApiError } from "../http/errors.js";
 import type { PlannerService } from "../planner/service.js";
 import { providerError } from "../planner/service.js";
 import type { PlanResult, TravellerContext } from "../planner/types.js";
-import { AudioError, decodeWav, sniff, type AudioFormat } from "./audio.js";
+import { AudioError, readWav, sniff, type AudioFormat } from "./audio.js";
 import type { StreamOptions } from "./stream-route.js";
 import type { SpeechToText, TextToSpeech } from "./types.js";
 
@@ -77,7 +77,7 @@ export class VoiceService {
     if (format !== "wav") return { format, durationSeconds: null };
     let durationSeconds: number;
     try {
-      durationSeconds = decodeWav(audio).durationSeconds;
+      durationSeconds = readWav(audio).durationSeconds;
     } catch (error) {
       if (error instanceof AudioError)
         throw new ApiError(
