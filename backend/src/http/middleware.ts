@@ -38,6 +38,7 @@ export function requestLogger(logger: Logger): MiddlewareHandler<AppEnv> {
       path: c.req.path,
       status,
       ms: Math.round((performance.now() - start) * 10) / 10,
+      ip: clientIp(c),
       user: (c.var as Partial<AuthedEnv["Variables"]>).user?.address,
     };
     if (status >= 500) log.error(line, "request failed");
