@@ -78,12 +78,16 @@ try {
       `  bookings paid                 ${p.bookings} in ${fixed(p.payingSeconds)} s (${fixed(p.payRate, 0)} payments/s)`,
     );
     console.log(`  end to end                    ${fixed(p.endToEndSeconds)} s, first payment → last booking rewarded`);
-    console.log(`  throughput                    ${fixed(p.throughput, 0)} bookings/s   (target ≥ 100)`);
+    const verdict = (met: boolean) => (met ? "met" : "MISSED");
+    const pace = p.throughput / p.payRate;
     console.log(
-      `  latency paid → rewarded       p50 ${fixed(p.latencyP50Ms, 0)} ms, p95 ${fixed(p.latencyP95Ms, 0)} ms, max ${fixed(p.latencyMaxMs, 0)} ms   (target p95 ≤ 2000)`,
+      `  throughput                    ${fixed(p.throughput, 0)} bookings/s = ${fixed(pace, 2)} of the payment rate   (target ≥ 0.95: ${verdict(pace >= 0.95)})`,
     );
     console.log(
-      `  latency on an idle pipeline    p50 ${fixed(p.idle.p50Ms, 0)} ms, p95 ${fixed(p.idle.p95Ms, 0)} ms (${p.idle.bookings} bookings paid one at a time, before the burst)`,
+      `  latency paid → rewarded       p50 ${fixed(p.latencyP50Ms, 0)} ms, p95 ${fixed(p.latencyP95Ms, 0)} ms, max ${fixed(p.latencyMaxMs, 0)} ms   (target p95 ≤ 800: ${verdict(p.latencyP95Ms <= 800)})`,
+    );
+    console.log(
+      `  latency on an idle pipeline    p50 ${fixed(p.idle.p50Ms, 0)} ms, p95 ${fixed(p.idle.p95Ms, 0)} ms (${p.idle.bookings} bookings paid one at a time, before the burst)   (target p50 ≤ 100: ${verdict(p.idle.p50Ms <= 100)})`,
     );
     console.log("  where a booking's time goes under the burst:");
     for (const s of p.stages) {
