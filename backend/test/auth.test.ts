@@ -1,6 +1,8 @@
+import { eq } from "drizzle-orm";
 import type { Address, Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
+import { schema } from "../src/db/index.js";
 import { DRIVERS } from "./helpers/databases.js";
 import { call, createTestApp, expectError, siweMessage, signIn, testAccount, type TestApp } from "./helpers/app.js";
 import { testClock } from "./helpers/clock.js";
@@ -81,6 +83,20 @@ describe.each(DRIVERS)("Sign-In with Ethereum (%s)", (driver) => {
       code: "siwe_nonce_used",
       hasShape: true,
     });
+  });
+
+  it("the same signed message sent five times at once opens exactly one session", async () => {
+    const message = await siweMessage(t.app, other);
+    const signature = await other.signMessage({ message });
+    const sessionsOf = async () =>
+      (await t.services.db.select().from(schema.sessions).where(eq(schema.sessions.address, other.address))).length;
+    const before = await sessionsOf();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => verify(message, signature)));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401, 401, 401, 401]);
+    for (const answer of answers.filter((answer) => answer.status === 401)) {
+      expect(expectError(answer)).toMatchObject({ code: "siwe_nonce_used", hasShape: true });
+    }
+    expect(await sessionsOf()).toBe(before + 1);
   });
 
   it("refuses a message for another domain (siwe_domain_mismatch)", async () => {

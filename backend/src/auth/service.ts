@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { and, eq, gt, isNull, lt } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { sign, verify } from "hono/jwt";
 import { getAddress, hashMessage, type Address, type Hex } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
@@ -27,8 +27,16 @@ export async function issueNonce({ db, config, now }: AuthDeps) {
   const issuedAt = now();
   const expiresAt = new Date(issuedAt.getTime() + config.SIWE_NONCE_TTL_SECONDS * 1000);
   const nonce = generateSiweNonce();
-  await db.delete(schema.authNonces).where(lt(schema.authNonces.expiresAt, issuedAt));
-  await db.insert(schema.authNonces).values({ nonce, createdAt: issuedAt, expiresAt });
+  // One statement: the nonces that expired go as the new one is stored.
+  const expired = db
+    .$with("expired")
+    .as(
+      db
+        .delete(schema.authNonces)
+        .where(lt(schema.authNonces.expiresAt, issuedAt))
+        .returning({ nonce: schema.authNonces.nonce }),
+    );
+  await db.with(expired).insert(schema.authNonces).values({ nonce, createdAt: issuedAt, expiresAt });
   return {
     nonce,
     issuedAt: issuedAt.toISOString(),
@@ -94,46 +102,92 @@ export async function signIn(
   }
   checkIssuedAt(config, issuedAt, time);
 
-  const [stored] = await db.select().from(schema.authNonces).where(eq(schema.authNonces.nonce, nonce));
-  if (!stored) throw reject("siwe_nonce_unknown", "The message's nonce was not issued by this API");
-  if (stored.usedAt) throw reject("siwe_nonce_used", "The message's nonce was already used");
-  if (stored.expiresAt.getTime() <= time.getTime()) throw reject("siwe_nonce_expired", "The message's nonce expired");
-
   const user = getAddress(address);
   const signed = { address: user, hash: hashMessage(input.message), signature: input.signature };
+  const session = { user, time, expiresAt: new Date(time.getTime() + config.SESSION_TTL_SECONDS * 1000) };
+  // The common case, a key's own signature, costs one statement: spend the nonce and open the session together.
+  if (await signedByKey(signed)) {
+    const opened = await openSession(db, session, nonce);
+    if (!opened) throw await nonceRefusal(db, nonce, time);
+    return sessionToken(config, session, opened);
+  }
+
+  const [stored] = await db.select().from(schema.authNonces).where(eq(schema.authNonces.nonce, nonce));
+  const refusal = nonceProblem(stored, time);
+  if (refusal) throw refusal;
   const spendNonce = () => spend(db, nonce, time);
   let valid: boolean;
-  if (await signedByKey(signed)) {
-    await spendNonce();
-    valid = true;
-  } else if (await needsContractCheck(chain.client, signed)) {
+  if (await needsContractCheck(chain.client, signed)) {
     valid = await attempt.contractChecks.verify(attempt.ip, signed, spendNonce);
   } else {
     await spendNonce();
     valid = false;
   }
   if (!valid) throw reject("siwe_bad_signature", "The signature does not match the message's address");
+  const opened = await openSession(db, session);
+  if (!opened) throw new Error(`no session opened for ${user}`);
+  return sessionToken(config, session, opened);
+}
 
-  return db.transaction(async (tx) => {
-    await tx
-      .insert(schema.users)
-      .values({ address: user, lastSignInAt: time })
-      .onConflictDoUpdate({ target: schema.users.address, set: { lastSignInAt: time } });
-    const sessionId = randomUUID();
-    const expiresAt = new Date(time.getTime() + config.SESSION_TTL_SECONDS * 1000);
-    await tx.insert(schema.sessions).values({ id: sessionId, address: user, createdAt: time, expiresAt });
-    const token = await sign(
-      {
-        sub: user,
-        sid: sessionId,
-        iat: Math.floor(time.getTime() / 1000),
-        exp: Math.floor(expiresAt.getTime() / 1000),
-      },
-      config.JWT_SECRET,
-      "HS256",
-    );
-    return { address: user, token, expiresAt };
-  });
+interface NewSession {
+  user: Address;
+  time: Date;
+  expiresAt: Date;
+}
+
+/**
+ * Records the sign-in and opens a session in one statement (so in one round trip, and atomically); with `nonce`, only
+ * if that nonce is still open, spending it in the same statement. Resolves with the session's id, or undefined when
+ * the nonce was not open.
+ */
+async function openSession(db: Db, { user, time, expiresAt }: NewSession, nonce?: string) {
+  const id = randomUUID();
+  const at = time.toISOString();
+  const spent = nonce
+    ? sql`with spent as (
+        update auth_nonces set used_at = ${at}::timestamptz
+        where nonce = ${nonce} and used_at is null and expires_at > ${at}::timestamptz
+        returning nonce
+      ), `
+    : sql`with `;
+  const result = await db.execute(sql`${spent}signed_in as (
+      insert into users (address, last_sign_in_at)
+      select ${user}, ${at}::timestamptz ${nonce ? sql`from spent` : sql``}
+      on conflict (address) do update set last_sign_in_at = excluded.last_sign_in_at
+      returning address
+    )
+    insert into sessions (id, address, created_at, expires_at)
+    select ${id}, address, ${at}::timestamptz, ${expiresAt.toISOString()}::timestamptz from signed_in
+    returning id`);
+  return (result as unknown as { rows: { id: string }[] }).rows[0]?.id;
+}
+
+async function sessionToken(config: Config, { user, time, expiresAt }: NewSession, sessionId: string) {
+  const token = await sign(
+    {
+      sub: user,
+      sid: sessionId,
+      iat: Math.floor(time.getTime() / 1000),
+      exp: Math.floor(expiresAt.getTime() / 1000),
+    },
+    config.JWT_SECRET,
+    "HS256",
+  );
+  return { address: user, token, expiresAt };
+}
+
+/** Why a nonce cannot be spent at `time`, or undefined when it can. */
+function nonceProblem(stored: typeof schema.authNonces.$inferSelect | undefined, time: Date) {
+  if (!stored) return reject("siwe_nonce_unknown", "The message's nonce was not issued by this API");
+  if (stored.usedAt) return reject("siwe_nonce_used", "The message's nonce was already used");
+  if (stored.expiresAt.getTime() <= time.getTime()) return reject("siwe_nonce_expired", "The message's nonce expired");
+  return undefined;
+}
+
+/** The refusal for a nonce that could not be spent: unknown, used or expired. */
+async function nonceRefusal(db: Db, nonce: string, time: Date) {
+  const [stored] = await db.select().from(schema.authNonces).where(eq(schema.authNonces.nonce, nonce));
+  return nonceProblem(stored, time) ?? reject("siwe_nonce_used", "The message's nonce was already used");
 }
 
 /**
