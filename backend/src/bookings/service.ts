@@ -159,14 +159,14 @@ export async function createBooking(
     commissionBps: line.item.commissionBps,
   }));
   try {
-    await db.transaction(async (tx) => {
-      await tx
-        .insert(schema.users)
-        .values({ address: traveller })
-        .onConflictDoNothing({ target: schema.users.address });
-      await tx.insert(schema.bookings).values({ ...booking, settleDueAt: settleDueAtOf(items) });
-      await tx.insert(schema.bookingItems).values(items);
-    });
+    // One statement, so one round trip and all or nothing: the traveller's row, the booking, its items.
+    const user = db
+      .$with("traveller")
+      .as(db.insert(schema.users).values({ address: traveller }).onConflictDoNothing({ target: schema.users.address }));
+    const created = db
+      .$with("created")
+      .as(db.insert(schema.bookings).values({ ...booking, settleDueAt: settleDueAtOf(items) }));
+    await db.with(user, created).insert(schema.bookingItems).values(items);
   } catch (error) {
     // A concurrent request with the same idempotency key won the race: answer with its booking.
     if (idempotencyKey && isUniqueViolation(error)) {
