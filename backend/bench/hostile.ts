@@ -948,7 +948,9 @@ export async function measureHostile(chainUrl: string): Promise<HostileFigures> 
       operations: operations.map((operation) => {
         const before = latencies(baseline.latencies[operation], baseline.failures[operation]);
         const after = latencies(underAttack.latencies[operation], underAttack.failures[operation]);
-        return { operation, baseline: before, attack: after, ratio: round(after.p99Ms / before.p99Ms) };
+        // Two decimals, so that the target is judged on the ratio itself (3.03 is over 3), not on a rounding of it.
+        const ratio = Math.round((after.p99Ms / before.p99Ms) * 100) / 100;
+        return { operation, baseline: before, attack: after, ratio };
       }),
       cpu: { baseline: baselineCpu, attack: attackCpu },
       attacks: tally.attacks,
