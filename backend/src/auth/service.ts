@@ -145,9 +145,7 @@ async function openSession(db: Db, { user, time, expiresAt }: NewSession, nonce?
   const at = time.toISOString();
   const spent = nonce
     ? sql`with spent as (
-        update auth_nonces set used_at = ${at}::timestamptz
-        where nonce = ${nonce} and used_at is null and expires_at > ${at}::timestamptz
-        returning nonce
+        update ${schema.authNonces} set used_at = ${at}::timestamptz where ${openNonce(nonce, time)} returning nonce
       ), `
     : sql`with `;
   const result = await db.execute(sql`${spent}signed_in as (
@@ -211,14 +209,21 @@ function checkIssuedAt(config: Config, issuedAt: Date, time: Date) {
   }
 }
 
+/** `nonce` as long as it may still be spent at `time`: issued here, not used, not expired. */
+function openNonce(nonce: string, time: Date) {
+  return and(
+    eq(schema.authNonces.nonce, nonce),
+    isNull(schema.authNonces.usedAt),
+    gt(schema.authNonces.expiresAt, time),
+  );
+}
+
 /** Marks `nonce` used, or refuses when another attempt spent it first (or it expired meanwhile). */
 async function spend(db: Db, nonce: string, time: Date) {
   const spent = await db
     .update(schema.authNonces)
     .set({ usedAt: time })
-    .where(
-      and(eq(schema.authNonces.nonce, nonce), isNull(schema.authNonces.usedAt), gt(schema.authNonces.expiresAt, time)),
-    )
+    .where(openNonce(nonce, time))
     .returning({ nonce: schema.authNonces.nonce });
   if (spent.length === 0) throw reject("siwe_nonce_used", "The message's nonce was already used");
 }
