@@ -1,13 +1,14 @@
 /**
  * The listener's bulk insert (one array parameter per column): what goes in comes back unchanged on both drivers,
  * whatever the values hold (quotes, backslashes, braces, the word NULL, nulls, uint256 extremes, JSON), and a row
- * that sets other columns than the rest is refused rather than written with nulls.
+ * that sets other columns than the rest is refused rather than written with nulls. Its bulk update sets each row's
+ * own values on the row with its key, and touches no other row or column.
  */
 import { asc, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { schema } from "../src/db/index.js";
-import { unnestInsert } from "../src/db/unnest.js";
+import { unnestInsert, unnestUpdate } from "../src/db/unnest.js";
 import { DRIVERS, openTestDatabase, type TestDatabase } from "./helpers/databases.js";
 
 const MAX_UINT256 = 2n ** 256n - 1n;
@@ -75,5 +76,38 @@ describe.each(DRIVERS)("unnestInsert (%s)", (driver) => {
     const { bookingId: _, ...without } = full;
     expect(() => unnestInsert(schema.chainEvents, [full, without])).toThrow(/every row must set the same columns/);
     expect(() => unnestInsert(schema.chainEvents, [])).toThrow(/at least one row/);
+  });
+
+  it("updates each row by its key with its own values, and no other row or column", async () => {
+    const { db } = t.database;
+    const profile = (address: string, travelStyle: string | null, budgetPerDayCents: bigint | null) => ({
+      address,
+      interests: ["food"],
+      travelStyle,
+      budgetPerDayCents,
+    });
+    const addresses = ["0xa1", "0xa2", "0xa3"];
+    await db.insert(schema.users).values(addresses.map((address) => ({ address })));
+    await db.insert(schema.profiles).values(addresses.map((address) => profile(address, "slow", 100n)));
+    await db.execute(
+      unnestUpdate(schema.profiles, schema.profiles.address, [
+        { address: "0xa3", travelStyle: 'quote " and \\ backslash', budgetPerDayCents: MAX_UINT256 >> 200n },
+        { address: "0xa1", travelStyle: null, budgetPerDayCents: null },
+      ]),
+    );
+    const stored = await db
+      .select({
+        address: schema.profiles.address,
+        interests: schema.profiles.interests,
+        travelStyle: schema.profiles.travelStyle,
+        budgetPerDayCents: schema.profiles.budgetPerDayCents,
+      })
+      .from(schema.profiles)
+      .orderBy(asc(schema.profiles.address));
+    expect(stored).toEqual([
+      profile("0xa1", null, null),
+      profile("0xa2", "slow", 100n),
+      profile("0xa3", 'quote " and \\ backslash', MAX_UINT256 >> 200n),
+    ]);
   });
 });

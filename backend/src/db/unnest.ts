@@ -46,3 +46,13 @@ export function unnestInsert<T extends PgTable>(table: T, rows: T["$inferInsert"
   const { names, from } = unnestRows(table, rows);
   return sql`insert into ${table} (${names}) select * from ${from}`;
 }
+
+/** `update table set … from unnest(…) as v where table.key = v.key`: each row sets its other columns on the row with its key. */
+export function unnestUpdate<T extends PgTable>(table: T, key: PgColumn, rows: Partial<T["$inferInsert"]>[]): SQL {
+  // Only the columns given are set: rows need not carry what an insert would require.
+  const { columns, from } = unnestRows(table, rows as T["$inferInsert"][]);
+  const set = columns
+    .filter((column) => column.name !== key.name)
+    .map((column) => sql`${sql.identifier(column.name)} = v.${sql.identifier(column.name)}`);
+  return sql`update ${table} set ${sql.join(set, sql`, `)} from ${from} where ${key} = v.${sql.identifier(key.name)}`;
+}

@@ -22,13 +22,15 @@ import type { Catalog } from "../catalog/service.js";
 import type { OrderJournal } from "../catalog/types.js";
 import type { ChainContext } from "../chain/index.js";
 import { schema, type Db, type Executor } from "../db/index.js";
-import type { BookingStatus, KEEPER_JOB_KINDS } from "../db/schema.js";
+import { unnestUpdate } from "../db/unnest.js";
+import type { KEEPER_JOB_KINDS } from "../db/schema.js";
 import { announceChanges } from "../push/changes.js";
 import type { TxSender } from "./sender.js";
 import type { Clock } from "../clock.js";
 
 type JobKind = (typeof KEEPER_JOB_KINDS)[number];
 type Job = typeof schema.keeperJobs.$inferSelect;
+type BookingUpdate = Pick<BookingRow, "id" | "status" | "providerReference" | "confirmedAt" | "updatedAt">;
 
 export interface KeeperOptions {
   /** Most bookings per settle or distribute transaction. */
@@ -189,27 +191,22 @@ export class Keeper {
             a.outcome !== "moot" && "reference" in a.outcome ? a.outcome.reference : null,
           ]),
         );
-        const byStatusAndReference = new Map<
-          string,
-          { status: BookingStatus; reference: string | null; ids: string[] }
-        >();
         const accepted: BookingRow[] = [];
+        const updates: BookingUpdate[] = [];
         for (const booking of locked) {
           const { patch } = onSupplierAnswer(booking, { kind: "confirmed", at: time });
           if (!patch.status) continue;
           accepted.push(booking);
-          const reference = references.get(booking.id) ?? null;
-          const key = `${patch.status}|${reference}`;
-          const group = byStatusAndReference.get(key) ?? { status: patch.status, reference, ids: [] };
-          group.ids.push(booking.id);
-          byStatusAndReference.set(key, group);
+          updates.push({
+            id: booking.id,
+            status: patch.status,
+            providerReference: references.get(booking.id) ?? null,
+            confirmedAt: time,
+            updatedAt: time,
+          });
         }
-        for (const { status, reference, ids } of byStatusAndReference.values()) {
-          await tx
-            .update(schema.bookings)
-            .set({ confirmedAt: time, status, providerReference: reference, updatedAt: time })
-            .where(inArray(schema.bookings.id, ids));
-        }
+        // One statement for the whole batch: each booking has its own supplier reference.
+        if (updates.length > 0) await tx.execute(unnestUpdate(schema.bookings, schema.bookings.id, updates));
         const confirmedIds = accepted.map((booking) => booking.id).sort();
         if (confirmedIds.length > 0) {
           // Settled when the supplier is due: at once, or when the items' cancellation windows have closed.

@@ -8,7 +8,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { CHAIN_FACT_COLUMNS, onChainFact, onRewind, type ChainFact, type OnChain } from "../../bookings/lifecycle.js";
 import { lockBookings, type BookingRow } from "../../bookings/model.js";
 import { schema, type Tx } from "../../db/index.js";
-import { unnestRows } from "../../db/unnest.js";
+import { unnestUpdate } from "../../db/unnest.js";
 import type { ChainEvent } from "../events.js";
 import { JobSchedule, reconcileJobs } from "./keeper-jobs.js";
 import type { BatchBookings, Changes, ProjectionDeps, RewindContext } from "./projection.js";
@@ -57,19 +57,15 @@ export class LockedBookings implements BatchBookings {
     const rows = [...this.changed].sort().map((id) => this.rows.get(id)!);
     if (rows.length > 0) {
       const b = schema.bookings;
-      const { columns, from } = unnestRows(
-        b,
-        rows.map((row) =>
-          Object.fromEntries(["id", ...PROJECTED_COLUMNS].map((key) => [key, row[key as keyof BookingRow]])),
-        ) as BookingRow[],
+      await tx.execute(
+        unnestUpdate(
+          b,
+          b.id,
+          rows.map((row) =>
+            Object.fromEntries(["id", ...PROJECTED_COLUMNS].map((key) => [key, row[key as keyof BookingRow]])),
+          ) as BookingRow[],
+        ),
       );
-      await tx.execute(sql`
-        update ${b} set ${sql.join(
-          columns.filter((c) => c !== b.id).map((c) => sql`${sql.identifier(c.name)} = v.${sql.identifier(c.name)}`),
-          sql`, `,
-        )}
-        from ${from}
-        where ${b.id} = v.id`);
     }
     await this.jobs.flush(tx, this.deps.now(), this.deps.retryBackoff);
   }
