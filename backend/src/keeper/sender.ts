@@ -129,20 +129,20 @@ export class TxSender {
     // Asked together, these go to the node as one JSON-RPC batch: one round trip. The account's nonce is read with
     // them, for the case that nothing is in flight by the time this transaction takes its nonce.
     const broadcastsBefore = this.broadcasts;
-    const [gas, fees, pendingNonce] = await Promise.all([
-      gasLimit,
-      this.client.estimateFeesPerGas(),
-      this.pendingNonce(),
-    ]);
-    const { nonce, hash } = await this.exclusive(async () => {
+    const [gas, fees, pendingNonce] = await Promise.all([gasLimit, this.fees(), this.pendingNonce()]);
+    const {
+      nonce,
+      hash,
+      receipt: early,
+    } = await this.exclusive(async () => {
       let readBefore = broadcastsBefore === this.broadcasts ? pendingNonce : undefined;
       for (let attempt = 1; ; attempt++) {
         const nonce = await this.takeNonce(readBefore);
         try {
-          const hash = await this.broadcast({ to, data, gas, nonce, ...fees });
+          const { hash, receipt } = await this.broadcast({ to, data, gas, nonce, ...fees });
           this.inFlight++;
           this.broadcasts++;
-          return { nonce, hash };
+          return { nonce, hash, receipt };
         } catch (error) {
           // It never reached the node (`broadcast` checks): the nonce is free again, and a nonce read before this
           // attempt is no longer to be trusted.
@@ -163,7 +163,7 @@ export class TxSender {
       // Recorded while the receipt is awaited: a crash before either only means sending again what the chain skips.
       const recorded = Promise.resolve(onBroadcast?.(hash));
       const [receipt] = await Promise.all([
-        this.mined({ to, data, gas, nonce }, fees, hash, batch, async (replaced) => {
+        this.mined({ to, data, gas, nonce }, fees, hash, early, batch, async (replaced) => {
           await recorded;
           await onBroadcast?.(replaced);
         }),
@@ -183,6 +183,8 @@ export class TxSender {
     tx: { to: Hex; data: Hex; gas: bigint; nonce: number },
     initialFees: Fees,
     hash: Hex,
+    /** The receipt asked for with the transaction itself (there when the chain mined it on arrival). */
+    early: Promise<TransactionReceipt | undefined>,
     batch: Batch | undefined,
     onReplaced: (hash: Hex) => Promise<void>,
   ): Promise<TransactionReceipt> {
@@ -191,9 +193,12 @@ export class TxSender {
     const sent: Hex[] = [hash];
     for (let replacement = 0; ; replacement++) {
       try {
-        // Mined already (a chain that mines on arrival): one request; otherwise wait for it.
+        // Mined already (a chain that mines on arrival): answered with the transaction, or by one request; otherwise
+        // wait for it.
         const receipt =
-          (replacement === 0 ? await this.client.getTransactionReceipt({ hash }).catch(() => undefined) : undefined) ??
+          (replacement === 0
+            ? ((await early) ?? (await this.client.getTransactionReceipt({ hash }).catch(() => undefined)))
+            : undefined) ??
           (await this.client.waitForTransactionReceipt({
             hash: sent.at(-1)!,
             timeout: this.options.receiptTimeoutMs,
@@ -217,7 +222,7 @@ export class TxSender {
       }
       fees = bump(fees, this.options.feeBumpPercent);
       try {
-        const replaced = await this.broadcast({ ...tx, ...fees });
+        const { hash: replaced } = await this.broadcast({ ...tx, ...fees });
         sent.push(replaced);
         this.metrics?.onReplaced();
         this.logger.warn({ nonce, previous: sent.at(-2), replacement: replaced, fees }, "replaced a stuck transaction");
@@ -229,24 +234,53 @@ export class TxSender {
     }
   }
 
-  /** Signs here and sends the raw transaction: one request to the node. */
-  private async broadcast(tx: { to: Hex; data: Hex; gas: bigint; nonce: number } & Fees): Promise<Hex> {
+  /**
+   * Signs here and sends the raw transaction, and asks for its receipt in the same request to the node (a JSON-RPC
+   * batch, answered in order): a chain that mines on arrival has it already. The receipt is undefined otherwise.
+   */
+  private async broadcast(
+    tx: { to: Hex; data: Hex; gas: bigint; nonce: number } & Fees,
+  ): Promise<{ hash: Hex; receipt: Promise<TransactionReceipt | undefined> }> {
     const serializedTransaction = await this.wallet.account.signTransaction({
       ...tx,
       type: "eip1559",
       chainId: this.wallet.chain.id,
     });
+    const hash = keccak256(serializedTransaction);
+    // Both asked in the same tick, the send first: the transport sends them as one batch, in this order.
+    const sending = this.client.sendRawTransaction({ serializedTransaction });
+    const receipt = this.client.getTransactionReceipt({ hash }).catch(() => undefined);
     try {
-      return await this.client.sendRawTransaction({ serializedTransaction });
+      return { hash: await sending, receipt };
     } catch (error) {
       // An error does not always mean the node refused it: a node that mines on arrival may answer a transaction that
       // reverted with an error (its nonce used all the same), and a nonce error may be about this very transaction
       // (an earlier try of this request whose answer was lost). If the node has it, it was sent: its receipt tells
       // how it went, and sending it again under another nonce would send it twice.
-      const hash = keccak256(serializedTransaction);
-      if (await this.client.getTransaction({ hash }).catch(() => undefined)) return hash;
+      if (await this.client.getTransaction({ hash }).catch(() => undefined)) return { hash, receipt };
       throw error;
     }
+  }
+
+  /**
+   * The fees of viem's `estimateFeesPerGas` (the latest base fee with its chain's headroom, plus the node's priority
+   * fee), with the block and the priority fee read in one round trip rather than one after the other. A chain with
+   * its own fee logic gets viem's estimate as it is.
+   */
+  private async fees(): Promise<Fees> {
+    const { chain } = this.client;
+    const multiplier = chain.fees?.baseFeeMultiplier ?? 1.2;
+    if (typeof multiplier !== "number" || chain.fees?.estimateFeesPerGas || chain.fees?.maxPriorityFeePerGas) {
+      return this.client.estimateFeesPerGas();
+    }
+    const [block, maxPriorityFeePerGas] = await Promise.all([
+      this.client.getBlock({ blockTag: "latest" }),
+      this.client.estimateMaxPriorityFeePerGas(),
+    ]);
+    if (block.baseFeePerGas === null) return this.client.estimateFeesPerGas();
+    const scale = 1_000n;
+    const baseFee = (block.baseFeePerGas * BigInt(Math.round(multiplier * Number(scale)))) / scale;
+    return { maxFeePerGas: baseFee + maxPriorityFeePerGas, maxPriorityFeePerGas };
   }
 
   /**
