@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts";
 import { schema } from "../src/db/index.js";
+import { webSocketUrlOf } from "../src/chain/heads.js";
 import { TxSender } from "../src/keeper/sender.js";
 import { startWorker } from "../src/worker/worker.js";
 import { call, createTestApp, expectError, signIn, testAccount, type TestApp } from "./helpers/app.js";
@@ -42,13 +43,19 @@ describe("on a chain of its own", () => {
     await chain?.close();
   });
 
-  describe("reorg (postgres)", () => {
+  // With the node's announcements the listener takes the head from them, and an announced head a reorg took away
+  // must not hold it up; polling reads the head itself. Each run books other dates and registers another referral.
+  describe.each([
+    { heads: "announced over the node's WebSocket", webSocket: true, offset: 40, referral: [10, 11] },
+    { heads: "polled", webSocket: false, offset: 60, referral: [14, 15] },
+  ])("reorg, new heads $heads (postgres)", ({ webSocket, offset, referral: [user, referrer] }) => {
     let t: TestApp;
     beforeAll(async () => {
       t = await createTestApp("postgres", {
         env: {
           ...FAST_WORKER_ENV,
           CHAIN_RPC_URL: chain.url,
+          CHAIN_WS_URL: webSocket ? webSocketUrlOf(chain.url) : "off",
           KEEPER_PRIVATE_KEY: localAccount(LOCAL_ACCOUNT_INDEX.keeper).privateKey,
         },
       });
@@ -63,27 +70,27 @@ describe("on a chain of its own", () => {
       try {
         const traveller = testAccount(LOCAL_ACCOUNT_INDEX.traveller);
         const token = await signIn(t.app, traveller);
-        const before = await bookAndPay(t, token, traveller, 40, chain.url);
+        const before = await bookAndPay(t, token, traveller, offset, chain.url);
         await allRewarded(t.services.db, [before.id]);
 
         // A branch the listener indexes and the keeper acts on...
         const snapshot = await rpc<Hex>("evm_snapshot");
-        const orphanedA = await bookAndPay(t, token, traveller, 41, chain.url);
-        const orphanedB = await bookAndPay(t, token, traveller, 42, chain.url);
+        const orphanedA = await bookAndPay(t, token, traveller, offset + 1, chain.url);
+        const orphanedB = await bookAndPay(t, token, traveller, offset + 2, chain.url);
         orphaned.push(orphanedA.id, orphanedB.id);
         await allRewarded(t.services.db, orphaned);
-        const orphanedHead = await client.getBlockNumber();
+        const orphanedHead = await client.getBlockNumber({ cacheTime: 0 });
 
         // ...is replaced by another one: other payments and a referral in the same heights, then a few more blocks.
         expect(await rpc<boolean>("evm_revert", [snapshot])).toBe(true);
-        const replacing = await bookAndPay(t, token, traveller, 43, chain.url);
+        const replacing = await bookAndPay(t, token, traveller, offset + 3, chain.url);
         await send(
-          testAccount(10),
+          testAccount(user),
           {
             address: contracts.ReferralRegistry.address,
             abi: referralRegistryAbi,
             functionName: "register",
-            args: [testAccount(11).address],
+            args: [testAccount(referrer).address],
           },
           chain.url,
         );
@@ -97,7 +104,7 @@ describe("on a chain of its own", () => {
         });
         await waitUntil("the listener to reach the head", async () => {
           const [cursor] = await t.services.db.select().from(schema.chainCursors);
-          return cursor.blockNumber >= (await client.getBlockNumber());
+          return cursor.blockNumber >= (await client.getBlockNumber({ cacheTime: 0 }));
         });
       } finally {
         await worker.stop();
@@ -132,7 +139,7 @@ describe("on a chain of its own", () => {
       const referral = await t.services.db
         .select()
         .from(schema.referrals)
-        .where(eq(schema.referrals.user, testAccount(10).address));
+        .where(eq(schema.referrals.user, testAccount(user).address));
       expect(referral).toHaveLength(1);
       const jobs = await t.services.db.select().from(schema.keeperJobs).where(eq(schema.keeperJobs.status, "failed"));
       expect(jobs).toEqual([]);

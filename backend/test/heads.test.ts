@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { watchHeads, webSocketUrlOf } from "../src/chain/heads.js";
+import { watchHeads, webSocketUrlOf, type AnnouncedHead } from "../src/chain/heads.js";
 import { schema } from "../src/db/index.js";
 import { startWorker, type Worker } from "../src/worker/worker.js";
 import { createTestApp, signIn, type TestApp } from "./helpers/app.js";
@@ -26,22 +26,25 @@ describe("the node's WebSocket endpoint", () => {
 });
 
 describe("watching new heads", () => {
-  it("announces each block the node mines", async () => {
-    const seen: bigint[] = [];
+  it("announces each block the node mines, with its hash", async () => {
+    const heads: AnnouncedHead[] = [];
+    const announced = (n: bigint) => heads.find((head) => head.number === n);
     const watcher = watchHeads({
       url: webSocketUrlOf(inject("chainUrl")),
-      onHead: (n) => seen.push(n),
+      onHead: (head) => heads.push(head),
       logger,
     });
     try {
       // The subscription is in place once a first block has been announced; mine until then.
       const mined = await waitUntil("a block announced over the WebSocket", async () => {
         await publicClient().request({ method: "evm_mine" } as never);
-        return seen.length > 0 && (await publicClient().getBlockNumber());
+        return heads.length > 0 && (await publicClient().getBlockNumber());
       });
       expect(watcher.subscribed).toBe(true);
       await publicClient().request({ method: "evm_mine" } as never);
-      await waitUntil("the next block announced", async () => seen.includes(mined + 1n));
+      await waitUntil("the next block announced", async () => announced(mined + 1n) !== undefined);
+      const block = await publicClient().getBlock({ blockNumber: mined + 1n });
+      expect(announced(mined + 1n)).toEqual({ number: mined + 1n, hash: block.hash });
     } finally {
       await watcher.stop();
     }

@@ -8,6 +8,13 @@
  * retries a failed one by logging to the console; here each watcher owns its connection and its retry policy.
  */
 import type { Logger } from "pino";
+import type { Hex } from "viem";
+
+/** A block as the node announces it: enough to know the head and to check that it is still in the chain. */
+export interface AnnouncedHead {
+  number: bigint;
+  hash: Hex;
+}
 
 export interface HeadWatcher {
   /** Whether the subscription is live. */
@@ -26,7 +33,7 @@ const SUBSCRIBE_ID = 1;
 
 export function watchHeads(options: {
   url: string;
-  onHead: (blockNumber: bigint) => void;
+  onHead: (head: AnnouncedHead) => void;
   logger: Logger;
   /** Delay before connecting again after a failure: doubling from `minMs` up to `maxMs`. */
   retry?: { minMs: number; maxMs: number };
@@ -52,7 +59,7 @@ export function watchHeads(options: {
         result?: unknown;
         error?: { message?: string };
         method?: string;
-        params?: { result?: { number?: unknown } };
+        params?: { result?: { number?: unknown; hash?: unknown } };
       };
       try {
         data = JSON.parse(String(message.data));
@@ -68,8 +75,11 @@ export function watchHeads(options: {
         if (failures > 0 || !subscribed) logger.info({ url }, "new blocks arrive over the node's WebSocket");
         subscribed = true;
         failures = 0;
-      } else if (data.method === "eth_subscription" && typeof data.params?.result?.number === "string") {
-        options.onHead(BigInt(data.params.result.number as string));
+      } else if (data.method === "eth_subscription") {
+        const { number, hash } = data.params?.result ?? {};
+        if (typeof number === "string" && typeof hash === "string") {
+          options.onHead({ number: BigInt(number), hash: hash as Hex });
+        }
       }
     };
     // Node's WebSocket may report a failed connection by an error alone, without the close that should follow it.

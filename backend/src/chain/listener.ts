@@ -13,6 +13,7 @@ import { schema, type Db, type Tx } from "../db/index.js";
 import { unnestInsert } from "../db/unnest.js";
 import { announceChanges } from "../push/changes.js";
 import { decodeChainEvent, type ChainEvent, type WatchedContract } from "./events.js";
+import type { AnnouncedHead } from "./heads.js";
 import type { ChainContext } from "./index.js";
 import { project, rewind, type Changes, type ProjectionDeps } from "./projections/index.js";
 
@@ -41,6 +42,9 @@ export interface TickResult {
   caughtUp: boolean;
   changes: Changes;
 }
+
+/** A block by its place in the chain: a head, or a range's last block read before its logs. */
+type Head = AnnouncedHead;
 
 /** What the listener keeps of a block: where it is in the chain, and its time for the events in it. */
 interface BlockStamp {
@@ -73,6 +77,11 @@ export class ChainListener {
       projection: Omit<ProjectionDeps, "chainId">;
       logger: Logger;
       metrics?: ListenerMetrics;
+      /**
+       * The head as the node last announced it (its `newHeads` subscription), while that announcement is recent:
+       * the listener then reads no head of its own, and reads a range's logs in the round trip that checks its cursor.
+       */
+      announcedHead?: () => AnnouncedHead | undefined;
     },
     private readonly options: ListenerOptions,
   ) {
@@ -97,14 +106,16 @@ export class ChainListener {
     // after its logs were read (so it links to what is stored): no round trip before the write.
     const early = ahead?.from === from && cursor.blockHash !== null ? await ahead.read : null;
     const linked = early !== null && early.linkHash === cursor.blockHash;
-    const position = linked ? { head: early.head, read: early } : await this.position(cursor);
+    const position = linked ? { head: early.head, read: early, latest: undefined } : await this.position(cursor);
     if ("reorg" in position) return { stored: 0, caughtUp: false, changes: position.reorg };
     const { head } = position;
     const safeHead = head - BigInt(this.options.confirmations);
     this.deps.metrics?.onCursor(cursor.blockNumber, head);
     if (cursor.blockNumber >= safeHead) return { stored: 0, caughtUp: true, changes: emptyChanges() };
     const read =
-      position.read ?? (await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n), position.latest));
+      position.read !== undefined
+        ? position.read
+        : await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n), position.latest);
     // The chain moved under the read: read again next tick (a reorg shows at the cursor then).
     if (read === null) return { stored: 0, caughtUp: false, changes: emptyChanges() };
     const { logs, to, blocks } = read;
@@ -207,20 +218,50 @@ export class ChainListener {
 
   /**
    * Where the chain is, read at the start of a tick: the head, and whether the cursor's block is still in the chain
-   * (in one round trip); a cursor no longer in it is a reorg, handled here.
+   * (in one round trip); a cursor no longer in it is a reorg, handled here. With the head announced by the node, the
+   * next range's logs are read in that same round trip (`read`: null when the chain moved under it).
    */
   private async position(cursor: {
     blockNumber: bigint;
     blockHash: string | null;
-  }): Promise<{ head: bigint; latest: Block; read?: undefined } | { reorg: Changes }> {
+  }): Promise<{ head: bigint; latest: Head; read?: ReadRange | null } | { reorg: Changes }> {
+    const announced = this.announcedHead();
+    const safe = announced && announced.number - BigInt(this.options.confirmations);
+    const from = cursor.blockNumber + 1n;
+    // Started before the cursor's check so that both go out in one batch; its result counts only if the check passes.
+    const reading =
+      safe !== undefined && from <= safe
+        ? this.readRange(from, min(safe, from + BigInt(this.range) - 1n), announced).then(
+            (read) => ({ read }),
+            (error: unknown) => ({ error }),
+          )
+        : undefined;
     const [latest, current] = await Promise.all([
-      this.deps.chain.client.getBlock({ blockTag: "latest" }),
+      announced ?? this.deps.chain.client.getBlock({ blockTag: "latest" }),
       cursor.blockHash === null ? null : this.blockOrNull(cursor.blockNumber),
     ]);
     if (cursor.blockHash !== null && current?.hash !== cursor.blockHash) {
+      await reading;
       return { reorg: await this.handleReorg(cursor.blockNumber) };
     }
-    return { head: latest.number, latest };
+    const head = { number: latest.number, hash: latest.hash! };
+    if (reading === undefined) return { head: head.number, latest: head };
+    const outcome = await reading;
+    if ("error" in outcome || outcome.read === null) this.refuted = head.hash;
+    // The announced head may be what failed (the node no longer has it): once more, with the head read from the node.
+    if ("error" in outcome) return this.position(cursor);
+    return { head: head.number, latest: head, read: outcome.read };
+  }
+
+  /**
+   * An announced head a read failed with, or showed is no longer in the chain (a reorg the node has not announced
+   * yet): the listener reads the head itself until the node announces another.
+   */
+  private refuted: Hex | undefined;
+
+  private announcedHead(): Head | undefined {
+    const head = this.deps.announcedHead?.();
+    return head && head.hash !== this.refuted ? head : undefined;
   }
 
   /**
@@ -228,13 +269,17 @@ export class ChainListener {
    * (the block the range follows: the next tick's cursor), or null (nothing new, or any failure: read it again).
    */
   private async readAhead(from: bigint, link: bigint): Promise<(ReadRange & { head: bigint }) | null> {
+    const announced = this.announcedHead();
     try {
-      const latest = await this.deps.chain.client.getBlock({ blockTag: "latest" });
-      const safeHead = latest.number - BigInt(this.options.confirmations);
+      const latest = announced ?? (await this.deps.chain.client.getBlock({ blockTag: "latest" }));
+      const head = { number: latest.number, hash: latest.hash! };
+      const safeHead = head.number - BigInt(this.options.confirmations);
       if (safeHead < from) return null;
-      const read = await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n), latest, link);
-      return read && { ...read, head: latest.number };
+      const read = await this.readRange(from, min(safeHead, from + BigInt(this.range) - 1n), head, link);
+      if (read === null && announced) this.refuted = announced.hash;
+      return read && { ...read, head: head.number };
     } catch {
+      if (announced) this.refuted = announced.hash;
       return null;
     }
   }
@@ -244,17 +289,18 @@ export class ChainListener {
    * `to`, or null when the chain changed during the read. The block at `to` is read before and after the logs: its
    * hash commits to every block below it, so an unchanged hash means the logs came from the chain that is still
    * canonical, and their own block hashes and times (`blockTimestamp`, which geth, Hardhat and most providers return)
-   * need no further reads. Logs without a time cost one block read each. `latest`, the head as read before this
-   * call, is the "before" read when the range ends at it; block `link` is read with the "after" one.
+   * need no further reads. Logs without a time cost one block read each. `latest`, the head as read (or announced)
+   * before this call, is the "before" read when the range ends at it; block `link` is read with the "after" one.
    */
-  private async readRange(from: bigint, to: bigint, latest?: Block, link?: bigint): Promise<ReadRange | null> {
+  private async readRange(from: bigint, to: bigint, latest?: Head, link?: bigint): Promise<ReadRange | null> {
     const { client } = this.deps.chain;
     const { logs, to: end, before } = await this.readLogs(from, to, latest);
     const [after, linked] = await Promise.all([
-      client.getBlock({ blockNumber: end }),
-      link === undefined ? undefined : client.getBlock({ blockNumber: link }),
+      this.blockOrNull(end),
+      link === undefined ? undefined : this.blockOrNull(link),
     ]);
-    if (after.hash !== before.hash) return null;
+    // Gone (a head announced, then reorged away) or replaced: the chain moved under the read.
+    if (after === null || after.hash !== before.hash) return null;
     const blocks = new Map<bigint, BlockStamp>([[end, { number: end, hash: after.hash, timestamp: after.timestamp }]]);
     const untimed = new Set<bigint>();
     for (const log of logs) {
@@ -269,15 +315,15 @@ export class ChainListener {
       }),
     );
     if (logs.some((log) => blocks.get(log.blockNumber)!.hash !== log.blockHash)) return null;
-    return { logs, to: end, blocks, linkHash: linked?.hash };
+    return { logs, to: end, blocks, linkHash: linked?.hash ?? undefined };
   }
 
   /** Logs of the watched contracts in [from, to], shrinking the range while the node refuses it. */
   private async readLogs(
     from: bigint,
     to: bigint,
-    latest?: Block,
-  ): Promise<{ logs: Log<bigint, number, false>[]; to: bigint; before: Block }> {
+    latest?: Head,
+  ): Promise<{ logs: Log<bigint, number, false>[]; to: bigint; before: Head }> {
     const { client } = this.deps.chain;
     for (;;) {
       try {

@@ -7,7 +7,7 @@ import { createWalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { publishPendingReceipts } from "../bookings/receipts.js";
-import { watchHeads, webSocketUrlOf } from "../chain/heads.js";
+import { watchHeads, webSocketUrlOf, type AnnouncedHead } from "../chain/heads.js";
 import { ChainListener } from "../chain/listener.js";
 import { maintainTables } from "../db/maintenance.js";
 import { Keeper } from "../keeper/keeper.js";
@@ -19,6 +19,9 @@ import { Wakeup } from "./wakeup.js";
 const RECEIPTS_PER_ROUND = 100;
 /** How often the leader looks for tables that autovacuum leaves alone and that need vacuuming or analyzing. */
 const TABLE_UPKEEP_EVERY_MS = 30_000;
+
+/** How long the head the node last announced stands for the chain's head; past that the listener reads the head. */
+const ANNOUNCED_HEAD_FRESH_MS = 1_000;
 
 /** Advisory lock key of the worker (any constant shared by every instance). */
 export const LEADER_LOCK_KEY = 0x7472766c; // "trvl"
@@ -138,6 +141,21 @@ function listenerLoop(services: Services, running: () => boolean, wakeups: Wakeu
     (min, c) => (BigInt(c.blockNumber) < min ? BigInt(c.blockNumber) : min),
     BigInt(Number.MAX_SAFE_INTEGER),
   );
+  // A block mined wakes the listener at once where the node announces blocks; its poll stays as the fallback.
+  const webSocketUrl =
+    config.CHAIN_WS_URL === "off" ? undefined : (config.CHAIN_WS_URL ?? webSocketUrlOf(config.CHAIN_RPC_URL));
+  let announced: { head: AnnouncedHead; at: number } | undefined;
+  const heads =
+    webSocketUrl === undefined
+      ? undefined
+      : watchHeads({
+          url: webSocketUrl,
+          onHead: (head) => {
+            announced = { head, at: performance.now() };
+            wakeups.listener.wake();
+          },
+          logger: logger.child({ component: "heads" }),
+        });
   const listener = new ChainListener(
     {
       db,
@@ -156,6 +174,11 @@ function listenerLoop(services: Services, running: () => boolean, wakeups: Wakeu
         },
         onReorg: (_depth, deep) => metrics.worker.reorgs.inc({ deep: String(deep) }),
       },
+      // Trusted only while the subscription is live and the announcement recent: a stalled one falls back to reads.
+      announcedHead: () =>
+        heads?.subscribed && announced && performance.now() - announced.at < ANNOUNCED_HEAD_FRESH_MS
+          ? announced.head
+          : undefined,
     },
     {
       confirmations: config.LISTENER_CONFIRMATIONS ?? (chain.chain.id === 31337 ? 0 : 12),
@@ -164,17 +187,6 @@ function listenerLoop(services: Services, running: () => boolean, wakeups: Wakeu
       startBlock,
     },
   );
-  // A block mined wakes the listener at once where the node announces blocks; its poll stays as the fallback.
-  const webSocketUrl =
-    config.CHAIN_WS_URL === "off" ? undefined : (config.CHAIN_WS_URL ?? webSocketUrlOf(config.CHAIN_RPC_URL));
-  const heads =
-    webSocketUrl === undefined
-      ? undefined
-      : watchHeads({
-          url: webSocketUrl,
-          onHead: () => wakeups.listener.wake(),
-          logger: logger.child({ component: "heads" }),
-        });
   return loop("listener", services, running, wakeups.listener, async () => {
     const result = await listener.tick();
     // Bookings changed: paid ones need confirming, settled ones distributing. (Receipts, off the money path, keep to
