@@ -1,14 +1,17 @@
 /**
  * The listener takes each event's time from its log (`blockTimestamp`) and, on a node whose logs carry none (it is
  * recent in geth and not every provider returns it), from the blocks: either way it stores every event with the time
- * of its block.
+ * of its block. A range read while the chain reorganised may leave blocks of the new chain above ones of the old: the
+ * rewind goes below every remembered block the chain no longer has.
  */
 import { createServer, type Server } from "node:http";
 
 import { getDeployment, WATCHED_CONTRACTS } from "@trvl/abi";
-import { and, eq, lte } from "drizzle-orm";
+import { and, desc, eq, gt, lt, lte } from "drizzle-orm";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
+import { ChainListener } from "../src/chain/listener.js";
 import { schema } from "../src/db/index.js";
 import { startWorker } from "../src/worker/worker.js";
 import { createTestApp, type TestApp } from "./helpers/app.js";
@@ -103,5 +106,75 @@ describe.each([
     for (const event of stored) {
       expect(event.blockTime.getTime(), `${event.txHash}:${event.logIndex}`).toBe(timeOf.get(event.blockNumber));
     }
+  });
+});
+
+describe("the listener's rewind after a range read across a reorg (pglite)", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp("pglite", { env: { KEEPER_PRIVATE_KEY: undefined } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("goes below every remembered block the chain no longer has, not only below the newest, and reads back to the same events", async () => {
+    const { db, chain } = t.services;
+    const reorgs: { depth: bigint; deep: boolean }[] = [];
+    const start = BigInt(Math.min(...WATCHED.map((c) => Number(c.blockNumber))));
+    const listener = new ChainListener(
+      {
+        db,
+        chain,
+        projection: { now: () => new Date("2026-12-07T10:00:00Z"), retryBackoff: { baseMs: 1_000, maxMs: 60_000 } },
+        logger: pino({ level: "silent" }),
+        metrics: {
+          onEvents: () => {},
+          onCursor: () => {},
+          onRewards: () => {},
+          onReorg: (depth, deep) => reorgs.push({ depth, deep }),
+        },
+      },
+      // Small ranges, a window that reaches back to the start: many remembered blocks.
+      { confirmations: 0, maxRange: 5, reorgWindow: 100_000, startBlock: start },
+    );
+    const head = await publicClient().getBlockNumber({ cacheTime: 0 });
+    const catchUp = async () => {
+      for (;;) {
+        const result = await listener.tick();
+        const [cursor] = await db.select().from(schema.chainCursors);
+        if (result.caughtUp && cursor!.blockNumber >= head) return cursor!;
+      }
+    };
+    const cursor = await catchUp();
+    const storedBefore = await db.select().from(schema.chainEvents);
+
+    // What a range read across a reorg leaves: the cursor's block and an older remembered block from a chain that is
+    // gone, with blocks of the current chain between them.
+    const remembered = await db
+      .select()
+      .from(schema.chainBlocks)
+      .where(lt(schema.chainBlocks.number, cursor.blockNumber))
+      .orderBy(desc(schema.chainBlocks.number));
+    expect(remembered.length).toBeGreaterThan(4);
+    const gone = remembered[3]!;
+    const ancestor = remembered[4]!;
+    const orphan = `0x${"0b".repeat(32)}`;
+    await db.update(schema.chainCursors).set({ blockHash: orphan });
+    await db.update(schema.chainBlocks).set({ hash: orphan }).where(eq(schema.chainBlocks.number, cursor.blockNumber));
+    await db.update(schema.chainBlocks).set({ hash: orphan }).where(eq(schema.chainBlocks.number, gone.number));
+
+    await listener.tick();
+    expect(reorgs).toEqual([{ depth: cursor.blockNumber - ancestor.number, deep: false }]);
+    const [rewound] = await db.select().from(schema.chainCursors);
+    expect(rewound).toMatchObject({ blockNumber: ancestor.number, blockHash: ancestor.hash });
+    expect(
+      await db.select().from(schema.chainEvents).where(gt(schema.chainEvents.blockNumber, ancestor.number)),
+    ).toEqual([]);
+
+    await catchUp();
+    const key = (e: { txHash: string; logIndex: number; blockHash: string }) =>
+      `${e.txHash}:${e.logIndex}:${e.blockHash}`;
+    expect(new Set((await db.select().from(schema.chainEvents)).map(key))).toEqual(new Set(storedBefore.map(key)));
   });
 });

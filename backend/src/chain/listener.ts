@@ -294,12 +294,9 @@ export class ChainListener {
    */
   private async readRange(from: bigint, to: bigint, latest?: Head, link?: bigint): Promise<ReadRange | null> {
     const { client } = this.deps.chain;
-    const { logs, to: end, before } = await this.readLogs(from, to, latest);
-    const [after, linked] = await Promise.all([
-      this.blockOrNull(end),
-      link === undefined ? undefined : this.blockOrNull(link),
-    ]);
-    // Gone (a head announced, then reorged away) or replaced: the chain moved under the read.
+    const { logs, to: end, before, after, linked } = await this.readLogs(from, to, latest, link);
+    // Gone (a head announced, then reorged away, or one this node does not have yet) or replaced: the chain moved
+    // under the read.
     if (after === null || after.hash !== before.hash) return null;
     const blocks = new Map<bigint, BlockStamp>([[end, { number: end, hash: after.hash, timestamp: after.timestamp }]]);
     const untimed = new Set<bigint>();
@@ -318,21 +315,44 @@ export class ChainListener {
     return { logs, to: end, blocks, linkHash: linked?.hash ?? undefined };
   }
 
-  /** Logs of the watched contracts in [from, to], shrinking the range while the node refuses it. */
+  /**
+   * Logs of the watched contracts in [from, to], shrinking the range while the node refuses it, with block `to` as it
+   * was before (`before`) and after (`after`) them, and block `link`. The logs and the blocks after them are asked for
+   * in one batch, in that order: a node answers a batch's calls in order (Hardhat and geth do). Should one not, a
+   * reorg between the calls goes unseen here, and is found at the next tick's check of the cursor instead, whose
+   * rewind goes below every remembered block the chain no longer has (`handleReorg`).
+   */
   private async readLogs(
     from: bigint,
     to: bigint,
     latest?: Head,
-  ): Promise<{ logs: Log<bigint, number, false>[]; to: bigint; before: Head }> {
+    link?: bigint,
+  ): Promise<{
+    logs: Log<bigint, number, false>[];
+    to: bigint;
+    before: Head;
+    after: Block | null;
+    linked: Block | null | undefined;
+  }> {
     const { client } = this.deps.chain;
     for (;;) {
       try {
         // The head read just now serves when the range ends there: one round trip less.
         const before = latest?.number === to ? latest : await client.getBlock({ blockNumber: to });
-        const logs = await client.getLogs({ address: this.addresses, fromBlock: from, toBlock: to });
+        const [logs, after, linked] = await Promise.all([
+          client.getLogs({ address: this.addresses, fromBlock: from, toBlock: to }),
+          this.blockOrNull(to),
+          link === undefined ? undefined : this.blockOrNull(link),
+        ]);
         // Grow back towards the configured range after successes.
         if (this.range < this.options.maxRange) this.range = Math.min(this.options.maxRange, this.range * 2);
-        return { logs: logs as Log<bigint, number, false>[], to, before };
+        return {
+          logs: logs as Log<bigint, number, false>[],
+          to,
+          before: { number: to, hash: before.hash! },
+          after,
+          linked,
+        };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (to === from || !TOO_MANY.test(message)) throw error;
@@ -377,8 +397,10 @@ export class ChainListener {
   }
 
   /**
-   * The block at the cursor is no longer on the chain: find the newest remembered block the chain still has, and
-   * rewind everything after it. A reorg deeper than the window rewinds to the oldest remembered block, loudly.
+   * The block at the cursor is no longer on the chain: find the newest remembered block below every remembered block
+   * the chain no longer has, and rewind everything after it. Below every one, not only below the newest: a range read
+   * while a reorg happened may hold blocks of the new chain above ones of the old (see readLogs). A reorg deeper than
+   * the window rewinds to the oldest remembered block, loudly.
    */
   private async handleReorg(cursorBlock: bigint): Promise<Changes> {
     const remembered = await this.deps.db
@@ -386,14 +408,10 @@ export class ChainListener {
       .from(schema.chainBlocks)
       .where(eq(schema.chainBlocks.chainId, this.chainId))
       .orderBy(desc(schema.chainBlocks.number));
-    let ancestor: { number: bigint; hash: string } | null = null;
-    for (const block of remembered) {
-      const current = await this.blockOrNull(block.number);
-      if (current?.hash === block.hash) {
-        ancestor = block;
-        break;
-      }
-    }
+    // The window's blocks as the chain has them now, asked for together (one batch).
+    const current = await Promise.all(remembered.map((block) => this.blockOrNull(block.number)));
+    const lowestGone = current.findLastIndex((block, i) => block?.hash !== remembered[i]!.hash);
+    const ancestor: { number: bigint; hash: string } | null = remembered[lowestGone + 1] ?? null;
     const deep = ancestor === null;
     const target = ancestor ?? {
       number: (remembered.at(-1)?.number ?? this.options.startBlock) - 1n,
