@@ -2,7 +2,8 @@
  * The listener takes each event's time from its log (`blockTimestamp`) and, on a node whose logs carry none (it is
  * recent in geth and not every provider returns it), from the blocks: either way it stores every event with the time
  * of its block. A range read while the chain reorganised may leave blocks of the new chain above ones of the old: the
- * rewind goes below every remembered block the chain no longer has.
+ * rewind goes below every remembered block the chain no longer has. A head announced by the node that its reads do
+ * not confirm is set aside: the listener reads the head itself.
  */
 import { createServer, type Server } from "node:http";
 
@@ -176,5 +177,55 @@ describe("the listener's rewind after a range read across a reorg (pglite)", () 
     const key = (e: { txHash: string; logIndex: number; blockHash: string }) =>
       `${e.txHash}:${e.logIndex}:${e.blockHash}`;
     expect(new Set((await db.select().from(schema.chainEvents)).map(key))).toEqual(new Set(storedBefore.map(key)));
+  });
+});
+
+describe("the listener with an announced head the node does not have (pglite)", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp("pglite", { env: { KEEPER_PRIVATE_KEY: undefined } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  // A head announced, then reorged away (same height, another hash), or announced by a node ahead of the one that
+  // answers reads: the listener reads the head itself, and indexes the chain it reads.
+  it.each([
+    { announced: "a hash the chain no longer has", ahead: 0n },
+    { announced: "a block the node has not mined", ahead: 50n },
+  ])("with $announced, it indexes every event up to the real head", async ({ ahead }) => {
+    const { db, chain } = t.services;
+    await db.delete(schema.chainEvents);
+    await db.delete(schema.chainBlocks);
+    await db.delete(schema.chainCursors);
+    const start = BigInt(Math.min(...WATCHED.map((c) => Number(c.blockNumber))));
+    const head = await publicClient().getBlockNumber({ cacheTime: 0 });
+    const listener = new ChainListener(
+      {
+        db,
+        chain,
+        projection: { now: () => new Date("2026-12-07T10:00:00Z"), retryBackoff: { baseMs: 1_000, maxMs: 60_000 } },
+        logger: pino({ level: "silent" }),
+        announcedHead: () => ({ number: head + ahead, hash: `0x${"0c".repeat(32)}` }),
+      },
+      { confirmations: 0, maxRange: 2_000, reorgWindow: 128, startBlock: start },
+    );
+    for (let ticks = 0; ; ticks++) {
+      expect(ticks, "ticks to catch up").toBeLessThan(50);
+      await listener.tick();
+      const [cursor] = await db.select().from(schema.chainCursors);
+      if (cursor && cursor.blockNumber >= head) break;
+    }
+    const logs = await publicClient().getLogs({
+      address: WATCHED.map((c) => c.address),
+      fromBlock: start,
+      toBlock: head,
+    });
+    const stored = await db.select().from(schema.chainEvents).where(lte(schema.chainEvents.blockNumber, head));
+    const key = (txHash: string, logIndex: number, blockHash: string) => `${txHash}:${logIndex}:${blockHash}`;
+    expect(new Set(stored.map((e) => key(e.txHash, e.logIndex, e.blockHash)))).toEqual(
+      new Set(logs.map((l) => key(l.transactionHash!, l.logIndex!, l.blockHash!))),
+    );
   });
 });
