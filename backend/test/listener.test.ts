@@ -12,7 +12,7 @@ import { and, desc, eq, gt, lt, lte } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { ChainListener } from "../src/chain/listener.js";
+import { ChainListener, type ListenerOptions } from "../src/chain/listener.js";
 import { schema } from "../src/db/index.js";
 import { startWorker } from "../src/worker/worker.js";
 import { createTestApp, type TestApp } from "./helpers/app.js";
@@ -21,6 +21,8 @@ import { waitUntil } from "./helpers/pipeline.js";
 
 const { contracts } = getDeployment(31337);
 const WATCHED = WATCHED_CONTRACTS.map((name) => contracts[name]);
+/** Where the watched contracts start: the listener's first block on a fresh database. */
+const START = BigInt(Math.min(...WATCHED.map((c) => Number(c.blockNumber))));
 
 type RpcMessage = { method?: string; result?: unknown };
 
@@ -85,8 +87,7 @@ describe.each([
       await worker.stop();
     }
 
-    const start = BigInt(Math.min(...WATCHED.map((c) => Number(c.blockNumber))));
-    const logs = await client.getLogs({ address: WATCHED.map((c) => c.address), fromBlock: start, toBlock: head });
+    const logs = await client.getLogs({ address: WATCHED.map((c) => c.address), fromBlock: START, toBlock: head });
     const stored = await t.services.db
       .select({
         txHash: schema.chainEvents.txHash,
@@ -110,7 +111,10 @@ describe.each([
   });
 });
 
-describe("the listener's rewind after a range read across a reorg (pglite)", () => {
+const eventKey = (e: { txHash: string; logIndex: number; blockHash: string }) =>
+  `${e.txHash}:${e.logIndex}:${e.blockHash}`;
+
+describe("the listener on its own, from a fresh database (pglite)", () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp("pglite", { env: { KEEPER_PRIVATE_KEY: undefined } });
@@ -119,16 +123,32 @@ describe("the listener's rewind after a range read across a reorg (pglite)", () 
     await t?.close();
   });
 
-  it("goes below every remembered block the chain no longer has, not only below the newest, and reads back to the same events", async () => {
+  /** A listener on the test app's database and chain, its tables emptied first. */
+  async function freshListener(
+    deps: Pick<ConstructorParameters<typeof ChainListener>[0], "metrics" | "announcedHead">,
+    options: Omit<ListenerOptions, "confirmations" | "startBlock">,
+  ) {
     const { db, chain } = t.services;
-    const reorgs: { depth: bigint; deep: boolean }[] = [];
-    const start = BigInt(Math.min(...WATCHED.map((c) => Number(c.blockNumber))));
-    const listener = new ChainListener(
+    await db.delete(schema.chainEvents);
+    await db.delete(schema.chainBlocks);
+    await db.delete(schema.chainCursors);
+    return new ChainListener(
       {
         db,
         chain,
         projection: { now: () => new Date("2026-12-07T10:00:00Z"), retryBackoff: { baseMs: 1_000, maxMs: 60_000 } },
         logger: pino({ level: "silent" }),
+        ...deps,
+      },
+      { confirmations: 0, startBlock: START, ...options },
+    );
+  }
+
+  it("after a range read across a reorg, rewinds below every remembered block the chain no longer has, not only below the newest, and reads back to the same events", async () => {
+    const { db } = t.services;
+    const reorgs: { depth: bigint; deep: boolean }[] = [];
+    const listener = await freshListener(
+      {
         metrics: {
           onEvents: () => {},
           onCursor: () => {},
@@ -137,7 +157,7 @@ describe("the listener's rewind after a range read across a reorg (pglite)", () 
         },
       },
       // Small ranges, a window that reaches back to the start: many remembered blocks.
-      { confirmations: 0, maxRange: 5, reorgWindow: 100_000, startBlock: start },
+      { maxRange: 5, reorgWindow: 100_000 },
     );
     const head = await publicClient().getBlockNumber({ cacheTime: 0 });
     const catchUp = async () => {
@@ -174,19 +194,9 @@ describe("the listener's rewind after a range read across a reorg (pglite)", () 
     ).toEqual([]);
 
     await catchUp();
-    const key = (e: { txHash: string; logIndex: number; blockHash: string }) =>
-      `${e.txHash}:${e.logIndex}:${e.blockHash}`;
-    expect(new Set((await db.select().from(schema.chainEvents)).map(key))).toEqual(new Set(storedBefore.map(key)));
-  });
-});
-
-describe("the listener with an announced head the node does not have (pglite)", () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp("pglite", { env: { KEEPER_PRIVATE_KEY: undefined } });
-  });
-  afterAll(async () => {
-    await t?.close();
+    expect(new Set((await db.select().from(schema.chainEvents)).map(eventKey))).toEqual(
+      new Set(storedBefore.map(eventKey)),
+    );
   });
 
   // A head announced, then reorged away (same height, another hash), or announced by a node ahead of the one that
@@ -195,21 +205,11 @@ describe("the listener with an announced head the node does not have (pglite)", 
     { announced: "a hash the chain no longer has", ahead: 0n },
     { announced: "a block the node has not mined", ahead: 50n },
   ])("with $announced, it indexes every event up to the real head", async ({ ahead }) => {
-    const { db, chain } = t.services;
-    await db.delete(schema.chainEvents);
-    await db.delete(schema.chainBlocks);
-    await db.delete(schema.chainCursors);
-    const start = BigInt(Math.min(...WATCHED.map((c) => Number(c.blockNumber))));
+    const { db } = t.services;
     const head = await publicClient().getBlockNumber({ cacheTime: 0 });
-    const listener = new ChainListener(
-      {
-        db,
-        chain,
-        projection: { now: () => new Date("2026-12-07T10:00:00Z"), retryBackoff: { baseMs: 1_000, maxMs: 60_000 } },
-        logger: pino({ level: "silent" }),
-        announcedHead: () => ({ number: head + ahead, hash: `0x${"0c".repeat(32)}` }),
-      },
-      { confirmations: 0, maxRange: 2_000, reorgWindow: 128, startBlock: start },
+    const listener = await freshListener(
+      { announcedHead: () => ({ number: head + ahead, hash: `0x${"0c".repeat(32)}` }) },
+      { maxRange: 2_000, reorgWindow: 128 },
     );
     for (let ticks = 0; ; ticks++) {
       expect(ticks, "ticks to catch up").toBeLessThan(50);
@@ -219,13 +219,14 @@ describe("the listener with an announced head the node does not have (pglite)", 
     }
     const logs = await publicClient().getLogs({
       address: WATCHED.map((c) => c.address),
-      fromBlock: start,
+      fromBlock: START,
       toBlock: head,
     });
     const stored = await db.select().from(schema.chainEvents).where(lte(schema.chainEvents.blockNumber, head));
-    const key = (txHash: string, logIndex: number, blockHash: string) => `${txHash}:${logIndex}:${blockHash}`;
-    expect(new Set(stored.map((e) => key(e.txHash, e.logIndex, e.blockHash)))).toEqual(
-      new Set(logs.map((l) => key(l.transactionHash!, l.logIndex!, l.blockHash!))),
+    expect(new Set(stored.map(eventKey))).toEqual(
+      new Set(
+        logs.map((l) => eventKey({ txHash: l.transactionHash!, logIndex: l.logIndex!, blockHash: l.blockHash! })),
+      ),
     );
   });
 });
