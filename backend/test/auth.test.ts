@@ -216,7 +216,10 @@ describe.each(DRIVERS)("smart-contract wallets sign in at a bounded cost (%s)", 
         TRUST_PROXY: "true",
         SIWE_CONTRACT_GAS_LIMIT: String(GAS_CAP),
         SIWE_CONTRACT_CHECKS_PER_IP: "1",
-        SIWE_CONTRACT_CHECKS_MAX: "2",
+        SIWE_CONTRACT_CHECKS_MAX: "1",
+        SIWE_CONTRACT_CHECKS_QUEUE: "1",
+        // A check waits its turn at most this long: far more than this test's steps take.
+        SIWE_CONTRACT_TIMEOUT_MS: "30000",
       },
     });
     [cheap, burner] = await Promise.all([deployGasBurningWallet(0n), deployGasBurningWallet(5_000_000n)]);
@@ -276,7 +279,8 @@ describe.each(DRIVERS)("smart-contract wallets sign in at a bounded cost (%s)", 
     });
   });
 
-  it("beyond the checks allowed at once: 429 for the same IP, 503 for all, with Retry-After; EOAs sign in meanwhile", async () => {
+  it("checks take turns on the node: 429 for an IP holding its share, a short line, 503 beyond it; EOAs sign in meanwhile", async () => {
+    const from = gate.calls.length;
     gate.hold(isDeploylessCall);
     try {
       const first = verify(await messageFor(cheap), JUNK_SIGNATURE, "198.51.100.1");
@@ -293,29 +297,35 @@ describe.each(DRIVERS)("smart-contract wallets sign in at a bounded cost (%s)", 
       expect(busy).toMatchObject({ status: 429, code: "siwe_contract_checks_busy", hasShape: true });
       expect(Number((second as Awaited<ReturnType<typeof verify>>).headers.get("retry-after"))).toBeGreaterThan(0);
 
-      // Another IP takes the last slot; a third finds none.
-      const third = verify(await messageFor(cheap), JUNK_SIGNATURE, "198.51.100.2");
-      await gate.held(2);
-      const fourth = await Promise.race([
-        verify(await messageFor(cheap), JUNK_SIGNATURE, "198.51.100.3"),
-        gate.held(3).then(() => "held" as const),
-      ]);
-      expect(fourth).not.toBe("held");
-      const full = fourth as Awaited<ReturnType<typeof verify>>;
+      // Two other IPs at once: one waits for its turn in the line's one place, the other finds the line full.
+      const [messageA, messageB] = await Promise.all([messageFor(cheap), messageFor(cheap)]);
+      const others = [
+        verify(messageA, JUNK_SIGNATURE, "198.51.100.2"),
+        verify(messageB, JUNK_SIGNATURE, "198.51.100.3"),
+      ];
+      const refused = await Promise.race(others.map((answer, index) => answer.then(() => index)));
+      const full = await others[refused]!;
       expect(expectError(full)).toMatchObject({ status: 503, code: "siwe_contract_checks_full" });
       expect(Number(full.headers.get("retry-after"))).toBeGreaterThan(0);
+      // The waiting one has not reached the node: the first check is the only one there.
+      expect(checksSince(from)).toHaveLength(1);
 
-      // An EOA needs no check on the chain: it signs in while both slots are taken, from the busy IP too.
+      // An EOA needs no check on the chain: it signs in while the checks wait, from the busy IP too.
       const message = await siweMessage(t.app, anyone);
       const eoa = await verify(message, await anyone.signMessage({ message }), "198.51.100.1");
       expect(eoa.status, JSON.stringify(eoa.body)).toBe(200);
 
       gate.release();
       expect((await first).status).toBe(200);
-      expect((await third).status).toBe(200);
-      // The refused attempt never reached the chain: its nonce is still good.
+      // Its turn came once the first was answered.
+      const waited = await others[1 - refused]!;
+      expect(waited.status, JSON.stringify(waited.body)).toBe(200);
+      expect(checksSince(from)).toHaveLength(2);
+      // The refused attempts never reached the chain: their nonces are still good.
       const retried = await verify(secondMessage, JUNK_SIGNATURE, "198.51.100.1");
       expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+      const retriedFull = await verify(refused === 0 ? messageA : messageB, JUNK_SIGNATURE, "198.51.100.3");
+      expect(retriedFull.status, JSON.stringify(retriedFull.body)).toBe(200);
     } finally {
       gate.release();
     }
@@ -345,10 +355,10 @@ describe("a smart-wallet check the node does not answer in time", () => {
   it("answers 503 siwe_contract_check_timeout, spends the nonce, and keeps the slot until the node answers", async () => {
     const wallet = await deployGasBurningWallet(0n);
     const anyone = testAccount("traveller");
-    const verify = (message: string) =>
+    const verify = (message: string, ip = "192.0.2.7") =>
       call(t.app, "POST", "/auth/verify", {
         body: { message, signature: JUNK_SIGNATURE },
-        headers: { "x-forwarded-for": "192.0.2.7" },
+        headers: { "x-forwarded-for": ip },
       });
     gate.hold(isDeploylessCall);
     try {
@@ -359,8 +369,15 @@ describe("a smart-wallet check the node does not answer in time", () => {
       // The node is still at it: the IP's one slot stays taken.
       const next = await verify(await siweMessage(t.app, anyone, { address: wallet }));
       expect(expectError(next)).toMatchObject({ status: 429, code: "siwe_contract_checks_busy" });
+      // Another IP's check waits for the node's one turn, and gives up at the time limit without spending its nonce.
+      const waitingMessage = await siweMessage(t.app, anyone, { address: wallet });
+      const waited = expectError(await verify(waitingMessage, "192.0.2.8"));
+      expect(waited).toMatchObject({ status: 503, code: "siwe_contract_check_timeout" });
+      expect(waited.message).toMatch(/did not start/);
       gate.release();
       expect(expectError(await verify(message))).toMatchObject({ status: 401, code: "siwe_nonce_used" });
+      const later = await verify(waitingMessage, "192.0.2.8");
+      expect(later.status, JSON.stringify(later.body)).toBe(200);
     } finally {
       gate.release();
     }

@@ -267,6 +267,33 @@ describe("catalog search's worst cases over the full inventory", () => {
     }
   });
 
+  it("searches without a destination take turns, and a burst beyond the waiting line gets 503 server_busy", async () => {
+    const worst: SearchQuery = { checkIn, checkOut, minPriceCents: 13n, sort: "relevance", offset: 0, limit: 1 };
+    const quick: SearchQuery = { text: "lisbon", sort: "relevance", offset: 0, limit: 1 };
+    const alone = await Promise.all([catalog.search(worst), catalog.search(quick)]);
+
+    // The worst case yields to the event loop many times; a quick search sent after it still answers after it.
+    const finished: string[] = [];
+    const burst = [
+      catalog.search(worst).then((result) => (finished.push("worst"), result)),
+      catalog.search(quick).then((result) => (finished.push("quick"), result)),
+      ...Array.from({ length: 63 }, () => catalog.search(worst)),
+    ];
+    // One runs and 64 wait: the next is refused at once.
+    const refused = await catalog.search(quick).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ status: 503, code: "server_busy" });
+    expect(Number((refused as ApiError).headers["Retry-After"])).toBeGreaterThan(0);
+
+    const answers = await Promise.all(burst);
+    expect(finished).toEqual(["worst", "quick"]);
+    expect(answers[0]!.items).toEqual(alone[0].items);
+    expect(answers[1]!.items).toEqual(alone[1].items);
+    for (const answer of answers.slice(2)) expect(answer.items).toEqual(alone[0].items);
+    // Once the line has gone, searches are answered again.
+    expect((await catalog.search(quick)).items).toEqual(alone[1].items);
+  });
+
   it("hotels free for 30 nights, by name, 100 a page: bounded work, pages equal to the reference's", async () => {
     const query: SearchQuery = { type: "hotel", checkIn, checkOut, sort: "name_asc", offset: 0, limit: 100 };
     const expected = referenceSearch(items, query);

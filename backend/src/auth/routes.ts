@@ -47,8 +47,8 @@ const SessionStateResponse = z
 const siweErrors =
   "401 codes: siwe_malformed_message, siwe_domain_mismatch, siwe_uri_mismatch, siwe_chain_mismatch, siwe_expired, " +
   "siwe_not_yet_valid, siwe_issued_in_future, siwe_issued_too_long_ago, siwe_nonce_unknown, siwe_nonce_used, " +
-  "siwe_nonce_expired, siwe_bad_signature. A smart-contract wallet's check runs on the chain with a gas cap; beyond " +
-  "the checks allowed at once: 429 siwe_contract_checks_busy (this IP) or 503 siwe_contract_checks_full (all); " +
+  "siwe_nonce_expired, siwe_bad_signature. A smart-contract wallet's check runs on the chain with a gas cap, in turn; " +
+  "beyond this IP's checks in progress: 429 siwe_contract_checks_busy; a full line: 503 siwe_contract_checks_full; " +
   "beyond this IP's checks per window: 429 siwe_contract_checks_exhausted; each with Retry-After and the nonce still " +
   "usable; 503 siwe_contract_check_timeout when the node is too slow. Any signature check " +
   "spends the nonce, whatever its outcome";
@@ -60,6 +60,7 @@ export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>, s
     timeoutMs: config.SIWE_CONTRACT_TIMEOUT_MS,
     perIp: config.SIWE_CONTRACT_CHECKS_PER_IP,
     total: config.SIWE_CONTRACT_CHECKS_MAX,
+    queue: config.SIWE_CONTRACT_CHECKS_QUEUE,
     budget: budget({
       store: stores("siwe-contract-checks") as unknown as Store<never>,
       perWindow: config.SIWE_CONTRACT_CHECKS_PER_IP_PER_WINDOW,

@@ -1,9 +1,10 @@
 /**
  * Sign-in signatures at a bounded cost. An EOA's signature is checked here, by recovery, without the chain. A
  * smart-contract wallet's (ERC-1271, or ERC-6492 for one not deployed yet) can only be checked by running the wallet's
- * code, which its owner chose: that runs as one eth_call with a gas cap and a time limit, only so many run at once,
- * per IP and in all, and each IP may start only so many per rate-limit window (a budget that, with REDIS_URL, holds
- * across API instances).
+ * code, which its owner chose: that runs as one eth_call with a gas cap and a time limit, only so many run at once
+ * (one by default: the checks wait their turn in a short line, so that a node which runs calls one after another never
+ * holds more than one of them ahead of other requests' reads), each IP holds only so many places (running or waiting),
+ * and each IP may start only so many per rate-limit window (a budget that, with REDIS_URL, holds across API instances).
  */
 import {
   BaseError,
@@ -28,6 +29,7 @@ import { call } from "viem/actions";
 import { chainRead } from "../chain/index.js";
 import type { Budget } from "../http/budget.js";
 import { ApiError } from "../http/errors.js";
+import { WorkLimiter, type Release } from "../http/work-limit.js";
 
 export interface SignedHash {
   address: Address;
@@ -54,33 +56,43 @@ export async function needsContractCheck(client: PublicClient<Transport, Chain>,
 export interface ContractCheckLimits {
   gasLimit: bigint;
   timeoutMs: number;
+  /** Checks one IP may hold, running or waiting. */
   perIp: number;
+  /** Checks that run on the node at once, and checks that may wait for their turn. */
   total: number;
+  queue: number;
   /** Spends one of the checks an IP may start per window (a 429 when none is left). */
   budget: Budget;
 }
 
-/** The checks of contract wallets' signatures one API instance runs, and how many of them run now. */
+/** The checks of contract wallets' signatures one API instance runs, and those waiting for their turn. */
 export class ContractSignatureChecks {
-  private running = 0;
-  private readonly runningPerIp = new Map<string, number>();
+  private readonly slots: WorkLimiter;
 
   constructor(
     private readonly client: PublicClient<Transport, Chain>,
     private readonly limits: ContractCheckLimits,
-  ) {}
+  ) {
+    this.slots = new WorkLimiter({
+      what: "smart-wallet sign-ins",
+      concurrency: limits.total,
+      queue: limits.queue,
+      perClient: limits.perIp,
+    });
+  }
 
   /**
-   * Checks a contract wallet's signature on the chain when a slot is free (else a 429 when `ip` has its share
-   * running, a 503 when all are taken; the caller may come back). `admitted` runs once the check is sure to run, before
-   * it does (the sign-in spends its nonce there). A check that would start past the IP's budget for the window is
-   * refused with a 429 instead, before the chain does anything. The ERC-6492 validator, deployless, covers deployed wallets
-   * (ERC-1271) and counterfactual ones alike; CCIP-Read is off, so a wallet cannot make the API fetch a URL. The slot
-   * stays taken until the node answers, even when the caller stopped waiting at the time limit: the bound is on the
-   * node's work.
+   * Checks a contract wallet's signature on the chain once its turn comes (a 429 at once when `ip` already holds its
+   * share, a 503 when the line is full or the turn does not come within the time limit; the caller may come back).
+   * `admitted` runs once the check is sure to run, before it does (the sign-in spends its nonce there). A check that
+   * would start past the IP's budget for the window is refused with a 429 instead, before the chain does anything.
+   * The ERC-6492 validator, deployless, covers deployed wallets (ERC-1271) and counterfactual ones alike; CCIP-Read
+   * is off, so a wallet cannot make the API fetch a URL. The slot stays taken until the node answers, even when the
+   * caller stopped waiting at the time limit: the bound is on the node's work.
    */
   async verify(ip: string, signed: SignedHash, admitted: () => Promise<void>): Promise<boolean> {
-    const release = this.admit(ip);
+    const deadline = performance.now() + this.limits.timeoutMs;
+    const release = await this.admit(ip);
     let answer: Promise<Hex | undefined>;
     try {
       await this.limits.budget(ip);
@@ -103,7 +115,7 @@ export class ContractSignatureChecks {
     answer.then(release, release);
     let data: Hex | undefined;
     try {
-      data = await withTimeout(answer, this.limits.timeoutMs);
+      data = await withTimeout(answer, Math.max(0, deadline - performance.now()));
     } catch (error) {
       if (error === TIMED_OUT) {
         throw new ApiError(
@@ -128,38 +140,37 @@ export class ContractSignatureChecks {
     return { "Retry-After": String(Math.max(1, Math.ceil(this.limits.timeoutMs / 1000))) };
   }
 
-  private admit(ip: string): () => void {
-    const retryAfter = this.retryAfter();
-    const mine = this.runningPerIp.get(ip) ?? 0;
-    if (mine >= this.limits.perIp) {
-      throw new ApiError(
-        429,
-        "siwe_contract_checks_busy",
-        `Smart-wallet sign-ins from this address are limited to ${this.limits.perIp} at a time; try again shortly`,
-        { limit: this.limits.perIp },
-        retryAfter,
-      );
-    }
-    if (this.running >= this.limits.total) {
+  /** A turn on the node for `ip`'s check, or the refusal that says why not (the nonce is still unspent). */
+  private async admit(ip: string): Promise<Release> {
+    try {
+      return await this.slots.acquire([ip], AbortSignal.timeout(this.limits.timeoutMs));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      const retryAfter = this.retryAfter();
+      if (error.status === 429)
+        throw new ApiError(
+          429,
+          "siwe_contract_checks_busy",
+          `Smart-wallet sign-ins from this address are limited to ${this.limits.perIp} at a time; try again shortly`,
+          { limit: this.limits.perIp },
+          retryAfter,
+        );
+      if (error.code === "server_busy")
+        throw new ApiError(
+          503,
+          "siwe_contract_checks_full",
+          "The API is checking as many smart-wallet signatures as it can; try again shortly",
+          { limit: this.limits.total + this.limits.queue },
+          retryAfter,
+        );
       throw new ApiError(
         503,
-        "siwe_contract_checks_full",
-        "The API is checking as many smart-wallet signatures as it can; try again shortly",
-        { limit: this.limits.total },
+        "siwe_contract_check_timeout",
+        `The wallet's signature check did not start within ${this.limits.timeoutMs} ms: other checks were ahead of it`,
+        null,
         retryAfter,
       );
     }
-    this.running++;
-    this.runningPerIp.set(ip, mine + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.running--;
-      const left = (this.runningPerIp.get(ip) ?? 1) - 1;
-      if (left > 0) this.runningPerIp.set(ip, left);
-      else this.runningPerIp.delete(ip);
-    };
   }
 }
 

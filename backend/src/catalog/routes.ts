@@ -241,11 +241,11 @@ export function catalogRoutes(catalog: Catalog, now: Clock, broadSearch: Budget)
         path: "/search",
         tags: ["catalog"],
         summary: "Search hotels, flights, activities and restaurants",
-        description: `With dates, only items available in the window are returned (hotels: every night); check-in at most ${BOOKING_HORIZON_MONTHS} months ahead. Without a destination the search does bounded work, and each IP may make CATALOG_BROAD_SEARCHES_PER_IP_PER_WINDOW of them per rate-limit window that no cached answer serves (beyond: 429 \`broad_searches_exhausted\` with Retry-After): \`total\` may be a lower bound (\`totalExact: false\`) and a page may hold fewer items than \`limit\` yet have a \`nextCursor\`. Demo inventory is labelled \`demo: true\`; with a Duffel key, live flight offers for \`origin\` → destination on \`checkIn\` come first, and with Duffel Stays on, live hotels for the stay (\`checkIn\`–\`checkOut\`) and \`guests\`.`,
+        description: `With dates, only items available in the window are returned (hotels: every night); check-in at most ${BOOKING_HORIZON_MONTHS} months ahead. Without a destination the search does bounded work, and each IP may make CATALOG_BROAD_SEARCHES_PER_IP_PER_WINDOW of them per rate-limit window that no cached answer serves (beyond: 429 \`broad_searches_exhausted\` with Retry-After); such searches take turns, and beyond the ones waiting: 503 \`server_busy\` with Retry-After. \`total\` may be a lower bound (\`totalExact: false\`) and a page may hold fewer items than \`limit\` yet have a \`nextCursor\`. Demo inventory is labelled \`demo: true\`; with a Duffel key, live flight offers for \`origin\` → destination on \`checkIn\` come first, and with Duffel Stays on, live hotels for the stay (\`checkIn\`–\`checkOut\`) and \`guests\`.`,
         request: { query: SearchQuerySchema },
         responses: {
           200: { description: "Matching items", content: { "application/json": { schema: SearchResponse } } },
-          ...errorResponses(400, 429),
+          ...errorResponses(400, 429, 503),
         },
       }),
       async (c) => {

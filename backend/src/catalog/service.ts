@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 
 import { systemClock, type Clock } from "../clock.js";
 import { ApiError } from "../http/errors.js";
+import { WorkLimiter } from "../http/work-limit.js";
 import { addDays } from "./dates.js";
 import { DemoProvider } from "./demo.js";
 import { DuffelProvider } from "./duffel.js";
@@ -10,6 +11,9 @@ import { loadDestinations, type Destination } from "./geodata.js";
 import { searchTokens, sortItems } from "./order.js";
 import { SearchIndex, type ScanCursor } from "./search-index.js";
 import type { BookingToConfirm, CatalogItem, CatalogProvider, Confirmation, SearchQuery } from "./types.js";
+
+/** Whole-inventory searches that may wait for their turn (each takes a few milliseconds); beyond: 503. */
+const SCANS_WAITING = 64;
 
 export interface SourceStatus {
   provider: string;
@@ -52,6 +56,16 @@ export class Catalog {
   readonly demo: DemoProvider;
   readonly external: CatalogProvider[] = [];
   private index?: Promise<SearchIndex>;
+  /**
+   * Whole-inventory scans take turns: one yields to the event loop every fraction of a millisecond, so other requests
+   * wait behind at most one slice of scanning, where a dozen scans at once would each add theirs to every wait.
+   */
+  private readonly scans = new WorkLimiter({
+    what: "searches without a destination",
+    concurrency: 1,
+    queue: SCANS_WAITING,
+    perClient: SCANS_WAITING,
+  });
   private readonly searchWorkBudget?: number;
   private readonly logger?: Logger;
 
@@ -171,12 +185,17 @@ export class Catalog {
     if (!query.destinationId) {
       // Live suppliers answer only for a destination (an arrival airport).
       const index = await this.searchIndex();
-      const { items, total, totalExact, next, work } = await index.search(query, {
-        offset: query.offset,
-        position: query.resumeAt,
-        skip: query.skip,
-      });
-      return { items, total, totalExact, next, sources, work };
+      const release = await this.scans.acquire([]);
+      try {
+        const { items, total, totalExact, next, work } = await index.search(query, {
+          offset: query.offset,
+          position: query.resumeAt,
+          skip: query.skip,
+        });
+        return { items, total, totalExact, next, sources, work };
+      } finally {
+        release();
+      }
     }
     let candidates = this.demo.candidates(query);
     for (const provider of this.external) {

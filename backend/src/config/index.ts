@@ -94,12 +94,15 @@ const schema = z.object({
   SIWE_DOMAINS: list.default(["localhost:3000", "127.0.0.1:3000"]),
   /** How far ahead of the clock a message's Issued At may be; it may be at most the nonce TTL plus this old. */
   SIWE_ISSUED_AT_SKEW_SECONDS: z.coerce.number().int().min(0).max(3_600).default(300),
-  /** Smart-contract wallets' sign-ins (ERC-1271/6492): gas and time one check may take on the node, and how many run
-   * at once per IP and per API instance. */
+  /** Smart-contract wallets' sign-ins (ERC-1271/6492): gas and time one check may take on the node (the time counts
+   * from the request: waiting for a turn included); checks one IP may hold, running or waiting; checks that run at once
+   * per API instance (one: a node that runs calls one at a time never has more than one ahead of other reads), and
+   * how many may wait for their turn. */
   SIWE_CONTRACT_GAS_LIMIT: z.coerce.number().int().min(50_000).max(10_000_000).default(500_000),
   SIWE_CONTRACT_TIMEOUT_MS: positiveInt.default(5_000),
   SIWE_CONTRACT_CHECKS_PER_IP: positiveInt.default(2),
-  SIWE_CONTRACT_CHECKS_MAX: positiveInt.default(4),
+  SIWE_CONTRACT_CHECKS_MAX: positiveInt.default(1),
+  SIWE_CONTRACT_CHECKS_QUEUE: z.coerce.number().int().min(0).default(16),
   /** Smart-wallet signature checks one IP may start per RATE_LIMIT_WINDOW_MS (a sign-in needs one). */
   SIWE_CONTRACT_CHECKS_PER_IP_PER_WINDOW: positiveInt.default(10),
   /** Catalog searches without a destination (whole-catalog scans) one IP may make per RATE_LIMIT_WINDOW_MS that no
