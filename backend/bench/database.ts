@@ -1,3 +1,5 @@
+import pg from "pg";
+
 import { createScratchDatabase, type ScratchDatabase } from "@trvl/tooling/scratch-database";
 
 /** The PostgreSQL server benchmarks run on (BENCH_DATABASE_URL, else the tests', else the local one). */
@@ -11,4 +13,15 @@ export async function createBenchDatabase(purpose: string): Promise<ScratchDatab
       `The ${purpose} benchmark runs against PostgreSQL, and no database could be made on ${BENCH_SERVER}: ${error}`,
     );
   });
+}
+
+/**
+ * A small pool for a benchmark's own reads. Each of its connections ignores errors of its own: the database is dropped
+ * (connections terminated) right after the pool ends, and a connection still closing then must not end the process.
+ */
+export function benchPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
+  return pool;
 }

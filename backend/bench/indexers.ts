@@ -11,7 +11,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { getDeployment, trvlTokenAbi, WATCHED_CONTRACTS, type Address } from "@trvl/abi";
-import pg from "pg";
 import { createPublicClient, createWalletClient, http, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
@@ -19,7 +18,7 @@ import { hardhat } from "viem/chains";
 import { startBackend, type BackendProcess } from "@trvl/tooling/backend-process";
 import { localAccount } from "@trvl/tooling/local-accounts";
 import { percentile } from "@trvl/tooling/stats";
-import { createBenchDatabase } from "./database.js";
+import { benchPool, createBenchDatabase } from "./database.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PONDER_APP = path.join(ROOT, "bench", "ponder");
@@ -108,7 +107,7 @@ async function startTrvl(chainUrl: string, database: { kind: DatabaseKind; url?:
     },
   });
   const servingAt = performance.now();
-  const pool = database.url ? new pg.Pool({ connectionString: database.url, max: 2 }) : undefined;
+  const pool = database.url ? benchPool(database.url) : undefined;
   const indexer: RunningIndexer = {
     pid: backend.pid,
     servingAt,
@@ -169,7 +168,7 @@ async function startPonder(chainUrl: string, database: { kind: DatabaseKind; url
     await sleep(20);
   }
   const servingAt = performance.now();
-  const pool = database.url ? new pg.Pool({ connectionString: database.url, max: 2 }) : undefined;
+  const pool = database.url ? benchPool(database.url) : undefined;
   const indexer: RunningIndexer = {
     pid: child.pid!,
     servingAt,

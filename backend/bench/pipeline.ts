@@ -9,7 +9,6 @@ import path from "node:path";
 
 import { bookingEscrowAbi, rewardDistributorAbi } from "@trvl/abi";
 import { eq, sql } from "drizzle-orm";
-import pg from "pg";
 import { createPublicClient, encodeFunctionData, http, type Address, type Hex, type TransactionReceipt } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
@@ -22,7 +21,7 @@ import { loadConfig } from "../src/config/index.js";
 import { openDatabase, schema } from "../src/db/index.js";
 import { createLogger, createServices } from "../src/services.js";
 import { startWorker } from "../src/worker/worker.js";
-import { createBenchDatabase } from "./database.js";
+import { benchPool, createBenchDatabase } from "./database.js";
 
 const WEB = new URL("http://localhost:3000");
 /** The worker's settings in this run (the defaults but for shorter polls). */
@@ -148,7 +147,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
     Array.from({ length: apiProcesses }, () => startBackend({ chainUrl, env: { ...shared, WORKER_ENABLED: "false" } })),
   );
   const apiUrl = (i: number) => (apis.length === 0 ? backend.url : apis[i % apis.length].url);
-  const db = new pg.Pool({ connectionString: database.url, max: 2 });
+  const db = benchPool(database.url);
   let watching = false;
   let watcher: Promise<void> = Promise.resolve();
   try {

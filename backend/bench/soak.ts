@@ -19,6 +19,7 @@ import { hardhat } from "viem/chains";
 
 import { percentile } from "@trvl/tooling/stats";
 import { startBackend } from "@trvl/tooling/backend-process";
+import { benchPool } from "./database.js";
 import { createSoakDatabase, soakServer } from "./soak/database.js";
 import { SoakHttp, WINDOW_SECONDS } from "./soak/http.js";
 import { chartSvg, writeChart } from "./soak/plot.js";
@@ -174,7 +175,7 @@ export async function runSoak(chainUrl: string, options: SoakOptions): Promise<S
   const dataDir = await mkdtemp(path.join(tmpdir(), "trvl-soak-"));
   const client = createPublicClient({ chain: hardhat, transport: chainTransport(chainUrl) }) as PublicClient;
   const streams: PushStream[] = [];
-  const db = new pg.Pool({ connectionString: database.url, max: 2 });
+  const db = benchPool(database.url);
   let backend: Awaited<ReturnType<typeof startBackend>> | undefined;
   let sampling: ReturnType<typeof setInterval> | undefined;
   try {

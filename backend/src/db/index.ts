@@ -67,8 +67,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     const workerPool = new pg.Pool({ connectionString: options.url, max: options.workerPoolSize ?? 6 });
     const pools = [pool, workerPool];
-    // An idle client's connection error must not crash the process; the next query reports it.
-    for (const each of pools) each.on("error", () => {});
+    // A connection's error must not crash the process, whether it is idle in the pool or closing at shutdown (a
+    // closing one no longer has the pool's listener); a query in progress still reports it.
+    for (const each of pools) {
+      each.on("error", () => {});
+      each.on("connect", (client) => client.on("error", () => {}));
+    }
     const close = async () => void (await Promise.all(pools.map((each) => each.end().catch(() => {}))));
     try {
       const db = drizzlePg(pool, { schema, logger: queryLogger(options.onQuery) });
