@@ -23,7 +23,7 @@
  * a cap on each attacker connection's attempts and a deadline on the attack; in-flight attacks are cut when it ends.
  */
 import { spawn } from "node:child_process";
-import { appendFileSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import { tmpdir } from "node:os";
@@ -61,6 +61,7 @@ import { addDays, formatDay } from "../src/catalog/dates.js";
 import { decodeWav, encodeWav, resample, type Pcm } from "../src/voice/audio.js";
 import { EspeakTts } from "../src/voice/espeak.js";
 import { BENCH_SERVER, createBenchDatabase } from "./database.js";
+import { benchLogSink } from "./log-file.js";
 
 const WEB = new URL("http://localhost:3000");
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -810,7 +811,7 @@ export async function measureHostile(chainUrl: string): Promise<HostileFigures> 
       WORKER_ENABLED: "false",
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
     },
-    onLog: process.env.BENCH_LOG_FILE ? (line) => appendFileSync(process.env.BENCH_LOG_FILE!, line + "\n") : undefined,
+    onLog: benchLogSink(),
   });
   const api = backend.url;
   const children: { stop(): Promise<void> }[] = [];

@@ -4,7 +4,6 @@
  * into a fresh database.
  */
 import { randomBytes } from "node:crypto";
-import { appendFileSync } from "node:fs";
 import path from "node:path";
 
 import { bookingEscrowAbi, rewardDistributorAbi } from "@trvl/abi";
@@ -22,6 +21,7 @@ import { openDatabase, schema } from "../src/db/index.js";
 import { createLogger, createServices } from "../src/services.js";
 import { startWorker } from "../src/worker/worker.js";
 import { benchPool, createBenchDatabase } from "./database.js";
+import { benchLogSink } from "./log-file.js";
 
 const WEB = new URL("http://localhost:3000");
 /** The worker's settings in this run (the defaults but for shorter polls). */
@@ -139,7 +139,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
   const backend = await startBackend({
     chainUrl,
     env: { ...shared, ...WORKER_ENV },
-    onLog: process.env.BENCH_LOG_FILE ? (line) => appendFileSync(process.env.BENCH_LOG_FILE!, line + "\n") : undefined,
+    onLog: benchLogSink(),
   });
   // BENCH_API_PROCESSES=0 has the worker serve the quotes too: one process, to compare with older commits.
   const apiProcesses = Number(process.env.BENCH_API_PROCESSES ?? 2);
