@@ -1,8 +1,11 @@
 import { eq } from "drizzle-orm";
-import type { Address, Hex } from "viem";
+import { createPublicClient, hashMessage, http, type Address, type Hex } from "viem";
+import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
+import { ContractSignatureChecks } from "../src/auth/signatures.js";
 import { schema } from "../src/db/index.js";
+import { ApiError } from "../src/http/errors.js";
 import { DRIVERS } from "./helpers/databases.js";
 import { call, createTestApp, expectError, siweMessage, signIn, testAccount, type TestApp } from "./helpers/app.js";
 import { testClock } from "./helpers/clock.js";
@@ -326,6 +329,52 @@ describe.each(DRIVERS)("smart-contract wallets sign in at a bounded cost (%s)", 
       expect(retried.status, JSON.stringify(retried.body)).toBe(200);
       const retriedFull = await verify(refused === 0 ? messageA : messageB, JUNK_SIGNATURE, "198.51.100.3");
       expect(retriedFull.status, JSON.stringify(retriedFull.body)).toBe(200);
+    } finally {
+      gate.release();
+    }
+  });
+});
+
+describe("a smart-wallet check whose client has gone while it waited", () => {
+  let gate: RpcGate;
+
+  beforeAll(async () => {
+    gate = await startRpcGate(inject("chainUrl"));
+  });
+  afterAll(async () => {
+    await gate?.close();
+  });
+
+  it("leaves the line at once, and the next check takes its place", async () => {
+    const wallet = await deployGasBurningWallet(0n);
+    const checks = new ContractSignatureChecks(createPublicClient({ chain: hardhat, transport: http(gate.url) }), {
+      gasLimit: 500_000n,
+      timeoutMs: 30_000,
+      perIp: 1,
+      total: 1,
+      queue: 1,
+      budget: async () => {},
+    });
+    const signed = { address: wallet, hash: hashMessage("sign in"), signature: JUNK_SIGNATURE };
+    const admitted: string[] = [];
+    const check = (ip: string, signal?: AbortSignal) =>
+      checks.verify(ip, signed, async () => void admitted.push(ip), signal);
+    gate.hold(isDeploylessCall);
+    try {
+      const first = check("192.0.2.1");
+      await gate.held(1);
+      const client = new AbortController();
+      const gone = check("192.0.2.2", client.signal).catch((error: unknown) => error);
+      // The line's one place is taken: a third is refused.
+      await expect(check("192.0.2.3")).rejects.toMatchObject({ status: 503, code: "siwe_contract_checks_full" });
+      client.abort();
+      const next = check("192.0.2.3");
+      expect(await gone).toBeInstanceOf(ApiError);
+      gate.release();
+      expect(await first).toBe(true);
+      expect(await next).toBe(true);
+      // The check that left never started: its sign-in's nonce was not spent.
+      expect(admitted).toEqual(["192.0.2.1", "192.0.2.3"]);
     } finally {
       gate.release();
     }

@@ -104,6 +104,7 @@ export function authRoutes(deps: AuthDeps, auth: MiddlewareHandler<AuthedEnv>, s
         const session = await signIn(deps, c.req.valid("json"), {
           ip: clientIp(c),
           contractChecks,
+          signal: c.req.raw.signal,
         });
         setCookie(c, SESSION_COOKIE, session.token, {
           httpOnly: true,

@@ -58,7 +58,7 @@ export async function issueNonce({ db, config, now }: AuthDeps) {
 export async function signIn(
   deps: AuthDeps,
   input: { message: string; signature: Hex },
-  attempt: { ip: string; contractChecks: ContractSignatureChecks },
+  attempt: { ip: string; contractChecks: ContractSignatureChecks; signal?: AbortSignal },
 ) {
   const { db, config, chain, now } = deps;
   const time = now();
@@ -118,7 +118,7 @@ export async function signIn(
   const spendNonce = () => spend(db, nonce, time);
   let valid: boolean;
   if (await needsContractCheck(chain.client, signed)) {
-    valid = await attempt.contractChecks.verify(attempt.ip, signed, spendNonce);
+    valid = await attempt.contractChecks.verify(attempt.ip, signed, spendNonce, attempt.signal);
   } else {
     await spendNonce();
     valid = false;

@@ -88,11 +88,12 @@ export class ContractSignatureChecks {
    * would start past the IP's budget for the window is refused with a 429 instead, before the chain does anything.
    * The ERC-6492 validator, deployless, covers deployed wallets (ERC-1271) and counterfactual ones alike; CCIP-Read
    * is off, so a wallet cannot make the API fetch a URL. The slot stays taken until the node answers, even when the
-   * caller stopped waiting at the time limit: the bound is on the node's work.
+   * caller stopped waiting at the time limit: the bound is on the node's work. A check still waiting when `signal`
+   * aborts (its client has gone) leaves the line.
    */
-  async verify(ip: string, signed: SignedHash, admitted: () => Promise<void>): Promise<boolean> {
+  async verify(ip: string, signed: SignedHash, admitted: () => Promise<void>, signal?: AbortSignal): Promise<boolean> {
     const deadline = performance.now() + this.limits.timeoutMs;
-    const release = await this.admit(ip);
+    const release = await this.admit(ip, signal);
     let answer: Promise<Hex | undefined>;
     try {
       await this.limits.budget(ip);
@@ -141,11 +142,13 @@ export class ContractSignatureChecks {
   }
 
   /** A turn on the node for `ip`'s check, or the refusal that says why not (the nonce is still unspent). */
-  private async admit(ip: string): Promise<Release> {
+  private async admit(ip: string, signal?: AbortSignal): Promise<Release> {
+    const timeout = AbortSignal.timeout(this.limits.timeoutMs);
     try {
-      return await this.slots.acquire([ip], AbortSignal.timeout(this.limits.timeoutMs));
+      return await this.slots.acquire([ip], signal ? AbortSignal.any([timeout, signal]) : timeout);
     } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
+      // Gone: nobody reads the answer.
+      if (!(error instanceof ApiError) || signal?.aborted) throw error;
       const retryAfter = this.retryAfter();
       if (error.status === 429)
         throw new ApiError(
