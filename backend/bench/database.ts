@@ -1,6 +1,7 @@
 import pg from "pg";
 
 import { createScratchDatabase, type ScratchDatabase } from "@trvl/tooling/scratch-database";
+import { ignoreConnectionErrors } from "../src/db/index.js";
 
 /** The PostgreSQL server benchmarks run on (BENCH_DATABASE_URL, else the tests', else the local one). */
 export const BENCH_SERVER =
@@ -15,13 +16,7 @@ export async function createBenchDatabase(purpose: string): Promise<ScratchDatab
   });
 }
 
-/**
- * A small pool for a benchmark's own reads. Each of its connections ignores errors of its own: the database is dropped
- * (connections terminated) right after the pool ends, and a connection still closing then must not end the process.
- */
+/** A small pool for a benchmark's own reads; its database is dropped right after it ends. */
 export function benchPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  pool.on("error", () => {});
-  pool.on("connect", (client) => client.on("error", () => {}));
-  return pool;
+  return ignoreConnectionErrors(new pg.Pool({ connectionString: url, max: 2 }));
 }

@@ -60,6 +60,16 @@ export type DatabaseOptions = (
   onQuery?: (query: string, params: unknown[]) => void;
 };
 
+/**
+ * A connection's error must not crash the process, whether it is idle in the pool or closing at shutdown (a closing
+ * one no longer has the pool's listener); a query in progress still reports it.
+ */
+export function ignoreConnectionErrors(pool: pg.Pool): pg.Pool {
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
+  return pool;
+}
+
 /** Opens the database and applies the committed migrations (drizzle-kit), the same ones on both drivers. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === "postgres") {
@@ -67,12 +77,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     const workerPool = new pg.Pool({ connectionString: options.url, max: options.workerPoolSize ?? 6 });
     const pools = [pool, workerPool];
-    // A connection's error must not crash the process, whether it is idle in the pool or closing at shutdown (a
-    // closing one no longer has the pool's listener); a query in progress still reports it.
-    for (const each of pools) {
-      each.on("error", () => {});
-      each.on("connect", (client) => client.on("error", () => {}));
-    }
+    for (const each of pools) ignoreConnectionErrors(each);
     const close = async () => void (await Promise.all(pools.map((each) => each.end().catch(() => {}))));
     try {
       const db = drizzlePg(pool, { schema, logger: queryLogger(options.onQuery) });
