@@ -1,12 +1,22 @@
 /**
  * The keeper's sender sizes a batch's gas limit without `eth_estimateGas`'s binary search once it knows the batch's
- * kind: one simulation at the limit the gas per item implies, and a fresh estimate only when that falls short.
+ * kind: the limit the gas per item of its size implies, sent without a simulation while the kind's transactions
+ * succeed, and a fresh estimate only when that falls short.
  */
 import { getDeployment, mockStablecoinAbi, rewardDistributorAbi } from "@trvl/abi";
 import { pino } from "pino";
-import { encodeFunctionData, keccak256, toHex, type Hex, type TransactionReceipt } from "viem";
+import {
+  createPublicClient,
+  encodeFunctionData,
+  http,
+  keccak256,
+  toHex,
+  type Hex,
+  type TransactionReceipt,
+} from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { describe, expect, it } from "vitest";
+import { hardhat } from "viem/chains";
+import { describe, expect, inject, it } from "vitest";
 
 import { TxSender } from "../src/keeper/sender.js";
 import { keeperKey, publicClient, send, wallet } from "./helpers/chain.js";
@@ -32,11 +42,32 @@ const senderFor = (account: PrivateKeyAccount) =>
     pino({ level: "silent" }),
   );
 
+/** A sender like `senderFor`'s that counts the node methods it calls (inside JSON-RPC batches too). */
+function countingSenderFor(account: PrivateKeyAccount) {
+  const calls: Record<string, number> = { eth_call: 0, eth_estimateGas: 0 };
+  const count = (body: unknown) => {
+    for (const { method } of [JSON.parse(String(body))].flat() as { method: string }[]) {
+      calls[method] = (calls[method] ?? 0) + 1;
+    }
+  };
+  const client = createPublicClient({
+    chain: hardhat,
+    transport: http(inject("chainUrl"), { batch: true, onFetchRequest: (_, init) => count(init.body) }),
+  });
+  const sender = new TxSender(
+    wallet(account),
+    client,
+    { receiptTimeoutMs: 30_000, maxReplacements: 0, feeBumpPercent: 20 },
+    pino({ level: "silent" }),
+  );
+  return { sender, calls };
+}
+
 describe("the keeper's sender", () => {
-  it("estimates a kind of batch once, then checks the limit its gas per item implies; short, it estimates again", async () => {
+  it("estimates a kind of batch once, then sends batches of it at the limit their size's gas per item implies, without simulating them; one that runs short is simulated next time, and estimated", async () => {
     const account = privateKeyToAccount(await keeperKey());
     const client = publicClient();
-    const sender = senderFor(account);
+    const { sender, calls } = countingSenderFor(account);
     const limitOf = async (hash: Hex) => (await client.getTransaction({ hash })).gas;
 
     // An estimate, with 20% of headroom: close to 120% of what the transaction used.
@@ -49,19 +80,66 @@ describe("the keeper's sender", () => {
     const first = await sender.send(distributor, distributeUnknown(10), undefined, { kind: "distribute", items: 10 });
     expect(first.status).toBe("success");
     estimated(first, await limitOf(first.transactionHash));
+    expect(calls.eth_estimateGas).toBe(1);
 
-    // Four times as many: the gas per item of the first, for 40 items, with 30% and 50,000 gas of headroom.
+    // Four times as many: the gas per item of the first (the nearest smaller size), for 40 items, with 30% and 50,000
+    // gas of headroom; the kind's last transaction succeeded, so it is sent without a simulation.
     const second = await sender.send(distributor, distributeUnknown(40), undefined, { kind: "distribute", items: 40 });
     expect(second.status).toBe("success");
     const perItem = (first.gasUsed + 9n) / 10n;
     expect(await limitOf(second.transactionHash)).toBe((perItem * 40n * 130n) / 100n + 50_000n);
+    expect(calls).toMatchObject({ eth_call: 0, eth_estimateGas: 1 });
 
-    // A batch far costlier than its item count says: the simulation at the implied limit fails, the estimate holds.
-    const third = await sender.send(distributor, distributeUnknown(150), undefined, { kind: "distribute", items: 1 });
+    // A batch far costlier than its item count says runs out of gas once mined: a reverted transaction.
+    const short = await sender.send(distributor, distributeUnknown(20), undefined, { kind: "distribute", items: 1 });
+    expect(short.status).toBe("reverted");
+    expect(short.gasUsed).toBe(await limitOf(short.transactionHash));
+
+    // The next of the kind is simulated at the implied limit, which falls short, and estimated: it goes through.
+    const third = await sender.send(distributor, distributeUnknown(20), undefined, { kind: "distribute", items: 1 });
     expect(third.status).toBe("success");
-    const implied = (((second.gasUsed + 39n) / 40n) * 130n) / 100n + 50_000n;
-    expect(third.gasUsed).toBeGreaterThan(implied);
     estimated(third, await limitOf(third.transactionHash));
+    expect(calls).toMatchObject({ eth_call: 1, eth_estimateGas: 2 });
+
+    // Proven again, a batch whose implied limit is below what its calldata alone costs is refused by the node: nothing
+    // is mined, and the next of the kind is simulated and estimated again.
+    await expect(
+      sender.send(distributor, distributeUnknown(400), undefined, { kind: "distribute", items: 1 }),
+    ).rejects.toMatchObject({ details: expect.stringMatching(/requires .*gas/) });
+    const fourth = await sender.send(distributor, distributeUnknown(400), undefined, { kind: "distribute", items: 1 });
+    expect(fourth.status).toBe("success");
+    estimated(fourth, await limitOf(fourth.transactionHash));
+    expect(calls).toMatchObject({ eth_call: 2, eth_estimateGas: 3 });
+  });
+
+  it("sizes a batch from batches about as big, never above the most gas a transaction may have", async () => {
+    const account = privateKeyToAccount(await keeperKey());
+    const client = publicClient();
+    const { sender, calls } = countingSenderFor(account);
+    const limitOf = async (hash: Hex) => (await client.getTransaction({ hash })).gas;
+
+    // A batch of one carries the whole fixed cost of the call; a batch of twenty spreads it.
+    const one = await sender.send(distributor, distributeUnknown(1), undefined, { kind: "distribute", items: 1 });
+    const twenty = await sender.send(distributor, distributeUnknown(20), undefined, { kind: "distribute", items: 20 });
+    const perItemOfOne = one.gasUsed;
+    const perItemOfTwenty = (twenty.gasUsed + 19n) / 20n;
+    expect(perItemOfOne).toBeGreaterThan(perItemOfTwenty * 2n);
+
+    // Thirty items: sized from the batch of twenty (the same size class, 16–31), not from the costlier batch of one.
+    const thirty = await sender.send(distributor, distributeUnknown(30), undefined, { kind: "distribute", items: 30 });
+    expect(thirty.status).toBe("success");
+    expect(await limitOf(thirty.transactionHash)).toBe((perItemOfTwenty * 30n * 130n) / 100n + 50_000n);
+
+    // Said to be a million items, a batch's implied limit is far above EIP-7825's cap of 2^24 gas per transaction: the
+    // limit is the cap, checked by a simulation first (it fits), never a limit the node would refuse.
+    const eth_call = calls.eth_call;
+    const huge = await sender.send(distributor, distributeUnknown(5), undefined, {
+      kind: "distribute",
+      items: 1_000_000,
+    });
+    expect(huge.status).toBe("success");
+    expect(await limitOf(huge.transactionHash)).toBe(2n ** 24n);
+    expect(calls.eth_call).toBe(eth_call + 1);
   });
 
   it("takes a transaction that reverts once mined as sent (its nonce is used), and sends the next after it", async () => {

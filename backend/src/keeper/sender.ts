@@ -60,6 +60,11 @@ export interface Batch {
  */
 const GAS_HEADROOM_PERCENT = 30n;
 const GAS_HEADROOM_BASE = 50_000n;
+/**
+ * The most gas a transaction may have: EIP-7825's cap (2^24), on every chain since Osaka; an older chain's blocks hold
+ * more, so it is a safe bound there too. A limit above it makes the node refuse the call outright.
+ */
+const MAX_TRANSACTION_GAS = 2n ** 24n;
 /** Headroom over a fresh estimate. */
 const ESTIMATE_HEADROOM_PERCENT = 20n;
 /** Fresh nonces a send tries when another sender of the same account (another process) took the one it had. */
@@ -67,8 +72,20 @@ const NONCE_ATTEMPTS = 6;
 
 export class TxSender {
   private nextNonce: number | undefined;
-  /** Gas per item of each kind of batch: the most any of its mined transactions took. */
-  private readonly gasPerItem = new Map<string, bigint>();
+  /**
+   * Gas per item of each kind of batch, by size class (⌊log2 items⌋): the most any mined transaction of that kind and
+   * class took. A batch spreads a fixed cost over its items, so one of a single item costs far more per item than one
+   * of a hundred: each size is sized from batches about as big.
+   */
+  private readonly gasPerItem = new Map<string, Map<number, bigint>>();
+  /**
+   * Kinds of batch whose last transaction succeeded. The next of such a kind goes out without a simulation (one
+   * execution of the whole batch less on the node, and one round trip less) when its size class is known: its calls
+   * skip what cannot be done rather than revert, so what the simulation would catch is rare (a pause, a revoked role,
+   * a batch far costlier than any of its size). Should one revert all the same, it costs that transaction's gas, and
+   * the kind is simulated again until one succeeds.
+   */
+  private readonly proven = new Set<string>();
   /** Transactions sent and not yet settled (mined, or given up). */
   private inFlight = 0;
   /** Transactions broadcast so far: tells whether a nonce read before a broadcast of ours may be stale. */
@@ -89,7 +106,8 @@ export class TxSender {
 
   /**
    * Sends `data` to `to`, and waits until it is mined. Its gas limit is found by simulating the call first (see
-   * `gasLimit`), so a call that would revert fails here, with the contract's reason, before any nonce is used.
+   * `gasLimit`), so a call that would revert fails here, with the contract's reason, before any nonce is used; but for
+   * a batch of a kind whose last transaction succeeded (see `proven`).
    */
   async send(
     to: Hex,
@@ -97,7 +115,13 @@ export class TxSender {
     onBroadcast?: (hash: Hex) => Promise<void>,
     batch?: Batch,
   ): Promise<TransactionReceipt> {
-    return this.sendWithGas(to, data, this.gasLimit(to, data, batch), onBroadcast, batch);
+    try {
+      return await this.sendWithGas(to, data, this.gasLimit(to, data, batch), onBroadcast, batch);
+    } catch (error) {
+      // Refused by the node (a limit below what its calldata alone costs, say) or lost: simulated again next time.
+      if (batch) this.proven.delete(batch.kind);
+      throw error;
+    }
   }
 
   /**
@@ -205,6 +229,9 @@ export class TxSender {
           }));
         if (batch && receipt.status === "success") {
           this.learn(batch, receipt.gasUsed);
+          this.proven.add(batch.kind);
+        } else if (batch) {
+          this.proven.delete(batch.kind);
         }
         return receipt;
       } catch (error) {
@@ -285,16 +312,19 @@ export class TxSender {
 
   /**
    * A gas limit the call is shown to succeed with, and then some. `eth_estimateGas` finds the least such limit by a
-   * binary search,
-   * a dozen executions of the call on some nodes (Hardhat's among them); for a batch of a kind already estimated, the
-   * limit the last estimate implies for this many items, with headroom, is checked by one simulation instead, and
-   * estimated afresh only when that fails. Gas is paid as used, so the headroom costs nothing.
+   * binary search, a dozen executions of the call on some nodes (Hardhat's among them); for a batch of a kind already
+   * estimated, the limit the gas per item of its size implies, with headroom, is checked by one simulation instead
+   * (none for a proven kind, see `proven`), and estimated afresh only when that fails. Gas is paid as used, so the
+   * headroom costs nothing.
    */
   private async gasLimit(to: Hex, data: Hex, batch?: Batch): Promise<bigint> {
     const account = this.wallet.account;
-    const perItem = batch && this.gasPerItem.get(batch.kind);
+    const perItem = batch && this.perItem(batch);
     if (batch && perItem) {
-      const gas = (perItem * BigInt(batch.items) * (100n + GAS_HEADROOM_PERCENT)) / 100n + GAS_HEADROOM_BASE;
+      const implied = (perItem * BigInt(batch.items) * (100n + GAS_HEADROOM_PERCENT)) / 100n + GAS_HEADROOM_BASE;
+      const gas = min(implied, MAX_TRANSACTION_GAS);
+      // Cut to the cap, the limit may be short: that is checked.
+      if (this.proven.has(batch.kind) && gas === implied) return gas;
       try {
         await this.client.call({ account, to, data, gas });
         return gas;
@@ -305,18 +335,34 @@ export class TxSender {
     const estimate = await this.client.estimateGas({ account, to, data });
     // The least limit that works now may fall short once other transactions (the keeper's own, running alongside)
     // have changed the state the call reads by the time it is mined.
-    return (estimate * (100n + ESTIMATE_HEADROOM_PERCENT)) / 100n;
+    return min((estimate * (100n + ESTIMATE_HEADROOM_PERCENT)) / 100n, MAX_TRANSACTION_GAS);
   }
 
   /**
-   * Remembers the most gas per item (rounded up) a batch of its kind took: items differ (a booking with two new
-   * referrers mints to three fresh balances), and a limit sized from the cheapest batch would run a costlier one out
-   * of gas. Gas is paid as used, so a generous limit costs nothing.
+   * Remembers the most gas per item (rounded up) a batch of its kind and size class took: items differ (a booking
+   * with two new referrers mints to three fresh balances), and a limit sized from the cheapest batch would run a
+   * costlier one out of gas. Gas is paid as used, so a generous limit costs nothing.
    */
   private learn(batch: Batch, gas: bigint) {
     const items = BigInt(batch.items);
     const perItem = (gas + items - 1n) / items;
-    this.gasPerItem.set(batch.kind, max(perItem, this.gasPerItem.get(batch.kind) ?? 0n));
+    const classes = this.gasPerItem.get(batch.kind) ?? new Map<number, bigint>();
+    const size = sizeClass(batch.items);
+    classes.set(size, max(perItem, classes.get(size) ?? 0n));
+    this.gasPerItem.set(batch.kind, classes);
+  }
+
+  /**
+   * The gas per item to size `batch` with: from its own size class, else from the nearest smaller one (fewer items
+   * carry more of the fixed cost each: an upper bound), else from the nearest bigger one (the simulation checks it).
+   */
+  private perItem(batch: Batch): bigint | undefined {
+    const classes = this.gasPerItem.get(batch.kind);
+    if (!classes) return undefined;
+    const size = sizeClass(batch.items);
+    const known = [...classes.keys()].sort((a, b) => a - b);
+    const nearest = known.filter((c) => c <= size).at(-1) ?? known.find((c) => c > size);
+    return nearest === undefined ? undefined : classes.get(nearest);
   }
 
   /**
@@ -355,6 +401,9 @@ function isNonceClash(error: unknown): boolean {
 }
 
 const max = (a: bigint, b: bigint) => (a > b ? a : b);
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
+/** Batches of 1, 2–3, 4–7, 8–15, … items share a class. */
+const sizeClass = (items: number) => Math.floor(Math.log2(Math.max(1, items)));
 
 function bump(fees: Fees, percent: number): Fees {
   const up = (value: bigint) => (value * BigInt(100 + percent) + 99n) / 100n;
