@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import type { JobKind } from "../src/bookings/lifecycle.js";
 import { JobSchedule } from "../src/chain/projections/keeper-jobs.js";
 import { schema } from "../src/db/index.js";
 import { recordSent } from "../src/keeper/keeper.js";
@@ -63,11 +64,12 @@ describe("keeper jobs under two writers (postgres)", () => {
       runAfter: new Date("2030-03-05T00:00:00Z"),
     });
 
+    const ready = new Set<JobKind>();
     await db.transaction(async (listenerTx) => {
       // The listener sees the bookings' settlement events and queues their distribution, in its batch transaction.
       const schedule = new JobSchedule();
       for (const id of bookings) schedule.schedule("distribute", id, { op: "enqueue" });
-      await schedule.flush(listenerTx, AT, { baseMs: 1_000, maxMs: 60_000 });
+      await schedule.flush(listenerTx, AT, { baseMs: 1_000, maxMs: 60_000 }, ready);
 
       // Before that transaction commits, the keeper records its transaction: it must not wait for the listener.
       await keeperDb.database.db.transaction(async (keeperTx) => {
@@ -96,5 +98,23 @@ describe("keeper jobs under two writers (postgres)", () => {
       { bookingId: bookings[2], status: "pending", txHash: null, runAfter: AT },
       { bookingId: bookings[3], status: "pending", txHash: null, runAfter: AT },
     ]);
+    // Jobs 3 and 4 are ready now: the distribution loops are woken.
+    expect([...ready]).toEqual(["distribute"]);
+  });
+
+  it("a batch that only meets jobs already in the keeper's hands wakes no keeper loop", async () => {
+    const db = listenerDb.database.db;
+    await db.delete(schema.keeperJobs);
+    await db
+      .insert(schema.keeperJobs)
+      .values(bookings.map((bookingId) => ({ kind: "distribute" as const, bookingId, status: "running" as const })));
+    const ready = new Set<JobKind>();
+    await db.transaction(async (tx) => {
+      const schedule = new JobSchedule();
+      for (const id of bookings) schedule.schedule("distribute", id, { op: "enqueue" });
+      schedule.schedule("settle", bookings[0], { op: "finish" });
+      await schedule.flush(tx, AT, { baseMs: 1_000, maxMs: 60_000 }, ready);
+    });
+    expect(ready.size).toBe(0);
   });
 });

@@ -48,7 +48,7 @@ describe.each(DRIVERS)("distribution retries after a skip (%s)", (driver) => {
     for (const [kind, op] of onChainFact(booking, { kind: "rewardSkipped", reason, at }).jobs) {
       schedule.schedule(kind, booking.id, op);
     }
-    await db.transaction((tx) => schedule.flush(tx, at, BACKOFF));
+    await db.transaction((tx) => schedule.flush(tx, at, BACKOFF, new Set()));
     const [job] = await db.select().from(jobs).where(eq(jobs.bookingId, booking.id));
     return job!;
   }
@@ -83,7 +83,7 @@ describe.each(DRIVERS)("distribution retries after a skip (%s)", (driver) => {
     for (const [kind, op] of onChainFact(booking, { kind: "rewardSkipped", reason: "Queued", at: AT }).jobs) {
       schedule.schedule(kind, booking.id, op);
     }
-    await db.transaction((tx) => schedule.flush(tx, AT, BACKOFF));
+    await db.transaction((tx) => schedule.flush(tx, AT, BACKOFF, new Set()));
     const [job] = await db.select().from(jobs).where(eq(jobs.bookingId, booking.id));
     expect(job!.attempts).toBe(2);
     expect(job!.status).toBe("pending");

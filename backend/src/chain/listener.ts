@@ -15,7 +15,7 @@ import { announceChanges } from "../push/changes.js";
 import { decodeChainEvent, type ChainEvent, type WatchedContract } from "./events.js";
 import type { AnnouncedHead } from "./heads.js";
 import type { ChainContext } from "./index.js";
-import { project, rewind, type Changes, type ProjectionDeps } from "./projections/index.js";
+import { emptyChanges, project, rewind, type Changes, type ProjectionDeps } from "./projections/index.js";
 
 export interface ListenerOptions {
   /** Blocks behind the head the listener stays (0 on the local chain). */
@@ -449,10 +449,6 @@ export class ChainListener {
     await announceChanges(tx, changes);
     return changes;
   }
-}
-
-function emptyChanges(): Changes {
-  return { bookings: new Set(), accounts: new Set(), rewards: 0 };
 }
 
 const min = (a: bigint, b: bigint) => (a < b ? a : b);

@@ -6,6 +6,7 @@
 import { createWalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import type { JobKind } from "../bookings/lifecycle.js";
 import { publishPendingReceipts } from "../bookings/receipts.js";
 import { watchHeads, webSocketUrlOf, type AnnouncedHead } from "../chain/heads.js";
 import { ChainListener } from "../chain/listener.js";
@@ -55,7 +56,7 @@ export function startWorker(services: Services): Worker {
       metrics.worker.leader.set(1);
       log.info("leading: running the chain listener and keeper");
       const stillLeading = () => !stopped && leadership.held;
-      const wakeups = newWakeups(services.config.KEEPER_CONCURRENCY);
+      const wakeups = newWakeups(keeperConcurrency(services));
       // The loops' queries go through the worker's own connections, never queued behind the API's requests.
       const work: Services = { ...services, db: database.workerDb };
       await Promise.all([
@@ -83,6 +84,16 @@ export function startWorker(services: Services): Worker {
 }
 
 /**
+ * Settlement loops (each sends its batch's distribution after it) running at once. A chain that mines each
+ * transaction on arrival answers a send only once it is mined, and the sender sends one at a time to keep the nonces
+ * in order: a second loop there only splits the batches in two. Elsewhere a send returns at once, and a second batch
+ * goes out while the first waits for its block.
+ */
+function keeperConcurrency({ config, chain }: Services): number {
+  return config.KEEPER_CONCURRENCY ?? (chain.chain.id === 31337 ? 1 : 2);
+}
+
+/**
  * One alarm per loop: each step of the money path wakes the loops of the next. Settlements and distributions run
  * `concurrency` loops each: a batch ready while one is being mined is sent beside it instead of after it.
  */
@@ -93,6 +104,11 @@ function newWakeups(concurrency: number) {
     listener: new Wakeup(),
     keeper: { upkeep: [new Wakeup()], settle: several(), distribute: several() },
   };
+}
+
+/** The keeper loop that runs jobs of `kind`: upkeep asks the suppliers and sends refunds. */
+function loopOf(kind: JobKind): keyof Wakeups["keeper"] {
+  return kind === "settle" || kind === "distribute" ? kind : "upkeep";
 }
 
 function wakeAll(wakeups: Wakeup[]) {
@@ -189,9 +205,10 @@ function listenerLoop(services: Services, running: () => boolean, wakeups: Wakeu
   );
   return loop("listener", services, running, wakeups.listener, async () => {
     const result = await listener.tick();
-    // Bookings changed: paid ones need confirming, settled ones distributing. (Receipts, off the money path, keep to
-    // their poll and leave the process to the pipeline under load.)
-    if (result.changes.bookings.size > 0) for (const loops of Object.values(wakeups.keeper)) wakeAll(loops);
+    // Only the loops that got work: under load the listener passes many times a second, and a loop woken for nothing
+    // still asks the database. (Receipts, off the money path, keep to their poll and leave the process to the
+    // pipeline under load.)
+    for (const kind of result.changes.jobs) wakeAll(wakeups.keeper[loopOf(kind)]);
     return result.caughtUp ? config.LISTENER_POLL_MS : 0;
   }).finally(() => heads?.stop());
 }
@@ -230,8 +247,7 @@ function keeperLoop(services: Services, running: () => boolean, wakeups: Wakeups
       now,
       logger: logger.child({ component: "keeper" }),
       signals: {
-        queued: (kind) =>
-          wakeAll(kind === "settle" || kind === "distribute" ? wakeups.keeper[kind] : wakeups.keeper.upkeep),
+        queued: (kind) => wakeAll(wakeups.keeper[loopOf(kind)]),
         mined: () => wakeups.listener.wake(),
       },
       metrics: {

@@ -67,7 +67,7 @@ export class LockedBookings implements BatchBookings {
         ),
       );
     }
-    await this.jobs.flush(tx, this.deps.now(), this.deps.retryBackoff);
+    await this.jobs.flush(tx, this.deps.now(), this.deps.retryBackoff, this.changes.jobs);
   }
 }
 
@@ -94,7 +94,7 @@ export async function rewindBookings({ tx, deps, changes }: RewindContext, ances
       .update(b)
       .set({ ...patch, updatedAt: now })
       .where(eq(b.id, booking.id));
-    await reconcileJobs(tx, booking.id, { drop, rerun }, now);
+    await reconcileJobs(tx, booking.id, { drop, rerun }, now, changes.jobs);
     changes.bookings.add(booking.id);
   }
 }

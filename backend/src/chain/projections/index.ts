@@ -17,7 +17,7 @@ import { staking } from "./staking.js";
 import { timelock } from "./timelock.js";
 import { token } from "./token.js";
 
-export type { Changes, ProjectionDeps } from "./projection.js";
+export { emptyChanges, type Changes, type ProjectionDeps } from "./projection.js";
 
 /** In the order they flush and rewind: the timelock's vetoes after the governor's states. */
 const PROJECTIONS: AnyProjection[] = [token, referrals, escrow, distributor, staking, governance, timelock];

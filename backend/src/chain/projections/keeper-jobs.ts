@@ -32,9 +32,9 @@ export class JobSchedule {
 
   /**
    * Applies the changes in rounds: the first change of every job, then the second, ...; within a round the jobs are
-   * distinct, so each kind of change is one statement.
+   * distinct, so each kind of change is one statement. The kinds of the jobs made ready to run now go to `ready`.
    */
-  async flush(tx: Tx, now: Date, backoff: { baseMs: number; maxMs: number }): Promise<void> {
+  async flush(tx: Tx, now: Date, backoff: { baseMs: number; maxMs: number }, ready: Set<JobKind>): Promise<void> {
     const jobs = schema.keeperJobs;
     const entries = [...this.jobs.values()];
     for (let round = 0; ; round++) {
@@ -46,14 +46,18 @@ export class JobSchedule {
       if (due.length === 0) return;
       const values = (op: JobOp["op"]) =>
         due.filter((d) => d.op.op === op).map(({ kind, bookingId }) => ({ kind, bookingId, runAfter: now }));
-      for (const rows of chunks(values("create"))) await tx.insert(jobs).values(rows).onConflictDoNothing();
+      const created = async (rows: (typeof jobs.$inferInsert)[]) => {
+        const inserted = await tx.insert(jobs).values(rows).onConflictDoNothing().returning({ kind: jobs.kind });
+        for (const { kind } of inserted) ready.add(kind);
+      };
+      for (const rows of chunks(values("create"))) await created(rows);
       // Not an upsert: `on conflict do update` locks every conflicting row, running ones too, and the keeper updates
       // its running jobs (their transaction hash) meanwhile: the two would lock the same rows in different orders
       // and deadlock. Inserting the missing jobs and updating only those that wait locks no running job.
       for (const rows of chunks(values("enqueue"))) {
-        await tx.insert(jobs).values(rows).onConflictDoNothing();
+        await created(rows);
         for (const kind of new Set(rows.map((row) => row.kind))) {
-          await tx
+          const waiting = await tx
             .update(jobs)
             .set({ status: "pending", runAfter: now, updatedAt: now })
             .where(
@@ -66,7 +70,9 @@ export class JobSchedule {
                 // A running job is in the keeper's hands (it may have queued it from its own receipt): left alone.
                 inArray(jobs.status, ["pending", "failed"]),
               ),
-            );
+            )
+            .returning({ id: jobs.id });
+          if (waiting.length > 0) ready.add(kind);
         }
       }
       const finished = values("finish");
@@ -109,6 +115,7 @@ export async function reconcileJobs(
   bookingId: string,
   { drop, rerun }: { drop: JobKind[]; rerun: JobKind[] },
   now: Date,
+  ready: Set<JobKind>,
 ): Promise<void> {
   const jobs = schema.keeperJobs;
   if (drop.length > 0) {
@@ -119,5 +126,6 @@ export async function reconcileJobs(
       .update(jobs)
       .set({ status: "pending", txHash: null, runAfter: now, updatedAt: now })
       .where(and(eq(jobs.bookingId, bookingId), inArray(jobs.kind, rerun)));
+    for (const kind of rerun) ready.add(kind);
   }
 }

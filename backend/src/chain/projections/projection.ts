@@ -9,20 +9,22 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Address, ContractEventName } from "viem";
 
-import type { ChainFact } from "../../bookings/lifecycle.js";
+import type { ChainFact, JobKind } from "../../bookings/lifecycle.js";
 import type { BookingDeps } from "../../bookings/model.js";
 import type { Tx } from "../../db/index.js";
 import { unnestInsert } from "../../db/unnest.js";
 import type { ChainEvent } from "../events.js";
 
-/** What a batch of events changed, for pushes to users and cache invalidation. */
+/** What a batch of events changed, for pushes to users and cache invalidation, and which keeper loops have work. */
 export interface Changes {
   bookings: Set<string>;
   accounts: Set<Address>;
   rewards: number;
+  /** Kinds of keeper job that got a job ready to run now. */
+  jobs: Set<JobKind>;
 }
 
-export const emptyChanges = (): Changes => ({ bookings: new Set(), accounts: new Set(), rewards: 0 });
+export const emptyChanges = (): Changes => ({ bookings: new Set(), accounts: new Set(), rewards: 0, jobs: new Set() });
 
 export interface ProjectionDeps extends Pick<BookingDeps, "now"> {
   chainId: number;
