@@ -30,7 +30,8 @@ const WORKER_ENV = {
   KEEPER_POLL_MS: "100",
   KEEPER_BATCH_SIZE: "100",
   KEEPER_MAX_WAIT_MS: "0",
-  KEEPER_CONCURRENCY: "2",
+  // The local chain's default (see the worker); BENCH_KEEPER_CONCURRENCY tries others.
+  KEEPER_CONCURRENCY: process.env.BENCH_KEEPER_CONCURRENCY ?? "1",
 };
 
 /** The statuses a paid booking goes through, in order. */

@@ -151,7 +151,8 @@ const schema = z.object({
   KEEPER_POLL_MS: positiveInt.default(250),
   KEEPER_BATCH_SIZE: positiveInt.max(500).default(100),
   KEEPER_MAX_WAIT_MS: z.coerce.number().int().min(0).default(0),
-  KEEPER_CONCURRENCY: positiveInt.max(8).default(2),
+  /** Unset: 1 on the local chain (it mines each transaction as it arrives), 2 elsewhere (see the worker). */
+  KEEPER_CONCURRENCY: positiveInt.max(8).optional(),
   KEEPER_MAX_ATTEMPTS: positiveInt.default(8),
   KEEPER_RETRY_BASE_MS: positiveInt.default(2_000),
   KEEPER_RETRY_MAX_MS: positiveInt.default(300_000),

@@ -542,39 +542,54 @@ export class Keeper {
       await this.retry(jobs, reason);
       return false;
     }
-    // Mined: whatever happens next, the settlement stands. Should queueing fail, the listener queues the
-    // distributions from the BookingSettled events instead.
-    if (kind === "settle" || partial !== null)
-      await this.queueDistributions(receipt).catch((error) =>
-        this.deps.logger.warn({ reason: describe(error) }, "distributions left to the listener"),
-      );
+    // Mined: whatever happens next, the settlement stands. Its distribution goes out next, from here: no other loop
+    // need pick it up. Should that fail, the listener queues the distributions from the BookingSettled events.
+    if (kind === "settle" || partial !== null) {
+      const distributions = await this.claimDistributions(receipt).catch((error) => {
+        this.deps.logger.warn({ reason: describe(error) }, "distributions left to the listener");
+        return [];
+      });
+      if (distributions.length > 0) await this.sendFor("distribute", distributions);
+    }
     return true;
   }
 
   /**
-   * Queues the distribution of what a settlement just settled, from its receipt, a pass of the listener earlier than
-   * its `BookingSettled` events would (the listener still records the settlement and ends the settle jobs). Should the
+   * Creates the distribution jobs of what a settlement just settled, from its receipt, already claimed by the caller:
+   * a pass of the listener earlier than its `BookingSettled` events would (the listener still records the settlement
+   * and ends the settle jobs). Jobs the listener created first are left to the distribution loops. Should the
    * settlement be reorged away, the distributor skips those bookings as not settled and the job waits for it again.
    */
-  private async queueDistributions(receipt: TransactionReceipt) {
+  private async claimDistributions(receipt: TransactionReceipt): Promise<Job[]> {
     const escrow = this.deps.chain.contract("BookingEscrow")!.toLowerCase();
     const settled = parseEventLogs({
       abi: bookingEscrowAbi,
       eventName: "BookingSettled",
       logs: receipt.logs.filter((log) => log.address.toLowerCase() === escrow),
     });
-    if (settled.length === 0) return;
+    if (settled.length === 0) return [];
     const now = this.deps.now();
     const ids = [...new Set(settled.map((log) => log.args.bookingId as string))].sort();
     // The listener's lock order (bookings by id, then their jobs), so that the two never deadlock.
-    await this.deps.db.transaction(async (tx) => {
+    const claimed = await this.deps.db.transaction(async (tx) => {
       await lockBookings(tx, ids);
-      await tx
+      return tx
         .insert(schema.keeperJobs)
-        .values(ids.map((bookingId) => ({ kind: "distribute" as const, bookingId, runAfter: now })))
-        .onConflictDoNothing();
+        .values(
+          ids.map((bookingId) => ({
+            kind: "distribute" as const,
+            bookingId,
+            status: "running" as const,
+            attempts: 1,
+            runAfter: now,
+            updatedAt: now,
+          })),
+        )
+        .onConflictDoNothing()
+        .returning();
     });
-    this.deps.signals?.queued("distribute");
+    if (claimed.length < ids.length) this.deps.signals?.queued("distribute");
+    return claimed;
   }
 
   // ----------------------------------------------------------------------------------------------------------------
