@@ -67,6 +67,13 @@ const GAS_HEADROOM_BASE = 50_000n;
 const MAX_TRANSACTION_GAS = 2n ** 24n;
 /** Headroom over a fresh estimate. */
 const ESTIMATE_HEADROOM_PERCENT = 20n;
+/**
+ * How long the fees and the account's nonce read for one transaction serve the next ones: a transaction that follows
+ * within it (a settlement's distribution, say) goes out without a round trip first. Within a second the chain is at
+ * most a block further on the chains this runs on, a base fee rise the fees' headroom covers; a nonce another sender
+ * took meanwhile is refused, and read again.
+ */
+const READ_FRESH_MS = 1_000;
 /** Fresh nonces a send tries when another sender of the same account (another process) took the one it had. */
 const NONCE_ATTEMPTS = 6;
 
@@ -91,6 +98,8 @@ export class TxSender {
   /** Transactions broadcast so far: tells whether a nonce read before a broadcast of ours may be stale. */
   private broadcasts = 0;
   private lock: Promise<unknown> = Promise.resolve();
+  /** The fees last read from the node, with the account's nonce, and when (performance.now()). */
+  private lastRead: { at: number; fees: Fees } | undefined;
 
   constructor(
     private readonly wallet: WalletClient<Transport, Chain, LocalAccount>,
@@ -151,9 +160,19 @@ export class TxSender {
     batch?: Batch,
   ): Promise<TransactionReceipt> {
     // Asked together, these go to the node as one JSON-RPC batch: one round trip. The account's nonce is read with
-    // them, for the case that nothing is in flight by the time this transaction takes its nonce.
+    // them, for the case that nothing is in flight by the time this transaction takes its nonce. Read moments ago,
+    // they are not read again (see READ_FRESH_MS).
     const broadcastsBefore = this.broadcasts;
-    const [gas, fees, pendingNonce] = await Promise.all([gasLimit, this.fees(), this.pendingNonce()]);
+    const recent =
+      this.lastRead && performance.now() - this.lastRead.at < READ_FRESH_MS && this.nextNonce !== undefined
+        ? this.lastRead
+        : undefined;
+    const [gas, fees, pendingNonce] = await Promise.all([
+      gasLimit,
+      recent?.fees ?? this.fees(),
+      recent ? undefined : this.pendingNonce(),
+    ]);
+    if (!recent) this.lastRead = { at: performance.now(), fees };
     const {
       nonce,
       hash,
@@ -161,7 +180,7 @@ export class TxSender {
     } = await this.exclusive(async () => {
       let readBefore = broadcastsBefore === this.broadcasts ? pendingNonce : undefined;
       for (let attempt = 1; ; attempt++) {
-        const nonce = await this.takeNonce(readBefore);
+        const nonce = await this.takeNonce(readBefore, recent !== undefined);
         try {
           const { hash, receipt } = await this.broadcast({ to, data, gas, nonce, ...fees });
           this.inFlight++;
@@ -368,10 +387,10 @@ export class TxSender {
   /**
    * The next nonce. With nothing in flight it is read from the node again (`pendingNonce`: read just before, with
    * no broadcast of this sender since), so the sender follows the chain when another process used the account or a
-   * reorg dropped its transactions.
+   * reorg dropped its transactions; but for a transaction that follows the last read closely (`followsRead`).
    */
-  private async takeNonce(pendingNonce: number | undefined): Promise<number> {
-    if (this.inFlight === 0 || this.nextNonce === undefined) {
+  private async takeNonce(pendingNonce: number | undefined, followsRead: boolean): Promise<number> {
+    if (this.nextNonce === undefined || (this.inFlight === 0 && !followsRead)) {
       this.nextNonce = pendingNonce ?? (await this.pendingNonce());
     }
     return this.nextNonce++;
