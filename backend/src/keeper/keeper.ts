@@ -531,7 +531,8 @@ export class Keeper {
             hash,
             this.deps.now(),
           ),
-        { kind, items: ids.length },
+        // Settlements and distributions skip a booking they cannot handle; a refund reverts.
+        { kind, items: ids.length, skipsBadItems: kind !== "refund" },
       );
       this.deps.signals?.mined();
       if (receipt.status !== "success") throw new Error(`transaction ${receipt.transactionHash} reverted`);

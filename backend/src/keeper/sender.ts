@@ -51,6 +51,11 @@ export class NonceContentionError extends Error {}
 export interface Batch {
   kind: string;
   items: number;
+  /**
+   * The call skips the items it cannot do rather than revert (a settlement, a distribution): a batch of a proven kind
+   * may go out without a simulation (see `proven`). A call that reverts on a bad item (a refund) is always simulated.
+   */
+  skipsBadItems?: boolean;
 }
 
 /**
@@ -87,9 +92,9 @@ export class TxSender {
   private readonly gasPerItem = new Map<string, Map<number, bigint>>();
   /**
    * Kinds of batch whose last transaction succeeded. The next of such a kind goes out without a simulation (one
-   * execution of the whole batch less on the node, and one round trip less) when its size class is known: its calls
-   * skip what cannot be done rather than revert, so what the simulation would catch is rare (a pause, a revoked role,
-   * a batch far costlier than any of its size). Should one revert all the same, it costs that transaction's gas, and
+   * execution of the whole batch less on the node, and one round trip less) when its size class is known and its
+   * call skips what cannot be done rather than revert (`Batch.skipsBadItems`), so what the simulation would catch is
+   * rare (a pause, a revoked role, a batch far costlier than any of its size). Should one revert all the same, it costs that transaction's gas, and
    * the kind is simulated again until one succeeds.
    */
   private readonly proven = new Set<string>();
@@ -343,7 +348,7 @@ export class TxSender {
       const implied = (perItem * BigInt(batch.items) * (100n + GAS_HEADROOM_PERCENT)) / 100n + GAS_HEADROOM_BASE;
       const gas = min(implied, MAX_TRANSACTION_GAS);
       // Cut to the cap, the limit may be short: that is checked.
-      if (this.proven.has(batch.kind) && gas === implied) return gas;
+      if (batch.skipsBadItems && this.proven.has(batch.kind) && gas === implied) return gas;
       try {
         await this.client.call({ account, to, data, gas });
         return gas;
