@@ -94,8 +94,8 @@ export class TxSender {
    * Kinds of batch whose last transaction succeeded. The next of such a kind goes out without a simulation (one
    * execution of the whole batch less on the node, and one round trip less) when its size class is known and its
    * call skips what cannot be done rather than revert (`Batch.skipsBadItems`), so what the simulation would catch is
-   * rare (a pause, a revoked role, a batch far costlier than any of its size). Should one revert all the same, it costs that transaction's gas, and
-   * the kind is simulated again until one succeeds.
+   * rare (a pause, a revoked role, a batch far costlier than any of its size). Should one revert all the same, it
+   * costs that transaction's gas, and the kind is simulated again until one succeeds.
    */
   private readonly proven = new Set<string>();
   /** Transactions sent and not yet settled (mined, or given up). */

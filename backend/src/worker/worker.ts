@@ -94,8 +94,9 @@ function keeperConcurrency({ config, chain }: Services): number {
 }
 
 /**
- * One alarm per loop: each step of the money path wakes the loops of the next. Settlements and distributions run
- * `concurrency` loops each: a batch ready while one is being mined is sent beside it instead of after it.
+ * One alarm per loop: each step of the money path wakes the loops of the next. Settlements run `concurrency` loops
+ * (see `keeperConcurrency`), each sending its batch's distribution; as many distribution loops take the rest (jobs
+ * the listener queued, retries).
  */
 type Wakeups = ReturnType<typeof newWakeups>;
 function newWakeups(concurrency: number) {
