@@ -46,9 +46,19 @@ export function quoteArgs(quote: Record<string, string | number>) {
   };
 }
 
+/**
+ * The gas limit a wallet sends `request` from `from` with: the node's estimate and half again, as MetaMask adds.
+ * Blocks on the local chain may share a second, so an estimate in the pending block can update a vote checkpoint in
+ * place where the block mined a second later pushes a new one, about 20k gas more each (a stake writes up to four).
+ */
+async function walletGas(from: Address, request: Record<string, unknown>, url?: string) {
+  return ((await publicClient(url).estimateContractGas({ ...request, account: from } as never)) * 3n) / 2n;
+}
+
 /** Sends a contract call as `account` and waits for its successful receipt. */
 export async function send(account: PrivateKeyAccount, request: Record<string, unknown>, url?: string) {
-  const hash = await wallet(account, url).writeContract(request as never);
+  const gas = await walletGas(account.address, request, url);
+  const hash = await wallet(account, url).writeContract({ ...request, gas } as never);
   const receipt = await publicClient(url).waitForTransactionReceipt({ hash });
   expect(receipt.status).toBe("success");
   return receipt;
@@ -164,12 +174,14 @@ export async function keeperKey(url: string = inject("chainUrl")): Promise<Hex> 
 export async function giveTrvl(account: Address, amount: bigint, url: string = inject("chainUrl")) {
   const { contracts } = getDeployment(31337);
   const asGuardian = await impersonate(contracts.Guardian.address, url);
-  const transfer = await asGuardian.writeContract({
+  const request = {
     address: contracts.TRVLToken.address,
     abi: trvlTokenAbi,
     functionName: "transfer",
     args: [account, amount],
-  });
+  } as const;
+  const gas = await walletGas(contracts.Guardian.address, request, url);
+  const transfer = await asGuardian.writeContract({ ...request, gas });
   expect((await publicClient(url).waitForTransactionReceipt({ hash: transfer })).status).toBe("success");
 }
 

@@ -13,6 +13,7 @@ import {
   type Hex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { estimateGas } from "viem/actions";
 
 interface RpcTransaction {
   to?: Hex;
@@ -23,6 +24,13 @@ interface RpcTransaction {
 }
 
 const big = (value?: Hex) => (value === undefined ? undefined : BigInt(value));
+
+/**
+ * What a wallet adds to an exact estimate. Blocks on the local chain may share a second, so an estimate taken in the
+ * pending block can update a vote checkpoint in place where the mined block, a second later, pushes a new one
+ * (about 20k gas more per checkpoint, and a stake writes up to four); MetaMask adds the same 50%.
+ */
+const GAS_HEADROOM_PERCENT = 50n;
 
 /** An EIP-1193 provider for the burner's key on `chain`: signs locally, forwards every other request to the node. */
 export function burnerProvider(chain: Chain, key: Hex) {
@@ -44,11 +52,11 @@ export function burnerProvider(chain: Chain, key: Hex) {
         return account.signTypedData(JSON.parse(args[1] as string));
       case "eth_sendTransaction": {
         const tx = args[0] as RpcTransaction;
+        const call = { account, to: tx.to, data: tx.data, value: big(tx.value) };
+        const gas = big(tx.gas) ?? ((await estimateGas(wallet, call)) * (100n + GAS_HEADROOM_PERCENT)) / 100n;
         return wallet.sendTransaction({
-          to: tx.to,
-          data: tx.data,
-          value: big(tx.value),
-          gas: big(tx.gas),
+          ...call,
+          gas,
           nonce: tx.nonce === undefined ? undefined : Number(tx.nonce),
         });
       }

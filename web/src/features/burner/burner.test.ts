@@ -1,6 +1,9 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
 import { hardhat } from "viem/chains";
-import { recoverMessageAddress, recoverTypedDataAddress } from "viem";
-import { describe, expect, it } from "vitest";
+import { parseTransaction, recoverMessageAddress, recoverTypedDataAddress, type Hex } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { BURNER_KEY_STORAGE, burnerKey, type KeyStore } from "./burner-key";
 import { burnerProvider } from "./burner-provider";
@@ -66,6 +69,55 @@ describe("the burner wallet's provider", () => {
     expect(await provider.request({ method: "wallet_switchEthereumChain", params: [{ chainId: "0x7a69" }] })).toBe(
       null,
     );
+  });
+});
+
+describe("the burner wallet's transactions", () => {
+  const key = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a" as const;
+  const ESTIMATE = 200_000n;
+  const sent: Hex[] = [];
+  // A node at the outer edge: answers what viem asks before a send, keeps each raw transaction sent.
+  const node = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const { id, method, params } = JSON.parse(body) as { id: number; method: string; params: unknown[] };
+      const answers: Record<string, () => unknown> = {
+        eth_chainId: () => "0x7a69",
+        eth_estimateGas: () => `0x${ESTIMATE.toString(16)}`,
+        eth_getTransactionCount: () => "0x0",
+        eth_maxPriorityFeePerGas: () => "0x3b9aca00",
+        eth_getBlockByNumber: () => ({ number: "0x1", baseFeePerGas: "0x3b9aca00", timestamp: "0x1" }),
+        eth_sendRawTransaction: () => (sent.push(params[0] as Hex), `0x${"ab".repeat(32)}`),
+      };
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ jsonrpc: "2.0", id, result: answers[method]?.() ?? null }));
+    });
+  });
+  let provider: ReturnType<typeof burnerProvider>;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => node.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(node.address() as AddressInfo).port}`;
+    provider = burnerProvider({ ...hardhat, rpcUrls: { default: { http: [url] } } }, key);
+  });
+  afterAll(() => node.close());
+
+  it("sends with a margin over the node's estimate, as extension wallets do, so a checkpoint pushed a second later fits", async () => {
+    await provider.request({
+      method: "eth_sendTransaction",
+      params: [{ from: provider.address, to: "0x959922bE3CAee4b8Cd9a407cc3ac1C251C2007B1", data: "0xa694fc3a" }],
+    });
+    const tx = parseTransaction(sent.at(-1)!);
+    expect(tx.gas).toBe(300_000n);
+    expect(tx.data).toBe("0xa694fc3a");
+  });
+
+  it("keeps the gas limit a dapp asked for", async () => {
+    await provider.request({
+      method: "eth_sendTransaction",
+      params: [{ from: provider.address, to: "0x959922bE3CAee4b8Cd9a407cc3ac1C251C2007B1", gas: "0x5208" }],
+    });
+    expect(parseTransaction(sent.at(-1)!).gas).toBe(21_000n);
   });
 });
 
