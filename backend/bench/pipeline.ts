@@ -17,7 +17,8 @@ import { startBackend } from "@trvl/tooling/backend-process";
 import { percentile } from "@trvl/tooling/stats";
 import { LOCAL_ACCOUNT_INDEX, localAccount } from "@trvl/tooling/local-accounts";
 import { loadConfig } from "../src/config/index.js";
-import { openDatabase, schema } from "../src/db/index.js";
+import { listenWithPostgres, openDatabase, schema } from "../src/db/index.js";
+import { CHANGES_CHANNEL } from "../src/push/changes.js";
 import { createLogger, createServices } from "../src/services.js";
 import { startWorker } from "../src/worker/worker.js";
 import { benchPool, createBenchDatabase } from "./database.js";
@@ -149,8 +150,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
   );
   const apiUrl = (i: number) => (apis.length === 0 ? backend.url : apis[i % apis.length].url);
   const db = benchPool(database.url);
-  let watching = false;
-  let watcher: Promise<void> = Promise.resolve();
+  let stopWatching = async () => {};
   try {
     // Quotes first (not measured): n bookings spread over the travellers and over dates.
     const tokens = await Promise.all(
@@ -249,30 +249,32 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
     const rewardedAt = seen.get("rewarded")!;
     const start = performance.now();
     const epoch = Date.now() - start;
-    watching = true;
-    watcher = (async () => {
-      while (watching) {
-        // One text value rather than a row per booking: the watcher shares the chain's process and must stay light.
-        const { rows: result } = await db.query<{ pairs: string | null }>(
-          "select string_agg(id || ':' || status, ',') as pairs from bookings where status in ('paid', 'confirmed', 'settled', 'rewarded')",
+    // Each change the backend announces (what a user's push stream hears) names its bookings; their statuses are read
+    // right after, and a status counts as seen when that read returns.
+    const changed = new Set<string>();
+    let reading: Promise<void> | undefined;
+    const readChanged = async () => {
+      while (changed.size > 0) {
+        const batch = [...changed];
+        changed.clear();
+        const { rows } = await db.query<{ id: string; status: string }>(
+          "select id, status from bookings where id = any($1)",
+          [batch],
         );
         const now = performance.now();
-        const rows = (result[0].pairs ?? "").split(",").flatMap((pair) => {
-          const [id, status] = pair.split(":");
-          return status ? [{ id, status }] : [];
-        });
         for (const { id, status } of rows) {
-          if (!burst.has(id)) continue;
           const reached = STATUSES.indexOf(status as BookingStage);
           for (const stage of STATUSES.slice(0, reached + 1)) {
             const at = seen.get(stage)!;
             if (!at.has(id)) at.set(id, now);
           }
         }
-        if (rewardedAt.size >= n) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
       }
-    })();
+    };
+    stopWatching = await listenWithPostgres(database.url, CHANGES_CHANNEL, (payload) => {
+      for (const id of (JSON.parse(payload) as { bookings: string[] }).bookings) if (burst.has(id)) changed.add(id);
+      reading ??= readChanged().finally(() => (reading = undefined));
+    });
     // One sender per traveller keeps each account's nonces in order; the chain mines each payment as it arrives.
     await Promise.all(
       travellers.map(async (_, t) => {
@@ -286,8 +288,7 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
     const payingMs = performance.now() - start;
     const deadline = Date.now() + 600_000;
     while (rewardedAt.size < n && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    watching = false;
-    await watcher.catch(() => {});
+    await stopWatching();
     if (rewardedAt.size < n) throw new Error(`only ${rewardedAt.size} of ${n} bookings were rewarded in 10 minutes`);
     const endMs = Math.max(...rewardedAt.values()) - start;
     const latencies = ids.map((id) => rewardedAt.get(id)! - paidAt.get(id)!).sort((a, b) => a - b);
@@ -356,12 +357,11 @@ export async function measurePipeline(chainUrl: string): Promise<PipelineFigures
         )
           .map(([k, v]) => `${k}=${v}`)
           .join(" ")}`,
-        "latency: payment mined → booking seen rewarded in the database (polled every 50 ms); the chain, the backend and this driver share 2 cores",
+        "latency: payment mined → booking read rewarded once the backend announces its change (as a user's push stream hears it); the chain, the backend and this driver share 2 cores",
       ],
     };
   } finally {
-    watching = false;
-    await watcher.catch(() => {});
+    await stopWatching();
     await backend.stop();
     await Promise.all(apis.map((api) => api.stop()));
     await db.end();

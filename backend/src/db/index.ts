@@ -163,7 +163,8 @@ async function leadWithPostgres(url: string, key: number): Promise<Leadership | 
   };
 }
 
-async function listenWithPostgres(url: string, channel: string, handler: (payload: string) => void) {
+/** Calls `handler` with each NOTIFY payload on `channel`, on a connection of its own; returns the unsubscribe. */
+export async function listenWithPostgres(url: string, channel: string, handler: (payload: string) => void) {
   let client: pg.Client | undefined;
   let stopped = false;
   const connect = async (): Promise<void> => {
