@@ -47,12 +47,14 @@ export function quoteArgs(quote: Record<string, string | number>) {
 }
 
 /**
- * The gas limit a wallet sends `request` from `from` with: the node's estimate and half again, as MetaMask adds.
- * Blocks on the local chain may share a second, so an estimate in the pending block can update a vote checkpoint in
- * place where the block mined a second later pushes a new one, about 20k gas more each (a stake writes up to four).
+ * The gas limit a wallet sends `request` from `from` with, as the web's burner wallet does: the node's estimate, half
+ * again and never less than 150,000 more. Blocks on the local chain may share a second, so an estimate in the pending
+ * block can update vote checkpoints in place where the block mined a second later pushes new ones, about 20k gas more
+ * each: an unstake request's new checkpoints cost more than half of its estimate.
  */
 async function walletGas(from: Address, request: Record<string, unknown>, url?: string) {
-  return ((await publicClient(url).estimateContractGas({ ...request, account: from } as never)) * 3n) / 2n;
+  const estimate = await publicClient(url).estimateContractGas({ ...request, account: from } as never);
+  return estimate + (estimate / 2n > 150_000n ? estimate / 2n : 150_000n);
 }
 
 /** Sends a contract call as `account` and waits for its successful receipt. */

@@ -26,11 +26,16 @@ interface RpcTransaction {
 const big = (value?: Hex) => (value === undefined ? undefined : BigInt(value));
 
 /**
- * What a wallet adds to an exact estimate. Blocks on the local chain may share a second, so an estimate taken in the
- * pending block can update a vote checkpoint in place where the mined block, a second later, pushes a new one
- * (about 20k gas more per checkpoint, and a stake writes up to four); MetaMask adds the same 50%.
+ * The gas limit a wallet sends a call with from the node's exact estimate: half again, as MetaMask adds, and never less
+ * than 150,000 more. Blocks on the local chain may share a second, so an estimate taken in the pending block can update
+ * vote checkpoints in place where the mined block, a second later, pushes new ones: about 20k gas more each, and a
+ * staking call writes several, which can exceed half of a small call's estimate. Unused gas is not charged.
  */
-const GAS_HEADROOM_PERCENT = 50n;
+export function withGasHeadroom(estimate: bigint): bigint {
+  const half = estimate / 2n;
+  return estimate + (half > MIN_GAS_HEADROOM ? half : MIN_GAS_HEADROOM);
+}
+const MIN_GAS_HEADROOM = 150_000n;
 
 /** An EIP-1193 provider for the burner's key on `chain`: signs locally, forwards every other request to the node. */
 export function burnerProvider(chain: Chain, key: Hex) {
@@ -53,7 +58,7 @@ export function burnerProvider(chain: Chain, key: Hex) {
       case "eth_sendTransaction": {
         const tx = args[0] as RpcTransaction;
         const call = { account, to: tx.to, data: tx.data, value: big(tx.value) };
-        const gas = big(tx.gas) ?? ((await estimateGas(wallet, call)) * (100n + GAS_HEADROOM_PERCENT)) / 100n;
+        const gas = big(tx.gas) ?? withGasHeadroom(await estimateGas(wallet, call));
         return wallet.sendTransaction({
           ...call,
           gas,
