@@ -30,7 +30,7 @@ export async function openTestDatabase(
     const database = await openDatabase({ kind: "pglite", ...options });
     return { database, drop: () => database.close() };
   }
-  const scratch = await createScratchDatabase(testPostgresUrl(), "trvl_test");
+  const scratch = await createScratchDatabase(testPostgresUrl(), "trvl_test", { durableCommits: false });
   const database = await openDatabase({ kind: "postgres", url: scratch.url, poolSize: 5, ...options });
   return {
     database,
