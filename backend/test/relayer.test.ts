@@ -3,11 +3,13 @@
  * simulation before anything is sent, daily budgets per account and in all, and only for accounts with some stake.
  */
 import { eq } from "drizzle-orm";
+import pg from "pg";
 import type { Address, Hex, PrivateKeyAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { schema } from "../src/db/index.js";
+import { RESERVATION_LOCK } from "../src/referrals/budget.js";
 import { call, createTestApp, expectError, siweMessage, signIn, type TestApp } from "./helpers/app.js";
 import { fundedAccount, publicClient } from "./helpers/chain.js";
 import { testClock } from "./helpers/clock.js";
@@ -194,15 +196,20 @@ describe.each(DRIVERS)("the relayer's budgets and who it pays for (%s)", (driver
     expect(later.status, JSON.stringify(later.body)).toBe(202);
   });
 
-  it("simulations the chain refused count against RELAY_MAX_ATTEMPTS_PER_USER_PER_DAY: then 429 before any simulation", async () => {
+  /** A signed-in account whose two attempts the chain refused (signed by someone else), with a referrer to try again. */
+  async function spentAttempts() {
     const [account, stranger] = await Promise.all([fundedAccount(), fundedAccount()]);
     const referrer = (await fundedAccount()).address;
     const token = await signInNow(account);
-    // Signed by someone else: the registry's signature check refuses it in simulation, twice.
     for (let i = 0; i < 2; i++) {
       const bad = await registration(t, token, referrer, stranger);
       expect(expectError(await relay(t, token, bad))).toMatchObject({ status: 422, code: "invalid_signature" });
     }
+    return { account, token, referrer };
+  }
+
+  it("simulations the chain refused count against RELAY_MAX_ATTEMPTS_PER_USER_PER_DAY: then 429 before any simulation", async () => {
+    const { account, token, referrer } = await spentAttempts();
     const good = await registration(t, token, referrer, account);
     const spent = await relay(t, token, good);
     expect(expectError(spent)).toMatchObject({
@@ -213,6 +220,24 @@ describe.each(DRIVERS)("the relayer's budgets and who it pays for (%s)", (driver
     });
     expect(Number(spent.headers.get("retry-after"))).toBeGreaterThan(0);
   });
+
+  // Another session can hold the lock on PostgreSQL only (PGlite is one connection).
+  if (driver === "postgres") {
+    it("an account that spent its attempts is refused while other reservations hold the relayer's queue", async () => {
+      const { account, token, referrer } = await spentAttempts();
+      // Another instance's reservation in progress: it holds the lock reservations are taken under.
+      const other = new pg.Client({ connectionString: t.database.url });
+      await other.connect();
+      try {
+        await other.query("begin");
+        await other.query("select pg_advisory_xact_lock($1)", [RESERVATION_LOCK]);
+        const refused = await relay(t, token, await registration(t, token, referrer, account));
+        expect(expectError(refused)).toMatchObject({ status: 429, code: "relay_attempts_exceeded" });
+      } finally {
+        await other.end();
+      }
+    });
+  }
 
   it("pays only for accounts with ETH (RELAY_MIN_ETH_WEI) or a paid booking: a fresh key gets 403 relay_not_eligible", async () => {
     const fresh = privateKeyToAccount(generatePrivateKey());
