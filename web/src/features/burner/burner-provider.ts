@@ -31,11 +31,11 @@ const big = (value?: Hex) => (value === undefined ? undefined : BigInt(value));
  * vote checkpoints in place where the mined block, a second later, pushes new ones: about 20k gas more each, and a
  * staking call writes several, which can exceed half of a small call's estimate. Unused gas is not charged.
  */
-export function withGasHeadroom(estimate: bigint): bigint {
+const MIN_GAS_HEADROOM = 150_000n;
+function withGasHeadroom(estimate: bigint): bigint {
   const half = estimate / 2n;
   return estimate + (half > MIN_GAS_HEADROOM ? half : MIN_GAS_HEADROOM);
 }
-const MIN_GAS_HEADROOM = 150_000n;
 
 /** An EIP-1193 provider for the burner's key on `chain`: signs locally, forwards every other request to the node. */
 export function burnerProvider(chain: Chain, key: Hex) {
