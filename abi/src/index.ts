@@ -6,3 +6,4 @@ export * from "./deployments.ts";
 export * from "./contracts.ts";
 export * from "./enums.ts";
 export * from "./safe.ts";
+export * from "./wallet-gas.ts";

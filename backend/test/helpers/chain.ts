@@ -1,4 +1,4 @@
-import { bookingEscrowAbi, getDeployment, trvlStakingAbi, trvlTokenAbi } from "@trvl/abi";
+import { bookingEscrowAbi, getDeployment, trvlStakingAbi, trvlTokenAbi, withGasHeadroom } from "@trvl/abi";
 import {
   createPublicClient,
   createWalletClient,
@@ -46,15 +46,9 @@ export function quoteArgs(quote: Record<string, string | number>) {
   };
 }
 
-/**
- * The gas limit a wallet sends `request` from `from` with, as the web's burner wallet does: the node's estimate, half
- * again and never less than 150,000 more. Blocks on the local chain may share a second, so an estimate in the pending
- * block can update vote checkpoints in place where the block mined a second later pushes new ones, about 20k gas more
- * each: an unstake request's new checkpoints cost more than half of its estimate.
- */
+/** The gas limit a wallet sends `request` from `from` with: the estimate with a wallet's headroom. */
 async function walletGas(from: Address, request: Record<string, unknown>, url?: string) {
-  const estimate = await publicClient(url).estimateContractGas({ ...request, account: from } as never);
-  return estimate + (estimate / 2n > 150_000n ? estimate / 2n : 150_000n);
+  return withGasHeadroom(await publicClient(url).estimateContractGas({ ...request, account: from } as never));
 }
 
 /** Sends a contract call as `account` and waits for its successful receipt. */

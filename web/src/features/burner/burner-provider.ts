@@ -14,6 +14,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { estimateGas } from "viem/actions";
+import { withGasHeadroom } from "@trvl/abi";
 
 interface RpcTransaction {
   to?: Hex;
@@ -24,18 +25,6 @@ interface RpcTransaction {
 }
 
 const big = (value?: Hex) => (value === undefined ? undefined : BigInt(value));
-
-/**
- * The gas limit a wallet sends a call with from the node's exact estimate: half again, as MetaMask adds, and never less
- * than 150,000 more. Blocks on the local chain may share a second, so an estimate taken in the pending block can update
- * vote checkpoints in place where the mined block, a second later, pushes new ones: about 20k gas more each, and a
- * staking call writes several, which can exceed half of a small call's estimate. Unused gas is not charged.
- */
-const MIN_GAS_HEADROOM = 150_000n;
-function withGasHeadroom(estimate: bigint): bigint {
-  const half = estimate / 2n;
-  return estimate + (half > MIN_GAS_HEADROOM ? half : MIN_GAS_HEADROOM);
-}
 
 /** An EIP-1193 provider for the burner's key on `chain`: signs locally, forwards every other request to the node. */
 export function burnerProvider(chain: Chain, key: Hex) {
