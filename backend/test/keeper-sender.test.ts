@@ -179,7 +179,6 @@ describe("the keeper's sender", () => {
       sender.send(stablecoin, transferOut(1_000n)),
       sender.send(stablecoin, transferOut(1_000n)),
     ]);
-    expect(receipts.map((receipt) => receipt.status).sort()).toEqual(["reverted", "success"]);
     const [spent, reverted] = [...receipts].sort((a, b) => Number(a.blockNumber - b.blockNumber));
     expect([spent!.status, reverted!.status]).toEqual(["success", "reverted"]);
     const nonceOf = async (receipt: TransactionReceipt) =>

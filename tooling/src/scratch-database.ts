@@ -13,7 +13,7 @@ export interface ScratchOptions {
   /**
    * Whether a commit waits for its WAL to reach the disk (PostgreSQL's default). Tests turn it off: what they check
    * holds either way (only a crash of the server itself could lose a commit), and on a slow disk the flush per commit
-   * is most of their time. Benchmarks and the soak keep it, as a deployment does.
+   * can be much of their time. Benchmarks and the soak keep it, as a deployment does.
    */
   durableCommits?: boolean;
 }
